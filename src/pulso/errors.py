@@ -1,0 +1,68 @@
+"""Every error Pulso raises descends from PulsoError and says what to do about it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class PulsoError(Exception):
+    """Base class of every error Pulso raises on purpose."""
+
+
+class ConfigError(PulsoError):
+    """A setting is missing or malformed."""
+
+
+class StoreError(PulsoError):
+    """The store cannot be opened, created or upgraded."""
+
+
+class StoreBusyError(StoreError):
+    """The DuckDB file is held by another process (usually `pulso serve`)."""
+
+
+@dataclass(frozen=True)
+class RecordError:
+    """One reason why one record was refused."""
+
+    table: str
+    record_id: str | None
+    field: str
+    reason: str
+    index: int | None = None
+
+    def __str__(self) -> str:
+        if self.record_id is not None:
+            where = f"{self.table} {self.record_id}"
+        elif self.index is not None:
+            where = f"{self.table} record #{self.index + 1}"
+        else:
+            where = self.table
+        return f"{where}: {self.field}: {self.reason}"
+
+
+class ValidationError(PulsoError):
+    """A batch of records was refused; nothing of it was written."""
+
+    def __init__(self, errors: list[RecordError], *, shown: int = 10):
+        self.errors = errors
+        lines = [str(e) for e in errors[:shown]]
+        more = len(errors) - shown
+        if more > 0:
+            lines.append(f"... and {more} more")
+        noun = "error" if len(errors) == 1 else "errors"
+        super().__init__(
+            f"{len(errors)} {noun}; nothing was written:\n  " + "\n  ".join(lines)
+        )
+
+
+class KpiError(PulsoError):
+    """A KPI query is malformed: unknown KPI, dimension, filter, grain or period."""
+
+
+class CatalogError(PulsoError):
+    """A KPI declaration is invalid."""
+
+
+class ScopeError(PulsoError):
+    """The caller's scope does not allow what was asked."""

@@ -1,0 +1,223 @@
+"""Turn incoming records (dicts, Arrow tables, DataFrames) into Arrow tables of a canonical table.
+
+Naive timestamps are taken in the workspace time zone and stored in UTC. Every value that
+cannot be read becomes a RecordError naming the table, the record id, the field and why.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import math
+from decimal import Decimal, InvalidOperation
+from typing import Any, Iterable
+from zoneinfo import ZoneInfo
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import sqlalchemy as sa
+
+from pulso.errors import RecordError
+
+MAX_MONEY = Decimal("9999999999999999.99")  # NUMERIC(18, 2)
+INT32_MAX = 2**31 - 1
+
+Records = Iterable[dict[str, Any]] | pa.Table
+
+
+def arrow_type(column: sa.Column) -> pa.DataType:
+    """The Arrow type that carries a column of the canonical schema."""
+    t = column.type
+    if isinstance(t, sa.Numeric) and not isinstance(t, sa.Float):
+        return pa.decimal128(t.precision or 18, t.scale or 2)
+    if isinstance(t, sa.Float):
+        return pa.float64()
+    if isinstance(t, sa.Integer):
+        return pa.int32()
+    if isinstance(t, sa.Boolean):
+        return pa.bool_()
+    if isinstance(t, sa.DateTime):
+        return pa.timestamp("us", tz="UTC")
+    if isinstance(t, sa.Date):
+        return pa.date32()
+    return pa.string()
+
+
+def python_default(column: sa.Column) -> Any:
+    """The value a new record gets for a column it does not carry."""
+    default = column.server_default
+    if default is None:
+        return None
+    arg = getattr(default, "arg", None)
+    text = str(getattr(arg, "text", arg))
+    if isinstance(column.type, sa.Boolean):
+        return text.lower() in ("true", "1")
+    if isinstance(column.type, sa.Numeric):
+        return Decimal(text)
+    return text
+
+
+class _Converter:
+    """Per-value conversion with precise reasons; used for dict records."""
+
+    def __init__(self, tz: ZoneInfo):
+        self.tz = tz
+
+    def __call__(self, column: sa.Column, value: Any) -> Any:
+        if value is None:
+            return None
+        t = column.type
+        if isinstance(t, sa.Numeric) and not isinstance(t, sa.Float):
+            return self.money(value)
+        if isinstance(t, sa.Float):
+            return self.real(value)
+        if isinstance(t, sa.Integer):
+            return self.integer(value)
+        if isinstance(t, sa.Boolean):
+            return self.boolean(value)
+        if isinstance(t, sa.DateTime):
+            return self.timestamp(value)
+        if isinstance(t, sa.Date):
+            return self.date(value)
+        return self.text(value)
+
+    def text(self, value: Any) -> str:
+        if isinstance(value, bool) or not isinstance(value, (str, int)):
+            raise ValueError(f"expected text, got {type(value).__name__}")
+        return str(value)
+
+    def money(self, value: Any) -> Decimal:
+        if isinstance(value, bool):
+            raise ValueError("expected an amount, got true/false")
+        try:
+            d = Decimal(str(value).strip()) if isinstance(value, (str, int, float, Decimal)) else None
+        except InvalidOperation:
+            d = None
+        if d is None or not d.is_finite():
+            raise ValueError(f"'{value}' is not an amount")
+        if abs(d) > MAX_MONEY:
+            raise ValueError(f"{value} is too large (at most {MAX_MONEY})")
+        return d.quantize(Decimal("0.01"))
+
+    def real(self, value: Any) -> float:
+        if isinstance(value, bool):
+            raise ValueError("expected a number, got true/false")
+        try:
+            f = float(value)
+        except (TypeError, ValueError):
+            raise ValueError(f"'{value}' is not a number") from None
+        if not math.isfinite(f):
+            raise ValueError(f"'{value}' is not a finite number")
+        return f
+
+    def integer(self, value: Any) -> int:
+        f = self.real(value)
+        if f != int(f):
+            raise ValueError(f"'{value}' is not a whole number")
+        if abs(f) > INT32_MAX:
+            raise ValueError(f"{value} is too large")
+        return int(f)
+
+    def boolean(self, value: Any) -> bool:
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, int) and value in (0, 1):
+            return bool(value)
+        if isinstance(value, str) and value.strip().lower() in ("true", "false", "1", "0", "yes", "no"):
+            return value.strip().lower() in ("true", "1", "yes")
+        raise ValueError(f"'{value}' is not true or false")
+
+    def timestamp(self, value: Any) -> dt.datetime:
+        if isinstance(value, str):
+            try:
+                value = dt.datetime.fromisoformat(value.strip())
+            except ValueError:
+                raise ValueError(f"'{value}' is not an ISO 8601 date-time (e.g. 2026-03-31T23:30:00+02:00)") from None
+        elif isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            value = dt.datetime.combine(value, dt.time())
+        if not isinstance(value, dt.datetime):
+            raise ValueError(f"expected a date-time, got {type(value).__name__}")
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=self.tz)
+        try:
+            return value.astimezone(dt.timezone.utc)
+        except OverflowError:
+            raise ValueError(f"'{value}' is out of range") from None
+
+    def date(self, value: Any) -> dt.date:
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        if isinstance(value, str):
+            try:
+                return dt.date.fromisoformat(value.strip())
+            except ValueError:
+                raise ValueError(f"'{value}' is not a date (YYYY-MM-DD)") from None
+        raise ValueError(f"expected a date, got {type(value).__name__}")
+
+
+def unknown_fields(table: sa.Table, names: Iterable[str]) -> list[RecordError]:
+    """One error per field that the table does not have, with a suggestion."""
+    known = list(table.columns.keys())
+    errors = []
+    for name in names:
+        if name not in table.columns:
+            close = difflib.get_close_matches(str(name), known, n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else f"; the fields are: {', '.join(known)}"
+            errors.append(RecordError(table.name, None, str(name), f"unknown field{hint}"))
+    return errors
+
+
+def from_dicts(table: sa.Table, records: list[dict[str, Any]], tz: ZoneInfo) -> tuple[pa.Table, list[RecordError]]:
+    """Arrow table of the fields the records carry, and the errors found on the way."""
+    names: dict[str, None] = {}
+    errors: list[RecordError] = []
+    for i, rec in enumerate(records):
+        if not isinstance(rec, dict):
+            errors.append(RecordError(table.name, None, "(record)", f"expected an object, got {type(rec).__name__}", i))
+            continue
+        names.update(dict.fromkeys(rec))
+    errors += unknown_fields(table, names)
+    if errors:
+        return pa.table({}), errors
+    convert = _Converter(tz)
+    columns = {}
+    for name in names:
+        column = table.c[name]
+        values = []
+        for i, rec in enumerate(records):
+            try:
+                values.append(convert(column, rec.get(name)))
+            except ValueError as exc:
+                values.append(None)
+                errors.append(RecordError(table.name, _rid(rec), name, str(exc), i))
+        columns[name] = pa.array(values, type=arrow_type(column))
+    return pa.table(columns), errors
+
+
+def from_arrow(table: sa.Table, data: pa.Table, tz: ZoneInfo) -> tuple[pa.Table, list[RecordError]]:
+    """Cast an Arrow table to the canonical types; naive timestamps are local time."""
+    errors = unknown_fields(table, data.column_names)
+    if errors:
+        return data, errors
+    columns = {}
+    for name in data.column_names:
+        column, target = table.c[name], arrow_type(table.c[name])
+        arr = data.column(name)
+        if pa.types.is_timestamp(arr.type) and arr.type.tz is None:
+            arr = pc.assume_timezone(arr, timezone=str(tz), ambiguous="earliest", nonexistent="earliest")
+        if arr.type != target:
+            try:
+                arr = arr.cast(target)
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+                # Find the offending values one by one for a precise message.
+                _, found = from_dicts(table, data.select([name] + (["id"] if "id" in data.column_names and name != "id" else [])).to_pylist(), tz)
+                return data, found or [RecordError(table.name, None, name, f"cannot read {arr.type} as {target}")]
+        columns[name] = arr
+    return pa.table(columns), errors
+
+
+def _rid(rec: dict[str, Any]) -> str | None:
+    rid = rec.get("id")
+    return None if rid is None else str(rid)

@@ -1,0 +1,321 @@
+"""The canonical tables of DESIGN.md as SQLAlchemy Core metadata.
+
+Timestamps are stored in UTC (`TIMESTAMP WITH TIME ZONE`); money is NUMERIC(18, 2) beside its
+ISO currency code. Every table has a text `id` and may carry the source system's `external_id`.
+
+Foreign keys are declared where the engine joins on them. `teams.manager_id` is the one edge of
+the teams ↔ users cycle left undeclared (neither DuckDB nor a plain batch insert can satisfy a
+cycle of immediate constraints); the store checks it like every other reference.
+Secondary indexes are created on PostgreSQL only: DuckDB scans with zone maps, and its ART
+indexes would slow bulk loads without speeding up the aggregations the engine runs.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s",
+        "pk": "pk_%(table_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+    }
+)
+
+# Enumerations: stored as text, checked by the store (see rules.py) so errors name the record.
+ROLES = ("admin", "manager", "rep", "viewer")
+STAGE_KINDS = ("open", "won", "lost")
+DEAL_STATUSES = ("open", "won", "lost")
+DEAL_KINDS = ("new", "upsell", "cross_sell", "renewal")
+ACTIVITY_TYPES = ("call", "email", "voicemail", "meeting", "task", "note")
+DIRECTIONS = ("inbound", "outbound")
+TICKET_STATUSES = ("open", "pending", "resolved", "closed")
+TICKET_PRIORITIES = ("low", "medium", "high", "urgent")
+SURVEY_KINDS = ("nps", "ces", "csat")
+SPEND_CATEGORIES = ("marketing", "sales", "retention")
+USAGE_ACTIONS = ("login", "create", "update", "delete", "view", "export")
+
+MONEY = sa.Numeric(18, 2)
+TS = sa.DateTime(timezone=True)
+
+
+def _id() -> list[sa.Column]:
+    return [
+        sa.Column("id", sa.Text, primary_key=True),
+        sa.Column("external_id", sa.Text, nullable=True),
+    ]
+
+
+def _ref(name: str, target: str, *, declared: bool = True, nullable: bool = True) -> sa.Column:
+    if declared:
+        return sa.Column(name, sa.Text, sa.ForeignKey(f"{target}.id"), nullable=nullable)
+    return sa.Column(name, sa.Text, nullable=nullable, info={"references": target})
+
+
+def _pg_index(table: sa.Table, *columns: str) -> None:
+    sa.Index(None, *(table.c[c] for c in columns)).ddl_if(dialect="postgresql")
+
+
+teams = sa.Table(
+    "teams", metadata, *_id(),
+    sa.Column("name", sa.Text, nullable=False),
+    _ref("manager_id", "users", declared=False),
+)
+
+users = sa.Table(
+    "users", metadata, *_id(),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("email", sa.Text, nullable=False),
+    sa.Column("role", sa.Text, nullable=False),
+    _ref("team_id", "teams"),
+    sa.Column("active", sa.Boolean, nullable=False, server_default=sa.true()),
+    sa.Column("created_at", TS, nullable=False),
+)
+
+campaigns = sa.Table(
+    "campaigns", metadata, *_id(),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("channel", sa.Text),
+    sa.Column("started_at", TS, nullable=False),
+    sa.Column("ended_at", TS),
+    sa.Column("cost", MONEY, nullable=False, server_default="0"),
+    sa.Column("currency", sa.String(3)),
+)
+
+accounts = sa.Table(
+    "accounts", metadata, *_id(),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("email", sa.Text),
+    sa.Column("phone", sa.Text),
+    sa.Column("company", sa.Text),
+    sa.Column("country", sa.String(2)),
+    sa.Column("segment", sa.Text),
+    sa.Column("source", sa.Text),
+    _ref("owner_id", "users"),
+    sa.Column("created_at", TS, nullable=False),
+    sa.Column("acquired_at", TS),
+    sa.Column("churned_at", TS),
+    sa.Column("churn_reason", sa.Text),
+)
+
+leads = sa.Table(
+    "leads", metadata, *_id(),
+    sa.Column("name", sa.Text),
+    sa.Column("email", sa.Text),
+    sa.Column("phone", sa.Text),
+    sa.Column("company", sa.Text),
+    sa.Column("source", sa.Text),
+    _ref("campaign_id", "campaigns"),
+    sa.Column("visitor_id", sa.Text),
+    _ref("owner_id", "users"),
+    sa.Column("created_at", TS, nullable=False),
+    sa.Column("mql_at", TS),
+    sa.Column("sql_at", TS),
+    sa.Column("converted_at", TS),
+    _ref("account_id", "accounts"),
+    sa.Column("disqualified_at", TS),
+)
+
+stages = sa.Table(
+    "stages", metadata, *_id(),
+    sa.Column("pipeline", sa.Text, nullable=False, server_default="default"),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Column("kind", sa.Text, nullable=False),
+    sa.Column("probability", sa.Float, nullable=False),
+)
+
+deals = sa.Table(
+    "deals", metadata, *_id(),
+    _ref("account_id", "accounts"),
+    _ref("lead_id", "leads"),
+    _ref("owner_id", "users"),
+    sa.Column("title", sa.Text),
+    sa.Column("amount", MONEY),
+    sa.Column("currency", sa.String(3)),
+    _ref("stage_id", "stages"),
+    sa.Column("status", sa.Text, nullable=False),
+    sa.Column("kind", sa.Text, nullable=False, server_default="new"),
+    sa.Column("created_at", TS, nullable=False),
+    sa.Column("expected_close_at", TS),
+    sa.Column("closed_at", TS),
+    sa.Column("lost_reason", sa.Text),
+    _ref("campaign_id", "campaigns"),
+)
+
+deal_stage_changes = sa.Table(
+    "deal_stage_changes", metadata, *_id(),
+    _ref("deal_id", "deals", nullable=False),
+    _ref("from_stage_id", "stages"),
+    _ref("to_stage_id", "stages", nullable=False),
+    sa.Column("changed_at", TS, nullable=False),
+    _ref("changed_by", "users"),
+)
+
+tickets = sa.Table(
+    "tickets", metadata, *_id(),
+    _ref("account_id", "accounts"),
+    _ref("owner_id", "users"),
+    sa.Column("channel", sa.Text),
+    sa.Column("priority", sa.Text),
+    sa.Column("status", sa.Text, nullable=False),
+    sa.Column("opened_at", TS, nullable=False),
+    sa.Column("first_response_at", TS),
+    sa.Column("first_response_automated", sa.Boolean),
+    sa.Column("resolved_at", TS),
+)
+
+activities = sa.Table(
+    "activities", metadata, *_id(),
+    sa.Column("type", sa.Text, nullable=False),
+    sa.Column("direction", sa.Text),
+    _ref("owner_id", "users"),
+    _ref("account_id", "accounts"),
+    _ref("lead_id", "leads"),
+    _ref("deal_id", "deals"),
+    _ref("ticket_id", "tickets"),
+    sa.Column("occurred_at", TS, nullable=False),
+    sa.Column("duration_s", sa.Integer),
+    sa.Column("automated", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("outcome", sa.Text),
+)
+
+survey_responses = sa.Table(
+    "survey_responses", metadata, *_id(),
+    _ref("account_id", "accounts"),
+    _ref("ticket_id", "tickets"),
+    sa.Column("kind", sa.Text, nullable=False),
+    sa.Column("score", sa.Float, nullable=False),
+    sa.Column("scale_min", sa.Float, nullable=False),
+    sa.Column("scale_max", sa.Float, nullable=False),
+    sa.Column("high_is_good", sa.Boolean, nullable=False, server_default=sa.true()),
+    sa.Column("answered_at", TS, nullable=False),
+    sa.Column("comment", sa.Text),
+)
+
+orders = sa.Table(
+    "orders", metadata, *_id(),
+    _ref("account_id", "accounts"),
+    _ref("deal_id", "deals"),
+    sa.Column("product", sa.Text),
+    sa.Column("amount", MONEY, nullable=False),
+    sa.Column("currency", sa.String(3)),
+    sa.Column("ordered_at", TS, nullable=False),
+)
+
+subscriptions = sa.Table(
+    "subscriptions", metadata, *_id(),
+    _ref("account_id", "accounts"),
+    sa.Column("plan", sa.Text),
+    sa.Column("monthly_amount", MONEY, nullable=False),
+    sa.Column("currency", sa.String(3)),
+    sa.Column("started_at", TS, nullable=False),
+    sa.Column("term_end_at", TS),
+    sa.Column("renewed", sa.Boolean),
+    sa.Column("cancelled_at", TS),
+)
+
+spend = sa.Table(
+    "spend", metadata, *_id(),
+    sa.Column("category", sa.Text, nullable=False),
+    sa.Column("channel", sa.Text),
+    _ref("campaign_id", "campaigns"),
+    sa.Column("period_start", sa.Date, nullable=False),
+    sa.Column("period_end", sa.Date, nullable=False),
+    sa.Column("amount", MONEY, nullable=False),
+    sa.Column("currency", sa.String(3)),
+)
+
+web_sessions = sa.Table(
+    "web_sessions", metadata, *_id(),
+    sa.Column("visitor_id", sa.Text, nullable=False),
+    sa.Column("source", sa.Text),
+    sa.Column("started_at", TS, nullable=False),
+    sa.Column("duration_s", sa.Integer),
+    sa.Column("landing_page", sa.Text),
+)
+
+quotas = sa.Table(
+    "quotas", metadata, *_id(),
+    _ref("owner_id", "users"),
+    _ref("team_id", "teams"),
+    sa.Column("period_start", sa.Date, nullable=False),
+    sa.Column("period_end", sa.Date, nullable=False),
+    sa.Column("amount", MONEY, nullable=False),
+    sa.Column("currency", sa.String(3)),
+)
+
+usage_events = sa.Table(
+    "usage_events", metadata, *_id(),
+    _ref("user_id", "users", nullable=False),
+    sa.Column("action", sa.Text, nullable=False),
+    sa.Column("entity", sa.Text),
+    sa.Column("occurred_at", TS, nullable=False),
+)
+
+# Application state.
+workspace_settings = sa.Table(
+    "workspace_settings", metadata,
+    sa.Column("key", sa.Text, primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+)
+
+# The demo's planted duplicates: which record copies which, so that dedupe can be scored.
+demo_duplicates = sa.Table(
+    "demo_duplicates", metadata,
+    sa.Column("table_name", sa.Text, primary_key=True),
+    sa.Column("record_id", sa.Text, primary_key=True),
+    sa.Column("original_id", sa.Text, nullable=False),
+    sa.Column("variation", sa.Text, nullable=False),
+)
+
+_pg_index(users, "team_id")
+_pg_index(accounts, "owner_id")
+_pg_index(accounts, "acquired_at")
+_pg_index(accounts, "churned_at")
+_pg_index(leads, "owner_id")
+_pg_index(leads, "created_at")
+_pg_index(leads, "campaign_id")
+_pg_index(deals, "owner_id")
+_pg_index(deals, "created_at")
+_pg_index(deals, "closed_at")
+_pg_index(deals, "account_id")
+_pg_index(deals, "status")
+_pg_index(deal_stage_changes, "deal_id")
+_pg_index(activities, "owner_id")
+_pg_index(activities, "occurred_at")
+_pg_index(activities, "lead_id")
+_pg_index(tickets, "opened_at")
+_pg_index(tickets, "resolved_at")
+_pg_index(tickets, "owner_id")
+_pg_index(survey_responses, "answered_at")
+_pg_index(orders, "ordered_at")
+_pg_index(orders, "account_id")
+_pg_index(subscriptions, "term_end_at")
+_pg_index(web_sessions, "started_at")
+_pg_index(usage_events, "occurred_at")
+
+#: The CRM tables, parents before children: the order in which a batch is written.
+CANONICAL_TABLES: tuple[str, ...] = (
+    "teams", "users", "campaigns", "accounts", "leads", "stages", "deals",
+    "deal_stage_changes", "tickets", "activities", "survey_responses", "orders",
+    "subscriptions", "spend", "web_sessions", "quotas", "usage_events",
+)
+
+
+def table(name: str) -> sa.Table:
+    """The canonical table called `name`, or a clear error listing the real ones."""
+    from pulso.errors import StoreError
+
+    if name not in CANONICAL_TABLES:
+        raise StoreError(f"unknown table '{name}'; the tables are: {', '.join(CANONICAL_TABLES)}")
+    return metadata.tables[name]
+
+
+def references(tbl: sa.Table) -> dict[str, str]:
+    """Column name → referenced table, declared or checked by the store only."""
+    refs = {fk.parent.name: fk.column.table.name for fk in tbl.foreign_keys}
+    refs.update({c.name: c.info["references"] for c in tbl.columns if "references" in c.info})
+    return refs

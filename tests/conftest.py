@@ -1,0 +1,75 @@
+"""Fixtures shared by the whole suite: one store per backend, DuckDB and PostgreSQL alike.
+
+A test that takes `store` runs twice, once on each backend. PostgreSQL is a real cluster
+started for the session (see pgserver.py); when it cannot start, the tests fail, never skip.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import sys
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+import pgserver  # noqa: E402
+
+from pulso.config import Settings  # noqa: E402
+from pulso.store import Store  # noqa: E402
+
+BACKENDS = ("duckdb", "postgres")
+_counter = itertools.count()
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """URL of a PostgreSQL maintenance database for this test process."""
+    url, cluster = pgserver.server_url()
+    pgserver.wait_ready(url)
+    yield url
+    if cluster is not None:
+        cluster.stop()
+
+
+def _pg_database(server_url: str) -> str:
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    name = f"pulso_{worker}_{os.getpid()}_{next(_counter)}"
+    admin = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return server_url.rsplit("/", 1)[0] + "/" + name
+
+
+def make_store(backend: str, tmp_path: Path, request: pytest.FixtureRequest, *, timezone: str = "UTC") -> Store:
+    """A new, initialised, empty workspace on `backend`."""
+    if backend == "duckdb":
+        url = f"duckdb:///{tmp_path / f'w{next(_counter)}.duckdb'}"
+    else:
+        url = _pg_database(request.getfixturevalue("pg_server"))
+    store = Store(Settings(database_url=url))
+    store.init(timezone=timezone)
+    request.addfinalizer(store.close)
+    return store
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request) -> str:
+    """The name of the backend this test runs on."""
+    return request.param
+
+
+@pytest.fixture
+def store(backend, tmp_path, request) -> Store:
+    """An empty workspace (time zone UTC) on each backend in turn."""
+    return make_store(backend, tmp_path, request)
+
+
+@pytest.fixture
+def store_factory(backend, tmp_path, request):
+    """Build more empty workspaces on the current backend: store_factory(timezone=...)."""
+    return lambda **kw: make_store(backend, tmp_path, request, **kw)
