@@ -271,6 +271,19 @@ demo_duplicates = sa.Table(
     sa.Column("variation", sa.Text, nullable=False),
 )
 
+# Probable duplicates found by dedupe: duplicate_rate reads the pending and confirmed ones.
+DUPLICATE_STATUSES = ("pending", "confirmed", "dismissed", "merged")
+duplicate_candidates = sa.Table(
+    "duplicate_candidates", metadata,
+    sa.Column("id", sa.Text, primary_key=True),
+    sa.Column("table_name", sa.Text, nullable=False),
+    sa.Column("record_id", sa.Text, nullable=False),
+    sa.Column("duplicate_of", sa.Text, nullable=False),
+    sa.Column("probability", sa.Float, nullable=False),
+    sa.Column("status", sa.Text, nullable=False, server_default="pending"),
+    sa.Column("found_at", TS, nullable=False),
+)
+
 _pg_index(users, "team_id")
 _pg_index(accounts, "owner_id")
 _pg_index(accounts, "acquired_at")

@@ -58,6 +58,16 @@ def upgrade() -> None:
     sa.Column('currency', sa.String(length=3), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_campaigns'))
     )
+    op.create_table('duplicate_candidates',
+    sa.Column('id', sa.Text(), nullable=False),
+    sa.Column('table_name', sa.Text(), nullable=False),
+    sa.Column('record_id', sa.Text(), nullable=False),
+    sa.Column('duplicate_of', sa.Text(), nullable=False),
+    sa.Column('probability', sa.Float(), nullable=False),
+    sa.Column('status', sa.Text(), server_default='pending', nullable=False),
+    sa.Column('found_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_duplicate_candidates'))
+    )
     op.create_table('demo_duplicates',
     sa.Column('table_name', sa.Text(), nullable=False),
     sa.Column('record_id', sa.Text(), nullable=False),
@@ -327,4 +337,5 @@ def downgrade() -> None:
     op.drop_table('teams')
     op.drop_table('stages')
     op.drop_table('demo_duplicates')
+    op.drop_table('duplicate_candidates')
     op.drop_table('campaigns')
