@@ -32,7 +32,7 @@ def _enum(field: str, values: tuple[str, ...]) -> Rule:
     return Rule(
         field,
         f"must be one of {', '.join(values)}",
-        lambda t: pc.invert(pc.is_in(t[field], value_set=pa.array(values))),
+        lambda t: pc.and_(pc.is_valid(t[field]), pc.invert(pc.is_in(t[field], value_set=pa.array(values)))),
     )
 
 
@@ -110,7 +110,8 @@ RULES: dict[str, list[Rule]] = {
         _enum("kind", s.SURVEY_KINDS),
         Rule("scale_max", "must be greater than scale_min", lambda t: pc.less_equal(t["scale_max"], t["scale_min"])),
         Rule("score", "is outside its scale (scale_min..scale_max)",
-             lambda t: pc.or_(pc.less(t["score"], t["scale_min"]), pc.greater(t["score"], t["scale_max"]))),
+             lambda t: pc.and_(pc.greater(t["scale_max"], t["scale_min"]),
+                               pc.or_(pc.less(t["score"], t["scale_min"]), pc.greater(t["score"], t["scale_max"])))),
         Rule("scale_max", "an NPS answer is on the 0–10 scale",
              lambda t: pc.and_(pc.equal(t["kind"], "nps"),
                                pc.or_(pc.not_equal(t["scale_min"], 0), pc.not_equal(t["scale_max"], 10)))),

@@ -1,0 +1,38 @@
+# The two commands of the README: `make demo` and `make test`. Both install what they need.
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# Debian packages the tests need: a PostgreSQL server (the tests start their own cluster).
+APT_PACKAGES := postgresql
+DEMO_DB ?= demo.duckdb
+
+.PHONY: demo test install system-deps bench clean
+
+$(STAMP): pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+system-deps:
+	@missing=""; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing Debian packages:$$missing"; \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_PACKAGES); \
+	fi
+
+demo: install
+	$(VENV)/bin/pulso demo --db $(DEMO_DB) --size small
+
+test: install system-deps
+	$(VENV)/bin/pytest -n 2 -p no:cacheprovider
+
+bench: install
+	$(PY) benchmarks/demo_large.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info src/*.egg-info test-artifacts
