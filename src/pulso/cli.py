@@ -9,6 +9,7 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from pulso import __version__
 from pulso.errors import PulsoError
@@ -35,7 +36,7 @@ def open_workspace(db: str | None, *, require: bool = True):
     """Open the workspace named by --db, PULSO_DATABASE_URL or ./pulso.duckdb."""
     from pulso.store import open_store
 
-    store = open_store(db)
+    store = open_store(db, create=not require)
     if require:
         store.require_current()
     return store
@@ -143,5 +144,5 @@ def main() -> None:
     try:
         app()
     except PulsoError as exc:
-        err.print(f"[bold red]error:[/] {exc}", highlight=False)
+        err.print(Text.assemble(("error: ", "bold red"), str(exc)), soft_wrap=True)
         sys.exit(1)

@@ -314,9 +314,17 @@ class Store:
         return self._ibis
 
 
-def open_store(database_url: str | None = None) -> Store:
-    """Open the workspace named by a URL, PULSO_DATABASE_URL, or ./pulso.duckdb."""
-    return Store(Settings.from_env(database_url))
+def open_store(database_url: str | None = None, *, create: bool = True) -> Store:
+    """Open the workspace named by a URL, PULSO_DATABASE_URL, or ./pulso.duckdb.
+
+    With create=False a DuckDB file that does not exist is an error, not a new empty file.
+    """
+    settings = Settings.from_env(database_url)
+    if not create and settings.database_url.startswith("duckdb:///"):
+        path = Path(settings.database_url.split(":///", 1)[1])
+        if str(path) != ":memory:" and not path.exists():
+            raise StoreError(f"no workspace at {path}; create it with `pulso init` or `pulso demo`")
+    return Store(settings)
 
 
 def check_timezone(name: str) -> str:

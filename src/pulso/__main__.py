@@ -1,0 +1,5 @@
+"""`python -m pulso` runs the CLI."""
+
+from pulso.cli import main
+
+main()
