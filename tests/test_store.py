@@ -271,3 +271,13 @@ def test_postgres_schema_matches_the_metadata(pg_server, tmp_path, request):
     pg = make_store("postgres", tmp_path, request)
     with pg.engine.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), schema.metadata) == []
+
+
+def test_awkward_text_round_trips_exactly(store):
+    """Quotes, commas, newlines, empty strings, accents and emoji survive the bulk path."""
+    names = ['Muñoz "El Rápido", S.L.', "línea 1\nlínea 2", "", "Zoë 🚀", "\\N", "NULL"]
+    store.upsert("accounts", [
+        {"id": f"a{i}", "name": n, "company": n, "created_at": "2025-01-01T00:00:00Z"} for i, n in enumerate(names)
+    ])
+    assert [r["name"] for r in store.rows("accounts")] == names
+    assert [r["email"] for r in store.rows("accounts")] == [None] * len(names)

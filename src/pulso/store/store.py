@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -11,6 +12,7 @@ from typing import Any, Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pyarrow as pa
+import pyarrow.csv as pa_csv
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
@@ -383,10 +385,12 @@ def _bump_version(conn: sa.Connection) -> None:
 
 
 def _copy_rows(conn: sa.Connection, name: str, arrow: pa.Table) -> None:
-    """COPY an Arrow table into a PostgreSQL temp table through psycopg."""
+    """COPY an Arrow table into a PostgreSQL temp table as CSV (strings quoted, nulls bare)."""
     cursor = conn.connection.driver_connection.cursor()
     cols = ", ".join(f'"{c}"' for c in arrow.column_names)  # names come from the schema, not input
-    with cursor.copy(f'COPY "{name}" ({cols}) FROM STDIN') as copy:
-        for batch in arrow.to_batches(50_000):
-            for row in zip(*(col.to_pylist() for col in batch.columns)):
-                copy.write_row(row)
+    options = pa_csv.WriteOptions(include_header=False, quoting_style="needed")
+    with cursor.copy(f'COPY "{name}" ({cols}) FROM STDIN (FORMAT csv)') as copy:
+        for batch in arrow.to_batches(100_000):
+            buffer = io.BytesIO()
+            pa_csv.write_csv(pa.Table.from_batches([batch]), buffer, options)
+            copy.write(buffer.getvalue())
