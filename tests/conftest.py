@@ -73,3 +73,22 @@ def store(backend, tmp_path, request) -> Store:
 def store_factory(backend, tmp_path, request):
     """Build more empty workspaces on the current backend: store_factory(timezone=...)."""
     return lambda **kw: make_store(backend, tmp_path, request, **kw)
+
+
+_skipped: list[str] = []
+
+
+def pytest_runtest_logreport(report):
+    """Remember skipped tests: in CI a skip is a failure (nothing may be silently left out)."""
+    if report.skipped:
+        _skipped.append(report.nodeid)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if os.environ.get("CI") and _skipped and not hasattr(session.config, "workerinput"):
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line(f"CI: {len(_skipped)} test(s) skipped, which CI treats as a failure:", red=True)
+            for nodeid in _skipped[:20]:
+                reporter.write_line(f"  {nodeid}", red=True)
+        session.exitstatus = 1
