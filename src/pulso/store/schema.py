@@ -332,3 +332,32 @@ def references(tbl: sa.Table) -> dict[str, str]:
     refs = {fk.parent.name: fk.column.table.name for fk in tbl.foreign_keys}
     refs.update({c.name: c.info["references"] for c in tbl.columns if "references" in c.info})
     return refs
+
+# Web sign-in state (migration 0002). Kept out of `users` so that CRM exports, drill-downs and
+# imports never carry password hashes. References to users are not declared: the demo and
+# imports replace users freely, and a credential of a vanished user simply stops working.
+user_credentials = sa.Table(
+    "user_credentials", metadata,
+    sa.Column("user_id", sa.Text, primary_key=True),
+    sa.Column("password_hash", sa.Text, nullable=False),
+    sa.Column("locale", sa.Text),
+    sa.Column("changed_at", TS, nullable=False),
+)
+
+# One row per signed-in browser; the cookie carries a signed random token whose SHA-256 is `id`.
+user_sessions = sa.Table(
+    "user_sessions", metadata,
+    sa.Column("id", sa.Text, primary_key=True),
+    sa.Column("user_id", sa.Text, nullable=False),
+    sa.Column("created_at", TS, nullable=False),
+    sa.Column("expires_at", TS, nullable=False),
+)
+
+# Failed sign-ins, for throttling repeated attempts per e-mail and per address.
+sign_in_failures = sa.Table(
+    "sign_in_failures", metadata,
+    sa.Column("id", sa.Text, primary_key=True),
+    sa.Column("email", sa.Text, nullable=False),
+    sa.Column("ip", sa.Text),
+    sa.Column("failed_at", TS, nullable=False),
+)
