@@ -1,0 +1,1 @@
+"""KPI value tests on tiny hand-computed fixtures, one module per area of KPIS.md."""
