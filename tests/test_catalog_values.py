@@ -77,3 +77,19 @@ def test_every_kpi_of_kpis_md_has_a_value_test(kpis_md):
     covered = covered_keys()
     assert sorted(kpis_md.keys() - covered.keys()) == []
     assert sorted(covered.keys() - kpis_md.keys()) == [], "a test covers a key that KPIS.md does not define"
+
+
+def test_units_and_directions_match_kpis_md(kpis_md):
+    from pulso.catalog import load_catalog
+
+    catalog = load_catalog()
+    declared = {kpi.key: kpi for kpi in (catalog.values() if isinstance(catalog, dict) else catalog)}
+    direction = {"up": "up", "up*": "up", "down": "down", "—": "none", "-": "none"}
+    wrong = [
+        (key, "unit", row["unit"], declared[key].unit) for key, row in kpis_md.items()
+        if key in declared and declared[key].unit != row["unit"]
+    ] + [
+        (key, "direction", row["dir"], declared[key].direction) for key, row in kpis_md.items()
+        if key in declared and declared[key].direction != direction.get(row["dir"], row["dir"])
+    ]
+    assert wrong == []
