@@ -132,6 +132,11 @@ def demo(
         show_summary(store)
 
 
+from pulso.web_cli import register as _register_web  # noqa: E402  (serve, users)
+
+_register_web(app)
+
+
 def _parse_date(value: str, option: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)

@@ -1,0 +1,65 @@
+"""The app factory: `create_app(WebSettings(...))` builds a FastAPI app on one workspace."""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from pulso import __version__
+from pulso.web import errors
+from pulso.web.auth import Sessions, Throttle
+from pulso.web.services import Services
+from pulso.web.settings import WebSettings
+
+HERE = Path(__file__).parent
+
+#: No outside origin anywhere: scripts, styles, images and fonts are served by Pulso itself.
+#: Vega runs with its expression interpreter (vega-embed `ast: true`), so no eval is needed.
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
+    "form-action 'self'"
+)
+
+
+def create_app(settings: WebSettings) -> FastAPI:
+    """A Pulso web app serving the workspace of `settings`."""
+    services = Services(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        yield
+        services.close()
+
+    app = FastAPI(title="Pulso", version=__version__, docs_url=None, redoc_url=None, lifespan=lifespan)
+    app.state.services = services
+    app.state.sessions = Sessions(services.store, services.secret_key, settings.session_days)
+    app.state.throttle = Throttle(services.store, settings.max_failures_per_email,
+                                  settings.max_failures_per_address, settings.throttle_minutes)
+    templates = Jinja2Templates(directory=HERE / "templates")
+    templates.env.globals["version"] = __version__
+    app.state.templates = templates
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+
+    from pulso.web.routes import ROUTERS
+
+    for router in ROUTERS:
+        app.include_router(router)
+    errors.install(app)
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next):
+        response = await call_next(request)
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        if not request.url.path.startswith("/static/"):
+            response.headers.setdefault("Cache-Control", "no-store")
+            response.headers.setdefault("Vary", "Accept, Cookie")
+        return response
+
+    return app

@@ -1,0 +1,204 @@
+"""Passwords (argon2), sessions in signed cookies, CSRF tokens and sign-in throttling."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+import uuid
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from pulso.errors import PulsoError
+from pulso.store import Store, schema
+
+SESSION_COOKIE = "pulso_session"
+ANON_COOKIE = "pulso_csrf"
+_hasher = PasswordHasher()
+# Verified against when the e-mail is unknown, so that the answer takes the same time.
+_DUMMY_HASH = _hasher.hash("pulso-no-such-user")
+MIN_PASSWORD = 8
+
+
+class AuthError(PulsoError):
+    """Not signed in, or the session has ended."""
+
+
+class CsrfError(PulsoError):
+    """A form came without the token of this browser's session."""
+
+
+class ThrottledError(PulsoError):
+    """Too many failed sign-ins; wait before trying again."""
+
+    def __init__(self, minutes: int):
+        self.minutes = minutes
+        super().__init__(f"too many failed sign-ins; try again in {minutes} minutes")
+
+
+class ForbiddenError(PulsoError):
+    """The user's role does not open this page."""
+
+
+@dataclass(frozen=True)
+class User:
+    """A signed-in user, as the web layer needs it."""
+
+    id: str
+    name: str
+    email: str
+    role: str
+    team_id: str | None
+    locale: str | None
+    session_token: str = ""
+
+
+def hash_password(password: str) -> str:
+    """An argon2id hash of a password, refusing short ones."""
+    if len(password) < MIN_PASSWORD:
+        raise PulsoError(f"the password is too short; use at least {MIN_PASSWORD} characters")
+    return _hasher.hash(password)
+
+
+def set_password(store: Store, user_id: str, password: str) -> None:
+    """Store (or replace) a user's password; ends the user's open sessions."""
+    c = schema.user_credentials
+    now = _now()
+    with store.connect() as conn:
+        exists = conn.execute(sa.select(c.c.user_id).where(c.c.user_id == user_id)).first()
+        if exists:
+            conn.execute(c.update().where(c.c.user_id == user_id).values(password_hash=hash_password(password), changed_at=now))
+        else:
+            conn.execute(c.insert().values(user_id=user_id, password_hash=hash_password(password), changed_at=now))
+        conn.execute(schema.user_sessions.delete().where(schema.user_sessions.c.user_id == user_id))
+
+
+def set_locale(store: Store, user_id: str, locale: str) -> None:
+    """Remember a user's language."""
+    c = schema.user_credentials
+    with store.connect() as conn:
+        conn.execute(c.update().where(c.c.user_id == user_id).values(locale=locale))
+
+
+def find_user_by_email(store: Store, email: str) -> dict | None:
+    """The active user with this e-mail (any case) and its credential, or None."""
+    u, c = schema.users, schema.user_credentials
+    query = (
+        sa.select(u.c.id, u.c.name, u.c.email, u.c.role, u.c.team_id, c.c.password_hash, c.c.locale)
+        .select_from(u.outerjoin(c, c.c.user_id == u.c.id))
+        .where(sa.func.lower(u.c.email) == email.strip().lower(), u.c.active.is_(True))
+        .order_by(c.c.password_hash.is_(None), u.c.id)
+    )
+    with store.engine.connect() as conn:
+        row = conn.execute(query).mappings().first()
+    return dict(row) if row else None
+
+
+def check_password(row: dict | None, password: str) -> bool:
+    """Whether `password` matches the user's hash (always spends the time of one check)."""
+    stored = (row or {}).get("password_hash") or _DUMMY_HASH
+    try:
+        ok = _hasher.verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        ok = False
+    return ok and bool(row and row.get("password_hash"))
+
+
+class Sessions:
+    """Server-side sessions named by a random token that travels signed in a cookie."""
+
+    def __init__(self, store: Store, secret: str, days: int):
+        self.store = store
+        self.days = days
+        self.secret = secret.encode()
+        self.signer = URLSafeTimedSerializer(secret, salt="pulso-session")
+
+    def start(self, user_id: str) -> str:
+        """A new session for the user; returns the cookie value."""
+        token = secrets.token_urlsafe(32)
+        now = _now()
+        with self.store.connect() as conn:
+            conn.execute(schema.user_sessions.delete().where(schema.user_sessions.c.expires_at < now))
+            conn.execute(schema.user_sessions.insert().values(
+                id=_digest(token), user_id=user_id, created_at=now, expires_at=now + dt.timedelta(days=self.days)
+            ))
+        return self.signer.dumps(token)
+
+    def token(self, cookie: str | None) -> str | None:
+        """The token inside a cookie, if its signature and age are good."""
+        if not cookie:
+            return None
+        try:
+            return self.signer.loads(cookie, max_age=self.days * 86400)
+        except BadSignature:
+            return None
+
+    def user(self, token: str) -> User | None:
+        """The user of a live session."""
+        s, u, c = schema.user_sessions, schema.users, schema.user_credentials
+        query = (
+            sa.select(u.c.id, u.c.name, u.c.email, u.c.role, u.c.team_id, c.c.locale)
+            .select_from(s.join(u, u.c.id == s.c.user_id).outerjoin(c, c.c.user_id == u.c.id))
+            .where(s.c.id == _digest(token), s.c.expires_at > _now(), u.c.active.is_(True))
+        )
+        with self.store.engine.connect() as conn:
+            row = conn.execute(query).mappings().first()
+        return User(**row, session_token=token) if row else None
+
+    def end(self, token: str) -> None:
+        """Sign out: the session stops working at once."""
+        with self.store.connect() as conn:
+            conn.execute(schema.user_sessions.delete().where(schema.user_sessions.c.id == _digest(token)))
+
+    def csrf_token(self, binding: str) -> str:
+        """The CSRF token bound to a session token (or to an anonymous nonce)."""
+        return hmac.new(self.secret, b"csrf:" + binding.encode(), hashlib.sha256).hexdigest()
+
+    def check_csrf(self, binding: str | None, sent: str | None) -> None:
+        """Refuse a form whose token is not this browser's."""
+        if not binding or not sent or not hmac.compare_digest(self.csrf_token(binding), sent):
+            raise CsrfError("this form has expired or did not come from Pulso; reload the page and try again")
+
+
+class Throttle:
+    """Counts failed sign-ins per e-mail and per client address in a sliding window."""
+
+    def __init__(self, store: Store, per_email: int, per_address: int, minutes: int):
+        self.store, self.per_email, self.per_address, self.minutes = store, per_email, per_address, minutes
+
+    def check(self, email: str, ip: str | None) -> None:
+        """Raise ThrottledError when either count has reached its limit."""
+        f = schema.sign_in_failures
+        since = _now() - dt.timedelta(minutes=self.minutes)
+        with self.store.engine.connect() as conn:
+            by_email = conn.execute(sa.select(sa.func.count()).where(f.c.email == email.strip().lower(), f.c.failed_at >= since)).scalar()
+            by_ip = conn.execute(sa.select(sa.func.count()).where(f.c.ip == ip, f.c.failed_at >= since)).scalar() if ip else 0
+        if by_email >= self.per_email or by_ip >= self.per_address:
+            raise ThrottledError(self.minutes)
+
+    def failed(self, email: str, ip: str | None) -> None:
+        """Record one failure (and forget failures older than the window)."""
+        f = schema.sign_in_failures
+        now = _now()
+        with self.store.connect() as conn:
+            conn.execute(f.delete().where(f.c.failed_at < now - dt.timedelta(minutes=self.minutes)))
+            conn.execute(f.insert().values(id=uuid.uuid4().hex, email=email.strip().lower(), ip=ip, failed_at=now))
+
+    def succeeded(self, email: str) -> None:
+        """A good sign-in clears the e-mail's failures."""
+        f = schema.sign_in_failures
+        with self.store.connect() as conn:
+            conn.execute(f.delete().where(f.c.email == email.strip().lower()))
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)

@@ -1,0 +1,159 @@
+"""Request dependencies as Annotated aliases: services, the signed-in user, their scope, the page context."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Callable
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from fastapi import Depends, Request
+
+from pulso.store import schema
+from pulso.web import nav
+from pulso.web.auth import ANON_COOKIE, SESSION_COOKIE, AuthError, ForbiddenError, Sessions, User
+from pulso.web.i18n import pick_language, translate
+from pulso.web.kpis import Kpis, ScopeKey
+from pulso.web.periods import Period, parse_period
+from pulso.web.services import Services
+
+#: Dimensions a URL may filter by (?source=web&owner=u3).
+DIMENSIONS = ("owner", "team", "source", "campaign", "segment", "country", "channel", "deal_kind",
+              "priority", "stage", "activity_type", "plan", "category")
+
+
+def get_services(request: Request) -> Services:
+    """The app's services."""
+    return request.app.state.services
+
+
+ServicesDep = Annotated[Services, Depends(get_services)]
+
+
+def get_sessions(request: Request) -> Sessions:
+    """The session keeper."""
+    return request.app.state.sessions
+
+
+SessionsDep = Annotated[Sessions, Depends(get_sessions)]
+
+
+def optional_user(request: Request, services: ServicesDep, sessions: SessionsDep) -> User | None:
+    """The signed-in user, or None."""
+    token = sessions.token(request.cookies.get(SESSION_COOKIE))
+    if token is None:
+        return None
+    with services.db():
+        return sessions.user(token)
+
+
+def current_user(user: Annotated[User | None, Depends(optional_user)]) -> User:
+    """The signed-in user; AuthError (→ sign-in page or 401) otherwise."""
+    if user is None:
+        raise AuthError("sign in to see this page")
+    return user
+
+
+CurrentUser = Annotated[User, Depends(current_user)]
+
+
+def csrf_binding(request: Request, user: User | None) -> str | None:
+    """What this browser's CSRF token is bound to: its session, or its anonymous nonce."""
+    if user is not None:
+        return user.session_token
+    sessions: Sessions = request.app.state.sessions
+    return sessions.token(request.cookies.get(ANON_COOKIE))
+
+
+def scope_of(user: User, services: Services) -> ScopeKey:
+    """What a user may see: admin everything, manager their team, rep their records, viewer a team or everything."""
+    if user.role == "admin" or (user.role == "viewer" and not user.team_id):
+        return ScopeKey("company")
+    if user.role in ("manager", "viewer"):
+        team = user.team_id
+        if user.role == "manager":
+            with services.db(), services.store.engine.connect() as conn:
+                managed = conn.execute(
+                    sa.select(schema.teams.c.id).where(schema.teams.c.manager_id == user.id).order_by(schema.teams.c.id)
+                ).scalar()
+            team = managed or team
+        if team:
+            return ScopeKey("team", (team,))
+    return ScopeKey("owners", (user.id,))
+
+
+class PageContext:
+    """Everything a page handler needs: user, language, period, filters, scoped KPIs."""
+
+    def __init__(self, request: Request, user: User, services: Services):
+        self.request = request
+        self.user = user
+        self.services = services
+        ws = services.workspace()
+        self.version = ws.get("data_version", "0")
+        self.currency = ws.get("currency", "EUR")
+        self.timezone = ws.get("timezone", "UTC")
+        self.lang = pick_language(user.locale, request.headers.get("accept-language"))
+        self.strict = services.settings.strict_i18n
+        today = services.settings.today or dt.datetime.now(ZoneInfo(self.timezone)).date()
+        self.today = today
+        self.period: Period = parse_period(request.query_params, today)
+        self.filters: dict[str, Any] = {}
+        for dim in DIMENSIONS:
+            values = [v for v in request.query_params.getlist(dim) if v]
+            if values:
+                self.filters[dim] = values[0] if len(values) == 1 else values
+        self.scope = scope_of(user, services)
+        self.kpis = Kpis(services, self.scope, self.version, self.lang, self.currency)
+        accept = request.headers.get("accept", "")
+        self.wants_json = request.url.path.endswith(".json") or (
+            "application/json" in accept and "text/html" not in accept
+        )
+
+    def _(self, text: str) -> str:
+        """Translate a visible string."""
+        return translate(text, self.lang, strict=self.strict)
+
+    def require(self, page: str) -> None:
+        """Refuse a page the user's role does not open."""
+        if not nav.allowed(page, self.user.role):
+            raise ForbiddenError(f"the role '{self.user.role}' does not open this page")
+
+    def url(self, path: str, *, keep_filters: bool = True, **params: Any) -> str:
+        """A link that keeps the period (and filters) of this page."""
+        query = self.period.params()
+        if keep_filters:
+            query.update({k: v for k, v in self.filters.items() if not isinstance(v, list)})
+        query.update({k: str(v) for k, v in params.items() if v is not None})
+        return path + "?" + urlencode(query)
+
+    def kpi_url(self, key: str, **params: Any) -> str:
+        """The detail page of a KPI, same period."""
+        return self.url(f"/kpi/{key}", **params)
+
+    def label(self, dim: str, value: Any) -> str:
+        """A human label for a dimension value (names for owner, team and campaign ids)."""
+        if value is None:
+            return self._("(sin valor)")
+        names = self.services.names(self.version).get(dim)
+        if names is not None:
+            return names.get(str(value), str(value))
+        return str(value)
+
+    def cache_key(self, page: str) -> tuple:
+        """What a page's data depends on."""
+        params = tuple(sorted((k, v) for k, v in self.request.query_params.multi_items() if k not in ("page", "sort")))
+        return (self.version, "page", page, self.scope, self.lang, self.today, params)
+
+    def cached(self, page: str, build: Callable[[], Any]) -> Any:
+        """A page's data, built once per data version, scope, language and URL."""
+        return self.services.cache.get_or_compute(self.cache_key(page), build)
+
+
+def page_context(request: Request, user: CurrentUser, services: ServicesDep) -> PageContext:
+    """The context of a signed-in page request."""
+    return PageContext(request, user, services)
+
+
+Ctx = Annotated[PageContext, Depends(page_context)]

@@ -1,0 +1,79 @@
+"""Every error a request can meet, mapped to a status and a page (or JSON) in one place."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from pulso.errors import KpiError, PulsoError, ScopeError, StoreError
+from pulso.web.auth import AuthError, CsrfError, ForbiddenError, ThrottledError
+from pulso.web.i18n import pick_language, translate
+from pulso.web.periods import PeriodError
+
+
+class NotFoundError(PulsoError):
+    """A page or a KPI that does not exist."""
+
+
+#: error class → (HTTP status, Spanish title). The first match in order wins.
+STATUS: list[tuple[type[Exception], int, str]] = [
+    (AuthError, 401, "Inicia sesión"),
+    (CsrfError, 403, "Formulario caducado"),
+    (ForbiddenError, 403, "Sin acceso"),
+    (ScopeError, 403, "Fuera de tu alcance"),
+    (ThrottledError, 429, "Demasiados intentos"),
+    (NotFoundError, 404, "No encontrado"),
+    (KpiError, 400, "Consulta no válida"),
+    (PeriodError, 400, "Periodo no válido"),
+    (StoreError, 503, "Espacio de trabajo no disponible"),
+    (PulsoError, 500, "Error"),
+]
+
+
+def _wants_json(request: Request) -> bool:
+    accept = request.headers.get("accept", "")
+    return request.url.path.endswith(".json") or ("application/json" in accept and "text/html" not in accept)
+
+
+def error_response(request: Request, status: int, title: str, message: str) -> Response:
+    """An error as JSON or as a page in the user's language."""
+    if _wants_json(request):
+        return JSONResponse({"error": message, "status": status}, status_code=status)
+    lang = pick_language(request.cookies.get("pulso_lang"), request.headers.get("accept-language"))
+    strict = request.app.state.services.settings.strict_i18n
+    templates = request.app.state.templates
+    return templates.TemplateResponse(
+        request, "error.html",
+        {"_": lambda s: translate(s, lang, strict=strict), "lang": lang, "title": translate(title, lang, strict=strict),
+         "message": message, "status": status},
+        status_code=status,
+    )
+
+
+def install(app: FastAPI) -> None:
+    """Register the handlers."""
+
+    async def pulso_error(request: Request, exc: Exception) -> Response:
+        for cls, status, title in STATUS:
+            if isinstance(exc, cls):
+                break
+        if isinstance(exc, AuthError) and not _wants_json(request) and request.method == "GET":
+            target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            return RedirectResponse(f"/signin?next={quote(target, safe='')}", status_code=303)
+        return error_response(request, status, title, str(exc))
+
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        title = {404: "No encontrado", 405: "Método no permitido"}.get(exc.status_code, "Error")
+        return error_response(request, exc.status_code, title, str(exc.detail))
+
+    async def bad_request(request: Request, exc: RequestValidationError) -> Response:
+        fields = ", ".join(".".join(str(p) for p in e["loc"][1:]) for e in exc.errors())
+        return error_response(request, 400, "Consulta no válida", f"missing or malformed: {fields}")
+
+    app.add_exception_handler(PulsoError, pulso_error)
+    app.add_exception_handler(StarletteHTTPException, http_error)
+    app.add_exception_handler(RequestValidationError, bad_request)

@@ -1,0 +1,114 @@
+"""Numbers, money, durations and dates for a locale, with Babel; and what a change means."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from babel import Locale, dates, numbers
+
+LANGS = ("es", "en")
+
+#: Suffix after a number, per unit and language.
+_UNIT_SUFFIX = {
+    "hours": (" h", " h"),
+    "days": (" días", " days"),
+    "months": (" meses", " months"),
+    "seconds": (" s", " s"),
+    "count/day": ("/día", "/day"),
+    "orders/year": ("/año", "/year"),
+}
+
+
+def fmt_number(value: float | None, lang: str, digits: int = 0) -> str:
+    """A plain number, grouped for the locale ('1.234,5' in Spanish, '1,234.5' in English)."""
+    if value is None:
+        return "—"
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return numbers.format_decimal(value, format=pattern, locale=lang)
+
+
+def fmt_money(value: float | None, currency: str, lang: str) -> str:
+    """Money in the reporting currency; cents only below a thousand."""
+    if value is None:
+        return "—"
+    pattern = Locale.parse(lang).currency_formats["standard"].pattern
+    if abs(value) >= 1000:
+        pattern = pattern.replace(".00", "")
+    return numbers.format_currency(value, currency, format=pattern, locale=lang, currency_digits=False)
+
+
+def fmt_percent(value: float | None, lang: str, digits: int = 1) -> str:
+    """A fraction as a percentage: 0.2 → '20,0 %' / '20.0%'."""
+    if value is None:
+        return "—"
+    return numbers.format_percent(value, format="#,##0." + "0" * digits + "%", locale=lang)
+
+
+def fmt_value(value: float | None, unit: str, lang: str, currency: str) -> str:
+    """A KPI value in its unit."""
+    if value is None:
+        return "—"
+    if unit == "%":
+        return fmt_percent(value, lang)
+    if unit == "currency":
+        return fmt_money(value, currency, lang)
+    if unit == "currency/day":
+        return fmt_money(value, currency, lang) + ("/día" if lang == "es" else "/day")
+    if unit == "count":
+        return fmt_number(value, lang, 0 if float(value).is_integer() else 1)
+    if unit == "ratio":
+        return fmt_number(value, lang, 2)
+    suffix = _UNIT_SUFFIX.get(unit, ("", ""))[0 if lang == "es" else 1]
+    return fmt_number(value, lang, 1) + suffix
+
+
+def fmt_change(value: float | None, previous: float | None, unit: str, lang: str) -> str:
+    """The change since the previous period: points for percentages, else relative."""
+    if value is None or previous is None:
+        return ""
+    if unit == "%":
+        diff = (value - previous) * 100
+        return ("+" if diff > 0 else "") + fmt_number(diff, lang, 1) + " pp"
+    if previous == 0:
+        return ""
+    rel = (value - previous) / abs(previous)
+    return ("+" if rel > 0 else "") + fmt_percent(rel, lang)
+
+
+def judge(value: float | None, previous: float | None, direction: str | None) -> str:
+    """'good', 'bad' or 'flat' for a change, by the KPI's direction; '' without one."""
+    if value is None or previous is None or direction not in ("up", "down"):
+        return ""
+    if abs(value - previous) <= 1e-9 * max(1.0, abs(previous)):
+        return "flat"
+    better = value > previous if direction == "up" else value < previous
+    return "good" if better else "bad"
+
+
+def fmt_date(day: dt.date | dt.datetime | None, lang: str, form: str = "medium") -> str:
+    """A date ('3 mar 2026' / 'Mar 3, 2026')."""
+    if day is None:
+        return "—"
+    if isinstance(day, dt.datetime):
+        return dates.format_datetime(day, format="short" if form == "short" else "medium", locale=lang)
+    return dates.format_date(day, format=form, locale=lang)
+
+
+def fmt_period(kind: str, start: dt.date, last_day: dt.date, lang: str) -> str:
+    """How people name a period: 'marzo de 2026', 'T1 2026', '2026', '1 mar – 15 abr 2026'."""
+    if kind == "month":
+        return dates.format_date(start, format="LLLL y", locale=lang).capitalize()
+    if kind == "quarter":
+        return f"{'T' if lang == 'es' else 'Q'}{(start.month - 1) // 3 + 1} {start.year}"
+    if kind == "year":
+        return str(start.year)
+    return f"{fmt_date(start, lang)} – {fmt_date(last_day, lang)}"
+
+
+def fmt_bucket(start: dt.date, grain: str, lang: str) -> str:
+    """A label for one point of a series at a grain."""
+    if grain == "month":
+        return dates.format_date(start, format="LLL y", locale=lang)
+    if grain in ("quarter", "year"):
+        return fmt_period(grain, start, start, lang)
+    return fmt_date(start, lang)

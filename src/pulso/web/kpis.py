@@ -1,0 +1,157 @@
+"""The web layer's only door to KPI numbers: engine calls bound to the caller's scope, cached.
+
+A `Kpis` object is built per request with the signed-in user's scope fixed inside it: route
+code cannot pass a scope of its own, so no page, chart, table, drill-down or download can reach
+records outside it. Results are cached under the workspace's data_version.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Hashable, Mapping
+
+from pulso.errors import KpiError, ScopeError
+from pulso.web import formatting as f
+from pulso.web.periods import Period
+
+
+@dataclass(frozen=True)
+class ScopeKey:
+    """A hashable description of a scope: company, one team, or some owners."""
+
+    kind: str
+    ids: tuple[str, ...] = ()
+
+    def engine_scope(self):
+        """The pulso.engine.Scope it stands for."""
+        from pulso.engine import Scope
+
+        if self.kind == "company":
+            return Scope.company()
+        if self.kind == "team":
+            return Scope.team(self.ids[0])
+        return Scope.owners(*self.ids)
+
+
+class Kpis:
+    """Scoped, cached access to the engine for one request."""
+
+    def __init__(self, services, scope: ScopeKey, version: str, lang: str, currency: str):
+        self.services = services
+        self.scope = scope
+        self.version = version
+        self.lang = lang
+        self.currency = currency
+
+    # -- catalog --------------------------------------------------------------------------
+
+    def meta(self, key: str):
+        """The catalog declaration of `key`, or KpiError naming the nearest key."""
+        catalog = self.services.catalog()
+        if key not in catalog:
+            import difflib
+
+            near = difflib.get_close_matches(key, list(catalog), n=1)
+            hint = f"; did you mean '{near[0]}'?" if near else ""
+            raise KpiError(f"unknown KPI '{key}'{hint}")
+        return catalog[key]
+
+    def name(self, key: str) -> str:
+        """The KPI's name in the request's language."""
+        return self.meta(key).name[self.lang]
+
+    def dimensions(self, key: str) -> list[str]:
+        """The dimensions a KPI can be split and filtered by."""
+        return list(getattr(self.meta(key), "dimensions", ()) or ())
+
+    def applicable(self, key: str, filters: Mapping[str, Any]) -> dict[str, Any]:
+        """The filters that apply to this KPI (those on its dimensions)."""
+        dims = set(self.dimensions(key))
+        return {d: v for d, v in filters.items() if d in dims}
+
+    # -- engine calls ---------------------------------------------------------------------
+
+    def _cached(self, key: Hashable, compute):
+        def guarded():
+            try:
+                with self.services.db():
+                    return ("ok", compute())
+            except (ScopeError, KpiError) as exc:  # remembered too: asking again gives the same answer
+                return ("error", exc)
+
+        status, value = self.services.cache.get_or_compute((self.version, self.scope) + key, guarded)
+        if status == "error":
+            raise value
+        return value
+
+    def query(self, key: str, start: dt.date, end: dt.date, grain: str | None = None,
+              by: tuple[str, ...] = (), filters: Mapping[str, Any] | None = None) -> list[dict]:
+        """Rows of one KPI query (see pulso.engine), under this request's scope."""
+        filters = dict(filters or {})
+        frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in filters.items()))
+        return self._cached(
+            ("q", key, start, end, grain, tuple(by), frozen),
+            lambda: self.services.engine.query(
+                key, start=start, end=end, grain=grain, by=list(by), filters=filters, scope=self.scope.engine_scope()
+            ).rows,
+        )
+
+    def drill(self, key: str, start: dt.date, end: dt.date, *, part: str = "numerator",
+              filters: Mapping[str, Any] | None = None, limit: int = 50, offset: int = 0) -> list[dict]:
+        """The records behind a value, under this request's scope."""
+        filters = dict(filters or {})
+        frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in filters.items()))
+        return self._cached(
+            ("d", key, start, end, part, frozen, limit, offset),
+            lambda: list(self.services.engine.drill(
+                key, start=start, end=end, part=part, filters=filters, scope=self.scope.engine_scope(),
+                limit=limit, offset=offset,
+            )),
+        )
+
+    def explain(self, key: str) -> Any:
+        """Formula in words and SQL of a KPI (not scoped data: the KPI's definition)."""
+        return self._cached(("x", key, self.lang), lambda: self.services.engine.explain(key, dialect=self.services.store.dialect, lang=self.lang))
+
+    # -- what pages show ------------------------------------------------------------------
+
+    def fmt(self, key: str, value: float | None) -> str:
+        """A value of this KPI formatted in its unit."""
+        return f.fmt_value(value, self.meta(key).unit, self.lang, self.currency)
+
+    def total(self, key: str, period: Period, filters: Mapping[str, Any] | None = None, by: tuple[str, ...] = ()) -> list[dict]:
+        """The KPI over the whole period (one row, or one per `by` value)."""
+        return self.query(key, period.start, period.end, None, by, self.applicable(key, filters or {}))
+
+    def trend(self, key: str, period: Period, filters: Mapping[str, Any] | None = None,
+              by: tuple[str, ...] = (), grain: str | None = None) -> list[dict]:
+        """The KPI over the trend window ending with the period, at the period's grain."""
+        grain = grain or period.grain
+        return self.query(key, period.trend_start(grain), period.end, grain, by, self.applicable(key, filters or {}))
+
+
+def row_for(rows: list[dict], start: dt.date) -> dict | None:
+    """The row of a series whose period starts on `start`."""
+    for row in rows:
+        if _as_date(row.get("period_start")) == start:
+            return row
+    return None
+
+
+def _as_date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value
+
+
+def sparkline(values: list[float | None], width: int = 96, height: int = 24) -> str:
+    """SVG polyline points for a sparkline ('' when fewer than two values)."""
+    pts = [(i, v) for i, v in enumerate(values) if v is not None]
+    if len(pts) < 2:
+        return ""
+    lo = min(v for _, v in pts)
+    hi = max(v for _, v in pts)
+    span = (hi - lo) or 1.0
+    step = width / max(1, len(values) - 1)
+    return " ".join(f"{i * step:.1f},{height - 2 - (v - lo) / span * (height - 4):.1f}" for i, v in pts)

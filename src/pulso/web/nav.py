@@ -1,0 +1,25 @@
+"""The areas of the left navigation and which roles open each."""
+
+from __future__ import annotations
+
+ALL = frozenset({"admin", "manager", "rep", "viewer"})
+LEADS = frozenset({"admin", "manager", "viewer"})
+
+#: page key → (path, Spanish label, roles that may open it). Reps see their own records only,
+#: so pages about other people (the team) or company-wide spend (marketing) are not theirs.
+PAGES: dict[str, tuple[str, str, frozenset[str]]] = {
+    "overview": ("/", "Resumen", ALL),
+    "sales": ("/sales", "Ventas", ALL),
+    "team": ("/team", "Equipo", LEADS),
+    "retention": ("/retention", "Retención", ALL),
+    "customers": ("/customers", "Clientes", ALL),
+    "service": ("/service", "Servicio", ALL),
+    "marketing": ("/marketing", "Marketing", LEADS),
+    "adoption": ("/adoption", "Adopción", LEADS),
+    "kpi": ("/kpi", "Indicadores", ALL),
+}
+
+
+def allowed(page: str, role: str) -> bool:
+    """Whether a role opens a page."""
+    return role in PAGES[page][2]

@@ -1,0 +1,264 @@
+"""Building blocks of pages (tiles, charts, tables, empty states) and their HTML/JSON rendering.
+
+A page is a title and a list of sections, plain data: the HTML template draws it, and the JSON
+twin (same path with `.json`, or `Accept: application/json`) returns it as it is.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any, Callable, Iterable
+
+from fastapi import APIRouter
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import JSONResponse, Response
+
+from pulso.errors import ScopeError
+from pulso.web import charts
+from pulso.web import formatting as f
+from pulso.web.deps import PageContext
+from pulso.web.kpis import row_for, sparkline
+
+_chart_ids = itertools.count(1)
+
+#: Where the data behind each kind of KPI comes from, for empty states.
+SOURCES = {
+    "deals": "oportunidades (deals)", "leads": "leads", "accounts": "clientes (accounts)",
+    "activities": "actividades", "tickets": "tickets de soporte", "survey_responses": "respuestas de encuestas",
+    "orders": "pedidos (orders)", "subscriptions": "suscripciones", "spend": "gastos (spend)",
+    "campaigns": "campañas", "web_sessions": "visitas web (web_sessions)", "quotas": "cuotas (quotas)",
+    "usage_events": "eventos de uso del CRM (usage_events)", "users": "usuarios",
+}
+
+
+def page_route(router: APIRouter, path: str, name: str):
+    """Register a handler at `path` and at its JSON twin `path.json`."""
+
+    def register(handler: Callable) -> Callable:
+        router.add_api_route(path, handler, methods=["GET"], name=name, include_in_schema=False)
+        twin = "/index.json" if path == "/" else path + ".json"
+        router.add_api_route(twin, handler, methods=["GET"], name=name + "_json")
+        return handler
+
+    return register
+
+
+def render(ctx: PageContext, page: str, data: dict[str, Any], template: str = "page.html") -> Response:
+    """The page as HTML, or its JSON twin."""
+    payload = {
+        "page": page,
+        "period": ctx.period.as_dict(),
+        "scope": {"kind": ctx.scope.kind, "ids": list(ctx.scope.ids)},
+        "lang": ctx.lang,
+        "currency": ctx.currency,
+        "filters": ctx.filters,
+        **data,
+    }
+    if ctx.wants_json:
+        return JSONResponse(jsonable_encoder(_public(payload)))
+    templates = ctx.request.app.state.templates
+    return templates.TemplateResponse(ctx.request, template, layout_context(ctx, page, payload))
+
+
+ROLE_LABELS = {"admin": "Administración", "manager": "Responsable de equipo", "rep": "Comercial", "viewer": "Lectura"}
+
+
+def layout_context(ctx: PageContext, page: str, payload: dict[str, Any]) -> dict[str, Any]:
+    """What the layout (header, navigation, period picker) needs besides the page's data."""
+    from pulso.web import nav
+    from pulso.web.deps import csrf_binding
+
+    p = ctx.period
+    if ctx.scope.kind == "company":
+        scope_label = ctx._("toda la empresa")
+    elif ctx.scope.kind == "team":
+        scope_label = ctx._("equipo") + " " + ctx.label("team", ctx.scope.ids[0])
+    else:
+        scope_label = ctx._("tus registros")
+    return {
+        "ctx": ctx, "page": page, "data": payload, "_": ctx._, "lang": ctx.lang,
+        "title": payload.get("title", "Pulso"),
+        "csrf": ctx.request.app.state.sessions.csrf_token(csrf_binding(ctx.request, ctx.user)),
+        "nav_items": [(k, path, label) for k, (path, label, roles) in nav.PAGES.items()
+                      if ctx.user.role in roles and k != "kpi"] + [("kpi", "/kpi", "Indicadores")],
+        "role_labels": ROLE_LABELS, "scope_label": scope_label, "dim_labels": DIMENSION_LABELS,
+        "period_label": f.fmt_period(p.kind, p.start, p.last_day, ctx.lang),
+        "period_prev": _shift_params(ctx, -1), "period_next": _shift_params(ctx, 1),
+    }
+
+
+def _shift_params(ctx: PageContext, steps: int) -> dict[str, str]:
+    return ctx.period.shifted(steps).params()
+
+
+def _public(value: Any) -> Any:
+    """Drop presentation-only keys (SVG points) from the JSON twin."""
+    if isinstance(value, dict):
+        return {k: _public(v) for k, v in value.items() if k not in ("spark",)}
+    if isinstance(value, list):
+        return [_public(v) for v in value]
+    return value
+
+
+# -- tiles ---------------------------------------------------------------------------------
+
+def tile(ctx: PageContext, key: str) -> dict[str, Any]:
+    """One headline figure: value, unit, change since the previous period, sparkline, link."""
+    k = ctx.kpis
+    meta = k.meta(key)
+    out: dict[str, Any] = {
+        "key": key, "name": k.name(key), "unit": meta.unit, "direction": meta.direction,
+        "href": ctx.kpi_url(key), "available": True, "target": None,
+    }
+    try:
+        if ctx.period.kind == "custom":
+            current = (k.total(key, ctx.period, ctx.filters) or [None])[0]
+            series = k.trend(key, ctx.period, ctx.filters, grain="month")
+        else:
+            series = k.trend(key, ctx.period, ctx.filters, grain=ctx.period.kind)
+            current = row_for(series, ctx.period.start)
+    except ScopeError:
+        out.update(available=False, text="—", note=ctx._("No disponible con tu alcance"))
+        return out
+    value = current.get("value") if current else None
+    previous = current.get("previous") if current else None
+    values = [r.get("value") for r in series]
+    out.update(
+        value=value, previous=previous, text=k.fmt(key, value),
+        change=f.fmt_change(value, previous, meta.unit, ctx.lang),
+        judge=f.judge(value, previous, meta.direction),
+        series=values, spark=sparkline(values),
+        empty=_is_empty(current),
+    )
+    return out
+
+
+def _is_empty(row: dict | None) -> bool:
+    return row is None or (row.get("value") is None and not row.get("numerator") and not row.get("denominator"))
+
+
+def tiles(ctx: PageContext, title: str, keys: Iterable[str], *, missing: Iterable[str] = ()) -> dict[str, Any]:
+    """A row of tiles; an empty state when none has data."""
+    items = [tile(ctx, key) for key in keys]
+    section = {"type": "tiles", "title": ctx._(title), "tiles": items}
+    if items and all(t.get("empty", False) or not t["available"] for t in items) and missing:
+        section["empty"] = empty_text(ctx, missing)
+    return section
+
+
+def empty_text(ctx: PageContext, tables: Iterable[str]) -> str:
+    """What data is missing, and how to add it."""
+    names = ", ".join(ctx._(SOURCES.get(t, t)) for t in tables)
+    return ctx._("No hay datos de {names} en este periodo. Impórtalos desde tu CRM o una hoja de cálculo, "
+                 "o genera un espacio de demostración con `pulso demo`; después elige otro periodo si hace falta.").format(names=names)
+
+
+# -- charts --------------------------------------------------------------------------------
+
+def chart(title: str, spec: dict[str, Any] | None, *, empty: str = "", note: str = "") -> dict[str, Any]:
+    """A chart section (an empty state when there is nothing to draw)."""
+    if spec is None:
+        return {"type": "empty", "title": title, "text": empty}
+    return {"type": "chart", "title": title, "id": f"chart{next(_chart_ids)}", "spec": spec, "note": note}
+
+
+def trend_chart(ctx: PageContext, key: str, *, title: str | None = None, by: str | None = None,
+                grain: str | None = None, missing: Iterable[str] = ()) -> dict[str, Any]:
+    """A KPI over time (one line per value of `by` when given)."""
+    k = ctx.kpis
+    title = title or k.name(key)
+    grain = grain or ctx.period.grain
+    try:
+        rows = k.trend(key, ctx.period, ctx.filters, by=(by,) if by else (), grain=grain)
+    except ScopeError:
+        return {"type": "empty", "title": title, "text": ctx._("No disponible con tu alcance")}
+    points = [
+        {"period": r["period_start"].isoformat(), "label": f.fmt_bucket(r["period_start"], grain, ctx.lang),
+         "value": r.get("value"), "text": k.fmt(key, r.get("value")),
+         **({"series": ctx.label(by, r.get(by))} if by else {})}
+        for r in rows if r.get("value") is not None
+    ]
+    spec = None
+    if points:
+        spec = charts.line_over_time(points, unit=k.meta(key).unit, value_title=k.name(key), grain=grain,
+                                     series_title=ctx._(DIMENSION_LABELS.get(by, by)) if by else None)
+    return chart(title, spec, empty=empty_text(ctx, missing or ["deals"]))
+
+
+def split_bars(ctx: PageContext, key: str, by: str, *, title: str | None = None, limit: int = 15,
+               missing: Iterable[str] = (), order: str = "value") -> dict[str, Any]:
+    """A KPI over the period split by one dimension, as bars, best first."""
+    k = ctx.kpis
+    title = title or f"{k.name(key)} · {ctx._(DIMENSION_LABELS.get(by, by))}"
+    try:
+        rows = k.total(key, ctx.period, ctx.filters, by=(by,))
+    except ScopeError:
+        return {"type": "empty", "title": title, "text": ctx._("No disponible con tu alcance")}
+    rows = [r for r in rows if r.get("value") is not None]
+    if order == "value":
+        rows.sort(key=lambda r: r["value"], reverse=k.meta(key).direction != "down")
+    items = [{"label": ctx.label(by, r.get(by)), "value": r["value"], "text": k.fmt(key, r["value"])} for r in rows[:limit]]
+    spec = charts.bars(items, unit=k.meta(key).unit, value_title=k.name(key),
+                       category_title=ctx._(DIMENSION_LABELS.get(by, by))) if items else None
+    return chart(title, spec, empty=empty_text(ctx, missing or ["deals"]))
+
+
+# -- tables --------------------------------------------------------------------------------
+
+def cell(text: str, *, href: str | None = None, sort: Any = None, judge: str = "") -> dict[str, Any]:
+    """One table cell: text, optional link, sort value, meaning."""
+    return {"text": text, "href": href, "sort": sort if sort is not None else text, "judge": judge}
+
+
+def table(title: str, columns: list[tuple[str, bool]], rows: list[list[dict]], *, empty: str = "",
+          note: str = "") -> dict[str, Any]:
+    """A sortable table: columns are (label, numeric)."""
+    return {"type": "table", "title": title, "columns": [{"label": c, "num": n} for c, n in columns],
+            "rows": rows, "empty": empty, "note": note}
+
+
+def split_table(ctx: PageContext, by: str, keys: list[str], *, title: str, missing: Iterable[str] = (),
+                compare_total: bool = False) -> dict[str, Any]:
+    """Several KPIs split by one dimension, one row per value; every number links to its detail.
+
+    With compare_total, each value is judged against the whole scope's value (rep vs team).
+    """
+    k = ctx.kpis
+    by_value: dict[Any, dict[str, dict]] = {}
+    totals: dict[str, dict | None] = {}
+    shown = []
+    for key in keys:
+        try:
+            rows = k.total(key, ctx.period, ctx.filters, by=(by,))
+            totals[key] = (k.total(key, ctx.period, ctx.filters) or [None])[0] if compare_total else None
+        except ScopeError:
+            continue
+        shown.append(key)
+        for r in rows:
+            by_value.setdefault(r.get(by), {})[key] = r
+    columns = [(ctx._(DIMENSION_LABELS.get(by, by)), False)] + [(k.name(key), True) for key in shown]
+    out_rows = []
+    for value, per_key in by_value.items():
+        row = [cell(ctx.label(by, value))]
+        for key in shown:
+            r = per_key.get(key)
+            v = r.get("value") if r else None
+            total = (totals.get(key) or {}).get("value")
+            judge = f.judge(v, total, k.meta(key).direction) if compare_total else ""
+            row.append(cell(k.fmt(key, v), href=ctx.kpi_url(key, **{by: value}) if value is not None else None,
+                            sort=v if v is not None else float("-inf"), judge=judge))
+        out_rows.append(row)
+    first = shown[0] if shown else None
+    if first:
+        out_rows.sort(key=lambda r: r[1]["sort"], reverse=True)
+    if compare_total and shown:
+        out_rows.append([cell(ctx._("Total del alcance"))] + [
+            cell(k.fmt(key, (totals.get(key) or {}).get("value")), href=ctx.kpi_url(key)) for key in shown])
+    return table(title, columns, out_rows, empty=empty_text(ctx, missing or ["deals"]))
+
+
+DIMENSION_LABELS = {
+    "owner": "Comercial", "team": "Equipo", "source": "Origen", "campaign": "Campaña", "segment": "Segmento",
+    "country": "País", "channel": "Canal", "deal_kind": "Tipo de venta", "priority": "Prioridad",
+    "stage": "Etapa", "activity_type": "Tipo de actividad", "plan": "Plan", "category": "Categoría",
+}

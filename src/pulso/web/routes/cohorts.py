@@ -1,0 +1,34 @@
+"""The monthly cohort retention table: customers acquired in a month, still active months later."""
+
+from __future__ import annotations
+
+from pulso.errors import ScopeError
+from pulso.web import formatting as f
+from pulso.web.deps import PageContext
+from pulso.web.pages import cell, empty_text, table
+
+
+def cohort_table(ctx: PageContext, months: int = 12) -> dict:
+    """Rows: acquisition month; columns: months since acquisition; cells: share still active."""
+    title = ctx._("Retención por cohorte mensual")
+    engine = ctx.services.engine
+    if not hasattr(engine, "cohorts"):
+        return {"type": "empty", "title": title,
+                "text": ctx._("El motor de indicadores aún no calcula cohortes; esta tabla aparecerá cuando lo haga.")}
+    try:
+        rows = ctx.kpis.cohorts(ctx.period, months)
+    except ScopeError:
+        return {"type": "empty", "title": title, "text": ctx._("No disponible con tu alcance")}
+    if not rows:
+        return table(title, [], [], empty=empty_text(ctx, ["accounts"]))
+    width = max(len(r["retained"]) for r in rows)
+    columns = [(ctx._("Cohorte"), False), (ctx._("Clientes"), True)] + [(f"+{i}", True) for i in range(width)]
+    out = []
+    for r in rows:
+        line = [cell(f.fmt_bucket(r["cohort"], "month", ctx.lang), sort=r["cohort"].isoformat()),
+                cell(f.fmt_number(r["size"], ctx.lang), sort=r["size"])]
+        for share in r["retained"]:
+            line.append(cell(f.fmt_percent(share, ctx.lang, 0) if share is not None else "", sort=share))
+        line += [cell("", sort=None)] * (width - len(r["retained"]))
+        out.append(line)
+    return table(title, columns, out, note=ctx._("Proporción de cada cohorte que sigue siendo cliente al final de cada mes."))

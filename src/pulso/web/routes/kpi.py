@@ -1,0 +1,164 @@
+"""Detail of any catalog KPI: chart over time, split by a dimension, drill-down, formula and SQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter
+
+from pulso.errors import ScopeError
+from pulso.web import formatting as f
+from pulso.web.deps import Ctx
+from pulso.web.errors import NotFoundError
+from pulso.web.pages import DIMENSION_LABELS, cell, page_route, render, split_bars, split_table, table, tile, trend_chart
+
+router = APIRouter()
+PAGE_SIZE = 25
+
+#: Labels of the drill-down columns people meet most; other columns show their name.
+COLUMN_LABELS = {
+    "id": "Id", "name": "Nombre", "title": "Título", "amount": "Importe", "currency": "Moneda", "status": "Estado",
+    "kind": "Tipo", "type": "Tipo", "created_at": "Creado", "closed_at": "Cerrado", "owner_id": "Responsable",
+    "account_id": "Cliente", "lead_id": "Lead", "stage_id": "Etapa", "campaign_id": "Campaña", "source": "Origen",
+    "email": "Correo", "company": "Empresa", "country": "País", "segment": "Segmento", "opened_at": "Abierto",
+    "resolved_at": "Resuelto", "first_response_at": "Primera respuesta", "priority": "Prioridad", "channel": "Canal",
+    "score": "Puntuación", "answered_at": "Respondido", "occurred_at": "Fecha", "acquired_at": "Cliente desde",
+    "churned_at": "Baja", "converted_at": "Convertido", "mql_at": "MQL", "sql_at": "SQL", "ordered_at": "Pedido",
+    "started_at": "Inicio", "ended_at": "Fin", "duration_s": "Duración (s)", "user_id": "Usuario", "action": "Acción",
+    "plan": "Plan", "term_end_at": "Fin de contrato", "renewed": "Renovada", "visitor_id": "Visitante",
+    "period_start": "Desde", "period_end": "Hasta", "cost": "Coste", "category": "Categoría",
+}
+NAMED = {"owner_id": "owner", "user_id": "owner", "campaign_id": "campaign", "stage_id": "stage", "team_id": "team"}
+
+
+@router.get("/kpi", include_in_schema=False, name="kpi_index")
+@router.get("/kpi.json", name="kpi_index_json")
+def kpi_index(ctx: Ctx):
+    """Every KPI of the catalog, by area, each a link to its detail."""
+    ctx.require("kpi")
+
+    def build():
+        groups: dict[str, list] = {}
+        for key, meta in ctx.services.catalog().items():
+            groups.setdefault(getattr(meta, "area", "") or "", []).append(
+                [cell(meta.name[ctx.lang], href=ctx.kpi_url(key)), cell(key), cell(_unit_label(ctx, meta.unit))])
+        columns = [(ctx._("Indicador"), False), (ctx._("Clave"), False), (ctx._("Unidad"), False)]
+        return {"title": ctx._("Indicadores"),
+                "sections": [table(_area_label(area, ctx.lang), columns, rows) for area, rows in groups.items()]}
+
+    return render(ctx, "kpi", ctx.cached("kpi_index", build))
+
+
+@page_route(router, "/kpi/{key}", "kpi_detail")
+def kpi_detail(ctx: Ctx, key: str, by: str | None = None, part: str = "numerator", page: int = 1):
+    """One KPI in depth."""
+    ctx.require("kpi")
+    if key.endswith(".json"):
+        key = key[:-5]
+    k = ctx.kpis
+    if key not in ctx.services.catalog():
+        try:
+            k.meta(key)
+        except Exception as exc:
+            raise NotFoundError(str(exc)) from None
+    meta = k.meta(key)
+    dims = k.dimensions(key)
+    if by and by not in dims:
+        by = None
+    part = part if part in ("numerator", "denominator") else "numerator"
+    page = max(1, page)
+
+    def build():
+        head = tile(ctx, key)
+        if not head["available"]:
+            raise ScopeError(f"'{key}' counts records that belong to nobody (such as web visits or spend); "
+                             "only people who see the whole company can open it")
+        split = by or (dims[0] if dims else None)
+        sections = [
+            {"type": "tiles", "title": "", "tiles": [head]},
+            trend_chart(ctx, key, by=by),
+        ]
+        if split:
+            sections.append(split_bars(ctx, key, split))
+            sections.append(split_table(ctx, split, [key], title=f"{k.name(key)} · {ctx._(DIMENSION_LABELS.get(split, split))}"))
+        return {"title": k.name(key), "key": key, "unit": meta.unit, "direction": meta.direction,
+                "dimensions": dims, "by": by, "sections": sections, "explain": _explain(ctx, key)}
+
+    data = dict(ctx.cached(f"kpi:{key}:{by}", build))
+    data["records"] = records(ctx, key, part, page)
+    data["splits"] = [{"dim": d, "label": ctx._(DIMENSION_LABELS.get(d, d)), "href": ctx.url(f"/kpi/{key}", by=d),
+                       "current": d == by} for d in dims]
+    return render(ctx, "kpi", data, template="kpi.html")
+
+
+def records(ctx: Ctx, key: str, part: str, page: int) -> dict[str, Any]:
+    """One page of the records behind the value (fetching one extra row to know if more follow)."""
+    k = ctx.kpis
+    try:
+        found = k.drill(key, ctx.period.start, ctx.period.end, part=part, filters=k.applicable(key, ctx.filters),
+                        limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
+    except ScopeError:
+        found = []
+    more = len(found) > PAGE_SIZE
+    found = found[:PAGE_SIZE]
+    names = list(found[0].keys()) if found else []
+    columns = [(ctx._(COLUMN_LABELS[n]) if n in COLUMN_LABELS else n, _numeric(found, n)) for n in names]
+    rows = [[_cell(ctx, n, r.get(n)) for n in names] for r in found]
+    section = table(ctx._("Registros detrás de la cifra"), columns, rows,
+                    empty=ctx._("Ningún registro en este periodo."))
+    return {
+        "section": section, "page": page, "part": part,
+        "prev": ctx.url(f"/kpi/{key}", part=part, page=page - 1) if page > 1 else None,
+        "next": ctx.url(f"/kpi/{key}", part=part, page=page + 1) if more else None,
+        "parts": [{"part": p, "label": ctx._(label), "href": ctx.url(f"/kpi/{key}", part=p), "current": p == part}
+                  for p, label in (("numerator", "Numerador"), ("denominator", "Denominador"))],
+    }
+
+
+def _numeric(rows: list[dict], name: str) -> bool:
+    return any(isinstance(r.get(name), (int, float, Decimal)) and not isinstance(r.get(name), bool) for r in rows)
+
+
+def _cell(ctx: Ctx, name: str, value: Any) -> dict:
+    if value is None:
+        return cell("", sort="")
+    if isinstance(value, bool):
+        return cell(ctx._("sí") if value else ctx._("no"), sort=int(value))
+    if isinstance(value, dt.datetime):
+        local = value.astimezone(ZoneInfo(ctx.timezone)) if value.tzinfo else value
+        return cell(f.fmt_date(local, ctx.lang, "short"), sort=value.isoformat())
+    if isinstance(value, dt.date):
+        return cell(f.fmt_date(value, ctx.lang), sort=value.isoformat())
+    if isinstance(value, (int, float, Decimal)):
+        number = float(value)
+        digits = 0 if number.is_integer() else 2
+        return cell(f.fmt_number(number, ctx.lang, digits), sort=number)
+    if name in NAMED:
+        return cell(ctx.label(NAMED[name], value), sort=ctx.label(NAMED[name], value))
+    return cell(str(value))
+
+
+def _explain(ctx: Ctx, key: str) -> dict[str, str]:
+    try:
+        found = ctx.kpis.explain(key)
+    except Exception as exc:  # the formula is a help, never a reason to lose the page
+        return {"formula": "", "sql": "", "error": str(exc)}
+    if isinstance(found, dict):
+        return {"formula": str(found.get("formula") or found.get("text") or ""), "sql": str(found.get("sql") or "")}
+    return {"formula": str(getattr(found, "formula", "") or getattr(found, "text", "") or ""),
+            "sql": str(getattr(found, "sql", "") or "")}
+
+
+def _unit_label(ctx: Ctx, unit: str) -> str:
+    from pulso.catalog.model import UNITS
+
+    return UNITS[unit][ctx.lang] if unit in UNITS else unit
+
+
+def _area_label(area: str, lang: str) -> str:
+    from pulso.catalog.model import AREAS
+
+    return AREAS[area][lang] if area in AREAS else area

@@ -1,0 +1,180 @@
+"""`pulso serve` and `pulso users ...`: the web app and its sign-ins."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import uuid
+from typing import Annotated, Optional
+
+import sqlalchemy as sa
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from pulso.errors import PulsoError
+from pulso.store import schema
+
+users_app = typer.Typer(help="Web sign-ins: add users, set passwords.", no_args_is_help=True)
+console = Console()
+
+DbOption = Annotated[
+    Optional[str],
+    typer.Option("--db", help="Workspace URL: duckdb:///path/file.duckdb or postgresql+psycopg://user@host/db."),
+]
+#: Known passwords `pulso users demo-passwords` gives one user of each role in a demo workspace.
+DEMO_PASSWORDS = {"admin": "demo-admin-1", "manager": "demo-manager-1", "rep": "demo-rep-1", "viewer": "demo-viewer-1"}
+
+
+def _open(db: str | None):
+    from pulso.cli import open_workspace
+
+    return open_workspace(db)
+
+
+def serve(
+    db: DbOption = None,
+    host: Annotated[str, typer.Option(help="Address to listen on; 0.0.0.0 opens it to the network.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    secure_cookies: Annotated[bool, typer.Option("--secure-cookies/--plain-cookies", help="Send cookies over HTTPS only (behind a TLS proxy).")] = False,
+) -> None:
+    """Serve the web app on the workspace (the DuckDB file stays held while it runs)."""
+    import uvicorn
+
+    from pulso.config import Settings
+    from pulso.web import WebSettings, create_app
+
+    settings = Settings.from_env(db)
+    app = create_app(WebSettings(store=settings, secret_key=os.environ.get("PULSO_SECRET_KEY") or None,
+                                 secure_cookies=secure_cookies))
+    console.print(f"Pulso at http://{host}:{port}/ on {app.state.services.store.display_url} (Ctrl+C stops it)")
+    uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=True)
+
+
+def _find(store, email: str) -> dict | None:
+    u = schema.users
+    with store.engine.connect() as conn:
+        row = conn.execute(sa.select(u).where(sa.func.lower(u.c.email) == email.strip().lower()).order_by(u.c.id)).mappings().first()
+    return dict(row) if row else None
+
+
+def _ask_password(password: str | None) -> str:
+    if password:
+        return password
+    return typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+@users_app.command("add")
+def users_add(
+    email: Annotated[str, typer.Argument(help="E-mail the user signs in with.")],
+    name: Annotated[str, typer.Option(help="Full name.")],
+    role: Annotated[str, typer.Option(help="admin, manager, rep or viewer.")] = "rep",
+    team: Annotated[Optional[str], typer.Option(help="Team id (managers, reps, and viewers limited to a team).")] = None,
+    password: Annotated[Optional[str], typer.Option(help="Password (asked for when omitted; at least 8 characters).")] = None,
+    db: DbOption = None,
+) -> None:
+    """Add a user who can sign in (or give an existing CRM user a password and role)."""
+    from pulso.web.auth import hash_password, set_password
+
+    if role not in schema.ROLES:
+        raise PulsoError(f"unknown role '{role}'; use one of {', '.join(schema.ROLES)}")
+    if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email.strip()):
+        raise PulsoError(f"'{email}' is not an e-mail address")
+    secret = _ask_password(password)
+    hash_password(secret)  # refuse a short password before writing anything
+    with _open(db) as store:
+        existing = _find(store, email)
+        record = {"id": existing["id"] if existing else f"usr-{uuid.uuid4().hex[:12]}", "name": name,
+                  "email": email.strip(), "role": role, "team_id": team, "active": True}
+        if not existing:
+            record["created_at"] = dt.datetime.now(dt.timezone.utc)
+        store.upsert("users", [record])
+        set_password(store, record["id"], secret)
+    console.print(f"{'Updated' if existing else 'Added'} {email} ({role}); they can sign in with `pulso serve`.")
+
+
+@users_app.command("set-password")
+def users_set_password(
+    email: Annotated[str, typer.Argument(help="E-mail of the user.")],
+    password: Annotated[Optional[str], typer.Option(help="New password (asked for when omitted).")] = None,
+    db: DbOption = None,
+) -> None:
+    """Set a user's password; their open sessions end."""
+    from pulso.web.auth import hash_password, set_password
+
+    secret = _ask_password(password)
+    hash_password(secret)
+    with _open(db) as store:
+        user = _find(store, email)
+        if user is None:
+            raise PulsoError(f"no user with e-mail '{email}'; add one with `pulso users add`")
+        set_password(store, user["id"], secret)
+    console.print(f"Password of {email} set.")
+
+
+@users_app.command("list")
+def users_list(db: DbOption = None) -> None:
+    """Users, their roles and whether they can sign in."""
+    u, c = schema.users, schema.user_credentials
+    with _open(db) as store, store.engine.connect() as conn:
+        rows = conn.execute(
+            sa.select(u.c.email, u.c.name, u.c.role, u.c.team_id, u.c.active, c.c.user_id.is_not(None))
+            .select_from(u.outerjoin(c, c.c.user_id == u.c.id)).order_by(u.c.role, u.c.email)
+        ).all()
+    table = Table()
+    for col in ("e-mail", "name", "role", "team", "active", "can sign in"):
+        table.add_column(col)
+    for email, name, role, team, active, can in rows:
+        table.add_row(email, name, role, team or "", "yes" if active else "no", "yes" if can else "no")
+    console.print(table)
+
+
+def give_demo_passwords(store) -> list[tuple[str, str, str, str]]:
+    """Give one active user of each role a known password; returns (role, name, e-mail, password).
+
+    Picks the manager of the team with the most reps, and a rep of that team, so that the
+    manager's and the rep's pages both have a story.
+    """
+    from pulso.web.auth import set_password
+
+    u = schema.users
+    with store.engine.connect() as conn:
+        users = [dict(r) for r in conn.execute(sa.select(u).where(u.c.active.is_(True)).order_by(u.c.id)).mappings()]
+        managers = dict(conn.execute(sa.select(schema.teams.c.manager_id, schema.teams.c.id)).all())
+    chosen: dict[str, dict] = {}
+    for role in ("admin", "manager", "rep", "viewer"):
+        pool = [x for x in users if x["role"] == role]
+        if role == "manager":
+            pool.sort(key=lambda x: (x["id"] not in managers, x["id"]))
+        if role == "rep" and "manager" in chosen:
+            team = managers.get(chosen["manager"]["id"]) or chosen["manager"]["team_id"]
+            pool.sort(key=lambda x: (x["team_id"] != team, x["id"]))
+        if pool:
+            chosen[role] = pool[0]
+    out = []
+    for role, user in chosen.items():
+        set_password(store, user["id"], DEMO_PASSWORDS[role])
+        out.append((role, user["name"], user["email"], DEMO_PASSWORDS[role]))
+    return out
+
+
+@users_app.command("demo-passwords")
+def users_demo_passwords(db: DbOption = None) -> None:
+    """Give an admin, a manager, a rep and a viewer of a demo workspace known passwords, and print them."""
+    with _open(db) as store:
+        signins = give_demo_passwords(store)
+    if not signins:
+        raise PulsoError("the workspace has no users; run `pulso demo` first")
+    table = Table(title="Demo sign-ins")
+    for col in ("role", "name", "e-mail", "password"):
+        table.add_column(col)
+    for row in signins:
+        table.add_row(*row)
+    console.print(table)
+
+
+def register(app: typer.Typer) -> None:
+    """Add `serve` and `users` to the `pulso` command."""
+    app.command("serve")(serve)
+    app.add_typer(users_app, name="users")
