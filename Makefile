@@ -3,9 +3,12 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-# Debian packages the tests need: a PostgreSQL server (the tests start their own cluster).
-APT_PACKAGES := postgresql
+# Debian packages the tests need: a PostgreSQL server (the tests start their own cluster) and
+# Chromium (the web tests drive /usr/bin/chromium with Playwright; `playwright install` is never used).
+APT_PACKAGES := postgresql chromium
 DEMO_DB ?= demo.duckdb
+HOST ?= 127.0.0.1
+PORT ?= 8000
 
 .PHONY: demo test install system-deps bench clean
 
@@ -19,6 +22,7 @@ install: $(STAMP)
 system-deps:
 	@missing=""; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
 	if [ -n "$$missing" ]; then \
 		echo "Installing Debian packages:$$missing"; \
 		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
@@ -27,6 +31,9 @@ system-deps:
 
 demo: install
 	$(VENV)/bin/pulso demo --db $(DEMO_DB) --size small
+	$(VENV)/bin/pulso users demo-passwords --db $(DEMO_DB)
+	@echo "Open http://$(HOST):$(PORT)/ and sign in with one of the accounts above (Ctrl+C stops the server)."
+	$(VENV)/bin/pulso serve --db $(DEMO_DB) --host $(HOST) --port $(PORT)
 
 test: install system-deps
 	$(VENV)/bin/pytest -n 2 -p no:cacheprovider
