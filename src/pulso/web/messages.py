@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 EN: dict[str, str] = {
+    "Tasa de cierre": "Close rate",  # the example in i18n.py's docstring
     # navigation, layout, period picker
     "Resumen": "Overview", "Ventas": "Sales", "Equipo": "Team", "Retención": "Retention", "Clientes": "Customers",
     "Servicio": "Service", "Marketing": "Marketing", "Adopción": "Adoption", "Indicadores": "KPIs",
@@ -78,7 +79,7 @@ EN: dict[str, str] = {
     # adoption
     "Uso del CRM": "CRM usage", "Uso por persona": "Usage per person",
     # KPI detail
-    "Indicador": "KPI", "Clave": "Key", "Unidad": "Unit", "Dividir por": "Split by", "Cómo se calcula": "How it is computed",
+    "Indicador": "KPI", "Clave": "Key", "Unidad": "Unit", "Dividir por": "Split by", "Cómo se calcula": "How it is computed", "Fórmula": "Formula",
     "Registros detrás de la cifra": "Records behind the figure", "Ningún registro en este periodo.": "No records in this period.",
     "Numerador": "Numerator", "Denominador": "Denominator", "Anterior": "Previous", "Siguiente": "Next", "Página": "Page",
     # drill-down columns

@@ -111,6 +111,8 @@ def tile(ctx: PageContext, key: str) -> dict[str, Any]:
         "href": ctx.kpi_url(key), "available": True, "target": None,
     }
     try:
+        if ctx.scope.kind != "company" and not getattr(meta, "owned", True):
+            raise ScopeError(f"'{key}' counts records that belong to nobody")
         if ctx.period.kind == "custom":
             current = (k.total(key, ctx.period, ctx.filters) or [None])[0]
             series = k.trend(key, ctx.period, ctx.filters, grain="month")

@@ -142,14 +142,25 @@ def _cell(ctx: Ctx, name: str, value: Any) -> dict:
 
 
 def _explain(ctx: Ctx, key: str) -> dict[str, str]:
+    """The formula in words (from the catalog) and the SQL the engine runs for it."""
+    meta = ctx.kpis.meta(key)
+    out = {"description": _text(getattr(meta, "description", None), ctx.lang),
+           "formula": _text(getattr(meta, "formula", None), ctx.lang), "sql": "", "error": ""}
     try:
         found = ctx.kpis.explain(key)
-    except Exception as exc:  # the formula is a help, never a reason to lose the page
-        return {"formula": "", "sql": "", "error": str(exc)}
-    if isinstance(found, dict):
-        return {"formula": str(found.get("formula") or found.get("text") or ""), "sql": str(found.get("sql") or "")}
-    return {"formula": str(getattr(found, "formula", "") or getattr(found, "text", "") or ""),
-            "sql": str(getattr(found, "sql", "") or "")}
+    except Exception as exc:  # the SQL is a help, never a reason to lose the page
+        out["error"] = str(exc)
+        return out
+    get = found.get if isinstance(found, dict) else (lambda name: getattr(found, name, None))
+    out["sql"] = str(get("sql") or "")
+    out["formula"] = out["formula"] or str(get("formula") or "")
+    return out
+
+
+def _text(value: Any, lang: str) -> str:
+    if value is None:
+        return ""
+    return str(value[lang]) if hasattr(value, "__getitem__") and not isinstance(value, str) else str(value)
 
 
 def _unit_label(ctx: Ctx, unit: str) -> str:
