@@ -1,0 +1,201 @@
+"""Load the catalog and validate every declaration before any query runs.
+
+A declaration that names an unknown table, column or dimension, lacks a translation, or does not
+compile against the store's schema is refused with a CatalogError that names the KPI.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from functools import lru_cache
+from typing import Iterable, Iterator, Sequence
+
+from pulso.catalog import adoption, marketing, perception, quality, retention, sales, service
+from pulso.catalog.model import (
+    AREAS, CATEGORIES, DIMENSIONS, DIRECTIONS, LANGS, UNITS, Dated, Kpi, Part, timing_columns,
+)
+from pulso.catalog.sources import ENTITIES, TABLES, has_column, source_columns, supported_dimensions
+from pulso.errors import CatalogError, KpiError
+
+MODULES = (sales, retention, perception, service, marketing, adoption, quality)
+KEY = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+class Catalog(Sequence[Kpi]):
+    """The declared KPIs in catalog order; also indexable by key."""
+
+    def __init__(self, kpis: Iterable[Kpi]):
+        self._kpis = tuple(kpis)
+        self._by_key = {k.key: k for k in self._kpis}
+
+    def __len__(self) -> int:
+        return len(self._kpis)
+
+    def __iter__(self) -> Iterator[Kpi]:
+        return iter(self._kpis)
+
+    def __getitem__(self, item):  # type: ignore[override]
+        if isinstance(item, str):
+            return self.kpi(item)
+        return self._kpis[item]
+
+    def __contains__(self, item: object) -> bool:
+        return (item in self._by_key) if isinstance(item, str) else item in self._kpis
+
+    def keys(self) -> list[str]:
+        """Every KPI key, in catalog order."""
+        return list(self._by_key)
+
+    def get(self, key: str) -> Kpi | None:
+        """The KPI called `key`, or None."""
+        return self._by_key.get(key)
+
+    def kpi(self, key: str) -> Kpi:
+        """The KPI called `key`, or a KpiError suggesting the nearest one."""
+        found = self._by_key.get(key)
+        if found is None:
+            near = suggest(str(key), self._kpis)
+            hint = f"; did you mean '{near}'?" if near else ""
+            raise KpiError(f"unknown KPI '{key}'{hint} `pulso kpi list` shows them all")
+        return found
+
+
+def _aliases(kpi: Kpi) -> set[str]:
+    """The key and both names, snake_cased, with and without their parenthesised words."""
+    out = {kpi.key}
+    for text in kpi.name.values():
+        text = text.lower()
+        for variant in (text, re.sub(r"\(([^)]*)\)", r"\1", text), re.sub(r"\([^)]*\)", "", text),
+                        re.sub(r"^[^(]*\(([^)]*)\)", r"\1", text)):
+            out.add(re.sub(r"[^a-z0-9áéíóúñü]+", "_", variant).strip("_"))
+    return out
+
+
+def suggest(wrong: str, kpis: Iterable[Kpi]) -> str | None:
+    """The KPI key whose key or names are closest to `wrong`."""
+    alias_to_key: dict[str, str] = {}
+    for kpi in kpis:
+        for alias in _aliases(kpi):
+            alias_to_key.setdefault(alias, kpi.key)
+    probe = re.sub(r"[^a-z0-9áéíóúñü]+", "_", wrong.lower()).strip("_")
+    near = difflib.get_close_matches(probe, list(alias_to_key), n=1, cutoff=0.6)
+    return alias_to_key[near[0]] if near else None
+
+
+def _fail(kpi: Kpi | str, problem: str) -> CatalogError:
+    key = kpi if isinstance(kpi, str) else kpi.key
+    return CatalogError(f"KPI '{key}': {problem}")
+
+
+def _check_texts(kpi: Kpi) -> None:
+    texts = {"name": kpi.name, "description": kpi.description, "formula": kpi.formula}
+    if kpi.choices is not None:
+        texts["choices"] = kpi.choices
+    for field, text in texts.items():
+        for lang in LANGS:
+            if not (text or {}).get(lang, "").strip():
+                raise _fail(kpi, f"{field} has no '{lang}' translation")
+
+
+def _check_time(kpi: Kpi) -> None:
+    table = None
+    for piece in kpi.time.split("/"):
+        if "." in piece:
+            table, column = piece.split(".", 1)
+        else:
+            column = piece
+        if table not in TABLES:
+            raise _fail(kpi, f"time '{kpi.time}' names unknown table '{table}'")
+        if not has_column(table, column):
+            raise _fail(kpi, f"time '{kpi.time}' names unknown column '{table}.{column}'")
+
+
+def _check_part(kpi: Kpi, part: Part, measures: set[str]) -> None:
+    if part.table not in TABLES:
+        raise _fail(kpi, f"unknown table '{part.table}'")
+    if part.dims not in ENTITIES:
+        raise _fail(kpi, f"unknown kind of rows '{part.dims}' for table '{part.table}'")
+    for table, column in source_columns(part.dims):
+        if not has_column(table, column):
+            raise _fail(kpi, f"dimensions of '{part.dims}' read unknown column '{table}.{column}'")
+    if part.rows is None:
+        for column in timing_columns(part.timing):
+            if not has_column(part.table, column):
+                raise _fail(kpi, f"unknown column '{part.table}.{column}'")
+    if isinstance(part.timing, Dated) and part.entity:
+        raise _fail(kpi, "a dated part cannot count distinct entities")
+    unsupported = [d for d in kpi.dimensions if d not in supported_dimensions(part.dims)]
+    if unsupported:
+        raise _fail(kpi, f"rows of '{part.table}' cannot be split by {', '.join(unsupported)}")
+    measures.update(part.measures)
+
+
+def validate(kpi: Kpi, *, compile: bool = False) -> Kpi:
+    """Check one declaration; returns it, or raises CatalogError naming it.
+
+    The static checks (texts, units, tables, columns, dimensions) run when the catalog loads;
+    `compile=True` also builds the KPI against the schema, split by every dimension, which
+    catches a builder reading a column that does not exist (the test suite does it for all).
+    """
+    if not KEY.match(kpi.key or ""):
+        raise _fail(kpi.key or "?", "a key is snake_case")
+    _check_texts(kpi)
+    for what, value, allowed in (("unit", kpi.unit, UNITS), ("direction", kpi.direction, DIRECTIONS),
+                                 ("category", kpi.category, CATEGORIES), ("area", kpi.area, AREAS),
+                                 ("additive", kpi.additive, ("both", "numerator", "none"))):
+        if value not in allowed:
+            raise _fail(kpi, f"unknown {what} '{value}'; use one of: {', '.join(allowed)}")
+    for dim in kpi.dimensions:
+        if dim not in DIMENSIONS:
+            near = difflib.get_close_matches(dim, list(DIMENSIONS), n=1)
+            raise _fail(kpi, f"unknown dimension '{dim}'" + (f"; did you mean '{near[0]}'?" if near else ""))
+    _check_time(kpi)
+    if not kpi.parts:
+        raise _fail(kpi, "declares no parts")
+    measures: set[str] = set()
+    for part in kpi.parts:
+        _check_part(kpi, part, measures)
+    for name in (*kpi.result.numerator, *kpi.result.denominator):
+        if name not in measures:
+            raise _fail(kpi, f"its result reads measure '{name}', which no part computes")
+    if compile:
+        check_compiles(kpi)
+    return kpi
+
+
+def check_compiles(kpi: Kpi) -> None:
+    """Build the KPI against the store's schema, split by every dimension and scoped."""
+    from pulso.engine.compile import Context, Scope, compile_kpi
+    from pulso.engine.periods import placeholder
+    from pulso.catalog.sources import tables
+
+    import ibis
+
+    ctx = Context(tables(), placeholder(), baseline_factory=lambda: ibis.table(
+        {"b_start": "timestamp('UTC')", "b_end": "timestamp('UTC')"}, name="pulso_baseline"))
+    scope = Scope.owners("u") if kpi.owned else Scope.company()
+    try:
+        compile_kpi(kpi, ctx, by=kpi.dimensions, scope=scope)
+    except CatalogError:
+        raise
+    except Exception as exc:  # an Ibis error: unknown column, wrong type...
+        raise _fail(kpi, f"does not compile: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}") from exc
+
+
+def check_catalog(kpis: Iterable[Kpi], *, compile: bool = False) -> Catalog:
+    """Validate a list of declarations (unique keys included) into a Catalog."""
+    seen: set[str] = set()
+    checked = []
+    for kpi in kpis:
+        if kpi.key in seen:
+            raise _fail(kpi, "is declared twice")
+        seen.add(kpi.key)
+        checked.append(validate(kpi, compile=compile))
+    return Catalog(checked)
+
+
+@lru_cache(maxsize=1)
+def load_catalog() -> Catalog:
+    """Every KPI of the catalog, validated (once per process)."""
+    return check_catalog(k for module in MODULES for k in module.KPIS)

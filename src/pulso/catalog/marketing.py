@@ -1,0 +1,172 @@
+"""Marketing: where leads come from, what campaigns bring and cost, and what the website does.
+
+A deal is attributed to a campaign through its lead (`leads.campaign_id`), or, when its lead has
+none, through its own `deals.campaign_id`.
+"""
+
+from __future__ import annotations
+
+import ibis
+
+from pulso.catalog.model import Event, Kpi, Overlap, Part, T, divide, mean, ratio, total
+from pulso.catalog.sales import _sessions_with_leads
+from pulso.catalog.sources import days_between, flag, money, one
+
+AREA, CATEGORY = "marketing", "business_performance"
+LEAD_DIMS = ("owner", "team", "source", "campaign", "channel")
+CAMPAIGN_DIMS = ("campaign", "channel")
+FAR_FUTURE = ibis.timestamp("9999-12-31 00:00:00", timezone="UTC")
+
+
+def _won_attributed(src, ctx):
+    """Won deals with the campaign they are attributed to (`_campaign`)."""
+    d, leads = src["deals"], src["leads"]
+    lc = leads.select(_lid=leads.id, _lcampaign=leads.campaign_id)
+    x = d.filter(d.status == "won").left_join(lc, d.lead_id == lc._lid)
+    x = x.mutate(_campaign=ibis.coalesce(x._lcampaign, x.campaign_id)).drop("_lid", "_lcampaign")
+    return x.filter(x._campaign.notnull())
+
+
+def _won_of_campaigns(src, ctx):
+    """Won attributed deals placed at their campaign's start (`_campaign_started`)."""
+    x, c = _won_attributed(src, ctx), src["campaigns"]
+    cs = c.select(_cid=c.id, _campaign_started=c.started_at)
+    return x.join(cs, x._campaign == cs._cid).drop("_cid")
+
+
+def _leads_with_revenue(src, ctx):
+    leads, d = src["leads"], src["deals"]
+    won = d.filter(d.status == "won", d.lead_id.notnull())
+    rev = won.group_by(_rid=won.lead_id).aggregate(_won_revenue=money(won.amount).sum())
+    return leads.left_join(rev, leads.id == rev._rid).drop("_rid")
+
+
+def _campaign_windows(src, ctx):
+    """Campaigns with the revenue won while they ran and the baseline revenue for as many days."""
+    c, d = src["campaigns"], src["deals"]
+    won = d.filter(d.status == "won", d.closed_at.notnull())
+    won = won.select(_closed=won.closed_at, _amount=money(won.amount))
+    stop = ibis.coalesce(c.ended_at, ctx.now)
+    w = c.select(_wid=c.id, _from=c.started_at, _to=stop)
+    during = w.join(won, [won._closed >= w._from, won._closed < w._to]).group_by("_wid").aggregate(
+        _during=ibis._._amount.sum())
+    ref = ctx.baseline
+    if ctx.baseline_excludes_campaigns:
+        ref = ref.anti_join(c, [c.started_at < ref.b_end, ibis.coalesce(c.ended_at, FAR_FUTURE) > ref.b_start])
+    ref_days = (days_between(ref.b_start, ref.b_end)).sum()
+    ref_revenue = ref.join(won, [won._closed >= ref.b_start, won._closed < ref.b_end])._amount.sum()
+    per_day = divide(ref_revenue, ref_days).fill_null(0.0)
+    x = c.left_join(during, c.id == during._wid).drop("_wid")
+    x = x.mutate(_window_days=days_between(x.started_at, ibis.coalesce(x.ended_at, ctx.now)))
+    return x.mutate(_revenue_during=x._during.fill_null(0.0), _baseline=per_day * x._window_days).drop("_during")
+
+
+KPIS = (
+    Kpi(key="leads_by_source", name=T("Origen de leads", "Lead source"),
+        description=T("Qué origen trae los mejores leads.", "Which source brings the best leads."),
+        formula=T("leads creados en el periodo por origen, con la tasa de conversión y los ingresos ganados de cada origen",
+                  "leads created in the period per source, with each source's conversion rate and won revenue"),
+        unit="count", direction="up", category=CATEGORY, area=AREA, dimensions=LEAD_DIMS, time="leads.created_at",
+        seeds=("004",),
+        choices=T("Se lee con `--by source`. Extras: `conversion_rate` (convertidos ÷ leads) y `won_revenue` (importe "
+                  "de las oportunidades ganadas de esos leads, cuando se hayan ganado).",
+                  "Read it with `--by source`. Extras: `conversion_rate` (converted ÷ leads) and `won_revenue` (amount "
+                  "of the won deals of those leads, whenever won)."),
+        parts=(Part("leads", "lead", Event("created_at"), rows=_leads_with_revenue, measures={
+            "leads": one, "converted": lambda j: flag(j.converted_at.notnull()),
+            "won_revenue": lambda j: j._won_revenue.fill_null(0.0)}),),
+        result=total("leads", extras={"conversion_rate": lambda a: divide(a.converted, a.leads),
+                                      "won_revenue": lambda a: a.won_revenue.cast("float64")})),
+    Kpi(key="campaigns_running", name=T("Campañas activas", "Campaigns running"),
+        description=T("Campañas en marcha en algún momento del periodo.", "Campaigns running at some point in the period."),
+        formula=T("campañas cuyas fechas se solapan con el periodo", "campaigns whose dates overlap the period"),
+        unit="count", direction="none", category=CATEGORY, area=AREA, dimensions=CAMPAIGN_DIMS,
+        time="campaigns.started_at/ended_at", seeds=("001",),
+        choices=T("Solapa si empieza antes del final del periodo y no ha terminado al empezar el periodo (`ended_at` > inicio).",
+                  "Overlaps when it starts before the period ends and has not ended when the period starts (`ended_at` > start)."),
+        parts=(Part("campaigns", "campaign", Overlap("started_at", "ended_at"), measures={"campaigns": one}),),
+        result=total("campaigns")),
+    Kpi(key="campaign_responses", name=T("Respuestas por campaña", "Campaign responses"),
+        description=T("Leads que trajo cada campaña.", "Leads each campaign brought."),
+        formula=T("leads atribuidos a cada campaña", "leads attributed to each campaign"),
+        unit="count", direction="up", category=CATEGORY, area=AREA, dimensions=LEAD_DIMS, time="leads.created_at",
+        seeds=("001",), choices=T("Leads creados en el periodo con `campaign_id`.", "Leads created in the period with a `campaign_id`."),
+        parts=(Part("leads", "lead", Event("created_at"), where=lambda x: x.campaign_id.notnull(), measures={"leads": one}),),
+        result=total("leads")),
+    Kpi(key="campaign_revenue", name=T("Ingresos por campaña", "Campaign revenue"),
+        description=T("Lo vendido gracias a cada campaña.", "What each campaign sold."),
+        formula=T("ingresos ganados de las oportunidades cuyo lead está atribuido a la campaña",
+                  "revenue won from deals whose lead is attributed to the campaign"),
+        unit="currency", direction="up", category=CATEGORY, area=AREA,
+        dimensions=("owner", "team", "campaign", "channel", "source", "segment", "country"), time="deals.closed_at",
+        seeds=("001",), choices=T("Oportunidades ganadas en el periodo (`closed_at`).", "Deals won in the period (`closed_at`)."),
+        parts=(Part("deals", "deal", Event("closed_at"), rows=_won_attributed, measures={"revenue": lambda j: money(j.amount)}),),
+        result=total("revenue")),
+    Kpi(key="campaign_roi", name=T("ROI de campaña", "Campaign ROI"),
+        description=T("Cuánto devolvió cada campaña por cada unidad invertida.", "What each campaign returned per unit spent."),
+        formula=T("(ingresos de la campaña − costo de la campaña) ÷ costo de la campaña",
+                  "(campaign revenue − campaign cost) ÷ campaign cost"),
+        unit="%", direction="up", category=CATEGORY, area=AREA, dimensions=CAMPAIGN_DIMS, time="campaigns.started_at",
+        seeds=("004",),
+        choices=T("Por cohorte: campañas que empezaron en el periodo, con todos los ingresos ganados de sus oportunidades "
+                  "hasta hoy. Numerador = ingresos − costo; denominador = costo; extras `revenue` y `cost`.",
+                  "By cohort: campaigns that started in the period, with all revenue won from their deals to date. "
+                  "Numerator = revenue − cost; denominator = cost; extras `revenue` and `cost`."),
+        parts=(Part("campaigns", "campaign", Event("started_at"), measures={"net": lambda j: -money(j.cost), "cost": lambda j: money(j.cost)}),
+               Part("deals", "deal", Event("_campaign_started"), rows=_won_of_campaigns,
+                    measures={"net": lambda j: money(j.amount), "revenue": lambda j: money(j.amount)})),
+        result=ratio("net", "cost", extras={"revenue": lambda a: a.revenue.cast("float64"), "cost": lambda a: a.cost.cast("float64")})),
+    Kpi(key="incremental_revenue", name=T("Ingresos incrementales", "Incremental revenue"),
+        description=T("Lo que una campaña vendió por encima de lo habitual, descontado su costo.",
+                      "What a campaign sold above the usual, net of its cost."),
+        formula=T("ingresos ganados durante la campaña − ingresos de referencia para la misma duración − costo de la campaña; "
+                  "la referencia es el ingreso medio por día en periodos de referencia sin campañas elegidos por el usuario "
+                  "(la receta del artículo 004)",
+                  "revenue won during the campaign − baseline revenue for the same length of time − campaign cost; the "
+                  "baseline is the mean revenue per day over user-chosen reference periods without campaigns (seed 004's recipe)"),
+        unit="currency", direction="up", category=CATEGORY, area=AREA, dimensions=CAMPAIGN_DIMS,
+        time="campaigns.started_at", seeds=("004",),
+        choices=T("Campañas que empezaron en el periodo; ingresos = todas las oportunidades ganadas entre `started_at` y "
+                  "`ended_at` (hoy si sigue). Referencia: el parámetro `baseline` o el ajuste `baseline_periods`; si no "
+                  "hay, los 365 días anteriores al periodo en que no corría ninguna campaña.",
+                  "Campaigns that started in the period; revenue = every deal won between `started_at` and `ended_at` "
+                  "(now if still running). Baseline: the `baseline` parameter or the `baseline_periods` setting; with "
+                  "neither, the 365 days before the period on which no campaign ran."),
+        parts=(Part("campaigns", "campaign", Event("started_at"), rows=_campaign_windows, measures={
+            "incremental": lambda j: j._revenue_during - j._baseline - money(j.cost),
+            "revenue_during": lambda j: j._revenue_during, "baseline": lambda j: j._baseline, "cost": lambda j: money(j.cost)}),),
+        result=total("incremental", extras={k: (lambda a, k=k: a[k].cast("float64")) for k in ("revenue_during", "baseline", "cost")})),
+    Kpi(key="website_visitors", name=T("Visitantes web", "Website visitors"),
+        description=T("Personas distintas que visitaron el sitio (una métrica general).", "Distinct people who visited the site (a general metric)."),
+        formula=T("visitantes distintos del periodo", "distinct visitors in the period"),
+        unit="count", direction="up", category=CATEGORY, area=AREA, dimensions=("source",),
+        time="web_sessions.started_at", general_metric=True, seeds=("001", "002"),
+        choices=T("Por origen, cada visitante cuenta bajo el origen de su primera sesión del periodo.",
+                  "By source, each visitor counts under the source of their first session in the period."),
+        parts=(Part("web_sessions", "session", Event("started_at"), entity="visitor_id", label="visitors",
+                    entity_measures=lambda g: {}, measures={"visitors": one}),),
+        result=total("visitors")),
+    Kpi(key="avg_time_on_site_seconds", name=T("Tiempo en el sitio", "Time on site"),
+        description=T("Cuánto dura, de media, una visita.", "How long a visit lasts on average."),
+        formula=T("duración media de las sesiones", "mean session duration"),
+        unit="seconds", direction="up", category=CATEGORY, area=AREA, dimensions=("source",),
+        time="web_sessions.started_at", seeds=("001",),
+        choices=T("Sesiones que empezaron en el periodo con duración conocida. Media; la mediana va como extra `median`.",
+                  "Sessions started in the period with a known duration. Mean; the median is the extra `median`."),
+        parts=(Part("web_sessions", "session", Event("started_at"), where=lambda s: s.duration_s.notnull(),
+                    measures={"seconds": lambda j: j.duration_s, "sessions": one},
+                    values={"seconds_v": lambda j: j.duration_s}),),
+        result=mean("seconds", "sessions", median="seconds_v")),
+    Kpi(key="visitor_purchase_rate", name=T("Visitantes que compran", "Visitor purchase rate"),
+        description=T("Qué parte de los visitantes termina siendo cliente.", "How many visitors end up as customers."),
+        formula=T("visitantes distintos del periodo cuyo lead se hizo cliente ÷ visitantes distintos",
+                  "distinct visitors in the period whose lead became a customer ÷ distinct visitors"),
+        unit="%", direction="up", category=CATEGORY, area=AREA, dimensions=("source",),
+        time="web_sessions.started_at", seeds=("001",),
+        choices=T("Cliente = un lead con ese visitor_id tiene `converted_at`, cuando sea.",
+                  "Customer = a lead with that visitor_id has `converted_at`, whenever it happened."),
+        parts=(Part("web_sessions", "session", Event("started_at"), rows=_sessions_with_leads, entity="visitor_id",
+                    label="visitors", entity_measures=lambda g: {"_customer": g._customer.max()},
+                    measures={"bought": lambda e: e._customer.fill_null(0), "visitors": one}),),
+        result=ratio("bought", "visitors")),
+)

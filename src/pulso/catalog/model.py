@@ -1,0 +1,277 @@
+"""What a KPI declaration is made of: texts, units, timings, parts and results.
+
+A KPI is one or more *parts*. A part reads rows of one table, places each row in periods by its
+*timing* (an event time, or a snapshot at the period's start or end), attaches the dimensions the
+caller asked for, and turns every row into additive *measures* (summed per period and dimension
+value) and *values* (kept whole for medians). The *result* turns the summed measures into
+`value`, `numerator`, `denominator` and extras. Nothing here knows a SQL dialect: the engine
+compiles the declaration to an Ibis expression when a query runs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any, Callable, Mapping
+
+import ibis
+
+LANGS = ("es", "en")
+
+Text = Mapping[str, str]
+Expr = Any  # an Ibis table or column expression
+Builder = Callable[..., Expr]
+
+
+def T(es: str, en: str) -> Text:
+    """A text in both languages the product speaks."""
+    return MappingProxyType({"es": es, "en": en})
+
+
+UNITS: Mapping[str, Text] = MappingProxyType({
+    "%": T("%", "%"),
+    "currency": T("moneda", "currency"),
+    "count": T("número", "count"),
+    "ratio": T("razón", "ratio"),
+    "score": T("puntos", "score"),
+    "days": T("días", "days"),
+    "hours": T("horas", "hours"),
+    "seconds": T("segundos", "seconds"),
+    "months": T("meses", "months"),
+    "currency/day": T("moneda/día", "currency/day"),
+    "count/day": T("número/día", "count/day"),
+    "orders/year": T("pedidos/año", "orders/year"),
+})
+
+DIRECTIONS = ("up", "down", "none")
+
+CATEGORIES: Mapping[str, Text] = MappingProxyType({
+    "business_performance": T("Desempeño empresarial", "Business performance"),
+    "user_adoption": T("Adopción de usuarios", "User adoption"),
+    "customer_perception": T("Percepción del cliente", "Customer perception"),
+})
+
+AREAS: Mapping[str, Text] = MappingProxyType({
+    "sales": T("Ventas y conversión", "Sales and conversion"),
+    "retention": T("Retención y lealtad", "Retention and loyalty"),
+    "operations": T("Eficiencia operativa", "Operational efficiency"),
+    "marketing": T("Marketing", "Marketing"),
+    "data_quality": T("Calidad de datos", "Data quality"),
+})
+
+DIMENSIONS: Mapping[str, Text] = MappingProxyType({
+    "owner": T("Responsable", "Owner"),
+    "team": T("Equipo", "Team"),
+    "source": T("Origen", "Source"),
+    "campaign": T("Campaña", "Campaign"),
+    "segment": T("Segmento", "Segment"),
+    "country": T("País", "Country"),
+    "channel": T("Canal", "Channel"),
+    "deal_kind": T("Tipo de oportunidad", "Deal kind"),
+    "priority": T("Prioridad", "Priority"),
+    "stage": T("Etapa", "Stage"),
+    "activity_type": T("Tipo de actividad", "Activity type"),
+    "plan": T("Plan", "Plan"),
+    "category": T("Categoría", "Category"),
+})
+
+# -- timings: how a row is placed in a period ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Event:
+    """The row belongs to the period its timestamp falls in: start <= column < end."""
+
+    column: str
+    kind = "event"
+
+
+@dataclass(frozen=True)
+class AtEnd:
+    """A snapshot at the period end: start_col < end and (stop_col is null or stop_col >= end)."""
+
+    start: str
+    stop: str | None = None
+    kind = "at_end"
+
+
+@dataclass(frozen=True)
+class AtStart:
+    """A snapshot at the period start: start_col < start and (stop_col is null or stop_col >= start)."""
+
+    start: str
+    stop: str | None = None
+    kind = "at_start"
+
+
+@dataclass(frozen=True)
+class Spanning:
+    """Present for the whole period: start_col < start and (stop_col is null or stop_col >= end)."""
+
+    start: str
+    stop: str | None = None
+    kind = "spanning"
+
+
+@dataclass(frozen=True)
+class Overlap:
+    """The row's interval overlaps the period: start_col < end and (stop_col is null or stop_col > start)."""
+
+    start: str
+    stop: str | None = None
+    kind = "overlap"
+
+
+@dataclass(frozen=True)
+class Dated:
+    """Local DATE range with an inclusive end, shared out by days: `_share` = overlap ÷ range days."""
+
+    start: str
+    stop: str
+    kind = "dated"
+
+
+Timing = Event | AtEnd | AtStart | Spanning | Overlap | Dated
+
+
+def timing_columns(timing: Timing) -> tuple[str, ...]:
+    """The row columns a timing reads."""
+    if isinstance(timing, Event):
+        return (timing.column,)
+    return tuple(c for c in (timing.start, timing.stop) if c)
+
+
+@dataclass(frozen=True)
+class Part:
+    """Rows of one table placed in periods and turned into measures.
+
+    `measures` are summed per period and dimension value; `values` are aggregated whole (the
+    median). Every callable receives the rows already joined to their period, whose columns
+    `_p_start`, `_p_end` (UTC instants), `_days` and `_years` (length of the period) are
+    available. With `entity`, rows are first grouped per period and entity (a visitor, an
+    account): `entity_measures(grouped rows)` gives per-entity aggregates, which `measures` read.
+    """
+
+    table: str
+    dims: str
+    timing: Timing
+    measures: Mapping[str, Builder]
+    values: Mapping[str, Builder] = field(default_factory=dict)
+    where: Builder | None = None
+    where_period: Builder | None = None
+    rows: Builder | None = None
+    entity: str | None = None
+    entity_measures: Builder | None = None
+    label: str | None = None
+
+    @property
+    def drill_table(self) -> str:
+        """The name drill-down rows carry in their `table` field."""
+        return self.label or self.table
+
+
+@dataclass(frozen=True)
+class Result:
+    """How summed measures become value, numerator, denominator and extras."""
+
+    kind: str  # ratio | mean | total | composite
+    compute: Callable[[Expr], Mapping[str, Expr]]
+    numerator: tuple[str, ...]
+    denominator: tuple[str, ...]
+    extras: tuple[str, ...] = ()
+
+
+def _f(x: Expr) -> Expr:
+    return x.cast("float64")
+
+
+def divide(num: Expr, den: Expr) -> Expr:
+    """num ÷ den, null (never an error, never 0) when den is 0 or null."""
+    return _f(num) / _f(den).nullif(0)
+
+
+def ratio(num: str, den: str, *, scale: float = 1.0, extras: Mapping[str, Builder] | None = None) -> Result:
+    """value = scale × num ÷ den."""
+    extras = dict(extras or {})
+
+    def compute(a: Expr) -> dict[str, Expr]:
+        value = divide(a[num], a[den])
+        return {"value": value * scale if scale != 1.0 else value, "numerator": _f(a[num]),
+                "denominator": _f(a[den]), **{k: fn(a) for k, fn in extras.items()}}
+
+    return Result("ratio", compute, (num,), (den,), tuple(extras))
+
+
+def mean(total: str, count: str, *, median: str | None = None, extras: Mapping[str, Builder] | None = None) -> Result:
+    """value = total ÷ count (a mean); `median` names the value whose median is reported."""
+    extras = dict(extras or {})
+    if median:
+        extras = {"median": lambda a, m=median: _f(a[m]), **extras}
+
+    def compute(a: Expr) -> dict[str, Expr]:
+        return {"value": divide(a[total], a[count]), "numerator": _f(a[total]),
+                "denominator": _f(a[count]), **{k: fn(a) for k, fn in extras.items()}}
+
+    return Result("mean", compute, (total,), (count,), tuple(extras))
+
+
+def total(col: str, *, extras: Mapping[str, Builder] | None = None) -> Result:
+    """A count or a sum: value = numerator, no denominator."""
+    extras = dict(extras or {})
+
+    def compute(a: Expr) -> dict[str, Expr]:
+        return {"value": _f(a[col]), "numerator": _f(a[col]), "denominator": ibis.null("float64"),
+                **{k: fn(a) for k, fn in extras.items()}}
+
+    return Result("total", compute, (col,), (), tuple(extras))
+
+
+def composite(compute: Callable[[Expr], Mapping[str, Expr]], *, numerator: tuple[str, ...],
+              denominator: tuple[str, ...], extras: tuple[str, ...]) -> Result:
+    """A KPI built from other KPIs' figures; `compute` returns every output column."""
+    return Result("composite", compute, numerator, denominator, extras)
+
+
+@dataclass(frozen=True)
+class Kpi:
+    """One KPI of the catalog, declared once."""
+
+    key: str
+    name: Text
+    description: Text
+    formula: Text
+    unit: str
+    direction: str
+    category: str
+    area: str
+    dimensions: tuple[str, ...]
+    time: str
+    parts: tuple[Part, ...]
+    result: Result
+    snapshot: bool = False
+    choices: Text | None = None
+    general_metric: bool = False
+    additive: str = "both"  # both | numerator | none: what a split adds up to the total
+    seeds: tuple[str, ...] = ()
+
+    @property
+    def extras(self) -> tuple[str, ...]:
+        """Extra figures every result row carries (median, unanswered...)."""
+        return self.result.extras
+
+    @property
+    def kind(self) -> str:
+        """ratio, mean, total or composite."""
+        return self.result.kind
+
+    @property
+    def owned(self) -> bool:
+        """Whether every record behind the KPI has an owner (so that it can be scoped)."""
+        from pulso.catalog.sources import ENTITIES
+
+        return all("_owner" in ENTITIES[p.dims] for p in self.parts)
+
+    def text(self, lang: str) -> dict[str, str]:
+        """Name, description, formula and choices in one language."""
+        return {"name": self.name[lang], "description": self.description[lang],
+                "formula": self.formula[lang], "choices": self.choices[lang] if self.choices else ""}

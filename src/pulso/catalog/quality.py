@@ -1,0 +1,93 @@
+"""Data quality: duplicates and completeness of customers and leads (Band: user adoption).
+
+Both are snapshots at the period end over the accounts and leads created before it, judged
+with the data as it is now (a record found to be a duplicate was one from the start).
+"""
+
+from __future__ import annotations
+
+import ibis
+
+from pulso.catalog.model import AtEnd, Kpi, Part, T, ratio
+from pulso.catalog.sources import flag, one
+
+AREA, CATEGORY = "data_quality", "user_adoption"
+DIMS = ("owner", "team", "source")
+FLAGGED = ("pending", "confirmed")
+EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+CHECKS = 4  # contact, owner, source, dates
+
+
+def _with_duplicate_flag(table):
+    def rows(src, ctx):
+        t, dc = src[table], src["duplicate_candidates"]
+        flagged = dc.filter(dc.table_name == table, dc.status.isin(FLAGGED)).select(_rid=dc.record_id).distinct()
+        j = t.left_join(flagged, t.id == flagged._rid)
+        return j.mutate(_duplicate=flag(j._rid.notnull())).drop("_rid")
+    return rows
+
+
+def _after(later, earlier):
+    return later.isnull() | (later >= earlier)
+
+
+def _filled(col):
+    return col.notnull() & (col.strip().length() > 0)
+
+
+def _contact(t):
+    """An e-mail that looks like one, or a phone with at least 7 digits."""
+    email = t.email.notnull() & t.email.strip().re_search(EMAIL)
+    phone = t.phone.notnull() & (t.phone.re_replace(r"[^0-9]", "").length() >= 7)
+    return email.fill_null(False) | phone.fill_null(False)
+
+
+def _account_dates(t):
+    return _after(t.acquired_at, t.created_at) & (t.churned_at.isnull() | (t.acquired_at.notnull() & (t.churned_at >= t.acquired_at)))
+
+
+def _lead_dates(t):
+    return (_after(t.mql_at, t.created_at) & _after(t.sql_at, t.created_at) & _after(t.converted_at, t.created_at)
+            & _after(t.disqualified_at, t.created_at) & (t.mql_at.isnull() | _after(t.sql_at, t.mql_at)))
+
+
+def _completeness(dates):
+    def passed(j):
+        return flag(_contact(j)) + flag(j.owner_id.notnull()) + flag(_filled(j.source)) + flag(dates(j))
+    return {"passed": passed, "checked": lambda j: ibis.literal(CHECKS)}
+
+
+KPIS = (
+    Kpi(key="duplicate_rate", name=T("Tasa de duplicados", "Duplicate rate"),
+        description=T("Qué parte de clientes y leads está marcada como probable duplicado.",
+                      "How many customers and leads are flagged as probable duplicates."),
+        formula=T("registros marcados como probables duplicados ÷ registros (clientes y leads)",
+                  "records flagged as probable duplicates ÷ records (customers and leads)"),
+        unit="%", direction="down", category=CATEGORY, area=AREA, dimensions=DIMS,
+        time="accounts.created_at/leads.created_at", snapshot=True, seeds=("001",),
+        choices=T("Marcado = aparece como `record_id` en duplicate_candidates con estado pending o confirmed (cada registro "
+                  "una vez). Registros = cuentas + leads creados antes del final del periodo.",
+                  "Flagged = appears as `record_id` in duplicate_candidates with status pending or confirmed (each record "
+                  "once). Records = accounts + leads created before the period ends."),
+        parts=tuple(Part(table, dims, AtEnd("created_at"), rows=_with_duplicate_flag(table),
+                         measures={"flagged": lambda j: j._duplicate, "records": one})
+                    for table, dims in (("accounts", "account"), ("leads", "lead"))),
+        result=ratio("flagged", "records")),
+    Kpi(key="data_completeness", name=T("Completitud de datos", "Data completeness"),
+        description=T("Qué parte de los datos obligatorios está presente y es válida.", "How much of the required data is present and valid."),
+        formula=T("campos obligatorios presentes y válidos (e-mail o teléfono, responsable, origen, fechas coherentes) ÷ campos revisados",
+                  "required fields present and valid (e-mail or phone, owner, source, consistent dates) ÷ fields checked"),
+        unit="%", direction="up", category=CATEGORY, area=AREA, dimensions=DIMS,
+        time="accounts.created_at/leads.created_at", snapshot=True, seeds=("001",),
+        choices=T("Cuatro comprobaciones por cuenta y por lead creados antes del final del periodo: (1) contacto: e-mail con "
+                  "forma de e-mail o teléfono con 7 dígitos o más; (2) `owner_id` informado; (3) `source` no vacío; (4) fechas "
+                  "coherentes: cuentas acquired_at ≥ created_at y churned_at ≥ acquired_at; leads mql_at, sql_at, "
+                  "converted_at y disqualified_at ≥ created_at y sql_at ≥ mql_at (las fechas vacías pasan).",
+                  "Four checks per account and per lead created before the period ends: (1) contact: an e-mail shaped like "
+                  "one or a phone with 7 or more digits; (2) `owner_id` set; (3) `source` not blank; (4) consistent dates: "
+                  "accounts acquired_at ≥ created_at and churned_at ≥ acquired_at; leads mql_at, sql_at, converted_at and "
+                  "disqualified_at ≥ created_at and sql_at ≥ mql_at (empty dates pass)."),
+        parts=(Part("accounts", "account", AtEnd("created_at"), measures=_completeness(_account_dates)),
+               Part("leads", "lead", AtEnd("created_at"), measures=_completeness(_lead_dates))),
+        result=ratio("passed", "checked")),
+)

@@ -1,0 +1,189 @@
+"""Retention and loyalty: customers kept and lost, repeat purchases, lifetime value and what it costs.
+
+"Customers at period start" are accounts with `acquired_at < start` and (`churned_at` null or
+`churned_at >= start`); "at period end" likewise with the end.
+"""
+
+from __future__ import annotations
+
+import ibis
+
+from pulso.catalog.model import AtEnd, AtStart, Dated, Event, Kpi, Part, Spanning, T, composite, divide, ratio
+from pulso.catalog.sources import days_between, flag, money, one
+
+AREA, CATEGORY = "retention", "customer_perception"
+ACCOUNT_DIMS = ("owner", "team", "source", "segment", "country")
+DAYS_PER_MONTH = 365.25 / 12
+
+_AT_START = Part("accounts", "account", AtStart("acquired_at", "churned_at"), measures={"at_start": one})
+_CHURNED = Part("accounts", "account", Event("churned_at"), measures={
+    "churned": one, "tenure_months": lambda j: days_between(j.acquired_at, j.churned_at).fill_null(0.0) / DAYS_PER_MONTH})
+_BUYERS = Part("orders", "order", Event("ordered_at"), where=lambda o: o.account_id.notnull(), entity="account_id",
+               label="accounts", entity_measures=lambda g: {"_orders": g.id.count(), "_amount": money(g.amount).sum()},
+               measures={"orders": lambda e: e._orders, "amount": lambda e: e._amount, "buyers": one})
+_NEW = Part("accounts", "account", Event("acquired_at"), measures={"new": one})
+
+
+def _acquisition_spend(where):
+    return Part("spend", "spend", Dated("period_start", "period_end"), where=where,
+                measures={"spend": lambda j: money(j.amount) * j._share})
+
+
+_CAC_SPEND = _acquisition_spend(lambda s: s.category.isin(("marketing", "sales")))
+
+
+def _clv_parts(a):
+    """Average order value, yearly purchase frequency, lifetime in years and their product."""
+    aov = divide(a.amount, a.orders)
+    frequency = divide(a.orders, a.buyers) / a._years
+    lifetime_years = divide(a.at_start.cast("float64") * a._years, a.churned)
+    return aov, frequency, lifetime_years, aov * frequency * lifetime_years
+
+
+def _clv(a):
+    aov, frequency, lifetime, clv = _clv_parts(a)
+    return {"value": clv, "numerator": clv, "denominator": ibis.null("float64"), "average_order_value": aov,
+            "purchase_frequency": frequency, "customer_lifetime_years": lifetime}
+
+
+def _clv_to_cac(a):
+    *_, clv = _clv_parts(a)
+    cac = divide(a.spend, a.new)
+    return {"value": divide(clv, cac), "numerator": clv, "denominator": cac,
+            "customer_lifetime_value": clv, "customer_acquisition_cost": cac}
+
+
+def _lifetime(a):
+    at_risk = a.at_start.cast("float64") * a._years * 12.0
+    return {"value": divide(at_risk, a.churned), "numerator": at_risk, "denominator": a.churned.cast("float64"),
+            "observed_tenure_months": divide(a.tenure_months, a.churned)}
+
+
+def _frequency(a):
+    return {"value": divide(a.orders, a.buyers) / a._years, "numerator": a.orders.cast("float64"),
+            "denominator": a.buyers.cast("float64")}
+
+
+def _retained_account(j):
+    return (j._acquired < j._p_start) & (j._churned.isnull() | (j._churned >= j._p_end))
+
+
+def _orders_with_account(src, ctx):
+    o, a = src["orders"], src["accounts"]
+    acc = a.select(_aid=a.id, _acquired=a.acquired_at, _churned=a.churned_at)
+    return o.join(acc, o.account_id == acc._aid).drop("_aid")
+
+
+KPIS = (
+    Kpi(key="customer_retention_rate", name=T("Tasa de retención", "Customer retention rate"),
+        description=T("Qué parte de los clientes del inicio sigue con nosotros.", "How many of the customers at the start stay."),
+        formula=T("(clientes al final del periodo − clientes nuevos del periodo) ÷ clientes al inicio del periodo",
+                  "(customers at period end − new customers in the period) ÷ customers at period start"),
+        unit="%", direction="up", category=CATEGORY, area=AREA, dimensions=ACCOUNT_DIMS,
+        time="accounts.acquired_at/churned_at", snapshot=True, seeds=("000", "002"),
+        parts=(Part("accounts", "account", AtEnd("acquired_at", "churned_at"), measures={"retained": one, "at_end": one}),
+               Part("accounts", "account", Event("acquired_at"), measures={"retained": lambda j: ibis.literal(-1), "new": one}),
+               _AT_START),
+        result=ratio("retained", "at_start", extras={"customers_at_end": lambda a: a.at_end.cast("float64"),
+                                                     "new_customers": lambda a: a.new.cast("float64")})),
+    Kpi(key="churn_rate", name=T("Tasa de abandono (churn)", "Customer churn rate"),
+        description=T("Qué parte de los clientes se pierde.", "How many customers are lost."),
+        formula=T("clientes cuyo `churned_at` cae en el periodo ÷ clientes al inicio del periodo",
+                  "customers whose `churned_at` falls in the period ÷ customers at period start"),
+        unit="%", direction="down", category=CATEGORY, area=AREA, dimensions=ACCOUNT_DIMS, time="accounts.churned_at",
+        seeds=("001", "002", "004"), parts=(_CHURNED, _AT_START), result=ratio("churned", "at_start")),
+    Kpi(key="renewal_rate", name=T("Tasa de renovación", "Renewal rate"),
+        description=T("Qué parte de las suscripciones que vencen se renueva.", "How many expiring subscriptions are renewed."),
+        formula=T("suscripciones cuyo plazo vence en el periodo y se renovaron ÷ suscripciones cuyo plazo vence en el periodo",
+                  "subscriptions whose term ends in the period and were renewed ÷ subscriptions whose term ends in the period"),
+        unit="%", direction="up", category=CATEGORY, area=AREA, dimensions=(*ACCOUNT_DIMS, "plan"),
+        time="subscriptions.term_end_at", seeds=("001",),
+        parts=(Part("subscriptions", "subscription", Event("term_end_at"),
+                    measures={"renewed": lambda j: flag(j.renewed), "ending": one}),),
+        result=ratio("renewed", "ending")),
+    Kpi(key="repeat_purchase_rate", name=T("Tasa de recompra", "Repeat purchase rate"),
+        description=T("Qué parte de los clientes que compran repite.", "How many buying customers buy again."),
+        formula=T("clientes con 2 o más pedidos en el periodo ÷ clientes con al menos 1 pedido en el periodo",
+                  "customers with 2+ orders in the period ÷ customers with 1+ order in the period"),
+        unit="%", direction="up", category=CATEGORY, area=AREA, dimensions=ACCOUNT_DIMS, time="orders.ordered_at",
+        seeds=("000",), choices=T("Los pedidos sin cuenta no cuentan.", "Orders with no account are left out."),
+        parts=(Part("orders", "order", Event("ordered_at"), where=lambda o: o.account_id.notnull(), entity="account_id",
+                    label="accounts", entity_measures=lambda g: {"_orders": g.id.count()},
+                    measures={"repeat": lambda e: flag(e._orders >= 2), "buyers": one}),),
+        result=ratio("repeat", "buyers")),
+    Kpi(key="purchase_frequency", name=T("Frecuencia de compra", "Purchase frequency"),
+        description=T("Cuántas veces al año compra un cliente.", "How many times a year a customer buys."),
+        formula=T("pedidos del periodo ÷ clientes distintos que compraron, llevado a un año",
+                  "orders in the period ÷ distinct ordering customers, scaled to a year"),
+        unit="orders/year", direction="up", category=CATEGORY, area=AREA, dimensions=ACCOUNT_DIMS,
+        time="orders.ordered_at", seeds=("004",),
+        choices=T("Se divide por la duración del periodo en años de calendario (un año natural = 1, enero = 31/365). "
+                  "Numerador = pedidos, denominador = clientes.",
+                  "Divided by the period's length in calendar years (a calendar year = 1, January = 31/365). "
+                  "Numerator = orders, denominator = customers."),
+        parts=(_BUYERS,), result=composite(_frequency, numerator=("orders",), denominator=("buyers",), extras=())),
+    Kpi(key="customer_lifetime_months", name=T("Tiempo de vida del cliente", "Customer lifetime"),
+        description=T("Cuánto dura un cliente, esperado según el churn.", "How long a customer lasts, as churn predicts."),
+        formula=T("vida esperada = 1 ÷ tasa de churn mensual del periodo; también la antigüedad media observada de los "
+                  "clientes que se fueron en el periodo",
+                  "expected lifetime = 1 ÷ monthly churn rate over the period; the catalog also reports the observed "
+                  "mean tenure of customers who churned in the period"),
+        unit="months", direction="up", category=CATEGORY, area=AREA, dimensions=ACCOUNT_DIMS,
+        time="accounts.churned_at", additive="numerator", seeds=("000", "004"),
+        choices=T("Churn mensual = bajas ÷ clientes al inicio ÷ meses del periodo; numerador = clientes al inicio × meses, "
+                  "denominador = bajas. Sin bajas, el valor es nulo. Extra `observed_tenure_months`.",
+                  "Monthly churn = churned ÷ customers at start ÷ months in the period; numerator = customers at start "
+                  "× months, denominator = churned. No churn gives null. Extra `observed_tenure_months`."),
+        parts=(_AT_START, _CHURNED),
+        result=composite(_lifetime, numerator=("at_start",), denominator=("churned",), extras=("observed_tenure_months",))),
+    Kpi(key="customer_lifetime_value", name=T("Valor de vida del cliente (CLV)", "Customer lifetime value"),
+        description=T("Cuánto deja un cliente durante toda su relación.", "What a customer brings over the whole relationship."),
+        formula=T("valor promedio de compra × frecuencia de compra (por año) × vida del cliente (años), como lo construye el artículo 004",
+                  "average order value × purchase frequency (per year) × customer lifetime (years), as seed 004 builds it"),
+        unit="currency", direction="up", category=CATEGORY, area=AREA, dimensions=ACCOUNT_DIMS,
+        time="orders.ordered_at", additive="none", seeds=("002", "004"),
+        choices=T("Cada factor con la definición de su KPI (average_order_value, purchase_frequency, "
+                  "customer_lifetime_months ÷ 12) y va como extra; numerador = valor, sin denominador.",
+                  "Each factor as its own KPI defines it (average_order_value, purchase_frequency, "
+                  "customer_lifetime_months ÷ 12) and is an extra; numerator = value, no denominator."),
+        parts=(_BUYERS, _AT_START, _CHURNED),
+        result=composite(_clv, numerator=("amount",), denominator=(),
+                         extras=("average_order_value", "purchase_frequency", "customer_lifetime_years"))),
+    Kpi(key="customer_acquisition_cost", name=T("Costo de adquisición (CAC)", "Customer acquisition cost"),
+        description=T("Lo que cuesta conseguir un cliente.", "What winning one customer costs."),
+        formula=T("gasto de marketing + ventas del periodo ÷ clientes nuevos del periodo; por canal donde el gasto se registra por canal",
+                  "marketing + sales spend in the period ÷ new customers in the period; by channel where spend is recorded per channel"),
+        unit="currency", direction="down", category=CATEGORY, area=AREA, dimensions=("channel",),
+        time="accounts.acquired_at", seeds=("002", "004"),
+        choices=T("El gasto (fechas con fin incluido) se reparte por días entre los periodos. Por canal, el canal de un "
+                  "cliente es su origen (accounts.source).",
+                  "Spend (dates with an inclusive end) is shared out by days among periods. By channel, a customer's "
+                  "channel is its source (accounts.source)."),
+        parts=(_CAC_SPEND, _NEW), result=ratio("spend", "new")),
+    Kpi(key="clv_to_cac_ratio", name=T("Relación CLV:CAC", "CLV to CAC ratio"),
+        description=T("Cuántas veces recupera un cliente lo que costó conseguirlo.", "How many times a customer pays back what winning it cost."),
+        formula=T("customer_lifetime_value ÷ customer_acquisition_cost", "customer_lifetime_value ÷ customer_acquisition_cost"),
+        unit="ratio", direction="up", category=CATEGORY, area=AREA, dimensions=("channel",), time="orders.ordered_at",
+        additive="none", seeds=("002",),
+        parts=(_BUYERS, _AT_START, _CHURNED, _CAC_SPEND, _NEW),
+        result=composite(_clv_to_cac, numerator=("amount",), denominator=("spend",),
+                         extras=("customer_lifetime_value", "customer_acquisition_cost"))),
+    Kpi(key="retention_cost_per_customer", name=T("Costo de retención", "Retention cost per customer"),
+        description=T("Lo que cuesta retener a cada cliente; debe quedar por debajo de lo que deja.",
+                      "What keeping each customer costs; it should stay below what they bring."),
+        formula=T("gasto de retención del periodo ÷ clientes retenidos (activos al inicio y aún al final); junto al "
+                  "ingreso medio por cliente retenido, que debería superarlo",
+                  "retention spend in the period ÷ customers retained (at start and still active at end); shown beside "
+                  "the average revenue per retained customer, which it should stay below"),
+        unit="currency", direction="down", category=CATEGORY, area=AREA, dimensions=("channel",),
+        time="spend.period_start/period_end", seeds=("001",),
+        choices=T("Ingreso por cliente retenido = pedidos del periodo de esos clientes ÷ retenidos (extra "
+                  "`revenue_per_retained_customer`).",
+                  "Revenue per retained customer = the period's orders of those customers ÷ retained (extra "
+                  "`revenue_per_retained_customer`)."),
+        parts=(_acquisition_spend(lambda s: s.category == "retention"),
+               Part("accounts", "account", Spanning("acquired_at", "churned_at"), measures={"retained": one}),
+               Part("orders", "order", Event("ordered_at"), rows=_orders_with_account, where_period=_retained_account,
+                    measures={"revenue": lambda j: money(j.amount)})),
+        result=ratio("spend", "retained", extras={"revenue_per_retained_customer": lambda a: divide(a.revenue, a.retained)})),
+)

@@ -1,0 +1,292 @@
+"""Sales and conversion: the funnel, deals won and lost, quotas and activity (Band: business performance)."""
+
+from __future__ import annotations
+
+import ibis
+
+from pulso.catalog.model import (
+    AtEnd, AtStart, Dated, Event, Kpi, Part, T, composite, divide, mean, ratio, total,
+)
+from pulso.catalog.sources import days_between, flag, hours_between, money, one
+
+AREA, CATEGORY = "sales", "business_performance"
+LEAD_DIMS = ("owner", "team", "source", "campaign", "channel")
+DEAL_DIMS = ("owner", "team", "source", "campaign", "channel", "segment", "country", "deal_kind", "stage")
+ACCOUNT_DIMS = ("owner", "team", "source", "segment", "country")
+REACH_TYPES = ("call", "email", "voicemail", "meeting")  # the contacts seed 003 lists; tasks and notes are not reach
+WON_OR_LOST = ("won", "lost")
+
+
+def _won(d):
+    return d.status == "won"
+
+
+def _closed(d):
+    return d.status.isin(WON_OR_LOST)
+
+
+def _lead_rate(key, name, description, formula, at, reached, seeds):
+    return Kpi(
+        key=key, name=name, description=description, formula=formula, unit="%", direction="up",
+        category=CATEGORY, area=AREA, dimensions=LEAD_DIMS, time=f"leads.{at}", seeds=seeds,
+        parts=(Part("leads", "lead", Event(at), {"reached": lambda j: flag(j[reached].notnull()), "leads": one}),),
+        result=ratio("reached", "leads"),
+    )
+
+
+def _with_first_outbound(src, ctx):
+    """Leads with the time of their first outbound activity at or after their creation."""
+    leads, acts = src["leads"], src["activities"]
+    out = acts.filter(acts.direction == "outbound", acts.lead_id.notnull())
+    created = leads.select(_lid=leads.id, _created=leads.created_at)
+    out = out.join(created, out.lead_id == created._lid)
+    first = out.filter(out.occurred_at >= out._created).group_by(_fid=out.lead_id).aggregate(
+        _first_out=out.occurred_at.min())
+    return leads.left_join(first, leads.id == first._fid).drop("_fid")
+
+
+def _sessions_with_leads(src, ctx):
+    """Web sessions flagged with whether their visitor has a lead and whether that lead converted."""
+    s, leads = src["web_sessions"], src["leads"]
+    who = leads.filter(leads.visitor_id.notnull()).group_by(_vid=leads.visitor_id).aggregate(
+        _lead=leads.id.count().clip(upper=1), _customer=flag(leads.converted_at.notnull()).max())
+    return s.left_join(who, s.visitor_id == who._vid).drop("_vid")
+
+
+def _deals_with_stage(src, ctx):
+    d, st = src["deals"], src["stages"]
+    prob = st.select(_sid=st.id, _probability=st.probability)
+    return d.left_join(prob, d.stage_id == prob._sid).drop("_sid")
+
+
+def _velocity(a):
+    close_rate = divide(a.won, a.closed)
+    avg_value = divide(a.won_amount, a.won_valued)
+    cycle = divide(a.cycle_days, a.won)
+    expected = a.open.cast("float64") * close_rate * avg_value
+    return {"value": divide(expected, cycle), "numerator": expected, "denominator": cycle,
+            "open_opportunities": a.open.cast("float64"), "close_rate": close_rate,
+            "average_deal_value": avg_value, "sales_cycle_days": cycle}
+
+
+_CLOSED = Part("deals", "deal", Event("closed_at"), where=_closed, measures={
+    "won": lambda j: flag(_won(j)), "closed": one,
+    "won_amount": lambda j: ibis.ifelse(_won(j), money(j.amount), 0.0),
+    "won_valued": lambda j: flag(_won(j) & j.amount.notnull()),
+    "cycle_days": lambda j: ibis.ifelse(_won(j), days_between(j.created_at, j.closed_at), 0.0)})
+
+KPIS = (
+    _lead_rate(
+        "lead_conversion_rate", T("Tasa de conversión de leads", "Lead conversion rate"),
+        T("Qué parte de los leads se convierte en cliente.", "How many leads become customers."),
+        T("leads creados en el periodo que ya son clientes (`converted_at` informado) ÷ leads creados en el periodo",
+          "leads created in the period that have become customers (`converted_at` set) ÷ leads created in the period"),
+        "created_at", "converted_at", ("000", "002", "003", "004")),
+    Kpi(key="visitor_to_lead_rate", name=T("Visitantes a leads", "Visitor-to-lead rate"),
+        description=T("Qué parte de los visitantes del sitio deja sus datos.", "How many website visitors become leads."),
+        formula=T("visitantes distintos del periodo que llegaron a ser lead ÷ visitantes distintos del periodo",
+                  "distinct web visitors in the period that became a lead ÷ distinct web visitors in the period"),
+        unit="%", direction="up", category=CATEGORY, area=AREA, dimensions=("source",),
+        time="web_sessions.started_at", seeds=("004",),
+        choices=T("Un visitante cuenta si tiene un lead (leads.visitor_id), creado cuando sea; se le asigna el origen "
+                  "de su primera sesión del periodo.",
+                  "A visitor counts when a lead carries their visitor_id, whenever it was created; a visitor is "
+                  "split under the source of their first session in the period."),
+        parts=(Part("web_sessions", "session", Event("started_at"), rows=_sessions_with_leads, entity="visitor_id",
+                    entity_measures=lambda g: {"_lead": g._lead.max()}, label="visitors",
+                    measures={"became_lead": lambda e: e._lead.fill_null(0), "visitors": one}),),
+        result=ratio("became_lead", "visitors")),
+    _lead_rate(
+        "lead_to_mql_rate", T("Lead a MQL", "Lead-to-MQL rate"),
+        T("Qué parte de los leads llega a estar cualificada por marketing.", "How many leads become marketing-qualified."),
+        T("leads creados en el periodo que llegaron a MQL ÷ leads creados en el periodo",
+          "leads created in the period that reached MQL ÷ leads created in the period"),
+        "created_at", "mql_at", ("004",)),
+    _lead_rate(
+        "mql_to_sql_rate", T("MQL a SQL", "MQL-to-SQL rate"),
+        T("Qué parte de los MQL acepta ventas.", "How many marketing-qualified leads sales accepts."),
+        T("leads que llegaron a MQL en el periodo y después a SQL ÷ leads que llegaron a MQL en el periodo",
+          "leads that reached MQL in the period and later SQL ÷ leads that reached MQL in the period"),
+        "mql_at", "sql_at", ("004",)),
+    _lead_rate(
+        "sql_to_customer_rate", T("SQL a cliente", "SQL-to-customer rate"),
+        T("Qué parte de los SQL termina comprando.", "How many sales-qualified leads end up buying."),
+        T("leads que llegaron a SQL en el periodo y después se convirtieron ÷ leads que llegaron a SQL en el periodo",
+          "leads that reached SQL in the period and later converted ÷ leads that reached SQL in the period"),
+        "sql_at", "converted_at", ("004",)),
+    Kpi(key="close_rate", name=T("Tasa de cierre", "Close (win) rate"),
+        description=T("De las oportunidades que se cerraron, cuántas se ganaron. Conviene compararla cada 6 meses.",
+                      "Of the deals that closed, how many were won. Worth comparing every 6 months."),
+        formula=T("oportunidades ganadas ÷ oportunidades cerradas (ganadas + perdidas), por `closed_at` en el periodo",
+                  "deals won ÷ deals closed (won + lost), by `closed_at` in the period"),
+        unit="%", direction="up", category=CATEGORY, area=AREA, dimensions=DEAL_DIMS, time="deals.closed_at",
+        seeds=("004",), parts=(Part("deals", "deal", Event("closed_at"), where=_closed,
+                                    measures={"won": lambda j: flag(_won(j)), "closed": one}),),
+        result=ratio("won", "closed")),
+    Kpi(key="average_deal_value", name=T("Valor promedio de venta", "Average deal value"),
+        description=T("Lo que vale, de media, una venta ganada.", "What a won deal is worth on average."),
+        formula=T("suma de `amount` de las oportunidades ganadas en el periodo ÷ su número",
+                  "sum of `amount` of deals won in the period ÷ their count"),
+        unit="currency", direction="up", category=CATEGORY, area=AREA, dimensions=DEAL_DIMS, time="deals.closed_at",
+        seeds=("000", "004"),
+        choices=T("Media; la mediana va como extra `median`. Las ganadas sin importe no cuentan.",
+                  "Mean; the median is the extra `median`. Won deals with no amount are left out."),
+        parts=(Part("deals", "deal", Event("closed_at"), where=lambda d: _won(d) & d.amount.notnull(),
+                    measures={"amount": lambda j: money(j.amount), "deals": one},
+                    values={"amount_v": lambda j: money(j.amount)}),),
+        result=mean("amount", "deals", median="amount_v")),
+    Kpi(key="average_order_value", name=T("Valor promedio de compra", "Average order value"),
+        description=T("Lo que vale, de media, un pedido.", "What an order is worth on average."),
+        formula=T("suma de importes de los pedidos del periodo ÷ número de pedidos",
+                  "sum of order amounts in the period ÷ number of orders"),
+        unit="currency", direction="up", category=CATEGORY, area=AREA,
+        dimensions=("owner", "team", "source", "segment", "country", "channel"), time="orders.ordered_at",
+        seeds=("004",), choices=T("Media; la mediana va como extra `median`.", "Mean; the median is the extra `median`."),
+        parts=(Part("orders", "order", Event("ordered_at"), measures={"amount": lambda j: money(j.amount), "orders": one},
+                    values={"amount_v": lambda j: money(j.amount)}),),
+        result=mean("amount", "orders", median="amount_v")),
+    Kpi(key="revenue_won", name=T("Ingresos nuevos", "New revenue"),
+        description=T("Lo vendido: el importe de las oportunidades ganadas.", "What was sold: the amount of deals won."),
+        formula=T("suma de `amount` de las oportunidades ganadas en el periodo", "sum of `amount` of deals won in the period"),
+        unit="currency", direction="up", category=CATEGORY, area=AREA, dimensions=DEAL_DIMS, time="deals.closed_at",
+        seeds=("001",), parts=(Part("deals", "deal", Event("closed_at"), where=_won,
+                                    measures={"revenue": lambda j: money(j.amount)}),),
+        result=total("revenue")),
+    Kpi(key="new_customers", name=T("Clientes nuevos", "New customers"),
+        description=T("Cuentas que pasaron a ser clientes.", "Accounts that became customers."),
+        formula=T("cuentas cuyo `acquired_at` cae en el periodo", "accounts whose `acquired_at` falls in the period"),
+        unit="count", direction="up", category=CATEGORY, area=AREA, dimensions=ACCOUNT_DIMS,
+        time="accounts.acquired_at", seeds=("001",),
+        parts=(Part("accounts", "account", Event("acquired_at"), measures={"customers": one}),),
+        result=total("customers")),
+    Kpi(key="leads_created", name=T("Prospectos", "Leads created"),
+        description=T("Leads nuevos: una métrica general salvo que una meta la haga KPI.",
+                      "New leads: a general metric unless a goal makes it a KPI."),
+        formula=T("leads creados en el periodo", "leads created in the period"),
+        unit="count", direction="up", category=CATEGORY, area=AREA, dimensions=LEAD_DIMS, time="leads.created_at",
+        general_metric=True, seeds=("001", "004"),
+        parts=(Part("leads", "lead", Event("created_at"), measures={"leads": one}),), result=total("leads")),
+    Kpi(key="open_opportunities", name=T("Oportunidades abiertas", "Open opportunities"),
+        description=T("Oportunidades vivas al cierre del periodo.", "Deals still open at the end of the period."),
+        formula=T("oportunidades abiertas al final del periodo (creadas antes del final y no cerradas antes del final)",
+                  "deals open at period end (created before end, not closed before end)"),
+        unit="count", direction="up", category=CATEGORY, area=AREA, dimensions=DEAL_DIMS,
+        time="deals.created_at/closed_at", snapshot=True, seeds=("001", "003"),
+        parts=(Part("deals", "deal", AtEnd("created_at", "closed_at"), measures={"open": one}),), result=total("open")),
+    Kpi(key="pipeline_value", name=T("Valor del pipeline", "Pipeline value"),
+        description=T("Lo que suman las oportunidades abiertas.", "What the open deals add up to."),
+        formula=T("suma de `amount` de las oportunidades abiertas al final del periodo",
+                  "sum of `amount` of deals open at period end"),
+        unit="currency", direction="up", category=CATEGORY, area=AREA, dimensions=DEAL_DIMS,
+        time="deals.created_at/closed_at", snapshot=True, seeds=("000",),
+        parts=(Part("deals", "deal", AtEnd("created_at", "closed_at"), measures={"amount": lambda j: money(j.amount)}),),
+        result=total("amount")),
+    Kpi(key="weighted_pipeline", name=T("Pipeline ponderado", "Weighted pipeline"),
+        description=T("El pipeline ponderado por la probabilidad de cada etapa.", "The pipeline weighted by each stage's probability."),
+        formula=T("suma de `amount × probabilidad de la etapa` de las oportunidades abiertas al final del periodo",
+                  "sum of `amount × stage probability` of deals open at period end"),
+        unit="currency", direction="up", category=CATEGORY, area=AREA, dimensions=DEAL_DIMS,
+        time="deals.created_at/closed_at", snapshot=True, seeds=("000",),
+        choices=T("Una oportunidad sin etapa pesa 0.", "A deal with no stage weighs 0."),
+        parts=(Part("deals", "deal", AtEnd("created_at", "closed_at"), rows=_deals_with_stage, measures={
+            "weighted": lambda j: money(j.amount) * j._probability.cast("float64").fill_null(0.0)}),),
+        result=total("weighted")),
+    Kpi(key="open_deal_age_days", name=T("Antigüedad de oportunidades abiertas", "Open deal age"),
+        description=T("Edad media de las oportunidades abiertas: delata a quien abre sin cerrar las anteriores.",
+                      "Mean age of open deals: flags reps who open deals without closing earlier ones."),
+        formula=T("edad media en días, al final del periodo, de las oportunidades abiertas entonces",
+                  "mean age in days, at period end, of deals open then"),
+        unit="days", direction="down", category=CATEGORY, area=AREA, dimensions=DEAL_DIMS,
+        time="deals.created_at/closed_at", snapshot=True, seeds=("003",),
+        choices=T("Media; la mediana va como extra `median`.", "Mean; the median is the extra `median`."),
+        parts=(Part("deals", "deal", AtEnd("created_at", "closed_at"),
+                    measures={"age": lambda j: days_between(j.created_at, j._p_end), "deals": one},
+                    values={"age_v": lambda j: days_between(j.created_at, j._p_end)}),),
+        result=mean("age", "deals", median="age_v")),
+    Kpi(key="sales_cycle_days", name=T("Duración del ciclo de ventas", "Sales cycle length"),
+        description=T("Cuánto tarda en cerrarse una venta.", "How long a sale takes to close."),
+        formula=T("días medios (y mediana) desde `created_at` hasta `closed_at` de las oportunidades ganadas en el periodo",
+                  "mean (and median) days from deal `created_at` to `closed_at`, deals won in the period"),
+        unit="days", direction="down", category=CATEGORY, area=AREA, dimensions=DEAL_DIMS, time="deals.closed_at",
+        seeds=("003", "004"), choices=T("Media; la mediana va como extra `median`.", "Mean; the median is the extra `median`."),
+        parts=(Part("deals", "deal", Event("closed_at"), where=_won,
+                    measures={"days": lambda j: days_between(j.created_at, j.closed_at), "deals": one},
+                    values={"days_v": lambda j: days_between(j.created_at, j.closed_at)}),),
+        result=mean("days", "deals", median="days_v")),
+    Kpi(key="quota_attainment", name=T("Cumplimiento de cuota", "Quota attainment"),
+        description=T("Lo vendido frente a la cuota, por vendedor, equipo o empresa.", "Revenue won against quota, per rep, team or company."),
+        formula=T("ingresos ganados en el periodo ÷ cuota del periodo, por vendedor, equipo o empresa; por mes, trimestre y año",
+                  "revenue won in the period ÷ quota amount for the period, per rep, team or company; by month, quarter and year"),
+        unit="%", direction="up", category=CATEGORY, area=AREA, dimensions=("owner", "team"), time="deals.closed_at",
+        seeds=("003",),
+        choices=T("Cada cuota (fechas con fin incluido) se reparte por días entre los periodos que solapa. Una cuota de "
+                  "equipo (sin responsable) cuenta para el equipo; no registre a la vez cuotas de equipo y de sus vendedores.",
+                  "Each quota (dates with an inclusive end) is shared out by days among the periods it overlaps. A team "
+                  "quota (no owner) counts for the team; do not record both a team's quota and its reps' quotas."),
+        parts=(Part("deals", "deal", Event("closed_at"), where=_won, measures={"revenue": lambda j: money(j.amount)}),
+               Part("quotas", "quota", Dated("period_start", "period_end"),
+                    measures={"quota": lambda j: money(j.amount) * j._share})),
+        result=ratio("revenue", "quota")),
+    Kpi(key="activities_logged", name=T("Alcance de actividades", "Activity reach"),
+        description=T("Contactos registrados: llamadas, e-mails, mensajes de voz y reuniones.",
+                      "Contacts logged: calls, e-mails, voicemails and meetings."),
+        formula=T("actividades (llamadas, e-mails, mensajes de voz, reuniones) del periodo, por tipo",
+                  "activities (calls, e-mails, voicemails, meetings) in the period, split by type"),
+        unit="count", direction="up", category=CATEGORY, area=AREA, dimensions=("owner", "team", "activity_type"),
+        time="activities.occurred_at", seeds=("003",),
+        choices=T("Tareas y notas no cuentan: no son contactos.", "Tasks and notes do not count: they are not contacts."),
+        parts=(Part("activities", "activity", Event("occurred_at"), where=lambda a: a.type.isin(REACH_TYPES),
+                    measures={"activities": one}),), result=total("activities")),
+    Kpi(key="activities_per_won_deal", name=T("Actividades por venta", "Activities per won deal"),
+        description=T("Cuánto contacto cuesta cada venta.", "How much contact each sale takes."),
+        formula=T("actividades del periodo ÷ oportunidades ganadas en el periodo",
+                  "activities in the period ÷ deals won in the period"),
+        unit="ratio", direction="down", category=CATEGORY, area=AREA, dimensions=("owner", "team"),
+        time="activities.occurred_at", seeds=("003",),
+        choices=T("Actividades = llamadas, e-mails, mensajes de voz y reuniones, como en activities_logged.",
+                  "Activities = calls, e-mails, voicemails and meetings, as in activities_logged."),
+        parts=(Part("activities", "activity", Event("occurred_at"), where=lambda a: a.type.isin(REACH_TYPES),
+                    measures={"activities": one}),
+               Part("deals", "deal", Event("closed_at"), where=_won, measures={"won": one})),
+        result=ratio("activities", "won")),
+    Kpi(key="lead_response_time_hours", name=T("Tiempo de respuesta a leads", "Lead response time"),
+        description=T("Cuánto se tarda en contactar a un lead nuevo.", "How long a new lead waits for a first contact."),
+        formula=T("horas medias desde la creación del lead hasta su primera actividad saliente, leads creados en el periodo",
+                  "mean hours from lead creation to its first outbound activity, leads created in the period"),
+        unit="hours", direction="down", category=CATEGORY, area=AREA, dimensions=LEAD_DIMS, time="leads.created_at",
+        seeds=("000",),
+        choices=T("Media; la mediana va como extra `median`. Los leads aún sin contacto saliente van aparte en `unanswered`.",
+                  "Mean; the median is the extra `median`. Leads with no outbound contact yet are counted apart in `unanswered`."),
+        parts=(Part("leads", "lead", Event("created_at"), rows=_with_first_outbound, measures={
+            "hours": lambda j: hours_between(j.created_at, j._first_out).fill_null(0.0),
+            "answered": lambda j: flag(j._first_out.notnull()),
+            "unanswered": lambda j: flag(j._first_out.isnull())},
+            values={"hours_v": lambda j: hours_between(j.created_at, j._first_out)}),),
+        result=mean("hours", "answered", median="hours_v", extras={"unanswered": lambda a: a.unanswered.cast("float64")})),
+    Kpi(key="upsell_cross_sell_rate", name=T("Tasa de ventas adicionales", "Upsell & cross-sell rate"),
+        description=T("Qué parte de los clientes compra algo más.", "How many customers buy something more."),
+        formula=T("clientes con al menos una oportunidad `upsell` o `cross_sell` ganada en el periodo ÷ clientes al inicio del periodo",
+                  "customers with at least one won `upsell` or `cross_sell` deal in the period ÷ customers at period start"),
+        unit="%", direction="up", category=CATEGORY, area=AREA, dimensions=ACCOUNT_DIMS, time="deals.closed_at",
+        seeds=("004",),
+        choices=T("Un cliente cuenta una vez aunque gane varias; se reparte por los datos de la cuenta (su responsable, no el de la oportunidad).",
+                  "A customer counts once however many it wins; splits use the account's attributes (its owner, not the deal's)."),
+        parts=(Part("deals", "account_of", Event("closed_at"), entity="account_id", label="accounts",
+                    where=lambda d: _won(d) & d.kind.isin(("upsell", "cross_sell")) & d.account_id.notnull(),
+                    entity_measures=lambda g: {}, measures={"upsold": one}),
+               Part("accounts", "account", AtStart("acquired_at", "churned_at"), measures={"customers": one})),
+        result=ratio("upsold", "customers")),
+    Kpi(key="sales_velocity", name=T("Velocidad de ventas", "Sales velocity"),
+        description=T("Ingresos que el pipeline genera por día.", "Revenue the pipeline produces per day."),
+        formula=T("oportunidades abiertas × tasa de cierre × valor promedio de venta ÷ días del ciclo de ventas (ingresos por día)",
+                  "open opportunities × close rate × average deal value ÷ sales cycle days (revenue per day)"),
+        unit="currency/day", direction="up", category=CATEGORY, area=AREA, dimensions=DEAL_DIMS,
+        time="deals.closed_at", additive="none",
+        choices=T("Oportunidades abiertas al final del periodo; tasa, valor y ciclo de las cerradas en el periodo. "
+                  "Numerador = abiertas × tasa × valor; denominador = días de ciclo; cada factor va como extra.",
+                  "Open deals at period end; rate, value and cycle of the deals closed in the period. "
+                  "Numerator = open × rate × value; denominator = cycle days; each factor is an extra."),
+        parts=(Part("deals", "deal", AtEnd("created_at", "closed_at"), measures={"open": one}), _CLOSED),
+        result=composite(_velocity, numerator=("open", "won_amount"), denominator=("cycle_days",),
+                         extras=("open_opportunities", "close_rate", "average_deal_value", "sales_cycle_days"))),
+)

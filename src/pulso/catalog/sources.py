@@ -1,0 +1,215 @@
+"""Where KPI rows come from: the canonical tables as Ibis tables, and how each kind of row gets
+its dimensions and its owner.
+
+Tables are built from the store's SQLAlchemy schema, not by asking the database: a query runs
+with no schema round trip, and the catalog is validated against the same definitions.
+
+`ENTITIES` says, for each kind of row, where every dimension comes from: a column of the row
+(`"source"`), a column reached through a reference (`("lead_id", "leads", "source")`), or a
+column reached through a dimension computed first (`("@campaign", "campaigns", "channel")`).
+Several sources are coalesced, first non-null wins. `_owner` is the user a row belongs to:
+scoping filters on it, and a kind of row without `_owner` cannot be scoped.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any, Iterable, Mapping
+
+import ibis
+import ibis.expr.datatypes as dt
+import sqlalchemy as sa
+
+from pulso.store import schema
+
+OWNER = "_owner"
+TEAM_SCOPE = "_team"  # a row that belongs to a team without an owner (a team quota)
+TABLES = (*schema.CANONICAL_TABLES, "duplicate_candidates")
+
+_ACCOUNT = lambda col: (("account_id", "accounts", col),)  # noqa: E731
+_TEAM_OF_OWNER = (("@_owner", "users", "team_id"),)
+
+ENTITIES: Mapping[str, Mapping[str, tuple]] = {
+    "account": {OWNER: ("owner_id",), "source": ("source",), "segment": ("segment",),
+                "country": ("country",), "channel": ("source",)},
+    "account_of": {OWNER: _ACCOUNT("owner_id"), "source": _ACCOUNT("source"), "segment": _ACCOUNT("segment"),
+                   "country": _ACCOUNT("country"), "channel": _ACCOUNT("source")},
+    "lead": {OWNER: ("owner_id",), "source": ("source",), "campaign": ("campaign_id",),
+             "channel": (("@campaign", "campaigns", "channel"),)},
+    "deal": {OWNER: ("owner_id",), "source": (("lead_id", "leads", "source"), ("account_id", "accounts", "source")),
+             "campaign": (("lead_id", "leads", "campaign_id"), "campaign_id"),
+             "channel": (("@campaign", "campaigns", "channel"),),
+             "segment": _ACCOUNT("segment"), "country": _ACCOUNT("country"),
+             "deal_kind": ("kind",), "stage": ("stage_id",)},
+    "ticket": {OWNER: ("owner_id",), "channel": ("channel",), "priority": ("priority",),
+               "segment": _ACCOUNT("segment"), "country": _ACCOUNT("country")},
+    "activity": {OWNER: ("owner_id",), "activity_type": ("type",)},
+    "survey": {OWNER: (*_ACCOUNT("owner_id"), ("ticket_id", "tickets", "owner_id")),
+               "segment": _ACCOUNT("segment"), "country": _ACCOUNT("country")},
+    "order": {OWNER: (*_ACCOUNT("owner_id"), ("deal_id", "deals", "owner_id")), "source": _ACCOUNT("source"),
+              "segment": _ACCOUNT("segment"), "country": _ACCOUNT("country"), "channel": _ACCOUNT("source")},
+    "subscription": {OWNER: _ACCOUNT("owner_id"), "source": _ACCOUNT("source"), "segment": _ACCOUNT("segment"),
+                     "country": _ACCOUNT("country"), "plan": ("plan",)},
+    "session": {"source": ("source",)},
+    "user": {OWNER: ("id",)},
+    "usage": {OWNER: ("user_id",)},
+    "campaign": {"campaign": ("id",), "channel": ("channel",)},
+    "spend": {"category": ("category",), "channel": ("channel",), "campaign": ("campaign_id",)},
+    "quota": {OWNER: ("owner_id",), TEAM_SCOPE: ("team_id",), "team": ("team_id", *_TEAM_OF_OWNER)},
+}
+
+
+def supported_dimensions(entity: str) -> set[str]:
+    """The dimensions a kind of row can be split by."""
+    spec = ENTITIES[entity]
+    dims = {d for d in spec if not d.startswith("_")}
+    if OWNER in spec:
+        dims |= {"owner", "team"}
+    return dims
+
+
+def dim_column(dim: str) -> str:
+    """The internal column that carries a dimension (never clashes with a table's columns)."""
+    return dim if dim.startswith("_") else f"_d_{dim}"
+
+
+def _ibis_type(column: sa.Column) -> dt.DataType:
+    t = column.type
+    if isinstance(t, sa.Float):
+        return dt.float64
+    if isinstance(t, sa.Numeric):
+        return dt.Decimal(t.precision or 18, t.scale or 2)
+    if isinstance(t, sa.Integer):
+        return dt.int64
+    if isinstance(t, sa.Boolean):
+        return dt.boolean
+    if isinstance(t, sa.DateTime):
+        return dt.Timestamp(timezone="UTC")
+    if isinstance(t, sa.Date):
+        return dt.date
+    return dt.string
+
+
+@lru_cache(maxsize=1)
+def _schemas() -> dict[str, ibis.Schema]:
+    return {
+        name: ibis.schema({c.name: _ibis_type(c) for c in schema.metadata.tables[name].columns})
+        for name in TABLES
+    }
+
+
+def tables() -> dict[str, Any]:
+    """Every table the catalog may read, as unbound Ibis tables named like the store's."""
+    return {name: ibis.table(s, name=name) for name, s in _schemas().items()}
+
+
+def has_column(table: str, column: str) -> bool:
+    """Whether the store's schema has table.column."""
+    return table in _schemas() and column in _schemas()[table]
+
+
+def source_columns(entity: str) -> Iterable[tuple[str, str]]:
+    """(table, column) pairs an entity's dimension spec reads, for validation."""
+    for sources in ENTITIES[entity].values():
+        for src in sources:
+            if isinstance(src, tuple):
+                fk, table, column = src
+                yield table, column
+                yield table, "id"
+
+
+def add_dims(t: Any, entity: str, needed: Iterable[str], src: Mapping[str, Any]) -> Any:
+    """`t` with one internal column per needed dimension (and `_owner`/`_team` when asked)."""
+    spec = dict(ENTITIES[entity])
+    if OWNER in spec and "team" not in spec:
+        spec["team"] = _TEAM_OF_OWNER
+    if OWNER in spec:
+        spec["owner"] = (OWNER_REF,)
+    want = set(needed)
+    for dim in list(want):  # dependencies of @-lookups are computed first
+        for s in spec[dim]:
+            if isinstance(s, tuple) and s[0].startswith("@"):
+                want.add(s[0][1:])
+            if s is OWNER_REF:
+                want.add(OWNER)
+    first = {d: spec[d] for d in want if not _depends(spec[d])}
+    second = {d: spec[d] for d in want if _depends(spec[d])}
+    base = list(t.columns)
+    t = _resolve(t, first, src, "a")
+    t = _resolve(t, second, src, "b")
+    keep = set(base) | {dim_column(d) for d in want}
+    return t.select(*[c for c in t.columns if c in keep])
+
+
+OWNER_REF = ("@_owner",)  # the `owner` dimension is the owner itself
+
+
+def _depends(sources: tuple) -> bool:
+    return any(isinstance(s, tuple) and s[0].startswith("@") for s in sources)
+
+
+def _resolve(t: Any, items: Mapping[str, tuple], src: Mapping[str, Any], stage: str) -> Any:
+    if not items:
+        return t
+    lookups: dict[tuple[str, str], dict[str, str]] = {}
+    for sources in items.values():
+        for s in sources:
+            if isinstance(s, tuple) and len(s) == 3:
+                fk, table, column = s
+                cols = lookups.setdefault((fk, table), {})
+                cols.setdefault(column, f"_lk{stage}{len(lookups)}_{column}")
+    helpers = []
+    for i, ((fk, table), cols) in enumerate(lookups.items()):
+        key = f"_lk{stage}{i}_key"
+        other = src[table]
+        lk = other.select(**{key: other.id}, **{alias: other[c] for c, alias in cols.items()})
+        own = t[dim_column(fk[1:])] if fk.startswith("@") else t[fk]
+        t = t.left_join(lk, own == lk[key])
+        helpers += [key, *cols.values()]
+    exprs = {}
+    for dim, sources in items.items():
+        parts = []
+        for s in sources:
+            if s is OWNER_REF:
+                parts.append(t[OWNER])
+            elif isinstance(s, tuple):
+                parts.append(t[lookups[(s[0], s[1])][s[2]]])
+            else:
+                parts.append(t[s])
+        expr = parts[0] if len(parts) == 1 else ibis.coalesce(*parts)
+        exprs[dim_column(dim)] = expr.cast("string")
+    t = t.mutate(**exprs)
+    return t.drop(*helpers) if helpers else t
+
+
+# -- small expression helpers the declarations share -----------------------------------------
+
+
+def seconds_between(start: Any, stop: Any) -> Any:
+    """stop − start in seconds (calendar time; both are UTC instants)."""
+    return (stop.epoch_seconds() - start.epoch_seconds()).cast("float64")
+
+
+def hours_between(start: Any, stop: Any) -> Any:
+    """stop − start in hours."""
+    return seconds_between(start, stop) / 3600.0
+
+
+def days_between(start: Any, stop: Any) -> Any:
+    """stop − start in days."""
+    return seconds_between(start, stop) / 86400.0
+
+
+def flag(cond: Any) -> Any:
+    """1 where cond holds, else 0 (null counts as 0)."""
+    return ibis.ifelse(cond.fill_null(False), 1, 0)
+
+
+def one(_: Any = None) -> Any:
+    """The measure of a row that simply counts."""
+    return ibis.literal(1)
+
+
+def money(col: Any) -> Any:
+    """A money column as a float, null as 0."""
+    return col.cast("float64").fill_null(0.0)

@@ -1,0 +1,237 @@
+"""The KPI engine: a KPI query in, a tidy table out, each figure explainable.
+
+    from pulso.engine import Engine, Scope
+    result = Engine(store).query("close_rate", start=date(2025, 1, 1), end=date(2026, 1, 1),
+                                 grain="month", by=["owner"], scope=Scope.team("t1"))
+    result.rows     # one dict per period and owner: value, numerator, denominator, previous, year_ago...
+
+One query computes every period asked for plus the periods they are compared with (the one just
+before and the same one a year earlier). Scoping and filters are applied inside that query;
+dimension and filter names must be ones the KPI declares, and filter values are bound as literals.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping, Sequence
+
+from pulso.catalog import Catalog, Kpi, load_catalog
+from pulso.catalog.sources import tables
+from pulso.engine import periods as P
+from pulso.engine.compile import Context, Scope, Values, compile_drill, compile_kpi
+from pulso.engine.explain import DIALECTS, Explanation, explain_kpi
+from pulso.errors import CatalogError, KpiError, ScopeError
+
+__all__ = ["DIALECTS", "Engine", "Explanation", "QueryResult", "Scope"]
+
+BASELINE_SETTING = "baseline_periods"
+
+
+@dataclass
+class QueryResult:
+    """The rows of a KPI query, sorted by period_start then the `by` dimensions."""
+
+    kpi: Kpi
+    rows: list[dict[str, Any]]
+    by: tuple[str, ...] = ()
+    grain: str | None = None
+    columns: list[str] = field(default_factory=list)
+
+    @property
+    def frame(self):
+        """The rows as a pandas DataFrame."""
+        import pandas as pd
+
+        return pd.DataFrame(self.rows, columns=self.columns or None)
+
+    def __iter__(self):
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+class Engine:
+    """Computes catalog KPIs on a workspace store (DuckDB or PostgreSQL)."""
+
+    def __init__(self, store, catalog: Catalog | None = None):
+        self.store = store
+        self.catalog = catalog or load_catalog()
+        self._src = tables()
+
+    # -- the public calls -----------------------------------------------------------------
+
+    def query(self, key: str, *, start: dt.date, end: dt.date, grain: str | None = None,
+              by: Sequence[str] | str | None = None, filters: Mapping[str, Any] | None = None,
+              scope: Scope | None = None, params: Mapping[str, Any] | None = None) -> QueryResult:
+        """Compute one KPI for every period of [start, end) at `grain`, split by `by`."""
+        kpi = self.kpi(key)
+        start, end = _as_date(start, "start"), _as_date(end, "end")
+        if end <= start:
+            raise KpiError(f"the period is empty: end {end} is not after start {start}")
+        grain = P.check_grain(grain)
+        by = self._check_by(kpi, by)
+        values = self._check_filters(kpi, filters)
+        scope = self._check_scope(kpi, scope)
+        tz = self.store.timezone
+        plan = P.plan(start, end, grain)
+        ctx = self._context(P.table(plan.all, tz), tz, start, params)
+        expr = self._compile(kpi, ctx, by=by, filters=values, scope=scope)
+        found = self.store.ibis().to_pyarrow(expr).to_pylist()
+        return _assemble(kpi, plan, by, grain, found)
+
+    def drill(self, key: str, *, start: dt.date, end: dt.date, part: str = "numerator",
+              filters: Mapping[str, Any] | None = None, scope: Scope | None = None,
+              limit: int = 100, offset: int = 0, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
+        """The records behind a KPI's numerator or denominator over [start, end), a page at a time."""
+        kpi = self.kpi(key)
+        start, end = _as_date(start, "start"), _as_date(end, "end")
+        if end <= start:
+            raise KpiError(f"the period is empty: end {end} is not after start {start}")
+        if part not in ("numerator", "denominator"):
+            raise KpiError(f"unknown part '{part}'; use numerator or denominator")
+        if int(limit) < 0 or int(offset) < 0:
+            raise KpiError("limit and offset must not be negative")
+        values = self._check_filters(kpi, filters)
+        scope = self._check_scope(kpi, scope)
+        names = kpi.result.numerator if part == "numerator" else kpi.result.denominator
+        tz = self.store.timezone
+        ctx = self._context(P.table([P.Period(start, end)], tz), tz, start, params)
+        expr = compile_drill(kpi, ctx, names=names, dims=kpi.dimensions, filters=values, scope=scope)
+        if expr is None:
+            return []
+        rows = self.store.ibis().to_pyarrow(expr.limit(int(limit), offset=int(offset))).to_pylist()
+        return rows
+
+    def explain(self, key: str, *, dialect: str = "duckdb", lang: str = "es") -> Explanation:
+        """The KPI's formula in words and the SQL it runs, for a SQL dialect."""
+        return explain_kpi(self.kpi(key), dialect=dialect, lang=lang)
+
+    def kpi(self, key: str) -> Kpi:
+        """The catalog's KPI called `key`, or a KpiError with a suggestion."""
+        return self.catalog.kpi(key)
+
+    # -- checks ---------------------------------------------------------------------------
+
+    def _check_by(self, kpi: Kpi, by: Sequence[str] | str | None) -> tuple[str, ...]:
+        names = (by,) if isinstance(by, str) else tuple(by or ())
+        for name in names:
+            _check_dimension(kpi, name, "split")
+        if len(set(names)) != len(names):
+            raise KpiError(f"a dimension is repeated in by: {', '.join(names)}")
+        return names
+
+    def _check_filters(self, kpi: Kpi, filters: Mapping[str, Any] | None) -> Values:
+        out: dict[str, tuple[str | None, ...]] = {}
+        for name, value in (filters or {}).items():
+            _check_dimension(kpi, name, "filtered")
+            many = value if isinstance(value, (list, tuple, set, frozenset)) else [value]
+            out[name] = tuple(None if v is None else str(v) for v in many)
+        return out
+
+    def _check_scope(self, kpi: Kpi, scope: Scope | None) -> Scope:
+        scope = scope or Scope.company()
+        if not isinstance(scope, Scope):
+            raise KpiError("scope must be Scope.company(), Scope.team(...) or Scope.owners(...)")
+        if not scope.is_company and not kpi.owned:
+            raise ScopeError(f"{kpi.key} is computed from records that have no owner (such as spend, campaigns "
+                             "or web sessions); only a company-wide scope may see it")
+        return scope
+
+    # -- building -------------------------------------------------------------------------
+
+    def _context(self, table, tz, start: dt.date, params: Mapping[str, Any] | None) -> Context:
+        ranges, exclude = self._baseline_ranges(start, params)
+        return Context(self._src, table, baseline_factory=lambda: P.ranges_table(ranges, tz),
+                       baseline_excludes_campaigns=exclude)
+
+    def _baseline_ranges(self, start: dt.date, params: Mapping[str, Any] | None):
+        """Reference periods for incremental revenue: the parameter, the setting, or the year before."""
+        given = (params or {}).get("baseline")
+        if given is None:
+            setting = self.store.settings_dict().get(BASELINE_SETTING, "").strip()
+            given = parse_ranges(setting) if setting else None
+        if given:
+            return [(_as_date(a, "baseline"), _as_date(b, "baseline")) for a, b in given], False
+        days = [start - dt.timedelta(days=i) for i in range(365, 0, -1)]
+        return [(d, d + dt.timedelta(days=1)) for d in days], True
+
+    def _compile(self, kpi: Kpi, ctx: Context, **kw) -> Any:
+        try:
+            return compile_kpi(kpi, ctx, **kw)
+        except CatalogError:
+            raise
+        except Exception as exc:
+            raise CatalogError(f"KPI '{kpi.key}' does not compile: {exc}") from exc
+
+
+def parse_ranges(text: str) -> list[tuple[dt.date, dt.date]]:
+    """'2024-01-01/2024-03-01, 2024-07-01/2024-08-01' → [(start, end), ...] (ends exclusive)."""
+    out = []
+    for piece in filter(None, (p.strip() for p in text.split(","))):
+        a, sep, b = piece.partition("/")
+        if not sep:
+            raise KpiError(f"'{piece}' is not a period; write START/END as YYYY-MM-DD/YYYY-MM-DD")
+        out.append((_as_date(a.strip(), "baseline"), _as_date(b.strip(), "baseline")))
+    return out
+
+
+def _check_dimension(kpi: Kpi, name: str, verb: str) -> None:
+    if name in kpi.dimensions:
+        return
+    options = ", ".join(kpi.dimensions) or "none"
+    near = difflib.get_close_matches(str(name), list(kpi.dimensions), n=1, cutoff=0.5)
+    hint = f"; did you mean '{near[0]}'?" if near else ""
+    raise KpiError(f"unknown dimension '{name}' for {kpi.key}{hint} It can be {verb} by: {options}")
+
+
+def _as_date(value: Any, what: str) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise KpiError(f"{what}: '{value}' is not a date; use YYYY-MM-DD") from None
+
+
+def _assemble(kpi: Kpi, plan: P.Plan, by: tuple[str, ...], grain: str | None,
+              found: Iterable[dict[str, Any]]) -> QueryResult:
+    """Rows for the main periods, each with its previous and year-ago values."""
+    figures = ("value", "numerator", "denominator", *kpi.extras)
+    cells: dict[tuple, dict[str, Any]] = {}
+    combos: dict[tuple, None] = {}
+    main_ids = set(range(len(plan.main)))
+    for row in found:
+        dims = tuple(row[d] for d in by)
+        cells[(row["_pid"], dims)] = row
+        if row["_pid"] in main_ids:
+            combos.setdefault(dims, None)
+    if not by:
+        combos = {(): None}
+    rows = []
+    for i, period in enumerate(plan.main):
+        for dims in combos:
+            cell = cells.get((i, dims), {})
+            prev = cells.get((plan.previous[i], dims), {})
+            ago = cells.get((plan.year_ago[i], dims), {})
+            row = {"period_start": period.start, "period_end": period.end, **dict(zip(by, dims))}
+            row.update({f: _plain(cell.get(f)) for f in figures})
+            row["previous"] = _plain(prev.get("value"))
+            row["year_ago"] = _plain(ago.get("value"))
+            rows.append(row)
+    rows.sort(key=lambda r: (r["period_start"], *((r[d] is None, r[d] or "") for d in by)))
+    columns = ["period_start", "period_end", *by, "value", "numerator", "denominator", "previous", "year_ago",
+               *kpi.extras]
+    return QueryResult(kpi, rows, by, grain, columns)
+
+
+def _plain(value: Any) -> Any:
+    """Python floats, never Decimal or NaN."""
+    if value is None:
+        return None
+    value = float(value)
+    return None if value != value else value

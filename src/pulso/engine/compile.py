@@ -1,0 +1,225 @@
+"""Turn a KPI declaration into one Ibis expression: every period, every dimension value, one query.
+
+For each part of the KPI: read its rows, attach the dimensions asked for, keep only the scope's
+records and the filtered values, range-join the rows to the periods table by the part's timing,
+and compute its measures. The parts are stacked (UNION ALL), summed per period and dimension
+value, laid on a grid of every period × every dimension value seen (so an empty period still has
+its row), and the KPI's result turns the sums into value, numerator, denominator and extras.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping, Sequence
+
+import ibis
+
+from pulso.catalog.model import AtEnd, AtStart, Dated, Event, Kpi, Overlap, Part, Spanning
+from pulso.catalog.sources import OWNER, TEAM_SCOPE, ENTITIES, add_dims, dim_column
+
+FAR_FUTURE = ibis.timestamp("9999-12-31 00:00:00", timezone="UTC")
+Values = Mapping[str, tuple[str | None, ...]]
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose records a query may see: everybody's, a team's, or some owners'."""
+
+    kind: str = "company"
+    ids: tuple[str, ...] = ()
+
+    @classmethod
+    def company(cls) -> "Scope":
+        """Every record of the workspace."""
+        return cls("company")
+
+    @classmethod
+    def team(cls, *team_ids: str) -> "Scope":
+        """Records owned by members of the team(s) (users.team_id)."""
+        return cls("team", tuple(str(t) for t in team_ids))
+
+    @classmethod
+    def owners(cls, *user_ids: str) -> "Scope":
+        """Records owned by these users."""
+        return cls("owners", tuple(str(u) for u in user_ids))
+
+    @property
+    def is_company(self) -> bool:
+        return self.kind == "company"
+
+
+@dataclass
+class Context:
+    """Everything a compiled KPI reads besides its declaration."""
+
+    src: Mapping[str, Any]
+    periods: Any
+    now: Any = field(default_factory=lambda: ibis.literal(dt.datetime.now(dt.timezone.utc), type="timestamp('UTC')"))
+    baseline_factory: Callable[[], Any] | None = None
+    baseline_excludes_campaigns: bool = True
+    exact_median: bool = True
+    _baseline: Any = None
+
+    @property
+    def baseline(self) -> Any:
+        """Reference days (b_start, b_end) for incremental revenue, built only when a KPI reads them."""
+        if self._baseline is None and self.baseline_factory is not None:
+            self._baseline = self.baseline_factory()
+        return self._baseline
+
+
+def measure_names(kpi: Kpi) -> tuple[list[str], list[str]]:
+    """Summed measures and median values of a KPI, in declaration order."""
+    sums: list[str] = []
+    values: list[str] = []
+    for part in kpi.parts:
+        sums += [m for m in part.measures if m not in sums]
+        values += [v for v in part.values if v not in values]
+    return sums, values
+
+
+def place(t: Any, periods: Any, part: Part) -> Any:
+    """Join rows to the periods their timing puts them in."""
+    timing, p = part.timing, periods
+    if isinstance(timing, Event):
+        return t.join(p, [t[timing.column] >= p._p_start, t[timing.column] < p._p_end])
+    if isinstance(timing, Dated):
+        first, last = t[timing.start].epoch_days(), t[timing.stop].epoch_days()
+        j = t.join(p, [first < p._e_end, last >= p._e_start])
+        first, last = j[timing.start].epoch_days(), j[timing.stop].epoch_days()
+        overlap = ibis.least(last + 1, j._e_end) - ibis.greatest(first, j._e_start)
+        return j.mutate(_share=overlap.cast("float64") / (last - first + 1).cast("float64"))
+    begin = t[timing.start]
+    stop = ibis.coalesce(t[timing.stop], FAR_FUTURE) if timing.stop else None
+    if isinstance(timing, AtEnd):
+        cond = [begin < p._p_end] + ([stop >= p._p_end] if stop is not None else [])
+    elif isinstance(timing, AtStart):
+        cond = [begin < p._p_start] + ([stop >= p._p_start] if stop is not None else [])
+    elif isinstance(timing, Spanning):
+        cond = [begin < p._p_start] + ([stop >= p._p_end] if stop is not None else [])
+    elif isinstance(timing, Overlap):
+        cond = [begin < p._p_end] + ([stop > p._p_start] if stop is not None else [])
+    else:  # pragma: no cover - the loader refuses other timings
+        raise TypeError(f"unknown timing {timing!r}")
+    return t.join(p, cond)
+
+
+def order_column(part: Part) -> str:
+    """The column that orders a part's rows in time (for first-of-period and drill-down)."""
+    timing = part.timing
+    return timing.column if isinstance(timing, Event) else timing.start
+
+
+def scope_rows(t: Any, scope: Scope, entity: str, src: Mapping[str, Any]) -> Any:
+    """Only the rows the scope may see (the caller has checked that the rows have owners)."""
+    if scope.is_company:
+        return t
+    if not scope.ids:
+        return t.filter(ibis.literal(False))
+    ids = list(scope.ids)
+    if scope.kind == "owners":
+        return t.filter(t[OWNER].isin(ids).fill_null(False))
+    users = src["users"]
+    members = users.filter(users.team_id.isin(ids)).id
+    pred = t[OWNER].isin(members).fill_null(False)
+    if TEAM_SCOPE in ENTITIES[entity]:
+        pred = pred | t[TEAM_SCOPE].isin(ids).fill_null(False)
+    return t.filter(pred)
+
+
+def filter_rows(t: Any, filters: Values) -> Any:
+    """Rows whose dimension values are among the filter's; the values are bound as literals."""
+    for dim, values in filters.items():
+        col = t[dim_column(dim)]
+        known = [v for v in values if v is not None]
+        pred = col.isin(known) if known else ibis.literal(False)
+        if len(known) < len(values):
+            pred = pred | col.isnull()
+        t = t.filter(pred.fill_null(False))
+    return t
+
+
+def part_rows(part: Part, ctx: Context, dims: Sequence[str], filters: Values, scope: Scope) -> Any:
+    """A part's rows joined to their periods, with dimension columns, scoped and filtered."""
+    t = part.rows(ctx.src, ctx) if part.rows is not None else ctx.src[part.table]
+    if part.where is not None:
+        t = t.filter(part.where(t))
+    want = set(dims) | set(filters)
+    if not scope.is_company:
+        want.add(OWNER)
+        if TEAM_SCOPE in ENTITIES[part.dims] and scope.kind == "team":
+            want.add(TEAM_SCOPE)
+    if want:
+        t = add_dims(t, part.dims, want, ctx.src)
+    t = scope_rows(t, scope, part.dims, ctx.src)
+    if not part.entity:
+        t = filter_rows(t, filters)
+    j = place(t, ctx.periods, part)
+    if part.where_period is not None:
+        j = j.filter(part.where_period(j))
+    if not part.entity:
+        return j
+    order = j[order_column(part)]
+    firsts = {dim_column(d): j[dim_column(d)].argmin(order) for d in {*dims, *filters}}
+    g = j.group_by(["_pid", part.entity]).aggregate(
+        _first_at=order.min(), **firsts, **(part.entity_measures(j) if part.entity_measures else {}))
+    return filter_rows(g, filters)
+
+
+def compile_kpi(kpi: Kpi, ctx: Context, *, by: Sequence[str] = (), filters: Values | None = None,
+                scope: Scope = Scope.company()) -> Any:
+    """The whole KPI for every period of ctx.periods: one row per period and dimension value."""
+    filters = filters or {}
+    dcols = [dim_column(d) for d in by]
+    sums, values = measure_names(kpi)
+    frames = []
+    for part in kpi.parts:
+        j = part_rows(part, ctx, by, filters, scope)
+        cols: dict[str, Any] = {}
+        for m in sums:
+            cols[m] = part.measures[m](j).cast("float64") if m in part.measures else ibis.null("float64")
+        for v in values:
+            cols[v] = part.values[v](j).cast("float64") if v in part.values else ibis.null("float64")
+        frames.append(j.select("_pid", *dcols, **cols))
+    u = frames[0] if len(frames) == 1 else ibis.union(*frames, distinct=False)
+    median = (lambda c: c.median()) if ctx.exact_median else (lambda c: c.approx_median())
+    agg = u.group_by([u._pid.name("_apid"), *(u[c].name(f"_a{c}") for c in dcols)]).aggregate(
+        **{m: u[m].sum() for m in sums}, **{v: median(u[v]) for v in values})
+    grid = ctx.periods.select("_pid", "_p_start", "_p_end", "_days", "_years")
+    if dcols:
+        keys = agg.select(*(agg[f"_a{c}"].name(c) for c in dcols)).distinct()
+        grid = grid.cross_join(keys)
+    on = [grid._pid == agg._apid, *(grid[c].identical_to(agg[f"_a{c}"]) for c in dcols)]
+    joined = grid.left_join(agg, on)
+    a = joined.select(
+        grid._pid, grid._p_start, grid._p_end, grid._days, grid._years, *(grid[c] for c in dcols),
+        **{m: agg[m].fill_null(0.0) for m in sums}, **{v: agg[v] for v in values})
+    out = kpi.result.compute(a)
+    return a.select("_pid", *(a[c].name(d) for c, d in zip(dcols, by)), **out)
+
+
+def compile_drill(kpi: Kpi, ctx: Context, *, names: Sequence[str], dims: Sequence[str],
+                  filters: Values | None = None, scope: Scope = Scope.company()) -> Any | None:
+    """The records behind the measures `names`: table, id, time, dimensions and contribution."""
+    filters = filters or {}
+    frames = []
+    for part in kpi.parts:
+        mine = [m for m in names if m in part.measures]
+        if not mine:
+            continue
+        j = part_rows(part, ctx, dims, filters, scope)
+        contribution = sum((part.measures[m](j).cast("float64") for m in mine), ibis.literal(0.0))
+        if part.entity:
+            rid, at = j[part.entity].cast("string"), j._first_at
+        else:
+            rid, at = j.id.cast("string"), j[order_column(part)]
+            if isinstance(part.timing, Dated):
+                at = at.cast("timestamp('UTC')")
+        frame = j.select(table=ibis.literal(part.drill_table), id=rid, at=at.cast("timestamp('UTC')"),
+                         **{d: j[dim_column(d)] for d in dims}, contribution=contribution)
+        frames.append(frame.filter(frame.contribution != 0))
+    if not frames:
+        return None
+    u = frames[0] if len(frames) == 1 else ibis.union(*frames, distinct=False)
+    return u.order_by(["at", "table", "id"])

@@ -1,0 +1,108 @@
+"""`explain`: a KPI's formula in words and the SQL it runs, for the engines Ibis reaches."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+import difflib
+
+import ibis
+
+from pulso.catalog import Kpi
+from pulso.catalog.model import AREAS, CATEGORIES, DIMENSIONS, LANGS, UNITS
+from pulso.catalog.sources import tables
+from pulso.engine import periods as P
+from pulso.engine.compile import Context, compile_kpi
+from pulso.errors import KpiError
+
+DIALECTS = ("duckdb", "postgres", "trino", "bigquery", "snowflake")
+
+_LABELS = {
+    "es": {"formula": "Fórmula", "unit": "Unidad", "direction": "Dirección", "dimensions": "Dimensiones",
+           "time": "Momento", "choices": "Decisiones", "sql": "SQL", "up": "más es mejor", "down": "menos es mejor",
+           "none": "sin dirección", "category": "Categoría", "area": "Área", "extras": "Cifras extra",
+           "periods": "pulso_periods tiene una fila por periodo (_pid, inicio y fin en UTC, días y años), "
+                      "cortada en la zona horaria del espacio de trabajo.",
+           "approx": "este motor no tiene mediana exacta en Ibis: se usa la aproximada."},
+    "en": {"formula": "Formula", "unit": "Unit", "direction": "Direction", "dimensions": "Dimensions",
+           "time": "Placed by", "choices": "Choices", "sql": "SQL", "up": "higher is better", "down": "lower is better",
+           "none": "no direction", "category": "Category", "area": "Area", "extras": "Extra figures",
+           "periods": "pulso_periods holds one row per period (_pid, start and end as UTC instants, days and "
+                      "years), cut in the workspace time zone.",
+           "approx": "this engine has no exact median in Ibis: the approximate one is used."},
+}
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """What a KPI computes, in words, and the SQL that computes it."""
+
+    key: str
+    lang: str
+    dialect: str
+    name: str
+    formula: str
+    choices: str
+    unit: str
+    direction: str
+    sql: str
+    note: str = ""
+
+    def __getitem__(self, item: str):
+        return getattr(self, item)
+
+    def text(self, kpi: Kpi) -> str:
+        """A readable page: names, formula, choices, then the SQL."""
+        lab = _LABELS[self.lang]
+        lines = [f"{self.name} ({self.key})", "",
+                 f"{lab['formula']}: {self.formula}",
+                 f"{lab['unit']}: {UNITS[self.unit][self.lang]} · {lab['direction']}: {lab[self.direction]}",
+                 f"{lab['category']}: {CATEGORIES[kpi.category][self.lang]} · {lab['area']}: {AREAS[kpi.area][self.lang]}",
+                 f"{lab['dimensions']}: " + (", ".join(f"{d} ({DIMENSIONS[d][self.lang]})" for d in kpi.dimensions) or "—"),
+                 f"{lab['time']}: {kpi.time}"]
+        if kpi.extras:
+            lines.append(f"{lab['extras']}: {', '.join(kpi.extras)}")
+        if self.choices:
+            lines.append(f"{lab['choices']}: {self.choices}")
+        lines += ["", f"-- {lab['sql']} ({self.dialect}). {lab['periods']}"]
+        if self.note:
+            lines.append(f"-- {self.note}")
+        lines.append(self.sql)
+        return "\n".join(lines)
+
+
+def check_dialect(dialect: str) -> str:
+    """A dialect `explain` supports, or a KpiError suggesting one."""
+    if dialect in DIALECTS:
+        return dialect
+    near = difflib.get_close_matches(str(dialect).lower(), DIALECTS, n=1, cutoff=0.5)
+    hint = f"; did you mean '{near[0]}'?" if near else ""
+    raise KpiError(f"unknown dialect '{dialect}'{hint} The dialects are: {', '.join(DIALECTS)}")
+
+
+def check_lang(lang: str) -> str:
+    """es or en, or a KpiError."""
+    if lang not in LANGS:
+        raise KpiError(f"unknown language '{lang}'; use one of: {', '.join(LANGS)}")
+    return lang
+
+
+def kpi_sql(kpi: Kpi, dialect: str) -> tuple[str, str]:
+    """The KPI's query over the periods table `pulso_periods`, and a note when it had to adapt."""
+    baseline = ibis.table({"b_start": "timestamp('UTC')", "b_end": "timestamp('UTC')"}, name="pulso_baseline")
+    for exact in (True, False):
+        ctx = Context(tables(), P.placeholder(), now=ibis.now().cast("timestamp('UTC')"),
+                      baseline_factory=lambda: baseline, exact_median=exact)
+        try:
+            return ibis.to_sql(compile_kpi(kpi, ctx), dialect=dialect), "" if exact else "approx"
+        except ibis.common.exceptions.OperationNotDefinedError as exc:
+            error = exc
+    raise KpiError(f"{kpi.key} cannot be written in {dialect} SQL: {error}")
+
+
+def explain_kpi(kpi: Kpi, *, dialect: str = "duckdb", lang: str = "es") -> Explanation:
+    """Formula in words (es or en) and SQL for one of DIALECTS."""
+    dialect, lang = check_dialect(dialect), check_lang(lang)
+    sql, note = kpi_sql(kpi, dialect)
+    return Explanation(kpi.key, lang, dialect, kpi.name[lang], kpi.formula[lang],
+                       kpi.choices[lang] if kpi.choices else "", kpi.unit, kpi.direction, sql,
+                       _LABELS[lang]["approx"] if note else "")

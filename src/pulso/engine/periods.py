@@ -1,0 +1,194 @@
+"""Periods cut in the workspace time zone, with the periods they are compared with.
+
+Boundaries are computed here, in Python, as local dates turned into UTC instants with zoneinfo
+(so a day of 23 or 25 hours around a DST change is still one day), and handed to the query as a
+small table: events are range-joined to it, snapshots are evaluated at its boundaries.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import difflib
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+import ibis
+import pyarrow as pa
+
+from pulso.errors import KpiError
+
+GRAINS = ("day", "week", "month", "quarter", "year")
+MAX_PERIODS = 5000
+UTC = dt.timezone.utc
+
+PERIODS_SCHEMA = ibis.schema({
+    "_pid": "int64", "_p_start": "timestamp('UTC')", "_p_end": "timestamp('UTC')",
+    "_e_start": "int64", "_e_end": "int64", "_days": "float64", "_years": "float64",
+})
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    """[start, end) in local dates."""
+
+    start: dt.date
+    end: dt.date
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days
+
+
+def check_grain(grain: str | None) -> str | None:
+    """The grain, or a KpiError suggesting the nearest one."""
+    if grain is None or grain in GRAINS:
+        return grain
+    near = difflib.get_close_matches(str(grain).lower().rstrip("ly").rstrip("i"), GRAINS, n=1, cutoff=0.5)
+    hint = f"; did you mean '{near[0]}'?" if near else ""
+    raise KpiError(f"unknown grain '{grain}'{hint} The grains are: {', '.join(GRAINS)}")
+
+
+def floor(day: dt.date, grain: str) -> dt.date:
+    """The start of the grain period that contains `day` (weeks start on Monday)."""
+    if grain == "day":
+        return day
+    if grain == "week":
+        return day - dt.timedelta(days=day.weekday())
+    if grain == "month":
+        return day.replace(day=1)
+    if grain == "quarter":
+        return dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+    return dt.date(day.year, 1, 1)
+
+
+def add(day: dt.date, grain: str, n: int = 1) -> dt.date:
+    """`day` moved by n grain periods."""
+    if grain == "day":
+        return day + dt.timedelta(days=n)
+    if grain == "week":
+        return day + dt.timedelta(weeks=n)
+    months = {"month": 1, "quarter": 3, "year": 12}[grain] * n
+    return add_months(day, months)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """Calendar month arithmetic; the 31st becomes the month's last day when needed."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return dt.date(year, month + 1, min(day.day, last))
+
+
+def minus_year(day: dt.date) -> dt.date:
+    """The same date a year earlier (29 February becomes 28 February)."""
+    return add_months(day, -12)
+
+
+def split(start: dt.date, end: dt.date, grain: str | None) -> list[Period]:
+    """[start, end) cut at grain boundaries; the first and last period are clipped to it."""
+    if grain is None:
+        return [Period(start, end)]
+    out, cursor = [], floor(start, grain)
+    while cursor < end:
+        nxt = add(cursor, grain)
+        out.append(Period(max(cursor, start), min(nxt, end)))
+        cursor = nxt
+        if len(out) > MAX_PERIODS:
+            raise KpiError(f"more than {MAX_PERIODS} periods; choose a coarser grain or a shorter period")
+    return out
+
+
+def _whole_months(p: Period) -> int | None:
+    if p.start.day != 1 or p.end.day != 1:
+        return None
+    return (p.end.year - p.start.year) * 12 + p.end.month - p.start.month
+
+
+def previous(p: Period, grain: str | None) -> Period:
+    """The period just before, of the same grain (or the same number of months, or days)."""
+    if grain and p.start == floor(p.start, grain) and p.end == add(p.start, grain):
+        return Period(add(p.start, grain, -1), p.start)
+    months = _whole_months(p)
+    if months:
+        return Period(add_months(p.start, -months), p.start)
+    return Period(p.start - dt.timedelta(days=p.days), p.start)
+
+
+def year_ago(p: Period, grain: str | None) -> Period:
+    """The same period a year earlier; weeks go back 52 weeks so they still start on Monday."""
+    if grain == "week":
+        return Period(p.start - dt.timedelta(weeks=52), p.end - dt.timedelta(weeks=52))
+    return Period(minus_year(p.start), minus_year(p.end))
+
+
+def year_fraction(p: Period) -> float:
+    """The period's length in calendar years: a calendar year is 1, a January 31/365."""
+    total, year = 0.0, p.start.year
+    while dt.date(year, 1, 1) < p.end:
+        lo, hi = max(p.start, dt.date(year, 1, 1)), min(p.end, dt.date(year + 1, 1, 1))
+        total += (hi - lo).days / (366 if calendar.isleap(year) else 365)
+        year += 1
+    return total
+
+
+def instant(day: dt.date, tz: ZoneInfo) -> dt.datetime:
+    """Local midnight of `day` as a UTC instant (a skipped midnight maps to the moment of the change)."""
+    return dt.datetime.combine(day, dt.time(0), tzinfo=tz).astimezone(UTC)
+
+
+@dataclass
+class Plan:
+    """The periods a query reports and every period it needs to compare them with."""
+
+    main: list[Period]
+    all: list[Period]
+    index: dict[Period, int]
+    previous: list[int]
+    year_ago: list[int]
+
+
+def plan(start: dt.date, end: dt.date, grain: str | None, *, compare: bool = True) -> Plan:
+    """Main periods plus their previous and year-ago periods, each once, numbered."""
+    main = split(start, end, grain)
+    wanted = list(main)
+    prev = [previous(p, grain) for p in main] if compare else []
+    ago = [year_ago(p, grain) for p in main] if compare else []
+    index: dict[Period, int] = {}
+    for p in [*wanted, *prev, *ago]:
+        index.setdefault(p, len(index))
+    return Plan(main, list(index), index, [index[p] for p in prev], [index[p] for p in ago])
+
+
+def table(periods: list[Period], tz: ZoneInfo) -> ibis.Table:
+    """The periods as an in-memory table: UTC instants, epoch days, length in days and years."""
+    epoch = dt.date(1970, 1, 1)
+    data = pa.table({
+        "_pid": pa.array(range(len(periods)), pa.int64()),
+        "_p_start": pa.array([instant(p.start, tz) for p in periods], pa.timestamp("us", tz="UTC")),
+        "_p_end": pa.array([instant(p.end, tz) for p in periods], pa.timestamp("us", tz="UTC")),
+        "_e_start": pa.array([(p.start - epoch).days for p in periods], pa.int64()),
+        "_e_end": pa.array([(p.end - epoch).days for p in periods], pa.int64()),
+        "_days": pa.array([float(p.days) for p in periods], pa.float64()),
+        "_years": pa.array([year_fraction(p) for p in periods], pa.float64()),
+    })
+    return ibis.memtable(data)
+
+
+def placeholder() -> ibis.Table:
+    """The periods table as `explain` shows it: a named table, one row per period."""
+    return ibis.table(PERIODS_SCHEMA, name="pulso_periods")
+
+
+def days_table(start: dt.date, end: dt.date, tz: ZoneInfo) -> ibis.Table:
+    """One row per local day [b_start, b_end) as UTC instants (baselines)."""
+    days = [start + dt.timedelta(days=i) for i in range((end - start).days)]
+    return ranges_table([(d, d + dt.timedelta(days=1)) for d in days], tz)
+
+
+def ranges_table(ranges: list[tuple[dt.date, dt.date]], tz: ZoneInfo) -> ibis.Table:
+    """Local date ranges [start, end) as UTC instants b_start, b_end."""
+    return ibis.memtable(pa.table({
+        "b_start": pa.array([instant(a, tz) for a, _ in ranges], pa.timestamp("us", tz="UTC")),
+        "b_end": pa.array([instant(b, tz) for _, b in ranges], pa.timestamp("us", tz="UTC")),
+    }))
