@@ -172,8 +172,11 @@ def test_repeated_failed_sign_ins_are_throttled(web_app, web_workspace):
     assert "15" in throttled.text
     from pulso.store import schema
 
-    with web_app.state.services.store.connect() as conn:  # let the manager in again for other tests
-        conn.execute(schema.sign_in_failures.delete())
+    def forget():  # let the manager in again for other tests
+        with web_app.state.services.store.connect() as conn:
+            conn.execute(schema.sign_in_failures.delete())
+
+    web_app.state.services.run(forget)
 
 
 def test_language_switch_is_remembered(web_app, web_workspace):
@@ -209,13 +212,11 @@ def test_cached_results_follow_every_write(web_app, clients, web_workspace):
     before = client.get(url).json()["sections"][0]["tiles"][0]["value"]
     assert client.get(url).json()["sections"][0]["tiles"][0]["value"] == before  # served from the cache
     store = web_app.state.services.store
-    deal = next(d for d in store.rows("deals") if d["id"] == "deal-xss")
-    with web_app.state.services.db():
-        store.upsert("deals", [{"id": "deal-xss", "amount": float(deal["amount"]) + 1000}])
+    deal = next(d for d in web_app.state.services.run(store.rows, "deals") if d["id"] == "deal-xss")
+    web_app.state.services.run(store.upsert, "deals", [{"id": "deal-xss", "amount": float(deal["amount"]) + 1000}])
     after = client.get(url).json()["sections"][0]["tiles"][0]["value"]
     assert after == pytest.approx(before + 1000)
-    with web_app.state.services.db():
-        store.upsert("deals", [{"id": "deal-xss", "amount": float(deal["amount"])}])
+    web_app.state.services.run(store.upsert, "deals", [{"id": "deal-xss", "amount": float(deal["amount"])}])
 
 
 def test_security_headers(clients):

@@ -44,8 +44,7 @@ def optional_user(request: Request, services: ServicesDep, sessions: SessionsDep
     token = sessions.token(request.cookies.get(SESSION_COOKIE))
     if token is None:
         return None
-    with services.db():
-        return sessions.user(token)
+    return services.run(sessions.user, token)
 
 
 def current_user(user: Annotated[User | None, Depends(optional_user)]) -> User:
@@ -73,10 +72,13 @@ def scope_of(user: User, services: Services) -> ScopeKey:
     if user.role in ("manager", "viewer"):
         team = user.team_id
         if user.role == "manager":
-            with services.db(), services.store.engine.connect() as conn:
-                managed = conn.execute(
-                    sa.select(schema.teams.c.id).where(schema.teams.c.manager_id == user.id).order_by(schema.teams.c.id)
-                ).scalar()
+            def managed_team():
+                with services.store.engine.connect() as conn:
+                    return conn.execute(
+                        sa.select(schema.teams.c.id).where(schema.teams.c.manager_id == user.id).order_by(schema.teams.c.id)
+                    ).scalar()
+
+            managed = services.run(managed_team)
             team = managed or team
         if team:
             return ScopeKey("team", (team,))

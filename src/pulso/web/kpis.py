@@ -75,8 +75,7 @@ class Kpis:
     def _cached(self, key: Hashable, compute):
         def guarded():
             try:
-                with self.services.db():
-                    return ("ok", compute())
+                return ("ok", self.services.run(compute))
             except (ScopeError, KpiError) as exc:  # remembered too: asking again gives the same answer
                 return ("error", exc)
 

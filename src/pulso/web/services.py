@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
 import secrets
 import threading
-from collections.abc import Iterator
-from typing import Any
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Callable, TypeVar
 
 import sqlalchemy as sa
 
@@ -15,54 +14,59 @@ from pulso.web.cache import ResultCache
 from pulso.web.settings import WebSettings
 
 SECRET_SETTING = "web_secret_key"
+R = TypeVar("R")
 
 
 class Services:
-    """One per app. Every database call goes through `db()`: a DuckDB connection (and the
-    engine's Ibis connection) must not be used by two threads at once."""
+    """One per app. Every database call runs on one dedicated thread (`run`): the store keeps a
+    connection per thread and the engine's Ibis connection is bound to the thread that made it,
+    and neither may be used by two threads at once."""
 
     def __init__(self, settings: WebSettings):
         self.settings = settings
-        self.store = Store(settings.store)
-        self.store.require_current()
-        self._lock = threading.RLock()
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pulso-db")
+        self._db_thread = self._executor.submit(threading.get_ident).result()
+        self.store: Store = self.run(lambda: Store(settings.store))
+        self.run(self.store.require_current)
         self.cache = ResultCache(settings.cache_entries)
         self._engine: Any = None
         self._catalog: dict[str, Any] | None = None
-        self.secret_key = settings.secret_key or self._stored_secret()
+        self.secret_key = settings.secret_key or self.run(self._stored_secret)
+
+    def run(self, fn: Callable[..., R], *args: Any, **kwargs: Any) -> R:
+        """Call `fn` on the database thread and return its result (or raise its error)."""
+        if threading.get_ident() == self._db_thread:
+            return fn(*args, **kwargs)
+        return self._executor.submit(fn, *args, **kwargs).result()
 
     def close(self) -> None:
         """Release the workspace."""
-        self.store.close()
-
-    @contextlib.contextmanager
-    def db(self) -> Iterator[None]:
-        """Hold the database for one call."""
-        with self._lock:
-            yield
+        self.run(self.store.close)
+        self._executor.shutdown(wait=True)
 
     def _stored_secret(self) -> str:
-        with self.db():
-            value = self.store.settings_dict().get(SECRET_SETTING)
-            if not value:
-                value = secrets.token_urlsafe(32)
-                self.store.set_setting(SECRET_SETTING, value)
+        value = self.store.settings_dict().get(SECRET_SETTING)
+        if not value:
+            value = secrets.token_urlsafe(32)
+            self.store.set_setting(SECRET_SETTING, value)
         return value
 
     def workspace(self) -> dict[str, str]:
         """The workspace settings, read once per request: data_version, timezone, currency."""
-        with self.db():
-            return self.store.settings_dict()
+        return self.run(self.store.settings_dict)
 
     @property
     def engine(self):
-        """The KPI engine (pulso.engine), created on first use."""
+        """The KPI engine (pulso.engine), created on first use, on the database thread."""
         if self._engine is None:
             from pulso.engine import Engine
 
-            with self.db():
+            def make():
                 if self._engine is None:
                     self._engine = Engine(self.store)
+                return self._engine
+
+            self.run(make)
         return self._engine
 
     def catalog(self) -> dict[str, Any]:
@@ -76,10 +80,10 @@ class Services:
         return self._catalog
 
     def names(self, version: str) -> dict[str, dict[str, str]]:
-        """Display names of users, teams and campaigns by id (not KPI data: labels for ids)."""
+        """Display names of users, teams, campaigns and stages by id (labels for ids, not KPI data)."""
 
         def load() -> dict[str, dict[str, str]]:
-            with self.db(), self.store.engine.connect() as conn:
+            with self.store.engine.connect() as conn:
                 return {
                     "owner": dict(conn.execute(sa.select(schema.users.c.id, schema.users.c.name)).all()),
                     "team": dict(conn.execute(sa.select(schema.teams.c.id, schema.teams.c.name)).all()),
@@ -87,4 +91,4 @@ class Services:
                     "stage": dict(conn.execute(sa.select(schema.stages.c.id, schema.stages.c.name)).all()),
                 }
 
-        return self.cache.get_or_compute((version, "names"), load)
+        return self.cache.get_or_compute((version, "names"), lambda: self.run(load))

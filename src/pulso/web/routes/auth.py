@@ -65,26 +65,25 @@ def signin(request: Request, services: ServicesDep, sessions: SessionsDep,
     throttle = request.app.state.throttle
     ip = request.client.host if request.client else None
     try:
-        with services.db():
-            throttle.check(email, ip)
+        services.run(throttle.check, email, ip)
     except ThrottledError as exc:
         message = _("Demasiados intentos fallidos. Espera {n} minutos y vuelve a probar.").format(n=exc.minutes)
         return _signin_page(request, services, sessions, error=message, email=email, next_=next, status=429)
-    with services.db():
-        row = find_user_by_email(services.store, email)
+    row = services.run(find_user_by_email, services.store, email)
     if not check_password(row, password):
-        with services.db():
-            throttle.failed(email, ip)
+        services.run(throttle.failed, email, ip)
         return _signin_page(request, services, sessions, error=_("Correo o contraseña incorrectos."),
                             email=email, next_=next, status=401)
-    with services.db():
+    def start() -> str:
         throttle.succeeded(email)
-        cookie = sessions.start(row["id"])
-        if services.settings.record_logins:
+        if services.settings.record_logins:  # CRM adoption counts sign-ins to Pulso too
             services.store.upsert("usage_events", [{
                 "id": f"web-{uuid.uuid4().hex}", "user_id": row["id"], "action": "login", "entity": "web",
                 "occurred_at": dt.datetime.now(dt.timezone.utc),
             }])
+        return sessions.start(row["id"])
+
+    cookie = services.run(start)
     response = RedirectResponse(_safe_next(next), status_code=303)
     response.set_cookie(SESSION_COOKIE, cookie, max_age=services.settings.session_days * 86400, httponly=True,
                         samesite="lax", secure=services.settings.secure_cookies, path="/")
@@ -97,8 +96,7 @@ def signout(request: Request, user: CurrentUser, services: ServicesDep, sessions
             csrf_token: Annotated[str, Form()] = "") -> Response:
     """End the session."""
     sessions.check_csrf(csrf_binding(request, user), csrf_token)
-    with services.db():
-        sessions.end(user.session_token)
+    services.run(sessions.end, user.session_token)
     response = RedirectResponse("/signin", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
@@ -111,8 +109,7 @@ def language(request: Request, user: CurrentUser, services: ServicesDep, session
     """Switch the user's language, remembered for their next visits."""
     sessions.check_csrf(csrf_binding(request, user), csrf_token)
     if lang in LANGS:
-        with services.db():
-            set_locale(services.store, user.id, lang)
+        services.run(set_locale, services.store, user.id, lang)
     return RedirectResponse(_safe_next(next), status_code=303)
 
 
