@@ -136,6 +136,10 @@ from pulso.web_cli import register as _register_web  # noqa: E402  (serve, users
 
 _register_web(app)
 
+from pulso.kpi_cli import kpi_app  # noqa: E402  (it reuses DbOption, open_workspace and console above)
+
+app.add_typer(kpi_app, name="kpi")
+
 
 def _parse_date(value: str, option: str) -> dt.date:
     try:

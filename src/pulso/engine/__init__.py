@@ -103,6 +103,10 @@ class Engine:
         if expr is None:
             return []
         rows = self.store.ibis().to_pyarrow(expr.limit(int(limit), offset=int(offset))).to_pylist()
+        for row in rows:  # shown in the workspace's time zone, like the periods
+            if row["at"] is not None:
+                row["at"] = row["at"].astimezone(tz)
+            row["contribution"] = _plain(row["contribution"])
         return rows
 
     def explain(self, key: str, *, dialect: str = "duckdb", lang: str = "es") -> Explanation:

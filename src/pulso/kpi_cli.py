@@ -1,0 +1,203 @@
+"""`pulso kpi`: list the catalog, compute a KPI, explain it, and show the records behind it.
+
+    pulso kpi list [--lang es|en] [--format table|json]
+    pulso kpi show KEY --from YYYY-MM-DD --to YYYY-MM-DD [--grain G] [--by DIM ...] [--where DIM=VALUE ...]
+                   [--format table|csv|json]
+    pulso kpi explain KEY [--dialect NAME] [--lang es|en]
+    pulso kpi drill KEY --from ... --to ... [--part numerator|denominator] [--limit N] [--offset N]
+
+In JSON a percentage is a fraction (0.2 for 20 %); dates are ISO strings.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import sys
+from typing import Annotated, Any, Optional
+
+import typer
+from rich.table import Table
+
+from pulso.cli import DbOption, console, open_workspace
+from pulso.errors import KpiError
+
+kpi_app = typer.Typer(help="KPIs: list the catalog, compute one, explain it, drill into it.", no_args_is_help=True)
+
+LangOption = Annotated[str, typer.Option("--lang", help="Language of names and formulas: es or en.")]
+FromOption = Annotated[str, typer.Option("--from", help="First day of the period (YYYY-MM-DD), inclusive.")]
+ToOption = Annotated[str, typer.Option("--to", help="Day after the period (YYYY-MM-DD): the period is [from, to).")]
+WhereOption = Annotated[Optional[list[str]], typer.Option(
+    "--where", help="Keep only DIM=VALUE (repeat for more values or dimensions).")]
+FORMATS_LIST = ("table", "json")
+FORMATS_ROWS = ("table", "csv", "json")
+
+
+def _choice(value: str, allowed: tuple[str, ...], option: str) -> str:
+    if value not in allowed:
+        raise KpiError(f"{option}: '{value}' is not one of {', '.join(allowed)}")
+    return value
+
+
+def _date(value: str, option: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise KpiError(f"{option}: '{value}' is not a date; use YYYY-MM-DD") from None
+
+
+def _filters(where: list[str] | None) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for item in where or []:
+        dim, sep, value = item.partition("=")
+        if not sep or not dim.strip():
+            raise KpiError(f"--where: '{item}' is not DIM=VALUE, e.g. --where source=web")
+        out.setdefault(dim.strip(), []).append(value)
+    return out
+
+
+def _by(by: list[str] | None) -> list[str]:
+    return [d.strip() for item in by or [] for d in item.split(",") if d.strip()]
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return value
+
+
+def format_value(value: float | None, unit: str, currency: str = "") -> str:
+    """A figure as a person reads it: 20.0 %, 1,234.50 EUR, 12."""
+    if value is None:
+        return "—"
+    if unit == "%":
+        return f"{value * 100:.1f} %"
+    if unit == "currency":
+        return f"{value:,.2f} {currency}".strip()
+    if unit == "currency/day":
+        return f"{value:,.2f} {currency}/day".strip()
+    if unit == "count" and float(value).is_integer():
+        return f"{value:,.0f}"
+    return f"{value:,.2f}"
+
+
+def _print_rows(rows: list[dict[str, Any]], columns: list[str], fmt: str, title: str = "",
+                render=lambda column, value: "—" if value is None else str(value)) -> None:
+    if fmt == "json":
+        sys.stdout.write(json.dumps([{c: _jsonable(r.get(c)) for c in columns} for r in rows], ensure_ascii=False, indent=2) + "\n")
+    elif fmt == "csv":
+        writer = csv.writer(sys.stdout)
+        writer.writerow(columns)
+        for r in rows:
+            writer.writerow(["" if r.get(c) is None else _jsonable(r.get(c)) for c in columns])
+    else:
+        table = Table(title=title or None)
+        for c in columns:
+            table.add_column(c, justify="left" if c in ("period_start", "period_end", "table", "id") else "right")
+        for r in rows:
+            table.add_row(*(render(c, r.get(c)) for c in columns))
+        console.print(table)
+
+
+@kpi_app.command("list")
+def list_kpis(lang: LangOption = "es",
+              format: Annotated[str, typer.Option("--format", help="table or json.")] = "table") -> None:
+    """Every KPI of the catalog: key, name, unit, direction, area and dimensions."""
+    from pulso.catalog import load_catalog
+    from pulso.catalog.model import AREAS
+    from pulso.engine.explain import check_lang
+
+    check_lang(lang)
+    _choice(format, FORMATS_LIST, "--format")
+    catalog = load_catalog()
+    if format == "json":
+        items = [{"key": k.key, "name": k.name[lang], "description": k.description[lang], "formula": k.formula[lang],
+                  "choices": k.choices[lang] if k.choices else None, "unit": k.unit, "direction": k.direction,
+                  "category": k.category, "area": k.area, "dimensions": list(k.dimensions), "time": k.time,
+                  "snapshot": k.snapshot, "extras": list(k.extras), "general_metric": k.general_metric}
+                 for k in catalog]
+        sys.stdout.write(json.dumps(items, ensure_ascii=False, indent=2) + "\n")
+        return
+    table = Table(title=f"{len(catalog)} KPIs")
+    for column in ("key", "name", "unit", "dir", "area", "dimensions"):
+        table.add_column(column)
+    for k in catalog:
+        table.add_row(k.key, k.name[lang], k.unit, k.direction, AREAS[k.area][lang], ", ".join(k.dimensions))
+    console.print(table)
+
+
+@kpi_app.command("show")
+def show(
+    key: Annotated[str, typer.Argument(help="KPI key, e.g. close_rate (see `pulso kpi list`).")],
+    start: FromOption,
+    end: ToOption,
+    grain: Annotated[Optional[str], typer.Option("--grain", help="day, week, month, quarter or year; none = one row.")] = None,
+    by: Annotated[Optional[list[str]], typer.Option("--by", help="Split by a dimension (repeat for more).")] = None,
+    where: WhereOption = None,
+    format: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+    db: DbOption = None,
+) -> None:
+    """Compute one KPI over [--from, --to), per period and dimension value."""
+    from pulso.engine import Engine
+
+    _choice(format, FORMATS_ROWS, "--format")
+    first, last = _date(start, "--from"), _date(end, "--to")
+    with open_workspace(db) as store:
+        result = Engine(store).query(key, start=first, end=last, grain=grain, by=_by(by), filters=_filters(where))
+        currency = store.settings_dict().get("currency", "")
+    kpi = result.kpi
+    columns = list(result.columns)
+    if format == "table":
+        columns = [c for c in columns if c != "period_end"]
+    figures = {"value", "previous", "year_ago", *(e for e in kpi.extras if e == "median")}
+
+    def render(column: str, value: Any) -> str:
+        if column in figures:
+            return format_value(value, kpi.unit, currency)
+        if isinstance(value, float):
+            return f"{value:,.2f}".rstrip("0").rstrip(".") if not value.is_integer() else f"{value:,.0f}"
+        return "—" if value is None else str(value)
+
+    _print_rows(result.rows, columns, format, f"{kpi.name['es']} · {kpi.name['en']} ({kpi.key})", render)
+
+
+@kpi_app.command("explain")
+def explain(
+    key: Annotated[str, typer.Argument(help="KPI key.")],
+    dialect: Annotated[str, typer.Option("--dialect", help="duckdb, postgres, trino, bigquery or snowflake.")] = "duckdb",
+    lang: LangOption = "es",
+) -> None:
+    """The KPI's formula in words and the SQL it runs."""
+    from pulso.catalog import load_catalog
+    from pulso.engine.explain import explain_kpi
+
+    kpi = load_catalog().kpi(key)
+    sys.stdout.write(explain_kpi(kpi, dialect=dialect, lang=lang).text(kpi) + "\n")
+
+
+@kpi_app.command("drill")
+def drill(
+    key: Annotated[str, typer.Argument(help="KPI key.")],
+    start: FromOption,
+    end: ToOption,
+    part: Annotated[str, typer.Option("--part", help="numerator or denominator.")] = "numerator",
+    where: WhereOption = None,
+    limit: Annotated[int, typer.Option("--limit", help="Records per page.")] = 50,
+    offset: Annotated[int, typer.Option("--offset", help="Records to skip.")] = 0,
+    format: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+    db: DbOption = None,
+) -> None:
+    """The records behind a KPI's numerator or denominator over [--from, --to)."""
+    from pulso.engine import Engine
+
+    _choice(format, FORMATS_ROWS, "--format")
+    first, last = _date(start, "--from"), _date(end, "--to")
+    with open_workspace(db) as store:
+        engine = Engine(store)
+        rows = engine.drill(key, start=first, end=last, part=part, filters=_filters(where), limit=limit, offset=offset)
+        kpi = engine.kpi(key)
+    columns = ["table", "id", "at", *kpi.dimensions, "contribution"]
+    if format == "table":
+        columns = [c for c in columns if any(r.get(c) is not None for r in rows) or c in ("table", "id", "at")]
+    _print_rows(rows, columns, format, f"{kpi.key}: {part}")
