@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from kpis.builders import Kpis, campaign, covers, deal, lead, session
@@ -58,6 +60,10 @@ def test_leads_by_source(store):
     k = Kpis(store)
     parts = k.by("leads_by_source", "source")
     assert {s: r["value"] for s, r in parts.items()} == {"web": 3, "referral": 2, "ads": 1}
+    # "with each source's conversion rate and won revenue" (the engine names them as extras).
+    assert (parts["web"]["conversion_rate"], parts["web"]["won_revenue"]) == (approx(1 / 3), approx(1000))
+    assert (parts["referral"]["conversion_rate"], parts["referral"]["won_revenue"]) == (approx(2 / 2), approx(3000))
+    assert parts["ads"]["conversion_rate"] == approx(0 / 1)
     assert k.value("leads_by_source") == 3 + 2 + 1
 
 
@@ -96,6 +102,28 @@ def test_campaign_kpis(store):
     assert revenue["K1"]["value"] == approx(5000)
     assert revenue["K2"]["value"] == approx(2000 + 1000)
     assert k.value("campaign_revenue") == approx(5000 + 2000 + 1000)
+    # ROI = (campaign revenue − cost) ÷ cost, campaign revenue being the KPI above: won in March.
     roi = k.by("campaign_roi", "campaign")
-    assert roi["K1"]["value"] == approx((5000 - 2000) / 2000)
     assert roi["K2"]["value"] == approx((2000 + 1000 - 4000) / 4000)
+    assert roi["K1"]["value"] == approx((5000 - 2000) / 2000)  # DK5, won in April, is not March's
+
+
+@covers("incremental_revenue")
+def test_incremental_revenue_against_a_chosen_baseline(store):
+    store.upsert_many({
+        # Ten days of campaign: 1 March 00:00 to 11 March 00:00.
+        "campaigns": [campaign("K1", "2026-03-01T00:00:00", "2026-03-11T00:00:00", cost=1000)],
+        "deals": [
+            deal("B1", "2026-01-01T00:00:00", "won", closed="2026-01-10T00:00:00", amount=1550),  # reference
+            deal("B2", "2026-01-01T00:00:00", "won", closed="2026-01-20T00:00:00", amount=1550),  # reference
+            deal("C1", "2026-02-01T00:00:00", "won", closed="2026-03-02T00:00:00", amount=3000),  # during
+            deal("C2", "2026-02-01T00:00:00", "won", closed="2026-03-10T00:00:00", amount=2000),  # during
+            deal("C3", "2026-02-01T00:00:00", "lost", closed="2026-03-05T00:00:00", amount=7000),
+            deal("C4", "2026-02-01T00:00:00", "won", closed="2026-03-15T00:00:00", amount=999),   # after
+        ],
+    })
+    # The user-chosen reference period is January 2026 (31 days, no campaign): 3100 ÷ 31 = 100 a day.
+    # The contract has no argument for it; the engine takes `params={"baseline": [(start, end)]}`.
+    baseline = [(dt.date(2026, 1, 1), dt.date(2026, 2, 1))]
+    row = Kpis(store).one("incremental_revenue", params={"baseline": baseline})
+    assert row["value"] == approx((3000 + 2000) - (1550 + 1550) / 31 * 10 - 1000)

@@ -9,9 +9,10 @@ import pytest
 from kpis.builders import Kpis, account, covers, order, spend, subscription
 
 approx = pytest.approx
-# "Scaled to a year" does not say whether a month is 1/12 of a year or 31/365 of one: accept both
-# (they differ by 1.9 %), nothing wider.
-ANNUALISED = 0.025
+# "Scaled to a year" and "monthly churn rate" do not say whether March is 1/12 of a year (one
+# month) or 31/365 of one (31 days of an average 365/12-day month): accept both (they differ by
+# 1.9 % for March), nothing wider.
+CALENDAR = 0.025
 
 
 def seed_customers(store) -> None:
@@ -64,9 +65,14 @@ def test_customer_base_kpis(store):
     assert (row["value"], row["numerator"], row["denominator"]) == (approx((6 - 3) / 6), 6 - 3, 6)
     row = k.one("churn_rate")
     assert (row["value"], row["numerator"], row["denominator"]) == (approx(3 / 6), 3, 6)
-    # March is one month: its churn rate is the monthly churn rate.
+    # March is one month: its churn rate is the monthly churn rate (within CALENDAR).
     lifetime_months = 1 / (3 / 6)
-    assert k.value("customer_lifetime_months") == approx(lifetime_months)
+    row = k.one("customer_lifetime_months")
+    assert row["value"] == approx(lifetime_months, rel=CALENDAR)
+    # Also reported: the observed mean tenure of the customers who churned in March, in months of
+    # 365/12 days (within CALENDAR): C2 252 days, C3 212 days, C12 335 days less a second.
+    tenure_days = (252 + 212 + (335 - 1 / 86400)) / 3
+    assert row["observed_tenure_months"] == approx(tenure_days / (365 / 12), rel=CALENDAR)
 
     # Orders in March: C1 100 250 · C5 40 · C9 10 20 30.
     row = k.one("repeat_purchase_rate")
@@ -76,16 +82,18 @@ def test_customer_base_kpis(store):
     assert row["value"] == approx(aov)
     assert row["median"] == approx((30 + 40) / 2)
     frequency = 6 / 3 * 12  # orders per ordering customer in one month, times 12 months
-    assert k.value("purchase_frequency") == approx(frequency, rel=ANNUALISED)
+    assert k.value("purchase_frequency") == approx(frequency, rel=CALENDAR)
     clv = aov * frequency * (lifetime_months / 12)
-    assert k.value("customer_lifetime_value") == approx(clv, rel=ANNUALISED)
+    assert k.value("customer_lifetime_value") == approx(clv, rel=CALENDAR)
 
     # Marketing + sales spend of March ÷ new customers; retention spend ÷ retained customers.
     cac = (1000 + 500) / 3
     assert k.value("customer_acquisition_cost") == approx(cac)
-    assert k.value("clv_to_cac_ratio") == approx(clv / cac, rel=ANNUALISED)
+    assert k.value("clv_to_cac_ratio") == approx(clv / cac, rel=CALENDAR)
     row = k.one("retention_cost_per_customer")
     assert (row["value"], row["numerator"], row["denominator"]) == (approx(300 / 3), approx(300), 3)
+    # "shown beside the average revenue per retained customer": March orders of C1 C7 C9.
+    assert row["revenue_per_retained_customer"] == approx((100 + 250 + 10 + 20 + 30) / 3)
 
 
 @covers("customer_retention_rate", "churn_rate")
