@@ -36,7 +36,7 @@ demo: install
 	$(VENV)/bin/pulso serve --db $(DEMO_DB) --host $(HOST) --port $(PORT)
 
 test: install system-deps
-	$(VENV)/bin/pytest -n 2 -p no:cacheprovider
+	$(VENV)/bin/pytest -n 2 --dist loadgroup -p no:cacheprovider
 
 bench: install
 	$(PY) benchmarks/demo_large.py

@@ -96,7 +96,7 @@ class PageContext:
         self.version = ws.get("data_version", "0")
         self.currency = ws.get("currency", "EUR")
         self.timezone = ws.get("timezone", "UTC")
-        self.lang = pick_language(user.locale, request.headers.get("accept-language"))
+        self.lang = pick_language(user.locale)
         self.strict = services.settings.strict_i18n
         today = services.settings.today or dt.datetime.now(ZoneInfo(self.timezone)).date()
         self.today = today

@@ -43,7 +43,7 @@ def error_response(request: Request, status: int, title: str, message: str) -> R
     """An error as JSON or as a page in the user's language."""
     if _wants_json(request):
         return JSONResponse({"error": message, "status": status}, status_code=status)
-    lang = pick_language(request.cookies.get("pulso_lang"), request.headers.get("accept-language"))
+    lang = pick_language(request.cookies.get("pulso_lang"))
     strict = request.app.state.services.settings.strict_i18n
     templates = request.app.state.templates
     return templates.TemplateResponse(

@@ -25,12 +25,6 @@ def translate(text: str, lang: str, *, strict: bool = False) -> str:
     return text
 
 
-def pick_language(value: str | None, accept: str | None = None) -> str:
-    """A supported language from a stored preference, else from Accept-Language, else Spanish."""
-    if value in LANGS:
-        return value
-    for part in (accept or "").split(","):
-        code = part.split(";")[0].strip().lower()[:2]
-        if code in LANGS:
-            return code
-    return "es"
+def pick_language(value: str | None) -> str:
+    """The user's chosen language, else Spanish (the product's first language)."""
+    return value if value in LANGS else "es"

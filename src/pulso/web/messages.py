@@ -89,5 +89,6 @@ EN: dict[str, str] = {
     "Primera respuesta": "First response", "Puntuación": "Score", "Respondido": "Answered", "Cliente desde": "Customer since",
     "Baja": "Churned", "Convertido": "Converted", "Pedido": "Ordered", "Inicio": "Start", "Fin": "End",
     "Duración (s)": "Duration (s)", "Usuario": "User", "Acción": "Action", "Fin de contrato": "Term end",
-    "Renovada": "Renewed", "Visitante": "Visitor", "Coste": "Cost",
+    "Renovada": "Renewed", "Visitante": "Visitor", "Coste": "Cost", "Registro": "Record", "Aporte": "Contribution",
+    "Tabla": "Table",
 }

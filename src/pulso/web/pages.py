@@ -208,8 +208,13 @@ def split_bars(ctx: PageContext, key: str, by: str, *, title: str | None = None,
 # -- tables --------------------------------------------------------------------------------
 
 def cell(text: str, *, href: str | None = None, sort: Any = None, judge: str = "") -> dict[str, Any]:
-    """One table cell: text, optional link, sort value, meaning."""
-    return {"text": text, "href": href, "sort": sort if sort is not None else text, "judge": judge}
+    """One table cell: text, optional link, sort value (None sorts last), meaning."""
+    return {"text": text, "href": href, "sort": sort, "judge": judge}
+
+
+def by_number(column: int):
+    """A sort key for table rows by a numeric column, missing values lowest."""
+    return lambda row: (row[column]["sort"] is not None, row[column]["sort"] or 0)
 
 
 def table(title: str, columns: list[tuple[str, bool]], rows: list[list[dict]], *, empty: str = "",
@@ -248,11 +253,11 @@ def split_table(ctx: PageContext, by: str, keys: list[str], *, title: str, missi
             total = (totals.get(key) or {}).get("value")
             judge = f.judge(v, total, k.meta(key).direction) if compare_total else ""
             row.append(cell(k.fmt(key, v), href=ctx.kpi_url(key, **{by: value}) if value is not None else None,
-                            sort=v if v is not None else float("-inf"), judge=judge))
+                            sort=v, judge=judge))
         out_rows.append(row)
     first = shown[0] if shown else None
     if first:
-        out_rows.sort(key=lambda r: r[1]["sort"], reverse=True)
+        out_rows.sort(key=by_number(1), reverse=True)
     if compare_total and shown:
         out_rows.append([cell(ctx._("Total del alcance"))] + [
             cell(k.fmt(key, (totals.get(key) or {}).get("value")), href=ctx.kpi_url(key)) for key in shown])

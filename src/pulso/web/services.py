@@ -92,3 +92,25 @@ class Services:
                 }
 
         return self.cache.get_or_compute((version, "names"), lambda: self.run(load))
+
+    def record_labels(self, version: str, table: str, ids: tuple[str, ...]) -> dict[str, tuple[str, str]]:
+        """(record label, customer name) of drill-down records by id: what a person recognises.
+
+        Only ids the scoped engine returned are asked for, so no label outside the scope is read.
+        """
+        tbl = schema.metadata.tables.get(table)
+        if tbl is None or not ids or "id" not in tbl.c:
+            return {}
+        acc = schema.accounts
+        own = next((tbl.c[c] for c in ("name", "title", "product", "plan", "landing_page") if c in tbl.c), None)
+        customer = acc.c.name if "account_id" in tbl.c else (tbl.c.name if table == "accounts" else None)
+        columns = [tbl.c.id, own if own is not None else sa.null(), customer if customer is not None else sa.null()]
+        query = sa.select(*columns).where(tbl.c.id.in_(ids))
+        if "account_id" in tbl.c:
+            query = query.select_from(tbl.outerjoin(acc, acc.c.id == tbl.c.account_id))
+
+        def load() -> dict[str, tuple[str, str]]:
+            with self.store.engine.connect() as conn:
+                return {r[0]: (r[1] or "", r[2] or "") for r in conn.execute(query)}
+
+        return self.cache.get_or_compute((version, "labels", table, ids), lambda: self.run(load))

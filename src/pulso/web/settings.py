@@ -22,8 +22,9 @@ class WebSettings:
     max_failures_per_email: int = 5
     max_failures_per_address: int = 30
     throttle_minutes: int = 15
-    #: Record a `login` usage event (CRM adoption KPIs) at each sign-in.
-    record_logins: bool = True
+    #: Record a `login` usage event (CRM adoption KPIs) at each sign-in. Off by default: usage
+    #: events describe the CRM's use, and every write empties the KPI cache.
+    record_logins: bool = False
     #: KPI results and page data kept in memory, keyed on the workspace's data_version.
     cache_entries: int = 4096
     #: Fail on a visible string that lacks a translation (tests turn this on).

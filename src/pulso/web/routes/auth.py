@@ -28,7 +28,7 @@ def _safe_next(target: str | None) -> str:
 
 def _signin_page(request: Request, services, sessions, *, error: str = "", email: str = "", next_: str = "/",
                  status: int = 200, lang: str | None = None) -> Response:
-    lang = lang or pick_language(request.cookies.get(LANG_COOKIE), request.headers.get("accept-language"))
+    lang = lang or pick_language(request.cookies.get(LANG_COOKIE))
     strict = services.settings.strict_i18n
     nonce = sessions.token(request.cookies.get(ANON_COOKIE))
     fresh = nonce is None
@@ -60,7 +60,7 @@ def signin(request: Request, services: ServicesDep, sessions: SessionsDep,
            csrf_token: Annotated[str, Form()] = "", next: Annotated[str, Form()] = "/") -> Response:
     """Check e-mail and password (throttled), start a session, go where the user was heading."""
     sessions.check_csrf(sessions.token(request.cookies.get(ANON_COOKIE)), csrf_token)
-    lang = pick_language(request.cookies.get(LANG_COOKIE), request.headers.get("accept-language"))
+    lang = pick_language(request.cookies.get(LANG_COOKIE))
     _ = lambda s: translate(s, lang, strict=services.settings.strict_i18n)  # noqa: E731
     throttle = request.app.state.throttle
     ip = request.client.host if request.client else None

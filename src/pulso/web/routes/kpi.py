@@ -30,8 +30,11 @@ COLUMN_LABELS = {
     "started_at": "Inicio", "ended_at": "Fin", "duration_s": "Duración (s)", "user_id": "Usuario", "action": "Acción",
     "plan": "Plan", "term_end_at": "Fin de contrato", "renewed": "Renovada", "visitor_id": "Visitante",
     "period_start": "Desde", "period_end": "Hasta", "cost": "Coste", "category": "Categoría",
+    "record": "Registro", "customer": "Cliente", "at": "Fecha", "contribution": "Aporte", "table": "Tabla",
 }
-NAMED = {"owner_id": "owner", "user_id": "owner", "campaign_id": "campaign", "stage_id": "stage", "team_id": "team"}
+NAMED = {"owner_id": "owner", "user_id": "owner", "campaign_id": "campaign", "stage_id": "stage", "team_id": "team",
+         "owner": "owner", "team": "team", "campaign": "campaign", "stage": "stage"}
+HIDDEN = {"table"}
 
 
 @router.get("/kpi", include_in_schema=False, name="kpi_index")
@@ -103,9 +106,9 @@ def records(ctx: Ctx, key: str, part: str, page: int) -> dict[str, Any]:
     except ScopeError:
         found = []
     more = len(found) > PAGE_SIZE
-    found = found[:PAGE_SIZE]
-    names = list(found[0].keys()) if found else []
-    columns = [(ctx._(COLUMN_LABELS[n]) if n in COLUMN_LABELS else n, _numeric(found, n)) for n in names]
+    found = [_with_labels(ctx, r) for r in _labelled(ctx, found[:PAGE_SIZE])]
+    names = [n for n in (found[0].keys() if found else []) if n not in HIDDEN]
+    columns = [(_column_label(ctx, n), _numeric(found, n)) for n in names]
     rows = [[_cell(ctx, n, r.get(n)) for n in names] for r in found]
     section = table(ctx._("Registros detrás de la cifra"), columns, rows,
                     empty=ctx._("Ningún registro en este periodo."))
@@ -116,6 +119,32 @@ def records(ctx: Ctx, key: str, part: str, page: int) -> dict[str, Any]:
         "parts": [{"part": p, "label": ctx._(label), "href": ctx.url(f"/kpi/{key}", part=p), "current": p == part}
                   for p, label in (("numerator", "Numerador"), ("denominator", "Denominador"))],
     }
+
+
+def _labelled(ctx: Ctx, rows: list[dict]) -> list[dict]:
+    """Attach each record's label and customer name (looked up per table, ids from the scoped drill)."""
+    by_table: dict[str, list[str]] = {}
+    for r in rows:
+        by_table.setdefault(str(r.get("table")), []).append(str(r.get("id")))
+    labels = {t: ctx.services.record_labels(ctx.version, t, tuple(ids)) for t, ids in by_table.items()}
+    for r in rows:
+        r["_label"] = labels.get(str(r.get("table")), {}).get(str(r.get("id")), ("", ""))
+    return rows
+
+
+def _with_labels(ctx: Ctx, row: dict) -> dict:
+    record, customer = row.pop("_label", ("", ""))
+    out = {"record": record or row.get("id"), "customer": customer}
+    out.update({k: v for k, v in row.items()})
+    return out
+
+
+def _column_label(ctx: Ctx, name: str) -> str:
+    if name in COLUMN_LABELS:
+        return ctx._(COLUMN_LABELS[name])
+    if name in DIMENSION_LABELS:
+        return ctx._(DIMENSION_LABELS[name])
+    return name
 
 
 def _numeric(rows: list[dict], name: str) -> bool:

@@ -8,7 +8,7 @@ from pulso.errors import ScopeError
 from pulso.web import charts
 from pulso.web import formatting as f
 from pulso.web.deps import Ctx
-from pulso.web.pages import cell, chart, empty_text, page_route, render, split_bars, split_table, table, tiles, trend_chart
+from pulso.web.pages import by_number, cell, chart, empty_text, page_route, render, split_bars, split_table, table, tiles, trend_chart
 from pulso.web.periods import parse_period
 
 router = APIRouter()
@@ -106,8 +106,8 @@ def quota_table(ctx: Ctx) -> dict:
             v = r.get("value")
             href = ctx.url("/kpi/quota_attainment", period=kind, at=p.start.isoformat(), owner=owner) if p and owner else None
             judge = "" if v is None else ("good" if v >= 1 else "bad")
-            row.append(cell(f.fmt_percent(v, ctx.lang), href=href, sort=v if v is not None else float("-inf"), judge=judge))
+            row.append(cell(f.fmt_percent(v, ctx.lang), href=href, sort=v, judge=judge))
         out.append(row)
-    out.sort(key=lambda r: r[1]["sort"], reverse=True)
+    out.sort(key=by_number(1), reverse=True)
     return table(ctx._("Cumplimiento de cuota por mes, trimestre y año"), columns, out,
                  empty=empty_text(ctx, ["quotas", "deals"]))
