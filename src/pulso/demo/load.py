@@ -1,0 +1,215 @@
+"""Turn the generator's numpy columns into canonical Arrow batches and bulk-load them.
+
+Inside the generator a record is a row number: references are parent row numbers (−1 for none),
+times are local seconds (clock.NAT for none), money is float euros. Here they become text ids
+('acc-00000042'), UTC timestamps and decimals. Ids are zero-padded and rows are written in id
+order, which keeps DuckDB's primary-key and foreign-key indexes fast to build.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from typing import Callable, Iterable, Iterator, Mapping
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import sqlalchemy as sa
+
+from pulso.demo import clock
+from pulso.store import coerce, schema
+
+ID_WIDTH = 8
+CHUNK = 1_000_000  # rows per upsert: bounds memory without paying the per-batch cost too often
+PREFIX = {
+    "teams": "team", "users": "usr", "campaigns": "cmp", "accounts": "acc", "leads": "lead",
+    "deals": "deal", "deal_stage_changes": "dsc", "tickets": "tkt", "activities": "act",
+    "survey_responses": "srv", "orders": "ord", "subscriptions": "sub", "spend": "spd",
+    "web_sessions": "ses", "quotas": "quo", "usage_events": "evt",
+}
+STAGE_IDS = pa.array(["stg-new", "stg-qualified", "stg-proposal", "stg-negotiation", "stg-won", "stg-lost"])
+
+Columns = Mapping[str, object]
+
+
+_QUADS = np.array([list(f"{i:04d}".encode()) for i in range(10_000)], dtype=np.uint8)
+
+
+def ids(table: str, rows: np.ndarray) -> pa.Array:
+    """Text ids of `table` for row numbers ('acc-00000042'); −1 gives null.
+
+    Built as fixed-width bytes straight into an Arrow buffer: millions of ids in a blink.
+    """
+    rows = np.asarray(rows, dtype=np.int64)
+    missing = rows < 0
+    if table == "stages":
+        return STAGE_IDS.take(pa.array(np.where(missing, 0, rows), mask=missing if missing.any() else None))
+    if len(rows) and rows.max() >= 10**ID_WIDTH:
+        raise ValueError(f"too many {table} for {ID_WIDTH}-digit ids")
+    r = np.where(missing, 0, rows)
+    prefix = np.frombuffer((PREFIX[table] + "-").encode(), dtype=np.uint8)
+    p, width = len(prefix), len(prefix) + ID_WIDTH
+    buf = np.empty((len(r), width), dtype=np.uint8)
+    buf[:, :p] = prefix
+    buf[:, p : p + 4] = _QUADS[r // 10_000]
+    buf[:, p + 4 :] = _QUADS[r % 10_000]
+    offsets = np.arange(0, (len(r) + 1) * width, width, dtype=np.int32)
+    validity = pa.py_buffer(np.packbits(~missing, bitorder="little")) if missing.any() else None
+    return pa.StringArray.from_buffers(len(r), pa.py_buffer(offsets), pa.py_buffer(buf), validity,
+                                       null_count=int(missing.sum()))
+
+
+def money(euros: np.ndarray) -> pa.Array:
+    """Float euros → decimal(18, 2), built from whole cents without a per-value cast."""
+    cents = np.round(np.asarray(euros, dtype=np.float64) * 100).astype(np.int64)
+    words = np.empty(2 * len(cents), dtype=np.int64)
+    words[0::2], words[1::2] = cents, cents >> 63  # little-endian 128-bit two's complement
+    return pa.Array.from_buffers(pa.decimal128(18, 2), len(cents), [None, pa.py_buffer(words)])
+
+
+def to_arrow(name: str, cols: Columns) -> pa.Table:
+    """An Arrow table of canonical table `name`, every column present and typed."""
+    tbl = schema.table(name)
+    refs = schema.references(tbl)
+    n = len(cols["id"])
+    arrays = []
+    for column in tbl.columns:
+        target = coerce.arrow_type(column)
+        value = cols.get(column.name)
+        if value is None:
+            arr = pa.nulls(n, target)
+        elif isinstance(value, (pa.Array, pa.ChunkedArray)):
+            arr = value if value.type == target else value.cast(target)
+        elif column.name == "id" and np.asarray(value).dtype.kind in "iu":
+            arr = ids(name, value)
+        elif column.name in refs and np.asarray(value).dtype.kind in "iu":
+            arr = ids(refs[column.name], value)
+        elif pa.types.is_timestamp(target):
+            arr = clock.utc(np.asarray(value, dtype=np.int64))
+        elif pa.types.is_date32(target):
+            arr = clock.dates(np.asarray(value))
+        elif pa.types.is_decimal(target):
+            arr = money(value)
+        elif pa.types.is_boolean(target):
+            v = np.asarray(value)
+            if v.dtype == bool:
+                arr = pa.array(v)
+            else:  # int8 with −1 for unknown
+                arr = pa.array(v == 1, mask=v < 0)
+        elif pa.types.is_integer(target):
+            v = np.asarray(value)
+            arr = pa.array(np.where(v < 0, 0, v).astype(np.int32), mask=(v < 0) if (v < 0).any() else None)
+        elif pa.types.is_floating(target):
+            v = np.asarray(value, dtype=np.float64)
+            arr = pa.array(v, mask=np.isnan(v) if np.isnan(v).any() else None)
+        else:
+            arr = pa.array(value, pa.string())
+        arrays.append(arr)
+    return pa.Table.from_arrays(arrays, names=[c.name for c in tbl.columns])
+
+
+def _slice(cols: Columns, lo: int, hi: int) -> dict[str, object]:
+    return {k: (v.slice(lo, hi - lo) if isinstance(v, (pa.Array, pa.ChunkedArray)) else v[lo:hi])
+            for k, v in cols.items() if v is not None}
+
+
+def batches(name: str, cols: Columns) -> Iterator[pa.Table]:
+    """Arrow batches of at most CHUNK rows of one table."""
+    n = len(cols["id"])
+    for lo in range(0, n, CHUNK):
+        yield to_arrow(name, _slice(cols, lo, min(n, lo + CHUNK)))
+
+
+class Loader:
+    """Writes the generator's tables through Store.upsert_many while the next ones are generated.
+
+    Generation (numpy, Arrow) runs in a worker thread and hands over ready Arrow batches through
+    a short queue; every database call stays on the caller's thread and connection.
+    """
+
+    def __init__(self, store, step: Callable[[str], None], tick: Callable[[str, int], None]):
+        self.store = store
+        self.step = step
+        self.tick = tick
+        self.counts: dict[str, int] = {}
+
+    def run(self, jobs: Iterable[tuple[str, object]]) -> None:
+        """Write every job: (table, columns), ('+', {table: columns}) together, or ('step', label)."""
+        handoff: queue.Queue = queue.Queue(maxsize=2)
+        stop = threading.Event()
+
+        def put(item) -> bool:
+            while not stop.is_set():
+                try:
+                    handoff.put(item, timeout=0.2)
+                    return True
+                except queue.Full:
+                    continue
+            return False
+
+        def produce() -> None:
+            try:
+                for name, payload in jobs:
+                    if name == "step":
+                        items = [("step", payload)]
+                    elif name == "+":
+                        items = [("+", {k: to_arrow(k, v) for k, v in payload.items()})]
+                    else:
+                        items = ((name, b) for b in batches(name, payload))
+                    for item in items:
+                        if not put(item):
+                            return
+                put(("done", None))
+            except BaseException as exc:  # handed to the caller's thread, which re-raises it
+                put(("error", exc))
+
+        worker = threading.Thread(target=produce, name="pulso-demo-generator", daemon=True)
+        worker.start()
+        try:
+            while True:
+                kind, payload = handoff.get()
+                if kind == "done":
+                    break
+                if kind == "error":
+                    raise payload
+                if kind == "step":
+                    self.step(payload)
+                    continue
+                tables = payload if kind == "+" else {kind: payload}
+                self.store.upsert_many(tables)
+                for name, arrow in tables.items():
+                    self.counts[name] = self.counts.get(name, 0) + arrow.num_rows
+                    self.tick(name, arrow.num_rows)
+        finally:
+            stop.set()
+            worker.join()
+
+
+def empty(store, *, replace: bool) -> None:
+    """Empty the canonical tables and the demo's bookkeeping, or refuse if they hold data."""
+    from pulso.errors import PulsoError
+
+    counts = store.counts()
+    held = {k: v for k, v in counts.items() if v}
+    if held and not replace:
+        listed = ", ".join(f"{k} ({v:,})" for k, v in held.items())
+        raise PulsoError(f"the workspace already holds data: {listed}; use --replace to empty it first, "
+                         "or point --db at a new workspace")
+    extra = [schema.demo_duplicates, schema.duplicate_candidates]
+    # Children first, one transaction per table: DuckDB checks foreign keys against rows
+    # deleted earlier in the same transaction.
+    for tbl in extra + [schema.metadata.tables[n] for n in reversed(schema.CANONICAL_TABLES)]:
+        if tbl.name in held or tbl in extra:
+            with store.connect() as conn:
+                conn.execute(sa.delete(tbl))
+
+
+def write_duplicates(store, rows: pa.Table) -> int:
+    """Record the planted duplicates (table_name, record_id, original_id, variation)."""
+    tbl = schema.demo_duplicates
+    records = rows.to_pylist()
+    with store.connect() as conn:
+        for lo in range(0, len(records), 1000):
+            conn.execute(tbl.insert().values(records[lo : lo + 1000]))
+    return len(records)
