@@ -10,7 +10,9 @@ import pytest
 
 from pulso.errors import ScopeError
 
-from kpis.builders import APR, FEB, MAR, Kpis, activity, covers, deal, lead, seed_deals, session, spend, user
+from kpis.builders import (
+    APR, FEB, MAR, Kpis, account, activity, covers, deal, lead, seed_deals, session, spend, user,
+)
 
 approx = pytest.approx
 MADRID = ZoneInfo("Europe/Madrid")
@@ -129,6 +131,10 @@ RATIO_KPIS = (
     "churn_rate", "renewal_rate", "repeat_purchase_rate", "customer_acquisition_cost",
     "retention_cost_per_customer", "nps", "ces", "csat", "first_response_time_hours", "resolution_time_hours",
     "automation_level", "avg_time_on_site_seconds", "visitor_purchase_rate", "active_user_rate",
+    "quota_attainment", "purchase_frequency", "records_per_user", "duplicate_rate", "data_completeness",
+    "campaign_roi",
+    # Built on the ratios above: 1 ÷ churn rate, products and quotients of None are None.
+    "customer_lifetime_months", "customer_lifetime_value", "clv_to_cac_ratio", "sales_velocity",
 )
 
 
@@ -151,3 +157,8 @@ def test_zero_denominators_give_none(store):
         assert (row["value"], row["numerator"]) == (None, approx(numerator)), key
     row = k.one("close_rate")
     assert (row["value"], row["numerator"], row["denominator"]) == (approx(0), 0, 1)  # 0 of 1 is 0, not None
+    # A customer who stays: churn rate 0 of 1, so the expected lifetime 1 ÷ 0 is None.
+    store.upsert_many({"accounts": [account("A1", acquired="2025-01-01T00:00:00")]})
+    k = Kpis(store)
+    assert k.value("churn_rate") == approx(0 / 1)
+    assert k.value("customer_lifetime_months") is None
