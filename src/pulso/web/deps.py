@@ -85,6 +85,17 @@ def scope_of(user: User, services: Services) -> ScopeKey:
     return ScopeKey("owners", (user.id,))
 
 
+#: Spanish labels of the stored enumerations people meet as dimension values.
+VALUE_LABELS = {
+    ("activity_type", "call"): "llamada", ("activity_type", "email"): "correo", ("activity_type", "meeting"): "reunión",
+    ("activity_type", "voicemail"): "mensaje de voz", ("activity_type", "task"): "tarea", ("activity_type", "note"): "nota",
+    ("deal_kind", "new"): "nueva", ("deal_kind", "upsell"): "ampliación", ("deal_kind", "cross_sell"): "venta cruzada",
+    ("deal_kind", "renewal"): "renovación", ("priority", "low"): "baja", ("priority", "medium"): "media",
+    ("priority", "high"): "alta", ("priority", "urgent"): "urgente", ("category", "marketing"): "marketing",
+    ("category", "sales"): "ventas", ("category", "retention"): "retención",
+}
+
+
 class PageContext:
     """Everything a page handler needs: user, language, period, filters, scoped KPIs."""
 
@@ -141,6 +152,8 @@ class PageContext:
         names = self.services.names(self.version).get(dim)
         if names is not None:
             return names.get(str(value), str(value))
+        if (dim, str(value)) in VALUE_LABELS:
+            return self._(VALUE_LABELS[dim, str(value)])
         return str(value)
 
     def cache_key(self, page: str) -> tuple:

@@ -69,8 +69,9 @@ def fmt_change(value: float | None, previous: float | None, unit: str, lang: str
     if unit == "%":
         diff = (value - previous) * 100
         return ("+" if diff > 0 else "") + fmt_number(diff, lang, 1) + " pp"
-    if previous == 0:
-        return ""
+    if unit == "score" or previous == 0:  # points of a score; no relative change from zero
+        diff = value - previous
+        return ("+" if diff > 0 else "") + fmt_number(diff, lang, 0 if float(diff).is_integer() else 1) + (" pts" if unit == "score" else "")
     rel = (value - previous) / abs(previous)
     return ("+" if rel > 0 else "") + fmt_percent(rel, lang)
 

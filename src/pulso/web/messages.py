@@ -37,6 +37,11 @@ EN: dict[str, str] = {
     "pedidos (orders)": "orders", "suscripciones": "subscriptions", "gastos (spend)": "spend", "campañas": "campaigns",
     "visitas web (web_sessions)": "web visits (web_sessions)", "cuotas (quotas)": "quotas",
     "eventos de uso del CRM (usage_events)": "CRM usage events (usage_events)", "usuarios": "users",
+    # stored enumerations shown as dimension values
+    "llamada": "call", "correo": "e-mail", "reunión": "meeting", "mensaje de voz": "voicemail", "tarea": "task",
+    "nota": "note", "nueva": "new", "ampliación": "upsell", "venta cruzada": "cross-sell", "renovación": "renewal",
+    "baja": "low", "media": "medium", "alta": "high", "urgente": "urgent", "marketing": "marketing",
+    "ventas": "sales", "retención": "retention",
     # dimensions
     "Origen": "Source", "Campaña": "Campaign", "Segmento": "Segment", "País": "Country", "Canal": "Channel",
     "Tipo de venta": "Deal kind", "Prioridad": "Priority", "Etapa": "Stage", "Tipo de actividad": "Activity type",

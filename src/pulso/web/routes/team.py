@@ -42,7 +42,7 @@ def activity_reach(ctx: Ctx) -> dict:
         rows = ctx.kpis.total("activities_logged", ctx.period, ctx.filters, by=("owner", "activity_type"))
     except ScopeError:
         rows = []
-    items = [{"label": ctx.label("owner", r.get("owner")), "part": str(r.get("activity_type")), "value": r.get("value") or 0}
+    items = [{"label": ctx.label("owner", r.get("owner")), "part": ctx.label("activity_type", r.get("activity_type")), "value": r.get("value") or 0}
              for r in rows if r.get("value")]
     totals: dict = {}
     for i in items:
