@@ -129,7 +129,7 @@ KPIS = (
                   "expected lifetime = 1 ÷ monthly churn rate over the period; the catalog also reports the observed "
                   "mean tenure of customers who churned in the period"),
         unit="months", direction="up", category=CATEGORY, area=AREA, dimensions=ACCOUNT_DIMS,
-        time="accounts.churned_at", additive="numerator", seeds=("000", "004"),
+        time="accounts.churned_at", seeds=("000", "004"),
         choices=T("Churn mensual = bajas ÷ clientes al inicio ÷ meses del periodo; numerador = clientes al inicio × meses, "
                   "denominador = bajas. Sin bajas, el valor es nulo. Extra `observed_tenure_months`.",
                   "Monthly churn = churned ÷ customers at start ÷ months in the period; numerator = customers at start "

@@ -118,68 +118,67 @@ def source_columns(entity: str) -> Iterable[tuple[str, str]]:
                 yield table, "id"
 
 
-def add_dims(t: Any, entity: str, needed: Iterable[str], src: Mapping[str, Any]) -> Any:
-    """`t` with one internal column per needed dimension (and `_owner`/`_team` when asked)."""
-    spec = dict(ENTITIES[entity])
-    if OWNER in spec and "team" not in spec:
-        spec["team"] = _TEAM_OF_OWNER
-    if OWNER in spec:
-        spec["owner"] = (OWNER_REF,)
-    want = set(needed)
-    for dim in list(want):  # dependencies of @-lookups are computed first
-        for s in spec[dim]:
-            if isinstance(s, tuple) and s[0].startswith("@"):
-                want.add(s[0][1:])
-            if s is OWNER_REF:
-                want.add(OWNER)
-    first = {d: spec[d] for d in want if not _depends(spec[d])}
-    second = {d: spec[d] for d in want if _depends(spec[d])}
-    base = list(t.columns)
-    t = _resolve(t, first, src, "a")
-    t = _resolve(t, second, src, "b")
-    keep = set(base) | {dim_column(d) for d in want}
-    return t.select(*[c for c in t.columns if c in keep])
-
-
 OWNER_REF = ("@_owner",)  # the `owner` dimension is the owner itself
 
 
-def _depends(sources: tuple) -> bool:
-    return any(isinstance(s, tuple) and s[0].startswith("@") for s in sources)
+def _closure(spec: Mapping[str, tuple], needed: Iterable[str]) -> list[str]:
+    """The needed dimensions plus those their @-lookups depend on, dependencies first."""
+    out: list[str] = []
+
+    def visit(dim: str) -> None:
+        if dim in out:
+            return
+        for s in spec[dim]:
+            if isinstance(s, tuple) and s[0].startswith("@"):
+                visit(s[0][1:])
+        out.append(dim)
+
+    for dim in sorted(needed):
+        visit(dim)
+    return out
 
 
-def _resolve(t: Any, items: Mapping[str, tuple], src: Mapping[str, Any], stage: str) -> Any:
-    if not items:
-        return t
-    lookups: dict[tuple[str, str], dict[str, str]] = {}
-    for sources in items.values():
-        for s in sources:
+def add_dims(t: Any, entity: str, needed: Iterable[str], src: Mapping[str, Any]) -> Any:
+    """`t` with one internal column per needed dimension (and `_owner`/`_team` when asked).
+
+    Every lookup is one LEFT JOIN on the referenced table's id, and the result is one
+    projection: the rows' own columns plus the dimension columns.
+    """
+    spec = dict(ENTITIES[entity])
+    if OWNER in spec:
+        spec.setdefault("team", _TEAM_OF_OWNER)
+        spec["owner"] = (OWNER_REF,)
+    order = _closure(spec, needed)
+    base = list(t.columns)
+    aliases: dict[tuple[str, str], dict[str, str]] = {}  # (key, table) -> {column: alias}
+    for dim in order:
+        for s in spec[dim]:
             if isinstance(s, tuple) and len(s) == 3:
-                fk, table, column = s
-                cols = lookups.setdefault((fk, table), {})
-                cols.setdefault(column, f"_lk{stage}{len(lookups)}_{column}")
-    helpers = []
-    for i, ((fk, table), cols) in enumerate(lookups.items()):
-        key = f"_lk{stage}{i}_key"
-        other = src[table]
-        lk = other.select(**{key: other.id}, **{alias: other[c] for c, alias in cols.items()})
-        own = t[dim_column(fk[1:])] if fk.startswith("@") else t[fk]
-        t = t.left_join(lk, own == lk[key])
-        helpers += [key, *cols.values()]
-    exprs = {}
-    for dim, sources in items.items():
+                cols = aliases.setdefault((s[0], s[1]), {})
+                cols.setdefault(s[2], f"_lk{len(aliases)}_{s[2]}")
+    j = t
+    exprs: dict[str, Any] = {}
+
+    def expr(dim: str, rel: Any) -> Any:
         parts = []
-        for s in sources:
+        for s in spec[dim]:
             if s is OWNER_REF:
-                parts.append(t[OWNER])
+                parts.append(expr(OWNER, rel))
             elif isinstance(s, tuple):
-                parts.append(t[lookups[(s[0], s[1])][s[2]]])
+                parts.append(rel[aliases[(s[0], s[1])][s[2]]])
             else:
-                parts.append(t[s])
-        expr = parts[0] if len(parts) == 1 else ibis.coalesce(*parts)
-        exprs[dim_column(dim)] = expr.cast("string")
-    t = t.mutate(**exprs)
-    return t.drop(*helpers) if helpers else t
+                parts.append(rel[s])
+        return (parts[0] if len(parts) == 1 else ibis.coalesce(*parts)).cast("string")
+
+    for i, ((key, table), cols) in enumerate(aliases.items()):
+        other = src[table]
+        key_alias = f"_lk{i + 1}_key"
+        lk = other.select(**{key_alias: other.id}, **{alias: other[c] for c, alias in cols.items()})
+        own = expr(key[1:], j) if key.startswith("@") else j[key]
+        j = j.left_join(lk, own == lk[key_alias])
+    for dim in order:
+        exprs[dim_column(dim)] = expr(dim, j)
+    return j.select(*base, **exprs)
 
 
 # -- small expression helpers the declarations share -----------------------------------------

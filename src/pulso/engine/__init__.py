@@ -14,8 +14,12 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
+
+import ibis
 
 from pulso.catalog import Catalog, Kpi, load_catalog
 from pulso.catalog.sources import tables
@@ -27,6 +31,7 @@ from pulso.errors import CatalogError, KpiError, ScopeError
 __all__ = ["DIALECTS", "Engine", "Explanation", "QueryResult", "Scope"]
 
 BASELINE_SETTING = "baseline_periods"
+PLANS = 512  # compiled queries kept per engine
 
 
 @dataclass
@@ -60,6 +65,8 @@ class Engine:
         self.store = store
         self.catalog = catalog or load_catalog()
         self._src = tables()
+        self._plans: OrderedDict[tuple, tuple[str, bool]] = OrderedDict()
+        self._lock = threading.RLock()
 
     # -- the public calls -----------------------------------------------------------------
 
@@ -77,9 +84,10 @@ class Engine:
         scope = self._check_scope(kpi, scope)
         tz = self.store.timezone
         plan = P.plan(start, end, grain)
-        ctx = self._context(P.table(plan.all, tz), tz, start, params)
-        expr = self._compile(kpi, ctx, by=by, filters=values, scope=scope)
-        found = self.store.ibis().to_pyarrow(expr).to_pylist()
+        ranges, exclude = self._baseline_ranges(start, params)
+        shape = ("q", kpi.key, by, tuple(sorted(values.items())), scope, exclude)
+        found = self._run(shape, lambda ctx: compile_kpi(kpi, ctx, by=by, filters=values, scope=scope),
+                          P.table(plan.all, tz), lambda: P.ranges_table(ranges, tz), exclude, kpi)
         return _assemble(kpi, plan, by, grain, found)
 
     def drill(self, key: str, *, start: dt.date, end: dt.date, part: str = "numerator",
@@ -97,12 +105,18 @@ class Engine:
         values = self._check_filters(kpi, filters)
         scope = self._check_scope(kpi, scope)
         names = kpi.result.numerator if part == "numerator" else kpi.result.denominator
-        tz = self.store.timezone
-        ctx = self._context(P.table([P.Period(start, end)], tz), tz, start, params)
-        expr = compile_drill(kpi, ctx, names=names, dims=kpi.dimensions, filters=values, scope=scope)
-        if expr is None:
+        if not names:
             return []
-        rows = self.store.ibis().to_pyarrow(expr.limit(int(limit), offset=int(offset))).to_pylist()
+        tz = self.store.timezone
+        ranges, exclude = self._baseline_ranges(start, params)
+
+        def build(ctx):
+            return compile_drill(kpi, ctx, names=names, dims=kpi.dimensions, filters=values,
+                                 scope=scope).limit(int(limit), offset=int(offset))
+
+        shape = ("d", kpi.key, part, tuple(sorted(values.items())), scope, exclude, int(limit), int(offset))
+        rows = self._run(shape, build, P.table([P.Period(start, end)], tz), lambda: P.ranges_table(ranges, tz),
+                         exclude, kpi)
         for row in rows:  # shown in the workspace's time zone, like the periods
             if row["at"] is not None:
                 row["at"] = row["at"].astimezone(tz)
@@ -146,11 +160,6 @@ class Engine:
 
     # -- building -------------------------------------------------------------------------
 
-    def _context(self, table, tz, start: dt.date, params: Mapping[str, Any] | None) -> Context:
-        ranges, exclude = self._baseline_ranges(start, params)
-        return Context(self._src, table, baseline_factory=lambda: P.ranges_table(ranges, tz),
-                       baseline_excludes_campaigns=exclude)
-
     def _baseline_ranges(self, start: dt.date, params: Mapping[str, Any] | None):
         """Reference periods for incremental revenue: the parameter, the setting, or the year before."""
         given = (params or {}).get("baseline")
@@ -162,13 +171,65 @@ class Engine:
         days = [start - dt.timedelta(days=i) for i in range(365, 0, -1)]
         return [(d, d + dt.timedelta(days=1)) for d in days], True
 
-    def _compile(self, kpi: Kpi, ctx: Context, **kw) -> Any:
+    def _plan(self, shape: tuple, build: Callable[[Context], Any], exclude: bool, kpi: Kpi) -> tuple[str, bool]:
+        """The SQL of a query shape, compiled once by Ibis over the named input tables."""
+        found = self._plans.get(shape)
+        if found is not None:
+            self._plans.move_to_end(shape)
+            return found
+        ctx = Context(self._src, P.placeholder(), baseline_factory=P.baseline_placeholder,
+                      baseline_excludes_campaigns=exclude)
         try:
-            return compile_kpi(kpi, ctx, **kw)
-        except CatalogError:
+            expr = build(ctx)
+        except (CatalogError, KpiError):
             raise
-        except Exception as exc:
+        except Exception as exc:  # a declaration the schema cannot satisfy
             raise CatalogError(f"KPI '{kpi.key}' does not compile: {exc}") from exc
+        found = (ibis.to_sql(expr, dialect=self.store.dialect), ctx._baseline is not None)
+        self._plans[shape] = found
+        if len(self._plans) > PLANS:
+            self._plans.popitem(last=False)
+        return found
+
+    def _run(self, shape: tuple, build: Callable[[Context], Any], periods, baseline: Callable[[], Any],
+             exclude: bool, kpi: Kpi) -> list[dict[str, Any]]:
+        """Run a query shape with this call's periods (and reference days) handed in as tables."""
+        with self._lock:
+            sql, needs_baseline = self._plan(shape, build, exclude, kpi)
+            inputs = {P.PERIODS_TABLE: periods}
+            if needs_baseline:
+                inputs[P.BASELINE_TABLE] = baseline()
+            return _execute(self.store, sql, inputs)
+
+
+def _execute(store, sql: str, inputs: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Run compiled SQL with Arrow tables visible under their names for this one query."""
+    con = store.ibis()
+    if store.dialect == "duckdb":
+        raw = con.con
+        for name, table in inputs.items():
+            raw.register(name, table)
+        try:
+            return raw.sql(sql).to_arrow_table().to_pylist()
+        finally:
+            for name in inputs:
+                raw.unregister(name)
+    for name, table in inputs.items():  # session temp tables, created once, refilled per query
+        if name not in getattr(con, "_pulso_inputs", set()):
+            try:
+                con.create_table(name, schema=ibis.Schema.from_pyarrow(table.schema), temp=True)
+            except Exception as exc:  # another engine on this connection made it first
+                if "already exists" not in str(exc):
+                    raise
+            con._pulso_inputs = getattr(con, "_pulso_inputs", set()) | {name}
+        con.truncate_table(name)
+        con.insert(name, table)
+    cursor = con.raw_sql(sql)
+    try:
+        names = [d.name for d in cursor.description]
+        return [dict(zip(names, row)) for row in cursor.fetchall()]
+    finally:
+        cursor.close()
 
 
 def parse_ranges(text: str) -> list[tuple[dt.date, dt.date]]:

@@ -9,7 +9,6 @@ its row), and the KPI's result turns the sums into value, numerator, denominator
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Sequence
 
@@ -55,7 +54,7 @@ class Context:
 
     src: Mapping[str, Any]
     periods: Any
-    now: Any = field(default_factory=lambda: ibis.literal(dt.datetime.now(dt.timezone.utc), type="timestamp('UTC')"))
+    now: Any = field(default_factory=lambda: ibis.now().cast("timestamp('UTC')"))
     baseline_factory: Callable[[], Any] | None = None
     baseline_excludes_campaigns: bool = True
     exact_median: bool = True
@@ -186,17 +185,32 @@ def compile_kpi(kpi: Kpi, ctx: Context, *, by: Sequence[str] = (), filters: Valu
     median = (lambda c: c.median()) if ctx.exact_median else (lambda c: c.approx_median())
     agg = u.group_by([u._pid.name("_apid"), *(u[c].name(f"_a{c}") for c in dcols)]).aggregate(
         **{m: u[m].sum() for m in sums}, **{v: median(u[v]) for v in values})
-    grid = ctx.periods.select("_pid", "_p_start", "_p_end", "_days", "_years")
+    grid = ctx.periods
     if dcols:
         keys = agg.select(*(agg[f"_a{c}"].name(c) for c in dcols)).distinct()
         grid = grid.cross_join(keys)
     on = [grid._pid == agg._apid, *(grid[c].identical_to(agg[f"_a{c}"]) for c in dcols)]
     joined = grid.left_join(agg, on)
-    a = joined.select(
-        grid._pid, grid._p_start, grid._p_end, grid._days, grid._years, *(grid[c] for c in dcols),
-        **{m: agg[m].fill_null(0.0) for m in sums}, **{v: agg[v] for v in values})
-    out = kpi.result.compute(a)
-    return a.select("_pid", *(a[c].name(d) for c, d in zip(dcols, by)), **out)
+    cols = {c: joined[c] for c in ("_pid", "_p_start", "_p_end", "_days", "_years", *dcols)}
+    cols.update({m: joined[m].fill_null(0.0) for m in sums})
+    cols.update({v: joined[v] for v in values})
+    out = kpi.result.compute(_Columns(cols))
+    return joined.select(joined._pid, *(joined[c].name(d) for c, d in zip(dcols, by)), **out)
+
+
+class _Columns:
+    """The summed measures of every period and dimension value, by name (`a.won`, `a["won"]`)."""
+
+    def __init__(self, cols: Mapping[str, Any]):
+        self._cols = cols
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self._cols[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    __getitem__ = __getattr__
 
 
 def compile_drill(kpi: Kpi, ctx: Context, *, names: Sequence[str], dims: Sequence[str],

@@ -88,10 +88,8 @@ def check_lang(lang: str) -> str:
 
 def kpi_sql(kpi: Kpi, dialect: str) -> tuple[str, str]:
     """The KPI's query over the periods table `pulso_periods`, and a note when it had to adapt."""
-    baseline = ibis.table({"b_start": "timestamp('UTC')", "b_end": "timestamp('UTC')"}, name="pulso_baseline")
     for exact in (True, False):
-        ctx = Context(tables(), P.placeholder(), now=ibis.now().cast("timestamp('UTC')"),
-                      baseline_factory=lambda: baseline, exact_median=exact)
+        ctx = Context(tables(), P.placeholder(), baseline_factory=P.baseline_placeholder, exact_median=exact)
         try:
             return ibis.to_sql(compile_kpi(kpi, ctx), dialect=dialect), "" if exact else "approx"
         except ibis.common.exceptions.OperationNotDefinedError as exc:

@@ -160,10 +160,10 @@ def plan(start: dt.date, end: dt.date, grain: str | None, *, compare: bool = Tru
     return Plan(main, list(index), index, [index[p] for p in prev], [index[p] for p in ago])
 
 
-def table(periods: list[Period], tz: ZoneInfo) -> ibis.Table:
-    """The periods as an in-memory table: UTC instants, epoch days, length in days and years."""
+def table(periods: list[Period], tz: ZoneInfo) -> pa.Table:
+    """The periods as an Arrow table: UTC instants, epoch days, length in days and years."""
     epoch = dt.date(1970, 1, 1)
-    data = pa.table({
+    return pa.table({
         "_pid": pa.array(range(len(periods)), pa.int64()),
         "_p_start": pa.array([instant(p.start, tz) for p in periods], pa.timestamp("us", tz="UTC")),
         "_p_end": pa.array([instant(p.end, tz) for p in periods], pa.timestamp("us", tz="UTC")),
@@ -172,23 +172,26 @@ def table(periods: list[Period], tz: ZoneInfo) -> ibis.Table:
         "_days": pa.array([float(p.days) for p in periods], pa.float64()),
         "_years": pa.array([year_fraction(p) for p in periods], pa.float64()),
     })
-    return ibis.memtable(data)
+
+
+PERIODS_TABLE = "pulso_periods"
+BASELINE_TABLE = "pulso_baseline"
+BASELINE_SCHEMA = ibis.schema({"b_start": "timestamp('UTC')", "b_end": "timestamp('UTC')"})
 
 
 def placeholder() -> ibis.Table:
-    """The periods table as `explain` shows it: a named table, one row per period."""
-    return ibis.table(PERIODS_SCHEMA, name="pulso_periods")
+    """The periods table as queries name it: the engine hands it in when the query runs."""
+    return ibis.table(PERIODS_SCHEMA, name=PERIODS_TABLE)
 
 
-def days_table(start: dt.date, end: dt.date, tz: ZoneInfo) -> ibis.Table:
-    """One row per local day [b_start, b_end) as UTC instants (baselines)."""
-    days = [start + dt.timedelta(days=i) for i in range((end - start).days)]
-    return ranges_table([(d, d + dt.timedelta(days=1)) for d in days], tz)
+def baseline_placeholder() -> ibis.Table:
+    """The reference days of incremental revenue, handed in like the periods."""
+    return ibis.table(BASELINE_SCHEMA, name=BASELINE_TABLE)
 
 
-def ranges_table(ranges: list[tuple[dt.date, dt.date]], tz: ZoneInfo) -> ibis.Table:
+def ranges_table(ranges: list[tuple[dt.date, dt.date]], tz: ZoneInfo) -> pa.Table:
     """Local date ranges [start, end) as UTC instants b_start, b_end."""
-    return ibis.memtable(pa.table({
+    return pa.table({
         "b_start": pa.array([instant(a, tz) for a, _ in ranges], pa.timestamp("us", tz="UTC")),
         "b_end": pa.array([instant(b, tz) for _, b in ranges], pa.timestamp("us", tz="UTC")),
-    }))
+    })
