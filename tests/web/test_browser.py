@@ -74,7 +74,8 @@ class Watched:
         """Wait until every chart has been drawn (or has failed)."""
         self.page.wait_for_load_state("load")
         self.page.wait_for_function(
-            "() => [...document.querySelectorAll('.chart[data-spec]')].every(c => c.dataset.rendered)", timeout=15000)
+            "() => [...document.querySelectorAll('.chart[data-spec]')].every(c => c.dataset.rendered)"
+            " && !document.querySelector('[hx-trigger=load]')", timeout=15000)
 
     def close(self) -> None:
         self.context.close()
@@ -91,6 +92,8 @@ def check_charts(page, where: str) -> None:
         assert charts.nth(i).get_attribute("data-rendered") == "1", f"chart {i} on {where} failed to draw"
     if charts.count():
         assert page.locator(MARKS).count() > 0, f"charts on {where} have no marks"
+    if page.locator("a.tile:not(.off)").count():
+        assert page.locator("a.tile svg.spark polyline").count() > 0, f"no sparkline on {where}"
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -232,3 +232,14 @@ def test_security_headers(clients):
     signin = cookie_client.get("/signin")
     header = signin.headers["set-cookie"].lower()
     assert "httponly" in header and "samesite=lax" in header
+
+
+def test_sparklines_come_after_the_page_and_keep_the_scope(clients):
+    keys = "revenue_won,website_visitors"
+    admin = clients["admin"].get(f"/sparklines.json?period=month&at=2026-10-01&keys={keys}").json()
+    assert set(admin["series"]) == {"revenue_won", "website_visitors"}
+    assert len(admin["series"]["revenue_won"]) == 12
+    rep = clients["rep"].get(f"/sparklines.json?period=month&at=2026-10-01&keys={keys}").json()
+    assert set(rep["series"]) == {"revenue_won"}
+    fragment = clients["rep"].get(f"/sparklines?period=month&at=2026-10-01&keys={keys}").text
+    assert 'id="spark-revenue_won"' in fragment and 'hx-swap-oob="true"' in fragment

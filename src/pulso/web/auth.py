@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import hmac
 import secrets
+import time
 import uuid
 from dataclasses import dataclass
 
@@ -112,11 +113,17 @@ def check_password(row: dict | None, password: str) -> bool:
 class Sessions:
     """Server-side sessions named by a random token that travels signed in a cookie."""
 
+    #: Seconds a looked-up session is trusted without asking the database again. Sign-out and
+    #: a language change in this process take effect at once; a password set from the command
+    #: line ends the sessions within this many seconds.
+    MEMORY_SECONDS = 10.0
+
     def __init__(self, store: Store, secret: str, days: int):
         self.store = store
         self.days = days
         self.secret = secret.encode()
         self.signer = URLSafeTimedSerializer(secret, salt="pulso-session")
+        self._known: dict[str, tuple[User, float]] = {}
 
     def start(self, user_id: str) -> str:
         """A new session for the user; returns the cookie value."""
@@ -139,7 +146,27 @@ class Sessions:
             return None
 
     def user(self, token: str) -> User | None:
-        """The user of a live session."""
+        """The user of a live session (remembered for a few seconds)."""
+        digest = _digest(token)
+        known = self._known.get(digest)
+        if known is not None and known[1] > time.monotonic():
+            return known[0]
+        user = self._lookup(token)
+        if user is None:
+            self._known.pop(digest, None)
+        else:
+            if len(self._known) > 10_000:
+                self._known.clear()
+            self._known[digest] = (user, time.monotonic() + self.MEMORY_SECONDS)
+        return user
+
+    def forget_user(self, user_id: str) -> None:
+        """Drop remembered sessions of a user (after a change to them)."""
+        for digest, (user, _) in list(self._known.items()):
+            if user.id == user_id:
+                self._known.pop(digest, None)
+
+    def _lookup(self, token: str) -> User | None:
         s, u, c = schema.user_sessions, schema.users, schema.user_credentials
         query = (
             sa.select(u.c.id, u.c.name, u.c.email, u.c.role, u.c.team_id, c.c.locale)
@@ -152,6 +179,7 @@ class Sessions:
 
     def end(self, token: str) -> None:
         """Sign out: the session stops working at once."""
+        self._known.pop(_digest(token), None)
         with self.store.connect() as conn:
             conn.execute(schema.user_sessions.delete().where(schema.user_sessions.c.id == _digest(token)))
 

@@ -7,10 +7,8 @@ from typing import Annotated, Any, Callable
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
-import sqlalchemy as sa
 from fastapi import Depends, Request
 
-from pulso.store import schema
 from pulso.web import nav
 from pulso.web.auth import ANON_COOKIE, SESSION_COOKIE, AuthError, ForbiddenError, Sessions, User
 from pulso.web.i18n import pick_language, translate
@@ -65,21 +63,14 @@ def csrf_binding(request: Request, user: User | None) -> str | None:
     return sessions.token(request.cookies.get(ANON_COOKIE))
 
 
-def scope_of(user: User, services: Services) -> ScopeKey:
+def scope_of(user: User, services: Services, version: str) -> ScopeKey:
     """What a user may see: admin everything, manager their team, rep their records, viewer a team or everything."""
     if user.role == "admin" or (user.role == "viewer" and not user.team_id):
         return ScopeKey("company")
     if user.role in ("manager", "viewer"):
         team = user.team_id
         if user.role == "manager":
-            def managed_team():
-                with services.store.engine.connect() as conn:
-                    return conn.execute(
-                        sa.select(schema.teams.c.id).where(schema.teams.c.manager_id == user.id).order_by(schema.teams.c.id)
-                    ).scalar()
-
-            managed = services.run(managed_team)
-            team = managed or team
+            team = services.names(version)["managed_team"].get(user.id) or team
         if team:
             return ScopeKey("team", (team,))
     return ScopeKey("owners", (user.id,))
@@ -117,7 +108,7 @@ class PageContext:
             values = [v for v in request.query_params.getlist(dim) if v]
             if values:
                 self.filters[dim] = values[0] if len(values) == 1 else values
-        self.scope = scope_of(user, services)
+        self.scope = scope_of(user, services, self.version)
         self.kpis = Kpis(services, self.scope, self.version, self.lang, self.currency)
         accept = request.headers.get("accept", "")
         self.wants_json = request.url.path.endswith(".json") or (
@@ -161,9 +152,11 @@ class PageContext:
         params = tuple(sorted((k, v) for k, v in self.request.query_params.multi_items() if k not in ("page", "sort")))
         return (self.version, "page", page, self.scope, self.lang, self.today, params)
 
-    def cached(self, page: str, build: Callable[[], Any]) -> Any:
-        """A page's data, built once per data version, scope, language and URL."""
-        return self.services.cache.get_or_compute(self.cache_key(page), build)
+    def cached(self, page: str, build: Callable[[], Any], *, suffix: str = "data",
+               compute: Callable[[], Any] | None = None) -> Any:
+        """A page's data (or its rendered HTML or JSON: `suffix`), built once per data version,
+        scope, language and URL."""
+        return self.services.cache.get_or_compute(self.cache_key(page) + (suffix,), compute or build)
 
 
 def page_context(request: Request, user: CurrentUser, services: ServicesDep) -> PageContext:

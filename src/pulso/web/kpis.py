@@ -109,6 +109,18 @@ class Kpis:
             )),
         )
 
+    def cohorts(self, period: Period, months: int) -> list[dict]:
+        """Monthly acquisition cohorts ending with the period: {cohort, size, retained: [share...]}.
+
+        Needs `Engine.cohorts(start=, end=, months=, scope=)`, which the engine does not have yet.
+        """
+        start = period.shifted(-(months - 1)).start if period.kind == "month" else period.trend_start("month")
+        return self._cached(
+            ("c", start, period.end, months),
+            lambda: list(self.services.engine.cohorts(start=start, end=period.end, months=months,
+                                                      scope=self.scope.engine_scope())),
+        )
+
     def explain(self, key: str) -> Any:
         """Formula in words and SQL of a KPI (not scoped data: the KPI's definition)."""
         return self._cached(("x", key, self.lang), lambda: self.services.engine.explain(key, dialect=self.services.store.dialect, lang=self.lang))

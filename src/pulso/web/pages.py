@@ -7,11 +7,13 @@ twin (same path with `.json`, or `Accept: application/json`) returns it as it is
 from __future__ import annotations
 
 import itertools
+import json
 from typing import Any, Callable, Iterable
 
 from fastapi import APIRouter
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse, Response
+from markupsafe import Markup
 
 from pulso.errors import ScopeError
 from pulso.web import charts
@@ -54,10 +56,20 @@ def render(ctx: PageContext, page: str, data: dict[str, Any], template: str = "p
         "filters": ctx.filters,
         **data,
     }
+    cacheable = template == "page.html"  # area pages: their content depends on the cache key only
     if ctx.wants_json:
+        if cacheable:
+            body = ctx.cached(page, lambda: None, suffix="json",
+                              compute=lambda: json.dumps(jsonable_encoder(_public(payload))).encode())
+            return Response(body, media_type="application/json")
         return JSONResponse(jsonable_encoder(_public(payload)))
     templates = ctx.request.app.state.templates
-    return templates.TemplateResponse(ctx.request, template, layout_context(ctx, page, payload))
+    context = layout_context(ctx, page, payload)
+    if cacheable:
+        content = templates.env.get_template("page_content.html")
+        context["content_html"] = Markup(ctx.cached(page, lambda: None, suffix="html",
+                                                    compute=lambda: content.render(context)))
+    return templates.TemplateResponse(ctx.request, template, context)
 
 
 ROLE_LABELS = {"admin": "Administración", "manager": "Responsable de equipo", "rep": "Comercial", "viewer": "Lectura"}
@@ -102,36 +114,56 @@ def _public(value: Any) -> Any:
 
 # -- tiles ---------------------------------------------------------------------------------
 
-def tile(ctx: PageContext, key: str) -> dict[str, Any]:
-    """One headline figure: value, unit, change since the previous period, sparkline, link."""
+def tile(ctx: PageContext, key: str, *, with_series: bool = False) -> dict[str, Any]:
+    """One headline figure: value, unit, change since the previous period, link.
+
+    The sparkline (the last periods) costs several times the value, so pages load it after
+    the tiles (`sparklines`), unless `with_series` asks for it now (JSON twins of details).
+    """
     k = ctx.kpis
     meta = k.meta(key)
     out: dict[str, Any] = {
         "key": key, "name": k.name(key), "unit": meta.unit, "direction": meta.direction,
-        "href": ctx.kpi_url(key), "available": True, "target": None,
+        "href": ctx.kpi_url(key), "available": True, "target": None, "spark": "",
     }
     try:
         if ctx.scope.kind != "company" and not getattr(meta, "owned", True):
             raise ScopeError(f"'{key}' counts records that belong to nobody")
-        if ctx.period.kind == "custom":
-            current = (k.total(key, ctx.period, ctx.filters) or [None])[0]
-            series = k.trend(key, ctx.period, ctx.filters, grain="month")
-        else:
-            series = k.trend(key, ctx.period, ctx.filters, grain=ctx.period.kind)
-            current = row_for(series, ctx.period.start)
+        current = (k.total(key, ctx.period, ctx.filters) or [None])[0]
+        series = spark_series(ctx, key) if with_series else None
     except ScopeError:
         out.update(available=False, text="—", note=ctx._("No disponible con tu alcance"))
         return out
     value = current.get("value") if current else None
     previous = current.get("previous") if current else None
-    values = [r.get("value") for r in series]
     out.update(
         value=value, previous=previous, text=k.fmt(key, value),
         change=f.fmt_change(value, previous, meta.unit, ctx.lang),
         judge=f.judge(value, previous, meta.direction),
-        series=values, spark=sparkline(values),
         empty=_is_empty(current),
     )
+    if series is not None:
+        out.update(series=series, spark=sparkline(series))
+    return out
+
+
+def spark_series(ctx: PageContext, key: str) -> list[float | None]:
+    """The KPI's values over the last periods of the period's kind (months for custom periods)."""
+    grain = "month" if ctx.period.kind == "custom" else ctx.period.kind
+    return [r.get("value") for r in ctx.kpis.trend(key, ctx.period, ctx.filters, grain=grain)]
+
+
+def sparklines(ctx: PageContext, keys: list[str]) -> dict[str, list[float | None]]:
+    """Sparkline series of several tiles (those the scope may see)."""
+    out = {}
+    for key in keys:
+        try:
+            meta = ctx.kpis.meta(key)
+            if ctx.scope.kind != "company" and not getattr(meta, "owned", True):
+                continue
+            out[key] = spark_series(ctx, key)
+        except ScopeError:
+            continue
     return out
 
 
@@ -141,8 +173,10 @@ def _is_empty(row: dict | None) -> bool:
 
 def tiles(ctx: PageContext, title: str, keys: Iterable[str], *, missing: Iterable[str] = ()) -> dict[str, Any]:
     """A row of tiles; an empty state when none has data."""
+    keys = list(keys)
     items = [tile(ctx, key) for key in keys]
-    section = {"type": "tiles", "title": ctx._(title), "tiles": items}
+    section = {"type": "tiles", "title": ctx._(title), "tiles": items,
+               "sparklines": ctx.url("/sparklines", keys=",".join(keys))}
     if items and all(t.get("empty", False) or not t["available"] for t in items) and missing:
         section["empty"] = empty_text(ctx, missing)
     return section

@@ -89,6 +89,11 @@ class Services:
                     "team": dict(conn.execute(sa.select(schema.teams.c.id, schema.teams.c.name)).all()),
                     "campaign": dict(conn.execute(sa.select(schema.campaigns.c.id, schema.campaigns.c.name)).all()),
                     "stage": dict(conn.execute(sa.select(schema.stages.c.id, schema.stages.c.name)).all()),
+                    # manager id → the team they manage (the first by id when several)
+                    "managed_team": dict(conn.execute(
+                        sa.select(schema.teams.c.manager_id, sa.func.min(schema.teams.c.id))
+                        .where(schema.teams.c.manager_id.is_not(None)).group_by(schema.teams.c.manager_id)
+                    ).all()),
                 }
 
         return self.cache.get_or_compute((version, "names"), lambda: self.run(load))

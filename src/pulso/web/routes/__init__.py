@@ -1,8 +1,8 @@
 """One small module per page or area; ROUTERS lists them in the order they are mounted."""
 
 from pulso.web.routes import (
-    adoption, auth, customers, kpi, marketing, overview, retention, sales, service, team,
+    adoption, auth, customers, fragments, kpi, marketing, overview, retention, sales, service, team,
 )
 
 ROUTERS = [auth.router, overview.router, sales.router, team.router, retention.router, customers.router,
-           service.router, marketing.router, adoption.router, kpi.router]
+           service.router, marketing.router, adoption.router, kpi.router, fragments.router]

@@ -110,6 +110,7 @@ def language(request: Request, user: CurrentUser, services: ServicesDep, session
     sessions.check_csrf(csrf_binding(request, user), csrf_token)
     if lang in LANGS:
         services.run(set_locale, services.store, user.id, lang)
+        sessions.forget_user(user.id)
     return RedirectResponse(_safe_next(next), status_code=303)
 
 

@@ -81,7 +81,7 @@ def kpi_detail(ctx: Ctx, key: str, by: str | None = None, part: str = "numerator
                              "only people who see the whole company can open it")
         split = by or (dims[0] if dims else None)
         sections = [
-            {"type": "tiles", "title": "", "tiles": [head]},
+            {"type": "tiles", "title": "", "tiles": [head], "sparklines": ctx.url("/sparklines", keys=key)},
             trend_chart(ctx, key, by=by),
         ]
         if split:
