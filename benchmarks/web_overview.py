@@ -5,7 +5,8 @@
 
 Starts `pulso serve` in its own process on 127.0.0.1 and a free port, signs in as the demo admin,
 and measures (server time from the Server-Timing header, latency at the client):
-  1. cold: the first overview after the server starts (every KPI computed);
+  1. cold: the first overview after the server starts (every KPI computed), then the tiles'
+     sparklines, which the page loads after itself;
   2. warm: the same page again, 20 times one after the other;
   3. load: `--clients` concurrent clients, each signed in, asking for the overview in a loop
      for `--seconds` seconds; p50/p95 latency, requests per second, and errors (must be zero).
@@ -115,6 +116,11 @@ def main() -> None:
         assert status == 200, status
         print(f"cold overview: server {cold_server * 1000:.0f} ms, client {cold_latency * 1000:.0f} ms "
               f"(target < 2000 ms) {'OK' if cold_server < 2 else 'SLOW'}")
+        # The tiles' sparklines load after the page, one request per row of tiles: report them too.
+        fragments = re.findall(r'hx-get="(/sparklines[^"]+)"', client.get(args.path).text)
+        spark = [timed(client, f.replace("&amp;", "&")) for f in fragments]
+        print(f"cold sparklines ({len(spark)} requests after the page, one after the other): "
+              f"server {sum(s[1] for s in spark) * 1000:.0f} ms in all")
 
         warm = [timed(client, args.path) for _ in range(20)]
         warm_server = [w[1] for w in warm]

@@ -21,7 +21,10 @@ DIMENSIONS = ("owner", "team", "source", "campaign", "segment", "country", "chan
               "priority", "stage", "activity_type", "plan", "category")
 
 
-def get_services(request: Request) -> Services:
+# Dependencies are `async` so that none takes a worker thread: the database work they need
+# runs on the database thread (`Services.call`); only the page handlers run in worker threads.
+
+async def get_services(request: Request) -> Services:
     """The app's services."""
     return request.app.state.services
 
@@ -29,7 +32,7 @@ def get_services(request: Request) -> Services:
 ServicesDep = Annotated[Services, Depends(get_services)]
 
 
-def get_sessions(request: Request) -> Sessions:
+async def get_sessions(request: Request) -> Sessions:
     """The session keeper."""
     return request.app.state.sessions
 
@@ -37,15 +40,15 @@ def get_sessions(request: Request) -> Sessions:
 SessionsDep = Annotated[Sessions, Depends(get_sessions)]
 
 
-def optional_user(request: Request, services: ServicesDep, sessions: SessionsDep) -> User | None:
+async def optional_user(request: Request, services: ServicesDep, sessions: SessionsDep) -> User | None:
     """The signed-in user, or None."""
     token = sessions.token(request.cookies.get(SESSION_COOKIE))
     if token is None:
         return None
-    return services.run(sessions.user, token)
+    return await services.call(sessions.user, token)
 
 
-def current_user(user: Annotated[User | None, Depends(optional_user)]) -> User:
+async def current_user(user: Annotated[User | None, Depends(optional_user)]) -> User:
     """The signed-in user; AuthError (→ sign-in page or 401) otherwise."""
     if user is None:
         raise AuthError("sign in to see this page")
@@ -159,9 +162,9 @@ class PageContext:
         return self.services.cache.get_or_compute(self.cache_key(page) + (suffix,), compute or build)
 
 
-def page_context(request: Request, user: CurrentUser, services: ServicesDep) -> PageContext:
-    """The context of a signed-in page request."""
-    return PageContext(request, user, services)
+async def page_context(request: Request, user: CurrentUser, services: ServicesDep) -> PageContext:
+    """The context of a signed-in page request (built on the database thread: it reads settings)."""
+    return await services.call(PageContext, request, user, services)
 
 
 Ctx = Annotated[PageContext, Depends(page_context)]

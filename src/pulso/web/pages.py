@@ -6,6 +6,7 @@ twin (same path with `.json`, or `Accept: application/json`) returns it as it is
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 from typing import Any, Callable, Iterable
@@ -64,12 +65,25 @@ def render(ctx: PageContext, page: str, data: dict[str, Any], template: str = "p
             return Response(body, media_type="application/json")
         return JSONResponse(jsonable_encoder(_public(payload)))
     templates = ctx.request.app.state.templates
-    context = layout_context(ctx, page, payload)
-    if cacheable:
+    if not cacheable:
+        return templates.TemplateResponse(ctx.request, template, layout_context(ctx, page, payload))
+
+    def whole_page() -> bytes:
+        # The layout carries this session's CSRF token and name; the content is shared by
+        # everyone with the same scope, language and URL.
+        context = layout_context(ctx, page, payload)
         content = templates.env.get_template("page_content.html")
         context["content_html"] = Markup(ctx.cached(page, lambda: None, suffix="html",
                                                     compute=lambda: content.render(context)))
-    return templates.TemplateResponse(ctx.request, template, context)
+        context["request"] = ctx.request
+        return templates.env.get_template(template).render(context).encode()
+
+    body = ctx.cached(page, lambda: None, suffix=("page", _digest(ctx.user.session_token)), compute=whole_page)
+    return Response(body, media_type="text/html; charset=utf-8")
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 ROLE_LABELS = {"admin": "Administración", "manager": "Responsable de equipo", "rep": "Comercial", "viewer": "Lectura"}

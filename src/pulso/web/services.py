@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -25,6 +26,8 @@ class Services:
     def __init__(self, settings: WebSettings):
         self.settings = settings
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pulso-db")
+        self._settings_sql: str | None = None
+        self._raw: Any = None
         self._db_thread = self._executor.submit(threading.get_ident).result()
         self.store: Store = self.run(lambda: Store(settings.store))
         self.run(self.store.require_current)
@@ -32,6 +35,10 @@ class Services:
         self._engine: Any = None
         self._catalog: dict[str, Any] | None = None
         self.secret_key = settings.secret_key or self.run(self._stored_secret)
+        # Load the catalog and the engine (Ibis, DuckDB's connection) now rather than in the
+        # first visitor's request.
+        self.catalog()
+        _ = self.engine
 
     def run(self, fn: Callable[..., R], *args: Any, **kwargs: Any) -> R:
         """Call `fn` on the database thread and return its result (or raise its error)."""
@@ -39,8 +46,14 @@ class Services:
             return fn(*args, **kwargs)
         return self._executor.submit(fn, *args, **kwargs).result()
 
+    async def call(self, fn: Callable[..., R], *args: Any) -> R:
+        """Await `fn` run on the database thread, without holding a worker thread meanwhile."""
+        return await asyncio.wrap_future(self._executor.submit(fn, *args))
+
     def close(self) -> None:
         """Release the workspace."""
+        if self._raw is not None:
+            self.run(self._raw.close)
         self.run(self.store.close)
         self._executor.shutdown(wait=True)
 
@@ -53,7 +66,18 @@ class Services:
 
     def workspace(self) -> dict[str, str]:
         """The workspace settings, read once per request: data_version, timezone, currency."""
-        return self.run(self.store.settings_dict)
+        return self.run(self._read_settings)
+
+    def _read_settings(self) -> dict[str, str]:
+        # Read on every request, so on DuckDB it skips SQLAlchemy's per-statement work and runs
+        # the statement, compiled once, on the database thread's own connection.
+        if self.store.dialect != "duckdb":
+            return self.store.settings_dict()
+        if self._settings_sql is None:
+            t = schema.workspace_settings
+            self._settings_sql = str(sa.select(t.c.key, t.c.value).compile(dialect=self.store.engine.dialect))
+            self._raw = self.store.engine.raw_connection()
+        return dict(self._raw.driver_connection.execute(self._settings_sql).fetchall())
 
     @property
     def engine(self):
