@@ -113,7 +113,7 @@ def _tables(world: World, story: dict, steps: _Steps) -> Iterator[tuple[str, obj
     account_variation = dict(zip(inverse(acc_order)[n_acc_base:].tolist(), account_variations))
     acc.churned, acc.churn_reason = retention.churn(world, acc.acquired, acc.segment)
     subs = retention.subscriptions(world, acc.acquired, acc.churned, acc.plan, acc.monthly)
-    deals = sales.deals(world, leads, acc, retention.renewal_deals(world, subs))
+    deals = sales.deals(world, staff, leads, acc, retention.renewal_deals(world, subs))
     won = deals.status == sales.WON
     attributed = won & (deals.campaign >= 0)
     revenue = np.bincount(deals.campaign[attributed], weights=deals.amount[attributed], minlength=len(camps.name))
