@@ -43,27 +43,27 @@ def parse_size(size: str | int) -> int:
 
 
 class _Steps:
-    """Maps table writes onto the 0..1 progress bar, in proportion to expected rows."""
+    """Maps generation steps and table writes onto the 0..1 progress bar (on the caller's thread)."""
+
+    GENERATION = 0.25  # share of the bar for the generation that precedes the first write
+    ROWS_PER_ACCOUNT = 80  # rough rows written per account, for the bar only
 
     def __init__(self, report: Progress, n_accounts: int):
         self.report = report
-        # rough rows per account of each table, for the bar only
-        self.weight = {"leads": 5, "deals": 5, "deal_stage_changes": 14, "activities": 28, "web_sessions": 15,
-                       "usage_events": 5, "tickets": 1.2, "survey_responses": 1, "orders": 3, "accounts": 1,
-                       "subscriptions": 1}
-        self.total = 1.3 * sum(self.weight.values()) * n_accounts  # generation counts as 30 %
-        self.done = 0.0
-        self.n = n_accounts
+        self.rows = self.ROWS_PER_ACCOUNT * n_accounts
+        self.fraction = 0.0
 
-    def step(self, label: str) -> None:
-        self.report(label, min(self.done / self.total, 0.99))
-
-    def generated(self, amount: float) -> None:
-        self.done += 0.3 * sum(self.weight.values()) * self.n * amount
+    def step(self, payload: str | tuple[str, float]) -> None:
+        """A new step; a (label, share) pair also moves the bar by that share of generation."""
+        label, share = payload if isinstance(payload, tuple) else (payload, 0.0)
+        self._advance(label, share * self.GENERATION)
 
     def tick(self, table: str, rows: int) -> None:
-        self.done += rows
-        self.report(f"Writing {table}", min(self.done / self.total, 0.99))
+        self._advance(f"Writing {table}", (1 - self.GENERATION) * rows / self.rows)
+
+    def _advance(self, label: str, by: float) -> None:
+        self.fraction = min(self.fraction + by, 0.99)
+        self.report(label, self.fraction)
 
 
 def generate(store, *, size: str | int = "small", seed: int = 42, as_of: dt.date | None = None,
@@ -79,7 +79,7 @@ def generate(store, *, size: str | int = "small", seed: int = 42, as_of: dt.date
     world = World(seed=int(seed), n_accounts=n_accounts, window=Window(as_of), pools=Pools.build(int(seed)))
     story: dict[str, object] = {}
     loader = load.Loader(store, steps.step, steps.tick)
-    loader.run(_tables(world, story, steps))
+    loader.run(_tables(world, story))
 
     steps.step("Recording the planted stories")
     load.write_duplicates(store, story["duplicates"])
@@ -89,12 +89,12 @@ def generate(store, *, size: str | int = "small", seed: int = 42, as_of: dt.date
     return dict(loader.counts)
 
 
-def _tables(world: World, story: dict, steps: _Steps) -> Iterator[tuple[str, object]]:
+def _tables(world: World, story: dict) -> Iterator[tuple[str, object]]:
     """Generate the workspace table by table, in the order they can be written (parents first).
 
     Runs in the loader's worker thread; what the caller needs afterwards goes into `story`.
     """
-    yield "step", "Generating staff, campaigns and leads"
+    yield "step", ("Generating staff, campaigns and leads", 0.0)
     staff = people.build(world)
     camps = marketing.plan_campaigns(world)
     leads = leads_mod.build(world, staff, camps)
@@ -102,9 +102,8 @@ def _tables(world: World, story: dict, steps: _Steps) -> Iterator[tuple[str, obj
     lead_variations = dirty.duplicate_leads(world, staff, leads)
     order = leads_mod.sort(leads)
     lead_variation = dict(zip(inverse(order)[n_base:].tolist(), lead_variations))
-    steps.generated(0.1)
 
-    yield "step", "Generating customers and deals"
+    yield "step", ("Generating customers and deals", 0.5)
     n_dup_accounts = round(dirty.ACCOUNT_DUPLICATES * world.n_accounts)
     acc = sales.accounts(world, staff, leads, n_dup_accounts)
     n_acc_base = len(acc.created)
@@ -120,7 +119,7 @@ def _tables(world: World, story: dict, steps: _Steps) -> Iterator[tuple[str, obj
     responses = np.bincount(leads.campaign[leads.campaign >= 0], minlength=len(camps.name))
     marketing.set_costs(world, camps, responses, revenue)
     story.update(staff=staff, campaigns=camps)
-    steps.generated(0.2)
+    yield "step", ("Writing people, campaigns, customers, leads and deals", 0.5)
 
     yield "+", {"teams": staff.teams_frame(), "users": staff.users_frame()}
     yield "campaigns", camps.frame()

@@ -12,12 +12,14 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from pulso.demo import clock, marketing, names, people
 from pulso.demo.clock import DAY, NAT
 from pulso.demo.marketing import Campaigns
 from pulso.demo.people import Staff
-from pulso.demo.world import SEGMENT_CONVERSION, SEGMENT_CYCLE_DAYS, World, pick, plan_and_price, segment_of
+from pulso.demo.world import (SEGMENT_CONVERSION, SEGMENT_CYCLE_DAYS, World, inverse, pick, plan_and_price, reorder,
+                              segment_of)
 
 LEADS_PER_ACCOUNT = 5.0
 BASE_CONVERSION, BASE_SQL, BASE_MQL = 0.16, 0.36, 0.55
@@ -140,15 +142,11 @@ def build(world: World, staff: Staff, camps: Campaigns) -> Leads:
 
 
 def _blank(values: pa.Array, mask: np.ndarray) -> pa.Array:
-    import pyarrow.compute as pc
-
     return pc.if_else(pa.array(mask), pa.nulls(len(values), values.type), values)
 
 
 def sort(leads: Leads) -> np.ndarray:
     """Number leads in order of creation (ids follow time); returns the permutation used."""
-    from pulso.demo.world import inverse, reorder
-
     order = np.argsort(leads.created, kind="stable")
     reorder(leads, order)
     inv = inverse(order)

@@ -14,7 +14,6 @@ from typing import Callable, Iterable, Iterator, Mapping
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 import sqlalchemy as sa
 
 from pulso.demo import clock
@@ -128,7 +127,7 @@ class Loader:
     a short queue; every database call stays on the caller's thread and connection.
     """
 
-    def __init__(self, store, step: Callable[[str], None], tick: Callable[[str, int], None]):
+    def __init__(self, store, step: Callable[[object], None], tick: Callable[[str, int], None]):
         self.store = store
         self.step = step
         self.tick = tick

@@ -19,7 +19,7 @@ from pulso.demo.clock import DAY, NAT
 from pulso.demo.leads import MQL_ONLY, SQL_STALLED, Leads
 from pulso.demo.marketing import SOURCE_NAMES, SOURCE_SHARE
 from pulso.demo.people import Staff
-from pulso.demo.world import (PLANS, SEGMENT_CYCLE_DAYS, World, extend, inverse, pick, plan_and_price, reorder,
+from pulso.demo.world import (PLANS, SEGMENT_CYCLE_DAYS, World, inverse, pick, plan_and_price, reorder,
                               segment_of)
 
 PROSPECT_SHARE = 0.15  # of SQL leads not (yet) won, that get an account
