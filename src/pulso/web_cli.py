@@ -8,13 +8,14 @@ import re
 import uuid
 from typing import Annotated, Optional
 
-import sqlalchemy as sa
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from pulso.errors import PulsoError
-from pulso.store import schema
+
+# The store and the web app are imported inside the commands: `pulso version` stays quick.
+ROLES = ("admin", "manager", "rep", "viewer")
 
 users_app = typer.Typer(help="Web sign-ins: add users, set passwords.", no_args_is_help=True)
 console = Console()
@@ -53,6 +54,10 @@ def serve(
 
 
 def _find(store, email: str) -> dict | None:
+    import sqlalchemy as sa
+
+    from pulso.store import schema
+
     u = schema.users
     with store.engine.connect() as conn:
         row = conn.execute(sa.select(u).where(sa.func.lower(u.c.email) == email.strip().lower()).order_by(u.c.id)).mappings().first()
@@ -77,8 +82,8 @@ def users_add(
     """Add a user who can sign in (or give an existing CRM user a password and role)."""
     from pulso.web.auth import hash_password, set_password
 
-    if role not in schema.ROLES:
-        raise PulsoError(f"unknown role '{role}'; use one of {', '.join(schema.ROLES)}")
+    if role not in ROLES:
+        raise PulsoError(f"unknown role '{role}'; use one of {', '.join(ROLES)}")
     if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email.strip()):
         raise PulsoError(f"'{email}' is not an e-mail address")
     secret = _ask_password(password)
@@ -116,6 +121,10 @@ def users_set_password(
 @users_app.command("list")
 def users_list(db: DbOption = None) -> None:
     """Users, their roles and whether they can sign in."""
+    import sqlalchemy as sa
+
+    from pulso.store import schema
+
     u, c = schema.users, schema.user_credentials
     with _open(db) as store, store.engine.connect() as conn:
         rows = conn.execute(
@@ -136,6 +145,9 @@ def give_demo_passwords(store) -> list[tuple[str, str, str, str]]:
     Picks the manager of the team with the most reps, and a rep of that team, so that the
     manager's and the rep's pages both have a story.
     """
+    import sqlalchemy as sa
+
+    from pulso.store import schema
     from pulso.web.auth import set_password
 
     u = schema.users
