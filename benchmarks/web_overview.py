@@ -55,9 +55,9 @@ def demo_admin(db: Path) -> tuple[str, str]:
     out = subprocess.run([PULSO, "users", "demo-passwords", "--db", str(db)], check=True, capture_output=True,
                          text=True, env={"COLUMNS": "200", "PATH": "/usr/bin:/bin"}).stdout
     for line in out.splitlines():
-        cells = [c.strip() for c in re.split(r"[│|]", line) if c.strip()]
+        cells = line.split()
         if cells and cells[0] == "admin":
-            return cells[2], cells[3]
+            return cells[1], cells[2]
     raise SystemExit(f"no admin sign-in in:\n{out}")
 
 

@@ -178,12 +178,9 @@ def users_demo_passwords(db: DbOption = None) -> None:
         signins = give_demo_passwords(store)
     if not signins:
         raise PulsoError("the workspace has no users; run `pulso demo` first")
-    table = Table(title="Demo sign-ins")
-    for col in ("role", "name", "e-mail", "password"):
-        table.add_column(col)
-    for row in signins:
-        table.add_row(*row)
-    console.print(table)
+    console.print("Demo sign-ins (role, e-mail, password, name):")
+    for role, name, email, password in signins:  # plain lines: never cut, easy to copy
+        console.print(f"  {role:<8} {email}  {password}  ({name})", soft_wrap=True, highlight=False)
 
 
 def register(app: typer.Typer) -> None:
