@@ -243,3 +243,13 @@ def test_sparklines_come_after_the_page_and_keep_the_scope(clients):
     assert set(rep["series"]) == {"revenue_won"}
     fragment = clients["rep"].get(f"/sparklines?period=month&at=2026-10-01&keys={keys}").text
     assert 'id="spark-revenue_won"' in fragment and 'hx-swap-oob="true"' in fragment
+
+
+def test_sign_in_only_sends_people_back_to_this_site(web_app, web_workspace):
+    info = web_workspace["signins"]["viewer"]
+    for target in ("//evil.example", "/\\evil.example", "https://evil.example/"):
+        client = TestClient(web_app, client=("10.7.0.1", 5000))
+        token = csrf_of(client.get("/signin").text)
+        response = client.post("/signin", data={"email": info["email"], "password": info["password"],
+                                                "csrf_token": token, "next": target}, follow_redirects=False)
+        assert response.headers["location"] == "/"

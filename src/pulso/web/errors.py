@@ -39,11 +39,19 @@ def _wants_json(request: Request) -> bool:
     return request.url.path.endswith(".json") or ("application/json" in accept and "text/html" not in accept)
 
 
-def error_response(request: Request, status: int, title: str, message: str) -> Response:
+async def _language(request: Request) -> str:
+    """The signed-in user's language, else the sign-in page's choice, else Spanish."""
+    sessions, services = request.app.state.sessions, request.app.state.services
+    token = sessions.token(request.cookies.get("pulso_session"))
+    user = await services.call(sessions.user, token) if token else None
+    return pick_language(user.locale if user and user.locale else request.cookies.get("pulso_lang"))
+
+
+async def error_response(request: Request, status: int, title: str, message: str) -> Response:
     """An error as JSON or as a page in the user's language."""
     if _wants_json(request):
         return JSONResponse({"error": message, "status": status}, status_code=status)
-    lang = pick_language(request.cookies.get("pulso_lang"))
+    lang = await _language(request)
     strict = request.app.state.services.settings.strict_i18n
     templates = request.app.state.templates
     return templates.TemplateResponse(
@@ -64,15 +72,15 @@ def install(app: FastAPI) -> None:
         if isinstance(exc, AuthError) and not _wants_json(request) and request.method == "GET":
             target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
             return RedirectResponse(f"/signin?next={quote(target, safe='')}", status_code=303)
-        return error_response(request, status, title, str(exc))
+        return await error_response(request, status, title, str(exc))
 
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         title = {404: "No encontrado", 405: "Método no permitido"}.get(exc.status_code, "Error")
-        return error_response(request, exc.status_code, title, str(exc.detail))
+        return await error_response(request, exc.status_code, title, str(exc.detail))
 
     async def bad_request(request: Request, exc: RequestValidationError) -> Response:
         fields = ", ".join(".".join(str(p) for p in e["loc"][1:]) for e in exc.errors())
-        return error_response(request, 400, "Consulta no válida", f"missing or malformed: {fields}")
+        return await error_response(request, 400, "Consulta no válida", f"missing or malformed: {fields}")
 
     app.add_exception_handler(PulsoError, pulso_error)
     app.add_exception_handler(StarletteHTTPException, http_error)

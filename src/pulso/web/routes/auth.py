@@ -21,7 +21,7 @@ LANG_COOKIE = "pulso_lang"
 
 def _safe_next(target: str | None) -> str:
     """Only a path on this site: never another origin."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\\\" in target:
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return "/"
     return target
 
