@@ -32,13 +32,13 @@ STAGE_IDS = pa.array(["stg-new", "stg-qualified", "stg-proposal", "stg-negotiati
 Columns = Mapping[str, object]
 
 
-_QUADS = np.array([list(f"{i:04d}".encode()) for i in range(10_000)], dtype=np.uint8)
+_QUADS = np.array([list(f"{i:04d}".encode()) for i in range(10_000)], dtype=np.uint8).view("<u4").ravel()
 
 
 def ids(table: str, rows: np.ndarray) -> pa.Array:
     """Text ids of `table` for row numbers ('acc-00000042'); −1 gives null.
 
-    Built as fixed-width bytes straight into an Arrow buffer: millions of ids in a blink.
+    Built as fixed-width bytes (prefix, then two 4-digit groups) straight into an Arrow buffer.
     """
     rows = np.asarray(rows, dtype=np.int64)
     missing = rows < 0
@@ -46,16 +46,15 @@ def ids(table: str, rows: np.ndarray) -> pa.Array:
         return STAGE_IDS.take(pa.array(np.where(missing, 0, rows), mask=missing if missing.any() else None))
     if len(rows) and rows.max() >= 10**ID_WIDTH:
         raise ValueError(f"too many {table} for {ID_WIDTH}-digit ids")
-    r = np.where(missing, 0, rows)
-    prefix = np.frombuffer((PREFIX[table] + "-").encode(), dtype=np.uint8)
-    p, width = len(prefix), len(prefix) + ID_WIDTH
-    buf = np.empty((len(r), width), dtype=np.uint8)
-    buf[:, :p] = prefix
-    buf[:, p : p + 4] = _QUADS[r // 10_000]
-    buf[:, p + 4 :] = _QUADS[r % 10_000]
-    offsets = np.arange(0, (len(r) + 1) * width, width, dtype=np.int32)
+    prefix = (PREFIX[table] + "-").encode()
+    packed = np.empty(len(rows), dtype=np.dtype([("p", f"S{len(prefix)}"), ("hi", "<u4"), ("lo", "<u4")]))
+    packed["p"] = prefix
+    high, low = np.divmod(np.where(missing, 0, rows), 10_000)
+    packed["hi"], packed["lo"] = _QUADS[high], _QUADS[low]
+    width = packed.dtype.itemsize
+    offsets = np.arange(0, (len(rows) + 1) * width, width, dtype=np.int32)
     validity = pa.py_buffer(np.packbits(~missing, bitorder="little")) if missing.any() else None
-    return pa.StringArray.from_buffers(len(r), pa.py_buffer(offsets), pa.py_buffer(buf), validity,
+    return pa.StringArray.from_buffers(len(rows), pa.py_buffer(offsets), pa.py_buffer(packed), validity,
                                        null_count=int(missing.sum()))
 
 
