@@ -24,7 +24,7 @@ EN: dict[str, str] = {
     "Periodo no válido": "Invalid period", "Espacio de trabajo no disponible": "Workspace unavailable",
     "Error": "Error", "Método no permitido": "Method not allowed", "Volver al resumen": "Back to the overview",
     # tiles and shared sections
-    "frente al periodo anterior": "against the previous period", "sin comparación": "no comparison",
+    "frente al periodo anterior": "against the previous period", "sin comparación": "no comparison", "sin datos": "no data",
     "No disponible con tu alcance": "Not available in your scope", "(sin valor)": "(no value)",
     "No hay datos de {names} en este periodo. Impórtalos desde tu CRM o una hoja de cálculo, "
     "o genera un espacio de demostración con `pulso demo`; después elige otro periodo si hace falta.":
