@@ -24,7 +24,10 @@ from pulso.store import open_store, schema
 AS_OF = dt.date(2026, 3, 15)
 SEED = 42
 MADRID = ZoneInfo("Europe/Madrid")
-pytestmark = pytest.mark.filterwarnings("ignore:fetch_arrow_table:DeprecationWarning")  # inside Ibis
+pytestmark = [
+    pytest.mark.filterwarnings("ignore:fetch_arrow_table:DeprecationWarning"),  # inside Ibis
+    pytest.mark.xdist_group("demo"),  # one worker generates the module's workspaces once
+]
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
