@@ -142,20 +142,6 @@ class Kpis:
         return self.query(key, period.trend_start(grain), period.end, grain, by, self.applicable(key, filters or {}))
 
 
-def row_for(rows: list[dict], start: dt.date) -> dict | None:
-    """The row of a series whose period starts on `start`."""
-    for row in rows:
-        if _as_date(row.get("period_start")) == start:
-            return row
-    return None
-
-
-def _as_date(value: Any) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    return value
-
-
 def sparkline(values: list[float | None], width: int = 96, height: int = 24) -> str:
     """SVG polyline points for a sparkline ('' when fewer than two values)."""
     pts = [(i, v) for i, v in enumerate(values) if v is not None]

@@ -20,7 +20,7 @@ from pulso.errors import ScopeError
 from pulso.web import charts
 from pulso.web import formatting as f
 from pulso.web.deps import PageContext
-from pulso.web.kpis import row_for, sparkline
+from pulso.web.kpis import sparkline
 
 _chart_ids = itertools.count(1)
 

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from pulso.web.auth import ANON_COOKIE, SESSION_COOKIE, ThrottledError, check_password, find_user_by_email, set_locale
-from pulso.web.deps import CurrentUser, ServicesDep, SessionsDep, csrf_binding, optional_user
+from pulso.web.deps import CurrentUser, ServicesDep, SessionsDep, csrf_binding
 from pulso.web.formatting import LANGS
 from pulso.web.i18n import pick_language, translate
 
@@ -119,5 +119,3 @@ def health(services: ServicesDep) -> dict:
     """Liveness: the workspace answers."""
     return {"ok": True, "data_version": services.workspace().get("data_version")}
 
-
-__all__ = ["router", "optional_user"]
