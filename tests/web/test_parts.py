@@ -122,3 +122,18 @@ def test_the_cache_evicts_the_oldest_entries():
     for i in range(3):
         cache.get_or_compute(i, lambda i=i: i)
     assert cache.get_or_compute(0, lambda: "again") == "again"
+
+
+def test_cohort_rows_count_who_is_still_a_customer():
+    from pulso.web.kpis import cohort_rows
+
+    at = lambda y, m, d: dt.datetime(y, m, d, 12)  # noqa: E731
+    acquired = [{"id": "a", "at": at(2026, 1, 5)}, {"id": "b", "at": at(2026, 1, 20)},
+                {"id": "c", "at": at(2026, 1, 25)}, {"id": "d", "at": at(2026, 2, 2)}]
+    churned = [{"id": "a", "at": at(2026, 2, 10)}, {"id": "d", "at": at(2026, 3, 1)},
+               {"id": "old", "at": at(2026, 1, 3)}]  # acquired before the window: not in any cohort
+    rows = cohort_rows(dt.date(2026, 1, 1), dt.date(2026, 3, 1), acquired, churned)
+    assert [r["size"] for r in rows] == [3, 1, 0]
+    assert rows[0]["retained"] == [1.0, 2 / 3, 2 / 3]
+    assert rows[1]["retained"] == [1.0, 0.0]
+    assert rows[2]["retained"] == [None]

@@ -61,6 +61,14 @@ def test_every_page_for_every_role(clients, web_workspace, role, page):
         assert name not in data.text and name not in html.text, f"{role} sees {name!r} on {page}"
 
 
+def test_retention_has_a_cohort_table(clients):
+    sections = clients["admin"].get("/retention.json?period=month&at=2026-10-01").json()["sections"]
+    cohorts = next(s for s in sections if s["title"] == "Retención por cohorte mensual")
+    assert cohorts["type"] == "table" and cohorts["rows"]
+    firsts = [row[2]["sort"] for row in cohorts["rows"]]
+    assert all(0 < share <= 1 for share in firsts)  # month +0: at most everyone is still a customer
+
+
 def test_accept_header_gives_the_json_twin(clients):
     response = clients["admin"].get("/sales", headers={"Accept": "application/json"})
     assert response.headers["content-type"].startswith("application/json")

@@ -110,16 +110,30 @@ class Kpis:
         )
 
     def cohorts(self, period: Period, months: int) -> list[dict]:
-        """Monthly acquisition cohorts ending with the period: {cohort, size, retained: [share...]}.
+        """Monthly acquisition cohorts of the `months` months ending with the period's last month:
+        rows {cohort (date), size, retained: [share still a customer at the end of month +0, +1...]}.
 
-        Needs `Engine.cohorts(start=, end=, months=, scope=)`, which the engine does not have yet.
+        Uses `Engine.cohorts(start=, end=, scope=)` when the engine has it; until then it is
+        built from two scoped drill-downs (customers acquired, and customers churned, in the
+        window), so it reads no record outside the scope either.
         """
-        start = period.shifted(-(months - 1)).start if period.kind == "month" else period.trend_start("month")
-        return self._cached(
-            ("c", start, period.end, months),
-            lambda: list(self.services.engine.cohorts(start=start, end=period.end, months=months,
-                                                      scope=self.scope.engine_scope())),
-        )
+        last = period.last_day.replace(day=1)
+        index = last.year * 12 + last.month - 1 - (months - 1)
+        start = dt.date(index // 12, index % 12 + 1, 1)
+        engine = self.services.engine
+        if hasattr(engine, "cohorts"):
+            return self._cached(("c", start, period.end), lambda: list(engine.cohorts(
+                start=start, end=period.end, scope=self.scope.engine_scope())))
+
+        def build() -> list[dict]:
+            scope = self.scope.engine_scope()
+            acquired = engine.drill("new_customers", start=start, end=period.end, scope=scope, limit=COHORT_LIMIT)
+            churned = engine.drill("churn_rate", start=start, end=period.end, scope=scope, limit=COHORT_LIMIT)
+            if len(acquired) >= COHORT_LIMIT:
+                raise KpiError(f"more than {COHORT_LIMIT:,} new customers in the window; choose a team or a shorter period")
+            return cohort_rows(start, last, acquired, churned)
+
+        return self._cached(("c", start, period.end), build)
 
     def explain(self, key: str) -> Any:
         """Formula in words and SQL of a KPI (not scoped data: the KPI's definition)."""
@@ -140,6 +154,37 @@ class Kpis:
         """The KPI over the trend window ending with the period, at the period's grain."""
         grain = grain or period.grain
         return self.query(key, period.trend_start(grain), period.end, grain, by, self.applicable(key, filters or {}))
+
+
+COHORT_LIMIT = 250_000
+
+
+def _month(day: dt.date | dt.datetime) -> int:
+    return day.year * 12 + day.month - 1
+
+
+def cohort_rows(start: dt.date, last: dt.date, acquired: list[dict], churned: list[dict]) -> list[dict]:
+    """Cohort table rows from acquisition and churn records (their `at` is local time)."""
+    first, final = _month(start), _month(last)
+    cohort_of = {r["id"]: _month(r["at"]) for r in acquired}
+    lost: dict[int, dict[int, int]] = {}
+    for r in churned:
+        m = cohort_of.get(r["id"])
+        if m is not None:
+            lost.setdefault(m, {})
+            lost[m][_month(r["at"])] = lost[m].get(_month(r["at"]), 0) + 1
+    sizes: dict[int, int] = {}
+    for m in cohort_of.values():
+        sizes[m] = sizes.get(m, 0) + 1
+    rows = []
+    for m in range(first, final + 1):
+        size = sizes.get(m, 0)
+        gone, retained = 0, []
+        for k in range(final - m + 1):
+            gone += lost.get(m, {}).get(m + k, 0)
+            retained.append((size - gone) / size if size else None)
+        rows.append({"cohort": dt.date(m // 12, m % 12 + 1, 1), "size": size, "retained": retained})
+    return rows
 
 
 def sparkline(values: list[float | None], width: int = 96, height: int = 24) -> str:

@@ -68,8 +68,6 @@ EN: dict[str, str] = {
     "Retención por cohorte mensual": "Monthly cohort retention", "Cohorte": "Cohort",
     "Proporción de cada cohorte que sigue siendo cliente al final de cada mes.":
         "Share of each cohort still a customer at the end of each month.",
-    "El motor de indicadores aún no calcula cohortes; esta tabla aparecerá cuando lo haga.":
-        "The KPI engine does not compute cohorts yet; this table will appear when it does.",
     # customers
     "Percepción del cliente": "Customer perception", "Promotores, pasivos y detractores": "Promoters, passives and detractors",
     "Promotores (9–10)": "Promoters (9–10)", "Pasivos (7–8)": "Passives (7–8)", "Detractores (0–6)": "Detractors (0–6)",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pulso.errors import ScopeError
+from pulso.errors import KpiError, ScopeError
 from pulso.web import formatting as f
 from pulso.web.deps import PageContext
 from pulso.web.pages import cell, empty_text, table
@@ -11,18 +11,17 @@ from pulso.web.pages import cell, empty_text, table
 def cohort_table(ctx: PageContext, months: int = 12) -> dict:
     """Rows: acquisition month; columns: months since acquisition; cells: share still active."""
     title = ctx._("Retención por cohorte mensual")
-    engine = ctx.services.engine
-    if not hasattr(engine, "cohorts"):
-        return {"type": "empty", "title": title,
-                "text": ctx._("El motor de indicadores aún no calcula cohortes; esta tabla aparecerá cuando lo haga.")}
     try:
         rows = ctx.kpis.cohorts(ctx.period, months)
     except ScopeError:
         return {"type": "empty", "title": title, "text": ctx._("No disponible con tu alcance")}
-    if not rows:
+    except KpiError as exc:
+        return {"type": "empty", "title": title, "text": str(exc)}
+    if not any(r["size"] for r in rows):
         return table(title, [], [], empty=empty_text(ctx, ["accounts"]))
     width = max(len(r["retained"]) for r in rows)
     columns = [(ctx._("Cohorte"), False), (ctx._("Clientes"), True)] + [(f"+{i}", True) for i in range(width)]
+    rows = [r for r in rows if r["size"]]
     out = []
     for r in rows:
         line = [cell(f.fmt_bucket(r["cohort"], "month", ctx.lang), sort=r["cohort"].isoformat()),
