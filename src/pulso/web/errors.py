@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
@@ -13,6 +14,9 @@ from pulso.errors import KpiError, PulsoError, ScopeError, StoreError
 from pulso.web.auth import AuthError, CsrfError, ForbiddenError, ThrottledError
 from pulso.web.i18n import pick_language, translate
 from pulso.web.periods import PeriodError
+
+
+log = logging.getLogger("pulso.web")
 
 
 class NotFoundError(PulsoError):
@@ -69,6 +73,8 @@ def install(app: FastAPI) -> None:
         for cls, status, title in STATUS:
             if isinstance(exc, cls):
                 break
+        if status >= 500:
+            log.error("%s %s failed: %s", request.method, request.url.path, exc, exc_info=exc)
         if isinstance(exc, AuthError) and not _wants_json(request) and request.method == "GET":
             target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
             return RedirectResponse(f"/signin?next={quote(target, safe='')}", status_code=303)
