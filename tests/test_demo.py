@@ -68,10 +68,12 @@ def test_same_seed_gives_the_same_data(ws, tmp_path, request):
     backend = "duckdb" if ws.dialect == "duckdb" else "postgres"
     other = make_store(backend, tmp_path, request)
     expected = contents(ws)
-    if backend == "duckdb":  # also: another seed differs, and --replace empties before regenerating
-        demo.generate(other, size="small", seed=7, as_of=AS_OF)
-        got = contents(other)
-        assert all(not got[n].equals(expected[n]) for n in ("users", "accounts", "leads", "deals", "activities"))
+    if backend == "duckdb":  # also: another seed gives other data, and replace empties the workspace first
+        demo.generate(other, size=200, seed=7, as_of=AS_OF)
+        seven = contents(other)
+        demo.generate(other, size=200, seed=8, as_of=AS_OF, replace=True)
+        eight = contents(other)
+        assert all(not seven[n].equals(eight[n]) for n in ("users", "accounts", "leads", "deals", "activities"))
     demo.generate(other, size="small", seed=SEED, as_of=AS_OF, replace=True)
     got = contents(other)
     assert [n for n in expected if not got[n].equals(expected[n])] == []

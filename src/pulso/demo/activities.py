@@ -57,7 +57,7 @@ def lead_block(world: World, staff: Staff, leads: Leads) -> Block:
     n = len(leads.created)
     missed = rng.random(n) < np.where(leads.source == 0, 0.1, 0.03)
     delay = clock.lognormal(rng, staff.response_hours[leads.owner] * HOUR, 0.9, n).astype(np.int64)
-    first = clock.cap(leads.created + np.maximum(delay, 120), w.end)
+    first = clock.cap(clock.office(rng, leads.created + np.maximum(delay, 120)), w.end)
     touched = np.flatnonzero(~missed & (first != NAT))
     is_mql = leads.mql[touched] != NAT
     k = rng.poisson(np.where(is_mql, 1.3, 0.5))
@@ -163,7 +163,7 @@ def blocks(world: World, staff: Staff, leads: Leads, d: Deals, t: Tickets, acc: 
 
 USAGE_ACTIONS = pa.array(["login", "create", "update", "delete", "view", "export"])
 ENTITIES = pa.array(["lead", "deal", "account", "activity", "ticket", "report"])
-ROLE_USAGE = {"rep": (0.93, 10.0), "manager": (0.85, 6.0), "admin": (0.7, 4.0), "viewer": (0.35, 2.0)}
+ROLE_USAGE = {"rep": (0.93, 6.0), "manager": (0.85, 4.0), "admin": (0.7, 3.0), "viewer": (0.35, 1.5)}  # presence, actions/day
 
 
 def usage_events(world: World, staff: Staff) -> dict[str, object]:

@@ -104,9 +104,28 @@ def time_of_day(rng: np.random.Generator, n: int) -> np.ndarray:
 
 
 def at_work(rng: np.random.Generator, t: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
-    """Move times to a working hour of the same day, kept inside [lo, hi]."""
-    moved = (t // DAY) * DAY + time_of_day(rng, len(t))
+    """Move times to a working hour of the same day (or the next working day), kept in [lo, hi]."""
+    moved = office(rng, (t // DAY) * DAY + time_of_day(rng, len(t)))
     return np.clip(moved, lo, hi)
+
+
+OPENS, CLOSES = 8 * HOUR + 30 * 60, 19 * HOUR
+
+
+def office(rng: np.random.Generator, t: np.ndarray) -> np.ndarray:
+    """Each time, or the next office opening (Monday–Friday 8:30–19:00, plus a little) after it.
+
+    What a person does (a first call, qualifying a lead, closing a deal) waits for the office to
+    open: a lead that arrives on Saturday night is called on Monday morning.
+    """
+    day, sec = t // DAY, t % DAY
+    weekday = (day + 3) % 7
+    inside = (weekday < 5) & (sec >= OPENS) & (sec < CLOSES)
+    target = np.where((weekday < 5) & (sec < OPENS), day, day + 1)
+    target_weekday = (target + 3) % 7
+    target = target + np.where(target_weekday >= 5, 7 - target_weekday, 0)
+    opening = target * DAY + OPENS + rng.integers(0, 2 * HOUR, len(t))
+    return np.where(inside | (t == NAT), t, opening)
 
 
 def lognormal(rng: np.random.Generator, median: float | np.ndarray, sigma: float, n: int) -> np.ndarray:

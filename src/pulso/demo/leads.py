@@ -103,22 +103,23 @@ def build(world: World, staff: Staff, camps: Campaigns) -> Leads:
     tier = np.select([u < p_conv, (u < p_sql) & stalled, u < p_sql, u < p_mql],
                      [WON, SQL_STALLED, SQL_LOST, MQL_ONLY], NOT_MQL)
 
-    mql = created + np.maximum(clock.lognormal(rng, 3 * DAY, 0.8, n), 900).astype(np.int64)
-    sql = mql + clock.lognormal(rng, 6 * DAY, 0.7, n).astype(np.int64)
+    office = clock.office
+    mql = office(rng, created + np.maximum(clock.lognormal(rng, 3 * DAY, 0.8, n), 900).astype(np.int64))
+    sql = office(rng, mql + clock.lognormal(rng, 6 * DAY, 0.7, n).astype(np.int64))
     cycle = SEGMENT_CYCLE_DAYS[segment] * DAY * np.where(weak, 1.3, 1.0)
-    close = np.select(
+    close = office(rng, np.select(
         [tier == WON, tier == SQL_LOST, tier == SQL_STALLED, tier == MQL_ONLY],
         [sql + clock.lognormal(rng, cycle, 0.45, n), sql + clock.lognormal(rng, 0.6 * cycle, 0.6, n),
          sql + rng.uniform(120, 400, n) * DAY, mql + clock.lognormal(rng, 12 * DAY, 0.6, n)],
         NAT,
-    ).astype(np.int64)
+    ).astype(np.int64))
     end = w.end
     mql = np.where(tier >= MQL_ONLY, clock.cap(mql, end), NAT)
     sql = np.where((tier >= SQL_LOST) & (mql != NAT), clock.cap(sql, end), NAT)
     close = np.where(mql != NAT, clock.cap(close, end), NAT)
     close = np.where((tier >= SQL_LOST) & (sql == NAT), NAT, close)  # still qualifying: open
     converted = np.where(tier == WON, close, NAT)
-    dropped = clock.cap(created + clock.lognormal(rng, 5 * DAY, 0.8, n).astype(np.int64), end)
+    dropped = clock.cap(office(rng, created + clock.lognormal(rng, 5 * DAY, 0.8, n).astype(np.int64)), end)
     disqualified = np.select([(tier == NOT_MQL) & (rng.random(n) < 0.65), tier == MQL_ONLY], [dropped, close], NAT)
 
     plan, monthly = plan_and_price(rng, segment, np.where(weak, 0.1, 0.0))

@@ -6,6 +6,7 @@ pick-and-join of pool entries with Arrow compute, so a million leads cost no Fak
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -88,6 +89,7 @@ class Pools:
     domain: pa.Array
 
     @classmethod
+    @functools.lru_cache(maxsize=4)  # immutable, and the slowest Faker part: reuse per seed
     def build(cls, seed: int) -> "Pools":
         """Pools filled by Faker seeded with `seed`: same seed, same pools."""
         firsts, lasts, companies, domains = [], [], [], []

@@ -112,15 +112,15 @@ def renewal_deals(world: World, subs: Subscriptions) -> Renewals:
     """Won when the term was renewed, lost when the customer left in the term's last 60 days,
     open when the term ends within 45 days after as_of."""
     rng, w = world.rng("renewals"), world.window
-    created = subs.term_end - 45 * DAY - rng.integers(0, 15 * DAY, len(subs.account))
+    created = clock.office(rng, subs.term_end - 45 * DAY - rng.integers(0, 15 * DAY, len(subs.account)))
     won = (subs.renewed == 1) & (created >= w.start)
     lost = (subs.renewed == 0) & (subs.cancelled >= subs.term_end - 60 * DAY) & (created >= w.start)
     created = np.where(lost, np.minimum(created, subs.cancelled - DAY), created)
     lost &= created >= w.start
     pending = (subs.renewed == -1) & (created < w.end) & (created >= w.start)
     keep = won | lost | pending
-    closed = np.select([won, lost], [np.minimum(subs.term_end - rng.integers(0, 30 * DAY, len(won)), w.end - 1),
-                                     subs.cancelled], NAT)
+    renewed_at = clock.office(rng, subs.term_end - rng.integers(0, 30 * DAY, len(won)))
+    closed = np.select([won, lost], [np.minimum(renewed_at, w.end - 1), subs.cancelled], NAT)
     closed = np.where(won, np.maximum(closed, created + DAY), closed)
     closed = np.where(closed >= w.end, NAT, closed)
     status = np.select([closed == NAT, won], [0, 1], 2)

@@ -215,10 +215,12 @@ def deals(world: World, staff: Staff, leads: Leads, acc: Accounts, ren: retentio
     n_exp = max(round(DEALS_PER_ACCOUNT * world.n_accounts) - n_new - n_ren, round(0.3 * world.n_accounts))
     lo, hi = retention.active_span(world, acc.acquired, acc.churned)
     who, created = retention.sample_customer_times(rng, lo, hi, n_exp)
+    at_office = clock.office(rng, created)
+    created = np.where(at_office < w.end, at_office, created)
     kind = np.where(rng.random(n_exp) < 0.6, UPSELL, CROSS_SELL)
     outcome = pick(rng, np.array([0.55, 0.35, 0.10]), n_exp)  # won, lost, stalls then lost
     span = np.where(outcome == 2, rng.uniform(90, 300, n_exp) * DAY, clock.lognormal(rng, 20 * DAY, 0.6, n_exp))
-    closed = clock.cap(created + span.astype(np.int64), w.end)
+    closed = clock.cap(clock.office(rng, created + span.astype(np.int64)), w.end)
     addon = rng.integers(0, len(ADDONS), n_exp)
     seg = acc.segment[who]
     amount = np.where(kind == UPSELL, 12 * acc.monthly[who] * rng.uniform(0.15, 0.5, n_exp),
