@@ -85,9 +85,9 @@ class Engine:
         tz = self.store.timezone
         plan = P.plan(start, end, grain)
         ranges, exclude = self._baseline_ranges(start, params)
-        shape = ("q", kpi.key, by, tuple(sorted(values.items())), scope, exclude)
+        shape = ("q", kpi.key, by, tuple(sorted(values.items())), scope, exclude, str(tz))
         found = self._run(shape, lambda ctx: compile_kpi(kpi, ctx, by=by, filters=values, scope=scope),
-                          P.table(plan.all, tz), lambda: P.ranges_table(ranges, tz), exclude, kpi)
+                          plan.all, tz, lambda: P.ranges_table(ranges, tz), exclude, kpi, P.windows(plan, tz))
         return _assemble(kpi, plan, by, grain, found)
 
     def drill(self, key: str, *, start: dt.date, end: dt.date, part: str = "numerator",
@@ -114,9 +114,10 @@ class Engine:
             return compile_drill(kpi, ctx, names=names, dims=kpi.dimensions, filters=values,
                                  scope=scope).limit(int(limit), offset=int(offset))
 
-        shape = ("d", kpi.key, part, tuple(sorted(values.items())), scope, exclude, int(limit), int(offset))
-        rows = self._run(shape, build, P.table([P.Period(start, end)], tz), lambda: P.ranges_table(ranges, tz),
-                         exclude, kpi)
+        shape = ("d", kpi.key, part, tuple(sorted(values.items())), scope, exclude, int(limit), int(offset), str(tz))
+        span = P.instant(start, tz), P.instant(end, tz)
+        rows = self._run(shape, build, [P.Period(start, end)], tz, lambda: P.ranges_table(ranges, tz), exclude, kpi,
+                         [span, span])
         for row in rows:  # shown in the workspace's time zone, like the periods
             if row["at"] is not None:
                 row["at"] = row["at"].astimezone(tz)
@@ -171,42 +172,58 @@ class Engine:
         days = [start - dt.timedelta(days=i) for i in range(365, 0, -1)]
         return [(d, d + dt.timedelta(days=1)) for d in days], True
 
-    def _plan(self, shape: tuple, build: Callable[[Context], Any], exclude: bool, kpi: Kpi) -> tuple[str, bool]:
+    def _plan(self, shape: tuple, build: Callable[[Context], Any], exclude: bool, kpi: Kpi,
+              slot: int | None) -> tuple[str, bool, bool]:
         """The SQL of a query shape, compiled once by Ibis over the named input tables."""
+        shape = (*shape, slot)
         found = self._plans.get(shape)
         if found is not None:
             self._plans.move_to_end(shape)
             return found
         ctx = Context(self._src, P.placeholder(), baseline_factory=P.baseline_placeholder,
-                      baseline_excludes_campaigns=exclude)
+                      baseline_excludes_campaigns=exclude, slots=P.slots_placeholder() if slot else None,
+                      slot=slot or 3600)
         try:
             expr = build(ctx)
         except (CatalogError, KpiError):
             raise
         except Exception as exc:  # a declaration the schema cannot satisfy
             raise CatalogError(f"KPI '{kpi.key}' does not compile: {exc}") from exc
-        found = (ibis.to_sql(expr, dialect=self.store.dialect), ctx._baseline is not None)
+        found = (ibis.to_sql(expr, dialect=self.store.dialect), ctx._baseline is not None, ctx.used_slots)
         self._plans[shape] = found
         if len(self._plans) > PLANS:
             self._plans.popitem(last=False)
         return found
 
-    def _run(self, shape: tuple, build: Callable[[Context], Any], periods, baseline: Callable[[], Any],
-             exclude: bool, kpi: Kpi) -> list[dict[str, Any]]:
+    def _run(self, shape: tuple, build: Callable[[Context], Any], periods: list[P.Period], tz,
+             baseline: Callable[[], Any], exclude: bool, kpi: Kpi, windows: list) -> list[dict[str, Any]]:
         """Run a query shape with this call's periods (and reference days) handed in as tables."""
+        # DuckDB places events by slot (an equi-join); PostgreSQL keeps the range join, which its
+        # indexes on the time columns serve well. Odd historic offsets fall back to the range join.
+        slot = P.slot_seconds(periods, tz) if self.store.dialect == "duckdb" else None
+        slot = slot if slot and slot >= P.MIN_SLOT else None
         with self._lock:
-            sql, needs_baseline = self._plan(shape, build, exclude, kpi)
-            inputs = {P.PERIODS_TABLE: periods}
+            sql, needs_baseline, needs_slots = self._plan(shape, build, exclude, kpi, slot)
+            inputs = {P.PERIODS_TABLE: P.table(periods, tz, slot or 3600)}
+            if needs_slots:
+                inputs[P.SLOTS_TABLE] = P.slots_table(periods, tz, slot)
             if needs_baseline:
                 inputs[P.BASELINE_TABLE] = baseline()
-            return _execute(self.store, sql, inputs)
+            return _execute(self.store, sql, inputs, windows)
 
 
-def _execute(store, sql: str, inputs: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """Run compiled SQL with Arrow tables visible under their names for this one query."""
+def _execute(store, sql: str, inputs: Mapping[str, Any], windows) -> list[dict[str, Any]]:
+    """Run compiled SQL with Arrow tables visible under their names for this one query.
+
+    On DuckDB the time windows are session variables read by getvariable(): constants to the
+    optimizer (row groups outside them are skipped), yet not part of the SQL, which is reused.
+    """
     con = store.ibis()
     if store.dialect == "duckdb":
         raw = con.con
+        (lo, hi), (lo2, hi2) = windows
+        for name, value in (("pulso_lo", lo), ("pulso_hi", hi), ("pulso_lo2", lo2), ("pulso_hi2", hi2)):
+            raw.execute(f"SET VARIABLE {name} = ?::TIMESTAMPTZ", [value])  # the name is one of these four
         for name, table in inputs.items():
             raw.register(name, table)
         try:

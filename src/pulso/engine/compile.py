@@ -13,11 +13,42 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Sequence
 
 import ibis
+import ibis.expr.datatypes as dt
 
 from pulso.catalog.model import AtEnd, AtStart, Dated, Event, Kpi, Overlap, Part, Spanning
 from pulso.catalog.sources import OWNER, TEAM_SCOPE, ENTITIES, add_dims, dim_column
 
 FAR_FUTURE = ibis.timestamp("9999-12-31 00:00:00", timezone="UTC")
+
+
+@ibis.udf.scalar.builtin(name="epoch_us")
+def epoch_us(ts: dt.Timestamp(timezone="UTC")) -> dt.int64:
+    """Microseconds since 1970 of an instant (a DuckDB function: no time zone conversion)."""
+
+
+@ibis.udf.scalar.builtin(name="getvariable")
+def _variable(variable: str) -> dt.Timestamp(timezone="UTC"):
+    """A DuckDB session variable: the engine sets pulso_lo and pulso_hi before each query."""
+
+
+def window(n: int) -> tuple[Any, Any]:
+    """The n-th time window of the query's periods (DuckDB variables, so the plan is reusable).
+
+    Window 1 covers the reported periods and the previous ones, window 2 the year-ago ones.
+    """
+    suffix = "" if n == 1 else str(n)
+    return _variable(ibis.literal(f"pulso_lo{suffix}")), _variable(ibis.literal(f"pulso_hi{suffix}"))
+
+
+def in_windows(ts: Any) -> Any:
+    """Whether an instant falls in one of the query's time windows."""
+    (lo, hi), (lo2, hi2) = window(1), window(2)
+    return ((ts >= lo) & (ts < hi)) | ((ts >= lo2) & (ts < hi2))
+
+
+def slot_of(ts: Any, ctx: "Context") -> Any:
+    """The slot an instant falls in: an integer, the same for every instant of one slot."""
+    return epoch_us(ts) // (ctx.slot * 1_000_000)
 Values = Mapping[str, tuple[str | None, ...]]
 
 
@@ -58,6 +89,9 @@ class Context:
     baseline_factory: Callable[[], Any] | None = None
     baseline_excludes_campaigns: bool = True
     exact_median: bool = True
+    slots: Any = None  # the periods' slots: events are placed by an equi-join on their slot (DuckDB)
+    slot: int = 3600
+    used_slots: bool = False
     _baseline: Any = None
 
     @property
@@ -78,9 +112,16 @@ def measure_names(kpi: Kpi) -> tuple[list[str], list[str]]:
     return sums, values
 
 
-def place(t: Any, periods: Any, part: Part) -> Any:
+def place(t: Any, ctx: Context, part: Part) -> Any:
     """Join rows to the periods their timing puts them in."""
-    timing, p = part.timing, periods
+    timing, p = part.timing, ctx.periods
+    if isinstance(timing, Event) and ctx.slots is not None:
+        # Every period boundary falls on a slot boundary, so the slot of the event decides its
+        # periods exactly: an equi-join on an integer instead of a range join on instants.
+        ctx.used_slots = True
+        ts = t[timing.column]
+        t = t.filter(in_windows(ts))  # constant bounds: DuckDB skips row groups outside them
+        return t.join(ctx.slots, slot_of(t[timing.column], ctx) == ctx.slots._slot)
     if isinstance(timing, Event):
         return t.join(p, [t[timing.column] >= p._p_start, t[timing.column] < p._p_end])
     if isinstance(timing, Dated):
@@ -139,8 +180,16 @@ def filter_rows(t: Any, filters: Values) -> Any:
     return t
 
 
-def part_rows(part: Part, ctx: Context, dims: Sequence[str], filters: Values, scope: Scope) -> Any:
-    """A part's rows joined to their periods, with dimension columns, scoped and filtered."""
+def part_rows(part: Part, ctx: Context, dims: Sequence[str], filters: Values, scope: Scope, *,
+              rows: bool = False) -> tuple[Any, dict]:
+    """A part's rows joined to their periods, with dimension columns, scoped and filtered.
+
+    Returns the rows and, for each measure and value, how to read it from them. A measure that
+    does not depend on the period is computed once per row before the join to the periods, not
+    once per row and period (a snapshot joins each row to many periods). With `rows=False` a
+    snapshot whose measures are all like that is first summed per local start and stop date
+    (and dimension value), so that few rows meet the periods.
+    """
     t = part.rows(ctx.src, ctx) if part.rows is not None else ctx.src[part.table]
     if part.where is not None:
         t = t.filter(part.where(t))
@@ -154,16 +203,59 @@ def part_rows(part: Part, ctx: Context, dims: Sequence[str], filters: Values, sc
     t = scope_rows(t, scope, part.dims, ctx.src)
     if not part.entity:
         t = filter_rows(t, filters)
-    j = place(t, ctx.periods, part)
+    readers: dict[str, Callable[[Any], Any]] = {}
+    if not part.entity:
+        early = {}
+        for name, fn in {**part.measures, **part.values}.items():
+            try:
+                early[f"_m_{name}"] = fn(t).cast("float64")
+            except Exception:  # it reads the period (_p_end, _share...): computed after the join
+                readers[name] = lambda j, fn=fn: fn(j).cast("float64")
+            else:
+                readers[name] = lambda j, col=f"_m_{name}": j[col]
+        if early:
+            t = t.mutate(**early)
+        timing = part.timing
+        if ctx.slots is not None and isinstance(timing, (AtEnd, AtStart, Spanning)):
+            # nothing started after the last boundary or stopped before the first one is ever open
+            (lo, hi), (lo2, hi2) = window(1), window(2)
+            t = t.filter(t[timing.start] < ibis.greatest(hi, hi2))
+            if timing.stop:
+                t = t.filter(t[timing.stop].isnull() | (t[timing.stop] >= ibis.least(lo, lo2)))
+            if not rows and not timing.stop and len(early) == len(readers) and part.where_period is None:
+                return _snapshot_by_slots(t, ctx, part, [dim_column(d) for d in dims], list(early)), readers
+    j = place(t, ctx, part)
     if part.where_period is not None:
         j = j.filter(part.where_period(j))
     if not part.entity:
-        return j
+        return j, readers
     order = j[order_column(part)]
     firsts = {dim_column(d): j[dim_column(d)].argmin(order) for d in {*dims, *filters}}
     g = j.group_by(["_pid", part.entity]).aggregate(
         _first_at=order.min(), **firsts, **(part.entity_measures(j) if part.entity_measures else {}))
-    return filter_rows(g, filters)
+    readers = {name: (lambda g, fn=fn: fn(g).cast("float64")) for name, fn in {**part.measures, **part.values}.items()}
+    return filter_rows(g, filters), readers
+
+
+def _snapshot_by_slots(t: Any, ctx: Context, part: Part, dcols: list[str], measures: list[str]) -> Any:
+    """A snapshot summed per start and stop slot first, then joined to the periods by slot.
+
+    Open at a boundary (which falls on a slot boundary) means started in an earlier slot and not
+    stopped in an earlier slot: the same test as on instants, for far fewer rows.
+    """
+    timing = part.timing
+    keys = {"_ss": slot_of(t[timing.start], ctx)}
+    if timing.stop:
+        keys["_ts"] = slot_of(t[timing.stop], ctx)
+    g = t.group_by([*(t[c] for c in dcols), *(v.name(k) for k, v in keys.items())]).aggregate(
+        **{m: t[m].sum() for m in measures})
+    p = ctx.periods
+    edge = p._s_end if isinstance(timing, AtEnd) else p._s_start
+    until = p._s_start if isinstance(timing, AtStart) else p._s_end
+    cond = [g._ss < edge]
+    if timing.stop:
+        cond.append(g._ts.isnull() | (g._ts >= until))
+    return g.join(p, cond)
 
 
 def compile_kpi(kpi: Kpi, ctx: Context, *, by: Sequence[str] = (), filters: Values | None = None,
@@ -174,12 +266,10 @@ def compile_kpi(kpi: Kpi, ctx: Context, *, by: Sequence[str] = (), filters: Valu
     sums, values = measure_names(kpi)
     frames = []
     for part in kpi.parts:
-        j = part_rows(part, ctx, by, filters, scope)
+        j, read = part_rows(part, ctx, by, filters, scope)
         cols: dict[str, Any] = {}
-        for m in sums:
-            cols[m] = part.measures[m](j).cast("float64") if m in part.measures else ibis.null("float64")
-        for v in values:
-            cols[v] = part.values[v](j).cast("float64") if v in part.values else ibis.null("float64")
+        for name in (*sums, *values):
+            cols[name] = read[name](j) if name in read else ibis.null("float64")
         frames.append(j.select("_pid", *dcols, **cols))
     u = frames[0] if len(frames) == 1 else ibis.union(*frames, distinct=False)
     median = (lambda c: c.median()) if ctx.exact_median else (lambda c: c.approx_median())
@@ -222,8 +312,8 @@ def compile_drill(kpi: Kpi, ctx: Context, *, names: Sequence[str], dims: Sequenc
         mine = [m for m in names if m in part.measures]
         if not mine:
             continue
-        j = part_rows(part, ctx, dims, filters, scope)
-        contribution = sum((part.measures[m](j).cast("float64") for m in mine), ibis.literal(0.0))
+        j, read = part_rows(part, ctx, dims, filters, scope, rows=True)
+        contribution = sum((read[m](j) for m in mine), ibis.literal(0.0))
         if part.entity:
             rid, at = j[part.entity].cast("string"), j._first_at
         else:

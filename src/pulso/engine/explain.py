@@ -21,13 +21,14 @@ _LABELS = {
            "time": "Momento", "choices": "Decisiones", "sql": "SQL", "up": "más es mejor", "down": "menos es mejor",
            "none": "sin dirección", "category": "Categoría", "area": "Área", "extras": "Cifras extra",
            "periods": "pulso_periods tiene una fila por periodo (_pid, inicio y fin en UTC, días y años), "
-                      "cortada en la zona horaria del espacio de trabajo.",
+                      "cortada en la zona horaria del espacio de trabajo; pulso_period_slots, una por hora de "
+                      "cada periodo (DuckDB).",
            "approx": "este motor no tiene mediana exacta en Ibis: se usa la aproximada."},
     "en": {"formula": "Formula", "unit": "Unit", "direction": "Direction", "dimensions": "Dimensions",
            "time": "Placed by", "choices": "Choices", "sql": "SQL", "up": "higher is better", "down": "lower is better",
            "none": "no direction", "category": "Category", "area": "Area", "extras": "Extra figures",
            "periods": "pulso_periods holds one row per period (_pid, start and end as UTC instants, days and "
-                      "years), cut in the workspace time zone.",
+                      "years), cut in the workspace time zone; pulso_period_slots one per hour of each period (DuckDB).",
            "approx": "this engine has no exact median in Ibis: the approximate one is used."},
 }
 
@@ -87,9 +88,15 @@ def check_lang(lang: str) -> str:
 
 
 def kpi_sql(kpi: Kpi, dialect: str) -> tuple[str, str]:
-    """The KPI's query over the periods table `pulso_periods`, and a note when it had to adapt."""
+    """The KPI's query over the periods table `pulso_periods`, and a note when it had to adapt.
+
+    On DuckDB events are placed by hour slot (pulso_period_slots), as the engine runs them there;
+    elsewhere by a range join on the periods' instants.
+    """
     for exact in (True, False):
-        ctx = Context(tables(), P.placeholder(), baseline_factory=P.baseline_placeholder, exact_median=exact)
+        slots = P.slots_placeholder() if dialect == "duckdb" else None
+        ctx = Context(tables(), P.placeholder(), baseline_factory=P.baseline_placeholder, exact_median=exact,
+                      slots=slots)
         try:
             return ibis.to_sql(compile_kpi(kpi, ctx), dialect=dialect), "" if exact else "approx"
         except ibis.common.exceptions.OperationNotDefinedError as exc:

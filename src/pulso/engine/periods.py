@@ -2,7 +2,9 @@
 
 Boundaries are computed here, in Python, as local dates turned into UTC instants with zoneinfo
 (so a day of 23 or 25 hours around a DST change is still one day), and handed to the query as a
-small table: events are range-joined to it, snapshots are evaluated at its boundaries.
+small table: events are joined to it by time (a range join, or on DuckDB an equi-join on the
+hour "slot" of the instant, since every boundary falls on a whole slot), snapshots are
+evaluated at its boundaries.
 """
 
 from __future__ import annotations
@@ -10,21 +12,24 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import difflib
+import math
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 import ibis
+import numpy as np
 import pyarrow as pa
 
 from pulso.errors import KpiError
 
 GRAINS = ("day", "week", "month", "quarter", "year")
+MIN_SLOT = 900  # seconds: below this, slot tables grow too big and the engine range-joins instead
 MAX_PERIODS = 5000
 UTC = dt.timezone.utc
 
 PERIODS_SCHEMA = ibis.schema({
-    "_pid": "int64", "_p_start": "timestamp('UTC')", "_p_end": "timestamp('UTC')",
-    "_e_start": "int64", "_e_end": "int64", "_days": "float64", "_years": "float64",
+    "_pid": "int64", "_p_start": "timestamp('UTC')", "_p_end": "timestamp('UTC')", "_s_start": "int64",
+    "_s_end": "int64", "_e_start": "int64", "_e_end": "int64", "_days": "float64", "_years": "float64",
 })
 
 
@@ -160,13 +165,34 @@ def plan(start: dt.date, end: dt.date, grain: str | None, *, compare: bool = Tru
     return Plan(main, list(index), index, [index[p] for p in prev], [index[p] for p in ago])
 
 
-def table(periods: list[Period], tz: ZoneInfo) -> pa.Table:
-    """The periods as an Arrow table: UTC instants, epoch days, length in days and years."""
+def slot_seconds(periods: list[Period], tz: ZoneInfo) -> int:
+    """The longest slot (at most an hour) that every period boundary falls on: 3600 for whole-hour
+    offsets, 1800 for India, 900 for Nepal. Events are placed by slot, an integer."""
+    step = 3600
+    for p in periods:
+        for day in (p.start, p.end):
+            step = math.gcd(step, int(instant(day, tz).timestamp()))
+    return step
+
+
+def windows(plan: Plan, tz: ZoneInfo) -> list[tuple[dt.datetime, dt.datetime]]:
+    """Two spans of time that hold every period of a plan: reported + previous, and year-ago."""
+    near = [*plan.main, *(plan.all[i] for i in plan.previous)]
+    far = [plan.all[i] for i in plan.year_ago] or near
+    return [(instant(min(p.start for p in ps), tz), instant(max(p.end for p in ps), tz)) for ps in (near, far)]
+
+
+def table(periods: list[Period], tz: ZoneInfo, slot: int = 3600) -> pa.Table:
+    """The periods as an Arrow table: UTC instants, slots, epoch days, length in days and years."""
     epoch = dt.date(1970, 1, 1)
+    starts = [int(instant(p.start, tz).timestamp()) for p in periods]
+    ends = [int(instant(p.end, tz).timestamp()) for p in periods]
     return pa.table({
         "_pid": pa.array(range(len(periods)), pa.int64()),
         "_p_start": pa.array([instant(p.start, tz) for p in periods], pa.timestamp("us", tz="UTC")),
         "_p_end": pa.array([instant(p.end, tz) for p in periods], pa.timestamp("us", tz="UTC")),
+        "_s_start": pa.array([s // slot for s in starts], pa.int64()),
+        "_s_end": pa.array([e // slot for e in ends], pa.int64()),
         "_e_start": pa.array([(p.start - epoch).days for p in periods], pa.int64()),
         "_e_end": pa.array([(p.end - epoch).days for p in periods], pa.int64()),
         "_days": pa.array([float(p.days) for p in periods], pa.float64()),
@@ -174,7 +200,17 @@ def table(periods: list[Period], tz: ZoneInfo) -> pa.Table:
     })
 
 
+def slots_table(periods: list[Period], tz: ZoneInfo, slot: int) -> pa.Table:
+    """One row per slot of every period (`_slot`), with its period's columns: events equi-join it."""
+    base = table(periods, tz, slot)
+    lo, hi = base["_s_start"].to_numpy(), base["_s_end"].to_numpy()
+    index = np.repeat(np.arange(len(periods)), hi - lo)
+    slots = np.concatenate([np.arange(a, b) for a, b in zip(lo, hi)]) if len(periods) else np.array([], np.int64)
+    return base.take(pa.array(index, pa.int64())).append_column("_slot", pa.array(slots, pa.int64()))
+
+
 PERIODS_TABLE = "pulso_periods"
+SLOTS_TABLE = "pulso_period_slots"
 BASELINE_TABLE = "pulso_baseline"
 BASELINE_SCHEMA = ibis.schema({"b_start": "timestamp('UTC')", "b_end": "timestamp('UTC')"})
 
@@ -182,6 +218,11 @@ BASELINE_SCHEMA = ibis.schema({"b_start": "timestamp('UTC')", "b_end": "timestam
 def placeholder() -> ibis.Table:
     """The periods table as queries name it: the engine hands it in when the query runs."""
     return ibis.table(PERIODS_SCHEMA, name=PERIODS_TABLE)
+
+
+def slots_placeholder() -> ibis.Table:
+    """The periods' slots, handed in like the periods."""
+    return ibis.table(ibis.schema({**PERIODS_SCHEMA, "_slot": "int64"}), name=SLOTS_TABLE)
 
 
 def baseline_placeholder() -> ibis.Table:
