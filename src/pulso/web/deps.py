@@ -159,7 +159,8 @@ class PageContext:
                compute: Callable[[], Any] | None = None) -> Any:
         """A page's data (or its rendered HTML or JSON: `suffix`), built once per data version,
         scope, language and URL."""
-        return self.services.cache.get_or_compute(self.cache_key(page) + (suffix,), compute or build)
+        cache = self.services.cache if suffix == "data" else self.services.page_cache
+        return cache.get_or_compute(self.cache_key(page) + (suffix,), compute or build)
 
 
 async def page_context(request: Request, user: CurrentUser, services: ServicesDep) -> PageContext:

@@ -32,6 +32,8 @@ class Services:
         self.store: Store = self.run(lambda: Store(settings.store))
         self.run(self.store.require_current)
         self.cache = ResultCache(settings.cache_entries)
+        # Rendered pages are larger than KPI results: fewer of them are kept.
+        self.page_cache = ResultCache(max(64, settings.cache_entries // 8))
         self._engine: Any = None
         self._catalog: dict[str, Any] | None = None
         self.secret_key = settings.secret_key or self.run(self._stored_secret)

@@ -25,7 +25,8 @@ class WebSettings:
     #: Record a `login` usage event (CRM adoption KPIs) at each sign-in. Off by default: usage
     #: events describe the CRM's use, and every write empties the KPI cache.
     record_logins: bool = False
-    #: KPI results and page data kept in memory, keyed on the workspace's data_version.
+    #: KPI results and page data kept in memory, keyed on the workspace's data_version (and an
+    #: eighth as many rendered pages).
     cache_entries: int = 4096
     #: Fail on a visible string that lacks a translation (tests turn this on).
     strict_i18n: bool = False
