@@ -61,6 +61,8 @@ class Watched:
 
     def sign_in(self, info: dict) -> None:
         self.page.goto(self.base + "/signin")
+        if not (ARTIFACTS / "signin.png").exists():
+            screenshot(self.page, "signin")
         self.page.fill("input[name=email]", info["email"])
         self.page.fill("input[name=password]", info["password"])
         self.page.click("form[action='/signin'] button[type=submit]")

@@ -80,6 +80,19 @@ def test_rep_scope_is_their_own_records(clients, web_workspace):
     assert body["scope"] == {"kind": "owners", "ids": [web_workspace["signins"]["rep"]["id"]]}
 
 
+def test_a_narrower_scope_never_shows_more(clients):
+    """Counts and sums of the rep's and the manager's overview never exceed the company's."""
+    def values(role):
+        tiles = [t for s in clients[role].get("/index.json").json()["sections"] for t in s["tiles"]]
+        return {t["key"]: t.get("value") for t in tiles if t["unit"] in ("count", "currency")}
+
+    company = values("admin")
+    for role in ("manager", "rep"):
+        for key, value in values(role).items():
+            if value is not None and company.get(key) is not None:
+                assert value <= company[key] + 1e-9, (role, key)
+
+
 def test_manager_sees_their_team(clients, web_workspace):
     body = clients["manager"].get("/team.json").json()
     manager = web_workspace["signins"]["manager"]["id"]

@@ -20,7 +20,6 @@ from pulso.errors import ScopeError
 from pulso.web import charts
 from pulso.web import formatting as f
 from pulso.web.deps import PageContext
-from pulso.web.kpis import sparkline
 
 _chart_ids = itertools.count(1)
 
@@ -128,11 +127,11 @@ def _public(value: Any) -> Any:
 
 # -- tiles ---------------------------------------------------------------------------------
 
-def tile(ctx: PageContext, key: str, *, with_series: bool = False) -> dict[str, Any]:
+def tile(ctx: PageContext, key: str) -> dict[str, Any]:
     """One headline figure: value, unit, change since the previous period, link.
 
     The sparkline (the last periods) costs several times the value, so pages load it after
-    the tiles (`sparklines`), unless `with_series` asks for it now (JSON twins of details).
+    the tiles (`/sparklines`).
     """
     k = ctx.kpis
     meta = k.meta(key)
@@ -144,7 +143,6 @@ def tile(ctx: PageContext, key: str, *, with_series: bool = False) -> dict[str, 
         if ctx.scope.kind != "company" and not getattr(meta, "owned", True):
             raise ScopeError(f"'{key}' counts records that belong to nobody")
         current = (k.total(key, ctx.period, ctx.filters) or [None])[0]
-        series = spark_series(ctx, key) if with_series else None
     except ScopeError:
         out.update(available=False, text="—", note=ctx._("No disponible con tu alcance"))
         return out
@@ -156,8 +154,6 @@ def tile(ctx: PageContext, key: str, *, with_series: bool = False) -> dict[str, 
         judge=f.judge(value, previous, meta.direction),
         empty=_is_empty(current),
     )
-    if series is not None:
-        out.update(series=series, spark=sparkline(series))
     return out
 
 
