@@ -22,7 +22,8 @@ from pulso.catalog.sources import one
 from pulso.engine import DIALECTS, Engine, Scope
 from pulso.engine import periods as P
 from pulso.errors import CatalogError, KpiError, ScopeError
-from pulso.store import schema
+from pulso.config import Settings
+from pulso.store import Store, schema
 
 D = dt.date
 MADRID = ZoneInfo("Europe/Madrid")
@@ -423,6 +424,29 @@ def test_every_additive_kpi_adds_up_over_every_dimension(store):
                     assert got == pytest.approx(whole[figure], abs=1e-6), (kpi.key, dim, figure)
                     checked += 1
     assert checked > 150
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("zone", ["Europe/Madrid", "Asia/Kathmandu"])  # hour slots; 15-minute slots (+05:45)
+def test_duckdb_fast_paths_give_the_same_rows_as_range_joins(tmp_path, zone):
+    """Slots, running sums and window pre-filters are optimisations: they change no figure."""
+    store = Store(Settings(f"duckdb:///{tmp_path / 'fast.duckdb'}"))  # the fast paths are DuckDB's
+    store.init(timezone=zone)
+    load_rich(store)
+    fast, plain = Engine(store), Engine(store)
+    plain.slots = False
+    for kpi in load_catalog():
+        for by in ([], list(kpi.dimensions[:1])):
+            for grain, start, end in (("month", D(2025, 2, 1), D(2025, 12, 1)), (None, D(2025, 3, 15), D(2025, 9, 20))):
+                args = dict(start=start, end=end, grain=grain, by=by, params={"baseline": [(D(2025, 1, 1), D(2025, 2, 1))]})
+                a, b = fast.query(kpi.key, **args).rows, plain.query(kpi.key, **args).rows
+                assert len(a) == len(b), (kpi.key, by, grain)
+                for x, y in zip(a, b):
+                    assert x.keys() == y.keys()
+                    for k in x:
+                        assert x[k] == (pytest.approx(y[k], abs=1e-9) if isinstance(x[k], float) else y[k]), \
+                            (kpi.key, by, grain, k, x, y)
+    store.close()
 
 
 def test_duplicates_count_each_flagged_record_once(store):

@@ -10,7 +10,7 @@ DIMS = ("owner", "team")
 
 
 def _usage_of_active_users(src, ctx):
-    u, e = src["usage_events"], src["users"]
+    u, e = ctx.within(src["usage_events"], "occurred_at"), src["users"]
     users = e.filter(e.active).select(_uid=e.id, _user_created=e.created_at)
     return u.join(users, u.user_id == users._uid).drop("_uid")
 

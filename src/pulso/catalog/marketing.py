@@ -18,9 +18,10 @@ CAMPAIGN_DIMS = ("campaign", "channel")
 FAR_FUTURE = ibis.timestamp("9999-12-31 00:00:00", timezone="UTC")
 
 
-def _won_attributed(src, ctx):
+def _won_attributed(src, ctx, *, windowed=True):
     """Won deals with the campaign they are attributed to (`_campaign`)."""
     d, leads = src["deals"], src["leads"]
+    d = ctx.within(d, "closed_at") if windowed else d
     lc = leads.select(_lid=leads.id, _lcampaign=leads.campaign_id)
     x = d.filter(d.status == "won").left_join(lc, d.lead_id == lc._lid)
     x = x.mutate(_campaign=ibis.coalesce(x._lcampaign, x.campaign_id)).drop("_lid", "_lcampaign")
@@ -29,13 +30,13 @@ def _won_attributed(src, ctx):
 
 def _won_of_campaigns(src, ctx):
     """Won attributed deals placed at their campaign's start (`_campaign_started`)."""
-    x, c = _won_attributed(src, ctx), src["campaigns"]
+    x, c = _won_attributed(src, ctx, windowed=False), src["campaigns"]  # revenue to date
     cs = c.select(_cid=c.id, _campaign_started=c.started_at)
     return x.join(cs, x._campaign == cs._cid).drop("_cid")
 
 
 def _leads_with_revenue(src, ctx):
-    leads, d = src["leads"], src["deals"]
+    leads, d = ctx.within(src["leads"], "created_at"), src["deals"]
     won = d.filter(d.status == "won", d.lead_id.notnull())
     rev = won.group_by(_rid=won.lead_id).aggregate(_won_revenue=money(won.amount).sum())
     return leads.left_join(rev, leads.id == rev._rid).drop("_rid")

@@ -69,7 +69,7 @@ def _retained_account(j):
 
 
 def _orders_with_account(src, ctx):
-    o, a = src["orders"], src["accounts"]
+    o, a = ctx.within(src["orders"], "ordered_at"), src["accounts"]
     acc = a.select(_aid=a.id, _acquired=a.acquired_at, _churned=a.churned_at)
     return o.join(acc, o.account_id == acc._aid).drop("_aid")
 

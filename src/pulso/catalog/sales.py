@@ -36,7 +36,7 @@ def _lead_rate(key, name, description, formula, at, reached, seeds):
 
 def _with_first_outbound(src, ctx):
     """Leads with the time of their first outbound activity at or after their creation."""
-    leads, acts = src["leads"], src["activities"]
+    leads, acts = ctx.within(src["leads"], "created_at"), src["activities"]
     out = acts.filter(acts.direction == "outbound", acts.lead_id.notnull())
     created = leads.select(_lid=leads.id, _created=leads.created_at)
     out = out.join(created, out.lead_id == created._lid)
@@ -47,7 +47,7 @@ def _with_first_outbound(src, ctx):
 
 def _sessions_with_leads(src, ctx):
     """Web sessions flagged with whether their visitor has a lead and whether that lead converted."""
-    s, leads = src["web_sessions"], src["leads"]
+    s, leads = ctx.within(src["web_sessions"], "started_at"), src["leads"]
     who = leads.filter(leads.visitor_id.notnull()).group_by(_vid=leads.visitor_id).aggregate(
         _lead=leads.id.count().clip(upper=1), _customer=flag(leads.converted_at.notnull()).max())
     return s.left_join(who, s.visitor_id == who._vid).drop("_vid")

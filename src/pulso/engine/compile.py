@@ -94,6 +94,11 @@ class Context:
     used_slots: bool = False
     _baseline: Any = None
 
+    def within(self, t: Any, column: str) -> Any:
+        """Rows of `t` whose `column` falls in the query's time windows (a pre-filter on DuckDB,
+        where the windows are known constants; elsewhere the join to the periods does it)."""
+        return t.filter(in_windows(t[column])) if self.slots is not None else t
+
     @property
     def baseline(self) -> Any:
         """Reference days (b_start, b_end) for incremental revenue, built only when a KPI reads them."""
@@ -222,8 +227,12 @@ def part_rows(part: Part, ctx: Context, dims: Sequence[str], filters: Values, sc
             t = t.filter(t[timing.start] < ibis.greatest(hi, hi2))
             if timing.stop:
                 t = t.filter(t[timing.stop].isnull() | (t[timing.stop] >= ibis.least(lo, lo2)))
-            if not rows and not timing.stop and len(early) == len(readers) and part.where_period is None:
-                return _snapshot_by_slots(t, ctx, part, [dim_column(d) for d in dims], list(early)), readers
+            if not rows and len(early) == len(readers) and part.where_period is None:
+                dcols = [dim_column(d) for d in dims]
+                if isinstance(timing, (AtEnd, AtStart)):
+                    return _snapshot_cumulative(t, ctx, part, dcols, list(early)), readers
+                if not timing.stop:
+                    return _snapshot_by_slots(t, ctx, part, dcols, list(early)), readers
     j = place(t, ctx, part)
     if part.where_period is not None:
         j = j.filter(part.where_period(j))
@@ -231,8 +240,9 @@ def part_rows(part: Part, ctx: Context, dims: Sequence[str], filters: Values, sc
         return j, readers
     order = j[order_column(part)]
     firsts = {dim_column(d): j[dim_column(d)].argmin(order) for d in {*dims, *filters}}
+    first_at = {"_first_at": order.min()} if rows else {}  # what drill-down shows as the entity's time
     g = j.group_by(["_pid", part.entity]).aggregate(
-        _first_at=order.min(), **firsts, **(part.entity_measures(j) if part.entity_measures else {}))
+        **first_at, **firsts, **(part.entity_measures(j) if part.entity_measures else {}))
     readers = {name: (lambda g, fn=fn: fn(g).cast("float64")) for name, fn in {**part.measures, **part.values}.items()}
     return filter_rows(g, filters), readers
 
@@ -256,6 +266,39 @@ def _snapshot_by_slots(t: Any, ctx: Context, part: Part, dcols: list[str], measu
     if timing.stop:
         cond.append(g._ts.isnull() | (g._ts >= until))
     return g.join(p, cond)
+
+
+def _snapshot_cumulative(t: Any, ctx: Context, part: Part, dcols: list[str], measures: list[str]) -> Any:
+    """A snapshot at period ends (or starts) as running sums, reading each row once (DuckDB).
+
+    A row adds its measure at its start slot and takes it away at its stop slot; the snapshot at
+    a boundary is the sum of everything added or taken away before it. Each row goes to the first
+    boundary after it (an ASOF join), sums are kept per boundary, and a running sum per
+    dimension value gives every boundary's snapshot.
+    """
+    timing = part.timing
+    start = slot_of(t[timing.start], ctx)
+    events = [t.select(*dcols, _es=start, **{m: t[m] for m in measures})]
+    if timing.stop:
+        stopped = t.filter(t[timing.stop].notnull())
+        stop = ibis.greatest(slot_of(stopped[timing.stop], ctx), slot_of(stopped[timing.start], ctx))
+        events.append(stopped.select(*dcols, _es=stop, **{m: -stopped[m] for m in measures}))
+    ev = events[0] if len(events) == 1 else ibis.union(*events, distinct=False)
+    ev = ev.group_by([*dcols, "_es"]).aggregate(**{m: ev[m].sum() for m in measures})  # few slots, many rows
+    edge = "_s_end" if isinstance(timing, AtEnd) else "_s_start"
+    bounds = ctx.periods.select(_b=ctx.periods[edge]).distinct()
+    j = ev.asof_join(bounds, ev._es < bounds._b)
+    j = j.filter(j._b.notnull())
+    sums = j.group_by([*dcols, "_b"]).aggregate(**{m: j[m].sum() for m in measures})
+    sums = sums.rename({f"_k{c}": c for c in dcols} | {"_kb": "_b"})
+    grid = bounds
+    if dcols:
+        grid = grid.cross_join(sums.select(*(sums[f"_k{c}"].name(c) for c in dcols)).distinct())
+    g = grid.left_join(sums, [grid._b == sums._kb, *(grid[c].identical_to(sums[f"_k{c}"]) for c in dcols)])
+    running = ibis.cumulative_window(group_by=[g[c] for c in dcols], order_by=g._b) if dcols else \
+        ibis.cumulative_window(order_by=g._b)
+    cum = g.select(*(g[c] for c in dcols), _b=g._b, **{m: g[m].fill_null(0.0).sum().over(running) for m in measures})
+    return cum.join(ctx.periods, cum._b == ctx.periods[edge])
 
 
 def compile_kpi(kpi: Kpi, ctx: Context, *, by: Sequence[str] = (), filters: Values | None = None,
