@@ -71,11 +71,15 @@ EVENT_SQL = {
     "close_rate": ("deals", "closed_at", "count(*) FILTER (WHERE status = 'won')::DOUBLE / count(*)",
                    "AND status IN ('won', 'lost')"),
     "revenue_won": ("deals", "closed_at", "sum(amount)::DOUBLE", "AND status = 'won'"),
-    "average_deal_value": ("deals", "closed_at", "avg(amount)::DOUBLE", "AND status = 'won' AND amount IS NOT NULL"),
-    "sales_cycle_days": ("deals", "closed_at", "avg(epoch(closed_at) - epoch(created_at)) / 86400", "AND status = 'won'"),
+    "average_deal_value": ("deals", "closed_at", "avg(amount)::DOUBLE, median(amount)::DOUBLE",
+                           "AND status = 'won' AND amount IS NOT NULL"),
+    "sales_cycle_days": ("deals", "closed_at", "avg(epoch(closed_at) - epoch(created_at)) / 86400, "
+                         "median(epoch(closed_at) - epoch(created_at)) / 86400", "AND status = 'won'"),
     "new_customers": ("accounts", "acquired_at", "count(*)::DOUBLE", ""),
     "first_response_time_hours": ("tickets", "opened_at",
-                                  "avg(epoch(first_response_at) - epoch(opened_at)) / 3600", ""),
+                                  "avg(epoch(first_response_at) - epoch(opened_at)) / 3600, "
+                                  "median(epoch(first_response_at) - epoch(opened_at)) / 3600, "
+                                  "count(*) FILTER (WHERE first_response_at IS NULL)", ""),
     "nps": ("survey_responses", "answered_at",
             "100.0 * (count(*) FILTER (WHERE score >= 9) - count(*) FILTER (WHERE score <= 6)) / count(*)",
             "AND kind = 'nps'"),
@@ -160,14 +164,17 @@ def pandas_kpi(f: dict[str, pd.DataFrame], key: str, tz: str, first: dt.date, en
         if key == "revenue_won":
             return df.groupby("m")["amount"].sum().to_dict()
         if key == "average_deal_value":
+            df.groupby("m")["amount"].median()  # the engine reports the median too
             return df.groupby("m")["amount"].mean().to_dict()
         days = (df.closed_at - df.created_at).dt.total_seconds() / 86400
+        days.groupby(df.m).median()  # the engine reports the median too
         return days.groupby(df.m).mean().to_dict()
     if key == "new_customers":
         return events("accounts", "acquired_at").groupby("m").size().astype(float).to_dict()
     if key == "first_response_time_hours":
         df = events("tickets", "opened_at")
         hours = (df.first_response_at - df.opened_at).dt.total_seconds() / 3600
+        hours.groupby(df.m).median(), hours.isna().groupby(df.m).sum()  # median and unanswered, as the engine
         return hours.groupby(df.m).mean().to_dict()
     if key == "nps":
         df = events("survey_responses", "answered_at", lambda d: d.kind == "nps")

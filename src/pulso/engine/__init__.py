@@ -183,7 +183,7 @@ class Engine:
         if found is not None:
             self._plans.move_to_end(shape)
             return found
-        ctx = Context(self._src, P.placeholder(), baseline_factory=P.baseline_placeholder,
+        ctx = Context(self._src, P.placeholder(), baseline_factory=P.baseline_placeholder, dialect=self.store.dialect,
                       baseline_excludes_campaigns=exclude, slots=P.slots_placeholder() if slot else None,
                       slot=slot or 3600)
         try:

@@ -16,14 +16,9 @@ import ibis
 import ibis.expr.datatypes as dt
 
 from pulso.catalog.model import AtEnd, AtStart, Dated, Event, Kpi, Overlap, Part, Spanning
-from pulso.catalog.sources import OWNER, TEAM_SCOPE, ENTITIES, add_dims, dim_column
+from pulso.catalog.sources import OWNER, TEAM_SCOPE, ENTITIES, add_dims, building_for, dim_column, epoch_us
 
 FAR_FUTURE = ibis.timestamp("9999-12-31 00:00:00", timezone="UTC")
-
-
-@ibis.udf.scalar.builtin(name="epoch_us")
-def epoch_us(ts: dt.Timestamp(timezone="UTC")) -> dt.int64:
-    """Microseconds since 1970 of an instant (a DuckDB function: no time zone conversion)."""
 
 
 @ibis.udf.scalar.builtin(name="getvariable")
@@ -89,6 +84,7 @@ class Context:
     baseline_factory: Callable[[], Any] | None = None
     baseline_excludes_campaigns: bool = True
     exact_median: bool = True
+    dialect: str | None = None  # the SQL dialect the expression is for (None: portable)
     slots: Any = None  # the periods' slots: events are placed by an equi-join on their slot (DuckDB)
     slot: int = 3600
     used_slots: bool = False
@@ -304,6 +300,11 @@ def _snapshot_cumulative(t: Any, ctx: Context, part: Part, dcols: list[str], mea
 def compile_kpi(kpi: Kpi, ctx: Context, *, by: Sequence[str] = (), filters: Values | None = None,
                 scope: Scope = Scope.company()) -> Any:
     """The whole KPI for every period of ctx.periods: one row per period and dimension value."""
+    with building_for(ctx.dialect):
+        return _compile_kpi(kpi, ctx, by=by, filters=filters, scope=scope)
+
+
+def _compile_kpi(kpi: Kpi, ctx: Context, *, by: Sequence[str], filters: Values | None, scope: Scope) -> Any:
     filters = filters or {}
     dcols = [dim_column(d) for d in by]
     sums, values = measure_names(kpi)
@@ -349,6 +350,12 @@ class _Columns:
 def compile_drill(kpi: Kpi, ctx: Context, *, names: Sequence[str], dims: Sequence[str],
                   filters: Values | None = None, scope: Scope = Scope.company()) -> Any | None:
     """The records behind the measures `names`: table, id, time, dimensions and contribution."""
+    with building_for(ctx.dialect):
+        return _compile_drill(kpi, ctx, names=names, dims=dims, filters=filters, scope=scope)
+
+
+def _compile_drill(kpi: Kpi, ctx: Context, *, names: Sequence[str], dims: Sequence[str],
+                   filters: Values | None, scope: Scope) -> Any | None:
     filters = filters or {}
     frames = []
     for part in kpi.parts:

@@ -96,7 +96,7 @@ def kpi_sql(kpi: Kpi, dialect: str) -> tuple[str, str]:
     for exact in (True, False):
         slots = P.slots_placeholder() if dialect == "duckdb" else None
         ctx = Context(tables(), P.placeholder(), baseline_factory=P.baseline_placeholder, exact_median=exact,
-                      slots=slots)
+                      slots=slots, dialect=dialect)
         try:
             return ibis.to_sql(compile_kpi(kpi, ctx), dialect=dialect), "" if exact else "approx"
         except ibis.common.exceptions.OperationNotDefinedError as exc:
