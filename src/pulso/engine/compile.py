@@ -280,11 +280,12 @@ def _snapshot_cumulative(t: Any, ctx: Context, part: Part, dcols: list[str], mea
         stop = ibis.greatest(slot_of(stopped[timing.stop], ctx), slot_of(stopped[timing.start], ctx))
         events.append(stopped.select(*dcols, _es=stop, **{m: -stopped[m] for m in measures}))
     ev = events[0] if len(events) == 1 else ibis.union(*events, distinct=False)
-    ev = ev.group_by([*dcols, "_es"]).aggregate(**{m: ev[m].sum() for m in measures})  # few slots, many rows
     edge = "_s_end" if isinstance(timing, AtEnd) else "_s_start"
     bounds = ctx.periods.select(_b=ctx.periods[edge]).distinct()
-    j = ev.asof_join(bounds, ev._es < bounds._b)
-    j = j.filter(j._b.notnull())
+    slots = ev.select(_slot=ev._es).distinct()  # few slots, many rows: find each slot's boundary once
+    nxt = slots.asof_join(bounds, slots._slot < bounds._b)
+    nxt = nxt.filter(nxt._b.notnull())
+    j = ev.join(nxt, ev._es == nxt._slot)
     sums = j.group_by([*dcols, "_b"]).aggregate(**{m: j[m].sum() for m in measures})
     sums = sums.rename({f"_k{c}": c for c in dcols} | {"_kb": "_b"})
     grid = bounds
