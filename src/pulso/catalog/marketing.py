@@ -9,7 +9,7 @@ from __future__ import annotations
 import ibis
 
 from pulso.catalog.model import Event, Kpi, Overlap, Part, T, divide, mean, ratio, total
-from pulso.catalog.sales import _sessions_with_leads
+from pulso.catalog.sales import visitors
 from pulso.catalog.sources import days_between, flag, money, one
 
 AREA, CATEGORY = "marketing", "business_performance"
@@ -55,7 +55,8 @@ def _campaign_windows(src, ctx):
     if ctx.baseline_excludes_campaigns:
         ref = ref.anti_join(c, [c.started_at < ref.b_end, ibis.coalesce(c.ended_at, FAR_FUTURE) > ref.b_start])
     ref_days = (days_between(ref.b_start, ref.b_end)).sum()
-    ref_revenue = ref.join(won, [won._closed >= ref.b_start, won._closed < ref.b_end])._amount.sum()
+    near = won.filter(won._closed >= ref.b_start.min(), won._closed < ref.b_end.max())  # fewer rows to range-join
+    ref_revenue = ref.join(near, [near._closed >= ref.b_start, near._closed < ref.b_end])._amount.sum()
     per_day = divide(ref_revenue, ref_days).fill_null(0.0)
     x = c.left_join(during, c.id == during._wid).drop("_wid")
     x = x.mutate(_window_days=days_between(x.started_at, ibis.coalesce(x.ended_at, ctx.now)))
@@ -144,9 +145,7 @@ KPIS = (
         time="web_sessions.started_at", general_metric=True, seeds=("001", "002"),
         choices=T("Por origen, cada visitante cuenta bajo el origen de su primera sesión del periodo.",
                   "By source, each visitor counts under the source of their first session in the period."),
-        parts=(Part("web_sessions", "session", Event("started_at"), entity="visitor_id", label="visitors",
-                    entity_measures=lambda g: {}, measures={"visitors": one}),),
-        result=total("visitors")),
+        parts=(visitors(),), result=total("visitors")),
     Kpi(key="avg_time_on_site_seconds", name=T("Tiempo en el sitio", "Time on site"),
         description=T("Cuánto dura, de media, una visita.", "How long a visit lasts on average."),
         formula=T("duración media de las sesiones", "mean session duration"),
@@ -166,8 +165,6 @@ KPIS = (
         time="web_sessions.started_at", seeds=("001",),
         choices=T("Cliente = un lead con ese visitor_id tiene `converted_at`, cuando sea.",
                   "Customer = a lead with that visitor_id has `converted_at`, whenever it happened."),
-        parts=(Part("web_sessions", "session", Event("started_at"), rows=_sessions_with_leads, entity="visitor_id",
-                    label="visitors", entity_measures=lambda g: {"_customer": g._customer.max()},
-                    measures={"bought": lambda e: e._customer.fill_null(0), "visitors": one}),),
+        parts=(visitors("_customer", "bought"),),
         result=ratio("bought", "visitors")),
 )

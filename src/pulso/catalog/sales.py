@@ -45,12 +45,23 @@ def _with_first_outbound(src, ctx):
     return leads.left_join(first, leads.id == first._fid).drop("_fid")
 
 
-def _sessions_with_leads(src, ctx):
-    """Web sessions flagged with whether their visitor has a lead and whether that lead converted."""
+def sessions_with_leads(src, ctx):
+    """Web sessions flagged with whether their visitor has a lead (`_lead`) and a converted one (`_customer`)."""
     s, leads = ctx.within(src["web_sessions"], "started_at"), src["leads"]
     who = leads.filter(leads.visitor_id.notnull()).group_by(_vid=leads.visitor_id).aggregate(
         _lead=leads.id.count().clip(upper=1), _customer=flag(leads.converted_at.notnull()).max())
     return s.left_join(who, s.visitor_id == who._vid).drop("_vid")
+
+
+def visitors(flagged: str | None = None, measure: str = "") -> Part:
+    """Distinct visitors per period (each under the source of their first session in it); with
+    `flagged` ("_lead" or "_customer"), also `measure`: those of them flagged so."""
+    if flagged is None:
+        return Part("web_sessions", "session", Event("started_at"), entity="visitor_id", label="visitors",
+                    entity_measures=lambda g: {}, measures={"visitors": one})
+    return Part("web_sessions", "session", Event("started_at"), rows=sessions_with_leads, entity="visitor_id",
+                label="visitors", entity_measures=lambda g: {flagged: g[flagged].max()},
+                measures={measure: lambda e: e[flagged].fill_null(0), "visitors": one})
 
 
 def _deals_with_stage(src, ctx):
@@ -92,9 +103,7 @@ KPIS = (
                   "de su primera sesión del periodo.",
                   "A visitor counts when a lead carries their visitor_id, whenever it was created; a visitor is "
                   "split under the source of their first session in the period."),
-        parts=(Part("web_sessions", "session", Event("started_at"), rows=_sessions_with_leads, entity="visitor_id",
-                    entity_measures=lambda g: {"_lead": g._lead.max()}, label="visitors",
-                    measures={"became_lead": lambda e: e._lead.fill_null(0), "visitors": one}),),
+        parts=(visitors("_lead", "became_lead"),),
         result=ratio("became_lead", "visitors")),
     _lead_rate(
         "lead_to_mql_rate", T("Lead a MQL", "Lead-to-MQL rate"),
