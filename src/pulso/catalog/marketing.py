@@ -18,21 +18,13 @@ CAMPAIGN_DIMS = ("campaign", "channel")
 FAR_FUTURE = ibis.timestamp("9999-12-31 00:00:00", timezone="UTC")
 
 
-def _won_attributed(src, ctx, *, windowed=True):
+def _won_attributed(src, ctx):
     """Won deals with the campaign they are attributed to (`_campaign`)."""
-    d, leads = src["deals"], src["leads"]
-    d = ctx.within(d, "closed_at") if windowed else d
+    d, leads = ctx.within(src["deals"], "closed_at"), src["leads"]
     lc = leads.select(_lid=leads.id, _lcampaign=leads.campaign_id)
     x = d.filter(d.status == "won").left_join(lc, d.lead_id == lc._lid)
     x = x.mutate(_campaign=ibis.coalesce(x._lcampaign, x.campaign_id)).drop("_lid", "_lcampaign")
     return x.filter(x._campaign.notnull())
-
-
-def _won_of_campaigns(src, ctx):
-    """Won attributed deals placed at their campaign's start (`_campaign_started`)."""
-    x, c = _won_attributed(src, ctx, windowed=False), src["campaigns"]  # revenue to date
-    cs = c.select(_cid=c.id, _campaign_started=c.started_at)
-    return x.join(cs, x._campaign == cs._cid).drop("_cid")
 
 
 def _leads_with_revenue(src, ctx):
@@ -108,14 +100,16 @@ KPIS = (
         description=T("Cuánto devolvió cada campaña por cada unidad invertida.", "What each campaign returned per unit spent."),
         formula=T("(ingresos de la campaña − costo de la campaña) ÷ costo de la campaña",
                   "(campaign revenue − campaign cost) ÷ campaign cost"),
-        unit="%", direction="up", category=CATEGORY, area=AREA, dimensions=CAMPAIGN_DIMS, time="campaigns.started_at",
-        seeds=("004",),
-        choices=T("Por cohorte: campañas que empezaron en el periodo, con todos los ingresos ganados de sus oportunidades "
-                  "hasta hoy. Numerador = ingresos − costo; denominador = costo; extras `revenue` y `cost`.",
-                  "By cohort: campaigns that started in the period, with all revenue won from their deals to date. "
+        unit="%", direction="up", category=CATEGORY, area=AREA, dimensions=CAMPAIGN_DIMS,
+        time="deals.closed_at/campaigns.started_at", seeds=("004",),
+        choices=T("Ingresos de la campaña = el KPI campaign_revenue del periodo (oportunidades ganadas en él); el costo de "
+                  "una campaña cuenta en el periodo en que empieza. Para el ROI de campañas enteras, consulte un periodo "
+                  "que las cubra. Numerador = ingresos − costo; denominador = costo; extras `revenue` y `cost`.",
+                  "Campaign revenue = the campaign_revenue KPI of the period (deals won in it); a campaign's cost counts "
+                  "in the period it starts. For whole campaigns, ask for a period that covers them. "
                   "Numerator = revenue − cost; denominator = cost; extras `revenue` and `cost`."),
         parts=(Part("campaigns", "campaign", Event("started_at"), measures={"net": lambda j: -money(j.cost), "cost": lambda j: money(j.cost)}),
-               Part("deals", "deal", Event("_campaign_started"), rows=_won_of_campaigns,
+               Part("deals", "deal", Event("closed_at"), rows=_won_attributed,
                     measures={"net": lambda j: money(j.amount), "revenue": lambda j: money(j.amount)})),
         result=ratio("net", "cost", extras={"revenue": lambda a: a.revenue.cast("float64"), "cost": lambda a: a.cost.cast("float64")})),
     Kpi(key="incremental_revenue", name=T("Ingresos incrementales", "Incremental revenue"),
