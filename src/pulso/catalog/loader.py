@@ -56,7 +56,7 @@ class Catalog(Sequence[Kpi]):
         found = self._by_key.get(key)
         if found is None:
             near = suggest(str(key), self._kpis)
-            hint = f"; did you mean '{near}'?" if near else ""
+            hint = f"; did you mean '{near}'?" if near else ";"
             raise KpiError(f"unknown KPI '{key}'{hint} `pulso kpi list` shows them all")
         return found
 

@@ -235,15 +235,11 @@ def _execute(store, sql: str, inputs: Mapping[str, Any], windows) -> list[dict[s
             for name in inputs:
                 raw.unregister(name)
     for name, table in inputs.items():  # session temp tables, created once, refilled per query
-        if name not in getattr(con, "_pulso_inputs", set()):
-            try:
-                con.create_table(name, schema=ibis.Schema.from_pyarrow(table.schema), temp=True)
-            except Exception as exc:  # another engine on this connection made it first
-                if "already exists" not in str(exc):
-                    raise
-            con._pulso_inputs = getattr(con, "_pulso_inputs", set()) | {name}
-        con.truncate_table(name)
-        con.insert(name, table)
+        try:
+            _refill(con, name, table)
+        except Exception:  # a new session (reconnection) has lost its temp tables: make them again
+            con._pulso_inputs = set()
+            _refill(con, name, table)
     cursor = con.raw_sql(sql)
     try:
         names = [d.name for d in cursor.description]
@@ -266,10 +262,10 @@ def parse_ranges(text: str) -> list[tuple[dt.date, dt.date]]:
 def _check_dimension(kpi: Kpi, name: str, verb: str) -> None:
     if name in kpi.dimensions:
         return
-    options = ", ".join(kpi.dimensions) or "none"
+    options = ", ".join(kpi.dimensions) or "nothing"
     near = difflib.get_close_matches(str(name), list(kpi.dimensions), n=1, cutoff=0.5)
-    hint = f"; did you mean '{near[0]}'?" if near else ""
-    raise KpiError(f"unknown dimension '{name}' for {kpi.key}{hint} It can be {verb} by: {options}")
+    hint = f"; did you mean '{near[0]}'?" if near else ";"
+    raise KpiError(f"unknown dimension '{name}' for {kpi.key}{hint} it can be {verb} by: {options}")
 
 
 def _as_date(value: Any, what: str) -> dt.date:
@@ -320,3 +316,16 @@ def _plain(value: Any) -> Any:
         return None
     value = float(value)
     return None if value != value else value
+
+
+def _refill(con, name: str, table) -> None:
+    """Put `table`'s rows in the session temp table `name` (PostgreSQL), creating it once."""
+    if name not in getattr(con, "_pulso_inputs", set()):
+        try:
+            con.create_table(name, schema=ibis.Schema.from_pyarrow(table.schema), temp=True)
+        except Exception as exc:  # another engine on this connection made it first
+            if "already exists" not in str(exc):
+                raise
+        con._pulso_inputs = getattr(con, "_pulso_inputs", set()) | {name}
+    con.truncate_table(name)
+    con.insert(name, table)

@@ -76,8 +76,8 @@ def check_dialect(dialect: str) -> str:
     if dialect in DIALECTS:
         return dialect
     near = difflib.get_close_matches(str(dialect).lower(), DIALECTS, n=1, cutoff=0.5)
-    hint = f"; did you mean '{near[0]}'?" if near else ""
-    raise KpiError(f"unknown dialect '{dialect}'{hint} The dialects are: {', '.join(DIALECTS)}")
+    hint = f"; did you mean '{near[0]}'?" if near else ";"
+    raise KpiError(f"unknown dialect '{dialect}'{hint} the dialects are: {', '.join(DIALECTS)}")
 
 
 def check_lang(lang: str) -> str:

@@ -50,8 +50,8 @@ def check_grain(grain: str | None) -> str | None:
     if grain is None or grain in GRAINS:
         return grain
     near = difflib.get_close_matches(str(grain).lower().rstrip("ly").rstrip("i"), GRAINS, n=1, cutoff=0.5)
-    hint = f"; did you mean '{near[0]}'?" if near else ""
-    raise KpiError(f"unknown grain '{grain}'{hint} The grains are: {', '.join(GRAINS)}")
+    hint = f"; did you mean '{near[0]}'?" if near else ";"
+    raise KpiError(f"unknown grain '{grain}'{hint} the grains are: {', '.join(GRAINS)}")
 
 
 def floor(day: dt.date, grain: str) -> dt.date:
