@@ -44,7 +44,7 @@ ROW_OWNERS = {
     "ticket": "tickets.owner_id",
     "activity": "activities.owner_id",
     "survey": "the account's owner, else the ticket's",
-    "order": "the account's owner, else the deal's",
+    "order": "the account's owner",
     "subscription": "the account's owner",
     "session": "none (web sessions cannot be scoped)",
     "user": "the user",

@@ -48,7 +48,7 @@ ENTITIES: Mapping[str, Mapping[str, tuple]] = {
     "activity": {OWNER: ("owner_id",), "activity_type": ("type",)},
     "survey": {OWNER: (*_ACCOUNT("owner_id"), ("ticket_id", "tickets", "owner_id")),
                "segment": _ACCOUNT("segment"), "country": _ACCOUNT("country")},
-    "order": {OWNER: (*_ACCOUNT("owner_id"), ("deal_id", "deals", "owner_id")), "source": _ACCOUNT("source"),
+    "order": {OWNER: _ACCOUNT("owner_id"), "source": _ACCOUNT("source"),
               "segment": _ACCOUNT("segment"), "country": _ACCOUNT("country"), "channel": _ACCOUNT("source")},
     "subscription": {OWNER: _ACCOUNT("owner_id"), "source": _ACCOUNT("source"), "segment": _ACCOUNT("segment"),
                      "country": _ACCOUNT("country"), "plan": ("plan",)},
