@@ -192,7 +192,7 @@ class Engine:
             raise
         except Exception as exc:  # a declaration the schema cannot satisfy
             raise CatalogError(f"KPI '{kpi.key}' does not compile: {exc}") from exc
-        found = (ibis.to_sql(expr, dialect=self.store.dialect), ctx._baseline is not None, ctx.used_slots)
+        found = (ibis.to_sql(expr, dialect=self.store.dialect, pretty=False), ctx._baseline is not None, ctx.used_slots)
         self._plans[shape] = found
         if len(self._plans) > PLANS:
             self._plans.popitem(last=False)
