@@ -46,6 +46,7 @@ def timed(fn, repeat: int = 1) -> tuple[float, object]:
 
 
 def peak_mb() -> float:
+    """Peak resident memory of this process so far, in MB."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
@@ -53,6 +54,7 @@ def peak_mb() -> float:
 
 
 def catalog_pass(engine: Engine, start: dt.date, end: dt.date, by_owner: bool) -> dict[str, float]:
+    """Seconds per KPI for the whole catalog by month (split by owner where the KPI can be)."""
     times = {}
     for kpi in engine.catalog:
         by = ["owner"] if by_owner and "owner" in kpi.dimensions else []
@@ -101,6 +103,7 @@ SELECT base.m, coalesce(churned.n, 0)::DOUBLE / base.n FROM base LEFT JOIN churn
 
 
 def hand_tuned(con, key: str, tz: str, first: dt.date, end: dt.date) -> dict[dt.date, float]:
+    """Month → value of one KPI, by one hand-written DuckDB query."""
     params = {"tz": tz, "first": first, "last": add_months(end, -1), "lo": instant(first, ZoneInfo(tz)),
               "hi": instant(end, ZoneInfo(tz))}
     if key in SNAPSHOT_SQL:
@@ -126,6 +129,7 @@ PANDAS_COLUMNS = {
 
 
 def load_frames(con) -> dict[str, pd.DataFrame]:
+    """The columns the pandas versions read, as DataFrames with UTC timestamps."""
     frames = {}
     for table, cols in PANDAS_COLUMNS.items():
         frame = con.sql(f"SELECT {', '.join(cols)} FROM {table}").df()
@@ -139,6 +143,7 @@ def load_frames(con) -> dict[str, pd.DataFrame]:
 
 
 def pandas_kpi(f: dict[str, pd.DataFrame], key: str, tz: str, first: dt.date, end: dt.date) -> dict[dt.date, float]:
+    """Month → value of one KPI, the way a pandas user would write it."""
     lo, hi = pd.Timestamp(first, tz=tz), pd.Timestamp(end, tz=tz)
 
     def month(series):
@@ -195,6 +200,7 @@ def pandas_kpi(f: dict[str, pd.DataFrame], key: str, tz: str, first: dt.date, en
 
 
 def agree(mine: dict[dt.date, float | None], theirs: dict[dt.date, float]) -> bool:
+    """Whether another implementation gives the engine's value for every month."""
     for month, value in mine.items():
         other = theirs.get(month, 0.0 if value == 0 else None)  # a GROUP BY has no row for an empty month
         if value is None and (other is None or (isinstance(other, float) and math.isnan(other))):
@@ -205,6 +211,7 @@ def agree(mine: dict[dt.date, float | None], theirs: dict[dt.date, float]) -> bo
 
 
 def main() -> None:
+    """Run the five measures and print them."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", default="duckdb:////tmp/large.duckdb")
     parser.add_argument("--tiles", type=int, default=21)

@@ -71,6 +71,7 @@ class Scope:
 
     @property
     def is_company(self) -> bool:
+        """Whether the scope sees every record."""
         return self.kind == "company"
 
 

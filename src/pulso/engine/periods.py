@@ -42,6 +42,7 @@ class Period:
 
     @property
     def days(self) -> int:
+        """Number of local calendar days."""
         return (self.end - self.start).days
 
 
