@@ -18,6 +18,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping, Sequence
+from zoneinfo import ZoneInfo
 
 import ibis
 
@@ -32,6 +33,10 @@ __all__ = ["DIALECTS", "Engine", "Explanation", "QueryResult", "Scope"]
 
 BASELINE_SETTING = "baseline_periods"
 PLANS = 512  # compiled queries kept per engine
+SET_WINDOWS = (  # DuckDB session variables the compiled SQL reads (values bound as parameters)
+    "SET VARIABLE pulso_lo = ?::TIMESTAMPTZ", "SET VARIABLE pulso_hi = ?::TIMESTAMPTZ",
+    "SET VARIABLE pulso_lo2 = ?::TIMESTAMPTZ", "SET VARIABLE pulso_hi2 = ?::TIMESTAMPTZ",
+)
 
 
 @dataclass
@@ -85,9 +90,8 @@ class Engine:
         by = self._check_by(kpi, by)
         values = self._check_filters(kpi, filters)
         scope = self._check_scope(kpi, scope)
-        tz = self.store.timezone
+        tz, ranges, exclude = self._settings(start, params)
         plan = P.plan(start, end, grain)
-        ranges, exclude = self._baseline_ranges(start, params)
         shape = ("q", kpi.key, by, tuple(sorted(values.items())), scope, exclude, str(tz))
         found = self._run(shape, lambda ctx: compile_kpi(kpi, ctx, by=by, filters=values, scope=scope),
                           plan.all, tz, lambda: P.ranges_table(ranges, tz), exclude, kpi, P.windows(plan, tz))
@@ -110,8 +114,7 @@ class Engine:
         names = kpi.result.numerator if part == "numerator" else kpi.result.denominator
         if not names:
             return []
-        tz = self.store.timezone
-        ranges, exclude = self._baseline_ranges(start, params)
+        tz, ranges, exclude = self._settings(start, params)
 
         def build(ctx):
             return compile_drill(kpi, ctx, names=names, dims=kpi.dimensions, filters=values,
@@ -164,16 +167,19 @@ class Engine:
 
     # -- building -------------------------------------------------------------------------
 
-    def _baseline_ranges(self, start: dt.date, params: Mapping[str, Any] | None):
-        """Reference periods for incremental revenue: the parameter, the setting, or the year before."""
+    def _settings(self, start: dt.date, params: Mapping[str, Any] | None):
+        """The workspace time zone, and the reference periods of incremental revenue (the
+        parameter, the setting, or the 365 days before the query, campaign days excluded)."""
+        settings = self.store.settings_dict()
+        tz = ZoneInfo(settings.get("timezone", "UTC"))
         given = (params or {}).get("baseline")
         if given is None:
-            setting = self.store.settings_dict().get(BASELINE_SETTING, "").strip()
+            setting = settings.get(BASELINE_SETTING, "").strip()
             given = parse_ranges(setting) if setting else None
         if given:
-            return [(_as_date(a, "baseline"), _as_date(b, "baseline")) for a, b in given], False
+            return tz, [(_as_date(a, "baseline"), _as_date(b, "baseline")) for a, b in given], False
         days = [start - dt.timedelta(days=i) for i in range(365, 0, -1)]
-        return [(d, d + dt.timedelta(days=1)) for d in days], True
+        return tz, [(d, d + dt.timedelta(days=1)) for d in days], True
 
     def _plan(self, shape: tuple, build: Callable[[Context], Any], exclude: bool, kpi: Kpi,
               slot: int | None) -> tuple[str, bool, bool]:
@@ -225,8 +231,8 @@ def _execute(store, sql: str, inputs: Mapping[str, Any], windows) -> list[dict[s
     if store.dialect == "duckdb":
         raw = con.con
         (lo, hi), (lo2, hi2) = windows
-        for name, value in (("pulso_lo", lo), ("pulso_hi", hi), ("pulso_lo2", lo2), ("pulso_hi2", hi2)):
-            raw.execute(f"SET VARIABLE {name} = ?::TIMESTAMPTZ", [value])  # the name is one of these four
+        for statement, value in zip(SET_WINDOWS, (lo, hi, lo2, hi2)):
+            raw.execute(statement, [value])
         for name, table in inputs.items():
             raw.register(name, table)
         try:
