@@ -70,6 +70,12 @@ def store(backend, tmp_path, request) -> Store:
 
 
 @pytest.fixture
+def store_on(tmp_path, request):
+    """Build an empty workspace on a named backend: store_on("postgres", timezone=...)."""
+    return lambda backend, **kw: make_store(backend, tmp_path, request, **kw)
+
+
+@pytest.fixture
 def store_factory(backend, tmp_path, request):
     """Build more empty workspaces on the current backend: store_factory(timezone=...)."""
     return lambda **kw: make_store(backend, tmp_path, request, **kw)

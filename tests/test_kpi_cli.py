@@ -49,12 +49,15 @@ def run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "pulso", *args], capture_output=True, text=True, env=full, timeout=180)
 
 
-def test_list_in_both_languages_and_as_json():
+def test_list_in_both_languages_and_as_json(monkeypatch):
     items = json.loads(invoke("kpi", "list", "--format", "json", "--lang", "en"))
     assert len(items) == 55
     close = next(i for i in items if i["key"] == "close_rate")
     assert close["name"] == "Close (win) rate" and close["unit"] == "%" and close["direction"] == "up"
     assert "owner" in close["dimensions"] and close["area"] == "sales"
+    from pulso.cli import console
+
+    monkeypatch.setattr(console, "width", 200)  # a wide terminal: names on one line
     assert "Tasa de cierre" in invoke("kpi", "list")
 
 

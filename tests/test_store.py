@@ -261,14 +261,12 @@ def test_every_write_bumps_the_data_version(store):
     assert store.data_version == v + 1
 
 
-def test_postgres_schema_matches_the_metadata(pg_server, tmp_path, request):
+def test_postgres_schema_matches_the_metadata(store_on):
     """The migrations build exactly the tables, columns and indexes that schema.py declares."""
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
-    from conftest import make_store
-
-    pg = make_store("postgres", tmp_path, request)
+    pg = store_on("postgres")
     with pg.engine.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), schema.metadata) == []
 

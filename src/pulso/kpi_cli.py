@@ -121,7 +121,8 @@ def list_kpis(lang: LangOption = "es",
         return
     table = Table(title=f"{len(catalog)} KPIs")
     for column in ("key", "name", "unit", "dir", "area", "dimensions"):
-        table.add_column(column)
+        # Keys stay whole (they are copied into other commands); the rest wraps in narrow terminals.
+        table.add_column(column, no_wrap=column == "key")
     for k in catalog:
         table.add_row(k.key, k.name[lang], k.unit, k.direction, AREAS[k.area][lang], ", ".join(k.dimensions))
     console.print(table)

@@ -195,7 +195,9 @@ def empty(store, *, replace: bool) -> None:
         raise PulsoError(f"the workspace already holds data: {listed}; use --replace to empty it first, "
                          "or point --db at a new workspace")
     tables = [schema.metadata.tables[n] for n in schema.CANONICAL_TABLES]
-    tables += [schema.demo_duplicates, schema.duplicate_candidates]
+    # Sign-in state goes too: the new users reuse ids, and an old password must not open them.
+    tables += [schema.demo_duplicates, schema.duplicate_candidates,
+               schema.user_credentials, schema.user_sessions, schema.sign_in_failures]
     if held:
         try:
             (_recreate if store.dialect == "duckdb" else _truncate)(store, tables)

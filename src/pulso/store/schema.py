@@ -361,3 +361,24 @@ sign_in_failures = sa.Table(
     sa.Column("ip", sa.Text),
     sa.Column("failed_at", TS, nullable=False),
 )
+
+# Who did what and when (migration 0003): sign-ins, token use, record writes and deletes,
+# exports, role changes, imports, merges. Written by pulso.audit only; never updated.
+audit_log = sa.Table(
+    "audit_log", metadata,
+    sa.Column("id", sa.Text, primary_key=True),
+    sa.Column("occurred_at", TS, nullable=False),
+    sa.Column("actor_kind", sa.Text, nullable=False),  # user, token, cli, system, anonymous
+    sa.Column("actor_id", sa.Text),
+    sa.Column("action", sa.Text, nullable=False),
+    sa.Column("target_table", sa.Text),
+    sa.Column("target_id", sa.Text),
+    sa.Column("detail", sa.Text),  # JSON object
+    sa.Column("ip", sa.Text),
+)
+_pg_index(audit_log, "occurred_at")
+
+# Application tables of later features, each in its own module and migration, registered on
+# this same metadata: API tokens (0004), imports and data quality (0005), goals, OKRs, alerts
+# and reports (0006).
+from pulso.store import tables_api, tables_data, tables_goals  # noqa: E402,F401

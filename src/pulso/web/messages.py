@@ -95,3 +95,9 @@ EN: dict[str, str] = {
     "Renovada": "Renewed", "Visitante": "Visitor", "Coste": "Cost", "Registro": "Record", "Aporte": "Contribution",
     "Tabla": "Table",
 }
+
+# Each later feature keeps its strings in its own module.
+from pulso.web import messages_api, messages_data, messages_goals  # noqa: E402
+
+for _module in (messages_api, messages_data, messages_goals):
+    EN.update(_module.EN)
