@@ -37,3 +37,24 @@ def test_an_entry_rolls_back_with_the_write_it_audits(store):
 def test_unknown_actor_kind_is_refused():
     with pytest.raises(PulsoError, match="unknown actor kind 'robot'"):
         audit.Actor("robot")
+
+
+def test_data_arrived_reaches_subscribers_and_survives_their_failure(caplog):
+    from pulso import events
+
+    seen = []
+
+    def good(store, *, source, tables):
+        seen.append((store, source, tables))
+
+    def bad(store, *, source, tables):
+        raise ValueError("boom")
+
+    events.on_data_arrived(bad)
+    events.on_data_arrived(good)
+    try:
+        events.data_arrived("S", source="import", tables=("deals",))
+    finally:
+        events._subscribers[:] = [s for s in events._subscribers if s not in (good, bad)]
+    assert seen == [("S", "import", ("deals",))]
+    assert "boom" in caplog.text
