@@ -279,3 +279,10 @@ def test_awkward_text_round_trips_exactly(store):
     ])
     assert [r["name"] for r in store.rows("accounts")] == names
     assert [r["email"] for r in store.rows("accounts")] == [None] * len(names)
+
+
+def test_an_empty_batch_writes_nothing_and_keeps_the_version(store):
+    v = store.data_version
+    assert store.upsert_many({"deals": [], "accounts": []}) == {"accounts": 0, "deals": 0}
+    assert store.upsert("leads", []) == 0
+    assert store.data_version == v and sum(store.counts().values()) == 0

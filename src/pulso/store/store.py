@@ -174,7 +174,7 @@ class Store:
                     arrow, found = coerce.from_dicts(tbl, list(raw), tz)
                 if not found and "id" not in arrow.column_names and arrow.num_rows:
                     found = [RecordError(name, None, "id", "is missing: every record needs an id")]
-                if not found:
+                if not found and arrow.num_rows:
                     arrow = self._complete(conn, tbl, arrow)
                     found = rules.check(tbl, arrow)
                 errors += found
