@@ -5,7 +5,7 @@ STAMP  := $(VENV)/.installed
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Debian packages the tests need: a PostgreSQL server (the tests start their own cluster) and
 # Chromium (the web tests drive /usr/bin/chromium with Playwright; `playwright install` is never used).
-APT_PACKAGES := postgresql chromium
+APT_PACKAGES := postgresql chromium libpango-1.0-0 libpangoft2-1.0-0 poppler-utils
 DEMO_DB ?= demo.duckdb
 HOST ?= 127.0.0.1
 PORT ?= 8000
@@ -23,6 +23,8 @@ system-deps:
 	@missing=""; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	[ -x /usr/bin/pdftotext ] || missing="$$missing poppler-utils"; \
+	ls /usr/lib/*/libpangoft2-1.0.so.0 >/dev/null 2>&1 || missing="$$missing libpangoft2-1.0-0"; \
 	if [ -n "$$missing" ]; then \
 		echo "Installing Debian packages:$$missing"; \
 		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
