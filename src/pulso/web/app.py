@@ -80,6 +80,9 @@ def create_app(settings: WebSettings) -> FastAPI:
     for router in ROUTERS:
         app.include_router(router)
     errors.install(app)
+    from pulso.web import api  # JSON errors and the 404 of unknown paths under /api/
+
+    api.install(app)
 
     app.add_middleware(SecurityHeaders)
     return app

@@ -1,0 +1,150 @@
+"""API tokens: created and revoked by admins, shown once, stored as a SHA-256 hash.
+
+A token carries a role and a scope like a user (see `pulso.web.deps.scope_of`): an admin token
+sees everything; a manager token its team (`team_id`, or the team its `user_id` manages); a rep
+token the records of its `user_id`; a viewer token a team or, without one, the whole company.
+
+    created = tokens.create(store, "crm sync", role="rep", user_id="u3", created_by=audit.CLI)
+    print(created.secret)          # shown once; only its hash is kept
+    tokens.verify(store, secret)   # → Token, or None when unknown or revoked
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+import uuid
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from pulso import audit
+from pulso.errors import PulsoError
+from pulso.store import Store, schema
+from pulso.store.tables_api import api_tokens
+
+PREFIX = "pulso_"
+ROLES = schema.ROLES
+
+
+class TokenError(PulsoError):
+    """A token that cannot be created or revoked as asked."""
+
+
+@dataclass(frozen=True)
+class Token:
+    """A stored token (never its secret)."""
+
+    id: str
+    name: str
+    prefix: str
+    role: str
+    team_id: str | None
+    user_id: str | None
+    created_at: dt.datetime
+    created_by: str | None
+    last_used_at: dt.datetime | None
+    revoked_at: dt.datetime | None
+
+    @property
+    def active(self) -> bool:
+        """Whether the token still works."""
+        return self.revoked_at is None
+
+
+@dataclass(frozen=True)
+class Created:
+    """A new token and its secret, which is shown this once."""
+
+    token: Token
+    secret: str
+
+
+def digest(secret: str) -> str:
+    """The stored form of a secret."""
+    return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def create(store: Store, name: str, *, role: str, team_id: str | None = None, user_id: str | None = None,
+           created_by: audit.Actor = audit.CLI, ip: str | None = None) -> Created:
+    """A new token; audit-logged as "token.create"."""
+    name = (name or "").strip()
+    if not name or len(name) > 200:
+        raise TokenError("give the token a name of 1 to 200 characters, e.g. 'crm sync'")
+    if role not in ROLES:
+        raise TokenError(f"unknown role '{role}'; use one of: {', '.join(ROLES)}")
+    team_id, user_id = (team_id or None), (user_id or None)
+    with store.engine.connect() as conn:
+        if user_id is not None and conn.execute(sa.select(schema.users.c.id).where(schema.users.c.id == user_id)).first() is None:
+            raise TokenError(f"no user '{user_id}' in this workspace")
+        if team_id is not None and conn.execute(sa.select(schema.teams.c.id).where(schema.teams.c.id == team_id)).first() is None:
+            raise TokenError(f"no team '{team_id}' in this workspace")
+    if role == "rep" and user_id is None:
+        raise TokenError("a rep token sees one person's records: give --user")
+    if role == "manager" and user_id is None and team_id is None:
+        raise TokenError("a manager token sees a team: give --team (or --user of a manager)")
+    secret = PREFIX + secrets.token_urlsafe(32)
+    row = {
+        "id": uuid.uuid4().hex[:16], "name": name, "token_hash": digest(secret), "prefix": secret[:12],
+        "role": role, "team_id": team_id, "user_id": user_id, "created_at": _now(),
+        "created_by": f"{created_by.kind}:{created_by.id}" if created_by.id else created_by.kind,
+        "last_used_at": None, "revoked_at": None,
+    }
+    with store.connect() as conn:
+        conn.execute(api_tokens.insert().values(**row))
+        audit.record(store, "token.create", actor=created_by, target=("api_tokens", row["id"]),
+                     detail={"name": name, "role": role, "team_id": team_id, "user_id": user_id}, ip=ip, conn=conn)
+    row.pop("token_hash")
+    return Created(Token(**row), secret)
+
+
+def listing(store: Store, *, include_revoked: bool = True) -> list[Token]:
+    """Every token, newest first."""
+    t = api_tokens
+    query = sa.select(*(c for c in t.c if c.name != "token_hash")).order_by(t.c.created_at.desc(), t.c.id)
+    if not include_revoked:
+        query = query.where(t.c.revoked_at.is_(None))
+    with store.engine.connect() as conn:
+        return [Token(**r) for r in conn.execute(query).mappings()]
+
+
+def revoke(store: Store, token_id: str, *, actor: audit.Actor = audit.CLI, ip: str | None = None) -> Token:
+    """Stop a token from working at once; audit-logged as "token.revoke"."""
+    t = api_tokens
+    with store.connect() as conn:
+        found = conn.execute(sa.select(t.c.id, t.c.revoked_at).where(t.c.id == token_id)).first()
+        if found is None:
+            raise TokenError(f"no token '{token_id}'; `pulso tokens list` shows them")
+        if found.revoked_at is None:
+            conn.execute(t.update().where(t.c.id == token_id).values(revoked_at=_now()))
+            audit.record(store, "token.revoke", actor=actor, target=("api_tokens", token_id), ip=ip, conn=conn)
+    return next(tok for tok in listing(store) if tok.id == token_id)
+
+
+def verify(store: Store, secret: str) -> Token | None:
+    """The live token with this secret, or None."""
+    t = api_tokens
+    query = sa.select(*(c for c in t.c if c.name != "token_hash")).where(
+        t.c.token_hash == digest(secret), t.c.revoked_at.is_(None))
+    with store.engine.connect() as conn:
+        row = conn.execute(query).mappings().first()
+    return Token(**row) if row else None
+
+
+def user_team(store: Store, user_id: str) -> str | None:
+    """The team of a user (a token bound to a person without a team of its own takes theirs)."""
+    with store.engine.connect() as conn:
+        return conn.execute(sa.select(schema.users.c.team_id).where(schema.users.c.id == user_id)).scalar()
+
+
+def touch(store: Store, token: Token, *, action: str, ip: str | None = None) -> None:
+    """Note a token's use: its last-used time and an audit entry "token.use"."""
+    with store.connect() as conn:
+        conn.execute(api_tokens.update().where(api_tokens.c.id == token.id).values(last_used_at=_now()))
+        audit.record(store, "token.use", actor=audit.Actor("token", token.id), detail={"request": action},
+                     ip=ip, conn=conn)
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
