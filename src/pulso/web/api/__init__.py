@@ -26,3 +26,10 @@ def install(app: FastAPI) -> None:
                        f"see {PREFIX}/openapi.json")
 
     app.include_router(fallback)
+
+
+def routers() -> list[APIRouter]:
+    """The API's routers, for pulso.web.routes.ROUTERS."""
+    from pulso.web.api import kpis, meta, records
+
+    return [meta.router, records.router, kpis.router]

@@ -8,13 +8,14 @@ layers below, FastAPI's parameter validation, an unknown path or method.
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from pulso.errors import KpiError, PulsoError, ScopeError, StoreBusyError, ValidationError
+from pulso.errors import RecordError, KpiError, PulsoError, ScopeError, StoreBusyError, ValidationError
 from pulso.tokens import TokenError
 from pulso.web.api_deps import ApiError
 from pulso.web.auth import AuthError, CsrfError, ForbiddenError
@@ -39,14 +40,19 @@ STATUS_CODES = {400: "bad_request", 401: "unauthenticated", 403: "forbidden", 40
                 405: "method_not_allowed", 413: "too_large", 415: "unsupported_media_type", 422: "invalid"}
 
 
+def record_error(e: RecordError) -> dict[str, Any]:
+    """One record's error as JSON: table, id, position in the request, field, reason."""
+    return {"table": e.table, "id": e.record_id, "index": e.index, "field": e.field, "reason": e.reason}
+
+
 def to_api_error(exc: Exception) -> ApiError:
     """The ApiError standing for any error an API request met."""
     if isinstance(exc, ApiError):
         return exc
     if isinstance(exc, ValidationError):
-        errors = [{"table": e.table, "id": e.id, "field": e.field, "reason": e.reason} for e in exc.errors]
+        errors = [record_error(e) for e in exc.errors[:1000]]
         first = exc.errors[0] if exc.errors else None
-        return ApiError(422, "invalid_records", f"{len(errors)} record error(s); nothing was written: {exc}",
+        return ApiError(422, "invalid_records", str(exc),
                         first.field if first else None, errors=errors)
     if isinstance(exc, RequestValidationError):
         problems = exc.errors()

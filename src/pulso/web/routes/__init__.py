@@ -6,3 +6,7 @@ from pulso.web.routes import (
 
 ROUTERS = [auth.router, overview.router, sales.router, team.router, retention.router, customers.router,
            service.router, marketing.router, adoption.router, kpi.router, fragments.router]
+
+from pulso.web.api import routers as api_routers  # noqa: E402  (REST API under /api/v1, docs/api.md)
+
+ROUTERS += api_routers()

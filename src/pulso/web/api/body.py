@@ -1,0 +1,72 @@
+"""Request bodies read with limits: size checked before parsing, JSON only, no NaN, bounded depth."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi import Request
+
+from pulso.web.api_deps import ApiError
+
+#: Largest request body, in bytes (a batch of 10,000 deals is about 3 MB).
+MAX_BODY_BYTES = 32 * 1024 * 1024
+#: Deepest nesting of JSON arrays and objects accepted (records are flat).
+MAX_DEPTH = 32
+
+
+def _reject_constant(name: str) -> None:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+async def read_json(request: Request, *, limit: int = MAX_BODY_BYTES) -> Any:
+    """The JSON body of a request, refusing a wrong content type (415), a body over `limit` (413,
+    before anything is parsed) and malformed or too deeply nested JSON (400)."""
+    ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if ctype != "application/json" and not (ctype.startswith("application/") and ctype.endswith("+json")):
+        raise ApiError(415, "unsupported_media_type", f"send JSON with 'Content-Type: application/json' "
+                       f"(got '{ctype or 'none'}')", "Content-Type")
+    declared = request.headers.get("content-length")
+    if declared is not None:
+        if not declared.isdigit():
+            raise ApiError(400, "bad_request", "the Content-Length header is not a number", "Content-Length")
+        if int(declared) > limit:
+            raise _too_large(limit)
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise _too_large(limit)
+        chunks.append(chunk)
+    raw = b"".join(chunks)
+    if not raw.strip():
+        raise ApiError(400, "invalid_json", "the request body is empty; send a JSON object", "body")
+    try:
+        value = json.loads(raw, parse_constant=_reject_constant)
+    except UnicodeDecodeError:
+        raise ApiError(400, "invalid_json", "the body is not UTF-8 text", "body") from None
+    except (ValueError, RecursionError) as exc:
+        raise ApiError(400, "invalid_json", f"the body is not valid JSON: {str(exc)[:200]}", "body") from None
+    _check_depth(value)
+    return value
+
+
+def _too_large(limit: int) -> ApiError:
+    return ApiError(413, "body_too_large", f"the request body is larger than {limit:,} bytes; send smaller batches",
+                    "body", limit=limit)
+
+
+def _check_depth(value: Any) -> None:
+    """Refuse nesting deeper than MAX_DEPTH (the C parser itself stops at Python's recursion limit)."""
+    level = [value]
+    for depth in range(MAX_DEPTH + 1):
+        inner = []
+        for item in level:
+            if isinstance(item, dict):
+                inner.extend(v for v in item.values() if isinstance(v, (dict, list)))
+            elif isinstance(item, list):
+                inner.extend(v for v in item if isinstance(v, (dict, list)))
+        if not inner:
+            return
+        level = inner
+    raise ApiError(400, "too_deep", f"the JSON is nested deeper than {MAX_DEPTH} levels", "body")

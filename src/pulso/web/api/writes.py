@@ -1,0 +1,166 @@
+"""Batch upserts and deletes through the API: ids resolved, scope checked, written, audit-logged."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import sqlalchemy as sa
+
+from pulso import audit, events
+from pulso.errors import RecordError, ValidationError
+from pulso.store import Store, schema
+from pulso.store.store import _bump_version
+from pulso.web.api import scoping
+from pulso.web.api.common import plain_row
+from pulso.web.api.errors import record_error
+from pulso.web.api_deps import ApiError, Caller
+
+CHUNK = 5000
+#: How many written ids an audit entry lists (the count is always there).
+AUDITED_IDS = 100
+
+
+def _key(value: Any) -> str | None:
+    """A record's id or external_id as text, or None when it is not usable as one."""
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def _stored(conn: sa.Connection, tbl: sa.Table, column: str, keys: list[str], fields: list[str]) -> list[dict]:
+    rows: list[dict] = []
+    for start in range(0, len(keys), CHUNK):
+        query = sa.select(*(tbl.c[f] for f in fields)).where(tbl.c[column].in_(keys[start:start + CHUNK]))
+        rows += [dict(r) for r in conn.execute(query).mappings()]
+    return rows
+
+
+def _resolve_ids(conn: sa.Connection, tbl: sa.Table, records: list[Any]) -> tuple[list[dict], list[RecordError]]:
+    """Records with an id each: a record without one takes the id stored for its external_id, or a new one."""
+    errors = [RecordError(tbl.name, None, "(record)", f"expected an object, got {type(r).__name__}", i)
+              for i, r in enumerate(records) if not isinstance(r, dict)]
+    if errors:
+        return [], errors
+    wanted = sorted({k for r in records if r.get("id") is None and (k := _key(r.get("external_id")))})
+    known: dict[str, list[str]] = {}
+    for row in _stored(conn, tbl, "external_id", wanted, ["id", "external_id"]) if wanted else []:
+        known.setdefault(row["external_id"], []).append(row["id"])
+    fresh: dict[str, str] = {}
+    out = []
+    for i, rec in enumerate(records):
+        if rec.get("id") is not None:
+            out.append(rec)
+            continue
+        ext = _key(rec.get("external_id"))
+        if ext is None:
+            errors.append(RecordError(tbl.name, None, "id", "is missing: give an id or an external_id", i))
+        elif len(known.get(ext, ())) > 1:
+            errors.append(RecordError(tbl.name, None, "external_id",
+                                      f"'{ext}' is shared by records {', '.join(sorted(known[ext])[:5])}; give the id", i))
+        else:
+            ids = known.get(ext) or [fresh.setdefault(ext, uuid.uuid4().hex)]
+            out.append({**rec, "id": ids[0]})
+    return out, errors
+
+
+def _check_scope(conn: sa.Connection, caller: Caller, table: str, records: list[dict],
+                 stored: dict[str, dict]) -> list[RecordError]:
+    """Errors for records that would leave, or already lie outside, a non-company scope."""
+    allowed = scoping.allowed_owners(conn, caller.scope_key)
+    merged = [{**stored.get(str(r["id"]), {}), **r} for r in records]
+    new_owners = scoping.owners_of(conn, table, merged)
+    old_rows = [stored[str(r["id"])] for r in records if str(r["id"]) in stored]
+    old_owners = dict(zip((str(r["id"]) for r in old_rows), scoping.owners_of(conn, table, old_rows)))
+    how = scoping.OWNED[table]
+    field = how[1] if how[0] == "column" else how[1][0][0]
+    errors = []
+    for i, (rec, row, owner) in enumerate(zip(records, merged, new_owners)):
+        rid = str(rec["id"])
+        if rid in old_owners and not scoping.in_scope(caller.scope_key, table, stored[rid], old_owners[rid], allowed):
+            errors.append(RecordError(table, rid, "id", "belongs to a record outside your scope", i))
+        elif not scoping.in_scope(caller.scope_key, table, row, None if owner is None else str(owner), allowed):
+            errors.append(RecordError(table, rid, field, f"would put the record outside your scope ({scoping.rule(table)})", i))
+    return errors
+
+
+def upsert(store: Store, caller: Caller, table: str, records: list[Any]) -> dict[str, Any]:
+    """Write a batch all or nothing; ApiError 403 for records outside the scope, ValidationError 422."""
+    if table in scoping.ADMIN_WRITES and not caller.is_admin:
+        raise ApiError(403, "forbidden", f"only an admin writes {table}", "table")
+    tbl = schema.table(table)
+    with store.engine.connect() as conn:
+        records, errors = _resolve_ids(conn, tbl, records)
+        if errors:
+            raise ValidationError(errors)
+        ids = sorted({k for r in records if (k := _key(r["id"]))})
+        scoped = caller.scope_key.kind != "company"
+        how = scoping.OWNED.get(table)
+        fields = ["id"]
+        if scoped and how is not None:
+            fields += [how[1]] if how[0] == "column" else [fk for fk, _ in how[1]]
+            fields += ["team_id"] if table == "quotas" else []
+        if table == "users":
+            fields.append("role")
+        stored = {str(r["id"]): r for r in _stored(conn, tbl, "id", ids, list(dict.fromkeys(fields)))}
+        if scoped:
+            errors = _check_scope(conn, caller, table, records, stored)
+            if errors:
+                raise ApiError(403, "out_of_scope", f"{len(errors)} record(s) outside your scope; nothing was written",
+                               errors[0].field, errors=[record_error(e) for e in errors[:1000]])
+    try:
+        written = store.upsert(table, records)
+    except ValidationError as exc:
+        raise _indexed(exc, records) from None
+    created = sum(1 for k in {_key(r["id"]) for r in records} if k not in stored)
+    detail = {"count": written, "created": created, "updated": written - created,
+              "ids": [str(r["id"]) for r in records[:AUDITED_IDS]]}
+    with store.connect() as conn:
+        audit.record(store, "records.upsert", actor=caller.actor, target=(table, None), detail=detail,
+                     ip=caller.ip, conn=conn)
+        if table == "users":
+            for rec in records:
+                old = stored.get(str(rec["id"]), {}).get("role")
+                if "role" in rec and old is not None and rec["role"] != old:
+                    audit.record(store, "users.role_change", actor=caller.actor, target=("users", str(rec["id"])),
+                                 detail={"from": old, "to": rec["role"], "via": "api"}, ip=caller.ip, conn=conn)
+    events.data_arrived(store, source="api", tables=(table,))
+    return {"table": table, "written": written, "created": created, "updated": written - created,
+            "ids": [str(r["id"]) for r in records]}
+
+
+def _indexed(exc: ValidationError, records: list[dict]) -> ValidationError:
+    """The store's errors with the position of each record in the request, where it can be told."""
+    position = {}
+    for i, r in enumerate(records):
+        position.setdefault(str(r.get("id")), i)
+    return ValidationError([e if e.index is not None or e.record_id is None else
+                            RecordError(e.table, e.record_id, e.field, e.reason, position.get(e.record_id))
+                            for e in exc.errors])
+
+
+def delete(store: Store, caller: Caller, table: str, record_id: str) -> dict[str, Any]:
+    """Delete one record that nothing refers to (409 otherwise); audit-logged with the record."""
+    tbl = schema.table(table)
+    with store.connect() as conn:
+        row = conn.execute(sa.select(tbl).where(tbl.c.id == record_id)).mappings().first()
+        if row is None:
+            raise ApiError(404, "not_found", f"no record '{record_id}' in {table}", "record_id")
+        using = []
+        for name in schema.CANONICAL_TABLES:
+            child = schema.metadata.tables[name]
+            for column, target in schema.references(child).items():
+                if target == table:
+                    n = conn.execute(sa.select(sa.func.count()).where(child.c[column] == record_id)).scalar()
+                    if n:
+                        using.append(f"{n} {name} ({column})")
+        if using:
+            raise ApiError(409, "referenced", f"{table} '{record_id}' is referred to by {', '.join(using)}; "
+                           "delete or re-point those first", "record_id")
+        conn.execute(tbl.delete().where(tbl.c.id == record_id))
+        _bump_version(conn)
+        audit.record(store, "records.delete", actor=caller.actor, target=(table, record_id),
+                     detail={"record": plain_row(row)}, ip=caller.ip, conn=conn)
+    events.data_arrived(store, source="api", tables=(table,))
+    return {"table": table, "deleted": record_id}
