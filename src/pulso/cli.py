@@ -136,9 +136,17 @@ from pulso.web_cli import register as _register_web  # noqa: E402  (serve, users
 
 _register_web(app)
 
+from pulso.data_cli import register as _register_data  # noqa: E402  (import, imports, dedupe, quality)
+
+_register_data(app)
+
 from pulso.kpi_cli import kpi_app  # noqa: E402  (it reuses DbOption, open_workspace and console above)
 
 app.add_typer(kpi_app, name="kpi")
+
+from pulso.api_cli import register as _register_api  # noqa: E402  (tokens, audit)
+
+_register_api(app)
 
 
 def _parse_date(value: str, option: str) -> dt.date:

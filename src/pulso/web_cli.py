@@ -96,6 +96,12 @@ def users_add(
             record["created_at"] = dt.datetime.now(dt.timezone.utc)
         store.upsert("users", [record])
         set_password(store, record["id"], secret)
+        from pulso import audit
+
+        if existing is None or existing.get("role") != role:
+            audit.record(store, "users.role_change" if existing else "users.add", actor=audit.CLI,
+                         target=("users", record["id"]),
+                         detail={"from": existing.get("role") if existing else None, "to": role, "email": email.strip()})
     console.print(f"{'Updated' if existing else 'Added'} {email} ({role}); they can sign in with `pulso serve`.")
 
 

@@ -10,6 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
+from pulso import audit
 from pulso.web.auth import ANON_COOKIE, SESSION_COOKIE, ThrottledError, check_password, find_user_by_email, set_locale
 from pulso.web.deps import CurrentUser, ServicesDep, SessionsDep, csrf_binding
 from pulso.web.formatting import LANGS
@@ -67,11 +68,15 @@ def signin(request: Request, services: ServicesDep, sessions: SessionsDep,
     try:
         services.run(throttle.check, email, ip)
     except ThrottledError as exc:
+        services.run(audit.record, services.store, "auth.sign_in_throttled", actor=audit.Actor("anonymous"),
+                     detail={"email": email[:200]}, ip=ip)
         message = _("Demasiados intentos fallidos. Espera {n} minutos y vuelve a probar.").format(n=exc.minutes)
         return _signin_page(request, services, sessions, error=message, email=email, next_=next, status=429)
     row = services.run(find_user_by_email, services.store, email)
     if not check_password(row, password):
         services.run(throttle.failed, email, ip)
+        services.run(audit.record, services.store, "auth.sign_in_failed", actor=audit.Actor("anonymous"),
+                     detail={"email": email[:200]}, ip=ip)
         return _signin_page(request, services, sessions, error=_("Correo o contraseña incorrectos."),
                             email=email, next_=next, status=401)
     def start() -> str:
@@ -81,6 +86,7 @@ def signin(request: Request, services: ServicesDep, sessions: SessionsDep,
                 "id": f"web-{uuid.uuid4().hex}", "user_id": row["id"], "action": "login", "entity": "web",
                 "occurred_at": dt.datetime.now(dt.timezone.utc),
             }])
+        audit.record(services.store, "auth.sign_in", actor=audit.Actor("user", row["id"]), ip=ip)
         return sessions.start(row["id"])
 
     cookie = services.run(start)
@@ -97,6 +103,8 @@ def signout(request: Request, user: CurrentUser, services: ServicesDep, sessions
     """End the session."""
     sessions.check_csrf(csrf_binding(request, user), csrf_token)
     services.run(sessions.end, user.session_token)
+    services.run(audit.record, services.store, "auth.sign_out", actor=audit.Actor("user", user.id),
+                 ip=request.client.host if request.client else None)
     response = RedirectResponse("/signin", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
