@@ -1,0 +1,49 @@
+"""Alerts that explain themselves: rules, evaluation, inbox, e-mail and webhook, schedule.
+
+    from pulso import alerts
+    alerts.create_rule(store, engine, kind="peers", kpi="lead_conversion_rate", scope="company")
+    alerts.run(store, engine)            # new alerts, each raised once, notified by its channel
+    alerts.inbox(store)                  # open alerts, newest first
+
+Importing this module subscribes the rules to `pulso.events.on_data_arrived`, so they also run
+after every import or API batch. See docs/alerts.md.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import weakref
+
+from pulso import events
+from pulso.alerts.channels import ChannelError
+from pulso.alerts.inbox import acknowledge, deliveries, deliver, evaluate_rule, inbox, run, snooze
+from pulso.alerts.rules import CHANNELS, KINDS, create_rule, delete_rule, rules
+from pulso.alerts.scheduler import Scheduler
+
+__all__ = ["CHANNELS", "ChannelError", "KINDS", "Scheduler", "acknowledge", "create_rule", "delete_rule",
+           "deliver", "deliveries", "evaluate_rule", "inbox", "on_data", "rules", "run", "snooze"]
+
+log = logging.getLogger(__name__)
+_engines: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+_lock = threading.Lock()
+
+
+def engine_for(store):
+    """One KPI engine per store (its compiled queries are worth keeping between runs)."""
+    from pulso.engine import Engine
+
+    with _lock:
+        found = _engines.get(store)
+        if found is None:
+            found = _engines[store] = Engine(store)
+        return found
+
+
+@events.on_data_arrived
+def on_data(store, *, source: str, tables=()) -> None:
+    """Run the rules after new data arrives (an import or an API batch)."""
+    if not rules(store, enabled_only=True):
+        return
+    result = run(store, engine_for(store))
+    log.info("alerts after %s: %d raised", source, len(result["raised"]))

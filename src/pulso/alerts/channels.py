@@ -1,0 +1,105 @@
+"""Where notifications go: e-mail (SMTP, from workspace settings) and webhooks (JSON, Slack-compatible).
+
+The in-app inbox needs no channel: every alert is a row of `alerts`. Settings: `smtp_host`,
+`smtp_port` [25], `smtp_security` none|starttls|ssl [none], `smtp_user`, `smtp_password`,
+`smtp_from` [pulso@localhost], `alert_webhook_url` (the default webhook).
+"""
+
+from __future__ import annotations
+
+import json
+import smtplib
+import urllib.error
+import urllib.request
+from email.message import EmailMessage
+from typing import Any
+
+from pulso.errors import PulsoError
+
+TIMEOUT = 10  # seconds for an SMTP server or a webhook to answer
+
+
+class ChannelError(PulsoError):
+    """A notification could not be delivered (the message says where and why)."""
+
+
+def smtp_settings(store) -> dict[str, Any]:
+    """The SMTP settings of the workspace, or ChannelError when no server is set."""
+    s = store.settings_dict()
+    host = (s.get("smtp_host") or "").strip()
+    if not host:
+        raise ChannelError("no SMTP server: set the workspace setting smtp_host (and smtp_port, smtp_from)")
+    try:
+        port = int(s.get("smtp_port") or 25)
+    except ValueError:
+        raise ChannelError(f"smtp_port '{s.get('smtp_port')}' is not a number") from None
+    security = (s.get("smtp_security") or "none").strip()
+    if security not in ("none", "starttls", "ssl"):
+        raise ChannelError(f"smtp_security '{security}' is not none, starttls or ssl")
+    return {"host": host, "port": port, "security": security, "user": s.get("smtp_user") or None,
+            "password": s.get("smtp_password") or None, "sender": s.get("smtp_from") or "pulso@localhost"}
+
+
+def send_email(store, recipients: list[str], subject: str, text: str, *, html: str | None = None,
+               attachments: list[tuple[str, bytes, str]] = ()) -> None:
+    """Send one e-mail; attachments are (file name, bytes, MIME type 'application/pdf')."""
+    cfg = smtp_settings(store)
+    msg = EmailMessage()
+    msg["From"] = cfg["sender"]
+    msg["To"] = ", ".join(recipients)
+    msg["Subject"] = subject.replace("\n", " ").replace("\r", " ")[:250]
+    msg.set_content(text)
+    if html:
+        msg.add_alternative(html, subtype="html")
+    for name, data, mime in attachments:
+        main, _, sub = mime.partition("/")
+        msg.add_attachment(data, maintype=main, subtype=sub, filename=name)
+    try:
+        cls = smtplib.SMTP_SSL if cfg["security"] == "ssl" else smtplib.SMTP
+        with cls(cfg["host"], cfg["port"], timeout=TIMEOUT) as server:
+            if cfg["security"] == "starttls":
+                server.starttls()
+            if cfg["user"]:
+                server.login(cfg["user"], cfg["password"] or "")
+            server.send_message(msg)
+    except (OSError, smtplib.SMTPException) as exc:
+        raise ChannelError(f"e-mail to {', '.join(recipients)} via {cfg['host']}:{cfg['port']} failed: {exc}") from None
+
+
+def webhook_url(store, given: str | None) -> str:
+    """The rule's webhook URL, else the workspace's alert_webhook_url."""
+    url = (given or store.settings_dict().get("alert_webhook_url") or "").strip()
+    if not url.startswith(("http://", "https://")):
+        raise ChannelError("no webhook URL: give one to the rule or set the workspace setting alert_webhook_url")
+    return url
+
+
+def slack_payload(alert: dict[str, Any]) -> dict[str, Any]:
+    """A Slack-compatible body (`text` plus blocks) that also carries the alert as data."""
+    detail = alert.get("detail") or {}
+    facts = [f"*{k}*: {v}" for k, v in detail.items() if k in ("value", "threshold", "baseline", "sample", "z", "period")]
+    return {
+        "text": f"{alert['title']}\n{alert['message']}",
+        "blocks": [
+            {"type": "header", "text": {"type": "plain_text", "text": alert["title"][:150]}},
+            {"type": "section", "text": {"type": "mrkdwn", "text": alert["message"]}},
+            *([{"type": "context", "elements": [{"type": "mrkdwn", "text": " · ".join(facts)}]}] if facts else []),
+        ],
+        "alert": {k: alert.get(k) for k in ("id", "rule_id", "title", "message", "raised_at")} | {"detail": detail},
+    }
+
+
+def post_webhook(url: str, payload: dict[str, Any]) -> None:
+    """POST JSON to a webhook; ChannelError unless it answers 2xx."""
+    body = json.dumps(payload, ensure_ascii=False, default=str).encode()
+    request = urllib.request.Request(url, data=body, method="POST",
+                                     headers={"Content-Type": "application/json; charset=utf-8",
+                                              "User-Agent": "Pulso alerts"})
+    try:
+        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
+            if not 200 <= response.status < 300:
+                raise ChannelError(f"webhook {url} answered {response.status}")
+    except urllib.error.HTTPError as exc:
+        raise ChannelError(f"webhook {url} answered {exc.code}") from None
+    except (urllib.error.URLError, OSError) as exc:
+        raise ChannelError(f"webhook {url} could not be reached: {exc}") from None

@@ -1,0 +1,218 @@
+"""What each KPI rule finds, and why: value, threshold or baseline, sample size, breakdown.
+
+Statistics are deliberately plain and explainable:
+
+- *anomaly*: the last whole period against the mean of the `history` periods before it, scaled
+  by a seasonal index when a year of history exists (the same period a year earlier over the
+  mean of the year before it); flagged when |z| ≥ the confidence's two-sided critical value,
+  z = (value − expected) ÷ standard deviation of the history, and the period's sample (the
+  denominator, or the count for totals) is at least `min_sample`.
+- *peers*: for a ratio of counts (a conversion rate), each rep's proportion against the pooled
+  proportion of the other reps, by a two-proportion z test; for other KPIs a robust z against
+  the peers' median (MAD). Only reps with at least `min_sample` records are judged, and only the
+  bad side of the KPI's direction is flagged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from statistics import NormalDist, mean, median, pstdev
+from typing import Any
+
+from pulso.engine import periods as P
+from pulso.goals.scopes import Target, name_period
+
+
+@dataclass
+class Finding:
+    """One condition a rule found: `fingerprint` identifies it, so it is raised once."""
+
+    fingerprint: str
+    title: str
+    message: str
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+def critical(confidence: float) -> float:
+    """Two-sided critical z for a confidence (0.95 → 1.96)."""
+    return NormalDist().inv_cdf(1 - (1 - confidence) / 2)
+
+
+def two_proportion_z(x1: float, n1: float, x0: float, n0: float) -> float | None:
+    """z of p1 = x1/n1 against p0 = x0/n0 with a pooled standard error (None when undefined)."""
+    if n1 <= 0 or n0 <= 0:
+        return None
+    p = (x1 + x0) / (n1 + n0)
+    se = math.sqrt(p * (1 - p) * (1 / n1 + 1 / n0))
+    if se == 0:
+        return None
+    return (x1 / n1 - x0 / n0) / se
+
+
+def seasonal_expected(history: list[float], year_ago: float | None, year_before: list[float]) -> float:
+    """The mean of the history, times the seasonal index when a year earlier is known."""
+    level = mean(history)
+    if year_ago is not None and year_before and mean(year_before):
+        return level * (year_ago / mean(year_before))
+    return level
+
+
+def sample_of(row: dict[str, Any], kpi) -> float:
+    """How many records a value rests on: its denominator, or its count for totals."""
+    if kpi.kind == "total":
+        return float(row.get("numerator") or 0) if kpi.unit == "count" else float("inf")
+    return float(row.get("denominator") or 0)
+
+
+def bad_side(value: float, expected: float, direction: str) -> bool:
+    """Whether value is on the worse side of expected for the direction ("none": both sides)."""
+    if direction == "up":
+        return value < expected
+    if direction == "down":
+        return value > expected
+    return True
+
+
+def breakdown(engine, kpi, start: dt.date, end: dt.date, scope: Target, dims: tuple[str, ...] = ("owner", "source")):
+    """The split that drives a value: the first of `dims` the KPI has, rows by gap to the previous period."""
+    dim = next((d for d in dims if d in kpi.dimensions), None)
+    if dim is None:
+        return None, []
+    rows = engine.query(kpi.key, start=start, end=end, by=[dim], scope=scope.engine_scope()).rows
+    out = [{"value": r[dim], "figure": r["value"], "previous": r["previous"], "sample": sample_of(r, kpi)}
+           for r in rows if r["value"] is not None]
+    out.sort(key=lambda r: -abs((r["figure"] or 0) - (r["previous"] or 0)) * min(r["sample"], 1e9))
+    return dim, out[:5]
+
+
+def threshold(engine, rule, today: dt.date) -> list[Finding]:
+    """The KPI over the last whole period (or the current one so far) crosses the threshold."""
+    p = rule["params"]
+    kpi = engine.kpi(rule["kpi"])
+    scope = Target(rule["scope_kind"], rule["scope_id"])
+    grain = p["grain"]
+    start = P.floor(today, grain)
+    if p["period"] == "previous":
+        start, end = P.add(start, grain, -1), start
+    else:
+        end = today + dt.timedelta(days=1)
+    rows = engine.query(kpi.key, start=start, end=end, scope=scope.engine_scope()).rows
+    value = rows[0]["value"] if rows else None
+    if value is None:
+        return []
+    crossed = value < p["threshold"] if p["op"] == "below" else value > p["threshold"]
+    if not crossed:
+        return []
+    dim, split = breakdown(engine, kpi, start, end, scope)
+    name = name_period(start, grain)
+    return [Finding(
+        f"{name}", f"{kpi.name['es']} {'por debajo de' if p['op'] == 'below' else 'por encima de'} {p['threshold']:g}",
+        f"{kpi.name['es']} ({scope.text}) fue {value:.4g} en {name}, "
+        f"{'por debajo del' if p['op'] == 'below' else 'por encima del'} umbral {p['threshold']:g}.",
+        {"kpi": kpi.key, "value": value, "threshold": p["threshold"], "op": p["op"], "period": name,
+         "sample": sample_of(rows[0], kpi), "breakdown_by": dim, "breakdown": split})]
+
+
+def anomaly(engine, rule, today: dt.date) -> list[Finding]:
+    """The last whole period is abnormally low or high against the KPI's own (seasonal) history."""
+    p = rule["params"]
+    kpi = engine.kpi(rule["kpi"])
+    scope = Target(rule["scope_kind"], rule["scope_id"])
+    grain, n = p["grain"], p["history"]
+    end = P.floor(today, grain)
+    last = P.add(end, grain, -1)
+    year = 12 if grain == "month" else 52
+    first = P.add(last, grain, -max(n, year + year))
+    rows = engine.query(kpi.key, start=first, end=end, grain=grain, scope=scope.engine_scope()).rows
+    if len(rows) < n + 1 or rows[-1]["value"] is None:
+        return []
+    current = rows[-1]
+    sample = sample_of(current, kpi)
+    hist = [r["value"] for r in rows[-n - 1:-1] if r["value"] is not None]
+    if len(hist) < max(3, n // 2) or sample < p["min_sample"]:
+        return []
+    before = [r["value"] for r in rows[-2 * year - 1:-year - 1] if r["value"] is not None] if len(rows) > 2 * year else []
+    expected = seasonal_expected(hist, current["year_ago"], before)
+    spread = pstdev(hist)
+    if spread == 0:
+        return []
+    z = (current["value"] - expected) / spread
+    if abs(z) < critical(p["confidence"]):
+        return []
+    low = current["value"] < expected
+    name = name_period(last, grain)
+    dim, split = breakdown(engine, kpi, last, end, scope)
+    word = "anormalmente bajo" if low else "anormalmente alto"
+    return [Finding(
+        f"{name}", f"{kpi.name['es']} {word} en {name}",
+        f"{kpi.name['es']} ({scope.text}) fue {current['value']:.4g} en {name}; lo esperado según su historial era "
+        f"{expected:.4g} (z = {z:.2f}, muestra {sample:g}).",
+        {"kpi": kpi.key, "value": current["value"], "baseline": expected, "z": z, "sample": sample,
+         "history": hist, "period": name, "seasonal": bool(before and current["year_ago"] is not None),
+         "confidence": p["confidence"], "breakdown_by": dim, "breakdown": split})]
+
+
+def peers(engine, rule, today: dt.date) -> list[Finding]:
+    """Reps whose KPI is abnormally bad against their peers' (seed 003: coaching needed)."""
+    p = rule["params"]
+    kpi = engine.kpi(rule["kpi"])
+    scope = Target(rule["scope_kind"], rule["scope_id"])
+    end = today + dt.timedelta(days=1)
+    start = end - dt.timedelta(days=p["days"])
+    rows = [r for r in engine.query(kpi.key, start=start, end=end, by=["owner"], scope=scope.engine_scope()).rows
+            if r["owner"] is not None and r["value"] is not None]
+    zcrit = critical(p["confidence"])
+    proportions = kpi.unit == "%" and kpi.kind == "ratio"
+    total_x = sum(r["numerator"] or 0 for r in rows)
+    total_n = sum(r["denominator"] or 0 for r in rows)
+    judged = [r for r in rows if sample_of(r, kpi) >= p["min_sample"]]
+    if len(judged) < 3:
+        return []
+    values = [r["value"] for r in judged]
+    mid = median(values)
+    mad = median(abs(v - mid) for v in values) * 1.4826
+    out = []
+    for r in judged:
+        if proportions:
+            n1, x1 = r["denominator"], r["numerator"]
+            z = two_proportion_z(x1, n1, total_x - x1, total_n - n1)
+            others = (total_x - x1) / (total_n - n1) if total_n - n1 else None
+        else:
+            z = (r["value"] - mid) / mad if mad else None
+            others = mid
+        if z is None or abs(z) < zcrit or others is None or not bad_side(r["value"], others, kpi.direction):
+            continue
+        split_dim, split = _rep_breakdown(engine, kpi, start, end, scope, r["owner"])
+        out.append(Finding(
+            f"{r['owner']}:{today.isoformat()[:7]}",
+            f"{kpi.name['es']} de {r['owner']} anormalmente {'bajo' if r['value'] < others else 'alto'} frente a sus compañeros",
+            f"{kpi.name['es']} de {r['owner']} fue {r['value']:.4g} en los últimos {p['days']} días frente a "
+            f"{others:.4g} del resto (z = {z:.2f}, muestra {sample_of(r, kpi):g}); conviene acompañarle (coaching).",
+            {"kpi": kpi.key, "owner": r["owner"], "value": r["value"], "baseline": others, "z": z,
+             "sample": sample_of(r, kpi), "confidence": p["confidence"], "from": start.isoformat(),
+             "to": end.isoformat(), "breakdown_by": split_dim, "breakdown": split}))
+    return out
+
+
+def _rep_breakdown(engine, kpi, start, end, scope: Target, owner: str):
+    """The rep against the others, split by the KPI's first non-people dimension."""
+    dim = next((d for d in ("source", "activity_type", "channel", "segment", "deal_kind") if d in kpi.dimensions), None)
+    if dim is None:
+        return None, []
+    rows = engine.query(kpi.key, start=start, end=end, by=["owner", dim], scope=scope.engine_scope()).rows
+    mine: dict[Any, list[float]] = {}
+    rest: dict[Any, list[float]] = {}
+    for r in rows:
+        bucket = mine if r["owner"] == owner else rest
+        acc = bucket.setdefault(r[dim], [0.0, 0.0])
+        acc[0] += r["numerator"] or 0
+        acc[1] += r["denominator"] or 0
+    out = []
+    for value, (x, n) in mine.items():
+        ox, on = rest.get(value, [0.0, 0.0])
+        if n:
+            out.append({"value": value, "figure": x / n, "peers": ox / on if on else None, "sample": n})
+    out.sort(key=lambda r: -(((r["peers"] or 0) - r["figure"]) * r["sample"]))
+    return dim, out[:5]

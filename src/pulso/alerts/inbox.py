@@ -1,0 +1,225 @@
+"""Running rules, raising each condition once, notifying, and the inbox (acknowledge, snooze).
+
+`run(store, engine, now)` evaluates every enabled rule as of `now`; a finding whose (rule,
+fingerprint) was raised before is skipped, so the same condition never notifies twice. New alerts
+go to the inbox and, by the rule's channel, to e-mail or a webhook; each delivery is logged in
+`notification_log`, and one that failed is retried on the next runs (up to MAX_ATTEMPTS).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import time
+import uuid
+from typing import Any
+
+import sqlalchemy as sa
+
+from pulso import audit
+from pulso.alerts import channels, detect, records
+from pulso.alerts.rules import rules as load_rules
+from pulso.engine import periods as P
+from pulso.goals.scopes import GoalError, Target, name_period, require_within
+from pulso.store import tables_goals as T
+
+log = logging.getLogger(__name__)
+MAX_ATTEMPTS = 3
+KPI_RULES = {"threshold": detect.threshold, "anomaly": detect.anomaly, "peers": detect.peers}
+RECORD_RULES = {"unanswered": records.unanswered, "stuck": records.stuck, "idle": records.idle}
+
+
+def _goal_rule(store, engine, rule, today: dt.date) -> list[detect.Finding]:
+    from pulso.goals import evaluate, goal
+
+    try:
+        g = goal(store, rule["params"]["goal"])
+    except GoalError:
+        return []
+    state = evaluate(engine, g, today)
+    if state["status"] not in ("off_track", "missed"):
+        return []
+    meta = state["kpi"]
+    period = name_period(P.floor(today, g["grain"]), g["grain"])
+    return [detect.Finding(
+        f"{state['status']}:{period}", f"Objetivo desviado: {g['name'] or meta.name['es']}",
+        f"{meta.name['es']} ({Target(g['scope_kind'], g['scope_id']).text}) va {state['status_text']}: progreso "
+        f"{(state['progress'] or 0):.0%} frente al {(state['pace'] or 0):.0%} esperado a hoy; valor {state['value']}, "
+        f"línea base {g['baseline']}, meta {g['target']}, previsión al plazo {state['forecast']}.",
+        {"goal": g["id"], "kpi": meta.key, "value": state["value"], "baseline": g["baseline"], "target": g["target"],
+         "progress": state["progress"], "pace": state["pace"], "forecast": state["forecast"], "period": period})]
+
+
+def evaluate_rule(store, engine, rule: dict[str, Any], now: dt.datetime) -> list[detect.Finding]:
+    """What one rule finds as of `now` (nothing is stored)."""
+    today = now.astimezone(store.timezone).date()
+    if rule["kind"] in KPI_RULES:
+        return KPI_RULES[rule["kind"]](engine, rule, today)
+    if rule["kind"] in RECORD_RULES:
+        return RECORD_RULES[rule["kind"]](store, rule, now)
+    return _goal_rule(store, engine, rule, today)
+
+
+def run(store, engine, now: dt.datetime | None = None, *, rule_ids: list[str] | None = None,
+        notify: bool = True) -> dict[str, Any]:
+    """Evaluate the enabled rules; returns {"raised": [new alerts], "errors": [...], "seconds": ...}."""
+    now = now or dt.datetime.now(dt.timezone.utc)
+    started = time.perf_counter()
+    raised, errors = [], []
+    for rule in load_rules(store, enabled_only=True):
+        if rule_ids is not None and rule["id"] not in rule_ids:
+            continue
+        try:
+            findings = evaluate_rule(store, engine, rule, now)
+        except Exception as exc:  # one broken rule (a KPI since renamed...) must not stop the others
+            log.exception("alert rule %s failed", rule["id"])
+            errors.append({"rule": rule["id"], "error": str(exc)})
+            continue
+        raised.extend(_raise(store, rule, findings, now))
+    if notify:
+        deliver(store, now)
+    return {"raised": raised, "errors": errors, "seconds": time.perf_counter() - started}
+
+
+def _raise(store, rule, findings: list[detect.Finding], now: dt.datetime) -> list[dict[str, Any]]:
+    """Store the findings not raised before; returns the new alerts."""
+    if not findings:
+        return []
+    a = T.alerts
+    out = []
+    with store.connect() as conn:
+        seen = {r[0] for r in conn.execute(sa.select(a.c.fingerprint).where(
+            a.c.rule_id == rule["id"], a.c.fingerprint.in_([f.fingerprint for f in findings])))}
+        for f in findings:
+            if f.fingerprint in seen:
+                continue
+            seen.add(f.fingerprint)
+            row = {"id": "alert-" + uuid.uuid4().hex[:12], "rule_id": rule["id"], "fingerprint": f.fingerprint,
+                   "raised_at": now, "title": f.title[:300], "message": f.message,
+                   "detail": json.dumps(f.detail, default=str, ensure_ascii=False), "scope_kind": rule["scope_kind"],
+                   "scope_id": rule["scope_id"], "status": "open"}
+            conn.execute(a.insert().values(**row))
+            out.append({**row, "detail": f.detail})
+    return out
+
+
+def deliver(store, now: dt.datetime) -> list[dict[str, Any]]:
+    """Send e-mail and webhook notifications not yet delivered (new, or failed fewer than MAX_ATTEMPTS times)."""
+    a, r, n = T.alerts, T.alert_rules, T.notification_log
+    sent = sa.select(n.c.alert_id).where(n.c.status == "sent", n.c.alert_id.is_not(None))
+    attempts = (sa.select(n.c.alert_id, sa.func.count().label("tries")).where(n.c.alert_id.is_not(None))
+                .group_by(n.c.alert_id).subquery())
+    query = (sa.select(a, r.c.channel, r.c.recipients, sa.func.coalesce(attempts.c.tries, 0).label("tries"))
+             .select_from(a.join(r, r.c.id == a.c.rule_id).outerjoin(attempts, attempts.c.alert_id == a.c.id))
+             .where(r.c.channel.in_(("email", "webhook")), a.c.id.not_in(sent),
+                    sa.func.coalesce(attempts.c.tries, 0) < MAX_ATTEMPTS)
+             .order_by(a.c.raised_at, a.c.id))
+    with store.engine.connect() as conn:
+        pending = [dict(x) for x in conn.execute(query).mappings()]
+    logs = []
+    for alert in pending:
+        alert["detail"] = json.loads(alert["detail"]) if alert["detail"] else {}
+        target, status, error = alert["recipients"], "sent", None
+        try:
+            if alert["channel"] == "email":
+                to = [x.strip() for x in (alert["recipients"] or "").split(",") if x.strip()]
+                channels.send_email(store, to, f"[Pulso] {alert['title']}", _email_text(alert))
+            else:
+                target = channels.webhook_url(store, alert["recipients"])
+                channels.post_webhook(target, channels.slack_payload(alert))
+        except channels.ChannelError as exc:
+            status, error = "failed", str(exc)
+            log.warning("notification of %s failed: %s", alert["id"], exc)
+        entry = {"id": uuid.uuid4().hex, "alert_id": alert["id"], "schedule_id": None, "channel": alert["channel"],
+                 "target": target, "sent_at": now, "status": status, "error": error}
+        with store.connect() as conn:
+            conn.execute(n.insert().values(**entry))
+        logs.append(entry)
+    return logs
+
+
+def _email_text(alert: dict[str, Any]) -> str:
+    detail = alert.get("detail") or {}
+    lines = [alert["title"], "", alert["message"], ""]
+    for key in ("value", "threshold", "baseline", "target", "sample", "z", "period"):
+        if detail.get(key) is not None:
+            lines.append(f"{key}: {detail[key]}")
+    if detail.get("breakdown"):
+        lines += ["", f"Desglose por {detail.get('breakdown_by')}:"]
+        lines += [f"  {row.get('value')}: {row.get('figure')}" for row in detail["breakdown"]]
+    return "\n".join(lines)
+
+
+def inbox(store, *, caller: Target | None = None, now: dt.datetime | None = None, include_done: bool = False,
+          limit: int = 200) -> list[dict[str, Any]]:
+    """Alerts, newest first: open and not snoozed (or all with include_done), within the caller's scope."""
+    now = now or dt.datetime.now(dt.timezone.utc)
+    a = T.alerts
+    query = sa.select(a).order_by(a.c.raised_at.desc(), a.c.id).limit(limit)
+    if not include_done:
+        query = query.where(a.c.status == "open", sa.or_(a.c.snoozed_until.is_(None), a.c.snoozed_until <= now))
+    with store.engine.connect() as conn:
+        rows = [dict(r) for r in conn.execute(query).mappings()]
+    out = []
+    for row in rows:
+        row["detail"] = json.loads(row["detail"]) if row["detail"] else {}
+        if caller is None or _visible(store, row, caller):
+            out.append(row)
+    return out
+
+
+def _visible(store, row, caller: Target) -> bool:
+    from pulso.goals.scopes import within
+
+    if not within(store, Target(row["scope_kind"], row["scope_id"]), caller):
+        owner = (row["detail"] or {}).get("owner")
+        return bool(owner) and within(store, Target("rep", owner), caller)
+    return True
+
+
+def _alert(store, alert_id: str, caller: Target | None) -> dict[str, Any]:
+    with store.engine.connect() as conn:
+        row = conn.execute(sa.select(T.alerts).where(T.alerts.c.id == alert_id)).mappings().first()
+    if row is None:
+        raise GoalError(f"no alert has the id '{alert_id}'")
+    require_within(store, Target(row["scope_kind"], row["scope_id"]), caller)
+    return dict(row)
+
+
+def acknowledge(store, alert_id: str, *, caller: Target | None = None, actor: audit.Actor = audit.CLI,
+                now: dt.datetime | None = None) -> None:
+    """Mark an alert as handled: it leaves the inbox."""
+    _alert(store, alert_id, caller)
+    now = now or dt.datetime.now(dt.timezone.utc)
+    with store.connect() as conn:
+        conn.execute(T.alerts.update().where(T.alerts.c.id == alert_id)
+                     .values(status="acknowledged", acknowledged_at=now, acknowledged_by=actor.id))
+        audit.record(store, "alerts.acknowledge", actor=actor, target=("alerts", alert_id), conn=conn)
+
+
+def snooze(store, alert_id: str, hours, *, caller: Target | None = None, actor: audit.Actor = audit.CLI,
+           now: dt.datetime | None = None) -> dt.datetime:
+    """Hide an alert from the inbox for `hours` (1 to 720); returns when it comes back."""
+    from pulso.goals.scopes import parse_number
+
+    number = parse_number(hours, "hours")
+    if not 1 <= number <= 720:
+        raise GoalError(f"hours: {hours} is not between 1 and 720")
+    _alert(store, alert_id, caller)
+    until = (now or dt.datetime.now(dt.timezone.utc)) + dt.timedelta(hours=number)
+    with store.connect() as conn:
+        conn.execute(T.alerts.update().where(T.alerts.c.id == alert_id).values(snoozed_until=until))
+        audit.record(store, "alerts.snooze", actor=actor, target=("alerts", alert_id),
+                     detail={"until": until.isoformat()}, conn=conn)
+    return until
+
+
+def deliveries(store, alert_id: str | None = None) -> list[dict[str, Any]]:
+    """The notification log (optionally one alert's), oldest first."""
+    n = T.notification_log
+    query = sa.select(n).order_by(n.c.sent_at, n.c.id)
+    if alert_id:
+        query = query.where(n.c.alert_id == alert_id)
+    with store.engine.connect() as conn:
+        return [dict(r) for r in conn.execute(query).mappings()]

@@ -1,0 +1,171 @@
+"""Alert rules: what to watch (a kind and its parameters), for which scope, told through which channel.
+
+Kinds and their parameters (defaults in brackets):
+
+- `threshold`: `kpi`, `threshold`, `op` below|above [the bad side of the KPI's direction],
+  `grain` day|week|month [month], `period` previous|current [previous: the last whole period].
+- `goal`: `goal` (a goal id): fires when the goal is off track (once per period of its grain).
+- `anomaly`: `kpi`, `grain` week|month [month], `history` periods [12], `min_sample` [30],
+  `confidence` [0.95]: the last whole period against the KPI's own history, seasonality-aware.
+- `peers`: `kpi`, `days` [180], `min_sample` [30], `confidence` [0.99]: each rep against the others.
+- `unanswered`: `record` lead|ticket [lead], `hours` [24], `lookback_days` [7].
+- `stuck`: `days` [30]: an open deal in the same stage for more than N days.
+- `idle`: `days` [14]: an open deal with no activity for N days.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import uuid
+from typing import Any
+
+import sqlalchemy as sa
+
+from pulso import audit
+from pulso.goals.scopes import GoalError, Target, check_scope, parse_number, parse_scope, require_within
+from pulso.store import tables_goals as T
+
+KINDS = ("threshold", "goal", "anomaly", "peers", "unanswered", "stuck", "idle")
+CHANNELS = ("inbox", "email", "webhook")
+KPI_KINDS = ("threshold", "anomaly", "peers")
+DEFAULTS: dict[str, dict[str, Any]] = {
+    "threshold": {"grain": "month", "period": "previous"},
+    "goal": {},
+    "anomaly": {"grain": "month", "history": 12, "min_sample": 30, "confidence": 0.95},
+    "peers": {"days": 180, "min_sample": 30, "confidence": 0.99},
+    "unanswered": {"record": "lead", "hours": 24, "lookback_days": 7},
+    "stuck": {"days": 30},
+    "idle": {"days": 14},
+}
+_EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
+
+
+def _int(params: dict, name: str, lo: int, hi: int) -> None:
+    value = params[name]
+    number = parse_number(value, name)
+    if number != int(number) or not lo <= number <= hi:
+        raise GoalError(f"{name}: '{value}' is not a whole number from {lo} to {hi}")
+    params[name] = int(number)
+
+
+def check_params(kind: str, kpi: str | None, params: dict[str, Any], engine, store) -> dict[str, Any]:
+    """The parameters of a rule with defaults filled in, or a GoalError naming the bad one."""
+    if kind not in KINDS:
+        raise GoalError(f"unknown rule kind '{kind}'; use one of: {', '.join(KINDS)}")
+    out = {**DEFAULTS[kind], **{k: v for k, v in params.items() if v not in (None, "")}}
+    unknown = set(out) - set(DEFAULTS[kind]) - {"threshold", "op", "goal"}
+    if unknown:
+        raise GoalError(f"unknown parameter(s) for a {kind} rule: {', '.join(sorted(unknown))}")
+    if kind in KPI_KINDS:
+        if not kpi:
+            raise GoalError(f"a {kind} rule needs a KPI")
+        engine.kpi(kpi)
+    if kind == "threshold":
+        if "threshold" not in out:
+            raise GoalError("a threshold rule needs a threshold")
+        out["threshold"] = parse_number(out["threshold"], "threshold")
+        op = out.get("op") or ("above" if engine.kpi(kpi).direction == "down" else "below")
+        if op not in ("below", "above"):
+            raise GoalError(f"op: '{op}' is not below or above")
+        out["op"] = op
+        if out["grain"] not in ("day", "week", "month", "quarter"):
+            raise GoalError(f"grain: '{out['grain']}' is not day, week, month or quarter")
+        if out["period"] not in ("previous", "current"):
+            raise GoalError(f"period: '{out['period']}' is not previous or current")
+    elif kind == "goal":
+        from pulso.goals import goal
+
+        if not out.get("goal"):
+            raise GoalError("a goal rule needs the goal's id")
+        goal(store, str(out["goal"]))
+    elif kind == "anomaly":
+        if out["grain"] not in ("week", "month"):
+            raise GoalError(f"grain: '{out['grain']}' is not week or month")
+        _int(out, "history", 4, 60)
+    if kind in ("anomaly", "peers"):
+        _int(out, "min_sample", 1, 1_000_000)
+        conf = parse_number(out["confidence"], "confidence")
+        if not 0.5 <= conf < 1:
+            raise GoalError(f"confidence: {out['confidence']} is not between 0.5 and 1 (e.g. 0.95)")
+        out["confidence"] = conf
+    if kind == "peers":
+        _int(out, "days", 7, 3660)
+    if kind == "unanswered":
+        if out["record"] not in ("lead", "ticket"):
+            raise GoalError(f"record: '{out['record']}' is not lead or ticket")
+        _int(out, "hours", 1, 24 * 365)
+        _int(out, "lookback_days", 1, 365)
+    if kind in ("stuck", "idle"):
+        _int(out, "days", 1, 3650)
+    return out
+
+
+def check_recipients(channel: str, recipients: str | None) -> str | None:
+    """E-mail addresses (comma-separated) for e-mail, a http(s) URL for a webhook."""
+    if channel not in CHANNELS:
+        raise GoalError(f"unknown channel '{channel}'; use one of: {', '.join(CHANNELS)}")
+    text = (recipients or "").strip()
+    if channel == "email":
+        addresses = [a.strip() for a in text.split(",") if a.strip()]
+        bad = [a for a in addresses if not _EMAIL.match(a)]
+        if not addresses or bad:
+            raise GoalError(f"recipients: {', '.join(bad) or 'none given'} — give e-mail addresses separated by commas")
+        return ", ".join(addresses)
+    if channel == "webhook":
+        if text and not re.match(r"^https?://[^\s]+$", text):
+            raise GoalError(f"recipients: '{text}' is not a http(s) URL")
+        return text or None  # empty: the workspace's alert_webhook_url
+    return None
+
+
+def create_rule(store, engine, *, kind: str, name: str | None = None, kpi: str | None = None,
+                scope: str | Target = "company", params: dict[str, Any] | None = None, channel: str = "inbox",
+                recipients: str | None = None, caller: Target | None = None,
+                actor: audit.Actor = audit.CLI) -> dict[str, Any]:
+    """Check and store an alert rule."""
+    where = check_scope(store, parse_scope(scope) if isinstance(scope, str) else scope)
+    require_within(store, where, caller)
+    kpi = (kpi or "").strip() or None
+    checked = check_params(kind, kpi, dict(params or {}), engine, store)
+    if kpi and where.kind != "company" and not engine.kpi(kpi).owned:
+        raise GoalError(f"{kpi} counts records that belong to nobody; only a company rule can watch it")
+    if kind == "peers" and where.kind == "rep":
+        raise GoalError("a peers rule compares the reps of a team or the company; give company or team:ID")
+    recipients = check_recipients(channel, recipients)
+    name = (name or "").strip() or f"{kind} {kpi or ''}".strip()
+    if len(name) > 200:
+        raise GoalError("name: at most 200 characters")
+    row = {"id": "rule-" + uuid.uuid4().hex[:12], "name": name, "kind": kind, "kpi": kpi, "scope_kind": where.kind,
+           "scope_id": where.id, "params": json.dumps(checked, sort_keys=True), "channel": channel,
+           "recipients": recipients, "enabled": True, "created_by": actor.id,
+           "created_at": dt.datetime.now(dt.timezone.utc)}
+    with store.connect() as conn:
+        conn.execute(T.alert_rules.insert().values(**row))
+        audit.record(store, "alerts.rule_create", actor=actor, target=("alert_rules", row["id"]),
+                     detail={"kind": kind, "kpi": kpi, "scope": where.text, "channel": channel}, conn=conn)
+    return {**row, "params": checked}
+
+
+def rules(store, *, enabled_only: bool = False) -> list[dict[str, Any]]:
+    """Stored rules, oldest first, with their parameters as a dict."""
+    query = sa.select(T.alert_rules).order_by(T.alert_rules.c.created_at, T.alert_rules.c.id)
+    if enabled_only:
+        query = query.where(T.alert_rules.c.enabled.is_(True))
+    with store.engine.connect() as conn:
+        out = [dict(r) for r in conn.execute(query).mappings()]
+    for r in out:
+        r["params"] = json.loads(r["params"])
+    return out
+
+
+def delete_rule(store, rule_id: str, *, caller: Target | None = None, actor: audit.Actor = audit.CLI) -> None:
+    """Remove a rule (its past alerts stay in the inbox)."""
+    found = [r for r in rules(store) if r["id"] == rule_id]
+    if not found:
+        raise GoalError(f"no alert rule has the id '{rule_id}'")
+    require_within(store, Target(found[0]["scope_kind"], found[0]["scope_id"]), caller)
+    with store.connect() as conn:
+        conn.execute(T.alert_rules.delete().where(T.alert_rules.c.id == rule_id))
+        audit.record(store, "alerts.rule_delete", actor=actor, target=("alert_rules", rule_id), conn=conn)

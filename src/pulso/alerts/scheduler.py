@@ -1,0 +1,111 @@
+"""The in-server schedule: alert rules every few minutes, report e-mails once a day.
+
+When each job is due comes from APScheduler triggers read against a clock that is passed in, so
+tests drive the schedule with a fake clock (`tick()` after moving it) and never sleep. In the
+server, an APScheduler BackgroundScheduler calls `tick()` every minute with the real clock, and
+the jobs' database work runs through the caller's `runner` (the web app's database thread).
+
+Settings: `alert_interval_minutes` [15; 0 stops the schedule], `report_hour` [7]: the local hour
+at which due report e-mails are sent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+log = logging.getLogger(__name__)
+Clock = Callable[[], dt.datetime]
+
+
+def utc_now() -> dt.datetime:
+    """The real clock."""
+    return dt.datetime.now(dt.timezone.utc)
+
+
+@dataclass
+class Job:
+    """A named job, its trigger and when it runs next."""
+
+    name: str
+    trigger: Any
+    fn: Callable[[dt.datetime], Any]
+    next_at: dt.datetime | None = None
+    runs: int = 0
+
+
+class Scheduler:
+    """Runs alert evaluation and report delivery when due by `clock`."""
+
+    def __init__(self, store, engine_factory: Callable[[], Any], *, clock: Clock = utc_now,
+                 runner: Callable[[Callable[[], Any]], Any] | None = None):
+        self.store = store
+        self.engine_factory = engine_factory
+        self.clock = clock
+        self.runner = runner or (lambda fn: fn())
+        self._background = None
+        settings = self.runner(store.settings_dict)
+        tz = settings.get("timezone", "UTC")
+        try:
+            minutes = int(settings.get("alert_interval_minutes") or 15)
+            hour = int(settings.get("report_hour") or 7)
+        except ValueError:
+            minutes, hour = 15, 7
+        now = clock()
+        self.jobs: list[Job] = []
+        if minutes > 0:
+            self.jobs.append(Job("alerts", IntervalTrigger(minutes=minutes, start_date=now, timezone=dt.timezone.utc),
+                                 self._alerts))
+            self.jobs.append(Job("reports", CronTrigger(hour=min(23, max(0, hour)), minute=0, timezone=tz),
+                                 self._reports))
+        for job in self.jobs:
+            job.next_at = job.trigger.get_next_fire_time(None, now)
+
+    def _alerts(self, now: dt.datetime):
+        from pulso.alerts.inbox import run
+
+        return self.runner(lambda: run(self.store, self.engine_factory(), now))
+
+    def _reports(self, now: dt.datetime):
+        from pulso.reports.mail import send_due
+
+        return self.runner(lambda: send_due(self.store, self.engine_factory(), now))
+
+    def tick(self) -> list[tuple[str, Any]]:
+        """Run every job due by the clock's now (each once, however late); returns (job, result)."""
+        now = self.clock()
+        done = []
+        for job in self.jobs:
+            if job.next_at is None or job.next_at > now:
+                continue
+            try:
+                done.append((job.name, job.fn(now)))
+            except Exception:  # a failing job is logged and tried again at its next time
+                log.exception("scheduled job %s failed", job.name)
+            job.runs += 1
+            job.next_at = job.trigger.get_next_fire_time(job.next_at, now)
+            while job.next_at is not None and job.next_at <= now:  # skip the times missed meanwhile
+                job.next_at = job.trigger.get_next_fire_time(job.next_at, now)
+        return done
+
+    def start(self) -> None:
+        """Tick every minute in a background thread (the server)."""
+        if not self.jobs or self._background is not None:
+            return
+        from apscheduler.schedulers.background import BackgroundScheduler
+
+        self._background = BackgroundScheduler(timezone=dt.timezone.utc)
+        self._background.add_job(self.tick, IntervalTrigger(minutes=1), id="pulso-tick", max_instances=1,
+                                 coalesce=True)
+        self._background.start()
+
+    def stop(self) -> None:
+        """Stop the background thread."""
+        if self._background is not None:
+            self._background.shutdown(wait=False)
+            self._background = None

@@ -1,0 +1,163 @@
+"""OKRs: an objective per quarter with two to five key results, scored 0.0–1.0.
+
+A key result linked to a KPI is scored from the KPI's value over the quarter so far:
+(value − start) ÷ (target − start), clipped to [0, 1]. One without a KPI is scored from the last
+value checked in by hand. The objective's score is the mean of its key results'. Every check-in
+(by hand, or recorded by `refresh` for linked ones) is kept as history.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+import sqlalchemy as sa
+
+from pulso import audit
+from pulso.goals.scopes import GoalError, Target, check_scope, parse_number, parse_period, parse_scope, require_within
+from pulso.store import tables_goals as T
+
+MIN_KRS, MAX_KRS = 2, 5
+
+
+def score(value: float | None, start: float, target: float) -> float | None:
+    """How far from start to target a value is, clipped to 0.0–1.0."""
+    if value is None:
+        return None
+    if target == start:
+        return 1.0 if value == target else 0.0
+    return max(0.0, min(1.0, (value - start) / (target - start)))
+
+
+def parse_key_result(text: str) -> dict[str, Any]:
+    """'TITLE|KPI|START|TARGET' (KPI may be empty for a key result updated by hand)."""
+    parts = [p.strip() for p in str(text).split("|")]
+    if len(parts) != 4 or not parts[0]:
+        raise GoalError(f"key result '{text}' is not TITLE|KPI|START|TARGET (leave KPI empty for one updated by hand)")
+    return {"title": parts[0], "kpi": parts[1] or None, "start_value": parts[2], "target_value": parts[3]}
+
+
+def create_objective(store, engine, *, title: str, quarter: str, key_results: list[dict[str, Any]],
+                     scope: str | Target = "company", caller: Target | None = None,
+                     actor: audit.Actor = audit.CLI) -> dict[str, Any]:
+    """Check and store an objective with its key results (all or nothing)."""
+    title = (title or "").strip()
+    if not title or len(title) > 200:
+        raise GoalError("title: give one of 1 to 200 characters")
+    span = parse_period(quarter)
+    if span.grain != "quarter":
+        raise GoalError(f"quarter '{quarter}' is not a quarter; write 2026-Q4")
+    where = check_scope(store, parse_scope(scope) if isinstance(scope, str) else scope)
+    require_within(store, where, caller)
+    if not MIN_KRS <= len(key_results) <= MAX_KRS:
+        raise GoalError(f"an objective has {MIN_KRS} to {MAX_KRS} key results; {len(key_results)} given")
+    krs = []
+    for i, kr in enumerate(key_results, 1):
+        kr_title = str(kr.get("title") or "").strip()
+        if not kr_title:
+            raise GoalError(f"key result {i}: a title is needed")
+        kpi = (kr.get("kpi") or "").strip() or None
+        if kpi:
+            meta = engine.kpi(kpi)
+            if where.kind != "company" and not meta.owned:
+                raise GoalError(f"key result {i}: {kpi} can only be measured for the whole company")
+        start = parse_number(kr.get("start_value"), f"key result {i} start")
+        target = parse_number(kr.get("target_value"), f"key result {i} target")
+        if start == target:
+            raise GoalError(f"key result {i}: start and target are both {start}")
+        krs.append({"id": "kr-" + uuid.uuid4().hex[:12], "title": kr_title, "kpi": kpi, "start_value": start,
+                    "target_value": target, "current_value": None, "position": i})
+    objective = {"id": "okr-" + uuid.uuid4().hex[:12], "title": title, "quarter": span.text, "scope_kind": where.kind,
+                 "scope_id": where.id, "created_by": actor.id, "created_at": dt.datetime.now(dt.timezone.utc)}
+    with store.connect() as conn:
+        conn.execute(T.okr_objectives.insert().values(**objective))
+        for kr in krs:
+            conn.execute(T.okr_key_results.insert().values(objective_id=objective["id"], **kr))
+        audit.record(store, "okrs.create", actor=actor, target=("okr_objectives", objective["id"]),
+                     detail={"title": title, "quarter": span.text, "key_results": len(krs)}, conn=conn)
+    return {**objective, "key_results": krs}
+
+
+def objectives(store, *, quarter: str | None = None, scope: Target | None = None) -> list[dict[str, Any]]:
+    """Objectives with their key results (no scores; see `scored`)."""
+    o, k = T.okr_objectives, T.okr_key_results
+    query = sa.select(o).order_by(o.c.quarter.desc(), o.c.created_at)
+    if quarter:
+        query = query.where(o.c.quarter == parse_period(quarter).text)
+    if scope is not None:
+        query = query.where(o.c.scope_kind == scope.kind)
+        if scope.id is not None:
+            query = query.where(o.c.scope_id == scope.id)
+    with store.engine.connect() as conn:
+        objs = [dict(r) for r in conn.execute(query).mappings()]
+        ids = [x["id"] for x in objs]
+        krs = [dict(r) for r in conn.execute(sa.select(k).where(k.c.objective_id.in_(ids)).order_by(k.c.position))] if ids else []
+    for obj in objs:
+        obj["key_results"] = [kr for kr in krs if kr["objective_id"] == obj["id"]]
+    return objs
+
+
+def _measure(engine, obj: dict[str, Any], kr: dict[str, Any], today: dt.date) -> float | None:
+    if not kr["kpi"]:
+        return kr["current_value"]
+    span = parse_period(obj["quarter"])
+    end = min(span.end, today + dt.timedelta(days=1))
+    if end <= span.start:
+        return None
+    rows = engine.query(kr["kpi"], start=span.start, end=end,
+                        scope=Target(obj["scope_kind"], obj["scope_id"]).engine_scope()).rows
+    return rows[0]["value"] if rows else None
+
+
+def scored(engine, obj: dict[str, Any], today: dt.date) -> dict[str, Any]:
+    """The objective with each key result's value and score, and the rollup."""
+    krs = []
+    for kr in obj["key_results"]:
+        value = _measure(engine, obj, kr, today)
+        krs.append({**kr, "value": value, "score": score(value, kr["start_value"], kr["target_value"])})
+    scores = [kr["score"] for kr in krs]
+    rollup = sum(s or 0.0 for s in scores) / len(scores) if scores else None
+    return {**obj, "key_results": krs, "score": rollup}
+
+
+def check_in(store, engine, kr_id: str, value=None, *, note: str | None = None, today: dt.date | None = None,
+             caller: Target | None = None, actor: audit.Actor = audit.CLI) -> dict[str, Any]:
+    """Record a key result's value: the one given (by hand), or the KPI's now (linked)."""
+    k, o = T.okr_key_results, T.okr_objectives
+    with store.engine.connect() as conn:
+        kr = conn.execute(sa.select(k).where(k.c.id == kr_id)).mappings().first()
+        obj = conn.execute(sa.select(o).where(o.c.id == kr["objective_id"])).mappings().first() if kr else None
+    if kr is None:
+        raise GoalError(f"no key result has the id '{kr_id}'")
+    require_within(store, Target(obj["scope_kind"], obj["scope_id"]), caller)
+    if note is not None and len(note) > 1000:
+        raise GoalError("note: at most 1000 characters")
+    if value is None or value == "":
+        if not kr["kpi"]:
+            raise GoalError(f"key result {kr_id} is updated by hand: give its value")
+        number = _measure(engine, dict(obj), dict(kr), today or dt.date.today())
+        if number is None:
+            raise GoalError(f"{kr['kpi']} has no value for {obj['quarter']} yet")
+    else:
+        if kr["kpi"]:
+            raise GoalError(f"key result {kr_id} is measured from {kr['kpi']}; check in without a value")
+        number = parse_number(value, "value")
+    entry = {"id": "ci-" + uuid.uuid4().hex[:12], "key_result_id": kr_id, "value": number,
+             "score": score(number, kr["start_value"], kr["target_value"]), "note": note,
+             "checked_at": dt.datetime.now(dt.timezone.utc), "checked_by": actor.id}
+    with store.connect() as conn:
+        conn.execute(T.okr_checkins.insert().values(**entry))
+        if not kr["kpi"]:
+            conn.execute(k.update().where(k.c.id == kr_id).values(current_value=number))
+        audit.record(store, "okrs.check_in", actor=actor, target=("okr_key_results", kr_id),
+                     detail={"value": number}, conn=conn)
+    return entry
+
+
+def check_ins(store, kr_id: str) -> list[dict[str, Any]]:
+    """A key result's check-ins, oldest first."""
+    c = T.okr_checkins
+    with store.engine.connect() as conn:
+        return [dict(r) for r in conn.execute(sa.select(c).where(c.c.key_result_id == kr_id)
+                                              .order_by(c.c.checked_at, c.c.id)).mappings()]

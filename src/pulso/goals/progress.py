@@ -1,0 +1,209 @@
+"""The arithmetic of a goal, free of any database: baseline, progress, pace, status, forecast, SMART.
+
+Two kinds of goal:
+
+- *level*: the KPI's value over the goal's window so far is compared with the target (close
+  rate 25 %, response time 4 h, open pipeline 300 k). Progress is the share of the way from the
+  baseline to the target: (value − baseline) ÷ (target − baseline).
+- *cumulative*: a count or a sum that piles up over the window (revenue won this quarter, new
+  customers this year). The target is the window's total; progress is total so far ÷ target.
+
+Pace is the progress expected by today if it were made evenly from start to deadline. Status
+compares the two: on track when progress is at least pace minus ON_TRACK_SLACK, at risk down to
+AT_RISK_SLACK below pace, off track beyond.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from statistics import mean
+
+ON_TRACK_SLACK = 0.05  # progress may lag pace by 5 points and still be on track
+AT_RISK_SLACK = 0.20  # up to 20 points behind: at risk; more: off track
+STATUSES = ("on_track", "at_risk", "off_track", "achieved", "missed", "no_data", "no_deadline")
+
+STATUS_TEXT = {
+    "on_track": ("en camino", "on track"), "at_risk": ("en riesgo", "at risk"),
+    "off_track": ("desviado", "off track"), "achieved": ("logrado", "achieved"), "missed": ("no alcanzado", "missed"),
+    "no_data": ("sin datos", "no data"), "no_deadline": ("sin plazo", "no deadline"),
+}
+
+
+def status_text(status: str, lang: str) -> str:
+    """A status in words."""
+    es, en = STATUS_TEXT.get(status, (status, status))
+    return es if lang == "es" else en
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """Where a goal starts from, and how that was computed."""
+
+    value: float | None
+    periods: tuple[tuple[dt.date, float | None], ...]  # (period start, value) of the history used
+    start: dt.date | None = None
+    end: dt.date | None = None
+    method: str = "mean"  # mean of the periods' values (level) or of their totals scaled (cumulative)
+
+    def describe(self, lang: str = "es") -> str:
+        """How the baseline was computed, in words."""
+        if self.value is None:
+            return "sin historial en los periodos anteriores" if lang == "es" else "no history in the previous periods"
+        used = [p for p in self.periods if p[1] is not None]
+        if lang == "es":
+            return (f"media de {len(used)} periodos ({self.start} a {self.end}, fin excluido)"
+                    + (", escalada a la duración del objetivo" if self.method == "scaled" else ""))
+        return (f"mean of {len(used)} periods ({self.start} to {self.end}, end excluded)"
+                + (", scaled to the goal's length" if self.method == "scaled" else ""))
+
+
+def baseline_of(periods: list[tuple[dt.date, float | None]], *, scale: float = 1.0) -> Baseline:
+    """The mean of the periods' values (None ones skipped), times `scale` (window length in periods
+    for a cumulative goal)."""
+    values = [v for _, v in periods if v is not None]
+    value = mean(values) * scale if values else None
+    return Baseline(value, tuple(periods), method="scaled" if scale != 1.0 else "mean")
+
+
+def progress(value: float | None, baseline: float | None, target: float, *, cumulative: bool,
+             direction: str = "up") -> float | None:
+    """Share of the way to the target (0 = baseline, 1 = target); may be negative or above 1."""
+    if value is None:
+        return None
+    if cumulative:
+        return value / target if target else (1.0 if value >= 0 else 0.0)
+    if baseline is None:
+        return None
+    if target == baseline:  # no distance to cover: reached when not on the wrong side
+        better = value >= target if direction != "down" else value <= target
+        return 1.0 if better else 0.0
+    return (value - baseline) / (target - baseline)
+
+
+def pace(start: dt.date, deadline: dt.date | None, today: dt.date) -> float | None:
+    """Progress expected by the end of `today` if made evenly over [start, deadline)."""
+    if deadline is None:
+        return None
+    days = (deadline - start).days
+    if days <= 0:
+        return 1.0
+    done = (today - start).days + 1
+    return min(1.0, max(0.0, done / days))
+
+
+def status_of(prog: float | None, expected: float | None, *, finished: bool) -> str:
+    """on_track / at_risk / off_track (achieved or missed once the deadline has passed)."""
+    if prog is None:
+        return "no_data"
+    if finished:
+        return "achieved" if prog >= 1.0 - 1e-9 else "missed"
+    if prog >= 1.0 - 1e-9:
+        return "achieved"
+    if expected is None:
+        return "no_deadline"
+    gap = prog - expected
+    if gap >= -ON_TRACK_SLACK:
+        return "on_track"
+    if gap >= -AT_RISK_SLACK:
+        return "at_risk"
+    return "off_track"
+
+
+def trend_forecast(points: list[tuple[float, float]], at: float) -> float | None:
+    """Least-squares line through (x, y) points, read at x = `at` (None with fewer than 2 points)."""
+    pts = [(x, y) for x, y in points if y is not None]
+    if len(pts) < 2:
+        return pts[0][1] if pts else None
+    mx = mean(x for x, _ in pts)
+    my = mean(y for _, y in pts)
+    sxx = sum((x - mx) ** 2 for x, _ in pts)
+    if sxx == 0:
+        return my
+    slope = sum((x - mx) * (y - my) for x, y in pts) / sxx
+    return my + slope * (at - mx)
+
+
+def run_rate_forecast(so_far: float | None, expected: float | None) -> float | None:
+    """A cumulative total at the deadline if it keeps growing as it has: so far ÷ elapsed share."""
+    if so_far is None or not expected:
+        return None
+    return so_far / expected
+
+
+@dataclass(frozen=True)
+class Letter:
+    """One letter of the SMART check."""
+
+    letter: str
+    ok: bool
+    message: str
+
+
+@dataclass
+class SmartInput:
+    """What the SMART check looks at."""
+
+    kpi_name: str
+    direction: str
+    general_metric: bool
+    has_objective: bool
+    baseline: float | None
+    target: float
+    best_ever: float | None  # the best value reached in history (per period, or per window for cumulative)
+    worst_ever: float | None
+    start: dt.date
+    deadline: dt.date | None
+    history: list = field(default_factory=list)
+
+
+def smart_check(g: SmartInput, lang: str = "es") -> list[Letter]:
+    """S, M, A, R, T: for each letter whether the goal satisfies it, and what it lacks if not."""
+    es = lang == "es"
+    out = []
+    if g.general_metric and not g.has_objective:
+        out.append(Letter("S", False, (f"«{g.kpi_name}» es una métrica general: vincula el objetivo a un objetivo "
+                                       "estratégico (OKR) para que sea un KPI") if es else
+                          (f"'{g.kpi_name}' is a general metric: link the goal to a strategic objective (OKR) "
+                           "to make it a KPI")))
+    else:
+        out.append(Letter("S", True, "un indicador, un alcance y una cifra concretos" if es
+                          else "one indicator, one scope and one precise figure"))
+    if g.baseline is None:
+        out.append(Letter("M", False, "no hay historial para medir el punto de partida; importa datos anteriores" if es
+                          else "no history to measure the starting point from; import earlier data"))
+    else:
+        out.append(Letter("M", True, "se mide con datos del CRM y tiene línea base" if es
+                          else "measured from CRM data, with a baseline"))
+    up = g.direction != "down"
+    best = g.best_ever
+    if best is not None and ((up and g.target > best) or (not up and g.target < best)):
+        out.append(Letter("A", False, ("la meta está más allá de lo mejor alcanzado nunca "
+                                       f"({_num(best)}); revisa si es alcanzable") if es else
+                          f"the target is beyond anything ever reached ({_num(best)}); check that it is achievable"))
+    elif best is None:
+        out.append(Letter("A", False, "sin historial no se puede saber si la meta es alcanzable" if es
+                          else "without history there is no telling whether the target is achievable"))
+    else:
+        out.append(Letter("A", True, "la meta ya se ha alcanzado alguna vez" if es
+                          else "the target has been reached before"))
+    if g.direction == "none":
+        out.append(Letter("R", True, "indicador sin sentido de mejora: la meta fija un nivel" if es
+                          else "an indicator with no better direction: the target sets a level"))
+    elif g.baseline is not None and ((up and g.target <= g.baseline) or (not up and g.target >= g.baseline)):
+        out.append(Letter("R", False, ("la meta no mejora la línea base "
+                                       f"({_num(g.baseline)}): en este indicador " + ("más es mejor" if up else "menos es mejor"))
+                          if es else (f"the target does not improve on the baseline ({_num(g.baseline)}): for this "
+                                      "indicator " + ("more is better" if up else "less is better"))))
+    else:
+        out.append(Letter("R", True, "la meta mejora la línea base en el sentido del indicador" if es
+                          else "the target improves on the baseline in the indicator's direction"))
+    if g.deadline is None:
+        out.append(Letter("T", False, "no tiene fecha límite" if es else "no deadline"))
+    else:
+        out.append(Letter("T", True, f"fecha límite {g.deadline}" if es else f"deadline {g.deadline}"))
+    return out
+
+
+def _num(value: float) -> str:
+    return f"{value:.4g}"

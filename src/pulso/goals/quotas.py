@@ -1,0 +1,70 @@
+"""Quotas per rep or team per month, quarter or year, and the leaderboard they feed.
+
+Quotas are rows of the canonical `quotas` table (dates with an inclusive end), so imports and the
+API write them too; `quota_attainment` reads them. Entering one for a rep and period that already
+has one replaces it (the id is derived from who and when).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import sqlalchemy as sa
+
+from pulso import audit, events
+from pulso.goals.scopes import GoalError, Target, check_scope, parse_number, parse_period, parse_scope, require_within
+from pulso.store import schema
+
+
+def set_quota(store, *, scope: str | Target, period: str, amount, currency: str | None = None,
+              caller: Target | None = None, actor: audit.Actor = audit.CLI) -> dict[str, Any]:
+    """Enter (or replace) the quota of a rep or team for a month, quarter or year."""
+    where = check_scope(store, parse_scope(scope) if isinstance(scope, str) else scope)
+    if where.kind == "company":
+        raise GoalError("a quota belongs to a rep (rep:ID) or a team (team:ID), not to the company")
+    require_within(store, where, caller)
+    span = parse_period(period)
+    if span.grain == "week":
+        raise GoalError(f"period '{period}': quotas are per month, quarter or year")
+    value = parse_number(amount, "amount")
+    if value < 0:
+        raise GoalError(f"amount: {amount} is negative")
+    currency = (currency or store.settings_dict().get("currency") or "EUR").strip().upper()
+    record = {
+        "id": f"quota-{where.kind}-{where.id}-{span.text}",
+        "owner_id": where.id if where.kind == "rep" else None,
+        "team_id": where.id if where.kind == "team" else None,
+        "period_start": span.start, "period_end": span.end - dt.timedelta(days=1),
+        "amount": value, "currency": currency,
+    }
+    store.upsert("quotas", [record])
+    audit.record(store, "quotas.set", actor=actor, target=("quotas", record["id"]),
+                 detail={"scope": where.text, "period": span.text, "amount": value})
+    events.data_arrived(store, source="api", tables=("quotas",))
+    return record
+
+
+def quotas(store, *, period: str | None = None) -> list[dict[str, Any]]:
+    """Quotas (optionally those overlapping a period), by period then rep or team."""
+    q = schema.quotas
+    query = sa.select(q).order_by(q.c.period_start, q.c.owner_id, q.c.team_id)
+    if period:
+        span = parse_period(period)
+        query = query.where(q.c.period_start < span.end, q.c.period_end >= span.start)
+    with store.engine.connect() as conn:
+        return [dict(r) for r in conn.execute(query).mappings()]
+
+
+def leaderboard(engine, *, period: str, scope: Target | None = None) -> list[dict[str, Any]]:
+    """Reps by quota attainment over a period (best first; reps with no quota last)."""
+    span = parse_period(period)
+    where = scope or Target("company")
+    rows = engine.query("quota_attainment", start=span.start, end=span.end, by=["owner"],
+                        scope=where.engine_scope()).rows
+    out = [{"owner": r["owner"], "attainment": r["value"], "revenue": r["numerator"], "quota": r["denominator"]}
+           for r in rows if r["owner"] is not None]
+    out.sort(key=lambda r: (r["attainment"] is None, -(r["attainment"] or 0.0), str(r["owner"])))
+    for i, r in enumerate(out, 1):
+        r["rank"] = i
+    return out

@@ -1,0 +1,180 @@
+"""Who a goal, rule or report is about (company, a team, a rep) and which period text means what.
+
+A scope is written `company`, `team:ID` or `rep:ID`; a period `2026-10` (month), `2026-Q4`
+(quarter), `2026-W05` (ISO week) or `2026` (year). Both are checked against the workspace before
+anything is stored, and a caller may only name scopes inside their own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from pulso.engine import Scope
+from pulso.engine import periods as P
+from pulso.errors import PulsoError
+from pulso.store import schema
+
+
+class GoalError(PulsoError):
+    """A goal, quota, OKR, alert rule or report request that cannot be accepted as given."""
+
+
+KINDS = ("company", "team", "rep")
+
+
+@dataclass(frozen=True)
+class Target:
+    """A scope: company, one team or one rep."""
+
+    kind: str
+    id: str | None = None
+
+    @property
+    def text(self) -> str:
+        """The scope as written on the command line: company, team:ID, rep:ID."""
+        return "company" if self.kind == "company" else f"{self.kind}:{self.id}"
+
+    def engine_scope(self) -> Scope:
+        """The engine's Scope for it."""
+        if self.kind == "company":
+            return Scope.company()
+        if self.kind == "team":
+            return Scope.team(self.id)
+        return Scope.owners(self.id)
+
+
+COMPANY = Target("company")
+
+
+def parse_scope(text: str | None) -> Target:
+    """'company', 'team:ID' or 'rep:ID' → Target (not yet checked against the workspace)."""
+    text = (text or "company").strip()
+    if text == "company":
+        return COMPANY
+    kind, sep, ident = text.partition(":")
+    if not sep or kind not in ("team", "rep") or not ident.strip():
+        raise GoalError(f"scope '{text}' is not valid; write company, team:ID or rep:ID")
+    return Target(kind, ident.strip())
+
+
+def check_scope(store, target: Target) -> Target:
+    """The scope, after checking that its team or rep exists."""
+    if target.kind == "company":
+        return target
+    table = schema.teams if target.kind == "team" else schema.users
+    with store.engine.connect() as conn:
+        found = conn.execute(sa.select(table.c.id).where(table.c.id == target.id)).first()
+    if found is None:
+        raise GoalError(f"scope {target.text}: no {'team' if target.kind == 'team' else 'user'} has the id '{target.id}'")
+    return target
+
+
+def within(store, target: Target, caller: Target) -> bool:
+    """Whether `target` lies inside the caller's scope (a team holds its members)."""
+    if caller.kind == "company" or target == caller:
+        return True
+    if caller.kind == "team" and target.kind == "rep":
+        with store.engine.connect() as conn:
+            team = conn.execute(sa.select(schema.users.c.team_id).where(schema.users.c.id == target.id)).scalar()
+        return team == caller.id
+    return False
+
+
+def require_within(store, target: Target, caller: Target | None) -> None:
+    """GoalError unless the caller may act on `target` (None: the command line, which sees all)."""
+    if caller is not None and not within(store, target, caller):
+        raise GoalError(f"scope {target.text} is outside what you can see ({caller.text})")
+
+
+@dataclass(frozen=True)
+class Span:
+    """A named period: [start, end) and its grain."""
+
+    text: str
+    start: dt.date
+    end: dt.date
+    grain: str
+
+    def previous(self) -> "Span":
+        """The period of the same grain just before."""
+        start = P.add(self.start, self.grain, -1)
+        return Span(name_period(start, self.grain), start, self.start, self.grain)
+
+
+_PERIOD = re.compile(r"^(\d{4})(?:-(?:(\d{2})|Q([1-4])|W(\d{2})))?$")
+
+
+def parse_period(text: str) -> Span:
+    """'2026-10', '2026-Q4', '2026-W05' or '2026' → Span."""
+    raw = (text or "").strip().upper()
+    found = _PERIOD.match(raw)
+    if not found:
+        raise GoalError(f"period '{text}' is not valid; write 2026-10 (month), 2026-Q4 (quarter), "
+                        "2026-W05 (week) or 2026 (year)")
+    year, month, quarter, week = found.groups()
+    year = int(year)
+    if year < 1900 or year > 2999:
+        raise GoalError(f"period '{text}': the year {year} is out of range")
+    if month:
+        if not 1 <= int(month) <= 12:
+            raise GoalError(f"period '{text}': there is no month {month}")
+        start, grain = dt.date(year, int(month), 1), "month"
+    elif quarter:
+        start, grain = dt.date(year, 3 * (int(quarter) - 1) + 1, 1), "quarter"
+    elif week:
+        try:
+            start, grain = dt.date.fromisocalendar(year, int(week), 1), "week"
+        except ValueError:
+            raise GoalError(f"period '{text}': {year} has no week {week}") from None
+    else:
+        start, grain = dt.date(year, 1, 1), "year"
+    return Span(name_period(start, grain), start, P.add(start, grain, 1), grain)
+
+
+def name_period(start: dt.date, grain: str) -> str:
+    """The text of the period of `grain` starting on `start`."""
+    if grain == "month":
+        return f"{start.year}-{start.month:02d}"
+    if grain == "quarter":
+        return f"{start.year}-Q{(start.month - 1) // 3 + 1}"
+    if grain == "week":
+        iso = start.isocalendar()
+        return f"{iso.year}-W{iso.week:02d}"
+    return str(start.year)
+
+
+def parse_date(value, what: str) -> dt.date:
+    """A date from YYYY-MM-DD, or a GoalError naming the field."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise GoalError(f"{what}: '{value}' is not a date; use YYYY-MM-DD") from None
+
+
+def parse_number(value, what: str) -> float:
+    """A finite number, or a GoalError naming the field (accepts '1.5', '1,5' and '20%')."""
+    if isinstance(value, bool):
+        raise GoalError(f"{what}: '{value}' is not a number")
+    if isinstance(value, (int, float)):
+        number = float(value)
+    else:
+        text = str(value).strip().replace(" ", "")
+        percent = text.endswith("%")
+        text = text.rstrip("%").replace(",", ".")
+        try:
+            number = float(text)
+        except ValueError:
+            raise GoalError(f"{what}: '{value}' is not a number") from None
+        if percent:
+            number /= 100
+    if number != number or number in (float("inf"), float("-inf")):
+        raise GoalError(f"{what}: '{value}' is not a finite number")
+    return number

@@ -1,0 +1,232 @@
+"""Goals on KPIs: stored with their baseline, then measured against the engine's numbers.
+
+    g = create_goal(store, engine, kpi="close_rate", scope="team:t1", target="30%",
+                    start="2026-10-01", deadline="2026-12-31", today=date(2026, 10, 1))
+    evaluate(engine, g, today)   # value, progress, pace, status, forecast, baseline, SMART letters
+
+A goal is checked whole before it is stored: unknown KPI, scope outside the caller's, a target
+that is not a number (or a percentage beyond 100 %), bad or reversed dates are GoalErrors and
+nothing is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+import sqlalchemy as sa
+
+from pulso import audit
+from pulso.engine import periods as P
+from pulso.goals import progress as G
+from pulso.goals.scopes import GoalError, Target, check_scope, parse_date, parse_number, parse_scope, require_within
+from pulso.store import tables_goals as T
+
+GRAINS = ("week", "month", "quarter")
+BASELINE_PERIODS = 3
+HISTORY_PERIODS = 24  # how far back "anything ever reached" looks, in periods of the goal's grain
+
+
+def is_cumulative(kpi) -> bool:
+    """Whether a goal on this KPI is a total over its window (counts and sums) rather than a level."""
+    return kpi.kind == "total" and not kpi.snapshot and kpi.unit in ("count", "currency")
+
+
+def check_target(kpi, raw) -> float:
+    """The target as a number in the KPI's unit (a fraction for percentages)."""
+    text = str(raw).strip() if not isinstance(raw, (int, float)) else raw
+    value = parse_number(text, "target")
+    if kpi.unit == "%":
+        if isinstance(text, str) and not text.endswith("%") and value > 1:
+            raise GoalError(f"target: {raw} is not a fraction; {kpi.key} is a percentage, write 0.25 or 25%")
+        if not 0 <= value <= 1:
+            raise GoalError(f"target: {raw} is outside 0–100 % for {kpi.key}")
+    elif kpi.unit in ("count", "currency", "hours", "days", "seconds", "months") and value < 0:
+        raise GoalError(f"target: {raw} is negative; {kpi.key} cannot be")
+    return value
+
+
+def _dimension(kpi, text: str | None) -> tuple[str | None, str | None]:
+    if not text:
+        return None, None
+    dim, sep, value = str(text).partition("=")
+    dim = dim.strip()
+    if not sep or not dim or not value.strip():
+        raise GoalError(f"dimension: '{text}' is not DIM=VALUE, e.g. source=web")
+    if dim not in kpi.dimensions:
+        raise GoalError(f"dimension: {kpi.key} cannot be split by '{dim}'; it can be by: {', '.join(kpi.dimensions) or 'nothing'}")
+    return dim, value.strip()
+
+
+def history(engine, kpi, target: Target, start: dt.date, grain: str, periods: int,
+            filters: dict | None = None) -> list[tuple[dt.date, float | None]]:
+    """(period start, value) of the `periods` whole periods of `grain` before `start`."""
+    first = P.floor(start, grain)
+    lo = P.add(first, grain, -periods)
+    rows = engine.query(kpi.key, start=lo, end=first, grain=grain, scope=target.engine_scope(), filters=filters).rows
+    return [(r["period_start"], r["value"]) for r in rows]
+
+
+def create_goal(store, engine, *, kpi: str, target, scope: str | Target = "company", deadline=None, start=None,
+                today: dt.date | None = None, dimension: str | None = None, grain: str = "month",
+                baseline_periods: int = BASELINE_PERIODS, name: str | None = None, objective_id: str | None = None,
+                caller: Target | None = None, actor: audit.Actor = audit.CLI) -> dict[str, Any]:
+    """Check and store a goal; returns it as stored (with its SMART check)."""
+    today = today or dt.date.today()
+    meta = engine.kpi(str(kpi).strip())
+    where = check_scope(store, parse_scope(scope) if isinstance(scope, str) else scope)
+    require_within(store, where, caller)
+    if where.kind != "company" and not meta.owned:
+        raise GoalError(f"{meta.key} counts records that belong to nobody; only a company goal can be set on it")
+    value = check_target(meta, target)
+    start = parse_date(start, "start") if start not in (None, "") else today
+    deadline = parse_date(deadline, "deadline") if deadline not in (None, "") else None
+    if deadline is not None and deadline <= start:
+        raise GoalError(f"deadline {deadline} is not after the start {start}")
+    if grain not in GRAINS:
+        raise GoalError(f"grain '{grain}' is not one of {', '.join(GRAINS)}")
+    if not isinstance(baseline_periods, int) or not 1 <= baseline_periods <= 24:
+        raise GoalError("baseline periods: give a whole number from 1 to 24")
+    dim, dim_value = _dimension(meta, dimension)
+    if name is not None and len(name) > 200:
+        raise GoalError("name: at most 200 characters")
+    filters = {dim: dim_value} if dim else None
+    base = baseline(engine, meta, where, start, deadline, grain, baseline_periods, filters)
+    row = {
+        "id": "goal-" + uuid.uuid4().hex[:12], "kpi": meta.key, "scope_kind": where.kind, "scope_id": where.id,
+        "dimension": dim, "dimension_value": dim_value, "grain": grain, "baseline": base.value,
+        "baseline_from": base.start, "baseline_to": base.end, "target": value, "start_date": start,
+        "deadline": deadline, "name": (name or "").strip() or None, "objective_id": objective_id,
+        "created_by": actor.id, "created_at": dt.datetime.now(dt.timezone.utc),
+    }
+    with store.connect() as conn:
+        conn.execute(T.goals.insert().values(**row))
+        audit.record(store, "goals.create", actor=actor, target=("goals", row["id"]),
+                     detail={"kpi": meta.key, "scope": where.text, "target": value}, conn=conn)
+    return row
+
+
+def baseline(engine, meta, where: Target, start: dt.date, deadline: dt.date | None, grain: str, n: int,
+             filters: dict | None = None) -> G.Baseline:
+    """The baseline of a goal: the mean of the `n` whole periods before its start (scaled to the
+    goal's length for a cumulative goal)."""
+    periods = history(engine, meta, where, start, grain, n, filters)
+    scale = 1.0
+    if is_cumulative(meta) and deadline is not None and periods:
+        span = (P.floor(start, grain) - periods[0][0]).days / len(periods)
+        scale = (deadline - start).days / span
+    base = G.baseline_of(periods, scale=scale)
+    return G.Baseline(base.value, base.periods, periods[0][0] if periods else None, P.floor(start, grain), base.method)
+
+
+def goals(store, *, scope: Target | None = None, kpi: str | None = None) -> list[dict[str, Any]]:
+    """Stored goals, newest first, optionally those of one scope or KPI."""
+    query = sa.select(T.goals).order_by(T.goals.c.created_at.desc(), T.goals.c.id)
+    if scope is not None:
+        query = query.where(T.goals.c.scope_kind == scope.kind)
+        query = query.where(T.goals.c.scope_id.is_(None) if scope.id is None else T.goals.c.scope_id == scope.id)
+    if kpi is not None:
+        query = query.where(T.goals.c.kpi == kpi)
+    with store.engine.connect() as conn:
+        return [dict(r) for r in conn.execute(query).mappings()]
+
+
+def goal(store, goal_id: str) -> dict[str, Any]:
+    """One goal, or GoalError."""
+    with store.engine.connect() as conn:
+        row = conn.execute(sa.select(T.goals).where(T.goals.c.id == goal_id)).mappings().first()
+    if row is None:
+        raise GoalError(f"no goal has the id '{goal_id}'")
+    return dict(row)
+
+
+def delete_goal(store, goal_id: str, *, caller: Target | None = None, actor: audit.Actor = audit.CLI) -> None:
+    """Remove a goal (and say so in the audit log)."""
+    found = goal(store, goal_id)
+    require_within(store, Target(found["scope_kind"], found["scope_id"]), caller)
+    with store.connect() as conn:
+        conn.execute(T.goals.delete().where(T.goals.c.id == goal_id))
+        audit.record(store, "goals.delete", actor=actor, target=("goals", goal_id), conn=conn)
+
+
+def tracked_kpis(store) -> set[str]:
+    """KPIs with at least one goal: the workspace's KPIs; every other metric is a general metric."""
+    with store.engine.connect() as conn:
+        return {r[0] for r in conn.execute(sa.select(T.goals.c.kpi).distinct())}
+
+
+def label(key: str, tracked: set[str], lang: str = "es") -> str:
+    """'KPI' for a metric with a goal, 'métrica general' / 'general metric' otherwise (seed 002)."""
+    if key in tracked:
+        return "KPI"
+    return "métrica general" if lang == "es" else "general metric"
+
+
+def evaluate(engine, g: dict[str, Any], today: dt.date, lang: str = "es") -> dict[str, Any]:
+    """Where a goal stands on `today`: value so far, progress, pace, status, forecast, SMART."""
+    meta = engine.kpi(g["kpi"])
+    where = Target(g["scope_kind"], g["scope_id"])
+    filters = {g["dimension"]: g["dimension_value"]} if g.get("dimension") else None
+    start, deadline, grain = g["start_date"], g["deadline"], g["grain"]
+    cumulative = is_cumulative(meta)
+    end = today + dt.timedelta(days=1)
+    if deadline is not None:
+        end = min(end, deadline)
+    value = None
+    if end > start:
+        rows = engine.query(meta.key, start=start, end=end, scope=where.engine_scope(), filters=filters).rows
+        value = rows[0]["value"] if rows else None
+        if cumulative and value is None:
+            value = 0.0
+    prog = G.progress(value, g["baseline"], g["target"], cumulative=cumulative, direction=meta.direction)
+    expected = G.pace(start, deadline, today)
+    finished = deadline is not None and today >= deadline
+    status = G.status_of(prog, expected, finished=finished)
+    past = history(engine, meta, where, start, grain, HISTORY_PERIODS, filters)
+    forecast = _forecast(engine, meta, where, g, today, filters, value, expected, past) if deadline else None
+    smart = G.smart_check(_smart_input(meta, g, past, lang), lang)
+    base = G.Baseline(g["baseline"], tuple(p for p in past if g["baseline_from"] and g["baseline_from"] <= p[0] < g["baseline_to"]),
+                      g["baseline_from"], g["baseline_to"], "scaled" if cumulative and deadline else "mean")
+    return {
+        "goal": g, "kpi": meta, "value": value, "progress": prog, "pace": expected, "status": status,
+        "status_text": G.status_text(status, lang), "forecast": forecast,
+        "forecast_reaches": _reaches(forecast, g["target"], meta.direction) if forecast is not None else None,
+        "baseline": base, "baseline_text": base.describe(lang), "smart": smart, "cumulative": cumulative,
+    }
+
+
+def _reaches(value: float, target: float, direction: str) -> bool:
+    return value <= target if direction == "down" else value >= target
+
+
+def _forecast(engine, meta, where, g, today, filters, value, expected, past) -> float | None:
+    """The value at the deadline: run rate for a cumulative goal, the trend line for a level."""
+    if is_cumulative(meta):
+        return G.run_rate_forecast(value, expected)
+    grain = g["grain"]
+    first = P.floor(g["start_date"], grain)
+    last = P.add(P.floor(min(today, g["deadline"] - dt.timedelta(days=1)), grain), grain, 1)
+    rows = engine.query(meta.key, start=first, end=last, grain=grain, scope=where.engine_scope(), filters=filters).rows
+    series = list(past[-BASELINE_PERIODS:]) + [(r["period_start"], r["value"]) for r in rows]
+    points = [(float(i), v) for i, (_, v) in enumerate(series)]
+    periods_to_deadline = 0
+    cursor = P.floor(min(today, g["deadline"]), grain)
+    while P.add(cursor, grain, periods_to_deadline + 1) < g["deadline"]:
+        periods_to_deadline += 1
+    return G.trend_forecast(points, float(len(series) - 1 + periods_to_deadline))
+
+
+def _smart_input(meta, g, past, lang) -> G.SmartInput:
+    values = [v for _, v in past if v is not None]
+    best = worst = None
+    if values:
+        pick = min if meta.direction == "down" else max
+        best, worst = pick(values), (max if pick is min else min)(values)
+        if is_cumulative(meta) and g["deadline"] is not None and past:
+            span = (P.add(past[-1][0], g["grain"], 1) - past[0][0]).days / len(past)
+            scale = (g["deadline"] - g["start_date"]).days / span
+            best, worst = best * scale, worst * scale
+    return G.SmartInput(kpi_name=meta.name[lang], direction=meta.direction, general_metric=meta.general_metric,
+                        has_objective=bool(g.get("objective_id")), baseline=g["baseline"], target=g["target"],
+                        best_ever=best, worst_ever=worst, start=g["start_date"], deadline=g["deadline"])

@@ -1,0 +1,115 @@
+"""Report schedules: a scope's scorecard e-mailed to recipients every week, month or quarter.
+
+`send_due(store, engine, now)` sends, for every schedule, the last whole period of its frequency
+that it has not sent yet (`last_period` remembers it, so a period is never sent twice); the
+server's scheduler calls it daily at `report_hour`. Each delivery is logged in `notification_log`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+import sqlalchemy as sa
+
+from pulso import audit
+from pulso.alerts import channels
+from pulso.alerts.rules import check_recipients
+from pulso.engine import periods as P
+from pulso.goals.scopes import GoalError, Target, check_scope, name_period, parse_scope, require_within
+from pulso.reports.render import FORMATS, render
+from pulso.reports.scorecard import build, text
+from pulso.store import tables_goals as T
+
+FREQUENCIES = ("week", "month", "quarter")
+
+
+def create_schedule(store, *, name: str, frequency: str, recipients: str, scope: str | Target = "company",
+                    lang: str = "es", fmt: str = "pdf", caller: Target | None = None,
+                    actor: audit.Actor = audit.CLI) -> dict[str, Any]:
+    """Check and store a report schedule."""
+    name = (name or "").strip()
+    if not name or len(name) > 200:
+        raise GoalError("name: give one of 1 to 200 characters")
+    if frequency not in FREQUENCIES:
+        raise GoalError(f"frequency '{frequency}' is not one of {', '.join(FREQUENCIES)}")
+    if lang not in ("es", "en"):
+        raise GoalError(f"language '{lang}' is not es or en")
+    if fmt not in FORMATS:
+        raise GoalError(f"format '{fmt}' is not pdf or html")
+    where = check_scope(store, parse_scope(scope) if isinstance(scope, str) else scope)
+    require_within(store, where, caller)
+    to = check_recipients("email", recipients)
+    row = {"id": "sched-" + uuid.uuid4().hex[:12], "name": name, "frequency": frequency, "scope_kind": where.kind,
+           "scope_id": where.id, "lang": lang, "format": fmt, "recipients": to, "last_period": None,
+           "created_by": actor.id, "created_at": dt.datetime.now(dt.timezone.utc)}
+    with store.connect() as conn:
+        conn.execute(T.report_schedules.insert().values(**row))
+        audit.record(store, "reports.schedule_create", actor=actor, target=("report_schedules", row["id"]),
+                     detail={"frequency": frequency, "scope": where.text}, conn=conn)
+    return row
+
+
+def schedules(store) -> list[dict[str, Any]]:
+    """Stored schedules, oldest first."""
+    s = T.report_schedules
+    with store.engine.connect() as conn:
+        return [dict(r) for r in conn.execute(sa.select(s).order_by(s.c.created_at, s.c.id)).mappings()]
+
+
+def delete_schedule(store, schedule_id: str, *, caller: Target | None = None, actor: audit.Actor = audit.CLI) -> None:
+    """Remove a schedule."""
+    found = [s for s in schedules(store) if s["id"] == schedule_id]
+    if not found:
+        raise GoalError(f"no report schedule has the id '{schedule_id}'")
+    require_within(store, Target(found[0]["scope_kind"], found[0]["scope_id"]), caller)
+    with store.connect() as conn:
+        conn.execute(T.report_schedules.delete().where(T.report_schedules.c.id == schedule_id))
+        audit.record(store, "reports.schedule_delete", actor=actor, target=("report_schedules", schedule_id), conn=conn)
+
+
+def last_whole_period(frequency: str, today: dt.date) -> str:
+    """The last period of `frequency` that ended by `today` (2026-10 on any day of November)."""
+    return name_period(P.add(P.floor(today, frequency), frequency, -1), frequency)
+
+
+def send_schedule(store, engine, schedule: dict[str, Any], period: str, now: dt.datetime) -> dict[str, Any]:
+    """Build a schedule's report for `period`, e-mail it, log it and remember the period."""
+    lang, fmt = schedule["lang"], schedule["format"]
+    today = now.astimezone(store.timezone).date()
+    report = build(store, engine, period=period, scope=Target(schedule["scope_kind"], schedule["scope_id"]),
+                   lang=lang, today=today)
+    body = render(report, fmt)
+    to = [x.strip() for x in schedule["recipients"].split(",") if x.strip()]
+    subject = f"{text('title', lang)} · {report['period_label']} · {report['scope_label']}"
+    intro = f"{schedule['name']}: {subject}"
+    status, error = "sent", None
+    try:
+        if fmt == "pdf":
+            channels.send_email(store, to, subject, intro, attachments=[(f"pulso-{period}.pdf", body, "application/pdf")])
+        else:
+            channels.send_email(store, to, subject, intro, html=body.decode())
+    except channels.ChannelError as exc:
+        status, error = "failed", str(exc)
+    entry = {"id": uuid.uuid4().hex, "alert_id": None, "schedule_id": schedule["id"], "channel": "email",
+             "target": schedule["recipients"], "sent_at": now, "status": status, "error": error}
+    with store.connect() as conn:
+        conn.execute(T.notification_log.insert().values(**entry))
+        if status == "sent":
+            conn.execute(T.report_schedules.update().where(T.report_schedules.c.id == schedule["id"])
+                         .values(last_period=period))
+    return entry
+
+
+def send_due(store, engine, now: dt.datetime | None = None) -> list[dict[str, Any]]:
+    """Send every schedule's last whole period not sent yet; returns the deliveries."""
+    now = now or dt.datetime.now(dt.timezone.utc)
+    today = now.astimezone(store.timezone).date()
+    out = []
+    for schedule in schedules(store):
+        period = last_whole_period(schedule["frequency"], today)
+        if schedule["last_period"] == period:
+            continue
+        out.append(send_schedule(store, engine, schedule, period, now))
+    return out

@@ -1,0 +1,182 @@
+"""The periodic scorecard of a scope: headline KPIs against target and the previous period (with
+a chart of the last periods), goals, OKRs, the alerts of the period, and the biggest movers.
+
+`build(store, engine, period="2026-10", scope="team:t1", lang="es")` returns plain data; the
+`render` module turns it into HTML or PDF. Figures come from the engine only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import sqlalchemy as sa
+
+from pulso.engine import periods as P
+from pulso.goals import okrs as okrs_mod, tracking as goals_mod
+from pulso.goals.scopes import GoalError, Target, check_scope, parse_period, parse_scope
+from pulso.store import schema, tables_goals as T
+from pulso.web import formatting as f
+
+HEADLINE = ("revenue_won", "new_customers", "close_rate", "lead_conversion_rate", "pipeline_value",
+            "average_deal_value", "churn_rate", "nps", "first_response_time_hours")
+MOVERS = HEADLINE + ("leads_created", "open_opportunities", "sales_cycle_days", "activities_logged",
+                     "quota_attainment", "csat", "resolution_time_hours", "tickets_opened", "renewal_rate",
+                     "lead_response_time_hours", "upsell_cross_sell_rate")
+TREND_PERIODS = 6
+MOVERS_SHOWN = 5
+
+TEXTS = {
+    "title": ("Informe de indicadores", "KPI scorecard"),
+    "kpis": ("Indicadores", "Indicators"),
+    "kpi": ("Indicador", "Indicator"), "value": ("Valor", "Value"), "previous": ("Periodo anterior", "Previous period"),
+    "change": ("Cambio", "Change"), "target": ("Meta", "Target"), "status": ("Estado", "Status"),
+    "trend": ("Últimos periodos", "Last periods"), "goals": ("Objetivos", "Goals"), "okrs": ("OKR", "OKRs"),
+    "alerts": ("Alertas del periodo", "Alerts of the period"), "movers": ("Lo que más ha cambiado", "Biggest movers"),
+    "progress": ("Progreso", "Progress"), "pace": ("Esperado a hoy", "Expected by now"),
+    "forecast": ("Previsión al plazo", "Forecast at deadline"), "deadline": ("Plazo", "Deadline"),
+    "score": ("Puntuación", "Score"), "none_goals": ("Sin objetivos para este alcance.", "No goals for this scope."),
+    "none_okrs": ("Sin OKR en este trimestre.", "No OKRs this quarter."),
+    "none_alerts": ("Ninguna alerta en el periodo.", "No alerts in the period."),
+    "scope": ("Alcance", "Scope"), "company": ("toda la empresa", "the whole company"),
+    "team": ("equipo", "team"), "rep": ("comercial", "rep"), "generated": ("Generado el", "Generated on"),
+    "general": ("métrica general", "general metric"),
+}
+
+
+def text(key: str, lang: str) -> str:
+    """A fixed text of the report in a language."""
+    es, en = TEXTS[key]
+    return es if lang == "es" else en
+
+
+def build(store, engine, *, period: str, scope: str | Target = "company", lang: str = "es",
+          today: dt.date | None = None) -> dict[str, Any]:
+    """Everything the scorecard shows, as plain data."""
+    if lang not in ("es", "en"):
+        raise GoalError(f"language '{lang}' is not es or en")
+    span = parse_period(period)
+    where = check_scope(store, parse_scope(scope) if isinstance(scope, str) else scope)
+    settings = store.settings_dict()
+    currency = settings.get("currency", "EUR")
+    today = today or dt.date.today()
+    as_of = min(today, span.end - dt.timedelta(days=1))
+    visible = [k for k in MOVERS if where.kind == "company" or engine.kpi(k).owned]
+    goal_rows = goals_mod.goals(store, scope=where)
+    targets = _targets(goal_rows, span)
+    tracked = goals_mod.tracked_kpis(store)
+    kpis, moves = [], []
+    for key in visible:
+        meta = engine.kpi(key)
+        if key in HEADLINE:
+            first = P.add(span.start, span.grain, -(TREND_PERIODS - 1))
+            rows = engine.query(key, start=first, end=span.end, grain=span.grain, scope=where.engine_scope()).rows
+            row = rows[-1]
+        else:
+            rows = []
+            row = engine.query(key, start=span.start, end=span.end, scope=where.engine_scope()).rows[0]
+        value, previous = row["value"], row["previous"]
+        move = _move(value, previous, meta.unit)
+        entry = {"key": key, "name": meta.name[lang], "unit": meta.unit, "direction": meta.direction,
+                 "value": value, "previous": previous, "text": f.fmt_value(value, meta.unit, lang, currency),
+                 "previous_text": f.fmt_value(previous, meta.unit, lang, currency),
+                 "change": f.fmt_change(value, previous, meta.unit, lang), "judge": f.judge(value, previous, meta.direction),
+                 "move": move, "label": goals_mod.label(key, tracked, lang)}
+        if key in HEADLINE:
+            target = targets.get(key)
+            entry["target"] = target
+            entry["target_text"] = f.fmt_value(target, meta.unit, lang, currency) if target is not None else ""
+            entry["chart"] = bar_chart([(r["period_start"], r["value"]) for r in rows], span.grain, lang)
+            kpis.append(entry)
+        if move is not None and value is not None:
+            moves.append(entry)
+    moves.sort(key=lambda e: -abs(e["move"]))
+    goal_states = []
+    for g in goal_rows:
+        state = goals_mod.evaluate(engine, g, as_of, lang)
+        meta = state["kpi"]
+        goal_states.append({
+            "id": g["id"], "name": g["name"] or meta.name[lang], "kpi": meta.key, "status": state["status"],
+            "status_text": state["status_text"], "value": f.fmt_value(state["value"], meta.unit, lang, currency),
+            "target": f.fmt_value(g["target"], meta.unit, lang, currency),
+            "progress": f.fmt_percent(state["progress"], lang, 0) if state["progress"] is not None else "—",
+            "pace": f.fmt_percent(state["pace"], lang, 0) if state["pace"] is not None else "—",
+            "forecast": f.fmt_value(state["forecast"], meta.unit, lang, currency) if state["forecast"] is not None else "—",
+            "deadline": g["deadline"]})
+    quarter = P.floor(span.start, "quarter")
+    objectives = [okrs_mod.scored(engine, o, as_of)
+                  for o in okrs_mod.objectives(store, quarter=f"{quarter.year}-Q{(quarter.month - 1) // 3 + 1}", scope=where)]
+    return {
+        "title": text("title", lang), "lang": lang, "period": span.text,
+        "period_label": f.fmt_period(span.grain if span.grain != "week" else "custom", span.start,
+                                     span.end - dt.timedelta(days=1), lang),
+        "start": span.start, "end": span.end, "scope": where.text, "scope_label": _scope_label(store, where, lang),
+        "currency": currency, "generated": today, "kpis": kpis, "movers": moves[:MOVERS_SHOWN],
+        "goals": goal_states, "okrs": objectives, "alerts": _alerts(store, where, span),
+        "t": {k: text(k, lang) for k in TEXTS},
+    }
+
+
+def _move(value: float | None, previous: float | None, unit: str) -> float | None:
+    """How much a KPI moved: points for percentages, relative change otherwise."""
+    if value is None or previous is None:
+        return None
+    if unit == "%":
+        return value - previous
+    if previous == 0:
+        return None
+    return (value - previous) / abs(previous)
+
+
+def _targets(goal_rows: list[dict], span) -> dict[str, float]:
+    """KPI → target of a goal (with no dimension) whose window overlaps the period."""
+    out = {}
+    for g in goal_rows:
+        ends = g["deadline"] or dt.date.max
+        if g["dimension"] is None and g["start_date"] < span.end and ends > span.start:
+            out.setdefault(g["kpi"], g["target"])
+    return out
+
+
+def _scope_label(store, where: Target, lang: str) -> str:
+    if where.kind == "company":
+        return text("company", lang)
+    table = schema.teams if where.kind == "team" else schema.users
+    with store.engine.connect() as conn:
+        name = conn.execute(sa.select(table.c.name).where(table.c.id == where.id)).scalar()
+    return f"{text(where.kind, lang)} {name or where.id}"
+
+
+def _alerts(store, where: Target, span) -> list[dict[str, Any]]:
+    """Alerts raised during the period, for this scope (or about its reps)."""
+    from pulso.goals.scopes import within
+
+    a = T.alerts
+    lo = dt.datetime.combine(span.start, dt.time(), tzinfo=store.timezone)
+    hi = dt.datetime.combine(span.end, dt.time(), tzinfo=store.timezone)
+    with store.engine.connect() as conn:
+        rows = [dict(r) for r in conn.execute(sa.select(a).where(a.c.raised_at >= lo, a.c.raised_at < hi)
+                                              .order_by(a.c.raised_at))]
+    out = []
+    for r in rows:
+        detail = json.loads(r["detail"]) if r["detail"] else {}
+        owner = detail.get("owner")
+        if within(store, Target(r["scope_kind"], r["scope_id"]), where) or (owner and within(store, Target("rep", owner), where)):
+            out.append({"title": r["title"], "message": r["message"], "raised_at": r["raised_at"], "status": r["status"]})
+    return out[:50]
+
+
+def bar_chart(points: list[tuple[dt.date, float | None]], grain: str, lang: str, width: int = 180,
+              height: int = 36) -> dict[str, Any]:
+    """A small bar chart of a series as SVG geometry (the last bar is the period reported)."""
+    values = [v for _, v in points if v is not None]
+    top = max((abs(v) for v in values), default=0) or 1.0
+    step = width / max(1, len(points))
+    bars = []
+    for i, (start, v) in enumerate(points):
+        h = 0 if v is None else max(1.0, abs(v) / top * (height - 4))
+        bars.append({"x": round(i * step + 2, 1), "y": round(height - 2 - h, 1), "w": round(step - 4, 1),
+                     "h": round(h, 1), "last": i == len(points) - 1,
+                     "label": f.fmt_bucket(start, grain, lang)})
+    return {"width": width, "height": height, "bars": bars}
