@@ -148,6 +148,10 @@ from pulso.api_cli import register as _register_api  # noqa: E402  (tokens, audi
 
 _register_api(app)
 
+from pulso.goals_cli import register as _register_goals  # noqa: E402  (goals, quotas, okrs, alerts, report)
+
+_register_goals(app)
+
 
 def _parse_date(value: str, option: str) -> dt.date:
     try:

@@ -92,7 +92,7 @@ def objectives(store, *, quarter: str | None = None, scope: Target | None = None
     with store.engine.connect() as conn:
         objs = [dict(r) for r in conn.execute(query).mappings()]
         ids = [x["id"] for x in objs]
-        krs = [dict(r) for r in conn.execute(sa.select(k).where(k.c.objective_id.in_(ids)).order_by(k.c.position))] if ids else []
+        krs = [dict(r) for r in conn.execute(sa.select(k).where(k.c.objective_id.in_(ids)).order_by(k.c.position)).mappings()] if ids else []
     for obj in objs:
         obj["key_results"] = [kr for kr in krs if kr["objective_id"] == obj["id"]]
     return objs

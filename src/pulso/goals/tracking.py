@@ -207,6 +207,8 @@ def _forecast(engine, meta, where, g, today, filters, value, expected, past) -> 
     grain = g["grain"]
     first = P.floor(g["start_date"], grain)
     last = P.add(P.floor(min(today, g["deadline"] - dt.timedelta(days=1)), grain), grain, 1)
+    if last <= first:  # the goal has not started yet
+        return None
     rows = engine.query(meta.key, start=first, end=last, grain=grain, scope=where.engine_scope(), filters=filters).rows
     series = list(past[-BASELINE_PERIODS:]) + [(r["period_start"], r["value"]) for r in rows]
     points = [(float(i), v) for i, (_, v) in enumerate(series)]
