@@ -9,4 +9,6 @@ ROUTERS = [auth.router, overview.router, sales.router, team.router, retention.ro
 
 from pulso.web.api import routers as api_routers  # noqa: E402  (REST API under /api/v1, docs/api.md)
 
-ROUTERS += api_routers()
+from pulso.web.routes import admin  # noqa: E402  (API tokens and audit log pages)
+
+ROUTERS += [admin.router, *api_routers()]
