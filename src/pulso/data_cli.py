@@ -1,0 +1,131 @@
+"""`pulso import`, `pulso imports`, `pulso dedupe` and `pulso quality`: data in, and how clean it is.
+
+    pulso import FILE... [--table T] [--mapping NAME|PATH] [--dry-run] [--partial] [--reject-file PATH]
+    pulso imports list | errors RUN_ID [--out PATH] | mappings | suggest FILE --table T
+    pulso dedupe find [--table accounts|leads] | list | merge ID [--survivor ...] | dismiss ID | undo MERGE_ID
+    pulso quality report [--table T]
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.table import Table
+
+from pulso.cli import DbOption, console, err, open_workspace
+
+imports_app = typer.Typer(help="Import runs: list them, their errors, mappings and suggestions.", no_args_is_help=True)
+dedupe_app = typer.Typer(help="Probable duplicate accounts and leads: find, review, merge, undo.", no_args_is_help=True)
+quality_app = typer.Typer(help="Data quality: rule violations and completeness per table and field.", no_args_is_help=True)
+
+
+def import_command(
+    files: Annotated[list[Path], typer.Argument(help="CSV, XLSX, Parquet or JSON-lines files.")],
+    db: DbOption = None,
+    table: Annotated[Optional[str], typer.Option("--table", help="Canonical table the files feed (columns suggested from the headers).")] = None,
+    mapping: Annotated[Optional[str], typer.Option("--mapping", help="A preset name (salesforce, hubspot, pipedrive, zoho, odoo) or a mapping YAML file.")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check everything, write nothing.")] = False,
+    partial: Annotated[bool, typer.Option("--partial", help="Write the valid rows; refused rows go to --reject-file.")] = False,
+    reject_file: Annotated[Optional[Path], typer.Option("--reject-file", help="CSV of refused rows: file, line, column, value, reason.")] = None,
+    encoding: Annotated[Optional[str], typer.Option("--encoding", help="Force an encoding (utf-8, utf-8-sig, cp1252, latin-1).")] = None,
+    delimiter: Annotated[Optional[str], typer.Option("--delimiter", help="Force a CSV delimiter (default: detected).")] = None,
+    date_order: Annotated[Optional[str], typer.Option("--date-order", help="How to read 03/04/2024: dmy or mdy (ymd for ISO).")] = None,
+    decimal: Annotated[Optional[str], typer.Option("--decimal", help="Decimal mark: ',' or '.' (default: detected).")] = None,
+) -> None:
+    """Import files into the workspace: all or nothing unless --partial; every run is recorded."""
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from pulso.ingest import ImportFailed, import_files, write_error_report
+
+    with open_workspace(db) as store:
+        columns = (SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.completed:,} rows"), TimeElapsedColumn())
+        with Progress(*columns, console=err, transient=not sys.stderr.isatty()) as progress:
+            task = progress.add_task("Reading", total=None)
+            try:
+                result = import_files(store, files, table=table, mapping=mapping, dry_run=dry_run, partial=partial,
+                                      encoding=encoding, delimiter=delimiter, date_order=date_order, decimal=decimal,
+                                      progress=lambda step, rows: progress.update(task, description=step, completed=rows))
+            except ImportFailed as exc:
+                if reject_file:
+                    with open(reject_file, "w", newline="", encoding="utf-8") as out:
+                        write_error_report(exc.result.errors, out)
+                raise
+        if reject_file and result.errors:
+            with open(reject_file, "w", newline="", encoding="utf-8") as out:
+                write_error_report(result.errors, out)
+        verb = {"dry_run": "Would write", "partial": "Wrote", "committed": "Wrote"}[result.status]
+        written = ", ".join(f"{n:,} {t}" for t, n in result.written.items()) or "nothing"
+        console.print(f"{verb} {written} from {result.rows_read:,} rows (mapping {result.mapping}; run {result.run_id}).")
+        if result.skipped:
+            console.print(f"Skipped {result.skipped:,} rows the mapping leaves out.")
+        if result.errors:
+            console.print(f"Refused {result.rejected:,} rows ({len(result.errors):,} errors)"
+                          + (f"; details in {reject_file}" if reject_file else "; see `pulso imports errors " + result.run_id + "`"))
+
+
+@imports_app.command("list")
+def imports_list(db: DbOption = None, limit: Annotated[int, typer.Option(help="How many runs.")] = 20) -> None:
+    """Recent import runs: when, who, files, status and counts."""
+    from pulso.ingest import list_runs
+
+    with open_workspace(db) as store:
+        table = Table(title="Import runs")
+        for col in ("run", "started", "by", "files", "status", "read", "written", "refused", "errors"):
+            table.add_column(col, justify="right" if col in ("read", "written", "refused", "errors") else "left")
+        for r in list_runs(store, limit=limit):
+            table.add_row(r["id"], f"{r['started_at']:%Y-%m-%d %H:%M}", r["actor_kind"] + (f" {r['actor_id']}" if r["actor_id"] else ""),
+                          ", ".join(f["name"] for f in r["files"]), r["status"], f"{r['rows_read']:,}",
+                          f"{r['rows_written']:,}", f"{r['rows_rejected']:,}", f"{r['error_count']:,}")
+        console.print(table)
+
+
+@imports_app.command("errors")
+def imports_errors(run_id: str, db: DbOption = None,
+                   out: Annotated[Optional[Path], typer.Option("--out", help="Write them as CSV here.")] = None) -> None:
+    """Every error of a run: file, line, column, value and reason."""
+    from pulso.ingest import run_errors, write_error_report
+
+    with open_workspace(db) as store:
+        errors = run_errors(store, run_id)
+        if out:
+            with open(out, "w", newline="", encoding="utf-8") as f:
+                write_error_report(errors, f)
+            console.print(f"{len(errors):,} errors written to {out}.")
+            return
+        write_error_report(errors, sys.stdout)
+
+
+@imports_app.command("mappings")
+def imports_mappings() -> None:
+    """The built-in mapping presets."""
+    from pulso.ingest import load_mapping, presets
+
+    for name in sorted(presets()):
+        console.print(f"[bold]{name}[/bold]: {' '.join(load_mapping(name).description.split())}")
+
+
+@imports_app.command("suggest")
+def imports_suggest(file: Path, table: Annotated[str, typer.Option("--table", help="Canonical table.")]) -> None:
+    """Suggest a mapping for a file from its headers, as YAML to edit."""
+    import yaml
+
+    from pulso.ingest import open_source, suggest_mapping
+
+    src = open_source(file)
+    mapping = suggest_mapping(src.columns, table)
+    if mapping is None:
+        console.print(f"No header of {file.name} looks like a column of {table}; its headers: {', '.join(src.columns)}")
+        raise typer.Exit(1)
+    console.print(yaml.safe_dump(mapping.to_dict(), sort_keys=False, allow_unicode=True), markup=False)
+
+
+def register(app: typer.Typer) -> None:
+    """Add import, imports, dedupe and quality to the `pulso` command."""
+    app.command("import")(import_command)
+    app.add_typer(imports_app, name="imports")
+    for sub, name in ((dedupe_app, "dedupe"), (quality_app, "quality")):
+        if sub.registered_commands:
+            app.add_typer(sub, name=name)

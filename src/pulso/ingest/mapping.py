@@ -1,0 +1,257 @@
+"""Mappings: which source column feeds which canonical column, and how values translate.
+
+A mapping is a YAML file (or a built-in preset, see presets/). Its full form:
+
+    name: maven
+    read: {null_values: ["", "NA"], date_order: dmy, decimal: ","}
+    sources:
+      - match: "sales_pipeline*.csv"        # which files (glob on the name); optional
+        headers: [opportunity_id, deal_stage] # columns that identify the file; optional
+        tables:
+          deals:
+            columns:
+              id: opportunity_id                       # shorthand for {from: opportunity_id}
+              status: {from: deal_stage, map: {Won: won, Lost: lost, "*": open}}
+              closed_at: {from: close_date, when: {deal_stage: [Won, Lost]}}
+              currency: {value: USD}
+
+A single-table mapping may skip `sources` and give `table:` and `columns:` at the top. Column
+options: from, value, map ("*" = any other value), default, transform (slug, lower, upper,
+digits, strip), format ("{}@example.com"), when / unless (row conditions), agg (min, max, first,
+last, any, count) with `group_by` on the table, if_missing: null (a reference to nothing becomes
+empty instead of an error), at_most: another column (a date never later than that one, e.g. a
+CRM's record-creation date on deals migrated after they closed). Table options: group_by, distinct (keep the first of repeated ids),
+skip_when_empty (rows without these targets are skipped, not errors), where (row filter).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from pulso.errors import PulsoError
+from pulso.store import schema
+
+AGGREGATES = ("min", "max", "first", "last", "any", "count")
+TRANSFORMS = ("slug", "lower", "upper", "digits", "strip", "title")
+COLUMN_KEYS = {"from", "value", "map", "default", "transform", "format", "when", "unless", "agg", "if_missing",
+               "date_order", "decimal", "at_most"}
+TABLE_KEYS = {"columns", "group_by", "distinct", "skip_when_empty", "where"}
+
+
+class MappingError(PulsoError):
+    """A mapping file is malformed or does not fit the file it is applied to."""
+
+
+@dataclass
+class ColumnSpec:
+    """How one canonical column is filled."""
+
+    target: str
+    source: str | None = None
+    value: Any = None
+    map: dict[str, Any] | None = None
+    default: Any = None
+    transform: str | None = None
+    format: str | None = None
+    when: dict[str, list[str]] = field(default_factory=dict)
+    unless: dict[str, list[str]] = field(default_factory=dict)
+    agg: str | None = None
+    if_missing: str = "error"
+    date_order: str | None = None
+    decimal: str | None = None
+    at_most: str | None = None
+
+
+@dataclass
+class TableSpec:
+    """One canonical table fed from a source file."""
+
+    table: str
+    columns: dict[str, ColumnSpec]
+    group_by: str | None = None
+    distinct: bool = False
+    skip_when_empty: list[str] = field(default_factory=list)
+    where: dict[str, list[str]] = field(default_factory=dict)
+
+    def source_columns(self) -> set[str]:
+        """Every source column this table reads."""
+        used = {c.source for c in self.columns.values() if c.source}
+        for c in self.columns.values():
+            used |= set(c.when) | set(c.unless)
+        used |= set(self.where)
+        if self.group_by:
+            used.add(self.group_by)
+        return used
+
+
+@dataclass
+class SourceSpec:
+    """Which files a part of a mapping applies to, and the tables they feed."""
+
+    tables: list[TableSpec]
+    match: str | None = None
+    headers: list[str] = field(default_factory=list)
+
+    def fits(self, name: str, columns: list[str]) -> bool:
+        """True when the header has the identifying columns (or, without them, the name matches)."""
+        if self.headers:
+            return all(h in columns for h in self.headers)
+        return not self.match or fnmatch.fnmatch(name.lower(), self.match.lower())
+
+
+@dataclass
+class Mapping:
+    """A named mapping: read options and its sources."""
+
+    name: str
+    sources: list[SourceSpec]
+    description: str = ""
+    read: dict[str, Any] = field(default_factory=dict)
+
+    def source_for(self, name: str, columns: list[str]) -> SourceSpec:
+        """The part of the mapping that applies to a file, or a clear error."""
+        for src in self.sources:
+            if src.fits(name, columns):
+                return src
+        wanted = "; ".join(s.match or ", ".join(s.headers) or "any file" for s in self.sources)
+        raise MappingError(f"{name}: the mapping '{self.name}' has nothing for this file (it expects: {wanted})")
+
+    def to_dict(self) -> dict[str, Any]:
+        """The mapping as plain data (what a YAML file holds)."""
+        return {"name": self.name, "description": self.description, "read": self.read,
+                "sources": [{"match": s.match, "headers": s.headers,
+                             "tables": {t.table: _table_dict(t) for t in s.tables}} for s in self.sources]}
+
+
+def _table_dict(t: TableSpec) -> dict[str, Any]:
+    out: dict[str, Any] = {"columns": {}}
+    for name, c in t.columns.items():
+        spec = {k: v for k, v in (("from", c.source), ("value", c.value), ("map", c.map), ("default", c.default),
+                                  ("transform", c.transform), ("format", c.format), ("when", c.when or None),
+                                  ("unless", c.unless or None), ("agg", c.agg),
+                                  ("if_missing", None if c.if_missing == "error" else c.if_missing)) if v is not None}
+        out["columns"][name] = c.source if list(spec) == ["from"] else spec
+    for key in ("group_by", "distinct", "skip_when_empty", "where"):
+        if getattr(t, key):
+            out[key] = getattr(t, key)
+    return out
+
+
+def presets() -> dict[str, Path]:
+    """Built-in mapping presets by name."""
+    folder = resources.files("pulso.ingest") / "presets"
+    return {Path(p.name).stem: Path(str(p)) for p in folder.iterdir() if p.name.endswith(".yaml")}
+
+
+def load_mapping(name_or_path: str | Path) -> Mapping:
+    """A mapping from a YAML file, or the built-in preset of that name."""
+    path = Path(name_or_path)
+    if not path.exists():
+        known = presets()
+        if str(name_or_path) not in known:
+            raise MappingError(f"no mapping file or preset '{name_or_path}'; the presets are: {', '.join(sorted(known))}")
+        path = known[str(name_or_path)]
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise MappingError(f"{path.name}: not valid YAML: {exc}") from None
+    return parse_mapping(data, default_name=path.stem)
+
+
+def parse_mapping(data: Any, *, default_name: str = "mapping") -> Mapping:
+    """Check and build a mapping from plain data; every mistake names where it is."""
+    if not isinstance(data, dict):
+        raise MappingError(f"{default_name}: a mapping is a YAML object with `sources` or `table` and `columns`")
+    if "sources" not in data:
+        if "table" not in data:
+            raise MappingError(f"{default_name}: give `sources:`, or `table:` and `columns:`")
+        data = {**data, "sources": [{"match": data.get("match"), "headers": data.get("headers", []),
+                                     "tables": {data["table"]: {k: v for k, v in data.items() if k in TABLE_KEYS}}}]}
+    sources = []
+    for i, raw in enumerate(data["sources"] or []):
+        where = f"{default_name}: sources[{i}]"
+        if not isinstance(raw, dict) or not isinstance(raw.get("tables"), dict):
+            raise MappingError(f"{where}: needs `tables:` (canonical table → columns)")
+        tables = [_parse_table(f"{where}.{name}", name, spec) for name, spec in raw["tables"].items()]
+        sources.append(SourceSpec(tables, raw.get("match"), list(raw.get("headers") or [])))
+    if not sources:
+        raise MappingError(f"{default_name}: `sources` is empty")
+    read = data.get("read") or {}
+    return Mapping(str(data.get("name") or default_name), sources, str(data.get("description") or ""), dict(read))
+
+
+def _parse_table(where: str, name: str, spec: Any) -> TableSpec:
+    if name not in schema.CANONICAL_TABLES:
+        raise MappingError(f"{where}: unknown table '{name}'; the tables are: {', '.join(schema.CANONICAL_TABLES)}")
+    if not isinstance(spec, dict) or not isinstance(spec.get("columns"), dict):
+        raise MappingError(f"{where}: needs `columns:` (canonical column → source column or options)")
+    unknown = set(spec) - TABLE_KEYS
+    if unknown:
+        raise MappingError(f"{where}: unknown option(s) {', '.join(sorted(unknown))}")
+    tbl = schema.table(name)
+    columns = {}
+    for target, raw in spec["columns"].items():
+        if target not in tbl.columns:
+            raise MappingError(f"{where}: table {name} has no column '{target}'")
+        columns[target] = _parse_column(f"{where}.{target}", target, raw)
+    if "id" not in columns:
+        raise MappingError(f"{where}: map `id` (the source's record id) so that re-imports update, not duplicate")
+    return TableSpec(name, columns, spec.get("group_by"), bool(spec.get("distinct")),
+                     list(spec.get("skip_when_empty") or []), _conditions(where, spec.get("where")))
+
+
+def _parse_column(where: str, target: str, raw: Any) -> ColumnSpec:
+    if isinstance(raw, str):
+        return ColumnSpec(target, source=raw)
+    if not isinstance(raw, dict):
+        raise MappingError(f"{where}: give a source column name or an object with `from` or `value`")
+    unknown = set(raw) - COLUMN_KEYS
+    if unknown:
+        raise MappingError(f"{where}: unknown option(s) {', '.join(sorted(unknown))}; the options are: {', '.join(sorted(COLUMN_KEYS))}")
+    if "from" not in raw and "value" not in raw:
+        raise MappingError(f"{where}: needs `from` (a source column) or `value` (a constant)")
+    if raw.get("transform") and raw["transform"] not in TRANSFORMS:
+        raise MappingError(f"{where}: unknown transform '{raw['transform']}'; use one of: {', '.join(TRANSFORMS)}")
+    if raw.get("agg") and raw["agg"] not in AGGREGATES:
+        raise MappingError(f"{where}: unknown agg '{raw['agg']}'; use one of: {', '.join(AGGREGATES)}")
+    if raw.get("if_missing", "error") not in ("error", "null"):
+        raise MappingError(f"{where}: if_missing is error or null")
+    mapped = raw.get("map")
+    if mapped is not None and not isinstance(mapped, dict):
+        raise MappingError(f"{where}: `map` is an object (source value → value)")
+    return ColumnSpec(
+        target, source=raw.get("from"), value=raw.get("value"),
+        map={_key(k): v for k, v in mapped.items()} if mapped else None,
+        default=raw.get("default"), transform=raw.get("transform"), format=raw.get("format"),
+        when=_conditions(where, raw.get("when")), unless=_conditions(where, raw.get("unless")),
+        agg=raw.get("agg"), if_missing=raw.get("if_missing", "error"),
+        date_order=raw.get("date_order"), decimal=raw.get("decimal"), at_most=raw.get("at_most"),
+    )
+
+
+def _key(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _conditions(where: str, raw: Any) -> dict[str, list[str]]:
+    if not raw:
+        return {}
+    if not isinstance(raw, dict):
+        raise MappingError(f"{where}: a condition is an object (source column → value or list of values)")
+    return {str(k): [_key(x) for x in (v if isinstance(v, list) else [v])] for k, v in raw.items()}
+
+
+def slug(text: str) -> str:
+    """lower-case ASCII words joined by hyphens ("José Pérez" → "jose-perez")."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")

@@ -1,0 +1,365 @@
+"""Import runs: read files through a mapping, check everything, write in one transaction, record it.
+
+All or nothing by default: one bad cell and nothing is written, and the run lists every error
+with its file, line, column, value and reason. `partial=True` writes the good rows and returns
+the rejected ones (with reasons) for a reject file. Every run is recorded in `import_runs`
+(who, when, file hashes, counts, errors), committed imports in the audit log too.
+"""
+
+from __future__ import annotations
+
+import copy
+import csv
+import datetime as dt
+import json
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import sqlalchemy as sa
+
+from pulso import audit, events
+from pulso.errors import PulsoError, ValidationError
+from pulso.ingest import values
+from pulso.ingest.apply import ROW, Problem, TableBuilder
+from pulso.ingest.mapping import Mapping, MappingError, load_mapping
+from pulso.ingest.readers import Source, file_digest, open_source
+from pulso.ingest.suggest import detect_mapping, suggest_mapping
+from pulso.store import Store, schema
+from pulso.store.tables_data import import_errors, import_runs
+
+MAX_STORED_ERRORS = 5000
+# Fields that record something that already happened: a value in the future is a mistake.
+PAST_FIELDS = frozenset({
+    "created_at", "closed_at", "opened_at", "first_response_at", "resolved_at", "occurred_at", "answered_at",
+    "ordered_at", "acquired_at", "churned_at", "mql_at", "sql_at", "converted_at", "disqualified_at",
+    "changed_at", "cancelled_at",
+})
+FILE = "_file"
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One reason why a row was refused: where (file, line, column), what (value) and why."""
+
+    file: str
+    line: int | None
+    column: str | None
+    value: str | None
+    reason: str
+
+    def __str__(self) -> str:
+        where = self.file + (f", line {self.line}" if self.line else "") + (f", column {self.column}" if self.column else "")
+        shown = f" (value {self.value!r})" if self.value not in (None, "") else ""
+        return f"{where}: {self.reason}{shown}"
+
+
+@dataclass
+class ImportResult:
+    """What a run did."""
+
+    run_id: str
+    status: str
+    files: list[dict[str, Any]]
+    mapping: str
+    rows_read: int = 0
+    written: dict[str, int] = field(default_factory=dict)
+    rejected: int = 0
+    skipped: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    bad_rows: set[tuple[str, int]] = field(default_factory=set, repr=False)
+    soft_refs: set[tuple[str, str]] = field(default_factory=set, repr=False)
+
+    @property
+    def rows_written(self) -> int:
+        """Records written, over every table."""
+        return sum(self.written.values())
+
+
+class ImportFailed(PulsoError):
+    """An import was refused; nothing was written. `.result.errors` says where and why."""
+
+    def __init__(self, result: ImportResult, shown: int = 10):
+        self.result = result
+        errors = result.errors
+        lines = [str(e) for e in errors[:shown]] + ([f"... and {len(errors) - shown} more"] if len(errors) > shown else [])
+        noun = "error" if len(errors) == 1 else "errors"
+        super().__init__(f"{len(errors)} {noun}; nothing was written (run {result.run_id}):\n  " + "\n  ".join(lines))
+
+
+Progress = Callable[[str, int], None]
+
+
+def import_files(store: Store, paths: list[Path | str], *, table: str | None = None,
+                 mapping: str | Path | Mapping | None = None, dry_run: bool = False, partial: bool = False,
+                 actor: audit.Actor = audit.CLI, encoding: str | None = None, delimiter: str | None = None,
+                 date_order: str | None = None, decimal: str | None = None,
+                 progress: Progress | None = None, names: dict[str, str] | None = None) -> ImportResult:
+    """Import files into the workspace; raises ImportFailed (run recorded) unless partial or clean.
+
+    `names` gives the file name to show and match for a path (uploads keep their original name).
+    """
+    paths = [Path(p) for p in paths]
+    if not paths:
+        raise PulsoError("give at least one file to import")
+    if date_order and date_order not in values.DATE_ORDERS:
+        raise PulsoError(f"date order '{date_order}': use one of {', '.join(values.DATE_ORDERS)}")
+    names = names or {}
+    started = dt.datetime.now(dt.timezone.utc)
+    files = [{"name": names.get(str(p), p.name), "sha256": file_digest(p) if p.is_file() else None,
+              "bytes": p.stat().st_size if p.is_file() else None} for p in paths]
+    result = ImportResult(uuid.uuid4().hex[:12], "failed", files, "")
+    progress = progress or (lambda step, rows: None)
+    tz = store.timezone
+    try:
+        built = _read_all(store, paths, names, table, mapping, encoding, delimiter, date_order, decimal, tz,
+                          result, progress)
+    except PulsoError as exc:
+        result.errors.append(RowError(files[0]["name"] if len(files) == 1 else "(import)", getattr(exc, "line", None),
+                                      None, None, getattr(exc, "reason", None) or str(exc)))
+        _record(store, result, actor, started)
+        raise ImportFailed(result) from None
+    batches, origins, sources = built
+    if result.errors and not partial:
+        _record(store, result, actor, started)
+        raise ImportFailed(result)
+    progress("Writing", result.rows_read)
+    _write(store, batches, origins, sources, result, dry_run=dry_run, partial=partial, actor=actor, started=started)
+    if result.status in ("committed", "partial"):
+        events.data_arrived(store, source="import", tables=tuple(n for n, c in result.written.items() if c))
+    return result
+
+
+def _read_all(store, paths, names, table, mapping, encoding, delimiter, date_order, decimal, tz, result, progress):
+    resolved = mapping if isinstance(mapping, Mapping) else load_mapping(mapping) if mapping else None
+    tables: dict[str, list[pa.Table]] = {}
+    origins: dict[str, list[str]] = {}
+    sources: dict[str, Source] = {}
+    mapping_names = []
+    for path in paths:
+        name = names.get(str(path), path.name)
+        read = dict(resolved.read) if resolved else {}
+        src = open_source(path, encoding=encoding or read.get("encoding"), delimiter=delimiter or read.get("delimiter"),
+                          sheet=read.get("sheet"))
+        src.path = path
+        sources[name] = src
+        this = resolved or (suggest_mapping(src.columns, table) if table else detect_mapping(name, src.columns))
+        if table and resolved is None and this is None:
+            raise MappingError(f"{name}: no column matches table {table}")
+        if this is None:
+            raise MappingError(f"{name}: cannot tell what this file holds; give --table or --mapping "
+                               f"(see `pulso import --help`)")
+        mapping_names.append(this.name)
+        part = this.source_for(name, src.columns)
+        opts = values.ValueOptions(tz, date_order or this.read.get("date_order"), decimal or this.read.get("decimal"))
+        nulls = [str(v) for v in this.read.get("null_values", [""])]
+        builders = [TableBuilder(copy.deepcopy(t), opts, nulls) for t in part.tables]
+        for b in builders:
+            b.check_header(name, src.columns, lenient=this.read.get("missing_columns") == "ignore")
+            result.soft_refs |= {(b.spec.table, c.target) for c in b.spec.columns.values() if c.if_missing == "null"}
+        offset = 0
+        for batch in src.batches():
+            for b in builders:
+                b.add(batch, offset)
+            offset += batch.num_rows
+            result.rows_read += batch.num_rows
+            progress(f"Reading {name}", result.rows_read)
+        if offset == 0 and not src.rejected:
+            raise MappingError(f"{name}: the file has a header but no rows")
+        problems: list[Problem] = []
+        for b in builders:
+            data = b.result()
+            problems += b.problems
+            result.skipped += b.skipped
+            if data.num_rows:
+                tables.setdefault(b.spec.table, []).append(data)
+                origins.setdefault(b.spec.table, []).extend([name] * data.num_rows)
+        problems += _future(tables, name)
+        lines = src.lines({p.row for p in problems[:MAX_STORED_ERRORS]})
+        result.errors += [RowError(name, lines.get(p.row), p.column, p.value, p.reason) for p in problems]
+        result.errors += [RowError(name, line, None, None, f"the row {reason}") for line, reason in src.rejected]
+        result.bad_rows |= {(name, p.row) for p in problems}
+    result.mapping = ", ".join(dict.fromkeys(mapping_names))
+    batches = {t: pa.concat_tables(chunks, promote_options="default") for t, chunks in tables.items() if chunks}
+    return batches, origins, sources
+
+
+def _future(tables: dict[str, list[pa.Table]], name: str) -> list[Problem]:
+    now = pa.scalar(dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=1), pa.timestamp("us", tz="UTC"))
+    problems = []
+    for table, chunks in tables.items():
+        chunk = chunks[-1]
+        for column in chunk.column_names:
+            if column in PAST_FIELDS and pa.types.is_timestamp(chunk[column].type):
+                mask = pc.fill_null(pc.greater(chunk[column], now), False)
+                for i in pc.indices_nonzero(mask).to_pylist()[:1000]:
+                    problems.append(Problem(chunk[ROW][i].as_py(), column, str(chunk[column][i].as_py()),
+                                            f"{column} is in the future"))
+    return problems
+
+
+def _write(store: Store, batches: dict[str, pa.Table], origins: dict[str, list[str]], sources,
+           result: ImportResult, *, dry_run: bool, partial: bool, actor, started) -> None:
+    """Write in one transaction; in partial mode drop refused rows and try again."""
+    if result.bad_rows:
+        for t in batches:
+            mask = [(o, r) not in result.bad_rows for o, r in zip(origins[t], batches[t][ROW].to_pylist())]
+            batches[t] = batches[t].filter(pa.array(mask, pa.bool_()))
+            origins[t] = [o for o, k in zip(origins[t], mask) if k]
+        result.rejected += len(result.bad_rows)
+    _null_missing_references(store, batches, result.soft_refs)
+    for _attempt in range(20):
+        clean = {t: b.drop_columns([ROW]) for t, b in batches.items() if b.num_rows}
+        refusal = None
+        with store.engine.connect() as conn:
+            trans = conn.begin()
+            try:
+                written = store.upsert_many(clean, conn=conn) if clean else {}
+            except ValidationError as exc:
+                trans.rollback()
+                refusal = exc
+            else:
+                result.written = written
+                result.status = "dry_run" if dry_run else ("partial" if result.errors else "committed")
+                if dry_run:
+                    trans.rollback()
+                else:
+                    _record(store, result, actor, started, conn=conn)
+                    trans.commit()
+        if refusal is None:
+            if dry_run:
+                _record(store, result, actor, started)
+            return
+        result.errors += _record_errors(refusal, batches, origins, sources)
+        if not partial:
+            _record(store, result, actor, started)
+            raise ImportFailed(result)
+        _drop_refused(refusal, batches, origins, result)
+    result.status = "failed"
+    _record(store, result, actor, started)
+    raise ImportFailed(result)
+
+
+def _null_missing_references(store: Store, batches: dict[str, pa.Table], soft: set[tuple[str, str]]) -> None:
+    """References marked `if_missing: null` that point nowhere become empty."""
+    for table, column in soft:
+        data = batches.get(table)
+        if data is None or column not in data.column_names:
+            continue
+        target = schema.references(schema.table(table))[column]
+        wanted = pc.unique(data[column].drop_null()).to_pylist()
+        known = set(batches[target]["id"].to_pylist()) if target in batches else set()
+        parent = schema.metadata.tables[target]
+        with store.engine.connect() as conn:
+            for i in range(0, len(wanted), 5000):
+                chunk = [w for w in wanted[i:i + 5000] if w not in known]
+                if chunk:
+                    known.update(conn.execute(sa.select(parent.c.id).where(parent.c.id.in_(chunk))).scalars())
+        keep = pc.is_in(data[column], value_set=pa.array(sorted(known), pa.string()))
+        fixed = pc.if_else(pc.fill_null(keep, False), data[column], pa.scalar(None, pa.string()))
+        batches[table] = data.set_column(data.column_names.index(column), column, fixed)
+
+
+def _record_errors(exc: ValidationError, batches, origins, sources) -> list[RowError]:
+    """The store's record errors, placed at their file, line and value."""
+    found = []
+    for e in exc.errors:
+        data = batches.get(e.table)
+        if data is None:
+            found.append(RowError("(import)", None, e.field, None, f"{e.table}: {e.reason}"))
+            continue
+        i = e.index
+        if i is None and e.record_id is not None:
+            hits = pc.indices_nonzero(pc.equal(data["id"], e.record_id)).to_pylist()
+            i = hits[0] if hits else None
+        if i is None or i >= data.num_rows:
+            found.append(RowError("(import)", None, e.field, e.record_id, f"{e.table}: {e.field} {e.reason}"))
+            continue
+        file = origins[e.table][i]
+        row = data[ROW][i].as_py()
+        line = sources[file].lines({row}).get(row)
+        value = data[e.field][i].as_py() if e.field in data.column_names else None
+        found.append(RowError(file, line, e.field, None if value is None else str(value), f"{e.table}.{e.field} {e.reason}"))
+    return found
+
+
+def _drop_refused(exc: ValidationError, batches, origins, result: ImportResult) -> None:
+    for name in list(batches):
+        data = batches[name]
+        bad = set()
+        for e in exc.errors:
+            if e.table != name:
+                continue
+            if e.index is not None and e.index < data.num_rows:
+                bad.add(e.index)
+            elif e.record_id is not None:
+                bad.update(pc.indices_nonzero(pc.equal(data["id"], e.record_id)).to_pylist())
+        if bad:
+            mask = [i not in bad for i in range(data.num_rows)]
+            batches[name] = data.filter(pa.array(mask))
+            origins[name] = [o for o, k in zip(origins[name], mask) if k]
+            result.rejected += len(bad)
+
+
+def _record(store: Store, result: ImportResult, actor: audit.Actor, started: dt.datetime,
+            conn: sa.Connection | None = None) -> None:
+    """Write (or rewrite) the run row and its errors; audit committed runs."""
+    values_ = {
+        "id": result.run_id, "started_at": started, "finished_at": dt.datetime.now(dt.timezone.utc),
+        "actor_kind": actor.kind, "actor_id": actor.id, "files": json.dumps(result.files),
+        "mapping": result.mapping, "tables": json.dumps(result.written), "status": result.status,
+        "rows_read": result.rows_read, "rows_written": result.rows_written, "rows_rejected": result.rejected,
+        "error_count": len(result.errors), "message": str(result.errors[0]) if result.errors else None,
+    }
+    errors = [{"id": f"{result.run_id}-{i}", "run_id": result.run_id, "file": e.file, "line": e.line,
+               "column_name": e.column, "value": None if e.value is None else str(e.value)[:500], "reason": e.reason}
+              for i, e in enumerate(result.errors[:MAX_STORED_ERRORS])]
+
+    def write(c: sa.Connection) -> None:
+        c.execute(import_errors.delete().where(import_errors.c.run_id == result.run_id))
+        c.execute(import_runs.delete().where(import_runs.c.id == result.run_id))
+        c.execute(import_runs.insert().values(**values_))
+        if errors:
+            c.execute(import_errors.insert(), errors)
+        if result.status in ("committed", "partial"):
+            audit.record(store, "data.import", actor=actor, target=("import_runs", result.run_id),
+                         detail={"files": [f["name"] for f in result.files], "tables": result.written,
+                                 "rejected": result.rejected}, conn=c)
+
+    if conn is not None:
+        write(conn)
+    else:
+        with store.connect() as own:
+            write(own)
+
+
+def list_runs(store: Store, *, limit: int = 50) -> list[dict[str, Any]]:
+    """Recent runs, newest first."""
+    t = import_runs
+    with store.engine.connect() as conn:
+        rows = [dict(r) for r in conn.execute(sa.select(t).order_by(t.c.started_at.desc()).limit(limit)).mappings()]
+    for r in rows:
+        r["files"] = json.loads(r["files"])
+        r["tables"] = json.loads(r["tables"] or "{}")
+    return rows
+
+
+def run_errors(store: Store, run_id: str) -> list[dict[str, Any]]:
+    """Every stored error of a run, in order."""
+    t = import_errors
+    with store.engine.connect() as conn:
+        rows = conn.execute(sa.select(t).where(t.c.run_id == run_id)).mappings().all()
+    return sorted((dict(r) for r in rows), key=lambda r: int(r["id"].rsplit("-", 1)[1]))
+
+
+def write_error_report(errors: list[RowError] | list[dict[str, Any]], out) -> None:
+    """CSV of errors (file, line, column, value, reason); cells that a spreadsheet would run are escaped."""
+    writer = csv.writer(out)
+    writer.writerow(["file", "line", "column", "value", "reason"])
+    for e in errors:
+        row = (e.file, e.line, e.column, e.value, e.reason) if isinstance(e, RowError) else \
+              (e["file"], e["line"], e["column_name"], e["value"], e["reason"])
+        writer.writerow(["" if v is None else values.escape_formula(str(v)) for v in row])

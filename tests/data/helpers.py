@@ -1,0 +1,27 @@
+"""Shared helpers of the import and data-quality tests."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+DATASETS = ROOT.parent / "shared" / "datasets"
+MAPPINGS = ROOT / "examples" / "mappings"
+
+
+def dataset(*parts: str) -> Path:
+    """A real dataset file; missing fails in CI and skips elsewhere."""
+    path = DATASETS.joinpath(*parts)
+    if not path.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"dataset missing at {path}; CI must have ../shared/datasets")
+        pytest.skip(f"dataset not at {path}")
+    return path
+
+
+def snapshot(store) -> tuple[dict[str, int], str]:
+    """Row counts and checksum: equal snapshots mean an unchanged store."""
+    return store.counts(), store.checksum()
