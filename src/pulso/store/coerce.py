@@ -185,6 +185,12 @@ def from_dicts(table: sa.Table, records: list[dict[str, Any]], tz: ZoneInfo) -> 
     columns = {}
     for name in names:
         column = table.c[name]
+        if _is_text(column):
+            # Fast path, same result: text fields that are all text (or missing) need no conversion.
+            raw = [rec.get(name) for rec in records]
+            if all(v is None or type(v) is str for v in raw):
+                columns[name] = pa.array(raw, type=arrow_type(column))
+                continue
         values = []
         for i, rec in enumerate(records):
             try:
@@ -216,6 +222,11 @@ def from_arrow(table: sa.Table, data: pa.Table, tz: ZoneInfo) -> tuple[pa.Table,
                 return data, found or [RecordError(table.name, None, name, f"cannot read {arr.type} as {target}")]
         columns[name] = arr
     return pa.table(columns), errors
+
+
+def _is_text(column: sa.Column) -> bool:
+    """Whether the converter reads the column as text (see _Converter.__call__)."""
+    return not isinstance(column.type, (sa.Numeric, sa.Float, sa.Integer, sa.Boolean, sa.DateTime, sa.Date))
 
 
 def _rid(rec: dict[str, Any]) -> str | None:

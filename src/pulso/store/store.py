@@ -205,7 +205,7 @@ class Store:
         ids = arrow["id"].to_pylist()
         # The ids travel as one array parameter: an IN list of thousands of parameters costs
         # seconds to bind on DuckDB.
-        known = sa.select(sa.func.unnest(sa.bindparam("ids", [i for i in ids if i is not None])))
+        known = sa.select(sa.func.unnest(sa.bindparam("ids", [i for i in ids if i is not None], type_=sa.ARRAY(sa.Text))))
         for row in conn.execute(sa.select(tbl.c.id, *missing).where(tbl.c.id.in_(known))):
             stored[row[0]] = dict(zip(["id", *(c.name for c in missing)], row))
         for column in missing:
