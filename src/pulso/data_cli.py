@@ -122,6 +122,83 @@ def imports_suggest(file: Path, table: Annotated[str, typer.Option("--table", he
     console.print(yaml.safe_dump(mapping.to_dict(), sort_keys=False, allow_unicode=True), markup=False)
 
 
+TableOption = Annotated[str, typer.Option("--table", help="accounts or leads.")]
+
+
+@dedupe_app.command("find")
+def dedupe_find(db: DbOption = None, table: TableOption = "accounts",
+                threshold: Annotated[float, typer.Option(help="Lowest match probability to report.")] = 0.9) -> None:
+    """Find probable duplicates with Splink; they wait for a person's decision."""
+    from pulso import dedupe
+
+    with open_workspace(db) as store:
+        found = dedupe.find(store, table, threshold=threshold)
+        console.print(f"{len(found.pairs):,} probable duplicate pairs in {table} ({len(found.clusters):,} clusters)"
+                      + (f"; {found.auto_merged:,} merged automatically above the admin's threshold" if found.auto_merged else "")
+                      + ". Review them with `pulso dedupe list` or on the duplicates page.")
+
+
+@dedupe_app.command("list")
+def dedupe_list(db: DbOption = None, table: Annotated[Optional[str], typer.Option("--table")] = None,
+                limit: Annotated[int, typer.Option(help="How many pairs.")] = 50) -> None:
+    """Pending pairs, most probable first."""
+    from pulso import dedupe
+
+    with open_workspace(db) as store:
+        out = Table(title="Probable duplicates")
+        for col in ("candidate", "probability", "record", "duplicate of"):
+            out.add_column(col)
+        for c in dedupe.pending(store, table, limit=limit):
+            show = lambda r: f"{r['name']} <{r['email'] or ''}> {r['phone'] or ''}" if r else "?"  # noqa: E731
+            out.add_row(c["id"], f"{c['probability']:.3f}", show(c["record"]), show(c["original"]))
+        console.print(out)
+
+
+@dedupe_app.command("merge")
+def dedupe_merge(survivor: str, duplicate: str, db: DbOption = None, table: TableOption = "accounts") -> None:
+    """Merge DUPLICATE into SURVIVOR: every reference moves to the survivor (undoable)."""
+    from pulso import audit, dedupe
+
+    with open_workspace(db) as store:
+        merge_id = dedupe.merge(store, table, survivor, duplicate, actor=audit.CLI)
+        console.print(f"Merged {duplicate} into {survivor} (merge {merge_id}; undo with `pulso dedupe undo {merge_id}`).")
+
+
+@dedupe_app.command("dismiss")
+def dedupe_dismiss(candidate: str, db: DbOption = None) -> None:
+    """Mark a candidate pair as not duplicates; later runs keep the decision."""
+    from pulso import audit, dedupe
+
+    with open_workspace(db) as store:
+        dedupe.dismiss(store, candidate, actor=audit.CLI)
+        console.print(f"Dismissed {candidate}.")
+
+
+@dedupe_app.command("undo")
+def dedupe_undo(merge_id: str, db: DbOption = None) -> None:
+    """Undo a merge exactly: the duplicate and every moved reference come back."""
+    from pulso import audit, dedupe
+
+    with open_workspace(db) as store:
+        dedupe.undo(store, merge_id, actor=audit.CLI)
+        console.print(f"Undid merge {merge_id}.")
+
+
+@dedupe_app.command("merges")
+def dedupe_merges(db: DbOption = None) -> None:
+    """Recent merges and whether they were undone."""
+    from pulso import dedupe
+
+    with open_workspace(db) as store:
+        out = Table(title="Merges")
+        for col in ("merge", "when", "by", "table", "survivor", "merged", "undone"):
+            out.add_column(col)
+        for m in dedupe.merges(store):
+            out.add_row(m["id"], f"{m['merged_at']:%Y-%m-%d %H:%M}", m["actor_kind"] + (f" {m['actor_id']}" if m["actor_id"] else ""),
+                        m["table_name"], m["survivor_id"], m["merged_id"], f"{m['undone_at']:%Y-%m-%d %H:%M}" if m["undone_at"] else "")
+        console.print(out)
+
+
 def register(app: typer.Typer) -> None:
     """Add import, imports, dedupe and quality to the `pulso` command."""
     app.command("import")(import_command)

@@ -1,0 +1,224 @@
+"""Merge a duplicate into its survivor, and undo it exactly.
+
+A merge re-points every reference to the duplicate (deals, activities, tickets, orders, survey
+answers, leads... whatever `schema.references` lists) to the survivor, fills the survivor's empty
+contact fields from the duplicate, deletes the duplicate, and keeps everything undo needs in
+`merges.undo`. It is audit-logged (`dedupe.merge`, `dedupe.undo`).
+
+PostgreSQL does it in one transaction. DuckDB cannot update a key column of a row that other rows
+reference, even inside the transaction that deletes them (its foreign-key limitations), so there
+the rows that hang below re-pointed ones are taken out and put back: three short transactions,
+the first of which stores the merge with its complete undo record.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+
+from pulso import audit
+from pulso.errors import PulsoError
+from pulso.store import Store, schema
+from pulso.store.tables_data import merges as merges_table
+
+FILLED = ("email", "phone", "company", "source", "segment", "country")
+
+
+class MergeError(PulsoError):
+    """A merge or undo cannot be done as asked."""
+
+
+def _referrers(table: str) -> list[tuple[str, str]]:
+    return [(name, col) for name in schema.CANONICAL_TABLES
+            for col, target in schema.references(schema.table(name)).items() if target == table]
+
+
+def _row(conn, table: str, rid: str) -> dict[str, Any] | None:
+    t = schema.table(table)
+    row = conn.execute(sa.select(t).where(t.c.id == rid)).mappings().first()
+    return dict(row) if row else None
+
+
+def _encode(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: (v.isoformat() if isinstance(v, (dt.date, dt.datetime)) else str(v) if isinstance(v, Decimal) else v)
+            for k, v in row.items()}
+
+
+def _decode(table: str, row: dict[str, Any]) -> dict[str, Any]:
+    t = schema.table(table)
+    out = {}
+    for k, v in row.items():
+        kind = t.c[k].type
+        if v is not None and isinstance(kind, sa.DateTime):
+            v = dt.datetime.fromisoformat(v)
+        elif v is not None and isinstance(kind, sa.Date):
+            v = dt.date.fromisoformat(v)
+        elif v is not None and isinstance(kind, sa.Numeric) and not isinstance(kind, sa.Float):
+            v = Decimal(v)
+        out[k] = v
+    return out
+
+
+def _below(conn, table: str, ids: list[str], seen: dict[str, dict[str, dict]]) -> None:
+    """Every row that references `ids` of `table`, recursively, into `seen` (table → id → row)."""
+    if not ids:
+        return
+    for child, col in _referrers(table):
+        t = schema.table(child)
+        found = []
+        for i in range(0, len(ids), 5000):
+            for r in conn.execute(sa.select(t).where(t.c[col].in_(ids[i:i + 5000]))).mappings():
+                if r["id"] not in seen.setdefault(child, {}):
+                    seen[child][r["id"]] = dict(r)
+                    found.append(r["id"])
+        _below(conn, child, found, seen)
+
+
+def _repoint(store: Store, table: str, moves: list[tuple[str, str, list[str], str]], before=None, after=None) -> None:
+    """Set `col` of rows `ids` in each (child, col, ids, value) of `moves`; DuckDB-safe (see above)."""
+    duck = store.dialect == "duckdb"
+    with store.connect() as conn:
+        if before:
+            before(conn)
+        lifted: dict[str, dict[str, dict]] = {}
+        if duck:
+            for child, _col, ids, _value in moves:
+                _below(conn, child, ids, lifted)
+            for name in reversed(schema.CANONICAL_TABLES):
+                if lifted.get(name):
+                    t = schema.table(name)
+                    ids = list(lifted[name])
+                    for i in range(0, len(ids), 5000):
+                        conn.execute(t.delete().where(t.c.id.in_(ids[i:i + 5000])))
+        if not duck:
+            _apply_moves(conn, moves, lifted)
+            if after:
+                after(conn)
+    if duck:
+        with store.connect() as conn:
+            _apply_moves(conn, moves, lifted)
+        if after:
+            with store.connect() as conn:
+                after(conn)
+
+
+def _apply_moves(conn, moves, lifted) -> None:
+    for child, col, ids, value in moves:
+        t = schema.table(child)
+        for i in range(0, len(ids), 5000):
+            conn.execute(t.update().where(t.c.id.in_(ids[i:i + 5000])).values({col: value}))
+        for rid in ids:
+            if rid in lifted.get(child, {}):
+                lifted[child][rid][col] = value
+    for name in schema.CANONICAL_TABLES:
+        if lifted.get(name):
+            conn.execute(schema.table(name).insert(), list(lifted[name].values()))
+
+
+def _bump(conn) -> None:
+    t = schema.workspace_settings
+    current = conn.execute(sa.select(t.c.value).where(t.c.key == "data_version")).scalar()
+    conn.execute(t.update().where(t.c.key == "data_version").values(value=str(int(current or 0) + 1)))
+
+
+def merge(store: Store, table: str, survivor_id: str, merged_id: str, *, actor: audit.Actor,
+          probability: float | None = None) -> str:
+    """Merge `merged_id` into `survivor_id`; returns the merge id (for undo)."""
+    if table not in ("accounts", "leads"):
+        raise MergeError(f"merges work on accounts and leads, not '{table}'")
+    if survivor_id == merged_id:
+        raise MergeError("a record cannot be merged into itself")
+    t = schema.table(table)
+    dc = schema.duplicate_candidates
+    with store.engine.connect() as conn:
+        survivor, merged = _row(conn, table, survivor_id), _row(conn, table, merged_id)
+        if survivor is None or merged is None:
+            missing = survivor_id if survivor is None else merged_id
+            raise MergeError(f"{table} '{missing}' does not exist (already merged?)")
+        moves = []
+        for child, col in _referrers(table):
+            c = schema.table(child)
+            ids = list(conn.execute(sa.select(c.c.id).where(c.c[col] == merged_id)).scalars())
+            if ids:
+                moves.append((child, col, ids, survivor_id))
+        statuses = {r["id"]: r["status"] for r in conn.execute(
+            sa.select(dc.c.id, dc.c.status).where(dc.c.table_name == table,
+                                                  sa.or_(dc.c.record_id == merged_id, dc.c.duplicate_of == merged_id))).mappings()}
+    filled = {f: merged[f] for f in FILLED if f in t.c and survivor.get(f) in (None, "") and merged.get(f) not in (None, "")}
+    merge_id = uuid.uuid4().hex[:12]
+    undo_record = {"merged": _encode(merged), "survivor": _encode({"id": survivor_id, **{f: survivor[f] for f in filled}}),
+                   "moves": [[c, col, ids] for c, col, ids, _ in moves], "candidates": statuses}
+
+    def before(conn) -> None:
+        conn.execute(merges_table.insert().values(
+            id=merge_id, table_name=table, survivor_id=survivor_id, merged_id=merged_id, probability=probability,
+            merged_at=dt.datetime.now(dt.timezone.utc), actor_kind=actor.kind, actor_id=actor.id,
+            undo=json.dumps(undo_record)))
+        audit.record(store, "dedupe.merge", actor=actor, target=(table, merged_id),
+                     detail={"survivor": survivor_id, "merge": merge_id, "moved": {f"{c}.{col}": len(ids) for c, col, ids, _ in moves},
+                             "probability": probability}, conn=conn)
+
+    def after(conn) -> None:
+        if filled:
+            conn.execute(t.update().where(t.c.id == survivor_id).values(filled))
+        conn.execute(t.delete().where(t.c.id == merged_id))
+        if statuses:
+            conn.execute(dc.update().where(dc.c.id.in_(list(statuses))).values(status="merged"))
+        _bump(conn)
+
+    _repoint(store, table, moves, before, after)
+    return merge_id
+
+
+def undo(store: Store, merge_id: str, *, actor: audit.Actor) -> None:
+    """Put back the merged record, the survivor's fields and every re-pointed reference."""
+    with store.engine.connect() as conn:
+        row = conn.execute(sa.select(merges_table).where(merges_table.c.id == merge_id)).mappings().first()
+    if row is None:
+        raise MergeError(f"no merge '{merge_id}'; see `pulso dedupe merges`")
+    if row["undone_at"] is not None:
+        raise MergeError(f"merge '{merge_id}' was already undone on {row['undone_at']:%Y-%m-%d %H:%M}")
+    table, data = row["table_name"], json.loads(row["undo"])
+    t, dc = schema.table(table), schema.duplicate_candidates
+    merged = _decode(table, data["merged"])
+    survivor = _decode(table, data["survivor"])
+    moves = [(c, col, ids, row["merged_id"]) for c, col, ids in data["moves"]]
+
+    def before(conn) -> None:
+        conn.execute(t.insert().values(merged))
+        fields = {k: v for k, v in survivor.items() if k != "id"}
+        if fields:
+            conn.execute(t.update().where(t.c.id == survivor["id"]).values({k: None for k in fields}))
+
+    def after(conn) -> None:
+        for cid, status in data["candidates"].items():
+            conn.execute(dc.update().where(dc.c.id == cid).values(status=status))
+        conn.execute(merges_table.update().where(merges_table.c.id == merge_id)
+                     .values(undone_at=dt.datetime.now(dt.timezone.utc)))
+        audit.record(store, "dedupe.undo", actor=actor, target=(table, row["merged_id"]),
+                     detail={"merge": merge_id, "survivor": row["survivor_id"]}, conn=conn)
+        _bump(conn)
+
+    _repoint(store, table, moves, before, after)
+
+
+def dismiss(store: Store, candidate_id: str, *, actor: audit.Actor) -> None:
+    """Mark a candidate as not a duplicate: later runs keep that decision."""
+    dc = schema.duplicate_candidates
+    with store.connect() as conn:
+        done = conn.execute(dc.update().where(dc.c.id == candidate_id).values(status="dismissed")).rowcount
+        if not done:
+            raise MergeError(f"no duplicate candidate '{candidate_id}'")
+        audit.record(store, "dedupe.dismiss", actor=actor, target=("duplicate_candidates", candidate_id), conn=conn)
+
+
+def merges(store: Store, *, limit: int = 100) -> list[dict[str, Any]]:
+    """Recent merges, newest first."""
+    with store.engine.connect() as conn:
+        return [dict(r) for r in conn.execute(
+            sa.select(merges_table).order_by(merges_table.c.merged_at.desc()).limit(limit)).mappings()]
