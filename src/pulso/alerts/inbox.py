@@ -142,9 +142,9 @@ def deliver(store, now: dt.datetime) -> list[dict[str, Any]]:
 def _email_text(alert: dict[str, Any]) -> str:
     detail = alert.get("detail") or {}
     lines = [alert["title"], "", alert["message"], ""]
-    for key in ("value", "threshold", "baseline", "target", "sample", "z", "period"):
-        if detail.get(key) is not None:
-            lines.append(f"{key}: {detail[key]}")
+    for key, value in detail.items():  # the why: value, threshold or baseline, sample size...
+        if value is not None and not isinstance(value, (list, dict)):
+            lines.append(f"{key}: {value}")
     if detail.get("breakdown"):
         lines += ["", f"Desglose por {detail.get('breakdown_by')}:"]
         lines += [f"  {row.get('value')}: {row.get('figure')}" for row in detail["breakdown"]]
