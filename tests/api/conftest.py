@@ -114,3 +114,72 @@ def scope_owners(world: ApiWorld, role: str) -> set[str] | None:
 def owners(demo_api) -> dict[str, set[str] | None]:
     """role → the user ids whose records its token may see (None: everybody)."""
     return {role: scope_owners(demo_api, role) for role in ROLES}
+
+
+#: The tiny workspace: team t1 (manager m1, reps r1 and r2), team t2 (rep r3), an admin and a viewer.
+TINY_USERS = [("a1", "admin", None), ("m1", "manager", "t1"), ("r1", "rep", "t1"), ("r2", "rep", "t1"),
+              ("r3", "rep", "t2"), ("v1", "viewer", None)]
+
+
+def fill_tiny(store: Store) -> None:
+    """Two teams, six users, two accounts with a deal, an order and a ticket each, stages, team quotas."""
+    at = "2026-03-02T10:00:00"
+    store.upsert_many({
+        "teams": [{"id": "t1", "name": "Norte", "manager_id": "m1"}, {"id": "t2", "name": "Sur"}],
+        "users": [{"id": uid, "name": f"Persona {uid}", "email": f"{uid}@example.com", "role": role, "team_id": team,
+                   "created_at": at} for uid, role, team in TINY_USERS],
+        "accounts": [{"id": "acc1", "name": "Uno", "owner_id": "r1", "created_at": at, "external_id": "crm-acc1"},
+                     {"id": "acc2", "name": "Dos", "owner_id": "r3", "created_at": at}],
+        "stages": [{"id": "s-open", "name": "Abierta", "position": 1, "kind": "open", "probability": 0.2},
+                   {"id": "s-won", "name": "Ganada", "position": 2, "kind": "won", "probability": 1.0}],
+        "deals": [{"id": "d1", "account_id": "acc1", "owner_id": "r1", "amount": 100, "currency": "EUR",
+                   "stage_id": "s-open", "status": "open", "created_at": at, "external_id": "crm-d1"},
+                  {"id": "d2", "account_id": "acc2", "owner_id": "r3", "amount": 200, "currency": "EUR",
+                   "stage_id": "s-won", "status": "won", "created_at": at, "closed_at": "2026-03-20T10:00:00"}],
+        "orders": [{"id": "o1", "account_id": "acc1", "amount": 50, "ordered_at": at},
+                   {"id": "o2", "account_id": "acc2", "amount": 70, "ordered_at": at}],
+        "tickets": [{"id": "k1", "account_id": "acc1", "owner_id": "r1", "status": "open", "opened_at": at}],
+        "quotas": [{"id": "q1", "team_id": "t1", "period_start": "2026-01-01", "period_end": "2026-03-31", "amount": 1000},
+                   {"id": "q2", "team_id": "t2", "period_start": "2026-01-01", "period_end": "2026-03-31", "amount": 900}],
+    })
+
+
+def tiny_world(url: str) -> ApiWorld:
+    """The tiny workspace at `url` (already initialised), its app and a client per caller."""
+    with Store(Settings(url)) as store:
+        fill_tiny(store)
+        secrets = make_tokens(store, manager="m1", rep="r1")
+        users, teams = store.rows("users"), store.rows("teams")
+    app = make_app(url)
+    ids = {role: uid for uid, role, _ in TINY_USERS if uid in ("a1", "m1", "r1", "v1")}
+    return ApiWorld(app, url, token_clients(app, secrets), secrets, users, teams, ids)
+
+
+def new_database(pg_server: str) -> str:
+    """A new database on the suite's PostgreSQL cluster."""
+    import os
+    import uuid
+
+    import sqlalchemy as sa
+
+    name = f"pulso_api_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(pg_server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))  # a generated name, not input
+    admin.dispose()
+    return pg_server.rsplit("/", 1)[0] + "/" + name
+
+
+@pytest.fixture(scope="module", params=["duckdb", "postgres"])
+def tiny(request, tmp_path_factory) -> ApiWorld:
+    """The tiny workspace on each backend in turn (module-scoped: tests restore what they change)."""
+    if request.param == "duckdb":
+        url = f"duckdb:///{tmp_path_factory.mktemp('tiny') / 'tiny.duckdb'}"
+    else:
+        url = new_database(request.getfixturevalue("pg_server"))
+    with Store(Settings(url)) as store:
+        store.init(timezone="Europe/Madrid", currency="EUR")
+    world = tiny_world(url)
+    world.ids["backend"] = request.param
+    yield world
+    world.app.state.services.close()

@@ -19,9 +19,10 @@ def _reject_constant(name: str) -> None:
     raise ValueError(f"{name} is not valid JSON")
 
 
-async def read_json(request: Request, *, limit: int = MAX_BODY_BYTES) -> Any:
+async def read_json(request: Request, *, limit: int | None = None) -> Any:
     """The JSON body of a request, refusing a wrong content type (415), a body over `limit` (413,
     before anything is parsed) and malformed or too deeply nested JSON (400)."""
+    limit = MAX_BODY_BYTES if limit is None else limit
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if ctype != "application/json" and not (ctype.startswith("application/") and ctype.endswith("+json")):
         raise ApiError(415, "unsupported_media_type", f"send JSON with 'Content-Type: application/json' "

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from pulso import audit, events
 from pulso.errors import RecordError, ValidationError
-from pulso.store import Store, schema
+from pulso.store import Store, coerce, schema
 from pulso.store.store import _bump_version
 from pulso.web.api import scoping
 from pulso.web.api.common import plain_row
@@ -89,7 +89,8 @@ def upsert(store: Store, caller: Caller, table: str, records: list[Any]) -> dict
     if table in scoping.ADMIN_WRITES and not caller.is_admin:
         raise ApiError(403, "forbidden", f"only an admin writes {table}", "table")
     tbl = schema.table(table)
-    with store.engine.connect() as conn:
+    # One transaction: ids resolved, scope checked, records and audit entries written together.
+    with store.connect() as conn:
         records, errors = _resolve_ids(conn, tbl, records)
         if errors:
             raise ValidationError(errors)
@@ -108,14 +109,14 @@ def upsert(store: Store, caller: Caller, table: str, records: list[Any]) -> dict
             if errors:
                 raise ApiError(403, "out_of_scope", f"{len(errors)} record(s) outside your scope; nothing was written",
                                errors[0].field, errors=[record_error(e) for e in errors[:1000]])
-    try:
-        written = store.upsert(table, records)
-    except ValidationError as exc:
-        raise _indexed(exc, records) from None
-    created = sum(1 for k in {_key(r["id"]) for r in records} if k not in stored)
-    detail = {"count": written, "created": created, "updated": written - created,
-              "ids": [str(r["id"]) for r in records[:AUDITED_IDS]]}
-    with store.connect() as conn:
+        created = sum(1 for k in {_key(r["id"]) for r in records} if k not in stored)
+        records = _fill_absent(conn, tbl, records)
+        try:
+            written = store.upsert_many({table: records}, conn=conn)[table]
+        except ValidationError as exc:
+            raise _indexed(exc, records) from None
+        detail = {"count": written, "created": created, "updated": written - created,
+                  "ids": [str(r["id"]) for r in records[:AUDITED_IDS]]}
         audit.record(store, "records.upsert", actor=caller.actor, target=(table, None), detail=detail,
                      ip=caller.ip, conn=conn)
         if table == "users":
@@ -127,6 +128,26 @@ def upsert(store: Store, caller: Caller, table: str, records: list[Any]) -> dict
     events.data_arrived(store, source="api", tables=(table,))
     return {"table": table, "written": written, "created": created, "updated": written - created,
             "ids": [str(r["id"]) for r in records]}
+
+
+def _fill_absent(conn: sa.Connection, tbl: sa.Table, records: list[dict]) -> list[dict]:
+    """Each record complete for the fields the batch carries: a field a record leaves out keeps its
+    stored value (or takes its default, for a new record), as if it were alone in its batch."""
+    fields = list(dict.fromkeys(f for r in records for f in r if f in tbl.c))
+    partial = [r for r in records if len(r) < len(fields) or any(f not in r for f in fields)]
+    if not partial:
+        return records
+    keys = sorted({k for r in partial if (k := _key(r.get("id")))})
+    stored = {str(r["id"]): r for r in _stored(conn, tbl, "id", keys, list(dict.fromkeys(["id", *fields])))}
+    defaults = {f: coerce.python_default(tbl.c[f]) for f in fields}
+    out = []
+    for rec in records:
+        missing = [f for f in fields if f not in rec]
+        if missing:
+            base = stored.get(str(rec.get("id")), defaults)
+            rec = {**{f: base[f] for f in missing}, **rec}
+        out.append(rec)
+    return out
 
 
 def _indexed(exc: ValidationError, records: list[dict]) -> ValidationError:
