@@ -199,6 +199,28 @@ def dedupe_merges(db: DbOption = None) -> None:
         console.print(out)
 
 
+@quality_app.command("report")
+def quality_report(db: DbOption = None, table: Annotated[Optional[str], typer.Option("--table", help="One table only.")] = None,
+                   lang: Annotated[str, typer.Option("--lang", help="es or en.")] = "es") -> None:
+    """Rule violations per table, and completeness per field with --table."""
+    from pulso import quality
+
+    with open_workspace(db) as store:
+        out = Table(title="Data quality")
+        for col in ("table", "rule", "rows", "share"):
+            out.add_column(col, justify="right" if col in ("rows", "share") else "left")
+        for f in quality.check(store, (table,) if table else None):
+            out.add_row(f.table, quality.warning_text(f, lang), f"{f.bad:,} / {f.total:,}", f"{100 * f.share:.1f} %")
+        console.print(out)
+        if table:
+            fields = Table(title=f"Completeness of {table}")
+            fields.add_column("field")
+            fields.add_column("filled", justify="right")
+            for name, share in quality.completeness(store, table).items():
+                fields.add_row(name, "—" if share is None else f"{100 * share:.1f} %")
+            console.print(fields)
+
+
 def register(app: typer.Typer) -> None:
     """Add import, imports, dedupe and quality to the `pulso` command."""
     app.command("import")(import_command)

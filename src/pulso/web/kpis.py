@@ -96,6 +96,13 @@ class Kpis:
             ).rows,
         )
 
+    def dirty(self, key: str) -> str | None:
+        """Why this KPI's inputs cannot be fully trusted ("12 % de las oportunidades no tienen importe")."""
+        from pulso import quality
+
+        warnings = self._cached(("dirty",), lambda: quality.kpi_warnings(self.services.store))
+        return quality.warning_text(warnings[key], self.lang) if key in warnings else None
+
     def drill(self, key: str, start: dt.date, end: dt.date, *, part: str = "numerator",
               filters: Mapping[str, Any] | None = None, limit: int = 50, offset: int = 0) -> list[dict]:
         """The records behind a value, under this request's scope."""

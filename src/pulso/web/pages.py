@@ -153,6 +153,7 @@ def tile(ctx: PageContext, key: str) -> dict[str, Any]:
         change=f.fmt_change(value, previous, meta.unit, ctx.lang),
         judge=f.judge(value, previous, meta.direction),
         empty=_is_empty(current),
+        dirty=k.dirty(key),
     )
     return out
 
