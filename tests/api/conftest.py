@@ -183,3 +183,14 @@ def tiny(request, tmp_path_factory) -> ApiWorld:
     world.ids["backend"] = request.param
     yield world
     world.app.state.services.close()
+
+
+@pytest.fixture(scope="module")
+def tiny_duckdb(tmp_path_factory) -> ApiWorld:
+    """The tiny workspace on DuckDB only, for tests that may write anything (schemathesis)."""
+    url = f"duckdb:///{tmp_path_factory.mktemp('tinyd') / 'tiny.duckdb'}"
+    with Store(Settings(url)) as store:
+        store.init(timezone="Europe/Madrid", currency="EUR")
+    world = tiny_world(url)
+    yield world
+    world.app.state.services.close()

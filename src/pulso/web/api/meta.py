@@ -32,8 +32,13 @@ def version(request: Request) -> dict[str, Any]:
 
 @router.get("/openapi.json", include_in_schema=False)
 def openapi(request: Request) -> JSONResponse:
-    """The OpenAPI schema of the whole API."""
-    return JSONResponse(request.app.openapi())
+    """The OpenAPI schema of the API (the pages' JSON twins are left out: they are not the API)."""
+    whole = request.app.openapi()
+    paths = {p: v for p, v in whole.get("paths", {}).items() if p.startswith(PREFIX + "/")}
+    security = {"bearer": {"type": "http", "scheme": "bearer", "description": "an API token (pulso tokens create)"}}
+    components = {**whole.get("components", {}), "securitySchemes": security}
+    return JSONResponse({**whole, "paths": paths, "components": components, "security": [{"bearer": []}],
+                         "info": {**whole["info"], "title": "Pulso API"}})
 
 @router.get("/me", summary="Who is calling")
 def me(caller: ApiCaller) -> dict[str, Any]:
