@@ -113,7 +113,7 @@ def audit_page(ctx: Ctx) -> Response:
         "title": ctx._("Auditoría"),
         "sections": [table(ctx._("Registro de auditoría"), columns, rows, empty=ctx._("Nada registrado todavía."))],
         "kinds": [{"key": k, "label": ctx._(label), "current": k == group} for k, (_, label) in AUDIT_GROUPS.items()],
-        "page": page,
+        "page_number": page,
         "prev": f"/admin/audit?kind={group}&page={page - 1}" if page > 1 else None,
         "next": f"/admin/audit?kind={group}&page={page + 1}" if more else None,
     }
