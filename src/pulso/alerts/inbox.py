@@ -21,7 +21,7 @@ from pulso import audit
 from pulso.alerts import channels, detect, records
 from pulso.alerts.rules import rules as load_rules
 from pulso.engine import periods as P
-from pulso.goals.scopes import GoalError, Target, name_period, require_within
+from pulso.goals.scopes import GoalError, Target, name_period
 from pulso.store import tables_goals as T
 
 log = logging.getLogger(__name__)
@@ -183,8 +183,11 @@ def _alert(store, alert_id: str, caller: Target | None) -> dict[str, Any]:
         row = conn.execute(sa.select(T.alerts).where(T.alerts.c.id == alert_id)).mappings().first()
     if row is None:
         raise GoalError(f"no alert has the id '{alert_id}'")
-    require_within(store, Target(row["scope_kind"], row["scope_id"]), caller)
-    return dict(row)
+    row = dict(row)
+    row["detail"] = json.loads(row["detail"]) if row["detail"] else {}
+    if caller is not None and not _visible(store, row, caller):  # the same alerts the caller's inbox shows
+        raise GoalError(f"alert {alert_id} is outside what you can see ({caller.text})")
+    return row
 
 
 def acknowledge(store, alert_id: str, *, caller: Target | None = None, actor: audit.Actor = audit.CLI,

@@ -22,6 +22,7 @@ from pulso.engine import periods as P
 from pulso.goals import progress as G
 from pulso.goals.scopes import GoalError, Target, check_scope, parse_date, parse_number, parse_scope, require_within
 from pulso.store import tables_goals as T
+from pulso.store.store import _bump_version
 
 GRAINS = ("week", "month", "quarter")
 BASELINE_PERIODS = 3
@@ -102,6 +103,7 @@ def create_goal(store, engine, *, kpi: str, target, scope: str | Target = "compa
     }
     with store.connect() as conn:
         conn.execute(T.goals.insert().values(**row))
+        _bump_version(conn)  # pages cached under the data version show targets: a new one must show
         audit.record(store, "goals.create", actor=actor, target=("goals", row["id"]),
                      detail={"kpi": meta.key, "scope": where.text, "target": value}, conn=conn)
     return row
@@ -147,6 +149,7 @@ def delete_goal(store, goal_id: str, *, caller: Target | None = None, actor: aud
     require_within(store, Target(found["scope_kind"], found["scope_id"]), caller)
     with store.connect() as conn:
         conn.execute(T.goals.delete().where(T.goals.c.id == goal_id))
+        _bump_version(conn)
         audit.record(store, "goals.delete", actor=actor, target=("goals", goal_id), conn=conn)
 
 
@@ -232,3 +235,15 @@ def _smart_input(meta, g, past, lang) -> G.SmartInput:
     return G.SmartInput(kpi_name=meta.name[lang], direction=meta.direction, general_metric=meta.general_metric,
                         has_objective=bool(g.get("objective_id")), baseline=g["baseline"], target=g["target"],
                         best_ever=best, worst_ever=worst, start=g["start_date"], deadline=g["deadline"])
+
+
+def target_for(store, key: str, scope, start: dt.date, end: dt.date) -> float | None:
+    """The target of the newest goal on `key` for exactly this scope (a web ScopeKey or a Target)
+    whose window overlaps [start, end), without a dimension; None when there is none."""
+    kind = getattr(scope, "kind", "company")
+    ident = (scope.ids[0] if scope.ids else None) if hasattr(scope, "ids") else getattr(scope, "id", None)
+    kind = "rep" if kind == "owners" else kind
+    for g in goals(store, scope=Target(kind, ident if kind != "company" else None), kpi=key):
+        if g["dimension"] is None and g["start_date"] < end and (g["deadline"] is None or g["deadline"] > start):
+            return g["target"]
+    return None

@@ -103,6 +103,14 @@ class Kpis:
         warnings = self._cached(("dirty",), lambda: quality.kpi_warnings(self.services.store))
         return quality.warning_text(warnings[key], self.lang) if key in warnings else None
 
+    def target(self, key: str, period: Period) -> tuple[float | None, str]:
+        """The target of a goal on this KPI for this scope whose window overlaps the period (value, text)."""
+        from pulso.goals.tracking import target_for
+
+        value = self._cached(("target", key, period.start, period.end),
+                             lambda: target_for(self.services.store, key, self.scope, period.start, period.end))
+        return value, (self.fmt(key, value) if value is not None else "")
+
     def drill(self, key: str, start: dt.date, end: dt.date, *, part: str = "numerator",
               filters: Mapping[str, Any] | None = None, limit: int = 50, offset: int = 0) -> list[dict]:
         """The records behind a value, under this request's scope."""

@@ -17,6 +17,9 @@ PAGES: dict[str, tuple[str, str, frozenset[str]]] = {
     "marketing": ("/marketing", "Marketing", LEADS),
     "adoption": ("/adoption", "Adopción", LEADS),
     "kpi": ("/kpi", "Indicadores", ALL),
+    "goals": ("/goals", "Objetivos", ALL),
+    "alerts": ("/alerts", "Alertas", ALL),
+    "reports": ("/reports", "Informes", ALL),
     "tokens": ("/settings/tokens", "Tokens de API", frozenset({"admin"})),
     "audit": ("/admin/audit", "Auditoría", frozenset({"admin"})),
 }

@@ -154,6 +154,7 @@ def tile(ctx: PageContext, key: str) -> dict[str, Any]:
         judge=f.judge(value, previous, meta.direction),
         empty=_is_empty(current),
         dirty=k.dirty(key),
+        **dict(zip(("target", "target_text"), k.target(key, ctx.period))),
     )
     return out
 

@@ -12,3 +12,7 @@ from pulso.web.api import routers as api_routers  # noqa: E402  (REST API under 
 from pulso.web.routes import admin  # noqa: E402  (API tokens and audit log pages)
 
 ROUTERS += [admin.router, *api_routers()]
+
+from pulso.web.routes import goals  # noqa: E402  (goals, quotas, OKRs, alerts, reports, KPI exports)
+
+ROUTERS += [goals.router]

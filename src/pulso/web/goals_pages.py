@@ -1,0 +1,164 @@
+"""What the Objetivos, Alertas and Informes pages show (built on the database thread), and KPI
+table exports. Route handlers are in routes/goals.py."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from typing import Any
+
+from pulso.engine import periods as P
+from pulso.errors import KpiError
+from pulso.goals.scopes import GoalError, Target, within
+from pulso.web import formatting as f
+
+#: A cell a spreadsheet would run as a formula starts with one of these.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _scope_text(t: dict[str, Any]) -> str:
+    return "company" if t["scope_kind"] == "company" else f"{t['scope_kind']}:{t['scope_id']}"
+
+
+def _visible(store, rows: list[dict], caller: Target) -> list[dict]:
+    return [r for r in rows if within(store, Target(r["scope_kind"], r["scope_id"]), caller)]
+
+
+def _pct(value: float | None, lang: str) -> str:
+    return "—" if value is None else f.fmt_percent(value, lang, 0)
+
+
+def kpi_options(ctx) -> list[dict[str, str]]:
+    """KPIs the user's scope can measure, for the forms' selects."""
+    catalog = ctx.services.catalog()
+    return [{"key": k, "name": m.name[ctx.lang]} for k, m in catalog.items()
+            if ctx.scope.kind == "company" or m.owned]
+
+
+def goals_page(ctx, caller: Target) -> dict[str, Any]:
+    """Goals with their state, the metrics without goals, quotas, leaderboard and OKRs."""
+    from pulso import goals
+
+    store, engine, lang = ctx.services.store, ctx.services.engine, ctx.lang
+    items = []
+    for g in _visible(store, goals.goals(store), caller):
+        s = goals.evaluate(engine, g, ctx.today, lang)
+        meta = s["kpi"]
+        fmt = (lambda v, u=meta.unit: f.fmt_value(v, u, lang, ctx.currency))
+        items.append({
+            "id": g["id"], "name": g["name"] or meta.name[lang], "kpi": meta.key, "scope": _scope_text(g),
+            "dimension": f"{g['dimension']}={g['dimension_value']}" if g["dimension"] else "",
+            "baseline": fmt(g["baseline"]), "baseline_how": s["baseline_text"], "target": fmt(g["target"]),
+            "value": fmt(s["value"]), "progress": _pct(s["progress"], lang), "pace": _pct(s["pace"], lang),
+            "status": s["status"], "status_text": s["status_text"],
+            "forecast": fmt(s["forecast"]) if s["forecast"] is not None else "—",
+            "start": g["start_date"], "deadline": g["deadline"] or "—",
+            "smart": [{"letter": x.letter, "ok": x.ok, "message": x.message} for x in s["smart"]],
+        })
+    tracked = goals.tracked_kpis(store)
+    general = [m.name[lang] for k, m in ctx.services.catalog().items() if k not in tracked]
+    period = goals.parse_period(_period_text(ctx))
+    try:
+        board = goals.leaderboard(engine, period=period.text, scope=caller)
+    except (GoalError, KpiError):
+        board = []
+    names = ctx.services.names(ctx.version)["owner"]
+    leaders = [{"rank": r["rank"], "owner": names.get(r["owner"], r["owner"]), "attainment": _pct(r["attainment"], lang),
+                "revenue": f.fmt_money(r["revenue"], ctx.currency, lang), "quota": f.fmt_money(r["quota"], ctx.currency, lang)}
+               for r in board]
+    quarter = P.floor(ctx.period.start, "quarter")
+    quarter_text = f"{quarter.year}-Q{(quarter.month - 1) // 3 + 1}"
+    okrs = [goals.scored(engine, o, ctx.today) for o in _visible(store, goals.objectives(store, quarter=quarter_text), caller)]
+    return {"title": ctx._("Objetivos"), "goals": items, "general": general, "tracked": sorted(tracked),
+            "leaderboard": leaders, "quota_period": period.text, "okrs": okrs, "quarter": quarter_text,
+            "kpis": kpi_options(ctx), "scope_text": caller.text}
+
+
+def _period_text(ctx) -> str:
+    kind = ctx.period.kind if ctx.period.kind in ("month", "quarter", "year") else "month"
+    from pulso.goals.scopes import name_period
+
+    return name_period(P.floor(ctx.period.start, kind), kind)
+
+
+def alerts_page(ctx, caller: Target) -> dict[str, Any]:
+    """The inbox (open alerts within the scope), recent handled ones, and the rules."""
+    from pulso import alerts
+
+    store = ctx.services.store
+    open_ = alerts.inbox(store, caller=caller)
+    done = [a for a in alerts.inbox(store, caller=caller, include_done=True, limit=50)
+            if a["id"] not in {x["id"] for x in open_}]
+    rules = _visible(store, alerts.rules(store), caller)
+    for r in rules:
+        r["scope"] = _scope_text(r)
+        r["params_text"] = ", ".join(f"{k}={v}" for k, v in r["params"].items())
+    return {"title": ctx._("Alertas"), "inbox": open_, "done": done[:20], "rules": rules,
+            "kinds": list(alerts.KINDS), "channels": list(alerts.CHANNELS), "kpis": kpi_options(ctx),
+            "scope_text": caller.text}
+
+
+def reports_page(ctx, caller: Target) -> dict[str, Any]:
+    """Schedules within the scope, and the periods one can download."""
+    from pulso import reports
+
+    store = ctx.services.store
+    found = _visible(store, reports.schedules(store), caller)
+    for s in found:
+        s["scope"] = _scope_text(s)
+    last = ctx.today.replace(day=1) - dt.timedelta(days=1)
+    return {"title": ctx._("Informes"), "schedules": found, "default_period": f"{last:%Y-%m}", "scope_text": caller.text}
+
+
+def parse_params(text: str) -> dict[str, str]:
+    """'hours=24, days=30' (commas or lines) → {"hours": "24", "days": "30"}."""
+    out = {}
+    for piece in filter(None, (p.strip() for p in text.replace("\n", ",").split(","))):
+        key, sep, value = piece.partition("=")
+        if not sep or not key.strip():
+            raise GoalError(f"parameters: '{piece}' is not NAME=VALUE, e.g. hours=24")
+        out[key.strip()] = value.strip()
+    return out
+
+
+def safe_cell(value: Any) -> Any:
+    """A cell as written to CSV/XLSX: text that would start a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return value
+
+
+def export_table(ctx, key: str, fmt: str, by: str | None) -> tuple[bytes, str]:
+    """The KPI by period (and by one dimension) over the page's period, under the user's scope."""
+    from pulso.web.errors import NotFoundError
+
+    if fmt not in ("csv", "xlsx"):
+        raise NotFoundError(f"no export as '{fmt}'; use csv or xlsx")
+    k = ctx.kpis
+    k.meta(key)
+    dims = (by,) if by else ()
+    if by and by not in k.dimensions(key):
+        raise KpiError(f"{key} cannot be split by '{by}'")
+    rows = k.query(key, ctx.period.start, ctx.period.end, ctx.period.grain, dims, k.applicable(key, ctx.filters))
+    columns = ["period_start", "period_end", *dims, "value", "numerator", "denominator", "previous", "year_ago"]
+    table = [[safe_cell(r.get(c) if c not in dims else ctx.label(c, r.get(c))) for c in columns] for r in rows]
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(columns)
+        writer.writerows(table)
+        return out.getvalue().encode("utf-8-sig"), "text/csv; charset=utf-8"
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = key[:31]
+    sheet.append(columns)
+    for row in table:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

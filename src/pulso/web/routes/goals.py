@@ -1,0 +1,253 @@
+"""Objetivos (goals, quotas, OKRs), Alertas (inbox, rules) and Informes (schedules, downloads);
+KPI tables as CSV and XLSX.
+
+Every form is checked by pulso.goals / pulso.alerts / pulso.reports under the signed-in user's
+scope (a manager acts on the team and its reps, a rep on themself; viewers only read): an error
+re-renders the page with the message and stores nothing. The in-server alert schedule starts with
+the app (this router's lifespan).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from contextlib import asynccontextmanager
+from typing import Annotated, Any, Callable
+
+from fastapi import APIRouter, Form
+from fastapi.responses import RedirectResponse, Response
+
+from pulso import audit
+from pulso.errors import PulsoError
+from pulso.goals.scopes import COMPANY, Target
+from pulso.web import goals_pages as G
+from pulso.web.auth import ForbiddenError
+from pulso.web.deps import Ctx, csrf_binding
+from pulso.web.pages import page_route, render
+
+
+@asynccontextmanager
+async def lifespan(app):
+    """Start the alert and report schedule with the app; stop it with it."""
+    services = app.state.services
+    from pulso import alerts
+
+    scheduler = alerts.Scheduler(services.store, lambda: services.engine, runner=services.run)
+    scheduler.start()
+    try:
+        yield
+    finally:
+        scheduler.stop()
+
+
+router = APIRouter(lifespan=lifespan)
+F = Annotated[str, Form()]
+
+
+def caller(ctx) -> Target:
+    """The signed-in user's scope as a goals Target."""
+    if ctx.scope.kind == "company":
+        return COMPANY
+    if ctx.scope.kind == "team":
+        return Target("team", ctx.scope.ids[0])
+    return Target("rep", ctx.scope.ids[0])
+
+
+def actor(ctx) -> audit.Actor:
+    return audit.Actor("user", ctx.user.id)
+
+
+def _act(ctx, page: str, csrf_token: str, action: Callable[[], Any], back: str) -> Response:
+    """Check the form's origin and the user's right to write, run `action` on the database thread;
+    on a PulsoError show the page again with the message (nothing was stored)."""
+    ctx.request.app.state.sessions.check_csrf(csrf_binding(ctx.request, ctx.user), csrf_token)
+    if ctx.user.role == "viewer":
+        raise ForbiddenError("viewers can read goals, alerts and reports but not change them")
+    try:
+        ctx.services.run(action)
+    except ForbiddenError:
+        raise
+    except PulsoError as exc:
+        response = _page(ctx, page, error=str(exc))
+        response.status_code = 400
+        return response
+    return RedirectResponse(ctx.url(back), status_code=303)
+
+
+def _page(ctx, page: str, error: str | None = None) -> Response:
+    ctx.require(page)
+    build = {"goals": G.goals_page, "alerts": G.alerts_page, "reports": G.reports_page}[page]
+    data = ctx.services.run(build, ctx, caller(ctx))
+    data["error"] = error
+    data["writable"] = ctx.user.role != "viewer"
+    return render(ctx, page, data, template=f"goals_{page}.html")
+
+
+@page_route(router, "/goals", "goals")
+def goals_page(ctx: Ctx):
+    """Goals with status, pace and forecast; quotas and leaderboard; OKRs."""
+    return _page(ctx, "goals")
+
+
+@page_route(router, "/alerts", "alerts")
+def alerts_page(ctx: Ctx):
+    """The inbox of alerts, and the rules."""
+    return _page(ctx, "alerts")
+
+
+@page_route(router, "/reports", "reports")
+def reports_page(ctx: Ctx):
+    """Report schedules and downloads."""
+    return _page(ctx, "reports")
+
+
+@router.post("/goals", include_in_schema=False)
+def add_goal(ctx: Ctx, csrf_token: F = "", kpi: F = "", target: F = "", scope: F = "", start: F = "",
+             deadline: F = "", dimension: F = "", name: F = "") -> Response:
+    """Add a goal."""
+    from pulso.goals import create_goal
+
+    return _act(ctx, "goals", csrf_token, lambda: create_goal(
+        ctx.services.store, ctx.services.engine, kpi=kpi, target=target, scope=scope or caller(ctx).text,
+        start=start or None, deadline=deadline or None, dimension=dimension or None, name=name or None,
+        today=ctx.today, caller=caller(ctx), actor=actor(ctx)), "/goals")
+
+
+@router.post("/goals/{goal_id}/delete", include_in_schema=False)
+def remove_goal(ctx: Ctx, goal_id: str, csrf_token: F = "") -> Response:
+    """Delete a goal."""
+    from pulso.goals import delete_goal
+
+    return _act(ctx, "goals", csrf_token, lambda: delete_goal(ctx.services.store, goal_id, caller=caller(ctx),
+                                                              actor=actor(ctx)), "/goals")
+
+
+@router.post("/quotas", include_in_schema=False)
+def add_quota(ctx: Ctx, csrf_token: F = "", scope: F = "", period: F = "", amount: F = "") -> Response:
+    """Enter a quota."""
+    from pulso.goals import set_quota
+
+    return _act(ctx, "goals", csrf_token, lambda: set_quota(ctx.services.store, scope=scope, period=period,
+                                                            amount=amount, caller=caller(ctx), actor=actor(ctx)),
+                "/goals")
+
+
+@router.post("/okrs", include_in_schema=False)
+def add_objective(ctx: Ctx, csrf_token: F = "", title: F = "", quarter: F = "", scope: F = "",
+                  key_results: F = "") -> Response:
+    """Add an objective; key results one per line as TITLE|KPI|START|TARGET."""
+    from pulso.goals import create_objective
+    from pulso.goals.okrs import parse_key_result
+
+    def action():
+        krs = [parse_key_result(line) for line in key_results.splitlines() if line.strip()]
+        return create_objective(ctx.services.store, ctx.services.engine, title=title, quarter=quarter, key_results=krs,
+                                scope=scope or caller(ctx).text, caller=caller(ctx), actor=actor(ctx))
+
+    return _act(ctx, "goals", csrf_token, action, "/goals")
+
+
+@router.post("/okrs/checkin", include_in_schema=False)
+def okr_checkin(ctx: Ctx, csrf_token: F = "", key_result: F = "", value: F = "", note: F = "") -> Response:
+    """Check in a key result."""
+    from pulso.goals import check_in
+
+    return _act(ctx, "goals", csrf_token, lambda: check_in(
+        ctx.services.store, ctx.services.engine, key_result, value or None, note=note or None, today=ctx.today,
+        caller=caller(ctx), actor=actor(ctx)), "/goals")
+
+
+@router.post("/alerts/{alert_id}/ack", include_in_schema=False)
+def ack_alert(ctx: Ctx, alert_id: str, csrf_token: F = "") -> Response:
+    """Acknowledge an alert."""
+    from pulso.alerts import acknowledge
+
+    return _act(ctx, "alerts", csrf_token, lambda: acknowledge(ctx.services.store, alert_id, caller=caller(ctx),
+                                                               actor=actor(ctx)), "/alerts")
+
+
+@router.post("/alerts/{alert_id}/snooze", include_in_schema=False)
+def snooze_alert(ctx: Ctx, alert_id: str, csrf_token: F = "", hours: F = "24") -> Response:
+    """Snooze an alert."""
+    from pulso.alerts import snooze
+
+    return _act(ctx, "alerts", csrf_token, lambda: snooze(ctx.services.store, alert_id, hours, caller=caller(ctx),
+                                                          actor=actor(ctx)), "/alerts")
+
+
+@router.post("/alerts/rules", include_in_schema=False)
+def add_rule(ctx: Ctx, csrf_token: F = "", kind: F = "", kpi: F = "", scope: F = "", params: F = "",
+             channel: F = "inbox", recipients: F = "", name: F = "") -> Response:
+    """Add an alert rule; parameters as NAME=VALUE separated by commas or lines."""
+    from pulso.alerts import create_rule
+
+    def action():
+        return create_rule(ctx.services.store, ctx.services.engine, kind=kind, kpi=kpi or None,
+                           scope=scope or caller(ctx).text, params=G.parse_params(params), channel=channel,
+                           recipients=recipients or None, name=name or None, caller=caller(ctx), actor=actor(ctx))
+
+    return _act(ctx, "alerts", csrf_token, action, "/alerts")
+
+
+@router.post("/alerts/rules/{rule_id}/delete", include_in_schema=False)
+def remove_rule(ctx: Ctx, rule_id: str, csrf_token: F = "") -> Response:
+    """Delete an alert rule."""
+    from pulso.alerts import delete_rule
+
+    return _act(ctx, "alerts", csrf_token, lambda: delete_rule(ctx.services.store, rule_id, caller=caller(ctx),
+                                                               actor=actor(ctx)), "/alerts")
+
+
+@router.post("/reports/schedules", include_in_schema=False)
+def add_schedule(ctx: Ctx, csrf_token: F = "", name: F = "", frequency: F = "month", recipients: F = "",
+                 scope: F = "", lang: F = "es", format: F = "pdf") -> Response:
+    """Add a report schedule."""
+    from pulso.reports import create_schedule
+
+    return _act(ctx, "reports", csrf_token, lambda: create_schedule(
+        ctx.services.store, name=name, frequency=frequency, recipients=recipients, scope=scope or caller(ctx).text,
+        lang=lang, fmt=format, caller=caller(ctx), actor=actor(ctx)), "/reports")
+
+
+@router.post("/reports/schedules/{schedule_id}/delete", include_in_schema=False)
+def remove_schedule(ctx: Ctx, schedule_id: str, csrf_token: F = "") -> Response:
+    """Delete a report schedule."""
+    from pulso.reports import delete_schedule
+
+    return _act(ctx, "reports", csrf_token, lambda: delete_schedule(ctx.services.store, schedule_id,
+                                                                    caller=caller(ctx), actor=actor(ctx)), "/reports")
+
+
+@router.get("/reports/download", include_in_schema=False)
+def download_report(ctx: Ctx, report: str = "", format: str = "pdf", lang: str = "") -> Response:
+    """The scorecard of a period (`report`=2026-10; `period` is the page's own) for the user's scope, as PDF or HTML."""
+    ctx.require("reports")
+    from pulso.reports import build, render as render_report
+
+    try:
+        data = ctx.services.run(lambda: build(ctx.services.store, ctx.services.engine, period=report or _month(ctx),
+                                              scope=caller(ctx), lang=lang or ctx.lang, today=ctx.today))
+        body = render_report(data, format)
+    except PulsoError as exc:  # a bad period, language or format: say so on the page
+        response = _page(ctx, "reports", error=str(exc))
+        response.status_code = 400
+        return response
+    kind = "application/pdf" if format == "pdf" else "text/html; charset=utf-8"
+    name = f"pulso-{data['period']}.{format}"
+    return Response(body, media_type=kind, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+def _month(ctx) -> str:
+    last = ctx.today.replace(day=1) - dt.timedelta(days=1)
+    return f"{last:%Y-%m}"
+
+
+@router.get("/kpi/{key}/export.{fmt}", include_in_schema=False)
+def export_kpi(ctx: Ctx, key: str, fmt: str, by: str | None = None) -> Response:
+    """A KPI's table over the page's period, filters and split, as CSV or XLSX (scoped, audited)."""
+    ctx.require("kpi")
+    body, kind = G.export_table(ctx, key, fmt, by)
+    ctx.services.run(audit.record, ctx.services.store, "export.kpi", actor=actor(ctx), target=("kpi", key),
+                     detail={"format": fmt, "period": ctx.period.params(), "filters": ctx.filters, "by": by,
+                             "scope": caller(ctx).text}, ip=ctx.request.client.host if ctx.request.client else None)
+    return Response(body, media_type=kind,
+                    headers={"Content-Disposition": f'attachment; filename="{key}-{ctx.period.start}.{fmt}"'})
