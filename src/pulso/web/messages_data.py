@@ -2,4 +2,32 @@
 
 from __future__ import annotations
 
-EN: dict[str, str] = {}
+EN: dict[str, str] = {
+    # navigation
+    "Importar": "Import", "Duplicados": "Duplicates", "Calidad de datos": "Data quality",
+    # import page
+    "Importar datos": "Import data", "Subir ficheros": "Upload files",
+    "Ficheros (CSV, XLSX, Parquet, JSON lines)": "Files (CSV, XLSX, Parquet, JSON lines)", "detectar": "detect",
+    "Vista previa": "Preview", "Codificación": "Encoding", "Separador": "Delimiter", "Formato reconocido": "Recognised format",
+    "Correspondencia": "Mapping", "editada aquí": "edited here", "Columna de Pulso": "Pulso column",
+    "Columna del fichero": "File column", "Cargar las filas válidas y rechazar el resto": "Load the valid rows and refuse the rest",
+    "Probar sin escribir": "Try without writing", "Resultado": "Result", "Filas leídas": "Rows read",
+    "Registros escritos": "Records written", "Filas rechazadas": "Rows refused", "Filas omitidas": "Rows skipped",
+    "Descargar el informe de errores": "Download the error report", "Fichero": "File", "Ficheros": "Files", "Línea": "Line",
+    "Columna": "Column", "Motivo": "Reason", "Importaciones recientes": "Recent imports", "Importación": "Import",
+    "Errores": "Errors", "Todavía no hay importaciones.": "No imports yet.",
+    "escrita": "committed", "parcial": "partial", "prueba": "dry run", "rechazada": "refused",
+    # duplicates page
+    "Buscar duplicados": "Find duplicates", "Decidir": "Decide", "Fusionar": "Merge", "No es duplicado": "Not a duplicate",
+    "Nada se fusiona sin tu decisión. Al fusionar, el registro más antiguo se queda con todo lo del duplicado; se puede deshacer.":
+        "Nothing is merged without your decision. A merge gives the older record everything of the duplicate; it can be undone.",
+    "Probables duplicados": "Probable duplicates", "Probabilidad": "Probability", "Duplicado de": "Duplicate of",
+    "No hay duplicados pendientes. Búscalos con el botón o con `pulso dedupe find`.":
+        "No duplicates waiting. Find them with the button or with `pulso dedupe find`.",
+    "Fusiones": "Merges", "Fusión": "Merge", "Fusionado": "Merged", "Superviviente": "Survivor", "deshecha": "undone",
+    "Todavía no hay fusiones.": "No merges yet.", "Deshacer": "Undo",
+    # quality page
+    "Reglas": "Rules", "Regla": "Rule", "Registros": "Records", "De": "Of", "Parte": "Share",
+    "Completitud por campo": "Completeness per field", "Campo": "Field", "Informado": "Filled",
+    "La tabla está vacía.": "The table is empty.",
+}

@@ -16,3 +16,7 @@ ROUTERS += [admin.router, *api_routers()]
 from pulso.web.routes import goals  # noqa: E402  (goals, quotas, OKRs, alerts, reports, KPI exports)
 
 ROUTERS += [goals.router]
+
+from pulso.web.routes import data  # noqa: E402  (import, duplicates and data quality pages; POST /api/v1/imports)
+
+ROUTERS += [data.router, data.api_router()]

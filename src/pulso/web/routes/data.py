@@ -1,0 +1,293 @@
+"""Data pages: import (upload, preview, mapping editor with suggestions, dry run, error report),
+duplicates (review, merge, dismiss, undo) and data quality; and the upload endpoint of the API.
+
+Uploads are written to a private temporary folder under a random token, so that the preview and
+the import that follows read the same bytes; every database call runs on the services thread.
+"""
+
+from __future__ import annotations
+
+import io
+import secrets
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+
+from pulso import audit, dedupe, quality
+from pulso.errors import PulsoError
+from pulso.ingest import (ImportFailed, detect_mapping, import_files, list_runs, load_mapping, open_source,
+                          parse_mapping, presets, run_errors, suggestions, write_error_report)
+from pulso.store import schema
+from pulso.web.api_deps import ApiCaller, ApiError, require_role
+from pulso.web.deps import Ctx, csrf_binding
+from pulso.web.pages import cell, page_route, render, table
+
+router = APIRouter()
+UPLOADS = Path(tempfile.gettempdir()) / "pulso-uploads"
+MAX_UPLOAD = 512 << 20
+PREVIEW_ROWS = 20
+STATUS = {"committed": "escrita", "partial": "parcial", "dry_run": "prueba", "failed": "rechazada"}
+IMPORTABLE = [t for t in schema.CANONICAL_TABLES if t not in ("usage_events",)]
+
+
+def _check(ctx, page: str, csrf_token: str) -> None:
+    ctx.require(page)
+    ctx.request.app.state.sessions.check_csrf(csrf_binding(ctx.request, ctx.user), csrf_token)
+
+
+def _actor(ctx) -> audit.Actor:
+    return audit.Actor("user", ctx.user.id)
+
+
+def save_uploads(files: list[UploadFile]) -> tuple[str, list[Path]]:
+    """Write uploaded files under a new random token; refuses files over MAX_UPLOAD."""
+    token = secrets.token_hex(16)
+    folder = UPLOADS / token
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for upload in files:
+        name = Path(upload.filename or "upload.csv").name or "upload.csv"
+        path = folder / name
+        written = 0
+        with open(path, "wb") as out:
+            while chunk := upload.file.read(1 << 20):
+                written += len(chunk)
+                if written > MAX_UPLOAD:
+                    shutil.rmtree(folder, ignore_errors=True)
+                    raise PulsoError(f"{name} is larger than {MAX_UPLOAD >> 20} MB; import it with `pulso import`")
+                out.write(chunk)
+        paths.append(path)
+    return token, paths
+
+
+def uploaded(token: str) -> list[Path]:
+    """The files of an earlier upload, or a clear error."""
+    if not token or not token.isalnum() or not (UPLOADS / token).is_dir():
+        raise PulsoError("the uploaded files are gone; upload them again")
+    return sorted((UPLOADS / token).iterdir())
+
+
+def _runs_section(ctx) -> dict[str, Any]:
+    runs = ctx.services.run(list_runs, ctx.services.store)
+    rows = [[cell(r["id"]), cell(f"{r['started_at']:%Y-%m-%d %H:%M}"), cell(f"{r['actor_kind']} {r['actor_id'] or ''}".strip()),
+             cell(", ".join(f["name"] for f in r["files"])), cell(ctx._(STATUS[r["status"]])),
+             cell(f"{r['rows_read']:,}", sort=r["rows_read"]), cell(f"{r['rows_written']:,}", sort=r["rows_written"]),
+             cell(f"{r['error_count']:,}", sort=r["error_count"],
+                  href=f"/data/imports/{r['id']}/errors.csv" if r["error_count"] else None)] for r in runs]
+    columns = [(ctx._("Importación"), False), (ctx._("Cuándo"), False), (ctx._("Quién"), False), (ctx._("Ficheros"), False),
+               (ctx._("Estado"), False), (ctx._("Filas leídas"), True), (ctx._("Registros escritos"), True), (ctx._("Errores"), True)]
+    return table(ctx._("Importaciones recientes"), columns, rows, empty=ctx._("Todavía no hay importaciones."))
+
+
+def _import_page(ctx, **extra: Any) -> Response:
+    data = {"title": ctx._("Importar datos"), "tables": IMPORTABLE, "presets": sorted(presets()),
+            "sections": [_runs_section(ctx)], "preview": None, "result": None, "error": "", **extra}
+    return render(ctx, "import", data, template="data_import.html")
+
+
+@page_route(router, "/data/import", "import")
+def import_page(ctx: Ctx) -> Response:
+    """Upload a file, preview it, map its columns, try it and import it."""
+    ctx.require("import")
+    return _import_page(ctx)
+
+
+@router.post("/data/import/preview", include_in_schema=False)
+def import_preview(ctx: Ctx, files: Annotated[list[UploadFile], File()], table_name: Annotated[str, Form()] = "",
+                   csrf_token: Annotated[str, Form()] = "") -> Response:
+    """The first rows, the detected preset, and suggested columns for the chosen table."""
+    _check(ctx, "import", csrf_token)
+    try:
+        token, paths = save_uploads(files)
+        src = open_source(paths[0])
+        first = next(src.batches()).slice(0, PREVIEW_ROWS).to_pylist()
+    except PulsoError as exc:
+        return _import_page(ctx, error=str(exc))
+    preset = detect_mapping(paths[0].name, src.columns)
+    target = table_name if table_name in IMPORTABLE else (preset.sources[0].tables[0].table if preset else "deals")
+    found = suggestions(src.columns, target)
+    chosen = {t: h for h, (t, _) in found.items()}
+    columns = [{"name": c.name, "required": not c.nullable, "source": chosen.get(c.name, "")}
+               for c in schema.table(target).columns if c.name != "external_id"]
+    preview = {"token": token, "files": [p.name for p in paths], "headers": src.columns, "rows": first,
+               "encoding": src.encoding, "delimiter": src.delimiter, "preset": preset.name if preset else "",
+               "table": target, "columns": columns}
+    return _import_page(ctx, preview=preview)
+
+
+def _editor_mapping(table_name: str, form: dict[str, str]):
+    columns = {k[5:]: v for k, v in form.items() if k.startswith("col__") and v}
+    return parse_mapping({"name": "web", "table": table_name, "columns": columns}, default_name="web")
+
+
+@router.post("/data/import/run", include_in_schema=False)
+async def import_run(ctx: Ctx) -> Response:
+    """Run (or try) the import of an uploaded file with a preset or the edited mapping."""
+    form = {k: str(v) for k, v in (await ctx.request.form()).items()}
+    _check(ctx, "import", form.get("csrf_token", ""))
+    dry_run, partial = form.get("mode") == "dry_run", form.get("partial") == "1"
+
+    def run():
+        paths = uploaded(form.get("token", ""))
+        mapping = load_mapping(form["preset"]) if form.get("preset") else _editor_mapping(form.get("table", ""), form)
+        return import_files(ctx.services.store, paths, mapping=mapping, dry_run=dry_run, partial=partial, actor=_actor(ctx))
+
+    try:
+        result = ctx.services.run(run)
+    except ImportFailed as exc:
+        result = exc.result
+    except PulsoError as exc:
+        return _import_page(ctx, error=str(exc))
+    if result.status in ("committed", "partial"):
+        shutil.rmtree(UPLOADS / form.get("token", "x"), ignore_errors=True)
+    summary = {"status": STATUS[result.status], "run": result.run_id, "read": result.rows_read, "written": result.written,
+               "rejected": result.rejected, "skipped": result.skipped,
+               "errors": [{"file": e.file, "line": e.line, "column": e.column, "value": e.value, "reason": e.reason}
+                          for e in result.errors[:50]], "error_count": len(result.errors)}
+    return _import_page(ctx, result=summary)
+
+
+@router.get("/data/imports/{run_id}/errors.csv", include_in_schema=False)
+def import_errors_csv(ctx: Ctx, run_id: str) -> Response:
+    """Every error of a run as CSV (values that a spreadsheet would run are escaped)."""
+    ctx.require("import")
+    errors = ctx.services.run(run_errors, ctx.services.store, run_id)
+    out = io.StringIO()
+    write_error_report(errors, out)
+    return Response(out.getvalue(), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="pulso-import-{run_id}-errors.csv"'})
+
+
+# -- duplicates -------------------------------------------------------------------------------
+
+def _show(record: dict | None) -> str:
+    if not record:
+        return "?"
+    return " · ".join(str(v) for v in (record["name"], record["email"], record["phone"], record["company"]) if v)
+
+
+@page_route(router, "/data/duplicates", "duplicates")
+def duplicates_page(ctx: Ctx) -> Response:
+    """Probable duplicates waiting for a decision, and recent merges (undoable)."""
+    ctx.require("duplicates")
+    store = ctx.services.store
+    pending = ctx.services.run(dedupe.pending, store, None, limit=200)
+    done = ctx.services.run(dedupe.merges, store, limit=50)
+    candidates = [{"id": c["id"], "table": c["table_name"], "probability": round(c["probability"], 4),
+                   "record_id": c["record_id"], "original_id": c["duplicate_of"],
+                   "record": _show(c["record"]), "original": _show(c["original"])} for c in pending]
+    rows = [[cell(c["table"]), cell(f"{100 * c['probability']:.1f} %", sort=c["probability"]),
+             cell(c["record"]), cell(c["original"])] for c in candidates]
+    merged = [[cell(m["id"]), cell(f"{m['merged_at']:%Y-%m-%d %H:%M}"), cell(m["table_name"]),
+               cell(m["merged_id"]), cell(m["survivor_id"]), cell(ctx._("deshecha") if m["undone_at"] else "")] for m in done]
+    data = {
+        "title": ctx._("Duplicados"), "candidates": candidates,
+        "merges": [{"id": m["id"], "undone": m["undone_at"] is not None} for m in done],
+        "sections": [
+            table(ctx._("Probables duplicados"), [(ctx._("Tabla"), False), (ctx._("Probabilidad"), True),
+                                                   (ctx._("Registro"), False), (ctx._("Duplicado de"), False)], rows,
+                  empty=ctx._("No hay duplicados pendientes. Búscalos con el botón o con `pulso dedupe find`.")),
+            table(ctx._("Fusiones"), [(ctx._("Fusión"), False), (ctx._("Cuándo"), False), (ctx._("Tabla"), False),
+                                      (ctx._("Fusionado"), False), (ctx._("Superviviente"), False), (ctx._("Estado"), False)],
+                  merged, empty=ctx._("Todavía no hay fusiones.")),
+        ],
+    }
+    return render(ctx, "duplicates", data, template="data_duplicates.html")
+
+
+@router.post("/data/duplicates/find", include_in_schema=False)
+def duplicates_find(ctx: Ctx, csrf_token: Annotated[str, Form()] = "") -> Response:
+    """Score accounts and leads again."""
+    _check(ctx, "duplicates", csrf_token)
+    for name in ("accounts", "leads"):
+        ctx.services.run(dedupe.find, ctx.services.store, name)
+    return RedirectResponse("/data/duplicates", status_code=303)
+
+
+@router.post("/data/duplicates/decide", include_in_schema=False)
+def duplicates_decide(ctx: Ctx, candidate: Annotated[str, Form()], action: Annotated[str, Form()],
+                      csrf_token: Annotated[str, Form()] = "") -> Response:
+    """Merge a pair (the older record survives) or dismiss it."""
+    _check(ctx, "duplicates", csrf_token)
+    table_name, record_id, original_id = (candidate.split(":", 2) + ["", ""])[:3]
+    if action == "merge":
+        ctx.services.run(lambda: dedupe.merge(ctx.services.store, table_name, original_id, record_id, actor=_actor(ctx)))
+    else:
+        ctx.services.run(lambda: dedupe.dismiss(ctx.services.store, candidate, actor=_actor(ctx)))
+    return RedirectResponse("/data/duplicates", status_code=303)
+
+
+@router.post("/data/duplicates/undo", include_in_schema=False)
+def duplicates_undo(ctx: Ctx, merge_id: Annotated[str, Form()], csrf_token: Annotated[str, Form()] = "") -> Response:
+    """Undo a merge."""
+    _check(ctx, "duplicates", csrf_token)
+    ctx.services.run(lambda: dedupe.undo(ctx.services.store, merge_id, actor=_actor(ctx)))
+    return RedirectResponse("/data/duplicates", status_code=303)
+
+
+# -- quality ----------------------------------------------------------------------------------
+
+@page_route(router, "/data/quality", "quality")
+def quality_page(ctx: Ctx) -> Response:
+    """Rule violations per table, and completeness per field of one table."""
+    ctx.require("quality")
+    chosen = ctx.request.query_params.get("table", "deals")
+    chosen = chosen if chosen in IMPORTABLE else "deals"
+    store = ctx.services.store
+    findings = ctx.services.run(quality.check, store)
+    filled = ctx.services.run(quality.completeness, store, chosen)
+    rows = [[cell(f.table), cell(quality.warning_text(f, ctx.lang)), cell(f"{f.bad:,}", sort=f.bad),
+             cell(f"{f.total:,}", sort=f.total), cell(f"{100 * f.share:.1f} %", sort=f.share, judge="bad" if f.share >= 0.05 else "")]
+            for f in findings]
+    fields = [[cell(name), cell("—" if share is None else f"{100 * share:.1f} %", sort=share,
+                                judge="bad" if share is not None and share < 0.8 else "")] for name, share in filled.items()]
+    data = {
+        "title": ctx._("Calidad de datos"), "tables": IMPORTABLE, "table": chosen,
+        "sections": [
+            table(ctx._("Reglas"), [(ctx._("Tabla"), False), (ctx._("Regla"), False), (ctx._("Registros"), True),
+                                    (ctx._("De"), True), (ctx._("Parte"), True)], rows),
+            table(ctx._("Completitud por campo") + f" · {chosen}", [(ctx._("Campo"), False), (ctx._("Informado"), True)],
+                  fields, empty=ctx._("La tabla está vacía.")),
+        ],
+    }
+    return render(ctx, "quality", data, template="data_quality.html")
+
+
+# -- API --------------------------------------------------------------------------------------
+
+def api_router() -> APIRouter:
+    """POST /api/v1/imports: upload files and import them (JSON answer), with the caller's rights."""
+    api = APIRouter()
+
+    @api.post("/api/v1/imports", tags=["imports"])
+    def create_import(request: Request, caller: ApiCaller, files: Annotated[list[UploadFile], File()],
+                      table: Annotated[str | None, Form()] = None, mapping: Annotated[str | None, Form()] = None,
+                      dry_run: Annotated[bool, Form()] = False, partial: Annotated[bool, Form()] = False) -> JSONResponse:
+        """Import uploaded files (all or nothing unless partial); the run is recorded like any other."""
+        require_role(caller, "admin")
+        services = request.app.state.services
+        try:
+            token, paths = save_uploads(files)
+        except PulsoError as exc:
+            raise ApiError(413, "too_large", str(exc)) from None
+        if mapping and mapping not in presets():
+            raise ApiError(422, "unknown_mapping", f"unknown mapping preset '{mapping}'; the presets are: {', '.join(sorted(presets()))}", "mapping")
+        try:
+            result = services.run(lambda: import_files(services.store, paths, table=table, mapping=mapping,
+                                                       dry_run=dry_run, partial=partial, actor=caller.actor))
+            status = 200
+        except ImportFailed as exc:
+            result, status = exc.result, 422
+        finally:
+            shutil.rmtree(UPLOADS / token, ignore_errors=True)
+        body = {"run_id": result.run_id, "status": result.status, "rows_read": result.rows_read,
+                "written": result.written, "rejected": result.rejected, "skipped": result.skipped,
+                "errors": [{"file": e.file, "line": e.line, "column": e.column, "value": e.value, "reason": e.reason}
+                           for e in result.errors[:1000]]}
+        return JSONResponse(body, status_code=status)
+
+    return api
