@@ -3,8 +3,8 @@
 Statistics are deliberately plain and explainable:
 
 - *anomaly*: the last whole period against the mean of the `history` periods before it, scaled
-  by a seasonal index when a year of history exists (the same period a year earlier over the
-  mean of the year before it); flagged when |z| ≥ the confidence's two-sided critical value,
+  by a seasonal index when a year earlier is known (the same period a year earlier over the mean
+  of the history periods a year earlier); flagged when |z| ≥ the confidence's two-sided critical value,
   z = (value − expected) ÷ standard deviation of the history, and the period's sample (the
   denominator, or the count for totals) is at least `min_sample`.
 - *peers*: for a ratio of counts (a conversion rate), each rep's proportion against the pooled
@@ -123,18 +123,19 @@ def anomaly(engine, rule, today: dt.date) -> list[Finding]:
     grain, n = p["grain"], p["history"]
     end = P.floor(today, grain)
     last = P.add(end, grain, -1)
-    year = 12 if grain == "month" else 52
-    first = P.add(last, grain, -max(n, year + year))
-    rows = engine.query(kpi.key, start=first, end=end, grain=grain, scope=scope.engine_scope()).rows
+    # One query: the last period and the `n` before it, each with its value a year earlier.
+    rows = engine.query(kpi.key, start=P.add(last, grain, -n), end=end, grain=grain, scope=scope.engine_scope()).rows
     if len(rows) < n + 1 or rows[-1]["value"] is None:
         return []
     current = rows[-1]
     sample = sample_of(current, kpi)
-    hist = [r["value"] for r in rows[-n - 1:-1] if r["value"] is not None]
+    past = [r for r in rows[:-1] if r["value"] is not None]
+    hist = [r["value"] for r in past]
     if len(hist) < max(3, n // 2) or sample < p["min_sample"]:
         return []
-    before = [r["value"] for r in rows[-2 * year - 1:-year - 1] if r["value"] is not None] if len(rows) > 2 * year else []
-    expected = seasonal_expected(hist, current["year_ago"], before)
+    before = [r["year_ago"] for r in past if r["year_ago"] is not None]
+    seasonal = current["year_ago"] is not None and len(before) == len(past)
+    expected = seasonal_expected(hist, current["year_ago"], before if seasonal else [])
     spread = pstdev(hist)
     if spread == 0:
         return []
@@ -150,7 +151,7 @@ def anomaly(engine, rule, today: dt.date) -> list[Finding]:
         f"{kpi.name['es']} ({scope.text}) fue {current['value']:.4g} en {name}; lo esperado según su historial era "
         f"{expected:.4g} (z = {z:.2f}, muestra {sample:g}).",
         {"kpi": kpi.key, "value": current["value"], "baseline": expected, "z": z, "sample": sample,
-         "history": hist, "period": name, "seasonal": bool(before and current["year_ago"] is not None),
+         "history": hist, "period": name, "seasonal": seasonal,
          "confidence": p["confidence"], "breakdown_by": dim, "breakdown": split})]
 
 
@@ -174,6 +175,7 @@ def peers(engine, rule, today: dt.date) -> list[Finding]:
     mid = median(values)
     mad = median(abs(v - mid) for v in values) * 1.4826
     out = []
+    split_dim, by_rep = _rep_breakdowns(engine, kpi, start, end, scope)
     for r in judged:
         if proportions:
             n1, x1 = r["denominator"], r["numerator"]
@@ -184,7 +186,7 @@ def peers(engine, rule, today: dt.date) -> list[Finding]:
             others = mid
         if z is None or abs(z) < zcrit or others is None or not bad_side(r["value"], others, kpi.direction):
             continue
-        split_dim, split = _rep_breakdown(engine, kpi, start, end, scope, r["owner"])
+        split = by_rep(r["owner"])
         out.append(Finding(
             f"{r['owner']}:{today.isoformat()[:7]}",
             f"{kpi.name['es']} de {r['owner']} anormalmente {'bajo' if r['value'] < others else 'alto'} frente a sus compañeros",
@@ -196,23 +198,32 @@ def peers(engine, rule, today: dt.date) -> list[Finding]:
     return out
 
 
-def _rep_breakdown(engine, kpi, start, end, scope: Target, owner: str):
-    """The rep against the others, split by the KPI's first non-people dimension."""
+def _rep_breakdowns(engine, kpi, start, end, scope: Target):
+    """For any rep: their figure against the other reps', split by the KPI's first non-people
+    dimension (one query for every rep), worst gaps first."""
     dim = next((d for d in ("source", "activity_type", "channel", "segment", "deal_kind") if d in kpi.dimensions), None)
     if dim is None:
-        return None, []
+        return None, lambda owner: []
     rows = engine.query(kpi.key, start=start, end=end, by=["owner", dim], scope=scope.engine_scope()).rows
-    mine: dict[Any, list[float]] = {}
-    rest: dict[Any, list[float]] = {}
+    cells: dict[tuple[Any, Any], list[float]] = {}
+    totals: dict[Any, list[float]] = {}
     for r in rows:
-        bucket = mine if r["owner"] == owner else rest
-        acc = bucket.setdefault(r[dim], [0.0, 0.0])
-        acc[0] += r["numerator"] or 0
-        acc[1] += r["denominator"] or 0
-    out = []
-    for value, (x, n) in mine.items():
-        ox, on = rest.get(value, [0.0, 0.0])
-        if n:
+        x, n = r["numerator"] or 0, r["denominator"] or 0
+        cell = cells.setdefault((r["owner"], r[dim]), [0.0, 0.0])
+        cell[0] += x
+        cell[1] += n
+        total = totals.setdefault(r[dim], [0.0, 0.0])
+        total[0] += x
+        total[1] += n
+
+    def of(owner: str) -> list[dict[str, Any]]:
+        out = []
+        for (who, value), (x, n) in cells.items():
+            if who != owner or not n:
+                continue
+            ox, on = totals[value][0] - x, totals[value][1] - n
             out.append({"value": value, "figure": x / n, "peers": ox / on if on else None, "sample": n})
-    out.sort(key=lambda r: -(((r["peers"] or 0) - r["figure"]) * r["sample"]))
-    return dim, out[:5]
+        out.sort(key=lambda r: -(((r["peers"] or 0) - r["figure"]) * r["sample"]))
+        return out[:5]
+
+    return dim, of

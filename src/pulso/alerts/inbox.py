@@ -61,12 +61,29 @@ def evaluate_rule(store, engine, rule: dict[str, Any], now: dt.datetime) -> list
     return _goal_rule(store, engine, rule, today)
 
 
+class _Once:
+    """The engine for one run: the same query asked by several rules is computed once."""
+
+    def __init__(self, engine):
+        self.engine = engine
+        self.kpi = engine.kpi
+        self._found: dict[tuple, Any] = {}
+
+    def query(self, key: str, *, start, end, grain=None, by=None, filters=None, scope=None):
+        shape = (key, start, end, grain, tuple(by or ()), tuple(sorted((filters or {}).items())), scope)
+        if shape not in self._found:
+            self._found[shape] = self.engine.query(key, start=start, end=end, grain=grain, by=by, filters=filters,
+                                                   scope=scope)
+        return self._found[shape]
+
+
 def run(store, engine, now: dt.datetime | None = None, *, rule_ids: list[str] | None = None,
         notify: bool = True) -> dict[str, Any]:
     """Evaluate the enabled rules; returns {"raised": [new alerts], "errors": [...], "seconds": ...}."""
     now = now or dt.datetime.now(dt.timezone.utc)
     started = time.perf_counter()
     raised, errors = [], []
+    engine = _Once(engine)
     for rule in load_rules(store, enabled_only=True):
         if rule_ids is not None and rule["id"] not in rule_ids:
             continue

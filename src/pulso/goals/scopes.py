@@ -57,7 +57,7 @@ def parse_scope(text: str | None) -> Target:
         return COMPANY
     kind, sep, ident = text.partition(":")
     if not sep or kind not in ("team", "rep") or not ident.strip():
-        raise GoalError(f"scope '{text}' is not valid; write company, team:ID or rep:ID")
+        raise GoalError(f"scope '{shown(text)}' is not valid; write company, team:ID or rep:ID")
     return Target(kind, ident.strip())
 
 
@@ -113,7 +113,7 @@ def parse_period(text: str) -> Span:
     raw = (text or "").strip().upper()
     found = _PERIOD.match(raw)
     if not found:
-        raise GoalError(f"period '{text}' is not valid; write 2026-10 (month), 2026-Q4 (quarter), "
+        raise GoalError(f"period '{shown(text)}' is not valid; write 2026-10 (month), 2026-Q4 (quarter), "
                         "2026-W05 (week) or 2026 (year)")
     year, month, quarter, week = found.groups()
     year = int(year)
@@ -156,13 +156,19 @@ def parse_date(value, what: str) -> dt.date:
     try:
         return dt.date.fromisoformat(str(value).strip())
     except ValueError:
-        raise GoalError(f"{what}: '{value}' is not a date; use YYYY-MM-DD") from None
+        raise GoalError(f"{what}: '{shown(value)}' is not a date; use YYYY-MM-DD") from None
+
+
+def shown(value, limit: int = 40) -> str:
+    """A value as quoted in an error message, cut short when huge."""
+    text = str(value)
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def parse_number(value, what: str) -> float:
     """A finite number, or a GoalError naming the field (accepts '1.5', '1,5' and '20%')."""
     if isinstance(value, bool):
-        raise GoalError(f"{what}: '{value}' is not a number")
+        raise GoalError(f"{what}: '{shown(value)}' is not a number")
     if isinstance(value, (int, float)):
         number = float(value)
     else:
@@ -172,9 +178,9 @@ def parse_number(value, what: str) -> float:
         try:
             number = float(text)
         except ValueError:
-            raise GoalError(f"{what}: '{value}' is not a number") from None
+            raise GoalError(f"{what}: '{shown(value)}' is not a number") from None
         if percent:
             number /= 100
     if number != number or number in (float("inf"), float("-inf")):
-        raise GoalError(f"{what}: '{value}' is not a finite number")
+        raise GoalError(f"{what}: '{shown(value)}' is not a finite number")
     return number

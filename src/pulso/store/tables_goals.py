@@ -21,10 +21,10 @@ goals = sa.Table(
     sa.Column("dimension", sa.Text),  # optional: the goal is on one value of a dimension
     sa.Column("dimension_value", sa.Text),
     sa.Column("grain", sa.Text, nullable=False, server_default="month"),  # how progress is measured
-    sa.Column("baseline", sa.Float),
+    sa.Column("baseline", sa.Double),
     sa.Column("baseline_from", sa.Date),
     sa.Column("baseline_to", sa.Date),
-    sa.Column("target", sa.Float, nullable=False),
+    sa.Column("target", sa.Double, nullable=False),
     sa.Column("start_date", sa.Date, nullable=False),
     sa.Column("deadline", sa.Date),
     sa.Column("name", sa.Text),
@@ -50,9 +50,9 @@ okr_key_results = sa.Table(
     sa.Column("objective_id", sa.Text, sa.ForeignKey("okr_objectives.id"), nullable=False),
     sa.Column("title", sa.Text, nullable=False),
     sa.Column("kpi", sa.Text),  # linked to a KPI (scored from it) or updated by hand
-    sa.Column("start_value", sa.Float, nullable=False),
-    sa.Column("target_value", sa.Float, nullable=False),
-    sa.Column("current_value", sa.Float),  # by hand: the last check-in
+    sa.Column("start_value", sa.Double, nullable=False),
+    sa.Column("target_value", sa.Double, nullable=False),
+    sa.Column("current_value", sa.Double),  # by hand: the last check-in
     sa.Column("position", sa.Integer, nullable=False),
 )
 
@@ -60,8 +60,8 @@ okr_checkins = sa.Table(
     "okr_checkins", metadata,
     sa.Column("id", sa.Text, primary_key=True),
     sa.Column("key_result_id", sa.Text, sa.ForeignKey("okr_key_results.id"), nullable=False),
-    sa.Column("value", sa.Float, nullable=False),
-    sa.Column("score", sa.Float, nullable=False),
+    sa.Column("value", sa.Double, nullable=False),
+    sa.Column("score", sa.Double, nullable=False),
     sa.Column("note", sa.Text),
     sa.Column("checked_at", TS, nullable=False),
     sa.Column("checked_by", sa.Text),
