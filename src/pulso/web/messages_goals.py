@@ -28,5 +28,5 @@ EN: dict[str, str] = {
     "Descargar un informe": "Download a report", "Formato": "Format", "Descargar": "Download",
     "Envíos programados": "Scheduled e-mails", "Frecuencia": "Frequency", "Destinatarios": "Recipients",
     "Último enviado": "Last sent", "Sin envíos programados.": "No scheduled e-mails.", "Semana": "Week",
-    "Mes": "Month", "Idioma": "Language",
+    "Mes": "Month", "Idioma": "Language", "Descargar la tabla": "Download the table",
 }

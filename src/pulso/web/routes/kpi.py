@@ -92,6 +92,7 @@ def kpi_detail(ctx: Ctx, key: str, by: str | None = None, part: str = "numerator
 
     data = dict(ctx.cached(f"kpi:{key}:{by}", build))
     data["records"] = records(ctx, key, part, page)
+    data["exports"] = {fmt: ctx.url(f"/kpi/{key}/export.{fmt}", by=by) for fmt in ("csv", "xlsx")}  # routes/goals.py
     data["splits"] = [{"dim": d, "label": ctx._(DIMENSION_LABELS.get(d, d)), "href": ctx.url(f"/kpi/{key}", by=d),
                        "current": d == by} for d in dims]
     return render(ctx, "kpi", data, template="kpi.html")
