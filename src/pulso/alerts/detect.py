@@ -175,7 +175,13 @@ def peers(engine, rule, today: dt.date) -> list[Finding]:
     mid = median(values)
     mad = median(abs(v - mid) for v in values) * 1.4826
     out = []
-    split_dim, by_rep = _rep_breakdowns(engine, kpi, start, end, scope)
+    found: dict[str, Any] = {}
+
+    def by_rep(owner):  # the breakdown query runs only when some rep is flagged
+        if "of" not in found:
+            found["dim"], found["of"] = _rep_breakdowns(engine, kpi, start, end, scope)
+        return found["of"](owner)
+
     for r in judged:
         if proportions:
             n1, x1 = r["denominator"], r["numerator"]
@@ -194,7 +200,7 @@ def peers(engine, rule, today: dt.date) -> list[Finding]:
             f"{others:.4g} del resto (z = {z:.2f}, muestra {sample_of(r, kpi):g}); conviene acompañarle (coaching).",
             {"kpi": kpi.key, "owner": r["owner"], "value": r["value"], "baseline": others, "z": z,
              "sample": sample_of(r, kpi), "confidence": p["confidence"], "from": start.isoformat(),
-             "to": end.isoformat(), "breakdown_by": split_dim, "breakdown": split}))
+             "to": end.isoformat(), "breakdown_by": found["dim"], "breakdown": split}))
     return out
 
 

@@ -12,6 +12,7 @@ from pulso.engine import periods as P
 from pulso.errors import KpiError
 from pulso.goals.scopes import GoalError, Target, within
 from pulso.web import formatting as f
+from pulso.web.pages import cell, table
 
 #: A cell a spreadsheet would run as a formula starts with one of these.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -70,7 +71,12 @@ def goals_page(ctx, caller: Target) -> dict[str, Any]:
     quarter = P.floor(ctx.period.start, "quarter")
     quarter_text = f"{quarter.year}-Q{(quarter.month - 1) // 3 + 1}"
     okrs = [goals.scored(engine, o, ctx.today) for o in _visible(store, goals.objectives(store, quarter=quarter_text), caller)]
-    return {"title": ctx._("Objetivos"), "goals": items, "general": general, "tracked": sorted(tracked),
+    sections = [table(ctx._("Objetivos sobre indicadores"),
+                      [(ctx._("Objetivo"), False), (ctx._("Alcance"), False), (ctx._("Meta"), True), (ctx._("Valor"), True),
+                       (ctx._("Progreso"), True), (ctx._("Estado"), False)],
+                      [[cell(g["name"]), cell(g["scope"]), cell(g["target"]), cell(g["value"]), cell(g["progress"]),
+                        cell(g["status_text"])] for g in items], empty=ctx._("Sin objetivos."))]
+    return {"title": ctx._("Objetivos"), "sections": sections, "goals": items, "general": general, "tracked": sorted(tracked),
             "leaderboard": leaders, "quota_period": period.text, "okrs": okrs, "quarter": quarter_text,
             "kpis": kpi_options(ctx), "scope_text": caller.text}
 
@@ -94,7 +100,9 @@ def alerts_page(ctx, caller: Target) -> dict[str, Any]:
     for r in rules:
         r["scope"] = _scope_text(r)
         r["params_text"] = ", ".join(f"{k}={v}" for k, v in r["params"].items())
-    return {"title": ctx._("Alertas"), "inbox": open_, "done": done[:20], "rules": rules,
+    sections = [table(ctx._("Bandeja de alertas"), [(ctx._("Alerta"), False), (ctx._("Por qué"), False)],
+                      [[cell(a["title"]), cell(a["message"])] for a in open_], empty=ctx._("No hay alertas abiertas."))]
+    return {"title": ctx._("Alertas"), "sections": sections, "inbox": open_, "done": done[:20], "rules": rules,
             "kinds": list(alerts.KINDS), "channels": list(alerts.CHANNELS), "kpis": kpi_options(ctx),
             "scope_text": caller.text}
 
@@ -108,7 +116,11 @@ def reports_page(ctx, caller: Target) -> dict[str, Any]:
     for s in found:
         s["scope"] = _scope_text(s)
     last = ctx.today.replace(day=1) - dt.timedelta(days=1)
-    return {"title": ctx._("Informes"), "schedules": found, "default_period": f"{last:%Y-%m}", "scope_text": caller.text}
+    sections = [table(ctx._("Envíos programados"), [(ctx._("Nombre"), False), (ctx._("Frecuencia"), False),
+                                                     (ctx._("Alcance"), False)],
+                      [[cell(x["name"]), cell(x["frequency"]), cell(x["scope"])] for x in found],
+                      empty=ctx._("Sin envíos programados."))]
+    return {"title": ctx._("Informes"), "sections": sections, "schedules": found, "default_period": f"{last:%Y-%m}", "scope_text": caller.text}
 
 
 def parse_params(text: str) -> dict[str, str]:
