@@ -1,7 +1,7 @@
 """`pulso tokens` (API tokens) and `pulso audit` (the audit log).
 
     pulso tokens create NAME --role admin|manager|rep|viewer [--team ID] [--user ID]
-    pulso tokens list [--all]
+    pulso tokens list [--all] [--format table|json]
     pulso tokens revoke ID
     pulso audit list [--action auth.*] [--actor ID] [--since YYYY-MM-DD] [--limit N] [--format table|json]
 """
@@ -44,13 +44,19 @@ def tokens_create(
 @tokens_app.command("list")
 def tokens_list(
     all_: Annotated[bool, typer.Option("--all", help="Include revoked tokens.")] = False,
+    fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
     db: DbOption = None,
 ) -> None:
     """API tokens: id, name, role, scope, last use (never their secrets)."""
     from pulso import tokens
 
+    if fmt not in ("table", "json"):
+        raise PulsoError(f"unknown format '{fmt}'; use table or json")
     with open_workspace(db) as store:
         found = tokens.listing(store, include_revoked=all_)
+    if fmt == "json":
+        print(json.dumps([{**vars(t), "active": t.active} for t in found], default=str, ensure_ascii=False, indent=1))
+        return
     table = Table()
     for column in ("id", "name", "role", "team", "user", "created", "last used", "revoked"):
         table.add_column(column, no_wrap=column in ("id", "team", "user"))  # ids are copied from here

@@ -62,8 +62,10 @@ def test_generated_requests_meet_no_server_error(tiny_duckdb):
             response = case.call(headers=headers)
             if response.status_code >= 500:
                 failures.append((case.method, case.formatted_path, response.status_code, response.text[:300]))
-            elif response.status_code >= 400:
-                assert response.json()["error"]["code"]
+            elif response.status_code >= 400 and "imports" not in operation.path:
+                # (POST /api/v1/imports answers a refused import with its run report, by design)
+                body = response.json()
+                assert "error" in body and body["error"]["code"], (case.method, case.formatted_path, response.text[:300])
 
         run()
         checked.append(f"{operation.method.upper()} {operation.path}")
