@@ -29,7 +29,7 @@ def import_command(
     mapping: Annotated[Optional[str], typer.Option("--mapping", help="A preset name (salesforce, hubspot, pipedrive, zoho, odoo) or a mapping YAML file.")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check everything, write nothing.")] = False,
     partial: Annotated[bool, typer.Option("--partial", help="Write the valid rows; refused rows go to --reject-file.")] = False,
-    reject_file: Annotated[Optional[Path], typer.Option("--reject-file", help="CSV of refused rows: file, line, column, value, reason.")] = None,
+    reject_file: Annotated[Optional[Path], typer.Option("--reject-file", help="CSV of refused rows: file, line, column, value, reason and the original row.")] = None,
     encoding: Annotated[Optional[str], typer.Option("--encoding", help="Force an encoding (utf-8, utf-8-sig, cp1252, latin-1).")] = None,
     delimiter: Annotated[Optional[str], typer.Option("--delimiter", help="Force a CSV delimiter (default: detected).")] = None,
     date_order: Annotated[Optional[str], typer.Option("--date-order", help="How to read 03/04/2024: dmy or mdy (ymd for ISO).")] = None,
@@ -38,7 +38,8 @@ def import_command(
     """Import files into the workspace: all or nothing unless --partial; every run is recorded."""
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    from pulso.ingest import ImportFailed, import_files, write_error_report
+    from pulso.ingest import ImportFailed, import_files
+    from pulso.ingest.runs import write_reject_file
 
     with open_workspace(db) as store:
         columns = (SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.completed:,} rows"), TimeElapsedColumn())
@@ -51,11 +52,11 @@ def import_command(
             except ImportFailed as exc:
                 if reject_file:
                     with open(reject_file, "w", newline="", encoding="utf-8") as out:
-                        write_error_report(exc.result.errors, out)
+                        write_reject_file(exc.result, files, out)
                 raise
         if reject_file and result.errors:
             with open(reject_file, "w", newline="", encoding="utf-8") as out:
-                write_error_report(result.errors, out)
+                write_reject_file(result, files, out)
         verb = {"dry_run": "Would write", "partial": "Wrote", "committed": "Wrote"}[result.status]
         written = ", ".join(f"{n:,} {t}" for t, n in result.written.items()) or "nothing"
         console.print(f"{verb} {written} from {result.rows_read:,} rows (mapping {result.mapping}; run {result.run_id}).")

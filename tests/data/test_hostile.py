@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 
 import pytest
 
 from pulso.ingest import ImportFailed, import_files, list_runs, run_errors, write_error_report
+from pulso.ingest.runs import write_reject_file
 
 from .helpers import snapshot
 
@@ -104,6 +106,10 @@ def test_partial_writes_good_rows_and_reports_rejects(store, tmp_path):
     assert result.status == "partial" and result.written == {"deals": 3} and result.rejected == 1
     assert {r["id"] for r in store.rows("deals")} == {"d1", "d2", "d4"}
     assert [(e.line, e.column) for e in result.errors] == [(4, "amount")]
+    out = io.StringIO()
+    write_reject_file(result, [tmp_path / "deals.csv"], out)
+    rejected = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert len(rejected) == 1 and rejected[0]["line"] == "4" and json.loads(rejected[0]["row"])["id"] == "d3"
 
 
 def test_dry_run_writes_nothing_but_is_recorded(store, tmp_path):

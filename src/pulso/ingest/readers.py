@@ -245,6 +245,24 @@ def _first_bad_utf8_line(path: Path) -> int | None:
     return None
 
 
+def rows_at(src: Source, lines: set[int]) -> dict[int, dict[str, str]]:
+    """The original cells of the CSV records that start on `lines` (for reject files)."""
+    found: dict[int, dict[str, str]] = {}
+    if src.format != "csv" or not lines:
+        return found
+    with open(src.path, newline="", encoding=src.encoding, errors="replace") as f:
+        reader = csv.reader(f, delimiter=src.delimiter)
+        next(reader, None)
+        start = reader.line_num + 1
+        for row in reader:
+            if start in lines:
+                found[start] = dict(zip(src.columns, row))
+                if len(found) == len(lines):
+                    break
+            start = reader.line_num + 1
+    return found
+
+
 def _csv_lines(src: Source, records: set[int]) -> dict[int, int]:
     found: dict[int, int] = {}
     if not records:

@@ -307,6 +307,7 @@ def _drop_refused(exc: ValidationError, batches, origins, result: ImportResult) 
 def _record(store: Store, result: ImportResult, actor: audit.Actor, started: dt.datetime,
             conn: sa.Connection | None = None) -> None:
     """Write (or rewrite) the run row and its errors; audit committed runs."""
+    result.errors.sort(key=lambda e: (e.file, e.line or 0))
     values_ = {
         "id": result.run_id, "started_at": started, "finished_at": dt.datetime.now(dt.timezone.utc),
         "actor_kind": actor.kind, "actor_id": actor.id, "files": json.dumps(result.files),
@@ -363,3 +364,25 @@ def write_error_report(errors: list[RowError] | list[dict[str, Any]], out) -> No
         row = (e.file, e.line, e.column, e.value, e.reason) if isinstance(e, RowError) else \
               (e["file"], e["line"], e["column_name"], e["value"], e["reason"])
         writer.writerow(["" if v is None else values.escape_formula(str(v)) for v in row])
+
+
+def write_reject_file(result: ImportResult, paths: list[Path], out) -> None:
+    """The refused rows: file, line, column, value, reason, and the row's original cells as JSON."""
+    from pulso.ingest.readers import rows_at
+
+    by_name = {Path(p).name: Path(p) for p in paths}
+    originals: dict[tuple[str, int], dict[str, str]] = {}
+    for name, path in by_name.items():
+        lines = {e.line for e in result.errors if e.file == name and e.line}
+        if lines:
+            try:
+                src = open_source(path)
+            except PulsoError:
+                continue
+            originals.update({(name, line): row for line, row in rows_at(src, lines).items()})
+    writer = csv.writer(out)
+    writer.writerow(["file", "line", "column", "value", "reason", "row"])
+    for e in result.errors:
+        row = originals.get((e.file, e.line))
+        cells = [e.file, e.line, e.column, e.value, e.reason, json.dumps(row, ensure_ascii=False) if row else None]
+        writer.writerow(["" if v is None else values.escape_formula(str(v)) for v in cells])
