@@ -20,6 +20,7 @@ from typing import Annotated, Any, Optional
 import typer
 from rich.table import Table
 
+import pulso.alerts  # noqa: F401  (subscribes the alert rules to data arrivals: they run after `pulso import`)
 from pulso.cli import DbOption, console, open_workspace
 from pulso.goals.scopes import GoalError, parse_date
 

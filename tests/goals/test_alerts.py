@@ -85,6 +85,13 @@ def test_ack_and_snooze(day):
         alerts.snooze(day, second, "99999")
 
 
+def test_the_cli_and_the_web_app_subscribe_the_rules():
+    import pulso.cli  # noqa: F401
+    import pulso.web.routes  # noqa: F401
+
+    assert alerts.on_data in events._subscribers
+
+
 def test_events_run_the_rules_after_data_arrives(day):
     engine = alerts.engine_for(day)
     alerts.create_rule(day, engine, kind="stuck", params={"days": 20})

@@ -16,7 +16,7 @@ from typing import Annotated, Any, Callable
 from fastapi import APIRouter, Form
 from fastapi.responses import RedirectResponse, Response
 
-from pulso import audit
+from pulso import alerts, audit  # importing alerts subscribes its rules to data arrivals (imports, API)
 from pulso.errors import PulsoError
 from pulso.goals.scopes import COMPANY, Target
 from pulso.web import goals_pages as G
@@ -29,8 +29,6 @@ from pulso.web.pages import page_route, render
 async def lifespan(app):
     """Start the alert and report schedule with the app; stop it with it."""
     services = app.state.services
-    from pulso import alerts
-
     scheduler = alerts.Scheduler(services.store, lambda: services.engine, runner=services.run)
     scheduler.start()
     try:
