@@ -11,10 +11,10 @@ import schemathesis
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 
-pytestmark = pytest.mark.xdist_group("api")
+pytestmark = pytest.mark.xdist_group("api-tiny")
 
-EXAMPLES = 15  # per operation
-BUDGET_SECONDS = 40.0  # for every operation together
+EXAMPLES = 10  # per operation
+BUDGET_SECONDS = 30.0  # for every operation together
 
 
 class WithoutLifespan:

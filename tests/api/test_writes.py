@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from pulso.store import schema
 
-pytestmark = pytest.mark.xdist_group("api")
+pytestmark = pytest.mark.xdist_group("api-tiny")
 
 AT = "2026-04-01T09:00:00"
 
