@@ -220,3 +220,15 @@ def test_peers_rule_flags_the_planted_weak_rep_and_no_other(demo):
 def test_check_params_fills_defaults(day):
     p = check_params("anomaly", "close_rate", {}, Engine(day), day)
     assert p == {"grain": "month", "history": 12, "min_sample": 30, "confidence": 0.95}
+
+
+def test_a_run_reuses_a_series_for_whole_period_queries(tiny):
+    from pulso.alerts.inbox import _Once
+
+    engine = Engine(tiny)
+    once = _Once(engine)
+    once.query("close_rate", start=dt.date(2026, 1, 1), end=dt.date(2026, 5, 1), grain="month")
+    reused = once.query("close_rate", start=dt.date(2026, 3, 1), end=dt.date(2026, 4, 1)).rows
+    direct = engine.query("close_rate", start=dt.date(2026, 3, 1), end=dt.date(2026, 4, 1)).rows
+    assert [(r["value"], r["previous"], r["numerator"]) for r in reused] == \
+        [(r["value"], r["previous"], r["numerator"]) for r in direct] == [(0.75, 0.5, 3.0)]

@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from pulso import audit
 from pulso.alerts import channels, detect, records
 from pulso.alerts.rules import rules as load_rules
+from pulso.engine import QueryResult
 from pulso.engine import periods as P
 from pulso.goals.scopes import GoalError, Target, name_period
 from pulso.store import tables_goals as T
@@ -27,6 +28,7 @@ from pulso.store import tables_goals as T
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3
 KPI_RULES = {"threshold": detect.threshold, "anomaly": detect.anomaly, "peers": detect.peers}
+ORDER = {"anomaly": 0, "goal": 1, "peers": 2, "threshold": 3}
 RECORD_RULES = {"unanswered": records.unanswered, "stuck": records.stuck, "idle": records.idle}
 
 
@@ -68,13 +70,28 @@ class _Once:
         self.engine = engine
         self.kpi = engine.kpi
         self._found: dict[tuple, Any] = {}
+        self._series: dict[tuple, list] = {}
 
     def query(self, key: str, *, start, end, grain=None, by=None, filters=None, scope=None):
-        shape = (key, start, end, grain, tuple(by or ()), tuple(sorted((filters or {}).items())), scope)
+        same = (key, tuple(by or ()), tuple(sorted((filters or {}).items())), scope)
+        shape = (*same, start, end, grain)
         if shape not in self._found:
-            self._found[shape] = self.engine.query(key, start=start, end=end, grain=grain, by=by, filters=filters,
-                                                   scope=scope)
+            self._found[shape] = self._from_series(same, start, end, grain) or self.engine.query(
+                key, start=start, end=end, grain=grain, by=by, filters=filters, scope=scope)
+            if grain is not None:
+                self._series.setdefault(same, []).append(self._found[shape])
         return self._found[shape]
+
+    def _from_series(self, same, start, end, grain):
+        """A whole-period query answered by a period of a series already computed (a threshold on
+        last month after an anomaly rule read the monthly series of the same KPI and scope)."""
+        if grain is not None or same[1]:
+            return None
+        for series in self._series.get(same, []):
+            rows = [r for r in series.rows if r["period_start"] == start and r["period_end"] == end]
+            if rows:
+                return QueryResult(series.kpi, rows, (), None, series.columns)
+        return None
 
 
 def run(store, engine, now: dt.datetime | None = None, *, rule_ids: list[str] | None = None,
@@ -84,7 +101,8 @@ def run(store, engine, now: dt.datetime | None = None, *, rule_ids: list[str] | 
     started = time.perf_counter()
     raised, errors = [], []
     engine = _Once(engine)
-    for rule in load_rules(store, enabled_only=True):
+    # Series first (anomaly rules), so that whole-period queries of other rules can reuse them.
+    for rule in sorted(load_rules(store, enabled_only=True), key=lambda r: ORDER.get(r["kind"], len(ORDER))):
         if rule_ids is not None and rule["id"] not in rule_ids:
             continue
         try:
