@@ -22,6 +22,18 @@ dedupe_app = typer.Typer(help="Probable duplicate accounts and leads: find, revi
 quality_app = typer.Typer(help="Data quality: rule violations and completeness per table and field.", no_args_is_help=True)
 
 
+def _me():
+    """The command line as actor, with the operating-system user who ran it."""
+    import getpass
+
+    from pulso import audit
+
+    try:
+        return audit.Actor("cli", getpass.getuser())
+    except (KeyError, OSError):
+        return audit.CLI
+
+
 def import_command(
     files: Annotated[list[Path], typer.Argument(help="CSV, XLSX, Parquet or JSON-lines files.")],
     db: DbOption = None,
@@ -36,17 +48,17 @@ def import_command(
     decimal: Annotated[Optional[str], typer.Option("--decimal", help="Decimal mark: ',' or '.' (default: detected).")] = None,
 ) -> None:
     """Import files into the workspace: all or nothing unless --partial; every run is recorded."""
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from pulso.ingest import ImportFailed, import_files
     from pulso.ingest.runs import write_reject_file
 
     with open_workspace(db) as store:
-        columns = (SpinnerColumn(), TextColumn("{task.description}"), TextColumn("{task.completed:,} rows"), TimeElapsedColumn())
+        columns = (TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed:,} rows"), TimeElapsedColumn())
         with Progress(*columns, console=err, transient=not sys.stderr.isatty()) as progress:
-            task = progress.add_task("Reading", total=None)
+            task = progress.add_task("Reading", total=_estimated_rows(files))
             try:
-                result = import_files(store, files, table=table, mapping=mapping, dry_run=dry_run, partial=partial,
+                result = import_files(store, files, table=table, mapping=mapping, dry_run=dry_run, partial=partial, actor=_me(),
                                       encoding=encoding, delimiter=delimiter, date_order=date_order, decimal=decimal,
                                       progress=lambda step, rows: progress.update(task, description=step, completed=rows))
             except ImportFailed as exc:
@@ -65,6 +77,20 @@ def import_command(
         if result.errors:
             console.print(f"Refused {result.rejected:,} rows ({len(result.errors):,} errors)"
                           + (f"; details in {reject_file}" if reject_file else "; see `pulso imports errors " + result.run_id + "`"))
+
+
+def _estimated_rows(files: list[Path]) -> int | None:
+    """Rows to expect, from the line length of each file's first megabyte (for the progress bar)."""
+    total = 0
+    for path in files:
+        try:
+            with open(path, "rb") as f:
+                sample = f.read(1 << 20)
+            lines = sample.count(b"\n")
+            total += int(path.stat().st_size * lines / len(sample)) if lines and path.suffix.lower() in (".csv", ".txt", ".tsv", ".jsonl", ".ndjson") else 0
+        except OSError:
+            return None
+    return total or None
 
 
 @imports_app.command("list")
@@ -161,7 +187,7 @@ def dedupe_merge(survivor: str, duplicate: str, db: DbOption = None, table: Tabl
     from pulso import audit, dedupe
 
     with open_workspace(db) as store:
-        merge_id = dedupe.merge(store, table, survivor, duplicate, actor=audit.CLI)
+        merge_id = dedupe.merge(store, table, survivor, duplicate, actor=_me())
         console.print(f"Merged {duplicate} into {survivor} (merge {merge_id}; undo with `pulso dedupe undo {merge_id}`).")
 
 
@@ -171,7 +197,7 @@ def dedupe_dismiss(candidate: str, db: DbOption = None) -> None:
     from pulso import audit, dedupe
 
     with open_workspace(db) as store:
-        dedupe.dismiss(store, candidate, actor=audit.CLI)
+        dedupe.dismiss(store, candidate, actor=_me())
         console.print(f"Dismissed {candidate}.")
 
 
@@ -181,7 +207,7 @@ def dedupe_undo(merge_id: str, db: DbOption = None) -> None:
     from pulso import audit, dedupe
 
     with open_workspace(db) as store:
-        dedupe.undo(store, merge_id, actor=audit.CLI)
+        dedupe.undo(store, merge_id, actor=_me())
         console.print(f"Undid merge {merge_id}.")
 
 

@@ -12,6 +12,7 @@ import copy
 import csv
 import datetime as dt
 import json
+import re
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -72,6 +73,7 @@ class ImportResult:
     errors: list[RowError] = field(default_factory=list)
     bad_rows: set[tuple[str, int]] = field(default_factory=set, repr=False)
     soft_refs: set[tuple[str, str]] = field(default_factory=set, repr=False)
+    source_columns: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
 
     @property
     def rows_written(self) -> int:
@@ -160,6 +162,7 @@ def _read_all(store, paths, names, table, mapping, encoding, delimiter, date_ord
         for b in builders:
             b.check_header(name, src.columns, lenient=this.read.get("missing_columns") == "ignore")
             result.soft_refs |= {(b.spec.table, c.target) for c in b.spec.columns.values() if c.if_missing == "null"}
+            result.source_columns.update({(b.spec.table, c.target): c.source for c in b.spec.columns.values() if c.source})
         offset = 0
         for batch in src.batches():
             for b in builders:
@@ -233,7 +236,7 @@ def _write(store: Store, batches: dict[str, pa.Table], origins: dict[str, list[s
             if dry_run:
                 _record(store, result, actor, started)
             return
-        result.errors += _record_errors(refusal, batches, origins, sources)
+        result.errors += _record_errors(refusal, batches, origins, sources, result.source_columns)
         if not partial:
             _record(store, result, actor, started)
             raise ImportFailed(result)
@@ -263,7 +266,7 @@ def _null_missing_references(store: Store, batches: dict[str, pa.Table], soft: s
         batches[table] = data.set_column(data.column_names.index(column), column, fixed)
 
 
-def _record_errors(exc: ValidationError, batches, origins, sources) -> list[RowError]:
+def _record_errors(exc: ValidationError, batches, origins, sources, columns) -> list[RowError]:
     """The store's record errors, placed at their file, line and value."""
     found = []
     for e in exc.errors:
@@ -282,7 +285,9 @@ def _record_errors(exc: ValidationError, batches, origins, sources) -> list[RowE
         row = data[ROW][i].as_py()
         line = sources[file].lines({row}).get(row)
         value = data[e.field][i].as_py() if e.field in data.column_names else None
-        found.append(RowError(file, line, e.field, None if value is None else str(value), f"{e.table}.{e.field} {e.reason}"))
+        reason = re.sub(r" \(got .*\)$", "", e.reason)
+        found.append(RowError(file, line, columns.get((e.table, e.field), e.field), None if value is None else str(value),
+                              f"{e.table}.{e.field} {reason}"))
     return found
 
 
