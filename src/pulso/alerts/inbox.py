@@ -122,7 +122,7 @@ def _raise(store, rule, findings: list[detect.Finding], now: dt.datetime) -> lis
     if not findings:
         return []
     a = T.alerts
-    out = []
+    new: list[tuple[dict[str, Any], detect.Finding]] = []
     with store.connect() as conn:
         seen = {r[0] for r in conn.execute(sa.select(a.c.fingerprint).where(
             a.c.rule_id == rule["id"], a.c.fingerprint.in_([f.fingerprint for f in findings])))}
@@ -130,13 +130,13 @@ def _raise(store, rule, findings: list[detect.Finding], now: dt.datetime) -> lis
             if f.fingerprint in seen:
                 continue
             seen.add(f.fingerprint)
-            row = {"id": "alert-" + uuid.uuid4().hex[:12], "rule_id": rule["id"], "fingerprint": f.fingerprint,
-                   "raised_at": now, "title": f.title[:300], "message": f.message,
-                   "detail": json.dumps(f.detail, default=str, ensure_ascii=False), "scope_kind": rule["scope_kind"],
-                   "scope_id": rule["scope_id"], "status": "open"}
-            conn.execute(a.insert().values(**row))
-            out.append({**row, "detail": f.detail})
-    return out
+            new.append(({"id": "alert-" + uuid.uuid4().hex[:12], "rule_id": rule["id"], "fingerprint": f.fingerprint,
+                         "raised_at": now, "title": f.title[:300], "message": f.message,
+                         "detail": json.dumps(f.detail, default=str, ensure_ascii=False),
+                         "scope_kind": rule["scope_kind"], "scope_id": rule["scope_id"], "status": "open"}, f))
+        if new:
+            conn.execute(a.insert(), [row for row, _ in new])  # one statement for the batch
+    return [{**row, "detail": f.detail} for row, f in new]
 
 
 def deliver(store, now: dt.datetime) -> list[dict[str, Any]]:
