@@ -132,10 +132,12 @@ def verify(store: Store, secret: str) -> Token | None:
     return Token(**row) if row else None
 
 
-def user_team(store: Store, user_id: str) -> str | None:
-    """The team of a user (a token bound to a person without a team of its own takes theirs)."""
+def bound_user(store: Store, user_id: str) -> dict | None:
+    """The active user a token is bound to (its team_id), or None when gone or deactivated."""
+    u = schema.users
     with store.engine.connect() as conn:
-        return conn.execute(sa.select(schema.users.c.team_id).where(schema.users.c.id == user_id)).scalar()
+        row = conn.execute(sa.select(u.c.id, u.c.team_id).where(u.c.id == user_id, u.c.active.is_(True))).mappings().first()
+    return dict(row) if row else None
 
 
 def touch(store: Store, token: Token, *, action: str, ip: str | None = None) -> None:

@@ -181,3 +181,22 @@ def test_audit_filters_and_refuses_naive_times(demo_api):
     assert admin.get("/api/v1/audit", params={"since": "2026-01-01T00:00:00Z", "limit": 2}).status_code == 200
     assert admin.get("/api/v1/audit", params={"limit": 501}).status_code == 400
     assert admin.get("/api/v1/audit", params={"since": "yesterday"}).json()["error"]["field"] == "since"
+
+
+def test_a_token_bound_to_a_deactivated_user_stops(tiny):
+    tiny.run(tiny.store().upsert, "users", [{"id": "r1", "active": False}])
+    try:
+        response = tiny.clients["rep"].get("/api/v1/me")
+        assert response.status_code == 401 and "no longer active" in response.json()["error"]["message"]
+    finally:
+        tiny.run(tiny.store().upsert, "users", [{"id": "r1", "active": True}])
+    assert tiny.clients["rep"].get("/api/v1/me").status_code == 200
+
+
+def test_a_wrong_method_is_405_and_an_unknown_path_404(demo_api):
+    client = demo_api.clients["admin"]
+    wrong = client.put("/api/v1/records/deals")
+    assert wrong.status_code == 405 and wrong.json()["error"]["code"] == "method_not_allowed"
+    assert "GET" in wrong.json()["error"]["message"] and "POST" in wrong.json()["error"]["message"]
+    missing = client.get("/api/v1/nothing/here")
+    assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"

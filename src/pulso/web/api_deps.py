@@ -107,8 +107,11 @@ def _token_caller(request: Request, services, secret: str, ip: str | None) -> Ca
         uses[token.id] = now
         tokens.touch(store, token, action=f"{request.method} {request.url.path}", ip=ip)
     team_id = token.team_id
-    if team_id is None and token.user_id is not None:
-        team_id = tokens.user_team(store, token.user_id)
+    if token.user_id is not None:  # a token acting for a person works while that person does
+        person = tokens.bound_user(store, token.user_id)
+        if person is None:
+            raise ApiError(401, "unauthenticated", "this API token's user is no longer active", "Authorization")
+        team_id = team_id or person["team_id"]
     as_user = User(id=token.user_id or "", name=token.name, email="", role=token.role, team_id=team_id, locale=None)
     key = scope_of(as_user, services, services.workspace().get("data_version", "0"))
     return Caller(role=token.role, user_id=token.user_id, team_id=team_id, scope_key=key,

@@ -7,6 +7,7 @@ JSON error handling of every /api/ path and the JSON 404 of unknown API paths.
 from __future__ import annotations
 
 from fastapi import APIRouter, FastAPI, Request
+from starlette.routing import Match
 
 from pulso.web.api import errors
 from pulso.web.api_deps import ApiError
@@ -22,6 +23,16 @@ def install(app: FastAPI) -> None:
     @fallback.api_route(PREFIX + "/{path:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
                         include_in_schema=False)
     async def unknown(request: Request, path: str) -> None:
+        allowed = set()
+        for method in ("GET", "POST", "PUT", "PATCH", "DELETE"):
+            probe = {**request.scope, "method": method}
+            if method != request.method and any(r.matches(probe)[0] == Match.FULL
+                                                and getattr(r, "original_router", r) is not fallback
+                                                for r in request.app.router.routes):
+                allowed.add(method)
+        if allowed:  # the path exists, not with this method
+            raise ApiError(405, "method_not_allowed", f"{request.method} is not allowed on {request.url.path}; "
+                           f"use {', '.join(sorted(allowed))}")
         raise ApiError(404, "not_found", f"no API endpoint {request.method} {request.url.path}; "
                        f"see {PREFIX}/openapi.json")
 
