@@ -149,3 +149,10 @@ def test_ambiguous_dates_need_an_order(store, tmp_path):
     assert "day-first or month-first" in refused(store, deals_file(tmp_path, body))
     import_files(store, [deals_file(tmp_path, body)], table="deals", date_order="mdy")
     assert store.rows("deals")[0]["created_at"].date().isoformat() == "2024-03-04"
+
+
+def test_duplicate_ids_across_batches_of_a_large_file(store, tmp_path):
+    """A file is written a batch (50,000 rows) at a time; an id repeated in a later batch is still caught."""
+    rows = "".join(f"d{i},T,open,1,2024-01-01,\n" for i in range(60_000))
+    text = refused(store, deals_file(tmp_path, HEADER + rows + "d7,Again,open,1,2024-01-01,\n"))
+    assert "line 60002" in text and "appears more than once" in text and "'d7'" in text

@@ -14,6 +14,7 @@ import datetime as dt
 import json
 import re
 import uuid
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -116,15 +117,28 @@ def import_files(store: Store, paths: list[Path | str], *, table: str | None = N
     result = ImportResult(uuid.uuid4().hex[:12], "failed", files, "")
     progress = progress or (lambda step, rows: None)
     tz = store.timezone
+    # One file, all or nothing: written a batch at a time in one transaction (memory follows the
+    # batch). Several files (related exports whose references cross files) and partial imports are
+    # read whole first, so that every reference and every refusal can be judged together.
+    stream = None if partial or len(paths) > 1 else _Stream(store, result)
     try:
         built = _read_all(store, paths, names, table, mapping, encoding, delimiter, date_order, decimal, tz,
-                          result, progress)
+                          result, progress, stream)
     except PulsoError as exc:
+        if stream is not None:
+            stream.close()
         result.errors.append(RowError(files[0]["name"] if len(files) == 1 else "(import)", getattr(exc, "line", None),
                                       None, None, getattr(exc, "reason", None) or str(exc)))
         _record(store, result, actor, started)
         raise ImportFailed(result) from None
     batches, origins, sources = built
+    if stream is not None and stream.used:
+        stream.finish(dry_run=dry_run, actor=actor, started=started)
+        if result.status == "committed":
+            events.data_arrived(store, source="import", tables=tuple(n for n, c in result.written.items() if c))
+        return result
+    if stream is not None:
+        stream.close()
     if result.errors and not partial:
         _record(store, result, actor, started)
         raise ImportFailed(result)
@@ -135,7 +149,9 @@ def import_files(store: Store, paths: list[Path | str], *, table: str | None = N
     return result
 
 
-def _read_all(store, paths, names, table, mapping, encoding, delimiter, date_order, decimal, tz, result, progress):
+def _read_all(store, paths, names, table, mapping, encoding, delimiter, date_order, decimal, tz, result, progress,
+              stream: "_Stream | None" = None):
+    """Read every file through its mapping; with a stream, eligible files are written batch by batch."""
     resolved = mapping if isinstance(mapping, Mapping) else load_mapping(mapping) if mapping else None
     tables: dict[str, list[pa.Table]] = {}
     origins: dict[str, list[str]] = {}
@@ -163,15 +179,21 @@ def _read_all(store, paths, names, table, mapping, encoding, delimiter, date_ord
             b.check_header(name, src.columns, lenient=this.read.get("missing_columns") == "ignore")
             result.soft_refs |= {(b.spec.table, c.target) for c in b.spec.columns.values() if c.if_missing == "null"}
             result.source_columns.update({(b.spec.table, c.target): c.source for c in b.spec.columns.values() if c.source})
+        streaming = stream is not None and stream.fits(builders, tables)
         offset = 0
         for batch in src.batches():
             for b in builders:
                 b.add(batch, offset)
             offset += batch.num_rows
             result.rows_read += batch.num_rows
+            if streaming:
+                stream.feed(name, src, builders)
             progress(f"Reading {name}", result.rows_read)
         if offset == 0 and not src.rejected:
             raise MappingError(f"{name}: the file has a header but no rows")
+        if streaming:
+            stream.end_file(name, src)
+            continue
         problems: list[Problem] = []
         for b in builders:
             data = b.result()
@@ -194,6 +216,8 @@ def _future(tables: dict[str, list[pa.Table]], name: str) -> list[Problem]:
     now = pa.scalar(dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=1), pa.timestamp("us", tz="UTC"))
     problems = []
     for table, chunks in tables.items():
+        if not chunks:
+            continue
         chunk = chunks[-1]
         for column in chunk.column_names:
             if column in PAST_FIELDS and pa.types.is_timestamp(chunk[column].type):
@@ -246,7 +270,8 @@ def _write(store: Store, batches: dict[str, pa.Table], origins: dict[str, list[s
     raise ImportFailed(result)
 
 
-def _null_missing_references(store: Store, batches: dict[str, pa.Table], soft: set[tuple[str, str]]) -> None:
+def _null_missing_references(store: Store, batches: dict[str, pa.Table], soft: set[tuple[str, str]],
+                              conn: sa.Connection | None = None) -> None:
     """References marked `if_missing: null` that point nowhere become empty."""
     for table, column in soft:
         data = batches.get(table)
@@ -256,39 +281,39 @@ def _null_missing_references(store: Store, batches: dict[str, pa.Table], soft: s
         wanted = pc.unique(data[column].drop_null()).to_pylist()
         known = set(batches[target]["id"].to_pylist()) if target in batches else set()
         parent = schema.metadata.tables[target]
-        with store.engine.connect() as conn:
+        with (store.engine.connect() if conn is None else nullcontext(conn)) as c:
             for i in range(0, len(wanted), 5000):
                 chunk = [w for w in wanted[i:i + 5000] if w not in known]
                 if chunk:
-                    known.update(conn.execute(sa.select(parent.c.id).where(parent.c.id.in_(chunk))).scalars())
+                    known.update(c.execute(sa.select(parent.c.id).where(parent.c.id.in_(chunk))).scalars())
         keep = pc.is_in(data[column], value_set=pa.array(sorted(known), pa.string()))
         fixed = pc.if_else(pc.fill_null(keep, False), data[column], pa.scalar(None, pa.string()))
         batches[table] = data.set_column(data.column_names.index(column), column, fixed)
 
 
 def _record_errors(exc: ValidationError, batches, origins, sources, columns) -> list[RowError]:
-    """The store's record errors, placed at their file, line and value."""
-    found = []
+    """The store's record errors, placed at their file, line and value (one scan per file for lines)."""
+    placed: list[tuple[str | None, int | None, str, str | None, str]] = []
     for e in exc.errors:
         data = batches.get(e.table)
-        if data is None:
-            found.append(RowError("(import)", None, e.field, None, f"{e.table}: {e.reason}"))
-            continue
         i = e.index
-        if i is None and e.record_id is not None:
+        if data is not None and i is None and e.record_id is not None:
             hits = pc.indices_nonzero(pc.equal(data["id"], e.record_id)).to_pylist()
             i = hits[0] if hits else None
-        if i is None or i >= data.num_rows:
-            found.append(RowError("(import)", None, e.field, e.record_id, f"{e.table}: {e.field} {e.reason}"))
-            continue
-        file = origins[e.table][i]
-        row = data[ROW][i].as_py()
-        line = sources[file].lines({row}).get(row)
-        value = data[e.field][i].as_py() if e.field in data.column_names else None
         reason = re.sub(r" \(got .*\)$", "", e.reason)
-        found.append(RowError(file, line, columns.get((e.table, e.field), e.field), None if value is None else str(value),
-                              f"{e.table}.{e.field} {reason}"))
-    return found
+        if data is None or i is None or i >= data.num_rows:
+            placed.append((None, None, e.field, e.record_id, f"{e.table}.{e.field} {reason}"))
+            continue
+        value = data[e.field][i].as_py() if e.field in data.column_names else None
+        placed.append((origins[e.table][i], data[ROW][i].as_py(), columns.get((e.table, e.field), e.field),
+                       None if value is None else str(value), f"{e.table}.{e.field} {reason}"))
+    wanted: dict[str, set[int]] = {}
+    for file, row, *_ in placed:
+        if file is not None:
+            wanted.setdefault(file, set()).add(row)
+    lines = {file: sources[file].lines(rows) for file, rows in wanted.items()}
+    return [RowError(file or "(import)", lines[file].get(row) if file else None, column, value, reason)
+            for file, row, column, value, reason in placed]
 
 
 def _drop_refused(exc: ValidationError, batches, origins, result: ImportResult) -> None:
@@ -391,3 +416,101 @@ def write_reject_file(result: ImportResult, paths: list[Path], out) -> None:
         row = originals.get((e.file, e.line))
         cells = [e.file, e.line, e.column, e.value, e.reason, json.dumps(row, ensure_ascii=False) if row else None]
         writer.writerow(["" if v is None else values.escape_formula(str(v)) for v in cells])
+
+
+class _Stream:
+    """All-or-nothing imports written batch by batch inside one transaction, so memory follows the batch.
+
+    Files whose mapping needs the whole file first (group_by, distinct) are read into memory
+    instead. On the first error nothing more is written, the reading goes on to report every
+    conversion error, and the transaction is rolled back."""
+
+    def __init__(self, store: Store, result: ImportResult):
+        self.store, self.result = store, result
+        self.conn: sa.Connection | None = None
+        self.trans = None
+        self.failed = False
+        self.used = False
+        self.seen: dict[str, set[str]] = {}
+        self.pending: dict[str, list[Problem]] = {}
+
+    def fits(self, builders: list[TableBuilder], in_memory: dict) -> bool:
+        """True when every table of this file can be written a batch at a time."""
+        ok = not in_memory and all(not b.spec.group_by and not b.spec.distinct for b in builders)
+        if ok and self.conn is None:
+            self.conn = self.store.engine.connect()
+            self.trans = self.conn.begin()
+        self.used = self.used or ok
+        return ok
+
+    def feed(self, name: str, src: Source, builders: list[TableBuilder]) -> None:
+        """Type, check and (while nothing failed) write the batch the builders just read."""
+        chunk: dict[str, pa.Table] = {}
+        problems: list[Problem] = []
+        for b in builders:
+            data = b.result()
+            problems += b.problems
+            b.problems = []
+            self.result.skipped += b.skipped
+            b.skipped = 0
+            if data.num_rows:
+                chunk[b.spec.table] = data
+        for t, data in chunk.items():
+            seen = self.seen.setdefault(t, set())
+            ids = data["id"].to_pylist()
+            id_column = self.result.source_columns.get((t, "id"), "id")
+            problems += [Problem(row, id_column, rid, f"{t}.id appears more than once in the import")
+                         for rid, row in zip(ids, data[ROW].to_pylist()) if rid in seen]
+            seen.update(ids)
+        problems += _future({t: [d] for t, d in chunk.items()}, name)
+        if problems:
+            self.failed = True
+            self.pending.setdefault(name, []).extend(problems)
+        if self.failed or not chunk:
+            return
+        _null_missing_references(self.store, chunk, self.result.soft_refs, conn=self.conn)
+        clean = {t: d.drop_columns([ROW]) for t, d in chunk.items()}
+        try:
+            written = self.store.upsert_many(clean, conn=self.conn)
+        except ValidationError as exc:
+            self.failed = True
+            origins = {t: [name] * d.num_rows for t, d in chunk.items()}
+            self.result.errors += _record_errors(exc, chunk, origins, {name: src}, self.result.source_columns)
+            return
+        for t, n in written.items():
+            self.result.written[t] = self.result.written.get(t, 0) + n
+
+    def end_file(self, name: str, src: Source) -> None:
+        """Place this file's problems at their lines (one scan) and its unreadable rows."""
+        problems = self.pending.pop(name, [])
+        lines = src.lines({p.row for p in problems[:MAX_STORED_ERRORS]})
+        self.result.errors += [RowError(name, lines.get(p.row), p.column, p.value, p.reason) for p in problems]
+        self.result.errors += [RowError(name, line, None, None, f"the row {reason}") for line, reason in src.rejected]
+        if src.rejected:
+            self.failed = True
+
+    def finish(self, *, dry_run: bool, actor: audit.Actor, started: dt.datetime) -> None:
+        """Commit (or roll back a dry run or a failure) and record the run."""
+        result = self.result
+        if result.errors or self.failed:
+            self.close()
+            result.written, result.status = {}, "failed"
+            _record(self.store, result, actor, started)
+            raise ImportFailed(result)
+        if dry_run:
+            self.close()
+            result.status = "dry_run"
+            _record(self.store, result, actor, started)
+            return
+        result.status = "committed"
+        _record(self.store, result, actor, started, conn=self.conn)
+        self.trans.commit()
+        self.conn.close()
+        self.conn = None
+
+    def close(self) -> None:
+        """Roll back whatever was written and let the connection go."""
+        if self.conn is not None:
+            self.trans.rollback()
+            self.conn.close()
+            self.conn = None
