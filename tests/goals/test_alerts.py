@@ -59,6 +59,12 @@ def test_response_time_rule_fires_for_unanswered_leads_only(day):
     assert raised["L1"]["detail"]["answered_at"] is None and raised["L1"]["detail"]["waited_hours"] == 30.0
     assert raised["L3"]["detail"]["waited_hours"] == 26.0
     assert "24 h" in raised["L1"]["message"]
+    from pulso.alerts.detect import localized
+
+    assert localized(raised["L1"], "en") == ("Lead unanswered after 24 h: Lead 1",
+                                             "The lead Lead 1 (owner u1) arrived on 2026-05-03 06:00 UTC and has had no "
+                                             "answer for 30 h; the limit is 24 h.")
+    assert localized(raised["L3"], "es")[1].endswith("está respondido a las 26 h; el plazo es de 24 h.")
     # the same condition is not raised (nor notified) twice
     assert alerts.run(day, engine, NOW + dt.timedelta(hours=1))["raised"] == []
     tickets = alerts.create_rule(day, engine, kind="unanswered", params={"record": "ticket", "hours": 24})

@@ -33,6 +33,19 @@ class Finding:
     title: str
     message: str
     detail: dict[str, Any] = field(default_factory=dict)
+    english: tuple[str, str] | None = None  # (title, message) for English readers
+
+    def __post_init__(self) -> None:
+        if self.english:
+            self.detail["en"] = {"title": self.english[0], "message": self.english[1]}
+
+
+def localized(alert: dict[str, Any], lang: str) -> tuple[str, str]:
+    """An alert's title and message in a language (stored alerts carry English in detail["en"])."""
+    en = (alert.get("detail") or {}).get("en")
+    if lang == "en" and en:
+        return en["title"], en["message"]
+    return alert["title"], alert["message"]
 
 
 def critical(confidence: float) -> float:
@@ -112,7 +125,9 @@ def threshold(engine, rule, today: dt.date) -> list[Finding]:
         f"{kpi.name['es']} ({scope.text}) fue {value:.4g} en {name}, "
         f"{'por debajo del' if p['op'] == 'below' else 'por encima del'} umbral {p['threshold']:g}.",
         {"kpi": kpi.key, "value": value, "threshold": p["threshold"], "op": p["op"], "period": name,
-         "sample": sample_of(rows[0], kpi), "breakdown_by": dim, "breakdown": split})]
+         "sample": sample_of(rows[0], kpi), "breakdown_by": dim, "breakdown": split},
+        (f"{kpi.name['en']} {p['op']} {p['threshold']:g}",
+         f"{kpi.name['en']} ({scope.text}) was {value:.4g} in {name}, {p['op']} the threshold {p['threshold']:g}."))]
 
 
 def anomaly(engine, rule, today: dt.date) -> list[Finding]:
@@ -152,7 +167,10 @@ def anomaly(engine, rule, today: dt.date) -> list[Finding]:
         f"{expected:.4g} (z = {z:.2f}, muestra {sample:g}).",
         {"kpi": kpi.key, "value": current["value"], "baseline": expected, "z": z, "sample": sample,
          "history": hist, "period": name, "seasonal": seasonal,
-         "confidence": p["confidence"], "breakdown_by": dim, "breakdown": split})]
+         "confidence": p["confidence"], "breakdown_by": dim, "breakdown": split},
+        (f"{kpi.name['en']} abnormally {'low' if low else 'high'} in {name}",
+         f"{kpi.name['en']} ({scope.text}) was {current['value']:.4g} in {name}; its history led to expect "
+         f"{expected:.4g} (z = {z:.2f}, sample {sample:g})."))]
 
 
 def peers(engine, rule, today: dt.date) -> list[Finding]:
@@ -200,7 +218,10 @@ def peers(engine, rule, today: dt.date) -> list[Finding]:
             f"{others:.4g} del resto (z = {z:.2f}, muestra {sample_of(r, kpi):g}); conviene acompañarle (coaching).",
             {"kpi": kpi.key, "owner": r["owner"], "value": r["value"], "baseline": others, "z": z,
              "sample": sample_of(r, kpi), "confidence": p["confidence"], "from": start.isoformat(),
-             "to": end.isoformat(), "breakdown_by": found["dim"], "breakdown": split}))
+             "to": end.isoformat(), "breakdown_by": found["dim"], "breakdown": split},
+            (f"{kpi.name['en']} of {r['owner']} abnormally {'low' if r['value'] < others else 'high'} against peers",
+             f"{kpi.name['en']} of {r['owner']} was {r['value']:.4g} over the last {p['days']} days against "
+             f"{others:.4g} for the others (z = {z:.2f}, sample {sample_of(r, kpi):g}); coaching may help.")))
     return out
 
 

@@ -50,7 +50,11 @@ def _goal_rule(store, engine, rule, today: dt.date) -> list[detect.Finding]:
         f"{(state['progress'] or 0):.0%} frente al {(state['pace'] or 0):.0%} esperado a hoy; valor {state['value']}, "
         f"línea base {g['baseline']}, meta {g['target']}, previsión al plazo {state['forecast']}.",
         {"goal": g["id"], "kpi": meta.key, "value": state["value"], "baseline": g["baseline"], "target": g["target"],
-         "progress": state["progress"], "pace": state["pace"], "forecast": state["forecast"], "period": period})]
+         "progress": state["progress"], "pace": state["pace"], "forecast": state["forecast"], "period": period},
+        (f"Goal off track: {g['name'] or meta.name['en']}",
+         f"{meta.name['en']} ({Target(g['scope_kind'], g['scope_id']).text}) is {state['status'].replace('_', ' ')}: "
+         f"progress {(state['progress'] or 0):.0%} against {(state['pace'] or 0):.0%} expected by today; value "
+         f"{state['value']}, baseline {g['baseline']}, target {g['target']}, forecast at the deadline {state['forecast']}."))]
 
 
 def evaluate_rule(store, engine, rule: dict[str, Any], now: dt.datetime) -> list[detect.Finding]:

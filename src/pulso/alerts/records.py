@@ -69,7 +69,11 @@ def unanswered(store, rule, now: dt.datetime) -> list[Finding]:
             f"{state}; el plazo es de {p['hours']} h.",
             {"record": word, "id": r.id, "owner": r.owner_id, "arrived_at": at.isoformat(),
              "answered_at": answered_at.isoformat() if answered_at else None, "hours": p["hours"],
-             "waited_hours": round(waited, 1)}))
+             "waited_hours": round(waited, 1)},
+            (f"{word.capitalize()} unanswered after {p['hours']} h: {r.name or r.id}",
+             f"The {word} {r.name or r.id} (owner {r.owner_id or '—'}) arrived on {at:%Y-%m-%d %H:%M} UTC and "
+             + (f"was answered after {waited:.0f} h" if answered_at else f"has had no answer for {waited:.0f} h")
+             + f"; the limit is {p['hours']} h.")))
         if len(out) >= MAX_FINDINGS:
             break
     return out
@@ -97,7 +101,10 @@ def stuck(store, rule, now: dt.datetime) -> list[Finding]:
             f"La oportunidad {r.title or r.id} (responsable {r.owner_id or '—'}, importe {r.amount or 0:g}) lleva "
             f"{waited} días en la etapa {r.stage_id}; el límite es {days} días.",
             {"id": r.id, "owner": r.owner_id, "stage": r.stage_id, "since": since_at.isoformat(), "days": waited,
-             "limit_days": days, "amount": float(r.amount) if r.amount is not None else None}))
+             "limit_days": days, "amount": float(r.amount) if r.amount is not None else None},
+            (f"Deal stuck for {waited} days: {r.title or r.id}",
+             f"The deal {r.title or r.id} (owner {r.owner_id or '—'}, amount {r.amount or 0:g}) has been in stage "
+             f"{r.stage_id} for {waited} days; the limit is {days} days.")))
     return out
 
 
@@ -123,5 +130,8 @@ def idle(store, rule, now: dt.datetime) -> list[Finding]:
             f"deal:{r.id}:{last_at.date().isoformat()}", f"Oportunidad sin actividad {waited} días: {r.title or r.id}",
             f"La oportunidad abierta {r.title or r.id} (responsable {r.owner_id or '—'}) no tiene actividad desde el "
             f"{last_at:%Y-%m-%d}; el límite es {days} días.",
-            {"id": r.id, "owner": r.owner_id, "last_activity": last_at.isoformat(), "days": waited, "limit_days": days}))
+            {"id": r.id, "owner": r.owner_id, "last_activity": last_at.isoformat(), "days": waited, "limit_days": days},
+            (f"Deal without activity for {waited} days: {r.title or r.id}",
+             f"The open deal {r.title or r.id} (owner {r.owner_id or '—'}) has had no activity since "
+             f"{last_at:%Y-%m-%d}; the limit is {days} days.")))
     return out

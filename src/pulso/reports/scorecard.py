@@ -113,7 +113,7 @@ def build(store, engine, *, period: str, scope: str | Target = "company", lang: 
                                      span.end - dt.timedelta(days=1), lang),
         "start": span.start, "end": span.end, "scope": where.text, "scope_label": _scope_label(store, where, lang),
         "currency": currency, "generated": today, "kpis": kpis, "movers": moves[:MOVERS_SHOWN],
-        "goals": goal_states, "okrs": objectives, "alerts": _alerts(store, where, span),
+        "goals": goal_states, "okrs": objectives, "alerts": _alerts(store, where, span, lang),
         "t": {k: text(k, lang) for k in TEXTS},
     }
 
@@ -148,8 +148,9 @@ def _scope_label(store, where: Target, lang: str) -> str:
     return f"{text(where.kind, lang)} {name or where.id}"
 
 
-def _alerts(store, where: Target, span) -> list[dict[str, Any]]:
+def _alerts(store, where: Target, span, lang: str) -> list[dict[str, Any]]:
     """Alerts raised during the period, for this scope (or about its reps)."""
+    from pulso.alerts.detect import localized
     from pulso.goals.scopes import within
 
     a = T.alerts
@@ -163,7 +164,8 @@ def _alerts(store, where: Target, span) -> list[dict[str, Any]]:
         detail = json.loads(r["detail"]) if r["detail"] else {}
         owner = detail.get("owner")
         if within(store, Target(r["scope_kind"], r["scope_id"]), where) or (owner and within(store, Target("rep", owner), where)):
-            out.append({"title": r["title"], "message": r["message"], "raised_at": r["raised_at"], "status": r["status"]})
+            title, message = localized({**r, "detail": detail}, lang)
+            out.append({"title": title, "message": message, "raised_at": r["raised_at"], "status": r["status"]})
     return out[:50]
 
 

@@ -91,11 +91,14 @@ def _period_text(ctx) -> str:
 def alerts_page(ctx, caller: Target) -> dict[str, Any]:
     """The inbox (open alerts within the scope), recent handled ones, and the rules."""
     from pulso import alerts
+    from pulso.alerts.detect import localized
 
     store = ctx.services.store
     open_ = alerts.inbox(store, caller=caller)
     done = [a for a in alerts.inbox(store, caller=caller, include_done=True, limit=50)
             if a["id"] not in {x["id"] for x in open_}]
+    for a in open_ + done:
+        a["title"], a["message"] = localized(a, ctx.lang)
     rules = _visible(store, alerts.rules(store), caller)
     for r in rules:
         r["scope"] = _scope_text(r)
