@@ -8,6 +8,7 @@ import json
 
 import pytest
 
+from pulso import audit, events
 from pulso.ingest import ImportFailed, import_files, list_runs, run_errors, write_error_report
 from pulso.ingest.runs import write_reject_file
 
@@ -34,7 +35,12 @@ def refused(store, path, *, table="deals", **kw) -> str:
 
 def test_good_file_then_reimport_is_stable(store, tmp_path):
     path = deals_file(tmp_path, HEADER + GOOD)
+    heard = []
+    events.on_data_arrived(lambda s, source, tables: heard.append((source, tables)) if s is store else None)
     result = import_files(store, [path], table="deals")
+    assert heard == [("import", ("deals",))]
+    entry = audit.entries(store, actions=["data.import"])[0]
+    assert entry["target_id"] == result.run_id and entry["detail"]["tables"] == {"deals": 2}
     assert result.written == {"deals": 2} and result.status == "committed"
     first = store.rows("deals")
     assert first[0]["external_id"] == "d1" and str(first[0]["amount"]) == "100.50"
