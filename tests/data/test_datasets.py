@@ -115,3 +115,19 @@ def test_salesforce_won_amount_and_open_pipeline_with_bom(store):
     assert members.status == "committed"
     linked = {r["LeadId"] for r in rows(dataset(folder, "CampaignMember.csv"), "utf-8-sig") if r["LeadId"]}
     assert {r["id"] for r in store.rows("leads") if r["campaign_id"]} == linked
+
+
+def test_servicenow_incident_log_resolution_median(store):
+    path = dataset("servicenow_incident_log_sample", "incident_event_log_first5998rows.csv")
+    import_files(store, [path], mapping=MAPPINGS / "servicenow_incidents.yaml")
+    parse = lambda s: dt.datetime.strptime(s, "%d-%m-%Y %H:%M")  # noqa: E731  (day-first, SOURCE.md)
+    incidents: dict[str, dict] = {}
+    for r in rows(path):
+        i = incidents.setdefault(r["number"], {"open": parse(r["opened_at"]), "resolved": None})
+        i["open"] = min(i["open"], parse(r["opened_at"]))
+        if r["resolved_at"] != "?":
+            i["resolved"] = max(filter(None, (i["resolved"], parse(r["resolved_at"]))))
+    hours = [(i["resolved"] - i["open"]).total_seconds() / 3600 for i in incidents.values() if i["resolved"]]
+    assert store.counts()["tickets"] == len(incidents)
+    got = Engine(store).query("resolution_time_hours", start=D("2010-01-01"), end=D("2030-01-01")).rows[0]
+    assert got["median"] == pytest.approx(statistics.median(hours)) and got["denominator"] == len(hours)
