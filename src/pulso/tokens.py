@@ -69,6 +69,8 @@ def digest(secret: str) -> str:
 def create(store: Store, name: str, *, role: str, team_id: str | None = None, user_id: str | None = None,
            created_by: audit.Actor = audit.CLI, ip: str | None = None) -> Created:
     """A new token; audit-logged as "token.create"."""
+    if any("\x00" in v for v in (name, team_id, user_id, role) if isinstance(v, str)):
+        raise TokenError("a token's name, role, team and user cannot contain a NUL character")
     name = (name or "").strip()
     if not name or len(name) > 200:
         raise TokenError("give the token a name of 1 to 200 characters, e.g. 'crm sync'")

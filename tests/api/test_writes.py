@@ -217,3 +217,35 @@ def test_sql_in_a_text_field_is_stored_as_text(tiny):
     listed = tiny.clients["admin"].get("/api/v1/records/deals", params={"title": nasty}).json()["records"]
     assert [r["id"] for r in listed] == ["h2"]
     assert tiny.clients["admin"].delete("/api/v1/records/deals/h2").status_code == 200
+
+
+@pytest.mark.parametrize("path, params", [
+    ("/api/v1/records/deals", {"after": "\x00"}), ("/api/v1/records/deals", {"status": "won\x00"}),
+    ("/api/v1/records/deals", {"created_at__gte": "2026-01-01\x00"}), ("/api/v1/records/deals/d1%00", {}),
+    ("/api/v1/records/deals/%ED%A0%80", {}), ("/api/v1/audit", {"actor_id": "\x00"}),
+    ("/api/v1/kpis/revenue_won/values", {"where": "source:\x00"}),
+])
+def test_nul_bytes_and_lone_surrogates_are_not_server_errors(tiny, path, params):
+    before = rows(tiny)
+    response = tiny.clients["admin"].get(path, params=params)
+    assert response.status_code < 500, response.text[:300]
+    assert rows(tiny) == before
+
+
+def test_a_nul_character_in_a_record_is_refused_on_every_backend(tiny):
+    before = rows(tiny)
+    response = post(tiny, "admin", "deals", [deal("nul1", "r1", title="a\x00b")])
+    assert response.status_code == 422, response.text[:300]
+    assert [(e["field"], e["reason"]) for e in response.json()["error"]["errors"]] == [("title", "contains a NUL character (\\x00)")]
+    assert rows(tiny) == before
+
+
+@pytest.mark.parametrize("record", [{"id": "n\x00ul"}, {"external_id": "crm\x00"}, {"id": "nul2", "owner_id": "r\x001"}])
+def test_nul_characters_in_ids_and_references_are_record_errors(tiny, record):
+    before = rows(tiny)
+    response = post(tiny, "admin", "deals", [{**deal("nul2", "r1"), **record}])
+    assert response.status_code == 422, response.text[:300]
+    assert "NUL" in response.text
+    token = tiny.clients["admin"].post("/api/v1/tokens", json={"name": "x\x00", "role": "viewer"})
+    assert token.status_code == 400
+    assert rows(tiny) == before

@@ -84,6 +84,8 @@ class _Converter:
     def text(self, value: Any) -> str:
         if isinstance(value, bool) or not isinstance(value, (str, int)):
             raise ValueError(f"expected text, got {type(value).__name__}")
+        if isinstance(value, str) and "\x00" in value:  # PostgreSQL cannot store it: refused everywhere
+            raise ValueError("contains a NUL character (\\x00)")
         return str(value)
 
     def money(self, value: Any) -> Decimal:
@@ -188,7 +190,7 @@ def from_dicts(table: sa.Table, records: list[dict[str, Any]], tz: ZoneInfo) -> 
         if _is_text(column):
             # Fast path, same result: text fields that are all text (or missing) need no conversion.
             raw = [rec.get(name) for rec in records]
-            if all(v is None or type(v) is str for v in raw):
+            if all(v is None or (type(v) is str and "\x00" not in v) for v in raw):
                 columns[name] = pa.array(raw, type=arrow_type(column))
                 continue
         values = []

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any, Iterable
 
 import sqlalchemy as sa
+from fastapi import Request
 
 from pulso.store import Store, coerce, schema
 from pulso.web.api import scoping
@@ -33,6 +34,16 @@ ERROR_SCHEMA = {
         },
     }},
 }
+
+
+async def clean_parameters(request: Request) -> None:
+    """Refuse a NUL character in the path or a query parameter (PostgreSQL cannot even compare it)."""
+    if "\x00" in request.url.path:
+        raise ApiError(400, "invalid_parameter", "the path contains a NUL character", "path")
+    for name, value in request.query_params.multi_items():
+        if "\x00" in name or "\x00" in value:
+            raise ApiError(400, "invalid_parameter", f"the parameter {name[:80]!r} contains a NUL character",
+                           name.replace("\x00", "")[:80])
 
 
 def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:

@@ -12,16 +12,17 @@ import datetime as dt
 import io
 from typing import Any, Literal
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 
 from pulso import audit
 from pulso.engine.periods import GRAINS
-from pulso.web.api.common import PREFIX, error_responses, plain
+from pulso.web.api.common import clean_parameters, PREFIX, error_responses, plain
 from pulso.web.api_deps import ApiCaller, ApiError, Caller
 from pulso.web.kpis import Kpis
 
-router = APIRouter(prefix=PREFIX + "/kpis", tags=["kpis"], responses=error_responses())
+router = APIRouter(prefix=PREFIX + "/kpis", tags=["kpis"], responses=error_responses(),
+                   dependencies=[Depends(clean_parameters)])
 
 MAX_DAYS = 366 * 5
 MAX_DRILL = 1000

@@ -5,16 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
 
 from pulso import __version__, audit, tokens
 from pulso.store import Store
 from pulso.web.api.body import read_json
-from pulso.web.api.common import PREFIX, error_responses, plain, plain_row
+from pulso.web.api.common import clean_parameters, PREFIX, error_responses, plain, plain_row
 from pulso.web.api_deps import ApiCaller, ApiError, require_role
 
-router = APIRouter(prefix=PREFIX, tags=["meta"], responses=error_responses())
+router = APIRouter(prefix=PREFIX, tags=["meta"], responses=error_responses(),
+                   dependencies=[Depends(clean_parameters)])
 MAX_AUDIT = 500
 
 @router.get("/health", summary="Is the workspace answering", responses={})

@@ -8,15 +8,16 @@ from __future__ import annotations
 import enum
 from typing import Any
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 
 from pulso.store import schema
 from pulso.web.api import writes
 from pulso.web.api.body import read_json
-from pulso.web.api.common import PREFIX, MAX_PAGE, DEFAULT_PAGE, error_responses, listing, one_record
+from pulso.web.api.common import clean_parameters, PREFIX, MAX_PAGE, DEFAULT_PAGE, error_responses, listing, one_record
 from pulso.web.api_deps import ApiCaller, ApiError, require_role, require_write
 
-router = APIRouter(prefix=PREFIX + "/records", tags=["records"], responses=error_responses())
+router = APIRouter(prefix=PREFIX + "/records", tags=["records"], responses=error_responses(),
+                   dependencies=[Depends(clean_parameters)])
 
 Table = enum.Enum("Table", {name: name for name in schema.CANONICAL_TABLES}, type=str)
 Table.__doc__ = "A canonical table."

@@ -25,7 +25,7 @@ def _key(value: Any) -> str | None:
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         return None
     text = str(value).strip()
-    return text or None
+    return text if text and "\x00" not in text else None  # NUL: the store refuses it with a reason
 
 
 def _stored(conn: sa.Connection, tbl: sa.Table, column: str, keys: list[str], fields: list[str]) -> list[dict]:
@@ -53,7 +53,9 @@ def _resolve_ids(conn: sa.Connection, tbl: sa.Table, records: list[Any]) -> tupl
             out.append(rec)
             continue
         ext = _key(rec.get("external_id"))
-        if ext is None:
+        if isinstance(rec.get("external_id"), str) and "\x00" in rec["external_id"]:
+            errors.append(RecordError(tbl.name, None, "external_id", "contains a NUL character (\\x00)", i))
+        elif ext is None:
             errors.append(RecordError(tbl.name, None, "id", "is missing: give an id or an external_id", i))
         elif len(known.get(ext, ())) > 1:
             errors.append(RecordError(tbl.name, None, "external_id",
