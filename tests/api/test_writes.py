@@ -249,3 +249,20 @@ def test_nul_characters_in_ids_and_references_are_record_errors(tiny, record):
     token = tiny.clients["admin"].post("/api/v1/tokens", json={"name": "x\x00", "role": "viewer"})
     assert token.status_code == 400
     assert rows(tiny) == before
+
+
+def test_reads_and_kpis_are_scoped_on_both_backends(tiny):
+    """The tiny workspace by hand: d2 (200 EUR, won on 2026-03-20) is r3's, in team t2."""
+    period = {"from": "2026-03-01", "to": "2026-03-31"}
+    expected = {"admin": 200.0, "viewer": 200.0, "manager": None, "rep": None}
+    for who, value in expected.items():
+        body = tiny.clients[who].get("/api/v1/kpis/revenue_won/values", params=period).json()
+        assert body["rows"][0]["value"] in ((value,) if value else (None, 0.0)), who
+    drill = tiny.clients["admin"].get("/api/v1/kpis/revenue_won/drill", params=period).json()["records"]
+    assert [(r["id"], r["owner"]) for r in drill] == [("d2", "r3")]
+    assert tiny.clients["rep"].get("/api/v1/kpis/revenue_won/drill", params=period).json()["records"] == []
+    lists = {who: [r["id"] for r in tiny.clients[who].get("/api/v1/records/orders").json()["records"]]
+             for who in ("admin", "manager", "rep")}
+    assert lists == {"admin": ["o1", "o2"], "manager": ["o1"], "rep": ["o1"]}
+    quotas = [r["id"] for r in tiny.clients["manager"].get("/api/v1/records/quotas").json()["records"]]
+    assert quotas == ["q1"]  # the team quota of t1, not t2's
