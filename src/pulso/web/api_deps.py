@@ -14,7 +14,7 @@ company. A browser's unsafe request (POST, PUT, PATCH, DELETE) must carry its CS
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
@@ -56,7 +56,6 @@ class Caller:
     token_id: str | None = None
     ip: str | None = None
     name: str = ""
-    extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
     def scope(self):
