@@ -90,25 +90,18 @@ def test_hostile_arguments_store_nothing(workspace, tmp_path):
     before = state(workspace)
     for args, message in [
         (("goals", "add", "close_rte", "--target", "1"), "did you mean 'close_rate'"),
-        (("goals", "add", "close_rate", "--target", "½"), "is not a number"),
         (("goals", "add", "close_rate", "--target", "0.5", "--deadline", "2026-02-31"), "is not a date"),
-        (("goals", "add", "close_rate", "--target", "0.5", "--scope", "rep:"), "is not valid"),
         (("goals", "add", "close_rate", "--target", "0.5", "--baseline-periods", "99"), "baseline periods"),
-        (("goals", "show", "goal-x"), "no goal has the id"),
         (("goals", "list", "--format", "xml"), "--format: 'xml'"),
-        (("quotas", "set", "--scope", "rep:u1", "--period", "2026-3", "--amount", "1"), "is not valid"),
         (("okrs", "add", "--title", "x", "--quarter", "2026-Q1", "--kr", "a|b"), "TITLE|KPI|START|TARGET"),
-        (("okrs", "checkin", "kr-x", "1"), "no key result"),
         (("alerts", "add", "stuck", "--param", "days"), "is not NAME=VALUE"),
         (("alerts", "add", "stuck", "--param", "days=" + "9" * 400), "days: '" + "9" * 40 + "…' is not a finite number"),
         (("alerts", "run", "--now", "yesterday"), "--now: 'yesterday'"),
-        (("alerts", "ack", "alert-x"), "no alert has the id"),
         (("alerts", "snooze", "alert-x", "--hours", "0"), "between 1 and 720"),
         (("alerts", "channels", "--set", "smtp_port=abc"), "whole number"),
         (("alerts", "channels", "--set", "password=x"), "unknown setting"),
         (("report", "--period", "2026-10", "--format", "docx"), "'docx' is not pdf or html"),
         (("report", "--period", "2026-10", "--out", str(tmp_path / "no" / "such" / "dir.pdf")), "cannot write"),
-        (("report-schedules", "add", "--name", "x", "--frequency", "hourly", "--to", "a@example.com"), "hourly"),
     ]:
         assert message in refused(*args, *db), args
     assert state(workspace) == before

@@ -157,3 +157,14 @@ def test_bad_goals_are_refused_and_nothing_is_stored(tiny):
             create_goal(tiny, engine, today=D(2026, 4, 30), caller=Target("team", "t1"), **{"scope": "team:t1", **kwargs})
         assert message in str(caught.value), kwargs
     assert goal_tables_state(tiny) == before
+
+
+def test_forecasts_stay_within_the_kpis_range():
+    from types import SimpleNamespace
+
+    from pulso.goals.tracking import _bounded
+
+    assert _bounded(SimpleNamespace(unit="%"), -0.158) == 0.0
+    assert _bounded(SimpleNamespace(unit="%"), 1.4) == 1.0
+    assert _bounded(SimpleNamespace(unit="hours"), -3.0) == 0.0
+    assert _bounded(SimpleNamespace(unit="score"), -30.0) == -30.0  # NPS may be negative

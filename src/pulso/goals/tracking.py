@@ -187,7 +187,7 @@ def evaluate(engine, g: dict[str, Any], today: dt.date, lang: str = "es") -> dic
     finished = deadline is not None and today >= deadline
     status = G.status_of(prog, expected, finished=finished)
     past = history(engine, meta, where, start, grain, HISTORY_PERIODS, filters)
-    forecast = _forecast(engine, meta, where, g, today, filters, value, expected, past) if deadline else None
+    forecast = _bounded(meta, _forecast(engine, meta, where, g, today, filters, value, expected, past)) if deadline else None
     smart = G.smart_check(_smart_input(meta, g, past, lang), lang)
     base = G.Baseline(g["baseline"], tuple(p for p in past if g["baseline_from"] and g["baseline_from"] <= p[0] < g["baseline_to"]),
                       g["baseline_from"], g["baseline_to"], "scaled" if cumulative and deadline else "mean")
@@ -197,6 +197,15 @@ def evaluate(engine, g: dict[str, Any], today: dt.date, lang: str = "es") -> dic
         "forecast_reaches": _reaches(forecast, g["target"], meta.direction) if forecast is not None else None,
         "baseline": base, "baseline_text": base.describe(lang), "smart": smart, "cumulative": cumulative,
     }
+
+
+def _bounded(meta, value: float | None) -> float | None:
+    """A trend read far ahead can leave the KPI's range: a rate stays within 0–100 %, counts,
+    amounts and durations stay non-negative."""
+    if value is None or meta.unit in ("score", "ratio"):
+        return value
+    value = max(0.0, value)
+    return min(1.0, value) if meta.unit == "%" else value
 
 
 def _reaches(value: float, target: float, direction: str) -> bool:
