@@ -238,3 +238,36 @@ def test_a_run_reuses_a_series_for_whole_period_queries(tiny):
     direct = engine.query("close_rate", start=dt.date(2026, 3, 1), end=dt.date(2026, 4, 1)).rows
     assert [(r["value"], r["previous"], r["numerator"]) for r in reused] == \
         [(r["value"], r["previous"], r["numerator"]) for r in direct] == [(0.75, 0.5, 3.0)]
+
+
+def test_threshold_goal_and_idle_rules_by_hand(day):
+    engine = Engine(day)
+    threshold = alerts.create_rule(day, engine, kind="threshold", kpi="close_rate", params={"threshold": "60%"})
+    assert threshold["params"]["op"] == "below"  # more is better: warn below
+    march = alerts.run(day, engine, dt.datetime(2026, 4, 4, 9, tzinfo=UTC))["raised"]
+    assert march == []  # March closed 3 of 4: 75 %
+    [april] = alerts.run(day, engine, NOW)["raised"]  # April closed 1 of 2: 50 %
+    assert april["detail"]["value"] == 0.5 and april["detail"]["threshold"] == 0.6
+    assert april["detail"]["period"] == "2026-04" and april["detail"]["sample"] == 2
+    assert april["detail"]["breakdown_by"] == "owner"
+    from pulso.goals import create_goal
+
+    g = create_goal(day, engine, kpi="close_rate", target="90%", start="2026-04-01", deadline="2026-07-01",
+                    today=dt.date(2026, 4, 30))
+    alerts.create_rule(day, engine, kind="goal", params={"goal": g["id"]})
+    day.upsert("deals", [
+        {"id": "d-idle", "owner_id": "u1", "title": "Sin tocar", "amount": 10, "currency": "EUR", "stage_id": "s-open",
+         "status": "open", "kind": "new", "created_at": at("2026-03-01T09:00:00")},
+        {"id": "d-busy", "owner_id": "u1", "title": "Activa", "amount": 10, "currency": "EUR", "stage_id": "s-open",
+         "status": "open", "kind": "new", "created_at": at("2026-03-01T09:00:00")}])
+    day.upsert("activities", [{"id": "A-busy", "type": "call", "owner_id": "u1", "deal_id": "d-busy",
+                               "occurred_at": at("2026-05-01T09:00:00")},
+                              {"id": "A-old", "type": "call", "owner_id": "u1", "deal_id": "d-idle",
+                               "occurred_at": at("2026-04-01T09:00:00")}])
+    alerts.create_rule(day, engine, kind="idle", params={"days": 14})
+    raised = alerts.run(day, engine, NOW + dt.timedelta(days=1))["raised"]
+    assert len(raised) == 2
+    goal_alert = next(a for a in raised if a["detail"].get("goal") == g["id"])
+    assert goal_alert["detail"]["period"] == "2026-05" and goal_alert["detail"]["target"] == 0.9
+    idle = next(a for a in raised if a is not goal_alert)
+    assert idle["detail"]["id"] == "d-idle" and idle["detail"]["days"] == 34  # 1 April to 5 May
