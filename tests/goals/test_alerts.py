@@ -271,3 +271,25 @@ def test_threshold_goal_and_idle_rules_by_hand(day):
     assert goal_alert["detail"]["period"] == "2026-05" and goal_alert["detail"]["target"] == 0.9
     idle = next(a for a in raised if a is not goal_alert)
     assert idle["detail"]["id"] == "d-idle" and idle["detail"]["days"] == 34  # 1 April to 5 May
+
+
+def test_anomaly_rule_by_hand(tiny):
+    """Tickets opened: 9, 11, 9, 11... from April 2025 to March 2026 (mean 10, deviation 1), then 30 in
+    April 2026: z = (30 − 10) ÷ 1 = 20. A small sample (min_sample above 30) stays quiet."""
+    tickets = []
+    month = dt.date(2025, 4, 1)
+    for i in range(13):
+        n = 30 if i == 12 else (9 if i % 2 == 0 else 11)
+        tickets += [{"id": f"t-{i}-{k}", "owner_id": "u1", "channel": "email", "status": "open",
+                     "opened_at": at(f"{month:%Y-%m}-{1 + k % 28:02d}T10:00:00")} for k in range(n)]
+        month = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    tiny.upsert("tickets", tickets)
+    engine = Engine(tiny)
+    quiet = alerts.create_rule(tiny, engine, kind="anomaly", kpi="tickets_opened", params={"min_sample": 31})
+    loud = alerts.create_rule(tiny, engine, kind="anomaly", kpi="tickets_opened")
+    [found] = alerts.run(tiny, engine, NOW)["raised"]
+    assert found["rule_id"] == loud["id"] != quiet["id"]
+    why = found["detail"]
+    assert (why["value"], why["baseline"], why["z"], why["sample"], why["period"]) == (30.0, 10.0, 20.0, 30.0, "2026-04")
+    assert why["history"] == [9.0, 11.0] * 6 and why["seasonal"] is False
+    assert alerts.run(tiny, engine, dt.datetime(2026, 4, 2, tzinfo=UTC))["raised"] == []  # March (11) is normal

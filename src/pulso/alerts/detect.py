@@ -149,7 +149,8 @@ def anomaly(engine, rule, today: dt.date) -> list[Finding]:
     if len(hist) < max(3, n // 2) or sample < p["min_sample"]:
         return []
     before = [r["year_ago"] for r in past if r["year_ago"] is not None]
-    seasonal = current["year_ago"] is not None and len(before) == len(past)
+    # A year earlier counts only when known for every period and not all zero (no data then).
+    seasonal = current["year_ago"] is not None and len(before) == len(past) and any(before)
     expected = seasonal_expected(hist, current["year_ago"], before if seasonal else [])
     spread = pstdev(hist)
     if spread == 0:
