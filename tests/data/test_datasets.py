@@ -1,4 +1,7 @@
-"""Each real dataset imports through its mapping; the KPIs match figures computed here from the raw file."""
+"""Each real dataset imports through its mapping; the KPIs match figures computed here from the raw file.
+
+The larger sets run on DuckDB only (suite time); the Salesforce export runs on both backends.
+"""
 
 from __future__ import annotations
 
@@ -26,7 +29,8 @@ def slug(name: str) -> str:
     return "-".join(name.lower().split())
 
 
-def test_maven_close_rate_average_won_cycle_and_per_agent(store):
+def test_maven_close_rate_average_won_cycle_and_per_agent(store_on):
+    store = store_on("duckdb")  # both backends: the Salesforce test and tests/data/test_hostile.py
     folder = "maven_crm_sales_opportunities"
     files = [dataset(folder, n) for n in ("sales_teams.csv", "accounts.csv", "sales_pipeline.csv")]
     result = import_files(store, files, mapping=MAPPINGS / "maven.yaml")
@@ -55,7 +59,8 @@ def test_maven_close_rate_average_won_cycle_and_per_agent(store):
     assert again.status == "committed" and store.counts()["deals"] == 8800
 
 
-def test_nps_of_the_latin1_survey(store):
+def test_nps_of_the_latin1_survey(store_on):
+    store = store_on("duckdb")  # both backends: the Salesforce test and tests/data/test_hostile.py
     path = dataset("nps_garden_retail_survey", "nps.csv")
     result = import_files(store, [path], mapping=MAPPINGS / "nps_survey.yaml")
     scores = [int(r["nps"]) for r in rows(path, "latin-1") if r["nps"] != "NA"]
@@ -68,7 +73,8 @@ def test_nps_of_the_latin1_survey(store):
     assert any("é" in (c or "") for c in comments.values())  # latin-1 decoded, not mangled
 
 
-def test_helpdesk_first_response_and_resolution_medians(store):
+def test_helpdesk_first_response_and_resolution_medians(store_on):
+    store = store_on("duckdb")  # both backends: the Salesforce test and tests/data/test_hostile.py
     path = dataset("helpdesk_italian_eventlog", "finale.csv")
     import_files(store, [path], mapping=MAPPINGS / "helpdesk_eventlog.yaml")
     cases: dict[str, dict[str, dt.datetime]] = {}
@@ -90,7 +96,8 @@ def test_helpdesk_first_response_and_resolution_medians(store):
     assert engine.query("resolution_time_hours", **span).rows[0]["median"] == pytest.approx(statistics.median(resolved))
 
 
-def test_telco_churn_share(store):
+def test_telco_churn_share(store_on):
+    store = store_on("duckdb")  # both backends: the Salesforce test and tests/data/test_hostile.py
     path = dataset("ibm_telco_churn", "WA_Fn-UseC_-Telco-Customer-Churn.csv")
     result = import_files(store, [path], mapping=MAPPINGS / "telco_churn.yaml")
     raw = rows(path)
@@ -117,7 +124,8 @@ def test_salesforce_won_amount_and_open_pipeline_with_bom(store):
     assert {r["id"] for r in store.rows("leads") if r["campaign_id"]} == linked
 
 
-def test_servicenow_incident_log_resolution_median(store):
+def test_servicenow_incident_log_resolution_median(store_on):
+    store = store_on("duckdb")  # both backends: the Salesforce test and tests/data/test_hostile.py
     path = dataset("servicenow_incident_log_sample", "incident_event_log_first5998rows.csv")
     import_files(store, [path], mapping=MAPPINGS / "servicenow_incidents.yaml")
     parse = lambda s: dt.datetime.strptime(s, "%d-%m-%Y %H:%M")  # noqa: E731  (day-first, SOURCE.md)
