@@ -127,6 +127,9 @@ def test_goal_from_the_form_shows_on_the_page_and_as_a_tile_target(site):
     assert r.status_code == 303
     page = admin.get("/goals?period=month&at=2026-03-01").text
     assert "55,0%" in page and 'data-testid="goal-status"' in page
+    index = admin.get("/kpi.json").json()
+    kinds = {row[1]["text"]: row[3]["text"] for section in index["sections"] for row in section["rows"]}
+    assert kinds["close_rate"] == "KPI" and kinds["website_visitors"] == "métrica general"
     overview = admin.get("/?period=month&at=2026-03-01").text
     tile = re.search(r'data-kpi="close_rate".*?</a>', overview, re.S).group(0)
     assert 'data-testid="target"' in tile and "Meta: 55,0%" in tile

@@ -29,5 +29,5 @@ EN: dict[str, str] = {
     "Envíos programados": "Scheduled e-mails", "Frecuencia": "Frequency", "Destinatarios": "Recipients",
     "Último enviado": "Last sent", "Sin envíos programados.": "No scheduled e-mails.", "Semana": "Week",
     "Mes": "Month", "Idioma": "Language", "Descargar la tabla": "Download the table",
-    "Sin objetivos.": "No goals.", "Alerta": "Alert", "Por qué": "Why",
+    "Sin objetivos.": "No goals.", "métrica general": "general metric", "Alerta": "Alert", "Por qué": "Why",
 }

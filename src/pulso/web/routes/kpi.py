@@ -45,10 +45,14 @@ def kpi_index(ctx: Ctx):
 
     def build():
         groups: dict[str, list] = {}
+        from pulso.goals import tracked_kpis  # a metric with a goal is a KPI, else a general metric (seed 002)
+
+        tracked = ctx.services.run(tracked_kpis, ctx.services.store)
         for key, meta in ctx.services.catalog().items():
             groups.setdefault(getattr(meta, "area", "") or "", []).append(
-                [cell(meta.name[ctx.lang], href=ctx.kpi_url(key)), cell(key), cell(_unit_label(ctx, meta.unit))])
-        columns = [(ctx._("Indicador"), False), (ctx._("Clave"), False), (ctx._("Unidad"), False)]
+                [cell(meta.name[ctx.lang], href=ctx.kpi_url(key)), cell(key), cell(_unit_label(ctx, meta.unit)),
+                 cell("KPI" if key in tracked else ctx._("métrica general"))])
+        columns = [(ctx._("Indicador"), False), (ctx._("Clave"), False), (ctx._("Unidad"), False), (ctx._("Tipo"), False)]
         return {"title": ctx._("Indicadores"),
                 "sections": [table(_area_label(area, ctx.lang), columns, rows) for area, rows in groups.items()]}
 
