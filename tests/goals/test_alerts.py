@@ -293,3 +293,23 @@ def test_anomaly_rule_by_hand(tiny):
     assert (why["value"], why["baseline"], why["z"], why["sample"], why["period"]) == (30.0, 10.0, 20.0, 30.0, "2026-04")
     assert why["history"] == [9.0, 11.0] * 6 and why["seasonal"] is False
     assert alerts.run(tiny, engine, dt.datetime(2026, 4, 2, tzinfo=UTC))["raised"] == []  # March (11) is normal
+
+
+def test_anomaly_rule_knows_seasons(tiny):
+    """Every December opens 30 tickets, other months 9 or 11 (alternately), from December 2023. December
+    2025 is expected: the history's mean times last December over the mean of the year before it,
+    (same months, same sums) = 30, so z = 0; without the season it would be z ≈ 3.3."""
+    tickets, month = [], dt.date(2023, 12, 1)
+    for i in range(25):
+        n = 30 if month.month == 12 else (9 if i % 2 == 0 else 11)
+        tickets += [{"id": f"s-{i}-{k}", "owner_id": "u1", "channel": "email", "status": "open",
+                     "opened_at": at(f"{month:%Y-%m}-{1 + k % 28:02d}T10:00:00")} for k in range(n)]
+        month = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    tiny.upsert("tickets", tickets)
+    engine = Engine(tiny)
+    alerts.create_rule(tiny, engine, kind="anomaly", kpi="tickets_opened")
+    history = [30.0] + [9.0 if i % 2 == 0 else 11.0 for i in range(13, 24)]  # December 2024 to November 2025
+    mean = sum(history) / 12
+    spread = (sum((v - mean) ** 2 for v in history) / 12) ** 0.5
+    assert (30 - mean) / spread > 1.96  # a rule blind to seasons would cry wolf
+    assert alerts.run(tiny, engine, dt.datetime(2026, 1, 5, 9, tzinfo=UTC))["raised"] == []
