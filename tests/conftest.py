@@ -6,23 +6,18 @@ started for the session (see pgserver.py); when it cannot start, the tests fail,
 
 from __future__ import annotations
 
-import itertools
 import os
 import sys
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).parent))
 
 import pgserver  # noqa: E402
+from support import BACKENDS, make_store  # noqa: E402
 
-from pulso.config import Settings  # noqa: E402
 from pulso.store import Store  # noqa: E402
-
-BACKENDS = ("duckdb", "postgres")
-_counter = itertools.count()
 
 
 @pytest.fixture(scope="session")
@@ -33,28 +28,6 @@ def pg_server():
     yield url
     if cluster is not None:
         cluster.stop()
-
-
-def _pg_database(server_url: str) -> str:
-    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-    name = f"pulso_{worker}_{os.getpid()}_{next(_counter)}"
-    admin = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return server_url.rsplit("/", 1)[0] + "/" + name
-
-
-def make_store(backend: str, tmp_path: Path, request: pytest.FixtureRequest, *, timezone: str = "UTC") -> Store:
-    """A new, initialised, empty workspace on `backend`."""
-    if backend == "duckdb":
-        url = f"duckdb:///{tmp_path / f'w{next(_counter)}.duckdb'}"
-    else:
-        url = _pg_database(request.getfixturevalue("pg_server"))
-    store = Store(Settings(database_url=url))
-    store.init(timezone=timezone)
-    request.addfinalizer(store.close)
-    return store
 
 
 @pytest.fixture(params=BACKENDS)

@@ -16,7 +16,7 @@ import pytest
 import sqlalchemy as sa
 from typer.testing import CliRunner
 
-from conftest import BACKENDS, make_store
+from support import BACKENDS, make_store
 from pulso import demo
 from pulso.errors import PulsoError
 from pulso.store import open_store, schema

@@ -11,7 +11,7 @@ from pulso import audit, dedupe, demo
 from pulso.engine import Engine
 from pulso.store import schema
 
-from conftest import BACKENDS, make_store
+from support import BACKENDS, make_store
 
 from .helpers import snapshot
 
