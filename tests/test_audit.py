@@ -58,3 +58,20 @@ def test_data_arrived_reaches_subscribers_and_survives_their_failure(caplog):
         events._subscribers[:] = [s for s in events._subscribers if s not in (good, bad)]
     assert seen == [("S", "import", ("deals",))]
     assert "boom" in caplog.text
+
+
+def test_reactors_subscribe_on_the_first_arrival_and_the_cli_starts_light():
+    """Alert rules react to data whoever imported what; starting the CLI loads neither them nor the engine."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, pulso.cli, pulso.events as e\n"
+        "heavy = sorted(m for m in ('pulso.alerts', 'pulso.engine', 'ibis', 'weasyprint', 'splink') if m in sys.modules)\n"
+        "assert not heavy, heavy\n"
+        "e.data_arrived(None, source='import')\n"  # the rules fail on no store: logged, not raised
+        "import pulso.alerts\n"
+        "assert pulso.alerts.on_data in e._subscribers\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr

@@ -66,3 +66,7 @@ class CatalogError(PulsoError):
 
 class ScopeError(PulsoError):
     """The caller's scope does not allow what was asked."""
+
+
+class GoalError(PulsoError):
+    """A goal, quota, OKR, alert rule or report request that cannot be accepted as given."""

@@ -20,9 +20,8 @@ from typing import Annotated, Any, Optional
 import typer
 from rich.table import Table
 
-import pulso.alerts  # noqa: F401  (subscribes the alert rules to data arrivals: they run after `pulso import`)
 from pulso.cli import DbOption, console, open_workspace
-from pulso.goals.scopes import GoalError, parse_date
+from pulso.errors import GoalError
 
 goals_app = typer.Typer(help="Goals on KPIs: baseline, SMART check, progress, pace, status, forecast.", no_args_is_help=True)
 quotas_app = typer.Typer(help="Quotas per rep or team and month, quarter or year; the leaderboard.", no_args_is_help=True)
@@ -37,6 +36,8 @@ FormatOption = Annotated[str, typer.Option("--format", help="table or json.")]
 
 
 def _today(value: str | None) -> dt.date:
+    from pulso.goals.scopes import parse_date
+
     return parse_date(value, "--today") if value else dt.date.today()
 
 

@@ -15,12 +15,8 @@ import sqlalchemy as sa
 
 from pulso.engine import Scope
 from pulso.engine import periods as P
-from pulso.errors import PulsoError
+from pulso.errors import GoalError, PulsoError  # noqa: F401  (GoalError is re-exported)
 from pulso.store import schema
-
-
-class GoalError(PulsoError):
-    """A goal, quota, OKR, alert rule or report request that cannot be accepted as given."""
 
 
 KINDS = ("company", "team", "rep")
