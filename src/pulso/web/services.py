@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
+import logging
 import secrets
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -15,6 +17,7 @@ from pulso.web.cache import ResultCache
 from pulso.web.settings import WebSettings
 
 SECRET_SETTING = "web_secret_key"
+log = logging.getLogger(__name__)
 R = TypeVar("R")
 
 
@@ -41,6 +44,24 @@ class Services:
         # first visitor's request.
         self.catalog()
         _ = self.engine
+        # Queued first on the database thread, without holding up the start.
+        self._executor.submit(self._warm)
+
+    def _warm(self) -> None:
+        """Compile the overview's company-wide tiles before the first visitor asks for them.
+
+        The first compilation of a KPI costs 0.1–0.3 s (Ibis, and the modules it loads on first
+        use) and is kept per query shape; the queries run here cover a single day.
+        """
+        from pulso.engine import Scope
+        from pulso.web.routes.overview import TILES
+
+        day = self.settings.today or dt.date.today()
+        try:
+            for key in TILES:
+                self._engine.query(key, start=day, end=day + dt.timedelta(days=1), scope=Scope.company())
+        except Exception:  # an empty or unusual workspace: the first request compiles instead
+            log.debug("warming the overview's KPIs failed", exc_info=True)
 
     def run(self, fn: Callable[..., R], *args: Any, **kwargs: Any) -> R:
         """Call `fn` on the database thread and return its result (or raise its error)."""

@@ -12,6 +12,7 @@ router = APIRouter()
 SALES = ["revenue_won", "close_rate", "pipeline_value", "open_opportunities", "new_customers", "lead_conversion_rate"]
 CUSTOMERS = ["nps", "csat", "churn_rate", "customer_retention_rate"]
 SERVICE = ["first_response_time_hours", "resolution_time_hours", "ticket_backlog"]
+TILES = SALES + CUSTOMERS + SERVICE  # compiled when the server starts (Services._warm)
 
 
 @page_route(router, "/", "overview")
