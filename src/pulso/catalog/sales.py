@@ -36,32 +36,26 @@ def _lead_rate(key, name, description, formula, at, reached, seeds):
 
 def _with_first_outbound(src, ctx):
     """Leads with the time of their first outbound activity at or after their creation."""
-    leads, acts = ctx.within(src["leads"], "created_at"), src["activities"]
-    out = acts.filter(acts.direction == "outbound", acts.lead_id.notnull())
-    created = leads.select(_lid=leads.id, _created=leads.created_at)
-    out = out.join(created, out.lead_id == created._lid)
-    first = out.filter(out.occurred_at >= out._created).group_by(_fid=out.lead_id).aggregate(
-        _first_out=out.occurred_at.min())
-    return leads.left_join(first, leads.id == first._fid).drop("_fid")
+    return ctx.within(src["lead_first_outbound"], "created_at")
 
 
-def sessions_with_leads(src, ctx):
-    """Web sessions flagged with whether their visitor has a lead (`_lead`) and a converted one (`_customer`)."""
-    s, leads = ctx.within(src["web_sessions"], "started_at"), src["leads"]
-    who = leads.filter(leads.visitor_id.notnull()).group_by(_vid=leads.visitor_id).aggregate(
-        _lead=leads.id.count().clip(upper=1), _customer=flag(leads.converted_at.notnull()).max())
-    return s.left_join(who, s.visitor_id == who._vid).drop("_vid")
+def _visitor_sessions(src, ctx):
+    return ctx.within(src["visitor_sessions"], "started_at")
+
+
+def _first_visit(j):
+    """1 for the visitor's first session in the row's period (see sources._visitor_sessions)."""
+    return flag(j._prev_start.isnull() | (j._prev_start < j._p_start))
 
 
 def visitors(flagged: str | None = None, measure: str = "") -> Part:
     """Distinct visitors per period (each under the source of their first session in it); with
     `flagged` ("_lead" or "_customer"), also `measure`: those of them flagged so."""
-    if flagged is None:
-        return Part("web_sessions", "session", Event("started_at"), entity="visitor_id", label="visitors",
-                    entity_measures=lambda g: {}, measures={"visitors": one})
-    return Part("web_sessions", "session", Event("started_at"), rows=sessions_with_leads, entity="visitor_id",
-                label="visitors", entity_measures=lambda g: {flagged: g[flagged].max()},
-                measures={measure: lambda e: e[flagged].fill_null(0), "visitors": one})
+    measures = {"visitors": _first_visit}
+    if flagged is not None:
+        measures[measure] = lambda j: _first_visit(j) * j[flagged]
+    return Part("web_sessions", "session", Event("started_at"), rows=_visitor_sessions, label="visitors",
+                measures=measures)
 
 
 def _deals_with_stage(src, ctx):

@@ -101,8 +101,12 @@ def _schemas() -> dict[str, ibis.Schema]:
 
 
 def tables() -> dict[str, Any]:
-    """Every table the catalog may read, as unbound Ibis tables named like the store's."""
-    return {name: ibis.table(s, name=name) for name, s in _schemas().items()}
+    """Every table the catalog may read: the store's, as unbound Ibis tables named like them,
+    and the derived facts (`FACTS`), as expressions over those."""
+    src: dict[str, Any] = {name: ibis.table(s, name=name) for name, s in _schemas().items()}
+    for name, build in FACTS.items():
+        src[name] = build(src)
+    return src
 
 
 def has_column(table: str, column: str) -> bool:
@@ -236,3 +240,46 @@ def one(_: Any = None) -> Any:
 def money(col: Any) -> Any:
     """A money column as a float, null as 0."""
     return col.cast("float64").fill_null(0.0)
+
+
+# -- derived facts ---------------------------------------------------------------------------
+#
+# Facts that do not depend on the period asked for, derived from the canonical tables. KPIs
+# read them from `src` like a table. Built from `src`, they compile into each query (every
+# dialect); the engine on DuckDB instead keeps each one as a temporary table per data version,
+# so that the KPIs reading it, and every later query, share one computation.
+
+
+def _lead_first_outbound(src: Mapping[str, Any]) -> Any:
+    """Leads (id, created_at, owner_id, source, campaign_id) with `_first_out`: the time of
+    their first outbound activity at or after their creation, null while there is none."""
+    leads, acts = src["leads"], src["activities"]
+    out = acts.filter(acts.direction == "outbound", acts.lead_id.notnull())
+    created = leads.select(_lid=leads.id, _created=leads.created_at)
+    out = out.join(created, out.lead_id == created._lid)
+    first = out.filter(out.occurred_at >= out._created).group_by(_fid=out.lead_id).aggregate(
+        _first_out=out.occurred_at.min())
+    base = leads.select("id", "created_at", "owner_id", "source", "campaign_id")
+    return base.left_join(first, base.id == first._fid).drop("_fid")
+
+
+def _visitor_sessions(src: Mapping[str, Any]) -> Any:
+    """Web sessions as visits of a visitor: `id` is the visitor, `started_at` and `source` the
+    session's, `_prev_start` the start of the visitor's previous session (null for the first),
+    `_lead` and `_customer` (1 or 0) whether a lead, and a converted lead, carry the visitor's id.
+
+    A session is its visitor's first in a period exactly when `_prev_start` is null or before the
+    period starts, so distinct visitors per period are a sum over sessions, with no grouping."""
+    s, leads = src["web_sessions"], src["leads"]
+    who = leads.filter(leads.visitor_id.notnull()).group_by(_vid=leads.visitor_id).aggregate(
+        _lead=leads.id.count().clip(upper=1), _customer=flag(leads.converted_at.notnull()).max())
+    before = ibis.window(group_by=s.visitor_id, order_by=[s.started_at, s.id])
+    x = s.select(id=s.visitor_id, started_at=s.started_at, source=s.source,
+                 _prev_start=s.started_at.lag().over(before))
+    x = x.left_join(who, x.id == who._vid)
+    return x.select("id", "started_at", "source", "_prev_start", _lead=x._lead.fill_null(0).cast("int64"),
+                    _customer=x._customer.fill_null(0).cast("int64"))
+
+
+FACTS = {"lead_first_outbound": _lead_first_outbound, "visitor_sessions": _visitor_sessions}
+FACT_PREFIX = "pulso_fact_"

@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 import ibis
 
 from pulso.catalog import Catalog, Kpi, load_catalog
-from pulso.catalog.sources import tables
+from pulso.catalog.sources import FACT_PREFIX, FACTS, tables
 from pulso.engine import periods as P
 from pulso.engine.compile import Context, Scope, Values, compile_drill, compile_kpi
 from pulso.engine.explain import DIALECTS, Explanation, explain_kpi
@@ -33,10 +33,7 @@ __all__ = ["DIALECTS", "Engine", "Explanation", "QueryResult", "Scope"]
 
 BASELINE_SETTING = "baseline_periods"
 PLANS = 512  # compiled queries kept per engine
-SET_WINDOWS = (  # DuckDB session variables the compiled SQL reads (values bound as parameters)
-    "SET VARIABLE pulso_lo = ?::TIMESTAMPTZ", "SET VARIABLE pulso_hi = ?::TIMESTAMPTZ",
-    "SET VARIABLE pulso_lo2 = ?::TIMESTAMPTZ", "SET VARIABLE pulso_hi2 = ?::TIMESTAMPTZ",
-)
+WINDOW_NAMES = ("pulso_lo", "pulso_hi", "pulso_lo2", "pulso_hi2")  # the time windows compiled SQL reads
 
 
 @dataclass
@@ -70,7 +67,14 @@ class Engine:
         self.store = store
         self.catalog = catalog or load_catalog()
         self._src = tables()
-        self._plans: OrderedDict[tuple, tuple[str, bool, bool]] = OrderedDict()
+        #: On DuckDB the derived facts are temporary tables, built once per data version; the
+        #: queries read them by name. Elsewhere each query computes the facts it reads.
+        self._facts: dict[str, Any] = {}
+        if store.dialect == "duckdb":
+            for name in FACTS:
+                self._facts[name] = self._src[name]
+                self._src[name] = ibis.table(self._src[name].schema(), name=FACT_PREFIX + name)
+        self._plans: OrderedDict[tuple, tuple[str, bool, bool, tuple[str, ...]]] = OrderedDict()
         #: On DuckDB, place events by hour slot and sum snapshots as running sums; False keeps the
         #: portable range joins every other engine gets (the tests check both give the same rows).
         self.slots = True
@@ -182,7 +186,7 @@ class Engine:
         return tz, [(d, d + dt.timedelta(days=1)) for d in days], True
 
     def _plan(self, shape: tuple, build: Callable[[Context], Any], exclude: bool, kpi: Kpi,
-              slot: int | None) -> tuple[str, bool, bool]:
+              slot: int | None) -> tuple[str, bool, bool, tuple[str, ...]]:
         """The SQL of a query shape, compiled once by Ibis over the named input tables."""
         shape = (*shape, slot)
         found = self._plans.get(shape)
@@ -198,7 +202,9 @@ class Engine:
             raise
         except Exception as exc:  # a declaration the schema cannot satisfy
             raise CatalogError(f"KPI '{kpi.key}' does not compile: {exc}") from exc
-        found = (ibis.to_sql(expr, dialect=self.store.dialect, pretty=False), ctx._baseline is not None, ctx.used_slots)
+        sql = ibis.to_sql(expr, dialect=self.store.dialect, pretty=False)
+        facts = tuple(name for name in self._facts if f'"{FACT_PREFIX}{name}"' in sql)
+        found = (sql, ctx._baseline is not None, ctx.used_slots, facts)
         self._plans[shape] = found
         if len(self._plans) > PLANS:
             self._plans.popitem(last=False)
@@ -212,7 +218,9 @@ class Engine:
         slot = P.slot_seconds(periods, tz) if self.store.dialect == "duckdb" and self.slots else None
         slot = slot if slot and slot >= P.MIN_SLOT else None
         with self._lock:
-            sql, needs_baseline, needs_slots = self._plan(shape, build, exclude, kpi, slot)
+            sql, needs_baseline, needs_slots, facts = self._plan(shape, build, exclude, kpi, slot)
+            if facts:
+                self._build_facts(facts)
             inputs = {P.PERIODS_TABLE: P.table(periods, tz, slot or 3600)}
             if needs_slots:
                 inputs[P.SLOTS_TABLE] = P.slots_table(periods, tz, slot)
@@ -220,19 +228,31 @@ class Engine:
                 inputs[P.BASELINE_TABLE] = baseline()
             return _execute(self.store, sql, inputs, windows)
 
+    def _build_facts(self, names: Sequence[str]) -> None:
+        """Make the DuckDB temporary tables of these facts hold the current data version's."""
+        raw = self.store.ibis().con
+        rows = raw.execute("SELECT value FROM workspace_settings WHERE key = 'data_version'").fetchall()
+        version = rows[0][0] if rows else "0"
+        built = self.store.facts_built
+        for name in names:
+            if built.get(name) != version:
+                sql = ibis.to_sql(self._facts[name], dialect="duckdb", pretty=False)
+                raw.execute(f'CREATE OR REPLACE TEMP TABLE "{FACT_PREFIX}{name}" AS {sql}').fetchall()
+                built[name] = version
+
 
 def _execute(store, sql: str, inputs: Mapping[str, Any], windows) -> list[dict[str, Any]]:
     """Run compiled SQL with Arrow tables visible under their names for this one query.
 
-    On DuckDB the time windows are session variables read by getvariable(): constants to the
-    optimizer (row groups outside them are skipped), yet not part of the SQL, which is reused.
+    On DuckDB the compiled SQL reads the query's time windows as getvariable() calls, which are
+    replaced here by the instants themselves: constants to the optimizer (row groups outside
+    them are skipped), yet not part of the SQL that is compiled once and reused.
     """
     con = store.ibis()
     if store.dialect == "duckdb":
         raw = con.con
-        (lo, hi), (lo2, hi2) = windows
-        for statement, value in zip(SET_WINDOWS, (lo, hi, lo2, hi2)):
-            raw.execute(statement, [value])
+        for name, value in zip(WINDOW_NAMES, (v for span in windows for v in span)):
+            sql = sql.replace(f"GETVARIABLE('{name}')", f"CAST('{value.isoformat()}' AS TIMESTAMPTZ)")
         for name, table in inputs.items():
             raw.register(name, table)
         try:

@@ -23,11 +23,12 @@ FAR_FUTURE = ibis.timestamp("9999-12-31 00:00:00", timezone="UTC")
 
 @ibis.udf.scalar.builtin(name="getvariable")
 def _variable(variable: str) -> dt.Timestamp(timezone="UTC"):
-    """A DuckDB session variable: the engine sets pulso_lo and pulso_hi before each query."""
+    """A named time window in compiled DuckDB SQL: the engine puts the instant in its place when
+    the query runs (pulso_lo, pulso_hi, pulso_lo2, pulso_hi2)."""
 
 
 def window(n: int) -> tuple[Any, Any]:
-    """The n-th time window of the query's periods (DuckDB variables, so the plan is reusable).
+    """The n-th time window of the query's periods (named, so the compiled SQL is reusable).
 
     Window 1 covers the reported periods and the previous ones, window 2 the year-ago ones.
     """

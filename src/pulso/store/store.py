@@ -42,6 +42,8 @@ class Store:
     def __init__(self, settings: Settings):
         self.settings = settings
         self.url = settings.database_url
+        #: derived facts the KPI engine keeps as temporary tables: name → data version built
+        self.facts_built: dict[str, str] = {}
         self.dialect = "duckdb" if self.url.startswith("duckdb") else "postgres"
         if self.dialect == "duckdb":
             path = self.url.split(":///", 1)[-1]
