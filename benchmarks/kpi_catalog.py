@@ -5,8 +5,9 @@
 
 Measures, on the last 24 whole months of the workspace at monthly grain (each query also computes
 the previous and year-ago periods):
-  1. the whole catalog, once company-wide and once split by owner (cold: a new engine compiles
-     every query; warm: the same engine again)                           target < 5 s
+  1. the whole catalog, once company-wide and once split by owner (every KPI that can be split
+     by owner; the others would repeat their company-wide query), cold (a new engine compiles
+     every query and builds the derived facts) and warm (the same engine again)   target < 5 s
   2. one KPI for one period, as a dashboard tile asks for it (median)     target < 150 ms
   3. peak memory of the process                                           target < 3 GB
   4. ten KPIs written the straightforward pandas way                      target Pulso ≥ 10× faster
@@ -54,12 +55,13 @@ def peak_mb() -> float:
 
 
 def catalog_pass(engine: Engine, start: dt.date, end: dt.date, by_owner: bool) -> dict[str, float]:
-    """Seconds per KPI for the whole catalog by month (split by owner where the KPI can be)."""
+    """Seconds per KPI for the whole catalog by month (by owner: the KPIs that can be split so)."""
     times = {}
     for kpi in engine.catalog:
-        by = ["owner"] if by_owner and "owner" in kpi.dimensions else []
+        if by_owner and "owner" not in kpi.dimensions:
+            continue
         t = time.perf_counter()
-        engine.query(kpi.key, start=start, end=end, grain="month", by=by)
+        engine.query(kpi.key, start=start, end=end, grain="month", by=["owner"] if by_owner else [])
         times[kpi.key] = time.perf_counter() - t
     return times
 
@@ -237,9 +239,9 @@ def main() -> None:
     warm_owner = catalog_pass(engine, start, end, True)
     cold = sum(cold_company.values()) + sum(cold_owner.values())
     warm = sum(warm_company.values()) + sum(warm_owner.values())
-    print(f"1. whole catalog ({len(engine.catalog)} KPIs), company-wide + by owner: cold {cold:.2f} s "
+    print(f"1. whole catalog: {len(cold_company)} KPIs company-wide + {len(cold_owner)} by owner: cold {cold:.2f} s "
           f"({sum(cold_company.values()):.2f} + {sum(cold_owner.values()):.2f}), warm {warm:.2f} s   [target < 5 s]")
-    slowest = sorted(((warm_company[k] + warm_owner[k], k) for k in warm_company), reverse=True)[:5]
+    slowest = sorted(((warm_company[k] + warm_owner.get(k, 0.0), k) for k in warm_company), reverse=True)[:5]
     print("   slowest (warm, both passes): " + ", ".join(f"{k} {t:.2f} s" for t, k in slowest))
 
     tile_month = add_months(end, -1)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,10 @@ import pgserver  # noqa: E402
 from support import BACKENDS, make_store  # noqa: E402
 
 from pulso.store import Store  # noqa: E402
+
+# Compiled KPI plans go to a folder of this run, never to the user's ~/.cache (xdist workers
+# inherit the controller's folder).
+os.environ.setdefault("PULSO_CACHE_DIR", tempfile.mkdtemp(prefix="pulso-test-cache-"))
 
 
 @pytest.fixture(scope="session")

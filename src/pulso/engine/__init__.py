@@ -25,6 +25,7 @@ import ibis
 from pulso.catalog import Catalog, Kpi, load_catalog
 from pulso.catalog.sources import FACT_PREFIX, FACTS, tables
 from pulso.engine import periods as P
+from pulso.engine import plancache
 from pulso.engine.compile import Context, Scope, Values, compile_drill, compile_kpi
 from pulso.engine.explain import DIALECTS, Explanation, explain_kpi
 from pulso.errors import CatalogError, KpiError, ScopeError
@@ -75,6 +76,8 @@ class Engine:
                 self._facts[name] = self._src[name]
                 self._src[name] = ibis.table(self._src[name].schema(), name=FACT_PREFIX + name)
         self._plans: OrderedDict[tuple, tuple[str, bool, bool, tuple[str, ...]]] = OrderedDict()
+        self.plans_compiled = 0  #: query shapes this engine compiled
+        self.plans_loaded = 0  #: query shapes read from the plan cache on disk instead
         #: On DuckDB, place events by hour slot and sum snapshots as running sums; False keeps the
         #: portable range joins every other engine gets (the tests check both give the same rows).
         self.slots = True
@@ -174,7 +177,7 @@ class Engine:
     def _settings(self, start: dt.date, params: Mapping[str, Any] | None):
         """The workspace time zone, and the reference periods of incremental revenue (the
         parameter, the setting, or the 365 days before the query, campaign days excluded)."""
-        settings = self.store.settings_dict()
+        settings = self._workspace_settings()
         tz = ZoneInfo(settings.get("timezone", "UTC"))
         given = (params or {}).get("baseline")
         if given is None:
@@ -185,14 +188,27 @@ class Engine:
         days = [start - dt.timedelta(days=i) for i in range(365, 0, -1)]
         return tz, [(d, d + dt.timedelta(days=1)) for d in days], True
 
+    def _workspace_settings(self) -> dict[str, str]:
+        """The workspace settings, on DuckDB through the engine's own connection (no pool round trip)."""
+        if self.store.dialect != "duckdb":
+            return self.store.settings_dict()
+        with self._lock:
+            return dict(self.store.ibis().con.execute("SELECT key, value FROM workspace_settings").fetchall())
+
     def _plan(self, shape: tuple, build: Callable[[Context], Any], exclude: bool, kpi: Kpi,
               slot: int | None) -> tuple[str, bool, bool, tuple[str, ...]]:
-        """The SQL of a query shape, compiled once by Ibis over the named input tables."""
+        """The SQL of a query shape, compiled once by Ibis over the named input tables (and kept
+        on disk for later processes, see plancache)."""
         shape = (*shape, slot)
         found = self._plans.get(shape)
         if found is not None:
             self._plans.move_to_end(shape)
             return found
+        stored = (self.store.dialect, *shape)
+        found = plancache.load(stored)
+        if found is not None and all(name in self._facts for name in found[3]):
+            self.plans_loaded += 1
+            return self._keep(shape, found)
         ctx = Context(self._src, P.placeholder(), baseline_factory=P.baseline_placeholder, dialect=self.store.dialect,
                       baseline_excludes_campaigns=exclude, slots=P.slots_placeholder() if slot else None,
                       slot=slot or 3600)
@@ -205,10 +221,15 @@ class Engine:
         sql = ibis.to_sql(expr, dialect=self.store.dialect, pretty=False)
         facts = tuple(name for name in self._facts if f'"{FACT_PREFIX}{name}"' in sql)
         found = (sql, ctx._baseline is not None, ctx.used_slots, facts)
-        self._plans[shape] = found
+        self.plans_compiled += 1
+        plancache.save(stored, found)
+        return self._keep(shape, found)
+
+    def _keep(self, shape: tuple, plan: tuple[str, bool, bool, tuple[str, ...]]) -> tuple[str, bool, bool, tuple[str, ...]]:
+        self._plans[shape] = plan
         if len(self._plans) > PLANS:
             self._plans.popitem(last=False)
-        return found
+        return plan
 
     def _run(self, shape: tuple, build: Callable[[Context], Any], periods: list[P.Period], tz,
              baseline: Callable[[], Any], exclude: bool, kpi: Kpi, windows: list) -> list[dict[str, Any]]:
@@ -307,30 +328,31 @@ def _as_date(value: Any, what: str) -> dt.date:
 
 def _assemble(kpi: Kpi, plan: P.Plan, by: tuple[str, ...], grain: str | None,
               found: Iterable[dict[str, Any]]) -> QueryResult:
-    """Rows for the main periods, each with its previous and year-ago values."""
+    """Rows for the main periods, each with its previous and year-ago values.
+
+    Every dimension value seen in a main period gets a row in every main period; rows come in
+    period order (the plan's main periods ascend), then by dimension values, nulls last."""
     figures = ("value", "numerator", "denominator", *kpi.extras)
-    cells: dict[tuple, dict[str, Any]] = {}
-    combos: dict[tuple, None] = {}
-    main_ids = set(range(len(plan.main)))
+    cells: dict[tuple, tuple] = {}
+    seen: set[tuple] = set()
+    n_main = len(plan.main)
     for row in found:
-        dims = tuple(row[d] for d in by)
-        cells[(row["_pid"], dims)] = row
-        if row["_pid"] in main_ids:
-            combos.setdefault(dims, None)
-    if not by:
-        combos = {(): None}
+        dims = tuple([row[d] for d in by])
+        pid = row["_pid"]
+        cells[(pid, dims)] = tuple([_plain(row.get(f)) for f in figures])
+        if pid < n_main:
+            seen.add(dims)
+    combos = sorted(seen, key=lambda dims: tuple([(v is None, v or "") for v in dims])) if by else [()]
+    empty = (None,) * len(figures)
+    keys = ("period_start", "period_end", *by, *figures, "previous", "year_ago")
     rows = []
     for i, period in enumerate(plan.main):
+        here = (period.start, period.end)
+        before, ago = plan.previous[i], plan.year_ago[i]
         for dims in combos:
-            cell = cells.get((i, dims), {})
-            prev = cells.get((plan.previous[i], dims), {})
-            ago = cells.get((plan.year_ago[i], dims), {})
-            row = {"period_start": period.start, "period_end": period.end, **dict(zip(by, dims))}
-            row.update({f: _plain(cell.get(f)) for f in figures})
-            row["previous"] = _plain(prev.get("value"))
-            row["year_ago"] = _plain(ago.get("value"))
-            rows.append(row)
-    rows.sort(key=lambda r: (r["period_start"], *((r[d] is None, r[d] or "") for d in by)))
+            prev, then = cells.get((before, dims)), cells.get((ago, dims))
+            rows.append(dict(zip(keys, here + dims + cells.get((i, dims), empty)
+                                 + (prev[0] if prev else None, then[0] if then else None))))
     columns = ["period_start", "period_end", *by, "value", "numerator", "denominator", "previous", "year_ago",
                *kpi.extras]
     return QueryResult(kpi, rows, by, grain, columns)

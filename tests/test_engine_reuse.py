@@ -1,0 +1,115 @@
+"""What the engine keeps between queries: derived facts (per data version) and compiled plans.
+
+Derived facts (first outbound activity per lead, previous session per visitor) are DuckDB
+temporary tables built once per data version: a write must show in the next query, on the same
+engine, exactly as on an engine that has never built them. Compiled plans are kept on disk
+(plancache): a new engine reads them instead of compiling, and a broken file is compiled again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from kpis.builders import MAR, APR, Kpis, activity, lead, session  # noqa: E402
+
+from pulso.engine import Engine, plancache  # noqa: E402
+
+approx = pytest.approx
+
+
+def test_facts_follow_every_write(store):
+    store.upsert_many({
+        "web_sessions": [session("s1", "v1", "2026-03-02T10:00:00"), session("s2", "v1", "2026-03-09T10:00:00"),
+                         session("s3", "v2", "2026-03-03T10:00:00")],
+        "leads": [lead("L1", "2026-03-02T09:00:00", visitor="v1"), lead("L2", "2026-03-05T00:00:00")],
+        "activities": [activity("a1", "call", "2026-03-02T11:00:00", direction="outbound", lead="L1")],
+    })
+    k = Kpis(store)
+    assert k.value("website_visitors") == 2  # v1 twice, v2
+    row = k.one("visitor_to_lead_rate")
+    assert (row["numerator"], row["denominator"]) == (1, 2)  # v1 has a lead
+    row = k.one("lead_response_time_hours")
+    assert (row["value"], row["unanswered"]) == (approx(2.0), 1)  # L1 after 2 h; L2 not yet
+
+    # New visitors, a lead for v2, an answer to L2 (6 h) and an earlier one to L1 (1 h).
+    store.upsert_many({
+        "web_sessions": [session("s4", "v3", "2026-03-20T10:00:00"), session("s5", "v3", "2026-03-21T10:00:00")],
+        "leads": [lead("L3", "2026-03-04T00:00:00", visitor="v2")],
+        "activities": [activity("a2", "email", "2026-03-05T06:00:00", direction="outbound", lead="L2"),
+                       activity("a3", "email", "2026-03-02T10:00:00", direction="outbound", lead="L1")],
+    })
+    assert k.value("website_visitors") == 3
+    row = k.one("visitor_to_lead_rate")
+    assert (row["numerator"], row["denominator"]) == (2, 3)
+    row = k.one("lead_response_time_hours")  # L1 1 h, L2 6 h, L3 unanswered
+    assert (row["value"], row["median"], row["unanswered"]) == (approx(3.5), approx(3.5), 1)
+    fresh = Kpis(store)
+    for key in ("website_visitors", "visitor_to_lead_rate", "visitor_purchase_rate", "lead_response_time_hours"):
+        assert fresh.one(key) == k.one(key)
+
+
+def test_first_visit_of_each_period(store):
+    """A visitor counts once per period, under the source of their first session in it."""
+    s = session
+    store.upsert_many({"web_sessions": [
+        {**s("a1", "va", "2026-02-27T10:00:00"), "source": "ads"},  # February
+        {**s("a2", "va", "2026-03-01T00:00:00"), "source": "seo"},  # first of March: seo
+        {**s("a3", "va", "2026-03-01T00:00:00"), "source": "ads"},  # same instant, later id
+        {**s("b1", "vb", "2026-03-15T00:00:00"), "source": "ads"},
+        {**s("b2", "vb", "2026-04-02T00:00:00"), "source": "seo"},  # April
+    ]})
+    k = Kpis(store)
+    split = k.by("website_visitors", "source")
+    assert {src: row["value"] for src, row in split.items()} == {"ads": 1, "seo": 1}
+    rows = k.rows("website_visitors", start=dt.date(2026, 2, 1), end=dt.date(2026, 5, 1), grain="month")
+    assert [r["value"] for r in rows] == [1, 2, 1]
+    drill = k.engine.drill("website_visitors", start=MAR, end=APR)
+    assert sorted((d["id"], d["source"]) for d in drill) == [("va", "seo"), ("vb", "ads")]
+
+
+def test_plans_are_kept_on_disk(store, tmp_path, monkeypatch):
+    monkeypatch.setenv(plancache.ENV, str(tmp_path / "cache"))
+    store.upsert_many({"leads": [lead("L1", "2026-03-02T09:00:00", converted="2026-03-03T00:00:00"),
+                                 lead("L2", "2026-03-05T00:00:00")]})
+    first = Engine(store)
+    rows = first.query("lead_conversion_rate", start=MAR, end=APR).rows
+    assert rows[0]["value"] == approx(0.5)
+    assert (first.plans_compiled, first.plans_loaded) == (1, 0)
+    files = list((tmp_path / "cache" / "plans" / plancache.fingerprint()).glob("*.json"))
+    assert len(files) == 1
+
+    second = Engine(store)
+    assert second.query("lead_conversion_rate", start=MAR, end=APR).rows == rows
+    assert (second.plans_compiled, second.plans_loaded) == (0, 1)
+
+    files[0].write_text("{not json", encoding="utf-8")  # a broken file is compiled again
+    third = Engine(store)
+    assert third.query("lead_conversion_rate", start=MAR, end=APR).rows == rows
+    assert (third.plans_compiled, third.plans_loaded) == (1, 0)
+    assert json.loads(files[0].read_text(encoding="utf-8"))["sql"]  # and written back whole
+
+
+def test_plan_cache_can_be_off(store, tmp_path, monkeypatch):
+    monkeypatch.setenv(plancache.ENV, "off")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setenv("HOME", str(tmp_path))
+    store.upsert_many({"leads": [lead("L1", "2026-03-02T09:00:00")]})
+    engine = Engine(store)
+    engine.query("leads_created", start=MAR, end=APR)
+    Engine(store).query("leads_created", start=MAR, end=APR)
+    assert not any(tmp_path.rglob("*.json"))
+
+
+def test_unwritable_cache_does_not_fail(store, tmp_path, monkeypatch):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    monkeypatch.setenv(plancache.ENV, str(blocker))  # plans/ cannot be made under a file
+    store.upsert_many({"leads": [lead("L1", "2026-03-02T09:00:00")]})
+    assert Engine(store).query("leads_created", start=MAR, end=APR).rows[0]["value"] == 1
