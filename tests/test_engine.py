@@ -174,6 +174,23 @@ def test_snapshots_are_taken_at_each_period_end(store):
     assert age["value"] == (dt.date(2025, 4, 1) - dt.date(2025, 2, 10)).days
 
 
+def test_snapshots_when_two_periods_end_on_one_day(store):
+    """The clipped first quarter [Feb 1, Apr 1) and the second quarter's previous period, the whole
+    first quarter [Jan 1, Apr 1), end together: every snapshot must still count each deal once."""
+    seed_people(store)
+    store.upsert_many({"deals": [
+        deal(1, "u1", "open", "2024-11-10"),  # open at every boundary
+        deal(2, "u1", "won", "2025-01-15", "2025-05-01", 10),  # open at Apr 1 only
+        deal(3, "u2", "lost", "2025-03-01", "2025-08-01"),  # open at Apr 1 and Jul 1
+        deal(4, "u3", "open", "2025-06-01"),  # open from Jul 1 on
+    ]})
+    rows = Engine(store).query("open_opportunities", start=D(2025, 2, 1), end=D(2025, 12, 1), grain="quarter").rows
+    assert [(r["period_end"], r["value"]) for r in rows] == [
+        (D(2025, 4, 1), 3.0), (D(2025, 7, 1), 3.0), (D(2025, 10, 1), 2.0), (D(2025, 12, 1), 2.0)]
+    # Previous periods end on Feb 1 (the first's: [Dec 1, Feb 1), d1 and d2), Apr 1, Jul 1, Oct 1.
+    assert [r["previous"] for r in rows] == [2.0, 3.0, 3.0, 2.0]
+
+
 def test_means_carry_their_median_and_unanswered_tickets_are_counted_apart(store):
     seed_people(store)
     store.upsert_many({"tickets": [
@@ -437,7 +454,10 @@ def test_duckdb_fast_paths_give_the_same_rows_as_range_joins(tmp_path, zone):
     plain.slots = False
     for kpi in load_catalog():
         for by in ([], list(kpi.dimensions[:1])):
-            for grain, start, end in (("month", D(2025, 2, 1), D(2025, 12, 1)), (None, D(2025, 3, 15), D(2025, 9, 20))):
+            spans = [("month", D(2025, 2, 1), D(2025, 12, 1)), (None, D(2025, 3, 15), D(2025, 9, 20))]
+            if kpi.snapshot:  # a clipped first quarter ends on the same day as its previous period
+                spans.append(("quarter", D(2025, 2, 1), D(2025, 12, 1)))
+            for grain, start, end in spans:
                 args = dict(start=start, end=end, grain=grain, by=by, params={"baseline": [(D(2025, 1, 1), D(2025, 2, 1))]})
                 a, b = fast.query(kpi.key, **args).rows, plain.query(kpi.key, **args).rows
                 assert len(a) == len(b), (kpi.key, by, grain)
@@ -447,6 +467,60 @@ def test_duckdb_fast_paths_give_the_same_rows_as_range_joins(tmp_path, zone):
                         assert x[k] == (pytest.approx(y[k], abs=1e-9) if isinstance(x[k], float) else y[k]), \
                             (kpi.key, by, grain, k, x, y)
     store.close()
+
+
+def same_rows(a, b, label):
+    assert len(a) == len(b), label
+    for x, y in zip(a, b):
+        assert x.keys() == y.keys(), label
+        for k in x:
+            assert x[k] == (pytest.approx(y[k], rel=1e-9, abs=1e-9) if isinstance(x[k], float) else y[k]), (label, k, x, y)
+
+
+@pytest.mark.slow
+def test_query_many_gives_what_query_gives(tmp_path):
+    """Fusing the parts of many KPIs into shared scans changes no figure, split, filter or scope."""
+    store = Store(Settings(f"duckdb:///{tmp_path / 'many.duckdb'}"))  # fusion is DuckDB's
+    store.init(timezone="Europe/Madrid")
+    load_rich(store)
+    engine = Engine(store)
+    catalog = load_catalog()
+    owned = [k.key for k in catalog if k.owned]
+    cases = [
+        ("company by month", [k.key for k in catalog], dict(grain="month")),
+        ("by owner", [k.key for k in catalog if "owner" in k.dimensions], dict(grain="month", by=["owner"])),
+        ("team by quarter", owned, dict(grain="quarter", scope=Scope.team("t1"))),
+        ("one owner, whole span", owned, dict(scope=Scope.owners("u2"))),
+        ("filtered by source", [k.key for k in catalog if "source" in k.dimensions],
+         dict(grain="month", filters={"source": ["web", None]}, by=["source"])),
+    ]
+    fused = 0
+    for label, keys, kw in cases:
+        args = dict(start=D(2025, 2, 1), end=D(2025, 12, 1), params={"baseline": [(D(2025, 1, 1), D(2025, 2, 1))]}, **kw)
+        compiled = engine.plans_compiled
+        many = engine.query_many(keys, **args)
+        fused += sum(1 for shape in engine._plans if shape[0] == "f")
+        assert list(many) == keys
+        for key in keys:
+            same_rows(many[key].rows, engine.query(key, **args).rows, (label, key))
+        assert engine.plans_compiled > compiled
+    assert fused > 100  # most KPIs went through the shared scans
+    store.close()
+
+
+def test_query_many_on_every_backend(store):
+    load_rich(store)
+    engine = Engine(store)
+    keys = ["close_rate", "revenue_won", "average_deal_value", "nps", "website_visitors", "churn_rate"]
+    span = dict(start=D(2025, 1, 1), end=D(2026, 1, 1), grain="quarter")
+    many = engine.query_many(keys, **span)
+    assert list(many) == keys
+    for key in keys:
+        same_rows(many[key].rows, engine.query(key, **span).rows, key)
+    with pytest.raises(ScopeError):
+        engine.query_many(keys, **span, scope=Scope.owners("u1"))  # website visitors have no owner
+    with pytest.raises(KpiError, match="unknown dimension"):
+        engine.query_many(keys, **span, by=["stage"])  # nps cannot be split by stage
 
 
 def test_duplicates_count_each_flagged_record_once(store):

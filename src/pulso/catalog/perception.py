@@ -16,7 +16,8 @@ DIMS = ("owner", "team", "segment", "country")
 
 def rescaled(j):
     """An answer on 0–100 from its own scale, 100 always meaning the best (easiest, most satisfied)."""
-    score = 100.0 * (j.score - j.scale_min) / (j.scale_max - j.scale_min).nullif(0)
+    low, high = j.scale_min.cast("float64"), j.scale_max.cast("float64")  # DuckDB stores REAL (32 bits)
+    score = 100.0 * (j.score.cast("float64") - low) / (high - low).nullif(0)
     return ibis.ifelse(j.high_is_good, score, 100.0 - score)
 
 

@@ -77,8 +77,8 @@ def dim_column(dim: str) -> str:
 
 def _ibis_type(column: sa.Column) -> dt.DataType:
     t = column.type
-    if isinstance(t, sa.Float):
-        return dt.float64
+    if isinstance(t, sa.Float):  # REAL on DuckDB: a cast to float64 must reach the SQL
+        return dt.float32
     if isinstance(t, sa.Numeric):
         return dt.Decimal(t.precision or 18, t.scale or 2)
     if isinstance(t, sa.Integer):

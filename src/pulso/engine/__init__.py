@@ -22,11 +22,13 @@ from zoneinfo import ZoneInfo
 
 import ibis
 
-from pulso.catalog import Catalog, Kpi, load_catalog
-from pulso.catalog.sources import FACT_PREFIX, FACTS, tables
+from pulso.catalog import Catalog, Kpi, Part, load_catalog
+from pulso.catalog.sources import FACT_PREFIX, FACTS, building_for, tables
 from pulso.engine import periods as P
 from pulso.engine import plancache
-from pulso.engine.compile import Context, Scope, Values, compile_drill, compile_kpi
+from pulso.engine.compile import (
+    Context, Scope, Values, compile_drill, compile_from_groups, compile_group, compile_kpi, fusion_key, group_schema,
+)
 from pulso.engine.explain import DIALECTS, Explanation, explain_kpi
 from pulso.errors import CatalogError, KpiError, ScopeError
 
@@ -77,6 +79,7 @@ class Engine:
                 self._src[name] = ibis.table(self._src[name].schema(), name=FACT_PREFIX + name)
         self._plans: OrderedDict[tuple, tuple[str, bool, bool, tuple[str, ...]]] = OrderedDict()
         self.plans_compiled = 0  #: query shapes this engine compiled
+        self._fusion_keys: dict[tuple, tuple | None] = {}
         self.plans_loaded = 0  #: query shapes read from the plan cache on disk instead
         #: On DuckDB, place events by hour slot and sum snapshots as running sums; False keeps the
         #: portable range joins every other engine gets (the tests check both give the same rows).
@@ -103,6 +106,64 @@ class Engine:
         found = self._run(shape, lambda ctx: compile_kpi(kpi, ctx, by=by, filters=values, scope=scope),
                           plan.all, tz, lambda: P.ranges_table(ranges, tz), exclude, kpi, P.windows(plan, tz))
         return _assemble(kpi, plan, by, grain, found)
+
+    def query_many(self, keys: Sequence[str], *, start: dt.date, end: dt.date, grain: str | None = None,
+                   by: Sequence[str] | str | None = None, filters: Mapping[str, Any] | None = None,
+                   scope: Scope | None = None, params: Mapping[str, Any] | None = None) -> dict[str, QueryResult]:
+        """Several KPIs over the same periods, split, filters and scope: {key: what `query` gives}.
+
+        On DuckDB the KPIs' parts that read the same rows the same way (table, rows, timing) are
+        computed together, one scan per such group, and each KPI is finished from the group
+        sums: a report or a dashboard costs a few scans instead of one or more per KPI. KPIs
+        that count distinct entities (or whose parts read the period) are queried one by one."""
+        kpis = [self.kpi(key) for key in dict.fromkeys([keys] if isinstance(keys, str) else keys)]
+        one_by_one = dict(start=start, end=end, grain=grain, by=by, filters=filters, scope=scope, params=params)
+        if self.store.dialect != "duckdb" or len(kpis) < 2:
+            return {kpi.key: self.query(kpi.key, **one_by_one) for kpi in kpis}
+        start, end = _as_date(start, "start"), _as_date(end, "end")
+        if end <= start:
+            raise KpiError(f"the period is empty: end {end} is not after start {start}")
+        grain = P.check_grain(grain)
+        checked = [(self._check_by(k, by), self._check_filters(k, filters), self._check_scope(k, scope)) for k in kpis]
+        by, values, scope = checked[0]
+        tz, ranges, exclude = self._settings(start, params)
+        plan = P.plan(start, end, grain)
+        windows, memo, baseline = P.windows(plan, tz), {}, (lambda: P.ranges_table(ranges, tz))
+        filtered = tuple(sorted(values.items()))
+
+        groups: dict[tuple, list[tuple[Kpi, int]]] = {}
+        fused = []
+        for kpi in kpis:
+            fkeys = [self._fusion_key(kpi, i, exclude) for i in range(len(kpi.parts))]
+            named = [v for part in kpi.parts for v in part.values]
+            if None in fkeys or len(named) != len(set(named)):
+                continue
+            fused.append(kpi)
+            for i, fkey in enumerate(fkeys):
+                groups.setdefault(fkey, []).append((kpi, i))
+        found: dict[str, Any] = {}
+        placed: dict[tuple[str, int], tuple[int, int]] = {}
+        members: dict[int, list[Part]] = {}
+        for n, (fkey, group) in enumerate(groups.items()):
+            members[n] = [kpi.parts[i] for kpi, i in group]
+            shape = ("g", fkey, tuple((k.key, i) for k, i in group), by, filtered, scope, exclude, str(tz))
+            found[f"{P.GROUP_TABLE}{n}"] = self._run(
+                shape, lambda ctx, parts=members[n]: compile_group(parts, ctx, by=by, filters=values, scope=scope),
+                plan.all, tz, baseline, exclude, group[0][0], windows, arrow=True, memo=memo)
+            placed.update({(k.key, i): (n, m) for m, (k, i) in enumerate(group)})
+        out = {}
+        for kpi in fused:
+            where = tuple(placed[(kpi.key, i)] for i in range(len(kpi.parts)))
+
+            def build(ctx, kpi=kpi, where=where):
+                sources = [(ibis.table(group_schema(members[n], by), name=f"{P.GROUP_TABLE}{n}"), m) for n, m in where]
+                return compile_from_groups(kpi, ctx, by=by, sources=sources)
+
+            tables = {f"{P.GROUP_TABLE}{n}": found[f"{P.GROUP_TABLE}{n}"] for n, _ in where}
+            rows = self._run(("f", kpi.key, where, by, str(tz)), build, plan.all, tz, baseline, exclude, kpi, windows,
+                             tables=tables, memo=memo)
+            out[kpi.key] = _assemble(kpi, plan, by, grain, rows)
+        return {kpi.key: out[kpi.key] if kpi.key in out else self.query(kpi.key, **one_by_one) for kpi in kpis}
 
     def drill(self, key: str, *, start: dt.date, end: dt.date, part: str = "numerator",
               filters: Mapping[str, Any] | None = None, scope: Scope | None = None,
@@ -188,6 +249,17 @@ class Engine:
         days = [start - dt.timedelta(days=i) for i in range(365, 0, -1)]
         return tz, [(d, d + dt.timedelta(days=1)) for d in days], True
 
+    def _fusion_key(self, kpi: Kpi, index: int, exclude: bool) -> tuple | None:
+        """compile.fusion_key of a KPI's part, worked out once per engine."""
+        key = (kpi.key, index, exclude)
+        if key not in self._fusion_keys:
+            ctx = Context(self._src, P.placeholder(), baseline_factory=P.baseline_placeholder,
+                          dialect=self.store.dialect, baseline_excludes_campaigns=exclude,
+                          slots=P.slots_placeholder(), slot=3600)
+            with building_for(self.store.dialect):
+                self._fusion_keys[key] = fusion_key(kpi.parts[index], ctx)
+        return self._fusion_keys[key]
+
     def _workspace_settings(self) -> dict[str, str]:
         """The workspace settings, on DuckDB through the engine's own connection (no pool round trip)."""
         if self.store.dialect != "duckdb":
@@ -232,22 +304,33 @@ class Engine:
         return plan
 
     def _run(self, shape: tuple, build: Callable[[Context], Any], periods: list[P.Period], tz,
-             baseline: Callable[[], Any], exclude: bool, kpi: Kpi, windows: list) -> list[dict[str, Any]]:
-        """Run a query shape with this call's periods (and reference days) handed in as tables."""
+             baseline: Callable[[], Any], exclude: bool, kpi: Kpi, windows: list, *,
+             tables: Mapping[str, Any] | None = None, arrow: bool = False, memo: dict | None = None) -> Any:
+        """Run a query shape with this call's periods (and reference days) handed in as tables.
+
+        `tables` are more Arrow tables the query reads by name; `arrow` returns an Arrow table
+        instead of row dicts; `memo` keeps the period tables across the runs of one call."""
         # DuckDB places events by slot (an equi-join); PostgreSQL keeps the range join, which its
         # indexes on the time columns serve well. Odd historic offsets fall back to the range join.
         slot = P.slot_seconds(periods, tz) if self.store.dialect == "duckdb" and self.slots else None
         slot = slot if slot and slot >= P.MIN_SLOT else None
+        memo = {} if memo is None else memo
         with self._lock:
             sql, needs_baseline, needs_slots, facts = self._plan(shape, build, exclude, kpi, slot)
             if facts:
                 self._build_facts(facts)
-            inputs = {P.PERIODS_TABLE: P.table(periods, tz, slot or 3600)}
+            if P.PERIODS_TABLE not in memo:
+                memo[P.PERIODS_TABLE] = P.table(periods, tz, slot or 3600)
+            inputs = {P.PERIODS_TABLE: memo[P.PERIODS_TABLE], **(tables or {})}
             if needs_slots:
-                inputs[P.SLOTS_TABLE] = P.slots_table(periods, tz, slot)
+                if P.SLOTS_TABLE not in memo:
+                    memo[P.SLOTS_TABLE] = P.slots_table(periods, tz, slot)
+                inputs[P.SLOTS_TABLE] = memo[P.SLOTS_TABLE]
             if needs_baseline:
-                inputs[P.BASELINE_TABLE] = baseline()
-            return _execute(self.store, sql, inputs, windows)
+                if P.BASELINE_TABLE not in memo:
+                    memo[P.BASELINE_TABLE] = baseline()
+                inputs[P.BASELINE_TABLE] = memo[P.BASELINE_TABLE]
+            return _execute(self.store, sql, inputs, windows, arrow=arrow)
 
     def _build_facts(self, names: Sequence[str]) -> None:
         """Make the DuckDB temporary tables of these facts hold the current data version's."""
@@ -262,7 +345,7 @@ class Engine:
                 built[name] = version
 
 
-def _execute(store, sql: str, inputs: Mapping[str, Any], windows) -> list[dict[str, Any]]:
+def _execute(store, sql: str, inputs: Mapping[str, Any], windows, *, arrow: bool = False) -> Any:
     """Run compiled SQL with Arrow tables visible under their names for this one query.
 
     On DuckDB the compiled SQL reads the query's time windows as getvariable() calls, which are
@@ -277,7 +360,8 @@ def _execute(store, sql: str, inputs: Mapping[str, Any], windows) -> list[dict[s
         for name, table in inputs.items():
             raw.register(name, table)
         try:
-            return raw.sql(sql).to_arrow_table().to_pylist()
+            table = raw.sql(sql).to_arrow_table()
+            return table if arrow else table.to_pylist()
         finally:
             for name in inputs:
                 raw.unregister(name)

@@ -9,14 +9,18 @@ its row), and the KPI's result turns the sums into value, numerator, denominator
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import functools
+import operator
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Mapping, Sequence
 
 import ibis
 import ibis.expr.datatypes as dt
 
 from pulso.catalog.model import AtEnd, AtStart, Dated, Event, Kpi, Overlap, Part, Spanning
-from pulso.catalog.sources import OWNER, TEAM_SCOPE, ENTITIES, add_dims, building_for, dim_column, epoch_us
+from pulso.catalog.sources import (
+    OWNER, TEAM_SCOPE, ENTITIES, add_dims, building_for, dim_column, epoch_us, flag, one,
+)
 
 FAR_FUTURE = ibis.timestamp("9999-12-31 00:00:00", timezone="UTC")
 
@@ -297,6 +301,9 @@ def _snapshot_cumulative(t: Any, ctx: Context, part: Part, dcols: list[str], mea
     running = ibis.cumulative_window(group_by=[g[c] for c in dcols], order_by=g._b) if dcols else \
         ibis.cumulative_window(order_by=g._b)
     cum = g.select(*(g[c] for c in dcols), _b=g._b, **{m: g[m].fill_null(0.0).sum().over(running) for m in measures})
+    # One row per boundary already; the aggregation keeps the running sums in their own SELECT, so
+    # that joining the periods (two of which may end on one boundary) cannot repeat rows under them.
+    cum = cum.group_by([*dcols, "_b"]).aggregate(**{m: cum[m].max() for m in measures})
     return cum.join(ctx.periods, cum._b == ctx.periods[edge])
 
 
@@ -308,20 +315,33 @@ def compile_kpi(kpi: Kpi, ctx: Context, *, by: Sequence[str] = (), filters: Valu
 
 
 def _compile_kpi(kpi: Kpi, ctx: Context, *, by: Sequence[str], filters: Values | None, scope: Scope) -> Any:
-    filters = filters or {}
+    sums, values = measure_names(kpi)
+    frames = [_part_frame(part, ctx, (*sums, *values), by, filters or {}, scope) for part in kpi.parts]
+    return _finish(kpi, ctx, by, frames)
+
+
+def _part_frame(part: Part, ctx: Context, names: Sequence[str], by: Sequence[str], filters: Values,
+                scope: Scope) -> Any:
+    """A part's rows as (_pid, dimension columns, one column per name: its measure or null)."""
+    j, read = part_rows(part, ctx, by, filters, scope)
+    cols = {name: read[name](j) if name in read else ibis.null("float64") for name in names}
+    return j.select("_pid", *(dim_column(d) for d in by), **cols)
+
+
+def _aggregate(u: Any, ctx: Context, dcols: Sequence[str], sums: Sequence[str], values: Sequence[str]) -> Any:
+    """Sums and medians per period (`_apid`) and dimension value (`_a<column>`)."""
+    median = (lambda c: c.median()) if ctx.exact_median else (lambda c: c.approx_median())
+    return u.group_by([u._pid.name("_apid"), *(u[c].name(f"_a{c}") for c in dcols)]).aggregate(
+        **{m: u[m].sum() for m in sums}, **{v: median(u[v]) for v in values})
+
+
+def _finish(kpi: Kpi, ctx: Context, by: Sequence[str], frames: Sequence[Any]) -> Any:
+    """Stack the parts' frames, sum them per period and dimension value, lay the sums on the grid
+    of every period × every dimension value seen, and compute the KPI's result."""
     dcols = [dim_column(d) for d in by]
     sums, values = measure_names(kpi)
-    frames = []
-    for part in kpi.parts:
-        j, read = part_rows(part, ctx, by, filters, scope)
-        cols: dict[str, Any] = {}
-        for name in (*sums, *values):
-            cols[name] = read[name](j) if name in read else ibis.null("float64")
-        frames.append(j.select("_pid", *dcols, **cols))
     u = frames[0] if len(frames) == 1 else ibis.union(*frames, distinct=False)
-    median = (lambda c: c.median()) if ctx.exact_median else (lambda c: c.approx_median())
-    agg = u.group_by([u._pid.name("_apid"), *(u[c].name(f"_a{c}") for c in dcols)]).aggregate(
-        **{m: u[m].sum() for m in sums}, **{v: median(u[v]) for v in values})
+    agg = _aggregate(u, ctx, dcols, sums, values)
     grid = ctx.periods
     if dcols:
         keys = agg.select(*(agg[f"_a{c}"].name(c) for c in dcols)).distinct()
@@ -333,6 +353,78 @@ def _compile_kpi(kpi: Kpi, ctx: Context, *, by: Sequence[str], filters: Values |
     cols.update({v: joined[v] for v in values})
     out = kpi.result.compute(_Columns(cols))
     return joined.select(joined._pid, *(joined[c].name(d) for c, d in zip(dcols, by)), **out)
+
+
+# -- several KPIs at once: parts that read the same rows the same way share one scan ----------
+
+
+def fusion_key(part: Part, ctx: Context) -> tuple | None:
+    """What parts must share to be computed by one scan (None: this part is computed alone).
+
+    The same table, rows, kind of row and timing, and whether every measure can be computed
+    before the rows meet the periods (a snapshot takes a faster path when they all can)."""
+    if part.entity or part.where_period is not None:
+        return None
+    t = part.rows(ctx.src, ctx) if part.rows is not None else ctx.src[part.table]
+    try:
+        for fn in (*part.measures.values(), *part.values.values()):
+            fn(t)
+        early = True
+    except Exception:  # it reads the period
+        early = False
+    rows = None if part.rows is None else f"{part.rows.__module__}.{part.rows.__qualname__}"
+    return (part.table, part.dims, repr(part.timing), rows, early)
+
+
+def member_columns(i: int, part: Part) -> dict[str, str]:
+    """The columns a group table gives member i: its row count (`_n`) and its measures, by name."""
+    return {name: f"_f{i}_{name}" for name in ("_n", *part.measures, *part.values)}
+
+
+def compile_group(parts: Sequence[Part], ctx: Context, *, by: Sequence[str] = (), filters: Values | None = None,
+                  scope: Scope = Scope.company()) -> Any:
+    """Parts with one fusion key, in one scan: per period (`_apid`) and dimension value
+    (`_a<column>`), each member's rows (`_f<i>__n`) and measures (`_f<i>_<name>`), each counted
+    only on the rows its own `where` keeps."""
+    with building_for(ctx.dialect):
+        measures: dict[str, Any] = {}
+        values: dict[str, Any] = {}
+        for i, part in enumerate(parts):
+            keep = part.where
+            names = member_columns(i, part)
+            measures[names["_n"]] = one if keep is None else (lambda t, keep=keep: flag(keep(t)))
+            for group, builders in ((measures, part.measures), (values, part.values)):
+                for name, fn in builders.items():
+                    group[names[name]] = fn if keep is None else (
+                        lambda t, fn=fn, keep=keep: ibis.ifelse(keep(t).fill_null(False), fn(t).cast("float64"),
+                                                                ibis.null("float64")))
+        wheres = [p.where for p in parts]
+        where = None if None in wheres else (lambda t: functools.reduce(operator.or_, (w(t) for w in wheres)))
+        fused = replace(parts[0], measures=measures, values=values, where=where)
+        frame = _part_frame(fused, ctx, (*measures, *values), by, filters or {}, scope)
+        return _aggregate(frame, ctx, [dim_column(d) for d in by], list(measures), list(values))
+
+
+def group_schema(members: Sequence[Part], by: Sequence[str]) -> ibis.Schema:
+    """The columns of a group table (see compile_group), for a placeholder that names it."""
+    cols: dict[str, Any] = {"_apid": "int64", **{f"_a{dim_column(d)}": "string" for d in by}}
+    for i, part in enumerate(members):
+        cols.update({col: "float64" for col in member_columns(i, part).values()})
+    return ibis.schema(cols)
+
+
+def compile_from_groups(kpi: Kpi, ctx: Context, *, by: Sequence[str], sources: Sequence[tuple[Any, int]]) -> Any:
+    """The KPI from group tables: its k-th part is member sources[k][1] of table sources[k][0]."""
+    with building_for(ctx.dialect):
+        sums, values = measure_names(kpi)
+        dcols = [dim_column(d) for d in by]
+        frames = []
+        for part, (g, i) in zip(kpi.parts, sources):
+            names = member_columns(i, part)
+            g = g.filter(g[names["_n"]] > 0)
+            cols = {name: g[names[name]] if name in names else ibis.null("float64") for name in (*sums, *values)}
+            frames.append(g.select(_pid=g._apid, **{c: g[f"_a{c}"] for c in dcols}, **cols))
+        return _finish(kpi, ctx, by, frames)
 
 
 class _Columns:

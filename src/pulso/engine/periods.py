@@ -213,6 +213,7 @@ def slots_table(periods: list[Period], tz: ZoneInfo, slot: int) -> pa.Table:
 PERIODS_TABLE = "pulso_periods"
 SLOTS_TABLE = "pulso_period_slots"
 BASELINE_TABLE = "pulso_baseline"
+GROUP_TABLE = "pulso_group_"  # + a number: the sums of one group of fused parts (Engine.query_many)
 BASELINE_SCHEMA = ibis.schema({"b_start": "timestamp('UTC')", "b_end": "timestamp('UTC')"})
 
 

@@ -67,15 +67,19 @@ def build(store, engine, *, period: str, scope: str | Target = "company", lang: 
     targets = _targets(goal_rows, span)
     tracked = goals_mod.tracked_kpis(store)
     kpis, moves = [], []
+    first = P.add(span.start, span.grain, -(TREND_PERIODS - 1))
+    trends = engine.query_many([k for k in visible if k in HEADLINE], start=first, end=span.end, grain=span.grain,
+                               scope=where.engine_scope())
+    singles = engine.query_many([k for k in visible if k not in HEADLINE], start=span.start, end=span.end,
+                                scope=where.engine_scope())
     for key in visible:
         meta = engine.kpi(key)
         if key in HEADLINE:
-            first = P.add(span.start, span.grain, -(TREND_PERIODS - 1))
-            rows = engine.query(key, start=first, end=span.end, grain=span.grain, scope=where.engine_scope()).rows
+            rows = trends[key].rows
             row = rows[-1]
         else:
             rows = []
-            row = engine.query(key, start=span.start, end=span.end, scope=where.engine_scope()).rows[0]
+            row = singles[key].rows[0]
         value, previous = row["value"], row["previous"]
         move = _move(value, previous, meta.unit)
         entry = {"key": key, "name": meta.name[lang], "unit": meta.unit, "direction": meta.direction,
