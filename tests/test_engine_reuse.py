@@ -56,12 +56,14 @@ def test_facts_follow_every_write(store):
 
 
 def test_first_visit_of_each_period(store):
-    """A visitor counts once per period, under the source of their first session in it."""
+    """A visitor counts once per period, under the source of their first session in it; the same
+    whether the query computes the facts itself (the engine's first read) or reads them built."""
     s = session
     store.upsert_many({"web_sessions": [
         {**s("a1", "va", "2026-02-27T10:00:00"), "source": "ads"},  # February
         {**s("a2", "va", "2026-03-01T00:00:00"), "source": "seo"},  # first of March: seo
         {**s("a3", "va", "2026-03-01T00:00:00"), "source": "ads"},  # same instant, later id
+        {**s("b0", "vb", "2026-01-10T00:00:00"), "source": "seo"},  # before every window of the queries
         {**s("b1", "vb", "2026-03-15T00:00:00"), "source": "ads"},
         {**s("b2", "vb", "2026-04-02T00:00:00"), "source": "seo"},  # April
     ]})

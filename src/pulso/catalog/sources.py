@@ -16,7 +16,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import lru_cache
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 import ibis
 import ibis.expr.datatypes as dt
@@ -250,10 +250,17 @@ def money(col: Any) -> Any:
 # so that the KPIs reading it, and every later query, share one computation.
 
 
-def _lead_first_outbound(src: Mapping[str, Any]) -> Any:
+def _every_row(t: Any, column: str) -> Any:
+    return t
+
+
+def _lead_first_outbound(src: Mapping[str, Any], within: Callable[[Any, str], Any] = _every_row) -> Any:
     """Leads (id, created_at, owner_id, source, campaign_id) with `_first_out`: the time of
-    their first outbound activity at or after their creation, null while there is none."""
-    leads, acts = src["leads"], src["activities"]
+    their first outbound activity at or after their creation, null while there is none.
+
+    `within(table, column)` keeps the rows a query needs (the engine passes the query's time
+    windows when it computes a fact inside one query); by default every row."""
+    leads, acts = within(src["leads"], "created_at"), src["activities"]
     out = acts.filter(acts.direction == "outbound", acts.lead_id.notnull())
     created = leads.select(_lid=leads.id, _created=leads.created_at)
     out = out.join(created, out.lead_id == created._lid)
@@ -263,14 +270,16 @@ def _lead_first_outbound(src: Mapping[str, Any]) -> Any:
     return base.left_join(first, base.id == first._fid).drop("_fid")
 
 
-def _visitor_sessions(src: Mapping[str, Any]) -> Any:
+def _visitor_sessions(src: Mapping[str, Any], within: Callable[[Any, str], Any] = _every_row) -> Any:
     """Web sessions as visits of a visitor: `id` is the visitor, `started_at` and `source` the
     session's, `_prev_start` the start of the visitor's previous session (null for the first),
     `_lead` and `_customer` (1 or 0) whether a lead, and a converted lead, carry the visitor's id.
 
     A session is its visitor's first in a period exactly when `_prev_start` is null or before the
-    period starts, so distinct visitors per period are a sum over sessions, with no grouping."""
-    s, leads = src["web_sessions"], src["leads"]
+    period starts, so distinct visitors per period are a sum over sessions, with no grouping. Kept
+    to a query's time windows, the test still holds: each period lies inside one window, so a
+    previous session the window leaves out started before the period."""
+    s, leads = within(src["web_sessions"], "started_at"), src["leads"]
     who = leads.filter(leads.visitor_id.notnull()).group_by(_vid=leads.visitor_id).aggregate(
         _lead=leads.id.count().clip(upper=1), _customer=flag(leads.converted_at.notnull()).max())
     before = ibis.window(group_by=s.visitor_id, order_by=[s.started_at, s.id])

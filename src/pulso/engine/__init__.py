@@ -80,6 +80,7 @@ class Engine:
         self._plans: OrderedDict[tuple, tuple[str, bool, bool, tuple[str, ...]]] = OrderedDict()
         self.plans_compiled = 0  #: query shapes this engine compiled
         self._fusion_keys: dict[tuple, tuple | None] = {}
+        self._fact_reads: set[str] = set()  # derived facts this engine has read (see _use_facts)
         self.plans_loaded = 0  #: query shapes read from the plan cache on disk instead
         #: On DuckDB, place events by hour slot and sum snapshots as running sums; False keeps the
         #: portable range joins every other engine gets (the tests check both give the same rows).
@@ -268,10 +269,11 @@ class Engine:
             return dict(self.store.ibis().con.execute("SELECT key, value FROM workspace_settings").fetchall())
 
     def _plan(self, shape: tuple, build: Callable[[Context], Any], exclude: bool, kpi: Kpi,
-              slot: int | None) -> tuple[str, bool, bool, tuple[str, ...]]:
+              slot: int | None, inline: bool = False) -> tuple[str, bool, bool, tuple[str, ...]]:
         """The SQL of a query shape, compiled once by Ibis over the named input tables (and kept
-        on disk for later processes, see plancache)."""
-        shape = (*shape, slot)
+        on disk for later processes, see plancache). With `inline`, the derived facts it reads
+        are computed inside the query, over the query's time windows only."""
+        shape = (*shape, slot, "inline") if inline else (*shape, slot)
         found = self._plans.get(shape)
         if found is not None:
             self._plans.move_to_end(shape)
@@ -284,6 +286,8 @@ class Engine:
         ctx = Context(self._src, P.placeholder(), baseline_factory=P.baseline_placeholder, dialect=self.store.dialect,
                       baseline_excludes_campaigns=exclude, slots=P.slots_placeholder() if slot else None,
                       slot=slot or 3600)
+        if inline:
+            ctx.src = {**self._src, **{name: FACTS[name](self._src, ctx.within) for name in self._facts}}
         try:
             expr = build(ctx)
         except (CatalogError, KpiError):
@@ -317,8 +321,8 @@ class Engine:
         memo = {} if memo is None else memo
         with self._lock:
             sql, needs_baseline, needs_slots, facts = self._plan(shape, build, exclude, kpi, slot)
-            if facts:
-                self._build_facts(facts)
+            if facts and not self._use_facts(facts):
+                sql, needs_baseline, needs_slots, _ = self._plan(shape, build, exclude, kpi, slot, inline=True)
             if P.PERIODS_TABLE not in memo:
                 memo[P.PERIODS_TABLE] = P.table(periods, tz, slot or 3600)
             inputs = {P.PERIODS_TABLE: memo[P.PERIODS_TABLE], **(tables or {})}
@@ -332,17 +336,27 @@ class Engine:
                 inputs[P.BASELINE_TABLE] = memo[P.BASELINE_TABLE]
             return _execute(self.store, sql, inputs, windows, arrow=arrow)
 
-    def _build_facts(self, names: Sequence[str]) -> None:
-        """Make the DuckDB temporary tables of these facts hold the current data version's."""
+    def _use_facts(self, names: Sequence[str]) -> bool:
+        """Whether a query reads these facts from their DuckDB temporary tables, built (or rebuilt
+        for the current data version) now if need be; False: the query computes them itself.
+
+        A fact that is not built yet is built the second time this engine reads it: a single
+        query (a command) computes it over its own time windows only, much less than the whole
+        table, while a dashboard, a report or the catalog shares one build."""
         raw = self.store.ibis().con
         rows = raw.execute("SELECT value FROM workspace_settings WHERE key = 'data_version'").fetchall()
         version = rows[0][0] if rows else "0"
         built = self.store.facts_built
-        for name in names:
-            if built.get(name) != version:
-                sql = ibis.to_sql(self._facts[name], dialect="duckdb", pretty=False)
-                raw.execute(f'CREATE OR REPLACE TEMP TABLE "{FACT_PREFIX}{name}" AS {sql}').fetchall()
-                built[name] = version
+        stale = [name for name in names if built.get(name) != version]
+        first = [name for name in stale if name not in self._fact_reads]
+        self._fact_reads.update(names)
+        if first:
+            return False
+        for name in stale:
+            sql = ibis.to_sql(self._facts[name], dialect="duckdb", pretty=False)
+            raw.execute(f'CREATE OR REPLACE TEMP TABLE "{FACT_PREFIX}{name}" AS {sql}').fetchall()
+            built[name] = version
+        return True
 
 
 def _execute(store, sql: str, inputs: Mapping[str, Any], windows, *, arrow: bool = False) -> Any:
