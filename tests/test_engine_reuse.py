@@ -115,3 +115,13 @@ def test_unwritable_cache_does_not_fail(store, tmp_path, monkeypatch):
     monkeypatch.setenv(plancache.ENV, str(blocker))  # plans/ cannot be made under a file
     store.upsert_many({"leads": [lead("L1", "2026-03-02T09:00:00")]})
     assert Engine(store).query("leads_created", start=MAR, end=APR).rows[0]["value"] == 1
+
+
+def test_days_covered_by_overlapping_windows():
+    from pulso.engine import _days_covered
+
+    utc = dt.timezone.utc
+    day = lambda m, d: dt.datetime(2026, m, d, tzinfo=utc)  # noqa: E731
+    assert _days_covered([(day(3, 1), day(4, 1)), (day(3, 1), day(4, 1))]) == 31  # a drill's two equal windows
+    assert _days_covered([(day(2, 1), day(4, 1)), (day(3, 1), day(5, 1))]) == 28 + 31 + 30
+    assert _days_covered([(day(1, 1), day(1, 11)), (day(3, 1), day(3, 2))]) == 11

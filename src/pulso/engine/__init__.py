@@ -36,6 +36,7 @@ __all__ = ["DIALECTS", "Engine", "Explanation", "QueryResult", "Scope"]
 
 BASELINE_SETTING = "baseline_periods"
 PLANS = 512  # compiled queries kept per engine
+INLINE_DAYS = 200  # a query over more days than this builds the derived facts it reads at once
 WINDOW_NAMES = ("pulso_lo", "pulso_hi", "pulso_lo2", "pulso_hi2")  # the time windows compiled SQL reads
 
 
@@ -321,7 +322,7 @@ class Engine:
         memo = {} if memo is None else memo
         with self._lock:
             sql, needs_baseline, needs_slots, facts = self._plan(shape, build, exclude, kpi, slot)
-            if facts and not self._use_facts(facts):
+            if facts and not self._use_facts(facts, windows):
                 sql, needs_baseline, needs_slots, _ = self._plan(shape, build, exclude, kpi, slot, inline=True)
             if P.PERIODS_TABLE not in memo:
                 memo[P.PERIODS_TABLE] = P.table(periods, tz, slot or 3600)
@@ -336,13 +337,14 @@ class Engine:
                 inputs[P.BASELINE_TABLE] = memo[P.BASELINE_TABLE]
             return _execute(self.store, sql, inputs, windows, arrow=arrow)
 
-    def _use_facts(self, names: Sequence[str]) -> bool:
+    def _use_facts(self, names: Sequence[str], windows: list) -> bool:
         """Whether a query reads these facts from their DuckDB temporary tables, built (or rebuilt
         for the current data version) now if need be; False: the query computes them itself.
 
-        A fact that is not built yet is built the second time this engine reads it: a single
-        query (a command) computes it over its own time windows only, much less than the whole
-        table, while a dashboard, a report or the catalog shares one build."""
+        A fact that is not built yet is built the second time this engine reads it, or at once
+        when the query's windows cover more than INLINE_DAYS: a short query run once (a command)
+        computes it over its own time windows only, much less than the whole table, while a
+        dashboard, a report or the catalog shares one build."""
         raw = self.store.ibis().con
         rows = raw.execute("SELECT value FROM workspace_settings WHERE key = 'data_version'").fetchall()
         version = rows[0][0] if rows else "0"
@@ -350,13 +352,24 @@ class Engine:
         stale = [name for name in names if built.get(name) != version]
         first = [name for name in stale if name not in self._fact_reads]
         self._fact_reads.update(names)
-        if first:
+        if first and _days_covered(windows) <= INLINE_DAYS:
             return False
         for name in stale:
             sql = ibis.to_sql(self._facts[name], dialect="duckdb", pretty=False)
             raw.execute(f'CREATE OR REPLACE TEMP TABLE "{FACT_PREFIX}{name}" AS {sql}').fetchall()
             built[name] = version
         return True
+
+
+def _days_covered(windows: list) -> float:
+    """Days the union of a query's time windows covers."""
+    total, reach = 0.0, None
+    for lo, hi in sorted(windows):
+        lo = lo if reach is None else max(lo, reach)
+        if hi > lo:
+            total += (hi - lo).total_seconds() / 86400
+        reach = hi if reach is None else max(reach, hi)
+    return total
 
 
 def _execute(store, sql: str, inputs: Mapping[str, Any], windows, *, arrow: bool = False) -> Any:
