@@ -80,9 +80,9 @@ class Engine:
                 self._src[name] = ibis.table(self._src[name].schema(), name=FACT_PREFIX + name)
         self._plans: OrderedDict[tuple, tuple[str, bool, bool, tuple[str, ...]]] = OrderedDict()
         self.plans_compiled = 0  #: query shapes this engine compiled
-        self._fusion_keys: dict[tuple, tuple | None] = {}
-        self._fact_reads: set[str] = set()  # derived facts this engine has read (see _use_facts)
         self.plans_loaded = 0  #: query shapes read from the plan cache on disk instead
+        self._fusion_keys: dict[tuple, tuple | None] = {}  # see _fusion_key
+        self._fact_reads: set[str] = set()  # derived facts this engine has read (see _use_facts)
         #: On DuckDB, place events by hour slot and sum snapshots as running sums; False keeps the
         #: portable range joins every other engine gets (the tests check both give the same rows).
         self.slots = True
@@ -95,9 +95,7 @@ class Engine:
               scope: Scope | None = None, params: Mapping[str, Any] | None = None) -> QueryResult:
         """Compute one KPI for every period of [start, end) at `grain`, split by `by`."""
         kpi = self.kpi(key)
-        start, end = _as_date(start, "start"), _as_date(end, "end")
-        if end <= start:
-            raise KpiError(f"the period is empty: end {end} is not after start {start}")
+        start, end = _span(start, end)
         grain = P.check_grain(grain)
         by = self._check_by(kpi, by)
         values = self._check_filters(kpi, filters)
@@ -122,9 +120,7 @@ class Engine:
         one_by_one = dict(start=start, end=end, grain=grain, by=by, filters=filters, scope=scope, params=params)
         if self.store.dialect != "duckdb" or len(kpis) < 2:
             return {kpi.key: self.query(kpi.key, **one_by_one) for kpi in kpis}
-        start, end = _as_date(start, "start"), _as_date(end, "end")
-        if end <= start:
-            raise KpiError(f"the period is empty: end {end} is not after start {start}")
+        start, end = _span(start, end)
         grain = P.check_grain(grain)
         checked = [(self._check_by(k, by), self._check_filters(k, filters), self._check_scope(k, scope)) for k in kpis]
         by, values, scope = checked[0]
@@ -172,9 +168,7 @@ class Engine:
               limit: int = 100, offset: int = 0, params: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
         """The records behind a KPI's numerator or denominator over [start, end), a page at a time."""
         kpi = self.kpi(key)
-        start, end = _as_date(start, "start"), _as_date(end, "end")
-        if end <= start:
-            raise KpiError(f"the period is empty: end {end} is not after start {start}")
+        start, end = _span(start, end)
         if part not in ("numerator", "denominator"):
             raise KpiError(f"unknown part '{part}'; use numerator or denominator")
         if int(limit) < 0 or int(offset) < 0:
@@ -255,12 +249,17 @@ class Engine:
         """compile.fusion_key of a KPI's part, worked out once per engine."""
         key = (kpi.key, index, exclude)
         if key not in self._fusion_keys:
-            ctx = Context(self._src, P.placeholder(), baseline_factory=P.baseline_placeholder,
-                          dialect=self.store.dialect, baseline_excludes_campaigns=exclude,
-                          slots=P.slots_placeholder(), slot=3600)
+            ctx = self._context(exclude, 3600)
             with building_for(self.store.dialect):
                 self._fusion_keys[key] = fusion_key(kpi.parts[index], ctx)
         return self._fusion_keys[key]
+
+    def _context(self, exclude: bool, slot: int | None) -> Context:
+        """What a declaration compiles against: the named input tables, placed by `slot` seconds
+        (None: the portable range joins)."""
+        return Context(self._src, P.placeholder(), baseline_factory=P.baseline_placeholder, dialect=self.store.dialect,
+                       baseline_excludes_campaigns=exclude, slots=P.slots_placeholder() if slot else None,
+                       slot=slot or 3600)
 
     def _workspace_settings(self) -> dict[str, str]:
         """The workspace settings, on DuckDB through the engine's own connection (no pool round trip)."""
@@ -284,9 +283,7 @@ class Engine:
         if found is not None and all(name in self._facts for name in found[3]):
             self.plans_loaded += 1
             return self._keep(shape, found)
-        ctx = Context(self._src, P.placeholder(), baseline_factory=P.baseline_placeholder, dialect=self.store.dialect,
-                      baseline_excludes_campaigns=exclude, slots=P.slots_placeholder() if slot else None,
-                      slot=slot or 3600)
+        ctx = self._context(exclude, slot)
         if inline:
             ctx.src = {**self._src, **{name: FACTS[name](self._src, ctx.within) for name in self._facts}}
         try:
@@ -415,6 +412,14 @@ def parse_ranges(text: str) -> list[tuple[dt.date, dt.date]]:
             raise KpiError(f"'{piece}' is not a period; write START/END as YYYY-MM-DD/YYYY-MM-DD")
         out.append((_as_date(a.strip(), "baseline"), _as_date(b.strip(), "baseline")))
     return out
+
+
+def _span(start: Any, end: Any) -> tuple[dt.date, dt.date]:
+    """[start, end) as dates, or a KpiError when a bound is not a date or the span is empty."""
+    start, end = _as_date(start, "start"), _as_date(end, "end")
+    if end <= start:
+        raise KpiError(f"the period is empty: end {end} is not after start {start}")
+    return start, end
 
 
 def _check_dimension(kpi: Kpi, name: str, verb: str) -> None:
