@@ -500,11 +500,13 @@ def test_query_many_gives_what_query_gives(tmp_path):
         compiled = engine.plans_compiled
         many = engine.query_many(keys, **args)
         fused += sum(1 for shape in engine._plans if shape[0] == "f")
+        rolled = sum(1 for shape in engine._plans if shape[0] == "r")
         assert list(many) == keys
         for key in keys:
             same_rows(many[key].rows, engine.query(key, **args).rows, (label, key))
         assert engine.plans_compiled > compiled
     assert fused > 100  # most KPIs went through the shared scans
+    assert rolled >= 10  # and many of them read rollups per local day
     store.close()
 
 

@@ -1,9 +1,11 @@
-"""What the engine keeps between queries: derived facts (per data version) and compiled plans.
+"""What the engine keeps between queries: derived facts and rollups (per data version) and
+compiled plans.
 
-Derived facts (first outbound activity per lead, previous session per visitor) are DuckDB
-temporary tables built once per data version: a write must show in the next query, on the same
-engine, exactly as on an engine that has never built them. Compiled plans are kept on disk
-(plancache): a new engine reads them instead of compiling, and a broken file is compiled again.
+Derived facts (first outbound activity per lead, previous session per visitor) and rollups
+(sums per local day, read by Engine.query_many) are DuckDB temporary tables built once per data
+version: a write must show in the next query, on the same engine, exactly as on an engine that
+has never built them. Compiled plans are kept on disk (plancache): a new engine reads them instead
+of compiling, and a broken file is compiled again.
 """
 
 from __future__ import annotations
@@ -17,9 +19,9 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from kpis.builders import MAR, APR, Kpis, activity, lead, session  # noqa: E402
+from kpis.builders import MAR, APR, Kpis, activity, deal, lead, session, user  # noqa: E402
 
-from pulso.engine import Engine, plancache  # noqa: E402
+from pulso.engine import ROLLUP_PREFIX, Engine, Scope, plancache  # noqa: E402
 
 approx = pytest.approx
 
@@ -74,6 +76,71 @@ def test_first_visit_of_each_period(store):
     assert [r["value"] for r in rows] == [1, 2, 1]
     drill = k.engine.drill("website_visitors", start=MAR, end=APR)
     assert sorted((d["id"], d["source"]) for d in drill) == [("va", "seo"), ("vb", "ads")]
+
+
+def rollups_built(store) -> list[str]:
+    return [name for name in store.facts_built if name.startswith(ROLLUP_PREFIX)]
+
+
+def test_rollups_cut_local_days_and_follow_every_write(store_on):
+    """Sums per local day (Madrid, over a DST change) give each event and each open deal the
+    month the range joins give them, for the company, each owner and a scope; a write shows in
+    the next query of the same engine."""
+    store = store_on("duckdb", timezone="Europe/Madrid")
+    store.upsert_many({"users": [user("u1"), user("u2")]})
+    store.upsert_many({
+        "leads": [lead("L1", "2026-02-28T23:59:00", owner="u1"),
+                  lead("L2", "2026-03-29T01:30:00", owner="u1", converted="2026-04-02T00:00:00"),  # DST day
+                  lead("L3", "2026-03-31T23:30:00", owner="u2"),  # 21:30 UTC: still March in Madrid
+                  lead("L4", "2026-04-01T00:30:00", owner="u2")],  # 22:30 UTC on 31 March: April
+        "deals": [deal("D1", "2026-02-28T23:30:00", "won", closed="2026-03-31T23:45:00", amount=100, owner="u1"),
+                  deal("D2", "2026-03-31T23:50:00", amount=40, owner="u2"),
+                  deal("D3", "2026-04-01T00:10:00", "lost", closed="2026-04-01T12:00:00", amount=7, owner="u1")],
+    })
+    engine = Engine(store)
+    keys = ["leads_created", "lead_conversion_rate", "open_opportunities", "pipeline_value"]
+    span = dict(start=dt.date(2026, 1, 1), end=dt.date(2026, 5, 1), grain="month")  # 2 × 4 months: built at once
+
+    def monthly(result, field="value"):
+        return [r[field] for r in result.rows]
+
+    many = engine.query_many(keys, **span)
+    assert len(rollups_built(store)) == 2  # leads by creation, deals open
+    assert sum(1 for shape in engine._plans if shape[0] == "r") == 2  # and the query read them
+    assert monthly(many["leads_created"]) == [0, 1, 2, 1]
+    assert monthly(many["lead_conversion_rate"], "numerator") == [0, 0, 1, 0]  # L2 is counted at its creation
+    # D1 is open at the end of February only (closed 23:45 on 31 March); D2 from the end of March on;
+    # D3, created and closed in April, never.
+    assert monthly(many["open_opportunities"]) == [0, 1, 1, 1]
+    assert monthly(many["pipeline_value"]) == [0, 100, 40, 40]
+    by_owner = engine.query_many(keys, **span, by=["owner"])
+    march = {r["owner"]: r["value"] for r in by_owner["leads_created"].rows if r["period_start"] == MAR}
+    assert march == {"u1": 1, "u2": 1}
+    u1 = engine.query_many(keys, **span, scope=Scope.owners("u1"))
+    assert monthly(u1["leads_created"]) == [0, 1, 1, 0] and monthly(u1["open_opportunities"]) == [0, 1, 0, 0]
+    for key in keys:
+        assert many[key].rows == engine.query(key, **span).rows  # the range joins, without rollups
+
+    store.upsert_many({"leads": [lead("L5", "2026-03-15T12:00:00", owner="u2")],
+                       "deals": [deal("D4", "2026-01-15T00:00:00", amount=5, owner="u2")]})
+    again = engine.query_many(keys, **span)
+    assert monthly(again["leads_created"]) == [0, 1, 3, 1]
+    assert monthly(again["pipeline_value"]) == [5, 105, 45, 45]
+
+
+def test_a_short_first_read_builds_no_rollup(store_on):
+    """One month once (a command) reads the rows; the second read builds the rollup."""
+    store = store_on("duckdb")  # rollups are DuckDB temporary tables
+    store.upsert_many({"leads": [lead("L1", "2026-03-02T09:00:00", converted="2026-03-03T00:00:00"),
+                                 lead("L2", "2026-03-05T00:00:00")]})
+    engine = Engine(store)
+    keys = ["leads_created", "lead_conversion_rate"]
+    first = engine.query_many(keys, start=MAR, end=APR)
+    assert rollups_built(store) == []
+    second = engine.query_many(keys, start=MAR, end=APR)
+    assert len(rollups_built(store)) == 1
+    assert first["lead_conversion_rate"].rows == second["lead_conversion_rate"].rows
+    assert second["lead_conversion_rate"].rows[0]["value"] == approx(0.5)
 
 
 def test_plans_are_kept_on_disk(store, tmp_path, monkeypatch):

@@ -18,9 +18,12 @@ DAYS_PER_MONTH = 365.25 / 12
 _AT_START = Part("accounts", "account", AtStart("acquired_at", "churned_at"), measures={"at_start": one})
 _CHURNED = Part("accounts", "account", Event("churned_at"), measures={
     "churned": one, "tenure_months": lambda j: days_between(j.acquired_at, j.churned_at).fill_null(0.0) / DAYS_PER_MONTH})
+# Customers who ordered in the period, declared once for every KPI that reads them (so that the
+# engine counts them once for all of these KPIs).
 _BUYERS = Part("orders", "order", Event("ordered_at"), where=lambda o: o.account_id.notnull(), entity="account_id",
                label="accounts", entity_measures=lambda g: {"_orders": g.id.count(), "_amount": money(g.amount).sum()},
-               measures={"orders": lambda e: e._orders, "amount": lambda e: e._amount, "buyers": one})
+               measures={"orders": lambda e: e._orders, "amount": lambda e: e._amount, "buyers": one,
+                         "repeat": lambda e: flag(e._orders >= 2)})
 _NEW = Part("accounts", "account", Event("acquired_at"), measures={"new": one})
 
 
@@ -107,10 +110,7 @@ KPIS = (
                   "customers with 2+ orders in the period ÷ customers with 1+ order in the period"),
         unit="%", direction="up", category=CATEGORY, area=AREA, dimensions=ACCOUNT_DIMS, time="orders.ordered_at",
         seeds=("000",), choices=T("Los pedidos sin cuenta no cuentan.", "Orders with no account are left out."),
-        parts=(Part("orders", "order", Event("ordered_at"), where=lambda o: o.account_id.notnull(), entity="account_id",
-                    label="accounts", entity_measures=lambda g: {"_orders": g.id.count()},
-                    measures={"repeat": lambda e: flag(e._orders >= 2), "buyers": one}),),
-        result=ratio("repeat", "buyers")),
+        parts=(_BUYERS,), result=ratio("repeat", "buyers")),
     Kpi(key="purchase_frequency", name=T("Frecuencia de compra", "Purchase frequency"),
         description=T("Cuántas veces al año compra un cliente.", "How many times a year a customer buys."),
         formula=T("pedidos del periodo ÷ clientes distintos que compraron, llevado a un año",

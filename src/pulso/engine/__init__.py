@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import gc
+import hashlib
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -21,13 +23,17 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 from zoneinfo import ZoneInfo
 
 import ibis
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from pulso.catalog import Catalog, Kpi, Part, load_catalog
 from pulso.catalog.sources import FACT_PREFIX, FACTS, building_for, tables
 from pulso.engine import periods as P
 from pulso.engine import plancache
 from pulso.engine.compile import (
-    Context, Scope, Values, compile_drill, compile_from_groups, compile_group, compile_kpi, fusion_key, group_schema,
+    Context, Scope, Values, can_roll_up, compile_drill, compile_from_groups, compile_from_rollup, compile_group,
+    compile_kpi, compile_rollup, fusion_key, group_schema, rollup_dims, rollup_schema,
 )
 from pulso.engine.explain import DIALECTS, Explanation, explain_kpi
 from pulso.errors import CatalogError, KpiError, ScopeError
@@ -38,6 +44,22 @@ BASELINE_SETTING = "baseline_periods"
 PLANS = 512  # compiled queries kept per engine
 INLINE_DAYS = 200  # a query over more days than this builds the derived facts it reads at once
 WINDOW_NAMES = ("pulso_lo", "pulso_hi", "pulso_lo2", "pulso_hi2")  # the time windows compiled SQL reads
+ROLLUP_PREFIX = "pulso_rollup_"  # + a hash of its SQL: a DuckDB temporary table of sums per local day
+
+
+@dataclass(frozen=True, eq=False)
+class Rollup:
+    """Sums per local day of every catalog part that reads the same rows the same way."""
+
+    name: str
+    sql: str
+    facts: tuple[str, ...]
+    parts: tuple[Part, ...]  # its members, in column order (see compile.member_columns)
+    schema: Any
+
+    def index(self, part: Part) -> int:
+        """Where a part's sums are in the rollup."""
+        return next(m for m, p in enumerate(self.parts) if p is part)
 
 
 @dataclass
@@ -81,8 +103,9 @@ class Engine:
         self._plans: OrderedDict[tuple, tuple[str, bool, bool, tuple[str, ...]]] = OrderedDict()
         self.plans_compiled = 0  #: query shapes this engine compiled
         self.plans_loaded = 0  #: query shapes read from the plan cache on disk instead
-        self._fusion_keys: dict[tuple, tuple | None] = {}  # see _fusion_key
-        self._fact_reads: set[str] = set()  # derived facts this engine has read (see _use_facts)
+        self._fusion_keys: dict[tuple, tuple[tuple, bool]] = {}  # see _fusion_key
+        self._fact_reads: set[str] = set()  # derived facts and rollups this engine has read (see _materialize)
+        self._rollups: dict[tuple, Rollup | None] = {}  # see _rollup
         #: On DuckDB, place events by hour slot and sum snapshots as running sums; False keeps the
         #: portable range joins every other engine gets (the tests check both give the same rows).
         self.slots = True
@@ -104,7 +127,8 @@ class Engine:
         plan = P.plan(start, end, grain)
         shape = ("q", kpi.key, by, tuple(sorted(values.items())), scope, exclude, str(tz))
         found = self._run(shape, lambda ctx: compile_kpi(kpi, ctx, by=by, filters=values, scope=scope),
-                          plan.all, tz, lambda: P.ranges_table(ranges, tz), exclude, kpi, P.windows(plan, tz))
+                          plan.all, tz, lambda: P.ranges_table(ranges, tz), exclude, kpi, P.windows(plan, tz),
+                          arrow=True)
         return _assemble(kpi, plan, by, grain, found)
 
     def query_many(self, keys: Sequence[str], *, start: dt.date, end: dt.date, grain: str | None = None,
@@ -113,9 +137,10 @@ class Engine:
         """Several KPIs over the same periods, split, filters and scope: {key: what `query` gives}.
 
         On DuckDB the KPIs' parts that read the same rows the same way (table, rows, timing) are
-        computed together, one scan per such group, and each KPI is finished from the group
-        sums: a report or a dashboard costs a few scans instead of one or more per KPI. KPIs
-        that count distinct entities (or whose parts read the period) are queried one by one."""
+        computed together, one scan per such group (see _fusion_key), and every KPI is finished
+        from its groups' sums, all in one statement: a report or a dashboard costs a few scans
+        instead of one or more per KPI. The sums of events and snapshots are read from rollups
+        per local day when the query is long or asked again (see _rollup and _materialize)."""
         kpis = [self.kpi(key) for key in dict.fromkeys([keys] if isinstance(keys, str) else keys)]
         one_by_one = dict(start=start, end=end, grain=grain, by=by, filters=filters, scope=scope, params=params)
         if self.store.dialect != "duckdb" or len(kpis) < 2:
@@ -132,24 +157,39 @@ class Engine:
         groups: dict[tuple, list[tuple[Kpi, int]]] = {}
         fused = []
         for kpi in kpis:
-            fkeys = [self._fusion_key(kpi, i, exclude) for i in range(len(kpi.parts))]
             named = [v for part in kpi.parts for v in part.values]
-            if None in fkeys or len(named) != len(set(named)):
+            if len(named) != len(set(named)):
                 continue
             fused.append(kpi)
-            for i, fkey in enumerate(fkeys):
-                groups.setdefault(fkey, []).append((kpi, i))
-        found: dict[str, Any] = {}
+            for i, part in enumerate(kpi.parts):
+                fkey, rollable = self._fusion_key(kpi, i, exclude)
+                rollup = rollable and self._rollup(fkey, rollup_dims(part, by, values), str(tz), exclude)
+                groups.setdefault((fkey, rollup or None), []).append((kpi, i))
+        scans = []
         placed: dict[tuple[str, int], tuple[int, int]] = {}
         members: dict[int, list[Part]] = {}
-        for n, (fkey, group) in enumerate(groups.items()):
-            members[n] = [kpi.parts[i] for kpi, i in group]
-            shape = ("g", fkey, tuple((k.key, i) for k, i in group), by, filtered, scope, exclude, str(tz))
-            found[f"{P.GROUP_TABLE}{n}"] = self._run(
-                shape, lambda ctx, parts=members[n]: compile_group(parts, ctx, by=by, filters=values, scope=scope),
-                plan.all, tz, baseline, exclude, group[0][0], windows, arrow=True, memo=memo)
-            placed.update({(k.key, i): (n, m) for m, (k, i) in enumerate(group)})
-        out = {}
+        for n, ((fkey, rollup), group) in enumerate(groups.items()):
+            members[n], where = _distinct([kpi.parts[i] for kpi, i in group])
+            with self._lock:
+                rolled = rollup is not None and self._materialize({rollup.name: self._rollup_sql(rollup, windows)},
+                                                                  windows)
+            if rolled:
+                picks = tuple(rollup.index(part) for part in members[n])
+                shape = ("r", rollup.name, picks, by, filtered, scope, str(tz))
+
+                def build(ctx, parts=members[n], rollup=rollup, picks=picks):
+                    table = ibis.table(rollup.schema, name=rollup.name)
+                    return compile_from_rollup(parts, ctx, table, picks, by=by, filters=values, scope=scope)
+            else:
+                shape = ("g", fkey, tuple((k.key, i) for k, i in group), by, filtered, scope, exclude, str(tz))
+
+                def build(ctx, parts=members[n]):
+                    return compile_group(parts, ctx, by=by, filters=values, scope=scope)
+            scans.append((group[0][0], shape, build, group_schema(members[n], by).names))
+            placed.update({(k.key, i): (n, m) for (k, i), m in zip(group, where)})
+        found = {f"{P.GROUP_TABLE}{n}": table for n, table in enumerate(
+            self._run_together(scans, plan.all, tz, baseline, exclude, windows, {}, memo))}
+        finishing = []
         for kpi in fused:
             where = tuple(placed[(kpi.key, i)] for i in range(len(kpi.parts)))
 
@@ -157,10 +197,9 @@ class Engine:
                 sources = [(ibis.table(group_schema(members[n], by), name=f"{P.GROUP_TABLE}{n}"), m) for n, m in where]
                 return compile_from_groups(kpi, ctx, by=by, sources=sources)
 
-            tables = {f"{P.GROUP_TABLE}{n}": found[f"{P.GROUP_TABLE}{n}"] for n, _ in where}
-            rows = self._run(("f", kpi.key, where, by, str(tz)), build, plan.all, tz, baseline, exclude, kpi, windows,
-                             tables=tables, memo=memo)
-            out[kpi.key] = _assemble(kpi, plan, by, grain, rows)
+            finishing.append((kpi, ("f", kpi.key, where, by, str(tz)), build, None))
+        results = self._run_together(finishing, plan.all, tz, baseline, exclude, windows, found, memo)
+        out = {kpi.key: _assemble(kpi, plan, by, grain, rows) for (kpi, *_), rows in zip(finishing, results)}
         return {kpi.key: out[kpi.key] if kpi.key in out else self.query(kpi.key, **one_by_one) for kpi in kpis}
 
     def drill(self, key: str, *, start: dt.date, end: dt.date, part: str = "numerator",
@@ -245,21 +284,59 @@ class Engine:
         days = [start - dt.timedelta(days=i) for i in range(365, 0, -1)]
         return tz, [(d, d + dt.timedelta(days=1)) for d in days], True
 
-    def _fusion_key(self, kpi: Kpi, index: int, exclude: bool) -> tuple | None:
-        """compile.fusion_key of a KPI's part, worked out once per engine."""
+    def _fusion_key(self, kpi: Kpi, index: int, exclude: bool) -> tuple[tuple, bool]:
+        """The group a KPI's part is computed in by query_many, and whether that group can be
+        read from a rollup; worked out once per engine.
+
+        Parts with one compile.fusion_key share a scan. A part that cannot share one (it counts
+        distinct entities, or reads the period) is computed alone, or with the KPIs that read the
+        very same declaration (customers who ordered, for lifetime value, purchase frequency...):
+        its group is named after the first KPI and part of the catalog that declare it."""
         key = (kpi.key, index, exclude)
         if key not in self._fusion_keys:
+            part = kpi.parts[index]
             ctx = self._context(exclude, 3600)
             with building_for(self.store.dialect):
-                self._fusion_keys[key] = fusion_key(kpi.parts[index], ctx)
+                fkey = fusion_key(part, ctx)
+            if fkey is None:
+                home = next((k.key, i) for k in self.catalog for i, p in enumerate(k.parts) if p is part)
+                self._fusion_keys[key] = (("alone", *home), False)
+            else:
+                self._fusion_keys[key] = (fkey, can_roll_up(part, fkey))
         return self._fusion_keys[key]
+
+    def _rollup(self, fkey: tuple, dims: tuple[str, ...], zone: str, exclude: bool) -> Rollup | None:
+        """The rollup of every catalog part with fusion key `fkey` (that can be rolled up) per
+        local day in `zone` and value of `dims`; None when its rows read the clock or the
+        reference periods (then its sums are not a fact of the data alone)."""
+        key = (fkey, dims, zone, exclude)
+        with self._lock:
+            if key in self._rollups:
+                return self._rollups[key]
+            mine = [(k, i) for k in self.catalog for i in range(len(k.parts))
+                    if self._fusion_key(k, i, exclude) == (fkey, True)]
+            parts, _ = _distinct([k.parts[i] for k, i in mine])
+            sql, needs_baseline, _, facts = self._plan(
+                ("rollup", fkey, tuple((k.key, i) for k, i in mine), dims, zone),
+                lambda ctx: compile_rollup(parts, ctx, dims=dims, zone=zone), exclude, mine[0][0], None)
+            frozen = not needs_baseline and "CURRENT_TIMESTAMP" not in sql.upper() and "GETVARIABLE" not in sql.upper()
+            name = ROLLUP_PREFIX + hashlib.sha1(sql.encode()).hexdigest()[:16]
+            self._rollups[key] = Rollup(name, sql, facts, tuple(parts), rollup_schema(parts, dims)) if frozen else None
+            return self._rollups[key]
+
+    def _rollup_sql(self, rollup: Rollup, windows: list) -> Callable[[], str]:
+        """What builds a rollup: its SQL, once the derived facts it reads are built."""
+        def sql() -> str:
+            self._use_facts(rollup.facts, windows, force=True)
+            return rollup.sql
+        return sql
 
     def _context(self, exclude: bool, slot: int | None) -> Context:
         """What a declaration compiles against: the named input tables, placed by `slot` seconds
         (None: the portable range joins)."""
         return Context(self._src, P.placeholder(), baseline_factory=P.baseline_placeholder, dialect=self.store.dialect,
                        baseline_excludes_campaigns=exclude, slots=P.slots_placeholder() if slot else None,
-                       slot=slot or 3600)
+                       slot=slot or 3600, days=P.days_placeholder())
 
     def _workspace_settings(self) -> dict[str, str]:
         """The workspace settings, on DuckDB through the engine's own connection (no pool round trip)."""
@@ -311,51 +388,118 @@ class Engine:
         """Run a query shape with this call's periods (and reference days) handed in as tables.
 
         `tables` are more Arrow tables the query reads by name; `arrow` returns an Arrow table
-        instead of row dicts; `memo` keeps the period tables across the runs of one call."""
+        instead of row dicts on DuckDB (PostgreSQL gives row dicts); `memo` keeps the period
+        tables across the runs of one call."""
+        memo = {} if memo is None else memo
+        with self._lock:
+            sql, inputs = self._prepare(shape, build, periods, tz, baseline, exclude, kpi, windows, memo)
+            return _execute(self.store, sql, {**inputs, **(tables or {})}, windows, arrow=arrow)
+
+    def _run_together(self, queries: Sequence[tuple[Kpi, tuple, Callable[[Context], Any], Sequence[str] | None]],
+                      periods: list[P.Period], tz, baseline: Callable[[], Any], exclude: bool, windows: list,
+                      tables: Mapping[str, Any], memo: dict) -> list[Any]:
+        """Several query shapes run as one DuckDB statement, each one's rows as an Arrow table.
+
+        One statement instead of one per query saves a round trip, a plan and the registration
+        of the input tables per query, and lets DuckDB spread small queries over its threads.
+        A query given its output columns is stacked by position (they must agree in type
+        position by position, a missing one is a null float); otherwise by name."""
+        if not queries:
+            return []
+        with self._lock:
+            parts, inputs = [], dict(tables)
+            width = max((len(cols) for *_, cols in queries if cols is not None), default=0)
+            for n, (kpi, shape, build, cols) in enumerate(queries):
+                sql, needed = self._prepare(shape, build, periods, tz, baseline, exclude, kpi, windows, memo)
+                inputs.update(needed)
+                if cols is None:
+                    parts.append(f"SELECT {n} AS _query, * FROM ({sql})")
+                else:
+                    picked = [f'"{c}" AS _c{j}' for j, c in enumerate(cols)]
+                    picked += [f"CAST(NULL AS DOUBLE) AS _c{j}" for j in range(len(cols), width)]
+                    parts.append(f"SELECT {n} AS _query, {', '.join(picked)} FROM ({sql})")
+            statement = " UNION ALL BY NAME ".join(parts) + " ORDER BY _query"
+            table = _execute(self.store, statement, inputs, windows, arrow=True)
+        bounds = np.searchsorted(table.column("_query").to_numpy(), np.arange(len(queries) + 1))
+        out = []
+        for n, (*_, cols) in enumerate(queries):
+            rows = table.slice(bounds[n], bounds[n + 1] - bounds[n])
+            if cols is None:
+                out.append(rows)
+            else:
+                out.append(rows.select([f"_c{j}" for j in range(len(cols))]).rename_columns(list(cols)))
+        return out
+
+    def _prepare(self, shape: tuple, build: Callable[[Context], Any], periods: list[P.Period], tz,
+                 baseline: Callable[[], Any], exclude: bool, kpi: Kpi, windows: list,
+                 memo: dict) -> tuple[str, dict[str, Any]]:
+        """The SQL of a query shape for this call, and the tables it reads that the call hands in
+        (periods, their slots and days, reference days), made once per call (`memo`)."""
         # DuckDB places events by slot (an equi-join); PostgreSQL keeps the range join, which its
         # indexes on the time columns serve well. Odd historic offsets fall back to the range join.
         slot = P.slot_seconds(periods, tz) if self.store.dialect == "duckdb" and self.slots else None
         slot = slot if slot and slot >= P.MIN_SLOT else None
-        memo = {} if memo is None else memo
-        with self._lock:
-            sql, needs_baseline, needs_slots, facts = self._plan(shape, build, exclude, kpi, slot)
-            if facts and not self._use_facts(facts, windows):
-                sql, needs_baseline, needs_slots, _ = self._plan(shape, build, exclude, kpi, slot, inline=True)
-            if P.PERIODS_TABLE not in memo:
-                memo[P.PERIODS_TABLE] = P.table(periods, tz, slot or 3600)
-            inputs = {P.PERIODS_TABLE: memo[P.PERIODS_TABLE], **(tables or {})}
-            if needs_slots:
-                if P.SLOTS_TABLE not in memo:
-                    memo[P.SLOTS_TABLE] = P.slots_table(periods, tz, slot)
-                inputs[P.SLOTS_TABLE] = memo[P.SLOTS_TABLE]
-            if needs_baseline:
-                if P.BASELINE_TABLE not in memo:
-                    memo[P.BASELINE_TABLE] = baseline()
-                inputs[P.BASELINE_TABLE] = memo[P.BASELINE_TABLE]
-            return _execute(self.store, sql, inputs, windows, arrow=arrow)
+        sql, needs_baseline, needs_slots, facts = self._plan(shape, build, exclude, kpi, slot)
+        if facts and not self._use_facts(facts, windows):
+            sql, needs_baseline, needs_slots, _ = self._plan(shape, build, exclude, kpi, slot, inline=True)
+        if P.PERIODS_TABLE not in memo:
+            memo[P.PERIODS_TABLE] = P.table(periods, tz, slot or 3600)
+        inputs = {P.PERIODS_TABLE: memo[P.PERIODS_TABLE]}
+        if needs_slots:
+            if P.SLOTS_TABLE not in memo:
+                memo[P.SLOTS_TABLE] = P.slots_table(periods, tz, slot)
+            inputs[P.SLOTS_TABLE] = memo[P.SLOTS_TABLE]
+        if f'"{P.DAYS_TABLE}"' in sql:
+            if P.DAYS_TABLE not in memo:
+                memo[P.DAYS_TABLE] = P.days_table(periods)
+            inputs[P.DAYS_TABLE] = memo[P.DAYS_TABLE]
+        if needs_baseline:
+            if P.BASELINE_TABLE not in memo:
+                memo[P.BASELINE_TABLE] = baseline()
+            inputs[P.BASELINE_TABLE] = memo[P.BASELINE_TABLE]
+        return sql, inputs
 
-    def _use_facts(self, names: Sequence[str], windows: list) -> bool:
-        """Whether a query reads these facts from their DuckDB temporary tables, built (or rebuilt
-        for the current data version) now if need be; False: the query computes them itself.
+    def _use_facts(self, names: Sequence[str], windows: list, *, force: bool = False) -> bool:
+        """Whether a query reads these derived facts from their DuckDB temporary tables (see
+        _materialize); False: the query computes them itself."""
+        return self._materialize({FACT_PREFIX + name: lambda name=name: ibis.to_sql(
+            self._facts[name], dialect="duckdb", pretty=False) for name in names}, windows, force=force)
 
-        A fact that is not built yet is built the second time this engine reads it, or at once
-        when the query's windows cover more than INLINE_DAYS: a short query run once (a command)
-        computes it over its own time windows only, much less than the whole table, while a
-        dashboard, a report or the catalog shares one build."""
+    def _materialize(self, tables: Mapping[str, Callable[[], str]], windows: list, *, force: bool = False) -> bool:
+        """Whether these temporary tables (name: what gives their SQL) are there for the current
+        data version, built (or rebuilt) now if need be; False: not built, read the data itself.
+
+        A table that is not built yet is built the second time this engine reads it, or at once
+        when the query's windows cover more than INLINE_DAYS (or with `force`): a short query run
+        once (a command) reads the little it needs, while a dashboard, a report or the catalog
+        shares one build."""
         raw = self.store.ibis().con
         rows = raw.execute("SELECT value FROM workspace_settings WHERE key = 'data_version'").fetchall()
         version = rows[0][0] if rows else "0"
         built = self.store.facts_built
-        stale = [name for name in names if built.get(name) != version]
+        stale = [name for name in tables if built.get(name) != version]
         first = [name for name in stale if name not in self._fact_reads]
-        self._fact_reads.update(names)
-        if first and _days_covered(windows) <= INLINE_DAYS:
+        self._fact_reads.update(tables)
+        if first and not force and _days_covered(windows) <= INLINE_DAYS:
             return False
         for name in stale:
-            sql = ibis.to_sql(self._facts[name], dialect="duckdb", pretty=False)
-            raw.execute(f'CREATE OR REPLACE TEMP TABLE "{FACT_PREFIX}{name}" AS {sql}').fetchall()
+            raw.execute(f'CREATE OR REPLACE TEMP TABLE "{name}" AS {tables[name]()}').fetchall()
             built[name] = version
         return True
+
+
+def _distinct(parts: Sequence[Part]) -> tuple[list[Part], list[int]]:
+    """The parts once each (a declaration that several KPIs read is computed once), and the
+    place of each given part among them."""
+    out: list[Part] = []
+    where = []
+    for part in parts:
+        m = next((j for j, p in enumerate(out) if p is part), None)
+        if m is None:
+            out.append(part)
+            m = len(out) - 1
+        where.append(m)
+    return out, where
 
 
 def _days_covered(windows: list) -> float:
@@ -442,36 +586,67 @@ def _as_date(value: Any, what: str) -> dt.date:
         raise KpiError(f"{what}: '{value}' is not a date; use YYYY-MM-DD") from None
 
 
-def _assemble(kpi: Kpi, plan: P.Plan, by: tuple[str, ...], grain: str | None,
-              found: Iterable[dict[str, Any]]) -> QueryResult:
+def _assemble(kpi: Kpi, plan: P.Plan, by: tuple[str, ...], grain: str | None, found: Any) -> QueryResult:
     """Rows for the main periods, each with its previous and year-ago values.
 
-    Every dimension value seen in a main period gets a row in every main period; rows come in
-    period order (the plan's main periods ascend), then by dimension values, nulls last."""
+    `found` is what the query gave (an Arrow table, or row dicts). Every dimension value seen in
+    a main period gets a row in every main period; rows come in period order (the plan's main
+    periods ascend), then by dimension values, nulls last."""
     figures = ("value", "numerator", "denominator", *kpi.extras)
-    cells: dict[tuple, tuple] = {}
-    seen: set[tuple] = set()
+    cols = _columns(found, ("_pid", *by), figures)
+    pids = cols["_pid"]
+    keys_of = list(zip(*(cols[d] for d in by))) if by else [()] * len(pids)
+    at = {(pid, dims): k for k, (pid, dims) in enumerate(zip(pids, keys_of))}
     n_main = len(plan.main)
-    for row in found:
-        dims = tuple([row[d] for d in by])
-        pid = row["_pid"]
-        cells[(pid, dims)] = tuple([_plain(row.get(f)) for f in figures])
-        if pid < n_main:
-            seen.add(dims)
+    seen = {dims for pid, dims in zip(pids, keys_of) if pid < n_main}
     combos = sorted(seen, key=lambda dims: tuple([(v is None, v or "") for v in dims])) if by else [()]
+    cells = list(zip(*(cols[f] for f in figures)))
+    values = cols["value"] + [None]  # values[-1]: no such row
     empty = (None,) * len(figures)
     keys = ("period_start", "period_end", *by, *figures, "previous", "year_ago")
     rows = []
+    collecting = gc.isenabled()
+    gc.disable()  # tens of thousands of new dicts, no cycle among them: no collection passes meanwhile
+    try:
+        _fill(rows, plan, combos, at, cells, values, keys, empty)
+    finally:
+        if collecting:
+            gc.enable()
+    columns = ["period_start", "period_end", *by, "value", "numerator", "denominator", "previous", "year_ago",
+               *kpi.extras]
+    return QueryResult(kpi, rows, by, grain, columns)
+
+
+def _fill(rows: list, plan: P.Plan, combos: list[tuple], at: dict, cells: list[tuple], values: list,
+          keys: tuple[str, ...], empty: tuple) -> None:
+    """Append one row per main period and dimension value (see _assemble)."""
     for i, period in enumerate(plan.main):
         here = (period.start, period.end)
         before, ago = plan.previous[i], plan.year_ago[i]
         for dims in combos:
-            prev, then = cells.get((before, dims)), cells.get((ago, dims))
-            rows.append(dict(zip(keys, here + dims + cells.get((i, dims), empty)
-                                 + (prev[0] if prev else None, then[0] if then else None))))
-    columns = ["period_start", "period_end", *by, "value", "numerator", "denominator", "previous", "year_ago",
-               *kpi.extras]
-    return QueryResult(kpi, rows, by, grain, columns)
+            k = at.get((i, dims))
+            compared = (values[at.get((before, dims), -1)], values[at.get((ago, dims), -1)])
+            rows.append(dict(zip(keys, here + dims + (empty if k is None else cells[k]) + compared)))
+
+
+def _columns(found: Any, keys: Sequence[str], figures: Sequence[str]) -> dict[str, list]:
+    """The key columns as they are and the figures as Python floats (never Decimal or NaN; a
+    missing figure is all nulls), column by column from an Arrow table or from row dicts."""
+    if isinstance(found, pa.Table):
+        out = {name: found.column(name).to_pylist() for name in keys}
+        for name in figures:
+            if name not in found.column_names:
+                out[name] = [None] * found.num_rows
+                continue
+            col = found.column(name)
+            if col.type != pa.float64():
+                col = pc.cast(col, pa.float64())
+            out[name] = pc.if_else(pc.is_nan(col), pa.scalar(None, pa.float64()), col).to_pylist()
+        return out
+    rows = list(found)
+    out = {name: [row[name] for row in rows] for name in keys}
+    out.update({name: [_plain(row.get(name)) for row in rows] for name in figures})
+    return out
 
 
 def _plain(value: Any) -> Any:

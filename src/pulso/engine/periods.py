@@ -210,8 +210,20 @@ def slots_table(periods: list[Period], tz: ZoneInfo, slot: int) -> pa.Table:
     return base.take(pa.array(index, pa.int64())).append_column("_slot", pa.array(slots, pa.int64()))
 
 
+def days_table(periods: list[Period]) -> pa.Table:
+    """One row per local day of every period (`_day`, days since 1970-01-01) with its `_pid`:
+    a rollup of sums per local day equi-joins it."""
+    epoch = dt.date(1970, 1, 1)
+    lo = np.array([(p.start - epoch).days for p in periods], np.int64)
+    hi = np.array([(p.end - epoch).days for p in periods], np.int64)
+    index = np.repeat(np.arange(len(periods), dtype=np.int64), hi - lo)
+    days = np.concatenate([np.arange(a, b) for a, b in zip(lo, hi)]) if len(periods) else np.array([], np.int64)
+    return pa.table({"_pid": pa.array(index, pa.int64()), "_day": pa.array(days, pa.int64())})
+
+
 PERIODS_TABLE = "pulso_periods"
 SLOTS_TABLE = "pulso_period_slots"
+DAYS_TABLE = "pulso_period_days"
 BASELINE_TABLE = "pulso_baseline"
 GROUP_TABLE = "pulso_group_"  # + a number: the sums of one group of fused parts (Engine.query_many)
 BASELINE_SCHEMA = ibis.schema({"b_start": "timestamp('UTC')", "b_end": "timestamp('UTC')"})
@@ -225,6 +237,11 @@ def placeholder() -> ibis.Table:
 def slots_placeholder() -> ibis.Table:
     """The periods' slots, handed in like the periods."""
     return ibis.table(ibis.schema({**PERIODS_SCHEMA, "_slot": "int64"}), name=SLOTS_TABLE)
+
+
+def days_placeholder() -> ibis.Table:
+    """The periods' local days, handed in like the periods."""
+    return ibis.table(ibis.schema({"_pid": "int64", "_day": "int64"}), name=DAYS_TABLE)
 
 
 def baseline_placeholder() -> ibis.Table:
