@@ -355,13 +355,18 @@ def _aggregate(u: Any, ctx: Context, dcols: Sequence[str], sums: Sequence[str], 
         **{m: u[m].sum() for m in sums}, **{v: median(u[v]) for v in values})
 
 
-def _finish(kpi: Kpi, ctx: Context, by: Sequence[str], frames: Sequence[Any]) -> Any:
+def _finish(kpi: Kpi, ctx: Context, by: Sequence[str], frames: Sequence[Any], *, summed: bool = False) -> Any:
     """Stack the parts' frames, sum them per period and dimension value, lay the sums on the grid
-    of every period × every dimension value seen, and compute the KPI's result."""
+    of every period × every dimension value seen, and compute the KPI's result. `summed`: each
+    frame has one row per period and dimension value already (a group table's)."""
     dcols = [dim_column(d) for d in by]
     sums, values = measure_names(kpi)
-    u = frames[0] if len(frames) == 1 else ibis.union(*frames, distinct=False)
-    agg = _aggregate(u, ctx, dcols, sums, values)
+    if summed and len(frames) == 1:
+        f = frames[0]
+        agg = f.select(_apid=f._pid, **{f"_a{c}": f[c] for c in dcols}, **{m: f[m] for m in (*sums, *values)})
+    else:
+        u = frames[0] if len(frames) == 1 else ibis.union(*frames, distinct=False)
+        agg = _aggregate(u, ctx, dcols, sums, values)
     grid = ctx.periods
     if dcols:
         keys = agg.select(*(agg[f"_a{c}"].name(c) for c in dcols)).distinct()
@@ -528,7 +533,7 @@ def compile_from_groups(kpi: Kpi, ctx: Context, *, by: Sequence[str], sources: S
             g = g.filter(g[names["_n"]] > 0)
             cols = {name: g[names[name]] if name in names else ibis.null("float64") for name in (*sums, *values)}
             frames.append(g.select(_pid=g._apid, **{c: g[f"_a{c}"] for c in dcols}, **cols))
-        return _finish(kpi, ctx, by, frames)
+        return _finish(kpi, ctx, by, frames, summed=True)
 
 
 class _Columns:
