@@ -19,7 +19,7 @@ import hashlib
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 from zoneinfo import ZoneInfo
 
 import ibis
@@ -42,7 +42,7 @@ __all__ = ["DIALECTS", "Engine", "Explanation", "QueryResult", "Scope"]
 
 BASELINE_SETTING = "baseline_periods"
 PLANS = 512  # compiled queries kept per engine
-INLINE_DAYS = 200  # a query over more days than this builds the derived facts it reads at once
+INLINE_DAYS = 200  # a query over more days than this builds the derived facts and rollups it reads at once
 WINDOW_NAMES = ("pulso_lo", "pulso_hi", "pulso_lo2", "pulso_hi2")  # the time windows compiled SQL reads
 ROLLUP_PREFIX = "pulso_rollup_"  # + a hash of its SQL: a DuckDB temporary table of sums per local day
 
