@@ -13,7 +13,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from pulso.errors import KpiError, PulsoError, ScopeError, StoreError
 from pulso.web.auth import AuthError, CsrfError, ForbiddenError, ThrottledError
 from pulso.web.i18n import pick_language, translate
-from pulso.web.periods import PeriodError
+from pulso.web.periods import PeriodError, QueryError
 
 
 log = logging.getLogger("pulso.web")
@@ -33,6 +33,7 @@ STATUS: list[tuple[type[Exception], int, str]] = [
     (NotFoundError, 404, "No encontrado"),
     (KpiError, 400, "Consulta no válida"),
     (PeriodError, 400, "Periodo no válido"),
+    (QueryError, 400, "Consulta no válida"),
     (StoreError, 503, "Espacio de trabajo no disponible"),
     (PulsoError, 500, "Error"),
 ]
@@ -51,12 +52,14 @@ async def _language(request: Request) -> str:
     return pick_language(user.locale if user and user.locale else request.cookies.get("pulso_lang"))
 
 
-async def error_response(request: Request, status: int, title: str, message: str) -> Response:
-    """An error as JSON or as a page in the user's language."""
+async def error_response(request: Request, status: int, title: str, message: str | QueryError) -> Response:
+    """An error as JSON or as a page in the user's language (a QueryError's message too)."""
+    strict = request.app.state.services.settings.strict_i18n
+    lang = await _language(request)
+    if isinstance(message, QueryError):
+        message = message.message(lang, strict=strict)
     if _wants_json(request):
         return JSONResponse({"error": message, "status": status}, status_code=status)
-    lang = await _language(request)
-    strict = request.app.state.services.settings.strict_i18n
     templates = request.app.state.templates
     return templates.TemplateResponse(
         request, "error.html",
@@ -78,7 +81,7 @@ def install(app: FastAPI) -> None:
         if isinstance(exc, AuthError) and not _wants_json(request) and request.method == "GET":
             target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
             return RedirectResponse(f"/signin?next={quote(target, safe='')}", status_code=303)
-        return await error_response(request, status, title, str(exc))
+        return await error_response(request, status, title, exc if isinstance(exc, QueryError) else str(exc))
 
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         title = {404: "No encontrado", 405: "Método no permitido"}.get(exc.status_code, "Error")
@@ -86,7 +89,8 @@ def install(app: FastAPI) -> None:
 
     async def bad_request(request: Request, exc: RequestValidationError) -> Response:
         fields = ", ".join(".".join(str(p) for p in e["loc"][1:]) for e in exc.errors())
-        return await error_response(request, 400, "Consulta no válida", f"missing or malformed: {fields}")
+        return await error_response(request, 400, "Consulta no válida",
+                                    QueryError("Falta o está mal formado: {fields}", fields=fields[:200]))
 
     app.add_exception_handler(PulsoError, pulso_error)
     app.add_exception_handler(StarletteHTTPException, http_error)

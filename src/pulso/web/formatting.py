@@ -1,8 +1,12 @@
-"""Numbers, money, durations and dates for a locale, with Babel; and what a change means."""
+"""Numbers, money, durations and dates for a locale, with Babel; what a change means; and the
+CSV every download writes (web exports and the API alike)."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
+from typing import Any, Iterable
 
 from babel import Locale, dates, numbers
 
@@ -113,3 +117,27 @@ def fmt_bucket(start: dt.date, grain: str, lang: str) -> str:
     if grain in ("quarter", "year"):
         return fmt_period(grain, start, start, lang)
     return fmt_date(start, lang)
+
+
+#: A cell a spreadsheet would run as a formula starts with one of these.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: Any) -> Any:
+    """A cell as written to CSV/XLSX: text that would start a formula gets a leading apostrophe
+    (shown, never run); dates in ISO 8601; numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return value
+
+
+def csv_text(columns: list[str], rows: Iterable[Iterable[Any]]) -> str:
+    """A CSV table, header first, every cell through safe_cell: the one CSV writer of Pulso's
+    downloads, so a web export and an API download of the same values read the same."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([safe_cell(c) for c in columns])
+    writer.writerows([safe_cell(v) for v in row] for row in rows)
+    return out.getvalue()

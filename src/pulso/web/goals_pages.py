@@ -3,7 +3,6 @@ table exports. Route handlers are in routes/goals.py."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 from typing import Any
@@ -13,10 +12,6 @@ from pulso.errors import KpiError
 from pulso.goals.scopes import GoalError, Target, within
 from pulso.web import formatting as f
 from pulso.web.pages import cell, table
-
-#: A cell a spreadsheet would run as a formula starts with one of these.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
 
 def _scope_text(t: dict[str, Any]) -> str:
     return "company" if t["scope_kind"] == "company" else f"{t['scope_kind']}:{t['scope_id']}"
@@ -137,13 +132,7 @@ def parse_params(text: str) -> dict[str, str]:
     return out
 
 
-def safe_cell(value: Any) -> Any:
-    """A cell as written to CSV/XLSX: text that would start a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    return value
+safe_cell = f.safe_cell  # one rule for every download (pulso.web.formatting)
 
 
 def export_table(ctx, key: str, fmt: str, by: str | None) -> tuple[bytes, str]:
@@ -161,11 +150,7 @@ def export_table(ctx, key: str, fmt: str, by: str | None) -> tuple[bytes, str]:
     columns = ["period_start", "period_end", *dims, "value", "numerator", "denominator", "previous", "year_ago"]
     table = [[safe_cell(r.get(c) if c not in dims else ctx.label(c, r.get(c))) for c in columns] for r in rows]
     if fmt == "csv":
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(columns)
-        writer.writerows(table)
-        return out.getvalue().encode("utf-8-sig"), "text/csv; charset=utf-8"
+        return f.csv_text(columns, table).encode("utf-8-sig"), "text/csv; charset=utf-8"
     from openpyxl import Workbook
 
     book = Workbook()

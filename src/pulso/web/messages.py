@@ -23,6 +23,14 @@ EN: dict[str, str] = {
     "Demasiados intentos": "Too many attempts", "No encontrado": "Not found", "Consulta no válida": "Invalid query",
     "Periodo no válido": "Invalid period", "Espacio de trabajo no disponible": "Workspace unavailable",
     "Error": "Error", "Método no permitido": "Method not allowed", "Volver al resumen": "Back to the overview",
+    # malformed URL parameters (pulso.web.periods, shared with the API)
+    "'{name}' no admite '{value}'; usa uno de: {choices}": "'{name}' does not take '{value}'; use one of: {choices}",
+    "'{name}' debe ser una fecha AAAA-MM-DD, no '{value}'": "'{name}' must be a date YYYY-MM-DD, not '{value}'",
+    "'{name}' debe caer entre {first} y {last}": "'{name}' must fall between {first} and {last}",
+    "'to' es anterior a 'from': el periodo termina antes de empezar": "'to' is before 'from': the period ends before it starts",
+    "El periodo dura más de {days} días (cinco años); acórtalo": "the period is longer than {days} days (five years); shorten it",
+    "'{name}' debe ser un número entre 1 y {last}, no '{value}'": "'{name}' must be a number between 1 and {last}, not '{value}'",
+    "Falta o está mal formado: {fields}": "missing or malformed: {fields}",
     # tiles and shared sections
     "frente al periodo anterior": "against the previous period", "sin comparación": "no comparison", "sin datos": "no data",
     "No disponible con tu alcance": "Not available in your scope", "(sin valor)": "(no value)",

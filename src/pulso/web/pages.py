@@ -106,10 +106,49 @@ def layout_context(ctx: PageContext, page: str, payload: dict[str, Any]) -> dict
         "csrf": ctx.request.app.state.sessions.csrf_token(csrf_binding(ctx.request, ctx.user)),
         "nav_items": [(k, path, label) for k, (path, label, roles) in nav.PAGES.items()
                       if ctx.user.role in roles and k != "kpi"] + [("kpi", "/kpi", "Indicadores")],
-        "role_labels": ROLE_LABELS, "scope_label": scope_label, "dim_labels": DIMENSION_LABELS,
+        "role_labels": ROLE_LABELS, "scope_label": scope_label, "chips": filter_chips(ctx),
         "period_label": f.fmt_period(p.kind, p.start, p.last_day, ctx.lang),
         "period_prev": _shift_params(ctx, -1), "period_next": _shift_params(ctx, 1),
     }
+
+
+#: Dimensions whose values are ids of people, teams and campaigns, which chips show by name.
+NAMED_DIMENSIONS = ("owner", "team", "campaign")
+
+
+def filter_chips(ctx: PageContext) -> list[tuple[str, str]]:
+    """The page's filters as (dimension, value) labels.
+
+    A value names a user, team or campaign only when the caller's scope may see it; any other
+    value (outside the scope, or no such id at all: the two look the same) shows as typed, so
+    the filters are no directory of names. Filters never widen what the KPIs count either.
+    """
+    out = []
+    for dim, value in ctx.filters.items():
+        values = value if isinstance(value, list) else [value]
+        shown = [ctx.label(dim, v) if dim not in NAMED_DIMENSIONS or _may_name(ctx, dim, v) else v for v in values]
+        out.append((ctx._(DIMENSION_LABELS.get(dim, dim)), ", ".join(shown)))
+    return out
+
+
+def _may_name(ctx: PageContext, dim: str, value: str) -> bool:
+    """Whether the caller may see the name of this owner, team or campaign.
+
+    Company-wide scopes see every name. A team scope sees its members (users.team_id, as the
+    engine's team scope) and its team; an owners scope (a rep) sees its owners and the rep's own
+    team. Campaigns have no owner: like the API's campaign records, only a company-wide scope
+    reads their names.
+    """
+    scope = ctx.scope
+    if scope.kind == "company":
+        return True
+    if dim == "owner":
+        if value == ctx.user.id or (scope.kind == "owners" and value in scope.ids):
+            return True
+        return scope.kind == "team" and ctx.services.names(ctx.version)["owner_team"].get(value) in scope.ids
+    if dim == "team":
+        return value == ctx.user.team_id or (scope.kind == "team" and value in scope.ids)
+    return False
 
 
 def _shift_params(ctx: PageContext, steps: int) -> dict[str, str]:

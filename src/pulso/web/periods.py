@@ -7,15 +7,71 @@ from dataclasses import dataclass, replace
 from typing import Mapping
 
 from pulso.errors import PulsoError
+from pulso.web.i18n import translate
 
 KINDS = ("month", "quarter", "year", "custom")
 GRAINS = ("day", "week", "month", "quarter", "year")
 #: How many periods of the same kind a trend (sparkline, chart over time) shows.
 TREND_LENGTH = {"month": 12, "quarter": 8, "year": 3}
+#: The dates any page, download or API call may ask about, and the longest span (the API's
+#: limits, shared by the web): far enough for any business, near enough that every shift of a
+#: period (trends, previous period, year ago) stays a valid date.
+FIRST_YEAR, LAST_YEAR = 1900, 2199
+MAX_DAYS = 366 * 5
+#: The deepest row a paged list reaches (the API's largest offset).
+MAX_OFFSET = 1_000_000
 
 
-class PeriodError(PulsoError):
+class QueryError(PulsoError):
+    """A URL parameter is malformed. The message is Spanish with {placeholders}, translated for
+    the reader (`message`); str() is the English one (logs, the API)."""
+
+    def __init__(self, text: str, field: str | None = None, **values: object):
+        self.text, self.field, self.values = text, field, values
+        super().__init__(self.message("en"))
+
+    def message(self, lang: str, *, strict: bool = False) -> str:
+        """The message in `lang`."""
+        return translate(self.text, lang, strict=strict).format(**self.values)
+
+
+class PeriodError(QueryError):
     """The period in the URL is malformed."""
+
+
+def _shown(value: object) -> str:
+    """A value as quoted in a message: short, one line."""
+    text = str(value).replace("\x00", "").replace("\r", " ").replace("\n", " ")
+    return text if len(text) <= 40 else text[:40] + "…"
+
+
+def check_day(day: dt.date, name: str) -> dt.date:
+    """`day` if it falls between FIRST_YEAR and LAST_YEAR, else PeriodError naming the parameter."""
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise PeriodError("'{name}' debe caer entre {first} y {last}", name, name=name, first=FIRST_YEAR, last=LAST_YEAR)
+    return day
+
+
+def check_span(start: dt.date, last: dt.date) -> tuple[dt.date, dt.date]:
+    """[start, end) from an inclusive span `from`–`to` within the allowed years and length."""
+    check_day(start, "from")
+    check_day(last, "to")
+    if last < start:
+        raise PeriodError("'to' es anterior a 'from': el periodo termina antes de empezar", "to")
+    if (last - start).days > MAX_DAYS:
+        raise PeriodError("El periodo dura más de {days} días (cinco años); acórtalo", "to", days=MAX_DAYS)
+    return start, last + dt.timedelta(days=1)
+
+
+def page_number(value: str | int | None, size: int, name: str = "page") -> int:
+    """A page number of a list of `size` rows a page, from 1 to the page holding MAX_OFFSET."""
+    last = MAX_OFFSET // size + 1
+    text = str(value if value is not None else 1).strip()
+    number = int(text) if text.isascii() and text.isdecimal() and len(text) <= 9 else 0
+    if not 1 <= number <= last:
+        raise QueryError("'{name}' debe ser un número entre 1 y {last}, no '{value}'", name,
+                         name=name, last=last, value=_shown(value))
+    return number
 
 
 @dataclass(frozen=True)
@@ -75,19 +131,18 @@ def parse_period(params: Mapping[str, str], today: dt.date) -> Period:
     """The period a URL asks for; the current month when it asks for none."""
     kind = params.get("period") or "month"
     if kind not in KINDS:
-        raise PeriodError(f"unknown period '{kind}'; use one of {', '.join(KINDS)}")
+        raise PeriodError("'{name}' no admite '{value}'; usa uno de: {choices}", "period",
+                          name="period", value=_shown(kind), choices=", ".join(KINDS))
     grain = params.get("grain") or default_grain(kind)
     if grain not in GRAINS:
-        raise PeriodError(f"unknown grain '{grain}'; use one of {', '.join(GRAINS)}")
+        raise PeriodError("'{name}' no admite '{value}'; usa uno de: {choices}", "grain",
+                          name="grain", value=_shown(grain), choices=", ".join(GRAINS))
     if kind == "custom":
         start = _date(params.get("from"), "from") if params.get("from") else _month_start(today)
         last = _date(params.get("to"), "to") if params.get("to") else today
-        if last < start:
-            raise PeriodError("the custom period ends before it starts; 'to' must be on or after 'from'")
-        if (last - start).days > 366 * 5:
-            raise PeriodError("a custom period may last five years at most")
-        return Period(kind, start, last + dt.timedelta(days=1), grain)
-    at = _date(params.get("at"), "at") if params.get("at") else today
+        start, end = check_span(start, last)
+        return Period(kind, start, end, grain)
+    at = check_day(_date(params.get("at"), "at"), "at") if params.get("at") else today
     start = _month_start(at)
     if kind == "quarter":
         start = start.replace(month=3 * ((at.month - 1) // 3) + 1)
@@ -104,7 +159,8 @@ def _date(value: str | None, name: str) -> dt.date:
             return dt.date.fromisoformat(text + "-01")
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise PeriodError(f"'{name}' must be a date YYYY-MM-DD, not '{value}'") from None
+        raise PeriodError("'{name}' debe ser una fecha AAAA-MM-DD, no '{value}'", name,
+                          name=name, value=_shown(value)) from None
 
 
 def _month_start(day: dt.date) -> dt.date:

@@ -133,6 +133,8 @@ class Services:
             with self.store.engine.connect() as conn:
                 return {
                     "owner": dict(conn.execute(sa.select(schema.users.c.id, schema.users.c.name)).all()),
+                    # user id → their team (who a team scope covers, as the engine's Scope.team)
+                    "owner_team": dict(conn.execute(sa.select(schema.users.c.id, schema.users.c.team_id)).all()),
                     "team": dict(conn.execute(sa.select(schema.teams.c.id, schema.teams.c.name)).all()),
                     "campaign": dict(conn.execute(sa.select(schema.campaigns.c.id, schema.campaigns.c.name)).all()),
                     "stage": dict(conn.execute(sa.select(schema.stages.c.id, schema.stages.c.name)).all()),

@@ -7,9 +7,7 @@ rep's records, whatever `by` or `where` asks), through the web app's cached, sco
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request
@@ -19,12 +17,13 @@ from pulso import audit
 from pulso.engine.periods import GRAINS
 from pulso.web.api.common import clean_parameters, PREFIX, error_responses, plain
 from pulso.web.api_deps import ApiCaller, ApiError, Caller
+from pulso.web.formatting import csv_text
 from pulso.web.kpis import Kpis
+from pulso.web.periods import MAX_OFFSET, PeriodError, check_span
 
 router = APIRouter(prefix=PREFIX + "/kpis", tags=["kpis"], responses=error_responses(),
                    dependencies=[Depends(clean_parameters)])
 
-MAX_DAYS = 366 * 5
 MAX_DRILL = 1000
 KeyPath = Path(pattern=r"^[a-z][a-z0-9_]{0,63}$", description="a KPI key, e.g. close_rate")
 Lang = Literal["es", "en"]
@@ -47,17 +46,13 @@ def _meta(kpis: Kpis, key: str):
 
 
 def _period(start: dt.date | None, to: dt.date | None, today: dt.date) -> tuple[dt.date, dt.date]:
-    """[start, end) from inclusive `from` and `to` (default: this month so far)."""
+    """[start, end) from inclusive `from` and `to` (default: this month so far), checked as the
+    web's periods are (pulso.web.periods.check_span)."""
     start = start or today.replace(day=1)
-    last = to or max(today, start)
-    for name, day in (("from", start), ("to", last)):
-        if not 1900 <= day.year < 2200:
-            raise ApiError(400, "invalid_period", f"'{name}' must fall between 1900 and 2199", name)
-    if last < start:
-        raise ApiError(400, "invalid_period", "'to' is before 'from'", "to")
-    if (last - start).days > MAX_DAYS:
-        raise ApiError(400, "invalid_period", f"the period is longer than {MAX_DAYS} days", "to")
-    return start, last + dt.timedelta(days=1)
+    try:
+        return check_span(start, to or max(today, start))
+    except PeriodError as exc:
+        raise ApiError(400, "invalid_period", str(exc), exc.field) from None
 
 
 def _where(meta, where: list[str]) -> dict[str, Any]:
@@ -92,12 +87,8 @@ def _today(request: Request) -> dt.date:
 
 
 def _csv(rows: list[dict[str, Any]], columns: list[str]) -> str:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: plain(v) for k, v in row.items()})
-    return buffer.getvalue()
+    """The web exports' CSV (formula-looking text neutralised), of JSON-ready values."""
+    return csv_text(columns, ([plain(r.get(c)) for c in columns] for r in rows))
 
 
 def _export(request: Request, caller: Caller, action: str, key: str, detail: dict[str, Any], text: str,
@@ -156,7 +147,7 @@ def drill(request: Request, caller: ApiCaller, key: str = KeyPath,
           from_: dt.date | None = Query(None, alias="from"), to: dt.date | None = Query(None),
           part: Literal["numerator", "denominator"] = "numerator",
           where: list[str] = Query([], max_length=20),
-          limit: int = Query(100, ge=1, le=MAX_DRILL), offset: int = Query(0, ge=0, le=1_000_000),
+          limit: int = Query(100, ge=1, le=MAX_DRILL), offset: int = Query(0, ge=0, le=MAX_OFFSET),
           format: Literal["json", "csv"] = "json") -> Any:
     """The records counted in a KPI's numerator (or denominator) over the period, inside the caller's scope."""
     kpis = _kpis(request, caller)

@@ -13,6 +13,7 @@ from pulso.store import Store
 from pulso.web.api.body import read_json
 from pulso.web.api.common import clean_parameters, PREFIX, error_responses, plain, plain_row
 from pulso.web.api_deps import ApiCaller, ApiError, require_role
+from pulso.web.periods import MAX_OFFSET, PeriodError, check_day
 
 router = APIRouter(prefix=PREFIX, tags=["meta"], responses=error_responses(),
                    dependencies=[Depends(clean_parameters)])
@@ -53,12 +54,17 @@ def audit_log(request: Request, caller: ApiCaller,
               action: list[str] = Query([], max_length=20, description='e.g. auth.sign_in, or "auth.*"'),
               actor_id: str | None = Query(None, max_length=200),
               since: dt.datetime | None = None, until: dt.datetime | None = None,
-              limit: int = Query(100, ge=1, le=MAX_AUDIT), offset: int = Query(0, ge=0, le=1_000_000)) -> dict[str, Any]:
+              limit: int = Query(100, ge=1, le=MAX_AUDIT), offset: int = Query(0, ge=0, le=MAX_OFFSET)) -> dict[str, Any]:
     """Entries newest first: who (actor kind and id) did what (action) to what (target), when and from where."""
     require_role(caller, "admin")
     for name, value in (("since", since), ("until", until)):
         if value is not None and value.tzinfo is None:
             raise ApiError(400, "invalid_parameter", f"give {name} with a time zone, e.g. 2026-11-30T10:00:00Z", name)
+        if value is not None:
+            try:
+                check_day(value.date(), name)  # the years every period may name (pulso.web.periods)
+            except PeriodError as exc:
+                raise ApiError(400, "invalid_period", str(exc), name) from None
     services = request.app.state.services
     rows = services.run(lambda: audit.entries(services.store, actions=action or None, actor_id=actor_id,
                                               since=since, until=until, limit=limit, offset=offset))

@@ -14,6 +14,7 @@ from pulso.web import formatting as f
 from pulso.web.deps import Ctx
 from pulso.web.errors import NotFoundError
 from pulso.web.pages import DIMENSION_LABELS, cell, page_route, render, split_bars, split_table, table, tile, trend_chart
+from pulso.web.periods import page_number
 
 router = APIRouter()
 PAGE_SIZE = 25
@@ -60,7 +61,7 @@ def kpi_index(ctx: Ctx):
 
 
 @page_route(router, "/kpi/{key}", "kpi_detail")
-def kpi_detail(ctx: Ctx, key: str, by: str | None = None, part: str = "numerator", page: int = 1):
+def kpi_detail(ctx: Ctx, key: str, by: str | None = None, part: str = "numerator", page: str = "1"):
     """One KPI in depth."""
     ctx.require("kpi")
     if key.endswith(".json"):
@@ -76,7 +77,7 @@ def kpi_detail(ctx: Ctx, key: str, by: str | None = None, part: str = "numerator
     if by and by not in dims:
         by = None
     part = part if part in ("numerator", "denominator") else "numerator"
-    page = max(1, page)
+    page = page_number(page, PAGE_SIZE)  # 1 to the page at the API's largest offset, else a 400
 
     def build():
         head = tile(ctx, key)
