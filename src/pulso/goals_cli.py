@@ -380,7 +380,7 @@ def alerts_snooze(alert_id: str, hours: Annotated[str, typer.Option("--hours", h
 
 
 CHANNEL_SETTINGS = ("smtp_host", "smtp_port", "smtp_security", "smtp_user", "smtp_password", "smtp_from",
-                    "alert_webhook_url", "alert_interval_minutes", "report_hour")
+                    "alert_webhook_url", "webhook_allow_hosts", "alert_interval_minutes", "report_hour")
 
 
 @alerts_app.command("channels")

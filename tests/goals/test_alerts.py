@@ -85,7 +85,7 @@ def test_ack_and_snooze(day):
     assert first not in open_now and second not in open_now
     assert second in {a["id"] for a in alerts.inbox(day, now=NOW + dt.timedelta(hours=3))}
     assert first in {a["id"] for a in alerts.inbox(day, include_done=True)}
-    with pytest.raises(PulsoError, match="outside what you can see"):
+    with pytest.raises(PulsoError, match=f"no alert has the id '{second}'"):  # outside the scope looks absent
         alerts.acknowledge(day, second, caller=Target("rep", "u9"))
     with pytest.raises(PulsoError, match="between 1 and 720"):
         alerts.snooze(day, second, "99999")
@@ -110,6 +110,7 @@ def test_events_run_the_rules_after_data_arrives(day):
 def test_webhook_and_email_delivered_once(day, webhook_server, smtp_server):
     engine = Engine(day)
     use_smtp(day, smtp_server)
+    day.set_setting("webhook_allow_hosts", "127.0.0.1")  # the local receiver: loopback needs the admin's leave
     alerts.create_rule(day, engine, kind="unanswered", params={"hours": 24}, channel="webhook",
                        recipients=webhook_server["url"], scope="rep:u1")
     alerts.create_rule(day, engine, kind="unanswered", params={"hours": 24, "record": "ticket"}, channel="email",
@@ -133,6 +134,7 @@ def test_webhook_and_email_delivered_once(day, webhook_server, smtp_server):
 def test_failed_delivery_is_logged_and_retried(day, webhook_server):
     engine = Engine(day)
     dead = webhook_server["url"].rsplit(":", 1)[0] + ":9/hook"  # the discard port: nothing listens
+    day.set_setting("webhook_allow_hosts", "127.0.0.1")
     alerts.create_rule(day, engine, kind="unanswered", params={"hours": 24, "record": "ticket"}, channel="webhook",
                        recipients=dead)
     alerts.run(day, engine, NOW)
@@ -186,9 +188,10 @@ def test_bad_rules_are_refused_and_nothing_is_stored(day):
         (dict(kind="unanswered", params={"color": "red"}), "unknown parameter(s)"),
         (dict(kind="goal", params={"goal": "goal-nope"}), "no goal has the id 'goal-nope'"),
         (dict(kind="stuck", channel="email", recipients="not-an-address"), "not-an-address"),
-        (dict(kind="stuck", channel="webhook", recipients="javascript:alert(1)"), "is not a http(s) URL"),
+        (dict(kind="stuck", channel="webhook", recipients="javascript:alert(1)", admin=True), "is not a http(s) URL"),
+        (dict(kind="stuck", channel="webhook", recipients="https://hooks.example.com/x"), "only an administrator"),
         (dict(kind="stuck", channel="pigeon"), "unknown channel 'pigeon'"),
-        (dict(kind="stuck", scope="team:t2"), "outside what you can see"),
+        (dict(kind="stuck", scope="team:t2"), "scope team:t2: no team you can see has the id 't2'"),
         (dict(kind="peers", kpi="close_rate", scope="rep:u1"), "compares the reps"),
         (dict(kind="threshold", kpi="website_visitors", scope="rep:u1", params={"threshold": 1}), "only a company rule"),
     ]

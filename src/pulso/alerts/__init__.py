@@ -3,7 +3,7 @@
     from pulso import alerts
     alerts.create_rule(store, engine, kind="peers", kpi="lead_conversion_rate", scope="company")
     alerts.run(store, engine)            # new alerts, each raised once, notified by its channel
-    alerts.inbox(store)                  # open alerts, newest first
+    alerts.inbox(store, caller=..., limit=50, offset=0)   # open alerts the caller sees, newest first
 
 Importing this module subscribes the rules to `pulso.events.on_data_arrived`, so they also run
 after every import or API batch. See docs/alerts.md.
@@ -17,11 +17,12 @@ import weakref
 
 from pulso import events
 from pulso.alerts.channels import ChannelError
-from pulso.alerts.inbox import acknowledge, deliveries, deliver, evaluate_rule, inbox, run, snooze
+from pulso.alerts.inbox import deliver, evaluate_rule, run
+from pulso.alerts.views import acknowledge, count, deliveries, inbox, snooze
 from pulso.alerts.rules import CHANNELS, KINDS, create_rule, delete_rule, rules
 from pulso.alerts.scheduler import Scheduler
 
-__all__ = ["CHANNELS", "ChannelError", "KINDS", "Scheduler", "acknowledge", "create_rule", "delete_rule",
+__all__ = ["CHANNELS", "ChannelError", "KINDS", "Scheduler", "acknowledge", "count", "create_rule", "delete_rule",
            "deliver", "deliveries", "evaluate_rule", "inbox", "on_data", "rules", "run", "snooze"]
 
 log = logging.getLogger(__name__)

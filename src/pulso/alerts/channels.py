@@ -2,18 +2,17 @@
 
 The in-app inbox needs no channel: every alert is a row of `alerts`. Settings: `smtp_host`,
 `smtp_port` [25], `smtp_security` none|starttls|ssl [none], `smtp_user`, `smtp_password`,
-`smtp_from` [pulso@localhost], `alert_webhook_url` (the default webhook).
+`smtp_from` [pulso@localhost], `alert_webhook_url` (the default webhook), `webhook_allow_hosts`
+(hosts a webhook may reach although their address is private: see webhook.py).
 """
 
 from __future__ import annotations
 
-import json
 import smtplib
-import urllib.error
-import urllib.request
 from email.message import EmailMessage
 from typing import Any
 
+from pulso.alerts import webhook
 from pulso.errors import PulsoError
 
 TIMEOUT = 10  # seconds for an SMTP server or a webhook to answer
@@ -21,6 +20,10 @@ TIMEOUT = 10  # seconds for an SMTP server or a webhook to answer
 
 class ChannelError(PulsoError):
     """A notification could not be delivered (the message says where and why)."""
+
+
+class WebhookRefused(ChannelError):
+    """A webhook the address policy refuses (loopback, private... or a redirect): not retried."""
 
 
 def smtp_settings(store) -> dict[str, Any]:
@@ -89,17 +92,17 @@ def slack_payload(alert: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def post_webhook(url: str, payload: dict[str, Any]) -> None:
-    """POST JSON to a webhook; ChannelError unless it answers 2xx."""
-    body = json.dumps(payload, ensure_ascii=False, default=str).encode()
-    request = urllib.request.Request(url, data=body, method="POST",
-                                     headers={"Content-Type": "application/json; charset=utf-8",
-                                              "User-Agent": "Pulso alerts"})
+def allowed_hosts(store) -> set[str]:
+    """The hosts an admin allowed to receive webhooks although their address is private."""
+    return webhook.allowed(store.settings_dict().get("webhook_allow_hosts"))
+
+
+def post_webhook(url: str, payload: dict[str, Any], *, allow: set[str] | frozenset = frozenset()) -> None:
+    """POST JSON to a webhook under the address policy (webhook.py); WebhookRefused when the policy
+    refuses it, ChannelError unless it answers 2xx."""
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
-            if not 200 <= response.status < 300:
-                raise ChannelError(f"webhook {url} answered {response.status}")
-    except urllib.error.HTTPError as exc:
-        raise ChannelError(f"webhook {url} answered {exc.code}") from None
-    except (urllib.error.URLError, OSError) as exc:
-        raise ChannelError(f"webhook {url} could not be reached: {exc}") from None
+        webhook.post(url, payload, allow)
+    except webhook.WebhookRefused as exc:
+        raise WebhookRefused(str(exc)) from None
+    except webhook.WebhookError as exc:
+        raise ChannelError(str(exc)) from None

@@ -11,6 +11,15 @@ Statistics are deliberately plain and explainable:
   proportion of the other reps, by a two-proportion z test; for other KPIs a robust z against
   the peers' median (MAD). Only reps with at least `min_sample` records are judged, and only the
   bad side of the KPI's direction is flagged.
+
+Details hold finite numbers only: a sum of amounts has no sample size (no count of records), so
+its `sample` is stored as null with a `sample_note` saying why (JSON has no Infinity).
+
+What the flagged rep reads of a peers alert: that they are below their peers, and the peers'
+figure only when it pools the records of at least MIN_PEERS other reps (a rate of counts); with
+fewer, or for a median (which is one colleague's own figure), the rep's view (`detail["for_rep"]`)
+leaves the baseline out, and it never shows the other reps' figures by source. Managers and
+admins, who see every rep of their scope, see it all.
 """
 
 from __future__ import annotations
@@ -23,6 +32,9 @@ from typing import Any
 
 from pulso.engine import periods as P
 from pulso.goals.scopes import Target, name_period
+
+MIN_PEERS = 3  # other reps whose pooled figure a flagged rep may read
+NO_SAMPLE = "not applicable: the KPI sums amounts, so its value rests on no count of records"
 
 
 @dataclass
@@ -79,6 +91,38 @@ def sample_of(row: dict[str, Any], kpi) -> float:
     return float(row.get("denominator") or 0)
 
 
+def sample_fields(sample: float) -> dict[str, Any]:
+    """The sample of a detail: a finite number, or null and why (a sum of amounts has no sample)."""
+    return {"sample": sample} if math.isfinite(sample) else {"sample": None, "sample_note": NO_SAMPLE}
+
+
+def sample_words(sample: float) -> tuple[str, str]:
+    """The sample as written in Spanish and English messages."""
+    if math.isfinite(sample):
+        return f"muestra {sample:g}", f"sample {sample:g}"
+    return "sin tamaño de muestra: suma de importes", "no sample size: a sum of amounts"
+
+
+def finite(value: Any) -> tuple[Any, list[str]]:
+    """A detail with every non-finite number (inf, nan) replaced by None, and where it was."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None, [""]
+    if isinstance(value, dict):
+        out, where = {}, []
+        for k, v in value.items():
+            out[k], found = finite(v)
+            where += [f"{k}.{w}".rstrip(".") for w in found]
+        return out, where
+    if isinstance(value, (list, tuple)):
+        out, where = [], []
+        for i, v in enumerate(value):
+            item, found = finite(v)
+            out.append(item)
+            where += [f"{i}.{w}".rstrip(".") for w in found]
+        return out, where
+    return value, []
+
+
 def bad_side(value: float, expected: float, direction: str) -> bool:
     """Whether value is on the worse side of expected for the direction ("none": both sides)."""
     if direction == "up":
@@ -97,7 +141,7 @@ def breakdown(engine, kpi, start: dt.date, end: dt.date, scope: Target, dims: tu
     out = [{"value": r[dim], "figure": r["value"], "previous": r["previous"], "sample": sample_of(r, kpi)}
            for r in rows if r["value"] is not None]
     out.sort(key=lambda r: -abs((r["figure"] or 0) - (r["previous"] or 0)) * min(r["sample"], 1e9))
-    return dim, out[:5]
+    return dim, [{**r, **sample_fields(r["sample"])} for r in out[:5]]
 
 
 def threshold(engine, rule, today: dt.date) -> list[Finding]:
@@ -125,7 +169,7 @@ def threshold(engine, rule, today: dt.date) -> list[Finding]:
         f"{kpi.name['es']} ({scope.text}) fue {value:.4g} en {name}, "
         f"{'por debajo del' if p['op'] == 'below' else 'por encima del'} umbral {p['threshold']:g}.",
         {"kpi": kpi.key, "value": value, "threshold": p["threshold"], "op": p["op"], "period": name,
-         "sample": sample_of(rows[0], kpi), "breakdown_by": dim, "breakdown": split},
+         **sample_fields(sample_of(rows[0], kpi)), "breakdown_by": dim, "breakdown": split},
         (f"{kpi.name['en']} {p['op']} {p['threshold']:g}",
          f"{kpi.name['en']} ({scope.text}) was {value:.4g} in {name}, {p['op']} the threshold {p['threshold']:g}."))]
 
@@ -162,16 +206,17 @@ def anomaly(engine, rule, today: dt.date) -> list[Finding]:
     name = name_period(last, grain)
     dim, split = breakdown(engine, kpi, last, end, scope)
     word = "anormalmente bajo" if low else "anormalmente alto"
+    es, en = sample_words(sample)
     return [Finding(
         f"{name}", f"{kpi.name['es']} {word} en {name}",
         f"{kpi.name['es']} ({scope.text}) fue {current['value']:.4g} en {name}; lo esperado según su historial era "
-        f"{expected:.4g} (z = {z:.2f}, muestra {sample:g}).",
-        {"kpi": kpi.key, "value": current["value"], "baseline": expected, "z": z, "sample": sample,
+        f"{expected:.4g} (z = {z:.2f}, {es}).",
+        {"kpi": kpi.key, "value": current["value"], "baseline": expected, "z": z, **sample_fields(sample),
          "history": hist, "period": name, "seasonal": seasonal,
          "confidence": p["confidence"], "breakdown_by": dim, "breakdown": split},
         (f"{kpi.name['en']} abnormally {'low' if low else 'high'} in {name}",
          f"{kpi.name['en']} ({scope.text}) was {current['value']:.4g} in {name}; its history led to expect "
-         f"{expected:.4g} (z = {z:.2f}, sample {sample:g})."))]
+         f"{expected:.4g} (z = {z:.2f}, {en})."))]
 
 
 def peers(engine, rule, today: dt.date) -> list[Finding]:
@@ -212,18 +257,56 @@ def peers(engine, rule, today: dt.date) -> list[Finding]:
         if z is None or abs(z) < zcrit or others is None or not bad_side(r["value"], others, kpi.direction):
             continue
         split = by_rep(r["owner"])
-        out.append(Finding(
-            f"{r['owner']}:{today.isoformat()[:7]}",
-            f"{kpi.name['es']} de {r['owner']} anormalmente {'bajo' if r['value'] < others else 'alto'} frente a sus compañeros",
-            f"{kpi.name['es']} de {r['owner']} fue {r['value']:.4g} en los últimos {p['days']} días frente a "
-            f"{others:.4g} del resto (z = {z:.2f}, muestra {sample_of(r, kpi):g}); conviene acompañarle (coaching).",
-            {"kpi": kpi.key, "owner": r["owner"], "value": r["value"], "baseline": others, "z": z,
-             "sample": sample_of(r, kpi), "confidence": p["confidence"], "from": start.isoformat(),
-             "to": end.isoformat(), "breakdown_by": found["dim"], "breakdown": split},
-            (f"{kpi.name['en']} of {r['owner']} abnormally {'low' if r['value'] < others else 'high'} against peers",
-             f"{kpi.name['en']} of {r['owner']} was {r['value']:.4g} over the last {p['days']} days against "
-             f"{others:.4g} for the others (z = {z:.2f}, sample {sample_of(r, kpi):g}); coaching may help.")))
+        # A rep may read a pooled proportion of at least MIN_PEERS others; a median is one colleague's figure.
+        shown = proportions and len(rows) - 1 >= MIN_PEERS
+        out.append(_peers_finding(kpi, p, r, others, z, len(rows) - 1, shown, today, start, end, found["dim"], split))
     return out
+
+
+def _peers_finding(kpi, p, r, others: float, z: float, n_peers: int, shown: bool, today, start, end, dim,
+                   split) -> Finding:
+    """A peers finding: the figures for managers, and the flagged rep's own view (`for_rep`)."""
+    low = r["value"] < others
+    sample = sample_of(r, kpi)
+    es, en = sample_words(sample)
+    who, days = r["owner"], p["days"]
+    rep_view = {
+        "title": f"Tu {kpi.name['es']} está {'por debajo de' if low else 'por encima de'} la de tus compañeros",
+        "message": f"{kpi.name['es']} fue {r['value']:.4g} en los últimos {days} días, "
+                   f"{'por debajo' if low else 'por encima'} del resto del equipo"
+                   + (f" ({others:.4g})" if shown else "") + f" (z = {z:.2f}, {es}).",
+        "en": {"title": f"Your {kpi.name['en']} is {'below' if low else 'above'} your peers'",
+               "message": f"{kpi.name['en']} was {r['value']:.4g} over the last {days} days, "
+                          f"{'below' if low else 'above'} the rest of the team"
+                          + (f" ({others:.4g})" if shown else "") + f" (z = {z:.2f}, {en})."},
+        "baseline_shown": shown,
+    }
+    return Finding(
+        f"{who}:{today.isoformat()[:7]}",
+        f"{kpi.name['es']} de {who} anormalmente {'bajo' if low else 'alto'} frente a sus compañeros",
+        f"{kpi.name['es']} de {who} fue {r['value']:.4g} en los últimos {days} días frente a "
+        f"{others:.4g} del resto (z = {z:.2f}, {es}); conviene acompañarle (coaching).",
+        {"kpi": kpi.key, "owner": who, "value": r["value"], "baseline": others, "z": z, **sample_fields(sample),
+         "peers": n_peers, "confidence": p["confidence"], "from": start.isoformat(), "to": end.isoformat(),
+         "breakdown_by": dim, "breakdown": split, "for_rep": rep_view},
+        (f"{kpi.name['en']} of {who} abnormally {'low' if low else 'high'} against peers",
+         f"{kpi.name['en']} of {who} was {r['value']:.4g} over the last {days} days against "
+         f"{others:.4g} for the others (z = {z:.2f}, {en}); coaching may help."))
+
+
+def as_seen_by_rep(alert: dict[str, Any], rep: str) -> dict[str, Any]:
+    """A peers alert about `rep` as that rep reads it: their own view, without the other reps'
+    figures by source, and without the baseline when fewer than MIN_PEERS others make it."""
+    detail = alert.get("detail") or {}
+    view = detail.get("for_rep")
+    if not view or detail.get("owner") != rep:
+        return alert
+    kept = {k: v for k, v in detail.items() if k not in ("for_rep", "en", "breakdown")}
+    if not view.get("baseline_shown"):
+        kept.pop("baseline", None)
+    kept["breakdown"] = [{k: v for k, v in b.items() if k != "peers"} for b in detail.get("breakdown") or []]
+    kept["en"] = view["en"]
+    return {**alert, "title": view["title"], "message": view["message"], "detail": kept}
 
 
 def _rep_breakdowns(engine, kpi, start, end, scope: Target):

@@ -1,15 +1,15 @@
-"""Running rules, raising each condition once, notifying, and the inbox (acknowledge, snooze).
+"""Running rules, raising each condition once, and notifying (the inbox itself is in views.py).
 
 `run(store, engine, now)` evaluates every enabled rule as of `now`; a finding whose (rule,
 fingerprint) was raised before is skipped, so the same condition never notifies twice. New alerts
 go to the inbox and, by the rule's channel, to e-mail or a webhook; each delivery is logged in
-`notification_log`, and one that failed is retried on the next runs (up to MAX_ATTEMPTS).
+`notification_log`, and one that failed is retried on the next runs (up to MAX_ATTEMPTS); a
+webhook the address policy refuses (channels.WebhookRefused) is logged as `refused` and not retried.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 import time
 import uuid
@@ -17,9 +17,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from pulso import audit
 from pulso.alerts import channels, detect, records
 from pulso.alerts.rules import rules as load_rules
+from pulso.alerts.views import acknowledge, deliveries, inbox, load_detail, snooze, stored_detail  # noqa: F401
 from pulso.engine import QueryResult
 from pulso.engine import periods as P
 from pulso.goals.scopes import GoalError, Target, name_period
@@ -136,17 +136,17 @@ def _raise(store, rule, findings: list[detect.Finding], now: dt.datetime) -> lis
             seen.add(f.fingerprint)
             new.append(({"id": "alert-" + uuid.uuid4().hex[:12], "rule_id": rule["id"], "fingerprint": f.fingerprint,
                          "raised_at": now, "title": f.title[:300], "message": f.message,
-                         "detail": json.dumps(f.detail, default=str, ensure_ascii=False),
+                         "detail": stored_detail(f.detail),
                          "scope_kind": rule["scope_kind"], "scope_id": rule["scope_id"], "status": "open"}, f))
         if new:
             conn.execute(a.insert(), [row for row, _ in new])  # one statement for the batch
-    return [{**row, "detail": f.detail} for row, f in new]
+    return [{**row, "detail": load_detail(row["detail"])} for row, _ in new]
 
 
 def deliver(store, now: dt.datetime) -> list[dict[str, Any]]:
     """Send e-mail and webhook notifications not yet delivered (new, or failed fewer than MAX_ATTEMPTS times)."""
     a, r, n = T.alerts, T.alert_rules, T.notification_log
-    sent = sa.select(n.c.alert_id).where(n.c.status == "sent", n.c.alert_id.is_not(None))
+    sent = sa.select(n.c.alert_id).where(n.c.status.in_(("sent", "refused")), n.c.alert_id.is_not(None))
     attempts = (sa.select(n.c.alert_id, sa.func.count().label("tries")).where(n.c.alert_id.is_not(None))
                 .group_by(n.c.alert_id).subquery())
     query = (sa.select(a, r.c.channel, r.c.recipients, sa.func.coalesce(attempts.c.tries, 0).label("tries"))
@@ -158,7 +158,7 @@ def deliver(store, now: dt.datetime) -> list[dict[str, Any]]:
         pending = [dict(x) for x in conn.execute(query).mappings()]
     logs = []
     for alert in pending:
-        alert["detail"] = json.loads(alert["detail"]) if alert["detail"] else {}
+        alert["detail"] = load_detail(alert["detail"])
         target, status, error = alert["recipients"], "sent", None
         try:
             if alert["channel"] == "email":
@@ -166,7 +166,10 @@ def deliver(store, now: dt.datetime) -> list[dict[str, Any]]:
                 channels.send_email(store, to, f"[Pulso] {alert['title']}", _email_text(alert))
             else:
                 target = channels.webhook_url(store, alert["recipients"])
-                channels.post_webhook(target, channels.slack_payload(alert))
+                channels.post_webhook(target, channels.slack_payload(alert), allow=channels.allowed_hosts(store))
+        except channels.WebhookRefused as exc:
+            status, error = "refused", str(exc)
+            log.warning("notification of %s refused: %s", alert["id"], exc)
         except channels.ChannelError as exc:
             status, error = "failed", str(exc)
             log.warning("notification of %s failed: %s", alert["id"], exc)
@@ -188,80 +191,3 @@ def _email_text(alert: dict[str, Any]) -> str:
         lines += ["", f"Desglose por {detail.get('breakdown_by')}:"]
         lines += [f"  {row.get('value')}: {row.get('figure')}" for row in detail["breakdown"]]
     return "\n".join(lines)
-
-
-def inbox(store, *, caller: Target | None = None, now: dt.datetime | None = None, include_done: bool = False,
-          limit: int = 200) -> list[dict[str, Any]]:
-    """Alerts, newest first: open and not snoozed (or all with include_done), within the caller's scope."""
-    now = now or dt.datetime.now(dt.timezone.utc)
-    a = T.alerts
-    query = sa.select(a).order_by(a.c.raised_at.desc(), a.c.id).limit(limit)
-    if not include_done:
-        query = query.where(a.c.status == "open", sa.or_(a.c.snoozed_until.is_(None), a.c.snoozed_until <= now))
-    with store.engine.connect() as conn:
-        rows = [dict(r) for r in conn.execute(query).mappings()]
-    out = []
-    for row in rows:
-        row["detail"] = json.loads(row["detail"]) if row["detail"] else {}
-        if caller is None or _visible(store, row, caller):
-            out.append(row)
-    return out
-
-
-def _visible(store, row, caller: Target) -> bool:
-    from pulso.goals.scopes import within
-
-    if not within(store, Target(row["scope_kind"], row["scope_id"]), caller):
-        owner = (row["detail"] or {}).get("owner")
-        return bool(owner) and within(store, Target("rep", owner), caller)
-    return True
-
-
-def _alert(store, alert_id: str, caller: Target | None) -> dict[str, Any]:
-    with store.engine.connect() as conn:
-        row = conn.execute(sa.select(T.alerts).where(T.alerts.c.id == alert_id)).mappings().first()
-    if row is None:
-        raise GoalError(f"no alert has the id '{alert_id}'")
-    row = dict(row)
-    row["detail"] = json.loads(row["detail"]) if row["detail"] else {}
-    if caller is not None and not _visible(store, row, caller):  # the same alerts the caller's inbox shows
-        raise GoalError(f"alert {alert_id} is outside what you can see ({caller.text})")
-    return row
-
-
-def acknowledge(store, alert_id: str, *, caller: Target | None = None, actor: audit.Actor = audit.CLI,
-                now: dt.datetime | None = None) -> None:
-    """Mark an alert as handled: it leaves the inbox."""
-    _alert(store, alert_id, caller)
-    now = now or dt.datetime.now(dt.timezone.utc)
-    with store.connect() as conn:
-        conn.execute(T.alerts.update().where(T.alerts.c.id == alert_id)
-                     .values(status="acknowledged", acknowledged_at=now, acknowledged_by=actor.id))
-        audit.record(store, "alerts.acknowledge", actor=actor, target=("alerts", alert_id), conn=conn)
-
-
-def snooze(store, alert_id: str, hours, *, caller: Target | None = None, actor: audit.Actor = audit.CLI,
-           now: dt.datetime | None = None) -> dt.datetime:
-    """Hide an alert from the inbox for `hours` (1 to 720); returns when it comes back."""
-    from pulso.goals.scopes import parse_number
-
-    number = parse_number(hours, "hours")
-    if not 1 <= number <= 720:
-        raise GoalError(f"hours: {hours} is not between 1 and 720")
-    _alert(store, alert_id, caller)
-    until = (now or dt.datetime.now(dt.timezone.utc)) + dt.timedelta(hours=number)
-    with store.connect() as conn:
-        conn.execute(T.alerts.update().where(T.alerts.c.id == alert_id).values(snoozed_until=until))
-        audit.record(store, "alerts.snooze", actor=actor, target=("alerts", alert_id),
-                     detail={"until": until.isoformat()}, conn=conn)
-    return until
-
-
-def deliveries(store, alert_id: str | None = None) -> list[dict[str, Any]]:
-    """The notification log (optionally one alert's), oldest first."""
-    n = T.notification_log
-    query = sa.select(n).order_by(n.c.sent_at, n.c.id)
-    if alert_id:
-        query = query.where(n.c.alert_id == alert_id)
-    with store.engine.connect() as conn:
-        return [dict(r) for r in conn.execute(query).mappings()]

@@ -24,7 +24,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from pulso import audit
-from pulso.goals.scopes import GoalError, Target, check_scope, parse_number, parse_scope, require_within
+from pulso.goals.scopes import GoalError, Target, parse_number, require_visible, resolve_scope
 from pulso.store import tables_goals as T
 
 KINDS = ("threshold", "goal", "anomaly", "peers", "unanswered", "stuck", "idle")
@@ -39,6 +39,8 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "stuck": {"days": 30},
     "idle": {"days": 14},
 }
+WEBHOOK_ADMIN_ONLY = ("recipients: only an administrator may give a webhook URL; leave it empty to use the "
+                      "workspace's webhook (setting alert_webhook_url)")
 _EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
 
 
@@ -102,8 +104,9 @@ def check_params(kind: str, kpi: str | None, params: dict[str, Any], engine, sto
     return out
 
 
-def check_recipients(channel: str, recipients: str | None) -> str | None:
-    """E-mail addresses (comma-separated) for e-mail, a http(s) URL for a webhook."""
+def check_recipients(channel: str, recipients: str | None, *, admin: bool = True) -> str | None:
+    """E-mail addresses (comma-separated) for e-mail, a http(s) URL for a webhook (an admin's only:
+    anyone else's webhook rule uses the workspace's alert_webhook_url, which an admin set)."""
     if channel not in CHANNELS:
         raise GoalError(f"unknown channel '{channel}'; use one of: {', '.join(CHANNELS)}")
     text = (recipients or "").strip()
@@ -114,6 +117,8 @@ def check_recipients(channel: str, recipients: str | None) -> str | None:
             raise GoalError(f"recipients: {', '.join(bad) or 'none given'} — give e-mail addresses separated by commas")
         return ", ".join(addresses)
     if channel == "webhook":
+        if text and not admin:
+            raise GoalError(WEBHOOK_ADMIN_ONLY)
         if text and not re.match(r"^https?://[^\s]+$", text):
             raise GoalError(f"recipients: '{text}' is not a http(s) URL")
         return text or None  # empty: the workspace's alert_webhook_url
@@ -122,18 +127,18 @@ def check_recipients(channel: str, recipients: str | None) -> str | None:
 
 def create_rule(store, engine, *, kind: str, name: str | None = None, kpi: str | None = None,
                 scope: str | Target = "company", params: dict[str, Any] | None = None, channel: str = "inbox",
-                recipients: str | None = None, caller: Target | None = None,
-                actor: audit.Actor = audit.CLI) -> dict[str, Any]:
-    """Check and store an alert rule."""
-    where = check_scope(store, parse_scope(scope) if isinstance(scope, str) else scope)
-    require_within(store, where, caller)
+                recipients: str | None = None, caller: Target | None = None, admin: bool | None = None,
+                actor: audit.Actor = audit.CLI, ip: str | None = None) -> dict[str, Any]:
+    """Check and store an alert rule. Only an admin (`admin`; by default the command line, caller
+    None) may give a webhook URL: the server POSTs alert details there."""
+    where = resolve_scope(store, scope, caller)
     kpi = (kpi or "").strip() or None
     checked = check_params(kind, kpi, dict(params or {}), engine, store)
     if kpi and where.kind != "company" and not engine.kpi(kpi).owned:
         raise GoalError(f"{kpi} counts records that belong to nobody; only a company rule can watch it")
     if kind == "peers" and where.kind == "rep":
         raise GoalError("a peers rule compares the reps of a team or the company; give company or team:ID")
-    recipients = check_recipients(channel, recipients)
+    recipients = check_recipients(channel, recipients, admin=caller is None if admin is None else admin)
     name = (name or "").strip() or f"{kind} {kpi or ''}".strip()
     if len(name) > 200:
         raise GoalError("name: at most 200 characters")
@@ -144,7 +149,7 @@ def create_rule(store, engine, *, kind: str, name: str | None = None, kpi: str |
     with store.connect() as conn:
         conn.execute(T.alert_rules.insert().values(**row))
         audit.record(store, "alerts.rule_create", actor=actor, target=("alert_rules", row["id"]),
-                     detail={"kind": kind, "kpi": kpi, "scope": where.text, "channel": channel}, conn=conn)
+                     detail={"kind": kind, "kpi": kpi, "scope": where.text, "channel": channel}, ip=ip, conn=conn)
     return {**row, "params": checked}
 
 
@@ -160,12 +165,14 @@ def rules(store, *, enabled_only: bool = False) -> list[dict[str, Any]]:
     return out
 
 
-def delete_rule(store, rule_id: str, *, caller: Target | None = None, actor: audit.Actor = audit.CLI) -> None:
-    """Remove a rule (its past alerts stay in the inbox)."""
+def delete_rule(store, rule_id: str, *, caller: Target | None = None, actor: audit.Actor = audit.CLI,
+                ip: str | None = None) -> None:
+    """Remove a rule (its past alerts stay in the inbox); one outside the caller's scope looks absent."""
     found = [r for r in rules(store) if r["id"] == rule_id]
+    absent = f"no alert rule has the id '{rule_id}'"
     if not found:
-        raise GoalError(f"no alert rule has the id '{rule_id}'")
-    require_within(store, Target(found[0]["scope_kind"], found[0]["scope_id"]), caller)
+        raise GoalError(absent)
+    require_visible(store, Target(found[0]["scope_kind"], found[0]["scope_id"]), caller, absent)
     with store.connect() as conn:
         conn.execute(T.alert_rules.delete().where(T.alert_rules.c.id == rule_id))
-        audit.record(store, "alerts.rule_delete", actor=actor, target=("alert_rules", rule_id), conn=conn)
+        audit.record(store, "alerts.rule_delete", actor=actor, target=("alert_rules", rule_id), ip=ip, conn=conn)

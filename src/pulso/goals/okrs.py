@@ -15,7 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from pulso import audit
-from pulso.goals.scopes import GoalError, Target, check_scope, parse_number, parse_period, parse_scope, require_within
+from pulso.goals.scopes import GoalError, Target, parse_number, parse_period, require_visible, resolve_scope
 from pulso.store import tables_goals as T
 
 MIN_KRS, MAX_KRS = 2, 5
@@ -40,7 +40,7 @@ def parse_key_result(text: str) -> dict[str, Any]:
 
 def create_objective(store, engine, *, title: str, quarter: str, key_results: list[dict[str, Any]],
                      scope: str | Target = "company", caller: Target | None = None,
-                     actor: audit.Actor = audit.CLI) -> dict[str, Any]:
+                     actor: audit.Actor = audit.CLI, ip: str | None = None) -> dict[str, Any]:
     """Check and store an objective with its key results (all or nothing)."""
     title = (title or "").strip()
     if not title or len(title) > 200:
@@ -48,8 +48,7 @@ def create_objective(store, engine, *, title: str, quarter: str, key_results: li
     span = parse_period(quarter)
     if span.grain != "quarter":
         raise GoalError(f"quarter '{quarter}' is not a quarter; write 2026-Q4")
-    where = check_scope(store, parse_scope(scope) if isinstance(scope, str) else scope)
-    require_within(store, where, caller)
+    where = resolve_scope(store, scope, caller)
     if not MIN_KRS <= len(key_results) <= MAX_KRS:
         raise GoalError(f"an objective has {MIN_KRS} to {MAX_KRS} key results; {len(key_results)} given")
     krs = []
@@ -75,7 +74,7 @@ def create_objective(store, engine, *, title: str, quarter: str, key_results: li
         for kr in krs:
             conn.execute(T.okr_key_results.insert().values(objective_id=objective["id"], **kr))
         audit.record(store, "okrs.create", actor=actor, target=("okr_objectives", objective["id"]),
-                     detail={"title": title, "quarter": span.text, "key_results": len(krs)}, conn=conn)
+                     detail={"title": title, "quarter": span.text, "key_results": len(krs)}, ip=ip, conn=conn)
     return {**objective, "key_results": krs}
 
 
@@ -122,7 +121,7 @@ def scored(engine, obj: dict[str, Any], today: dt.date) -> dict[str, Any]:
 
 
 def check_in(store, engine, kr_id: str, value=None, *, note: str | None = None, today: dt.date | None = None,
-             caller: Target | None = None, actor: audit.Actor = audit.CLI) -> dict[str, Any]:
+             caller: Target | None = None, actor: audit.Actor = audit.CLI, ip: str | None = None) -> dict[str, Any]:
     """Record a key result's value: the one given (by hand), or the KPI's now (linked)."""
     k, o = T.okr_key_results, T.okr_objectives
     with store.engine.connect() as conn:
@@ -130,7 +129,7 @@ def check_in(store, engine, kr_id: str, value=None, *, note: str | None = None, 
         obj = conn.execute(sa.select(o).where(o.c.id == kr["objective_id"])).mappings().first() if kr else None
     if kr is None:
         raise GoalError(f"no key result has the id '{kr_id}'")
-    require_within(store, Target(obj["scope_kind"], obj["scope_id"]), caller)
+    require_visible(store, Target(obj["scope_kind"], obj["scope_id"]), caller, f"no key result has the id '{kr_id}'")
     if note is not None and len(note) > 1000:
         raise GoalError("note: at most 1000 characters")
     if value is None or value == "":
@@ -151,7 +150,7 @@ def check_in(store, engine, kr_id: str, value=None, *, note: str | None = None, 
         if not kr["kpi"]:
             conn.execute(k.update().where(k.c.id == kr_id).values(current_value=number))
         audit.record(store, "okrs.check_in", actor=actor, target=("okr_key_results", kr_id),
-                     detail={"value": number}, conn=conn)
+                     detail={"value": number}, ip=ip, conn=conn)
     return entry
 
 

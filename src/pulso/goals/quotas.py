@@ -13,17 +13,17 @@ from typing import Any
 import sqlalchemy as sa
 
 from pulso import audit, events
-from pulso.goals.scopes import GoalError, Target, check_scope, parse_number, parse_period, parse_scope, require_within
+from pulso.goals.scopes import GoalError, Target, parse_number, parse_period, parse_scope, resolve_scope
 from pulso.store import schema
 
 
 def set_quota(store, *, scope: str | Target, period: str, amount, currency: str | None = None,
-              caller: Target | None = None, actor: audit.Actor = audit.CLI) -> dict[str, Any]:
+              caller: Target | None = None, actor: audit.Actor = audit.CLI, ip: str | None = None) -> dict[str, Any]:
     """Enter (or replace) the quota of a rep or team for a month, quarter or year."""
-    where = check_scope(store, parse_scope(scope) if isinstance(scope, str) else scope)
+    where = parse_scope(scope) if isinstance(scope, str) else scope
     if where.kind == "company":
         raise GoalError("a quota belongs to a rep (rep:ID) or a team (team:ID), not to the company")
-    require_within(store, where, caller)
+    where = resolve_scope(store, where, caller)
     span = parse_period(period)
     if span.grain == "week":
         raise GoalError(f"period '{period}': quotas are per month, quarter or year")
@@ -40,7 +40,7 @@ def set_quota(store, *, scope: str | Target, period: str, amount, currency: str 
     }
     store.upsert("quotas", [record])
     audit.record(store, "quotas.set", actor=actor, target=("quotas", record["id"]),
-                 detail={"scope": where.text, "period": span.text, "amount": value})
+                 detail={"scope": where.text, "period": span.text, "amount": value}, ip=ip)
     events.data_arrived(store, source="api", tables=("quotas",))
     return record
 

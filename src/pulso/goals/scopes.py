@@ -81,9 +81,42 @@ def within(store, target: Target, caller: Target) -> bool:
 
 
 def require_within(store, target: Target, caller: Target | None) -> None:
-    """GoalError unless the caller may act on `target` (None: the command line, which sees all)."""
+    """GoalError unless the caller may act on `target` (None: the command line, which sees all).
+
+    A team or rep outside the caller's scope looks absent: the message is the one an id nobody
+    has gets, so that it does not tell which ids exist elsewhere."""
+    if caller is None or within(store, target, caller):
+        return
+    if target.kind == "company":
+        raise GoalError(f"scope company is outside what you can see ({caller.text})")
+    raise GoalError(unseen_scope(target))
+
+
+def unseen_scope(target: Target) -> str:
+    """The one message for a team or rep that does not exist or lies outside the caller's scope."""
+    return f"scope {target.text}: no {'team' if target.kind == 'team' else 'user'} you can see has the id '{target.id}'"
+
+
+def resolve_scope(store, scope: "str | Target", caller: Target | None) -> Target:
+    """The scope a caller names, checked: it exists and lies inside the caller's scope (one message
+    for both when a caller is given; the command line, caller None, is told which)."""
+    target = parse_scope(scope) if isinstance(scope, str) else scope
+    require_within(store, target, caller)
+    return check_scope(store, target) if caller is None else _exists(store, target)
+
+
+def require_visible(store, target: Target, caller: Target | None, absent: str) -> None:
+    """GoalError(absent) unless the caller may act on a record of `target`: a goal, rule or alert
+    outside the caller's scope gets the message of one that does not exist."""
     if caller is not None and not within(store, target, caller):
-        raise GoalError(f"scope {target.text} is outside what you can see ({caller.text})")
+        raise GoalError(absent)
+
+
+def _exists(store, target: Target) -> Target:
+    try:
+        return check_scope(store, target)
+    except GoalError:
+        raise GoalError(unseen_scope(target)) from None
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from pulso import audit
 from pulso.engine import periods as P
 from pulso.goals import progress as G
-from pulso.goals.scopes import GoalError, Target, check_scope, parse_date, parse_number, parse_scope, require_within
+from pulso.goals.scopes import GoalError, Target, parse_date, parse_number, require_visible, resolve_scope
 from pulso.store import tables_goals as T
 from pulso.store.store import _bump_version
 
@@ -72,12 +72,11 @@ def history(engine, kpi, target: Target, start: dt.date, grain: str, periods: in
 def create_goal(store, engine, *, kpi: str, target, scope: str | Target = "company", deadline=None, start=None,
                 today: dt.date | None = None, dimension: str | None = None, grain: str = "month",
                 baseline_periods: int = BASELINE_PERIODS, name: str | None = None, objective_id: str | None = None,
-                caller: Target | None = None, actor: audit.Actor = audit.CLI) -> dict[str, Any]:
+                caller: Target | None = None, actor: audit.Actor = audit.CLI, ip: str | None = None) -> dict[str, Any]:
     """Check and store a goal; returns it as stored (with its SMART check)."""
     today = today or dt.date.today()
     meta = engine.kpi(str(kpi).strip())
-    where = check_scope(store, parse_scope(scope) if isinstance(scope, str) else scope)
-    require_within(store, where, caller)
+    where = resolve_scope(store, scope, caller)
     if where.kind != "company" and not meta.owned:
         raise GoalError(f"{meta.key} counts records that belong to nobody; only a company goal can be set on it")
     value = check_target(meta, target)
@@ -105,7 +104,7 @@ def create_goal(store, engine, *, kpi: str, target, scope: str | Target = "compa
         conn.execute(T.goals.insert().values(**row))
         _bump_version(conn)  # pages cached under the data version show targets: a new one must show
         audit.record(store, "goals.create", actor=actor, target=("goals", row["id"]),
-                     detail={"kpi": meta.key, "scope": where.text, "target": value}, conn=conn)
+                     detail={"kpi": meta.key, "scope": where.text, "target": value}, ip=ip, conn=conn)
     return row
 
 
@@ -143,14 +142,15 @@ def goal(store, goal_id: str) -> dict[str, Any]:
     return dict(row)
 
 
-def delete_goal(store, goal_id: str, *, caller: Target | None = None, actor: audit.Actor = audit.CLI) -> None:
-    """Remove a goal (and say so in the audit log)."""
+def delete_goal(store, goal_id: str, *, caller: Target | None = None, actor: audit.Actor = audit.CLI,
+                ip: str | None = None) -> None:
+    """Remove a goal (and say so in the audit log); one outside the caller's scope looks absent."""
     found = goal(store, goal_id)
-    require_within(store, Target(found["scope_kind"], found["scope_id"]), caller)
+    require_visible(store, Target(found["scope_kind"], found["scope_id"]), caller, f"no goal has the id '{goal_id}'")
     with store.connect() as conn:
         conn.execute(T.goals.delete().where(T.goals.c.id == goal_id))
         _bump_version(conn)
-        audit.record(store, "goals.delete", actor=actor, target=("goals", goal_id), conn=conn)
+        audit.record(store, "goals.delete", actor=actor, target=("goals", goal_id), ip=ip, conn=conn)
 
 
 def tracked_kpis(store) -> set[str]:

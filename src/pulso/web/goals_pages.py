@@ -13,6 +13,11 @@ from pulso.goals.scopes import GoalError, Target, within
 from pulso.web import formatting as f
 from pulso.web.pages import cell, table
 
+INBOX_PAGE = 50  # alerts per page of the inbox
+WEBHOOK_ADMIN_ONLY = ("Solo un administrador puede indicar la URL de un webhook; deja el campo vacío para usar el "
+                      "webhook del espacio de trabajo.")
+
+
 def _scope_text(t: dict[str, Any]) -> str:
     return "company" if t["scope_kind"] == "company" else f"{t['scope_kind']}:{t['scope_id']}"
 
@@ -83,26 +88,32 @@ def _period_text(ctx) -> str:
     return name_period(P.floor(ctx.period.start, kind), kind)
 
 
-def alerts_page(ctx, caller: Target) -> dict[str, Any]:
-    """The inbox (open alerts within the scope), recent handled ones, and the rules."""
+def alerts_page(ctx, caller: Target, page: int = 1) -> dict[str, Any]:
+    """A page of the inbox (open alerts within the scope, newest first), recent handled ones, and
+    the rules (a webhook's URL, which may carry a secret, is shown to admins only)."""
     from pulso import alerts
     from pulso.alerts.detect import localized
 
     store = ctx.services.store
-    open_ = alerts.inbox(store, caller=caller)
-    done = [a for a in alerts.inbox(store, caller=caller, include_done=True, limit=50)
-            if a["id"] not in {x["id"] for x in open_}]
+    found = alerts.inbox(store, caller=caller, limit=INBOX_PAGE + 1, offset=(page - 1) * INBOX_PAGE)
+    open_, more = found[:INBOX_PAGE], len(found) > INBOX_PAGE
+    done = alerts.inbox(store, caller=caller, handled=True, limit=20)
     for a in open_ + done:
         a["title"], a["message"] = localized(a, ctx.lang)
     rules = _visible(store, alerts.rules(store), caller)
     for r in rules:
         r["scope"] = _scope_text(r)
         r["params_text"] = ", ".join(f"{k}={v}" for k, v in r["params"].items())
+        if r["channel"] == "webhook" and ctx.user.role != "admin":
+            r["recipients"] = None
     sections = [table(ctx._("Bandeja de alertas"), [(ctx._("Alerta"), False), (ctx._("Por qué"), False)],
                       [[cell(a["title"]), cell(a["message"])] for a in open_], empty=ctx._("No hay alertas abiertas."))]
-    return {"title": ctx._("Alertas"), "sections": sections, "inbox": open_, "done": done[:20], "rules": rules,
+    return {"title": ctx._("Alertas"), "sections": sections, "inbox": open_, "done": done, "rules": rules,
             "kinds": list(alerts.KINDS), "channels": list(alerts.CHANNELS), "kpis": kpi_options(ctx),
-            "scope_text": caller.text}
+            "scope_text": caller.text, "page": page, "open_count": alerts.count(store, caller=caller),
+            "prev": ctx.url("/alerts", page=page - 1) if page > 1 else None,
+            "next": ctx.url("/alerts", page=page + 1) if more else None,
+            "webhook_url_allowed": ctx.user.role == "admin"}
 
 
 def reports_page(ctx, caller: Target) -> dict[str, Any]:

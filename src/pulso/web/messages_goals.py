@@ -24,6 +24,12 @@ EN: dict[str, str] = {
     "Posponer": "Snooze", "No hay alertas abiertas.": "No open alerts.", "Reglas": "Rules", "Tipo": "Kind",
     "Parámetros": "Parameters", "Canal": "Channel", "Sin reglas.": "No rules.",
     "Destinatarios o URL": "Recipients or URL", "Vistas o pospuestas": "Acknowledged or snoozed",
+    "Solo un administrador puede indicar la URL de un webhook; deja el campo vacío para usar el "
+    "webhook del espacio de trabajo.":
+        "Only an administrator may give a webhook URL; leave the field empty to use the workspace's webhook.",
+    "Destinatarios (un webhook usa el del espacio de trabajo)": "Recipients (a webhook uses the workspace's)",
+    "Alertas más recientes": "Newer alerts", "Alertas anteriores": "Older alerts",
+    "alertas abiertas": "open alerts",
     # reports
     "Descargar un informe": "Download a report", "Formato": "Format", "Descargar": "Download",
     "Envíos programados": "Scheduled e-mails", "Frecuencia": "Frequency", "Destinatarios": "Recipients",

@@ -13,7 +13,7 @@ import datetime as dt
 from contextlib import asynccontextmanager
 from typing import Annotated, Any, Callable
 
-from fastapi import APIRouter, Form
+from fastapi import APIRouter, Form, Query
 from fastapi.responses import RedirectResponse, Response
 
 from pulso import alerts, audit  # importing alerts subscribes its rules to data arrivals (imports, API)
@@ -54,6 +54,11 @@ def actor(ctx) -> audit.Actor:
     return audit.Actor("user", ctx.user.id)
 
 
+def ip(ctx) -> str | None:
+    """The client's address, recorded in the audit log like every other web action."""
+    return ctx.request.client.host if ctx.request.client else None
+
+
 def _act(ctx, page: str, csrf_token: str, action: Callable[[], Any], back: str) -> Response:
     """Check the form's origin and the user's right to write, run `action` on the database thread;
     on a PulsoError show the page again with the message (nothing was stored)."""
@@ -71,9 +76,10 @@ def _act(ctx, page: str, csrf_token: str, action: Callable[[], Any], back: str) 
     return RedirectResponse(ctx.url(back), status_code=303)
 
 
-def _page(ctx, page: str, error: str | None = None) -> Response:
+def _page(ctx, page: str, error: str | None = None, number: int = 1) -> Response:
     ctx.require(page)
-    build = {"goals": G.goals_page, "alerts": G.alerts_page, "reports": G.reports_page}[page]
+    build = {"goals": G.goals_page, "alerts": lambda c, who: G.alerts_page(c, who, number),
+             "reports": G.reports_page}[page]
     data = ctx.services.run(build, ctx, caller(ctx))
     data["error"] = error
     data["writable"] = ctx.user.role != "viewer"
@@ -87,9 +93,9 @@ def goals_page(ctx: Ctx):
 
 
 @page_route(router, "/alerts", "alerts")
-def alerts_page(ctx: Ctx):
-    """The inbox of alerts, and the rules."""
-    return _page(ctx, "alerts")
+def alerts_page(ctx: Ctx, page: Annotated[int, Query(ge=1, le=100_000)] = 1):
+    """The inbox of alerts (a page of G.INBOX_PAGE, newest first; `page` for older ones), and the rules."""
+    return _page(ctx, "alerts", number=page)
 
 
 @page_route(router, "/reports", "reports")
@@ -107,7 +113,7 @@ def add_goal(ctx: Ctx, csrf_token: F = "", kpi: F = "", target: F = "", scope: F
     return _act(ctx, "goals", csrf_token, lambda: create_goal(
         ctx.services.store, ctx.services.engine, kpi=kpi, target=target, scope=scope or caller(ctx).text,
         start=start or None, deadline=deadline or None, dimension=dimension or None, name=name or None,
-        today=ctx.today, caller=caller(ctx), actor=actor(ctx)), "/goals")
+        today=ctx.today, caller=caller(ctx), actor=actor(ctx), ip=ip(ctx)), "/goals")
 
 
 @router.post("/goals/{goal_id}/delete", include_in_schema=False)
@@ -116,7 +122,7 @@ def remove_goal(ctx: Ctx, goal_id: str, csrf_token: F = "") -> Response:
     from pulso.goals import delete_goal
 
     return _act(ctx, "goals", csrf_token, lambda: delete_goal(ctx.services.store, goal_id, caller=caller(ctx),
-                                                              actor=actor(ctx)), "/goals")
+                                                              actor=actor(ctx), ip=ip(ctx)), "/goals")
 
 
 @router.post("/quotas", include_in_schema=False)
@@ -125,7 +131,8 @@ def add_quota(ctx: Ctx, csrf_token: F = "", scope: F = "", period: F = "", amoun
     from pulso.goals import set_quota
 
     return _act(ctx, "goals", csrf_token, lambda: set_quota(ctx.services.store, scope=scope, period=period,
-                                                            amount=amount, caller=caller(ctx), actor=actor(ctx)),
+                                                            amount=amount, caller=caller(ctx), actor=actor(ctx),
+                                                            ip=ip(ctx)),
                 "/goals")
 
 
@@ -139,7 +146,7 @@ def add_objective(ctx: Ctx, csrf_token: F = "", title: F = "", quarter: F = "", 
     def action():
         krs = [parse_key_result(line) for line in key_results.splitlines() if line.strip()]
         return create_objective(ctx.services.store, ctx.services.engine, title=title, quarter=quarter, key_results=krs,
-                                scope=scope or caller(ctx).text, caller=caller(ctx), actor=actor(ctx))
+                                scope=scope or caller(ctx).text, caller=caller(ctx), actor=actor(ctx), ip=ip(ctx))
 
     return _act(ctx, "goals", csrf_token, action, "/goals")
 
@@ -151,7 +158,7 @@ def okr_checkin(ctx: Ctx, csrf_token: F = "", key_result: F = "", value: F = "",
 
     return _act(ctx, "goals", csrf_token, lambda: check_in(
         ctx.services.store, ctx.services.engine, key_result, value or None, note=note or None, today=ctx.today,
-        caller=caller(ctx), actor=actor(ctx)), "/goals")
+        caller=caller(ctx), actor=actor(ctx), ip=ip(ctx)), "/goals")
 
 
 @router.post("/alerts/{alert_id}/ack", include_in_schema=False)
@@ -160,7 +167,7 @@ def ack_alert(ctx: Ctx, alert_id: str, csrf_token: F = "") -> Response:
     from pulso.alerts import acknowledge
 
     return _act(ctx, "alerts", csrf_token, lambda: acknowledge(ctx.services.store, alert_id, caller=caller(ctx),
-                                                               actor=actor(ctx)), "/alerts")
+                                                               actor=actor(ctx), ip=ip(ctx)), "/alerts")
 
 
 @router.post("/alerts/{alert_id}/snooze", include_in_schema=False)
@@ -169,19 +176,29 @@ def snooze_alert(ctx: Ctx, alert_id: str, csrf_token: F = "", hours: F = "24") -
     from pulso.alerts import snooze
 
     return _act(ctx, "alerts", csrf_token, lambda: snooze(ctx.services.store, alert_id, hours, caller=caller(ctx),
-                                                          actor=actor(ctx)), "/alerts")
+                                                          actor=actor(ctx), ip=ip(ctx)), "/alerts")
 
 
 @router.post("/alerts/rules", include_in_schema=False)
 def add_rule(ctx: Ctx, csrf_token: F = "", kind: F = "", kpi: F = "", scope: F = "", params: F = "",
              channel: F = "inbox", recipients: F = "", name: F = "") -> Response:
-    """Add an alert rule; parameters as NAME=VALUE separated by commas or lines."""
+    """Add an alert rule; parameters as NAME=VALUE separated by commas or lines. Only an admin
+    gives a webhook URL (the server POSTs alert details there); others' webhook rules use the
+    workspace's webhook."""
     from pulso.alerts import create_rule
+
+    admin = ctx.user.role == "admin"
+    if channel == "webhook" and recipients.strip() and not admin and ctx.user.role != "viewer":
+        ctx.request.app.state.sessions.check_csrf(csrf_binding(ctx.request, ctx.user), csrf_token)
+        response = _page(ctx, "alerts", error=ctx._(G.WEBHOOK_ADMIN_ONLY))
+        response.status_code = 403
+        return response
 
     def action():
         return create_rule(ctx.services.store, ctx.services.engine, kind=kind, kpi=kpi or None,
                            scope=scope or caller(ctx).text, params=G.parse_params(params), channel=channel,
-                           recipients=recipients or None, name=name or None, caller=caller(ctx), actor=actor(ctx))
+                           recipients=recipients or None, name=name or None, caller=caller(ctx), admin=admin,
+                           actor=actor(ctx), ip=ip(ctx))
 
     return _act(ctx, "alerts", csrf_token, action, "/alerts")
 
@@ -192,7 +209,7 @@ def remove_rule(ctx: Ctx, rule_id: str, csrf_token: F = "") -> Response:
     from pulso.alerts import delete_rule
 
     return _act(ctx, "alerts", csrf_token, lambda: delete_rule(ctx.services.store, rule_id, caller=caller(ctx),
-                                                               actor=actor(ctx)), "/alerts")
+                                                               actor=actor(ctx), ip=ip(ctx)), "/alerts")
 
 
 @router.post("/reports/schedules", include_in_schema=False)
