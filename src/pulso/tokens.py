@@ -78,8 +78,13 @@ def create(store: Store, name: str, *, role: str, team_id: str | None = None, us
         raise TokenError(f"unknown role '{role}'; use one of: {', '.join(ROLES)}")
     team_id, user_id = (team_id or None), (user_id or None)
     with store.engine.connect() as conn:
-        if user_id is not None and conn.execute(sa.select(schema.users.c.id).where(schema.users.c.id == user_id)).first() is None:
+        person = None if user_id is None else conn.execute(
+            sa.select(schema.users.c.active).where(schema.users.c.id == user_id)).first()
+        if user_id is not None and person is None:
             raise TokenError(f"no user '{user_id}' in this workspace")
+        if person is not None and not person.active:
+            raise TokenError(f"the user '{user_id}' is deactivated: a token acting for them would not work; "
+                             "reactivate them first, or make the token for someone else")
         if team_id is not None and conn.execute(sa.select(schema.teams.c.id).where(schema.teams.c.id == team_id)).first() is None:
             raise TokenError(f"no team '{team_id}' in this workspace")
     if role == "rep" and user_id is None:

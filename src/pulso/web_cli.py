@@ -39,6 +39,11 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on; 0.0.0.0 opens it to the network.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     secure_cookies: Annotated[bool, typer.Option("--secure-cookies/--plain-cookies", help="Send cookies over HTTPS only (behind a TLS proxy).")] = False,
+    forwarded_allow_ips: Annotated[Optional[str], typer.Option(
+        "--forwarded-allow-ips", envvar="PULSO_FORWARDED_ALLOW_IPS",
+        help="Addresses of your reverse proxies, comma-separated: only requests from them may name the "
+             "client's address (X-Forwarded-For), which sign-in throttling and the audit log use. "
+             "Default: none, every request counts from the address it comes from.")] = None,
 ) -> None:
     """Serve the web app on the workspace (the DuckDB file stays held while it runs)."""
     import uvicorn
@@ -50,7 +55,11 @@ def serve(
     app = create_app(WebSettings(store=settings, secret_key=os.environ.get("PULSO_SECRET_KEY") or None,
                                  secure_cookies=secure_cookies))
     console.print(f"Pulso at http://{host}:{port}/ on {app.state.services.store.display_url} (Ctrl+C stops it)")
-    uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=True)
+    proxies = [p.strip() for p in (forwarded_allow_ips or "").split(",") if p.strip()]
+    # Without a proxy named, uvicorn must not read X-Forwarded-For at all (its own default trusts
+    # 127.0.0.1, so any local client could choose the throttled and audited address).
+    uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=bool(proxies),
+                forwarded_allow_ips=proxies or None)
 
 
 def _find(store, email: str) -> dict | None:
@@ -72,37 +81,60 @@ def _ask_password(password: str | None) -> str:
 
 @users_app.command("add")
 def users_add(
-    email: Annotated[str, typer.Argument(help="E-mail the user signs in with.")],
-    name: Annotated[str, typer.Option(help="Full name.")],
-    role: Annotated[str, typer.Option(help="admin, manager, rep or viewer.")] = "rep",
+    email: Annotated[str, typer.Argument(help="E-mail the user signs in with (compared in any case).")],
+    name: Annotated[Optional[str], typer.Option(help="Full name (needed for a new user).")] = None,
+    role: Annotated[Optional[str], typer.Option(help="admin, manager, rep or viewer (a new user: rep).")] = None,
     team: Annotated[Optional[str], typer.Option(help="Team id (managers, reps, and viewers limited to a team).")] = None,
-    password: Annotated[Optional[str], typer.Option(help="Password (asked for when omitted; at least 8 characters).")] = None,
+    password: Annotated[Optional[str], typer.Option(help="Password (asked for when omitted; at least 10 characters, not a common one).")] = None,
+    update: Annotated[bool, typer.Option("--update", help="Change an existing user instead (e.g. a CRM user): only the --name, --role, --team and --password given.")] = False,
     db: DbOption = None,
 ) -> None:
-    """Add a user who can sign in (or give an existing CRM user a password and role)."""
-    from pulso.web.auth import hash_password, set_password
+    """Add a user who can sign in; with --update, change an existing one. An e-mail that already
+    exists (in any case) is refused without --update: nobody is renamed or demoted by mistake."""
+    from pulso import audit
+    from pulso.web.auth import set_password
+    from pulso.web.passwords import check
 
-    if role not in ROLES:
+    if role is not None and role not in ROLES:
         raise PulsoError(f"unknown role '{role}'; use one of {', '.join(ROLES)}")
     if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email.strip()):
         raise PulsoError(f"'{email}' is not an e-mail address")
-    secret = _ask_password(password)
-    hash_password(secret)  # refuse a short password before writing anything
+    if not update and not (name or "").strip():
+        raise PulsoError("give the new user's full name with --name")
+    secret = password if update else _ask_password(password)
+    if secret is not None:
+        check(secret)  # refuse a weak password before writing anything
     with _open(db) as store:
         existing = _find(store, email)
-        record = {"id": existing["id"] if existing else f"usr-{uuid.uuid4().hex[:12]}", "name": name,
-                  "email": email.strip(), "role": role, "team_id": team, "active": True}
-        if not existing:
-            record["created_at"] = dt.datetime.now(dt.timezone.utc)
-        store.upsert("users", [record])
-        set_password(store, record["id"], secret)
-        from pulso import audit
-
-        if existing is None or existing.get("role") != role:
-            audit.record(store, "users.role_change" if existing else "users.add", actor=audit.CLI,
-                         target=("users", record["id"]),
-                         detail={"from": existing.get("role") if existing else None, "to": role, "email": email.strip()})
-    console.print(f"{'Updated' if existing else 'Added'} {email} ({role}); they can sign in with `pulso serve`.")
+        if existing is not None and not update:
+            raise PulsoError(
+                f"a user with the e-mail '{existing['email']}' already exists: {existing['name']} "
+                f"(id {existing['id']}, role {existing['role']}); nothing was changed. To change them, run "
+                f"`pulso users add {existing['email']} --update` with the --name, --role, --team or --password "
+                "to change")
+        if existing is None and update:
+            raise PulsoError(f"no user with e-mail '{email}'; leave out --update to add one")
+        if existing is None:
+            role = role or "rep"
+            record = {"id": f"usr-{uuid.uuid4().hex[:12]}", "name": name.strip(), "email": email.strip(),
+                      "role": role, "team_id": team, "active": True, "created_at": dt.datetime.now(dt.timezone.utc)}
+        else:
+            record = {"id": existing["id"], **({"name": name.strip()} if name and name.strip() else {}),
+                      **({"role": role} if role else {}), **({"team_id": team} if team is not None else {})}
+        if len(record) > 1:
+            store.upsert("users", [record])
+        if secret is not None:
+            set_password(store, record["id"], secret)
+        if existing is None:
+            audit.record(store, "users.add", actor=audit.CLI, target=("users", record["id"]),
+                         detail={"from": None, "to": role, "email": email.strip()})
+        elif role and existing["role"] != role:
+            audit.record(store, "users.role_change", actor=audit.CLI, target=("users", record["id"]),
+                         detail={"from": existing["role"], "to": role, "email": existing["email"]})
+    if existing is None:
+        console.print(f"Added {email.strip()} ({role}); they can sign in with `pulso serve`.")
+    else:
+        console.print(f"Updated {existing['email']} ({role or existing['role']}).")
 
 
 @users_app.command("set-password")
@@ -112,10 +144,11 @@ def users_set_password(
     db: DbOption = None,
 ) -> None:
     """Set a user's password; their open sessions end."""
-    from pulso.web.auth import hash_password, set_password
+    from pulso.web.auth import set_password
+    from pulso.web.passwords import check
 
     secret = _ask_password(password)
-    hash_password(secret)
+    check(secret)
     with _open(db) as store:
         user = _find(store, email)
         if user is None:

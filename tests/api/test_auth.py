@@ -183,14 +183,20 @@ def test_audit_filters_and_refuses_naive_times(demo_api):
     assert admin.get("/api/v1/audit", params={"since": "yesterday"}).json()["error"]["field"] == "since"
 
 
-def test_a_token_bound_to_a_deactivated_user_stops(tiny):
-    tiny.run(tiny.store().upsert, "users", [{"id": "r1", "active": False}])
+def test_a_token_bound_to_a_deactivated_user_stops_for_good(tiny):
+    from pulso import tokens
+
+    made = tiny.run(tokens.create, tiny.store(), "r2 phone", role="rep", user_id="r2")
+    own = TestClient(tiny.app, headers={"Authorization": f"Bearer {made.secret}"})
+    assert own.get("/api/v1/me").status_code == 200
+    tiny.run(tiny.store().upsert, "users", [{"id": "r2", "active": False}])
     try:
-        response = tiny.clients["rep"].get("/api/v1/me")
-        assert response.status_code == 401 and "no longer active" in response.json()["error"]["message"]
+        response = own.get("/api/v1/me")
+        assert response.status_code == 401 and response.json()["error"]["code"] == "unauthenticated"
     finally:
-        tiny.run(tiny.store().upsert, "users", [{"id": "r1", "active": True}])
-    assert tiny.clients["rep"].get("/api/v1/me").status_code == 200
+        tiny.run(tiny.store().upsert, "users", [{"id": "r2", "active": True}])
+    assert own.get("/api/v1/me").status_code == 401  # revoked at the deactivation: reactivating revives nothing
+    assert tiny.clients["rep"].get("/api/v1/me").status_code == 200  # r1's token is untouched
 
 
 def test_a_wrong_method_is_405_and_an_unknown_path_404(demo_api):

@@ -71,7 +71,7 @@ def test_audit_list_refuses_bad_options_and_revoke_an_unknown_token(db):
 
 
 def test_role_changes_by_users_add_are_audited(db):
-    args = ["users", "add", "rita@example.com", "--name", "Rita", "--password", "clave-segura-1", "--db", db]
+    args = ["users", "add", "rita@example.com", "--update", "--name", "Rita", "--password", "clave-segura-1", "--db", db]
     assert pulso(*args, "--role", "rep").exit_code == 0  # same role: nothing to audit
     assert pulso(*args, "--role", "manager").exit_code == 0
     assert pulso("users", "add", "nuevo@example.com", "--name", "Nuevo", "--password", "clave-segura-1",

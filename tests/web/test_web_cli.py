@@ -27,7 +27,7 @@ def test_users_add_list_set_password_and_serve(tmp_path):
     added = run("users", "add", "ana@empresa.es", "--name", "Ana Gil", "--role", "admin", "--password", "clave-segura-1", "--db", db)
     assert added.returncode == 0, added.stderr
     short = run("users", "add", "leo@empresa.es", "--name", "Leo", "--password", "corta", "--db", db)
-    assert short.returncode == 1 and "at least 8" in short.stderr
+    assert short.returncode == 1 and "at least 10" in short.stderr
     bad_role = run("users", "add", "leo@empresa.es", "--name", "Leo", "--role", "boss", "--password", "x" * 10, "--db", db)
     assert bad_role.returncode == 1 and "unknown role" in bad_role.stderr
     prompted = run("users", "add", "eva@empresa.es", "--name", "Eva", "--role", "viewer", "--db", db,

@@ -23,7 +23,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from pulso.config import Settings
 from pulso.errors import ConfigError, RecordError, StoreBusyError, StoreError, ValidationError
-from pulso.store import coerce, rules, schema
+from pulso.store import coerce, rules, schema, tables_api
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 DEFAULT_SETTINGS = {"timezone": "UTC", "currency": "EUR", "data_version": "0"}
@@ -192,6 +192,8 @@ class Store:
                 raise ValidationError(errors)
             for name, stg in staged.items():
                 self._merge(conn, schema.table(name), stg, data[name])
+            if "users" in staged:  # a deactivated person's sessions end and tokens are revoked
+                tables_api.end_access_of_inactive(conn, staged["users"])
             if staged:
                 _bump_version(conn)
             for name in staged:

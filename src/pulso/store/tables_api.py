@@ -1,10 +1,13 @@
-"""Application tables of the REST API (migration 0004), on the canonical metadata (see schema.py)."""
+"""Application tables of the REST API (migration 0004), on the canonical metadata (see schema.py),
+and what a deactivation does to a person's ways in."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import sqlalchemy as sa
 
-from pulso.store.schema import TS, metadata
+from pulso.store.schema import TS, metadata, user_sessions
 
 # API tokens: the secret is shown once; only its SHA-256 (`token_hash`) is kept. A token carries
 # a role and a scope like a user: `team_id` for a manager or a team viewer, `user_id` for a rep
@@ -24,3 +27,13 @@ api_tokens = sa.Table(
     sa.Column("last_used_at", TS),
     sa.Column("revoked_at", TS),
 )
+
+
+def end_access_of_inactive(conn: sa.Connection, users: sa.FromClause) -> None:
+    """End the sessions and revoke the API tokens of the inactive users among `users` (a batch
+    being written). The store calls it in every write of users, whatever the door (import, API,
+    CLI), so that a reactivated person signs in again and gets a new token: nothing old revives."""
+    inactive = sa.select(users.c.id).where(users.c.active.is_(False))
+    conn.execute(user_sessions.delete().where(user_sessions.c.user_id.in_(inactive)))
+    conn.execute(api_tokens.update().where(api_tokens.c.user_id.in_(inactive), api_tokens.c.revoked_at.is_(None))
+                 .values(revoked_at=dt.datetime.now(dt.timezone.utc)))

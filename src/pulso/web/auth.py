@@ -6,8 +6,10 @@ import datetime as dt
 import hashlib
 import hmac
 import secrets
+import threading
 import time
 import uuid
+import zlib
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -17,13 +19,16 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from pulso.errors import PulsoError
 from pulso.store import Store, schema
+from pulso.web import passwords
 
 SESSION_COOKIE = "pulso_session"
 ANON_COOKIE = "pulso_csrf"
 _hasher = PasswordHasher()
 # Verified against when the e-mail is unknown, so that the answer takes the same time.
 _DUMMY_HASH = _hasher.hash("pulso-no-such-user")
-MIN_PASSWORD = 8
+#: The PostgreSQL advisory lock that makes the sign-in throttle's count-and-reserve atomic across
+#: server processes (a fixed number; any other Pulso lock would pick another).
+THROTTLE_LOCK = zlib.crc32(b"pulso.sign_in_throttle")
 
 
 class AuthError(PulsoError):
@@ -60,9 +65,8 @@ class User:
 
 
 def hash_password(password: str) -> str:
-    """An argon2id hash of a password, refusing short ones."""
-    if len(password) < MIN_PASSWORD:
-        raise PulsoError(f"the password is too short; use at least {MIN_PASSWORD} characters")
+    """An argon2id hash of a password the policy accepts (pulso.web.passwords)."""
+    passwords.check(password)
     return _hasher.hash(password)
 
 
@@ -194,34 +198,46 @@ class Sessions:
 
 
 class Throttle:
-    """Counts failed sign-ins per e-mail and per client address in a sliding window."""
+    """Counts failed sign-ins per e-mail and per client address in a sliding window.
+
+    A sign-in takes an attempt (`reserve`) before its password is checked: the count and the
+    attempt's record happen in one transaction, serialised within the process (a lock) and across
+    processes on PostgreSQL (an advisory lock); DuckDB has one writing process. The attempt counts
+    as a failure until the password proves right (`succeeded`), so parallel sign-ins never check
+    more passwords than the limits allow.
+    """
 
     def __init__(self, store: Store, per_email: int, per_address: int, minutes: int):
         self.store, self.per_email, self.per_address, self.minutes = store, per_email, per_address, minutes
+        self._lock = threading.Lock()
 
-    def check(self, email: str, ip: str | None) -> None:
-        """Raise ThrottledError when either count has reached its limit."""
-        f = schema.sign_in_failures
-        since = _now() - dt.timedelta(minutes=self.minutes)
-        with self.store.engine.connect() as conn:
-            by_email = conn.execute(sa.select(sa.func.count()).where(f.c.email == email.strip().lower(), f.c.failed_at >= since)).scalar()
-            by_ip = conn.execute(sa.select(sa.func.count()).where(f.c.ip == ip, f.c.failed_at >= since)).scalar() if ip else 0
-        if by_email >= self.per_email or by_ip >= self.per_address:
-            raise ThrottledError(self.minutes)
-
-    def failed(self, email: str, ip: str | None) -> None:
-        """Record one failure (and forget failures older than the window)."""
+    def reserve(self, email: str, ip: str | None) -> str:
+        """Take one attempt for this e-mail and address; ThrottledError when either has none left."""
         f = schema.sign_in_failures
         now = _now()
-        with self.store.connect() as conn:
-            conn.execute(f.delete().where(f.c.failed_at < now - dt.timedelta(minutes=self.minutes)))
-            conn.execute(f.insert().values(id=uuid.uuid4().hex, email=email.strip().lower(), ip=ip, failed_at=now))
+        since = now - dt.timedelta(minutes=self.minutes)
+        key = _email_key(email)
+        attempt = uuid.uuid4().hex
+        with self._lock, self.store.connect() as conn:
+            if self.store.dialect == "postgres":
+                conn.execute(sa.select(sa.func.pg_advisory_xact_lock(THROTTLE_LOCK)))
+            conn.execute(f.delete().where(f.c.failed_at < since))
+            by_email = conn.execute(sa.select(sa.func.count()).where(f.c.email == key)).scalar()
+            by_ip = conn.execute(sa.select(sa.func.count()).where(f.c.ip == ip)).scalar() if ip else 0
+            if by_email >= self.per_email or by_ip >= self.per_address:
+                raise ThrottledError(self.minutes)
+            conn.execute(f.insert().values(id=attempt, email=key, ip=ip, failed_at=now))
+        return attempt
 
     def succeeded(self, email: str) -> None:
-        """A good sign-in clears the e-mail's failures."""
+        """A good sign-in clears the e-mail's failures (its own attempt included)."""
         f = schema.sign_in_failures
         with self.store.connect() as conn:
-            conn.execute(f.delete().where(f.c.email == email.strip().lower()))
+            conn.execute(f.delete().where(f.c.email == _email_key(email)))
+
+
+def _email_key(email: str) -> str:
+    return email.strip().lower()[:320]  # no e-mail address is longer
 
 
 def _digest(token: str) -> str:

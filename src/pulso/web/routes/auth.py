@@ -65,8 +65,8 @@ def signin(request: Request, services: ServicesDep, sessions: SessionsDep,
     _ = lambda s: translate(s, lang, strict=services.settings.strict_i18n)  # noqa: E731
     throttle = request.app.state.throttle
     ip = request.client.host if request.client else None
-    try:
-        services.run(throttle.check, email, ip)
+    try:  # the attempt is counted before the password is checked: parallel tries cannot pass the limit
+        services.run(throttle.reserve, email, ip)
     except ThrottledError as exc:
         services.run(audit.record, services.store, "auth.sign_in_throttled", actor=audit.Actor("anonymous"),
                      detail={"email": email[:200]}, ip=ip)
@@ -74,7 +74,6 @@ def signin(request: Request, services: ServicesDep, sessions: SessionsDep,
         return _signin_page(request, services, sessions, error=message, email=email, next_=next, status=429)
     row = services.run(find_user_by_email, services.store, email)
     if not check_password(row, password):
-        services.run(throttle.failed, email, ip)
         services.run(audit.record, services.store, "auth.sign_in_failed", actor=audit.Actor("anonymous"),
                      detail={"email": email[:200]}, ip=ip)
         return _signin_page(request, services, sessions, error=_("Correo o contraseña incorrectos."),
