@@ -36,8 +36,9 @@ def expected_ids(data, table: str, owners: set[str] | None, teams: set[str]) -> 
     how = OWNER_OF[table]
     if isinstance(how, str):
         keep = {r["id"] for r in rows if r[how] in owners}
-        if table == "quotas":
-            keep |= {r["id"] for r in rows if r["team_id"] in teams}
+        if table == "quotas" and teams:  # a team scope: owner in the team AND team_id the team's (or none)
+            keep = {r["id"] for r in rows if (r[how] in owners and r["team_id"] in (None, *teams))
+                    or (r[how] is None and r["team_id"] in teams)}
         if table == "users":
             keep = {r["id"] for r in rows if r["id"] in owners}
         return keep

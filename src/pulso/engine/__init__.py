@@ -229,7 +229,10 @@ class Engine:
                          [span, span])
         for row in rows:  # shown in the workspace's time zone, like the periods
             if row["at"] is not None:
-                row["at"] = row["at"].astimezone(tz)
+                try:
+                    row["at"] = row["at"].astimezone(tz)
+                except OverflowError:  # near year 1 or 9999, stored before the store checked years: kept in UTC
+                    pass
             row["contribution"] = _plain(row["contribution"])
         return rows
 

@@ -184,8 +184,9 @@ def scope_rows(t: Any, scope: Scope, entity: str, src: Mapping[str, Any]) -> Any
     users = src["users"]
     members = users.filter(users.team_id.isin(ids)).id
     pred = t[OWNER].isin(members).fill_null(False)
-    if TEAM_SCOPE in ENTITIES[entity]:
-        pred = pred | t[TEAM_SCOPE].isin(ids).fill_null(False)
+    if TEAM_SCOPE in ENTITIES[entity]:  # a member's quota not tagged with another team, or the team's own
+        team = t[TEAM_SCOPE].isin(ids).fill_null(False)
+        pred = (pred & (t[TEAM_SCOPE].isnull() | team)) | (t[OWNER].isnull() & team)
     return t.filter(pred)
 
 

@@ -25,10 +25,6 @@ EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 _NUMERIC_DATE = re.compile(r"^(\d{1,4})[/.\-](\d{1,2})[/.\-](\d{1,4})(?:[ T,]+(.*))?$")
 _EXCEL_SERIAL = re.compile(r"^\d{4,5}(\.\d+)?$")
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,6})\d*)?)?\s*([AaPp][Mm])?\s*(Z|[+-]\d{2}:?\d{2})?$")
-# =anything; @SUM( / +HYPERLINK( / -cmd( ; DDE such as +cmd|' /C calc'!A0. A leading "- " in
-# prose (a list of remarks) or a phone number (+34 600...) is not a formula.
-_FORMULA = re.compile(r"^\s*=|^\s*[+\-@]\s*[A-Za-z_][\w.]*\s*\(|^\s*[+\-@=].*\|.*!")
-_PHONE_OR_NUMBER = re.compile(r"^[+\-]?[\d\s().\-/]+$")
 TRUE = frozenset({"true", "t", "yes", "y", "1", "si", "sí", "s", "x", "verdadero"})
 FALSE = frozenset({"false", "f", "no", "n", "0", "falso"})
 
@@ -42,9 +38,7 @@ class ValueOptions:
         self.tz, self.date_order, self.decimal = tz, date_order, decimal
 
 
-def is_formula(text: str) -> bool:
-    """A cell a spreadsheet would run as a formula (=..., @F(...), +F(...), -F(...), DDE)."""
-    return bool(_FORMULA.match(text)) and not _PHONE_OR_NUMBER.match(text)
+is_formula = coerce.is_formula  # one rule for every door: the store applies it to every write
 
 
 def escape_formula(text: str) -> str:
@@ -103,14 +97,7 @@ def _by_unique(arr: pa.Array, fn: Callable[[str], Any], target: pa.DataType) -> 
 
 
 def _text(arr: pa.Array) -> tuple[pa.Array, list[Bad]]:
-    suspicious = pc.fill_null(pc.match_substring_regex(arr, r"^\s*[=@+\-]|^[\t\r]"), False)
-    bad = []
-    for i in pc.indices_nonzero(suspicious).to_pylist():
-        text = arr[i].as_py()
-        if is_formula(text):
-            bad.append((i, text, "looks like a spreadsheet formula; Pulso does not store formulas (remove the leading "
-                                 "=, +, - or @, or export values instead of formulas)"))
-    return arr, bad
+    return arr, [(i, arr[i].as_py(), coerce.FORMULA_REASON) for i in coerce.formula_rows(arr)]
 
 
 # -- dates ------------------------------------------------------------------------------------
@@ -159,8 +146,8 @@ def parse_datetime(text: str, order: str, tz: ZoneInfo) -> dt.datetime | dt.date
     if value.tzinfo is None:
         value = value.replace(tzinfo=tz)
     value = value.astimezone(dt.timezone.utc)
-    if not 1900 <= value.year <= 2200:
-        raise ValueError(f"'{text}' is outside the years 1900–2200")
+    if not coerce.MIN_YEAR <= value.year <= coerce.MAX_YEAR:
+        raise ValueError(f"'{text}' is outside the years {coerce.MIN_YEAR}–{coerce.MAX_YEAR}")
     return value
 
 

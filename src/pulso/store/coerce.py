@@ -2,6 +2,11 @@
 
 Naive timestamps are taken in the workspace time zone and stored in UTC. Every value that
 cannot be read becomes a RecordError naming the table, the record id, the field and why.
+
+`normalise` is what every door shares once values are typed (the API, imports, the demo, any
+future form): ids, external ids and references trimmed of surrounding whitespace (an empty id or
+reference refused), dates within the years 1900–2200, and no text a spreadsheet would run as a
+formula. Imports call `is_formula` and read `MIN_YEAR`/`MAX_YEAR` from here too.
 """
 
 from __future__ import annotations
@@ -9,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import math
+import re
 from decimal import Decimal, InvalidOperation
 from typing import Any, Iterable
 from zoneinfo import ZoneInfo
@@ -18,9 +24,19 @@ import pyarrow.compute as pc
 import sqlalchemy as sa
 
 from pulso.errors import RecordError
+from pulso.store import schema
 
 MAX_MONEY = Decimal("9999999999999999.99")  # NUMERIC(18, 2)
 INT32_MAX = 2**31 - 1
+#: Dates and instants (in UTC) outside these years are refused: no CRM has them, and near year 1
+#: or 9999 a time zone shift no longer fits in Python's datetime.
+MIN_YEAR, MAX_YEAR = 1900, 2200
+# =anything; @SUM( / +HYPERLINK( / -cmd( ; DDE such as +cmd|' /C calc'!A0. A leading "- " in
+# prose (a list of remarks) or a phone number (+34 600...) is not a formula.
+_FORMULA = re.compile(r"^\s*=|^\s*[+\-@]\s*[A-Za-z_][\w.]*\s*\(|^\s*[+\-@=].*\|.*!")
+_PHONE_OR_NUMBER = re.compile(r"^[+\-]?[\d\s().\-/]+$")
+FORMULA_REASON = ("looks like a spreadsheet formula; Pulso does not store formulas (remove the leading "
+                  "=, +, - or @, or export values instead of formulas)")
 
 Records = Iterable[dict[str, Any]] | pa.Table
 
@@ -234,3 +250,81 @@ def _is_text(column: sa.Column) -> bool:
 def _rid(rec: dict[str, Any]) -> str | None:
     rid = rec.get("id")
     return None if rid is None else str(rid)
+
+
+# -- what every door shares once values are typed -------------------------------------------------
+
+def is_formula(text: str) -> bool:
+    """A cell a spreadsheet would run as a formula (=..., @F(...), +F(...), -F(...), DDE)."""
+    return bool(_FORMULA.match(text)) and not _PHONE_OR_NUMBER.match(text)
+
+
+def formula_rows(arr: pa.Array | pa.ChunkedArray) -> list[int]:
+    """Positions of the text values that are formulas (a vectorised look for a leading sign first)."""
+    suspicious = pc.fill_null(pc.match_substring_regex(arr, r"^\s*[=@+\-]|^[\t\r]"), False)
+    return [i for i in pc.indices_nonzero(suspicious).to_pylist() if is_formula(arr[i].as_py())]
+
+
+def key_columns(table: sa.Table) -> list[str]:
+    """The fields that name records: id, external_id and every reference."""
+    return ["id", "external_id", *schema.references(table)]
+
+
+def trim_key(text: str) -> str:
+    """A key without surrounding whitespace: what `normalise` stores (Python's and Arrow's
+    whitespace are the same set of characters), for a door that must know the id beforehand."""
+    return text.strip()
+
+
+def trim_keys(table: sa.Table, records: list[Any]) -> list[Any]:
+    """The records with their text keys trimmed as `normalise` trims them; anything else is left
+    for the store to refuse with a reason."""
+    keys = key_columns(table)
+    return [{**r, **{k: trim_key(r[k]) for k in keys if isinstance(r.get(k), str)}} if isinstance(r, dict) else r
+            for r in records]
+
+
+def normalise(table: sa.Table, data: pa.Table) -> tuple[pa.Table, list[RecordError]]:
+    """A typed batch as every door stores it: ids, external ids and references trimmed (an empty
+    reference refused, an empty external_id dropped), dates and instants within the years
+    MIN_YEAR..MAX_YEAR, no text a spreadsheet would run as a formula. Only the fields the batch
+    carries are looked at: a value stored earlier never blocks an update of another field."""
+    refs = set(schema.references(table))
+    for name in key_columns(table):
+        if name in data.column_names:
+            trimmed = pc.utf8_trim_whitespace(data[name])
+            if name == "external_id":
+                trimmed = pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, pa.string()), trimmed)
+            data = data.set_column(data.column_names.index(name), name, trimmed)
+    ids = data["id"] if "id" in data.column_names else None
+    errors: list[RecordError] = []
+
+    def report(rows: list[int], field: str, reason: str, show: bool) -> None:
+        for i in rows[:1000 - len(errors)]:
+            got = f" (got {_shown(data[field][i].as_py())})" if show else ""
+            errors.append(RecordError(table.name, None if ids is None else ids[i].as_py(), field, reason + got, i))
+
+    def where(mask) -> list[int]:
+        return pc.indices_nonzero(pc.fill_null(mask, False)).to_pylist()
+
+    for column in table.columns:
+        name, arr = column.name, data[column.name] if column.name in data.column_names else None
+        if arr is None:
+            continue
+        if name in refs:
+            report(where(pc.equal(pc.utf8_length(arr), 0)), name, "is empty; leave it out (null) when there is none", False)
+        if isinstance(column.type, (sa.DateTime, sa.Date)):
+            low, high = dt.date(MIN_YEAR, 1, 1), dt.date(MAX_YEAR + 1, 1, 1)
+            if isinstance(column.type, sa.DateTime):
+                low, high = (dt.datetime.combine(d, dt.time(), dt.timezone.utc) for d in (low, high))
+            bounds = [pa.scalar(b, type=arr.type) for b in (low, high)]
+            outside = pc.or_(pc.less(arr, bounds[0]), pc.greater_equal(arr, bounds[1]))
+            report(where(outside), name, f"is outside the years {MIN_YEAR}–{MAX_YEAR}", True)
+        elif _is_text(column):
+            report(formula_rows(arr), name, FORMULA_REASON, False)
+    return data, errors
+
+
+def _shown(value: Any) -> str:
+    """A value as a person reads it in an error (dates in ISO 8601)."""
+    return value.isoformat() if isinstance(value, (dt.date, dt.datetime)) else repr(value)

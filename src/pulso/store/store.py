@@ -177,6 +177,8 @@ class Store:
                     if hasattr(raw, "to_dict") and hasattr(raw, "columns"):  # a DataFrame
                         raw = raw.to_dict("records")
                     arrow, found = coerce.from_dicts(tbl, list(raw), tz)
+                if not found:  # one set of checks for every door: keys trimmed, dates in range, no formulas
+                    arrow, found = coerce.normalise(tbl, arrow)
                 if not found and "id" not in arrow.column_names and arrow.num_rows:
                     found = [RecordError(name, None, "id", "is missing: every record needs an id")]
                 if not found and arrow.num_rows:
@@ -240,6 +242,8 @@ class Store:
     def _unstage(self, conn: sa.Connection, name: str) -> None:
         if self.dialect == "duckdb":
             conn.connection.driver_connection.unregister(f"_stg_{name}")
+        else:  # gone now, not at commit: a later batch in the caller's transaction stages the table again
+            conn.exec_driver_sql(f'DROP TABLE IF EXISTS "_stg_{name}"')
 
     def _check_references(self, conn: sa.Connection, name: str, staged: dict[str, sa.TableClause]) -> list[RecordError]:
         """Every reference of a staged batch that points nowhere (store or same call)."""

@@ -3,8 +3,11 @@
 The rules follow the KPI engine's (pulso.catalog.sources.ENTITIES), so that a record a caller
 can list is a record their KPIs count:
 
-- accounts, leads, deals, tickets, activities: `owner_id`; quotas: `owner_id`, and a team quota
-  (`team_id`) belongs to its team; usage_events: `user_id`; users: the user themself;
+- accounts, leads, deals, tickets, activities: `owner_id`; usage_events: `user_id`; users: the
+  user themself;
+- quotas: `owner_id`; in a team scope a quota needs its owner (when it has one) in the team AND
+  its `team_id` (when it has one) in the scope: a team quota (no owner) belongs to its team, and a
+  quota of another team's rep is outside whatever `team_id` says;
 - orders and subscriptions: the owner of their account; survey_responses: the owner of their
   account, else of their ticket; deal_stage_changes: the owner of their deal;
 - teams, campaigns, stages, spend, web_sessions have no owner: only a company-wide scope (admin,
@@ -12,6 +15,10 @@ can list is a record their KPIs count:
 
 A team scope covers the records owned by the team's members (users.team_id); an owners scope
 the records of those users.
+
+Every reference a non-company caller writes to a record with an owner (accounts, leads, deals,
+tickets, users) must point to a record they may read (`visible`); stages, campaigns and teams are
+the company's shared set-up, which anyone who writes may point to.
 """
 
 from __future__ import annotations
@@ -45,7 +52,7 @@ def rule(table: str) -> str:
     if how is None:
         return "no owner: company-wide scope only"
     if how[0] == "column":
-        return f"{table}.{how[1]}" + ("; a team quota by team_id" if table == "quotas" else "")
+        return f"{table}.{how[1]}" + ("; for a team, the owner in the team and team_id the team's" if table == "quotas" else "")
     return " else ".join(f"the owner of its {parent[:-1]} ({fk})" for fk, parent in how[1])
 
 
@@ -83,7 +90,9 @@ def read_filter(caller: Caller, table: str) -> sa.ColumnElement | None:
         return owner.in_(list(scope.ids))
     cond = owner.in_(_members(scope))
     if table == "quotas":
-        cond = sa.or_(cond, schema.quotas.c.team_id.in_(list(scope.ids)))
+        team = schema.quotas.c.team_id
+        cond = sa.or_(sa.and_(cond, sa.or_(team.is_(None), team.in_(list(scope.ids)))),
+                      sa.and_(owner.is_(None), team.in_(list(scope.ids))))
     if table == "users":
         cond = schema.users.c.team_id.in_(list(scope.ids))
     return cond
@@ -122,7 +131,29 @@ def owners_of(conn: sa.Connection, table: str, rows: Iterable[dict[str, Any]]) -
 
 
 def in_scope(scope: ScopeKey, table: str, row: dict[str, Any], owner: str | None, allowed: set[str]) -> bool:
-    """Whether a row whose owner is `owner` lies inside a non-company scope."""
-    if owner is not None and owner in allowed:
-        return True
-    return table == "quotas" and scope.kind == "team" and row.get("team_id") in scope.ids
+    """Whether a row whose owner is `owner` lies inside a non-company scope (as read_filter says)."""
+    if table == "quotas" and scope.kind == "team":
+        team = row.get("team_id")
+        if owner is None:
+            return team is not None and team in scope.ids
+        return owner in allowed and (team is None or team in scope.ids)
+    return owner is not None and owner in allowed
+
+
+def checked_references(table: str) -> dict[str, str]:
+    """field → parent table of the references a non-company caller's write must be able to see:
+    those to records with an owner, but the table's own owner column (its own rule applies)."""
+    how = OWNED.get(table)
+    own = how[1] if how is not None and how[0] == "column" else None
+    return {f: t for f, t in schema.references(schema.table(table)).items() if t in OWNED and f != own}
+
+
+def visible(conn: sa.Connection, caller: Caller, table: str, ids: Iterable[str]) -> set[str]:
+    """The ids among `ids` of records of `table` the caller may read."""
+    ids = sorted(set(ids))
+    tbl, cond = schema.metadata.tables[table], read_filter(caller, table)
+    found: set[str] = set()
+    for start in range(0, len(ids), 5000):
+        query = sa.select(tbl.c.id).where(tbl.c.id.in_(ids[start:start + 5000]))
+        found.update(r[0] for r in conn.execute(query if cond is None else query.where(cond)))
+    return found

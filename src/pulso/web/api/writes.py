@@ -21,30 +21,37 @@ AUDITED_IDS = 100
 
 
 def _key(value: Any) -> str | None:
-    """A record's id or external_id as text, or None when it is not usable as one."""
+    """A record's id, external_id or reference as the store keeps it, or None when it is not usable as one."""
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         return None
-    text = str(value).strip()
+    text = coerce.trim_key(str(value))
     return text if text and "\x00" not in text else None  # NUL: the store refuses it with a reason
 
 
-def _stored(conn: sa.Connection, tbl: sa.Table, column: str, keys: list[str], fields: list[str]) -> list[dict]:
+def _stored(conn: sa.Connection, tbl: sa.Table, column: str, keys: list[str], fields: list[str],
+            where: sa.ColumnElement | None = None) -> list[dict]:
     """Stored rows whose `column` is among `keys` (the keys travel as one array, not 10,000 parameters)."""
     if not keys:
         return []
     query = sa.select(*(tbl.c[f] for f in fields)).where(tbl.c[column].in_(sa.select(sa.func.unnest(sa.bindparam("keys", keys, type_=sa.ARRAY(sa.Text))))))
+    if where is not None:
+        query = query.where(where)
     return [dict(r) for r in conn.execute(query).mappings()]
 
 
-def _resolve_ids(conn: sa.Connection, tbl: sa.Table, records: list[Any]) -> tuple[list[dict], list[RecordError]]:
-    """Records with an id each: a record without one takes the id stored for its external_id, or a new one."""
+def _resolve_ids(conn: sa.Connection, caller: Caller, tbl: sa.Table, records: list[Any]) -> tuple[list[dict], list[RecordError]]:
+    """Records with an id each: a record without one takes the id stored for its external_id, or a new one.
+
+    Only records the caller may read are matched: to a rep, another rep's external_id is unknown
+    (the record is created with a new id), and a shared one is counted, never listed."""
     errors = [RecordError(tbl.name, None, "(record)", f"expected an object, got {type(r).__name__}", i)
               for i, r in enumerate(records) if not isinstance(r, dict)]
     if errors:
         return [], errors
     wanted = sorted({k for r in records if r.get("id") is None and (k := _key(r.get("external_id")))})
     known: dict[str, list[str]] = {}
-    for row in _stored(conn, tbl, "external_id", wanted, ["id", "external_id"]) if wanted else []:
+    mine = scoping.read_filter(caller, tbl.name)
+    for row in _stored(conn, tbl, "external_id", wanted, ["id", "external_id"], mine) if wanted else []:
         known.setdefault(row["external_id"], []).append(row["id"])
     fresh: dict[str, str] = {}
     out = []
@@ -59,7 +66,7 @@ def _resolve_ids(conn: sa.Connection, tbl: sa.Table, records: list[Any]) -> tupl
             errors.append(RecordError(tbl.name, None, "id", "is missing: give an id or an external_id", i))
         elif len(known.get(ext, ())) > 1:
             errors.append(RecordError(tbl.name, None, "external_id",
-                                      f"'{ext}' is shared by records {', '.join(sorted(known[ext])[:5])}; give the id", i))
+                                      f"'{ext}' is shared by {len(known[ext])} records; give the id", i))
         else:
             ids = known.get(ext) or [fresh.setdefault(ext, uuid.uuid4().hex)]
             out.append({**rec, "id": ids[0]})
@@ -67,33 +74,72 @@ def _resolve_ids(conn: sa.Connection, tbl: sa.Table, records: list[Any]) -> tupl
 
 
 def _check_scope(conn: sa.Connection, caller: Caller, table: str, records: list[dict],
-                 stored: dict[str, dict]) -> list[RecordError]:
-    """Errors for records that would leave, or already lie outside, a non-company scope."""
+                 stored: dict[str, dict]) -> None:
+    """Refuse a batch that touches anything outside a non-company scope, in this order, so that
+    what lies outside looks exactly like what does not exist:
+
+    - a stored record outside the scope: 404, as reading it answers;
+    - a reference to a record the caller may not read: 422, as a reference to nothing answers;
+    - a record that would leave the scope (an owner outside it, a quota of oneself): 403.
+    """
+    unknown = [RecordError(table, rid, "id", f"no record '{rid}' in {table} within your scope", i)
+               for i, rid in enumerate(str(r["id"]) for r in records) if rid in stored]
+    old_owners = scoping.owners_of(conn, table, [stored[e.record_id] for e in unknown])
     allowed = scoping.allowed_owners(conn, caller.scope_key)
+    unknown = [e for e, owner in zip(unknown, old_owners)
+               if not scoping.in_scope(caller.scope_key, table, stored[e.record_id], _text(owner), allowed)]
+    if unknown:
+        raise ApiError(404, "not_found", f"{unknown[0].reason}; nothing was written", "id",
+                       errors=[record_error(e) for e in unknown[:1000]])
+    hidden = _hidden_references(conn, caller, table, records)
+    if hidden:
+        raise ValidationError(hidden)
     merged = [{**stored.get(str(r["id"]), {}), **r} for r in records]
-    new_owners = scoping.owners_of(conn, table, merged)
-    old_rows = [stored[str(r["id"])] for r in records if str(r["id"]) in stored]
-    old_owners = dict(zip((str(r["id"]) for r in old_rows), scoping.owners_of(conn, table, old_rows)))
     how = scoping.OWNED[table]
     field = how[1] if how[0] == "column" else how[1][0][0]
     errors = []
-    for i, (rec, row, owner) in enumerate(zip(records, merged, new_owners)):
+    for i, (rec, row, owner) in enumerate(zip(records, merged, scoping.owners_of(conn, table, merged))):
         rid = str(rec["id"])
-        if rid in old_owners and not scoping.in_scope(caller.scope_key, table, stored[rid], old_owners[rid], allowed):
-            errors.append(RecordError(table, rid, "id", "belongs to a record outside your scope", i))
-        elif not scoping.in_scope(caller.scope_key, table, row, None if owner is None else str(owner), allowed):
+        if not scoping.in_scope(caller.scope_key, table, row, _text(owner), allowed):
             errors.append(RecordError(table, rid, field, f"would put the record outside your scope ({scoping.rule(table)})", i))
-    return errors
+        elif table == "quotas" and owner is not None and _text(owner) == caller.user_id:
+            errors.append(RecordError(table, rid, field, "is you: your own quota is set by an admin", i))
+    if errors:
+        raise ApiError(403, "out_of_scope", f"{len(errors)} record(s) outside your scope; nothing was written",
+                       errors[0].field, errors=[record_error(e) for e in errors[:1000]])
+
+
+def _hidden_references(conn: sa.Connection, caller: Caller, table: str, records: list[dict]) -> list[RecordError]:
+    """The references the records carry to records the caller may not read, worded as the store
+    words a reference to nothing (pulso.store.Store._check_references)."""
+    errors = []
+    for field, parent in scoping.checked_references(table).items():
+        wanted = {k for r in records if (k := _key(r.get(field))) is not None}
+        seen = scoping.visible(conn, caller, parent, wanted) if wanted else set()
+        for i, rec in enumerate(records):
+            value = _key(rec.get(field))
+            if value is not None and value not in seen:
+                errors.append(RecordError(table, str(rec["id"]), field, f"refers to {parent} '{value}', which does not exist", i))
+    return sorted(errors, key=lambda e: e.index)[:1000]
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)
 
 
 def upsert(store: Store, caller: Caller, table: str, records: list[Any]) -> dict[str, Any]:
-    """Write a batch all or nothing; ApiError 403 for records outside the scope, ValidationError 422."""
+    """Write a batch all or nothing; 404 for stored records outside the scope, 422 for references
+    outside it (both as for records that do not exist), 403 for records that would leave it."""
     if table in scoping.ADMIN_WRITES and not caller.is_admin:
         raise ApiError(403, "forbidden", f"only an admin writes {table}", "table")
+    if table == "quotas" and caller.scope_key.kind not in ("company", "team"):
+        raise ApiError(403, "forbidden", "quotas are set by an admin, or by a manager for their team; "
+                       "you may read your own", "table")
     tbl = schema.table(table)
+    records = coerce.trim_keys(tbl, records)  # ids and references as the store will keep them
     # One transaction: ids resolved, scope checked, records and audit entries written together.
     with store.connect() as conn:
-        records, errors = _resolve_ids(conn, tbl, records)
+        records, errors = _resolve_ids(conn, caller, tbl, records)
         if errors:
             raise ValidationError(errors)
         ids = sorted({k for r in records if (k := _key(r["id"]))})
@@ -107,10 +153,7 @@ def upsert(store: Store, caller: Caller, table: str, records: list[Any]) -> dict
             fields.append("role")
         stored = {str(r["id"]): r for r in _stored(conn, tbl, "id", ids, list(dict.fromkeys(fields)))}
         if scoped:
-            errors = _check_scope(conn, caller, table, records, stored)
-            if errors:
-                raise ApiError(403, "out_of_scope", f"{len(errors)} record(s) outside your scope; nothing was written",
-                               errors[0].field, errors=[record_error(e) for e in errors[:1000]])
+            _check_scope(conn, caller, table, records, stored)
         created = sum(1 for k in {_key(r["id"]) for r in records} if k not in stored)
         records = _fill_absent(conn, tbl, records)
         try:
