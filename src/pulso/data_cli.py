@@ -83,6 +83,8 @@ def _estimated_rows(files: list[Path]) -> int | None:
     """Rows to expect, from the line length of each file's first megabyte (for the progress bar)."""
     total = 0
     for path in files:
+        if not path.is_file():  # a device or a pipe: the import refuses it (and reading could block)
+            continue
         try:
             with open(path, "rb") as f:
                 sample = f.read(1 << 20)

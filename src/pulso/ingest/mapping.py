@@ -151,19 +151,40 @@ def presets() -> dict[str, Path]:
     return {Path(p.name).stem: Path(str(p)) for p in folder.iterdir() if p.name.endswith(".yaml")}
 
 
+MAX_MAPPING_BYTES = 256 << 10  # the largest preset is a few kilobytes
+
+
+def load_preset(name: str) -> Mapping:
+    """The built-in preset of that name, never a file (what the web and the API accept)."""
+    known = presets()
+    if name not in known:
+        raise MappingError(f"no mapping preset '{name}'; the presets are: {', '.join(sorted(known))}")
+    return read_mapping(known[name].read_bytes(), name)
+
+
 def load_mapping(name_or_path: str | Path) -> Mapping:
-    """A mapping from a YAML file, or the built-in preset of that name."""
+    """A mapping from a local YAML file (command line), or the built-in preset of that name."""
     path = Path(name_or_path)
     if not path.exists():
-        known = presets()
-        if str(name_or_path) not in known:
-            raise MappingError(f"no mapping file or preset '{name_or_path}'; the presets are: {', '.join(sorted(known))}")
-        path = known[str(name_or_path)]
+        return load_preset(str(name_or_path))
+    if not path.is_file():
+        raise MappingError(f"{path}: a mapping must be a YAML file, not a folder, device or pipe")
+    if path.stat().st_size > MAX_MAPPING_BYTES:
+        raise MappingError(f"{path}: {path.stat().st_size:,} bytes is too large for a mapping "
+                           f"(at most {MAX_MAPPING_BYTES >> 10} KB)")
+    with open(path, "rb") as f:  # bounded: files under /proc report a size of 0
+        return read_mapping(f.read(MAX_MAPPING_BYTES + 1), path.name)
+
+
+def read_mapping(text: bytes, name: str) -> Mapping:
+    """A mapping from the bytes of a YAML file (at most MAX_MAPPING_BYTES); errors name the file."""
+    if len(text) > MAX_MAPPING_BYTES:
+        raise MappingError(f"{name}: too large for a mapping (at most {MAX_MAPPING_BYTES >> 10} KB)")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise MappingError(f"{path.name}: not valid YAML: {exc}") from None
-    return parse_mapping(data, default_name=path.stem)
+        data = yaml.safe_load(text.decode("utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError, RecursionError) as exc:
+        raise MappingError(f"{name}: not valid YAML: {str(exc)[:300]}") from None
+    return parse_mapping(data, default_name=Path(name).stem or "mapping")
 
 
 def parse_mapping(data: Any, *, default_name: str = "mapping") -> Mapping:

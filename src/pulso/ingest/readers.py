@@ -13,7 +13,11 @@ import csv
 import hashlib
 import io
 import json
+import zipfile
+import zlib
+from array import array
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +28,8 @@ from pulso.errors import PulsoError
 
 SAMPLE = 1 << 20
 BATCH_ROWS = 50_000
+ROW_LIMIT = 16 << 20  # Arrow's block: no CSV row (so no cell) is longer
+MAX_COLUMNS = 16_384  # Excel's limit, and far more than any CRM export has
 FORMATS = ("csv", "xlsx", "parquet", "jsonl")
 ENCODINGS = ("utf-8", "utf-8-sig", "cp1252", "latin-1")
 # Bytes that cp1252 leaves undefined: a file holding them is latin-1 (ISO-8859-1).
@@ -49,6 +55,7 @@ class Source:
     encoding: str | None = None
     delimiter: str | None = None
     rejected: list[tuple[int, str]] = field(default_factory=list)  # (line, reason) of unreadable rows
+    record_lines: array | None = None  # the line of each record, where the reader skips blank rows (XLSX)
     _batches: Iterator[pa.Table] | None = None
 
     @property
@@ -57,18 +64,40 @@ class Source:
         return self.path.name
 
     def batches(self) -> Iterator[pa.Table]:
-        """Batches of rows, every column text."""
+        """Batches of rows, every column text; whatever goes wrong while reading is a ReadError."""
         assert self._batches is not None, "batches() can be read once"
         batches, self._batches = self._batches, None
-        return batches
+        return _guarded(self.name, batches)
 
     def lines(self, records: set[int]) -> dict[int, int]:
         """The line where each record (0-based, in file order) starts; for error reports."""
+        if self.record_lines is not None:
+            return {r: self.record_lines[r] for r in records if r < len(self.record_lines)}
         if self.format == "csv":
-            return _csv_lines(self, records)
-        if self.format in ("xlsx", "jsonl"):
-            return {r: r + (2 if self.format == "xlsx" else 1) for r in records}
-        return {r: r + 1 for r in records}  # Parquet: the row number
+            with _reading(self.name):
+                return _csv_lines(self, records)
+        return {r: r + 1 for r in records}  # JSON lines: the line; Parquet: the row number
+
+
+#: What the readers' libraries raise on malformed input (pa.ArrowInvalid is a ValueError).
+UNREADABLE = (ValueError, csv.Error, UnicodeError, OSError, RecursionError, EOFError, zipfile.BadZipFile, zlib.error)
+
+
+@contextmanager
+def _reading(name: str) -> Iterator[None]:
+    """Turn a reader library's error on malformed input into a ReadError naming the file."""
+    try:
+        yield
+    except PulsoError:
+        raise
+    except UNREADABLE as exc:
+        text = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else type(exc).__name__
+        raise ReadError(name, f"cannot read the file: {text}") from None
+
+
+def _guarded(name: str, batches: Iterator[pa.Table]) -> Iterator[pa.Table]:
+    with _reading(name):
+        yield from batches
 
 
 def file_digest(path: Path) -> str:
@@ -88,17 +117,22 @@ def open_source(path: Path | str, *, format: str | None = None, encoding: str | 
         raise ReadError(str(path), "no such file")
     if path.is_dir():
         raise ReadError(str(path), "is a folder, not a file")
+    if not path.is_file():
+        raise ReadError(path.name, "is not a regular file (a device or a pipe?)")
     if path.stat().st_size == 0:
         raise ReadError(path.name, "the file is empty")
     fmt = format or _format_of(path)
-    if fmt == "csv":
-        return _open_csv(path, encoding, delimiter)
-    if fmt == "xlsx":
-        return _open_xlsx(path, sheet)
-    if fmt == "parquet":
-        return _open_parquet(path)
-    if fmt == "jsonl":
-        return _open_jsonl(path, encoding)
+    with _reading(path.name):
+        if fmt == "csv":
+            return _open_csv(path, encoding, delimiter)
+        if fmt == "xlsx":
+            from pulso.ingest.xlsx import open_xlsx
+
+            return open_xlsx(path, sheet)
+        if fmt == "parquet":
+            return _open_parquet(path)
+        if fmt == "jsonl":
+            return _open_jsonl(path, encoding)
     raise ReadError(path.name, f"unknown format '{fmt}'; use one of: {', '.join(FORMATS)}")
 
 
@@ -145,7 +179,7 @@ def _check_text(sample: bytes, name: str, size: int) -> None:
                               "(or its line breaks are missing)", line=1)
 
 
-def _unique_names(names: list[str]) -> list[str]:
+def unique_names(names: list[str]) -> list[str]:
     """Blank headers become column_N and repeated ones get _2, _3... (CSV exports repeat names)."""
     seen: dict[str, int] = {}
     out = []
@@ -181,7 +215,7 @@ def _open_csv(path: Path, encoding: str | None, delimiter: str | None) -> Source
     header_rows = [r for r in header_rows if any(c.strip() for c in r)]
     if not header_rows:
         raise ReadError(path.name, "the file has no header row")
-    columns = _unique_names(header_rows[0])
+    columns = unique_names(header_rows[0])
     if len(header_rows) < 2 and _data_lines(path, sample) == 0:
         raise ReadError(path.name, "the file has a header but no rows")
     src = Source(path, "csv", columns, encoding=enc, delimiter=delim)
@@ -211,7 +245,7 @@ def _csv_batches(src: Source) -> Iterator[pa.Table]:
 
     arrow_enc = "utf8" if src.encoding in ("utf-8", "utf-8-sig") else src.encoding
     read = pa_csv.ReadOptions(column_names=src.columns, skip_rows=1, encoding=arrow_enc,
-                              block_size=16 << 20, use_threads=False)
+                              block_size=ROW_LIMIT, use_threads=False)
     parse = pa_csv.ParseOptions(delimiter=src.delimiter, newlines_in_values=True, invalid_row_handler=on_invalid)
     convert = pa_csv.ConvertOptions(column_types={c: pa.string() for c in src.columns},
                                     strings_can_be_null=False, null_values=[], quoted_strings_can_be_null=False)
@@ -250,7 +284,8 @@ def rows_at(src: Source, lines: set[int]) -> dict[int, dict[str, str]]:
     found: dict[int, dict[str, str]] = {}
     if src.format != "csv" or not lines:
         return found
-    with open(src.path, newline="", encoding=src.encoding, errors="replace") as f:
+    _allow_long_cells()
+    with _reading(src.name), open(src.path, newline="", encoding=src.encoding, errors="replace") as f:
         reader = csv.reader(f, delimiter=src.delimiter)
         next(reader, None)
         start = reader.line_num + 1
@@ -263,10 +298,17 @@ def rows_at(src: Source, lines: set[int]) -> dict[int, dict[str, str]]:
     return found
 
 
+def _allow_long_cells() -> None:
+    """Python's csv module refuses cells over 128 KB, which Arrow reads: follow Arrow's limit."""
+    if csv.field_size_limit() < ROW_LIMIT:
+        csv.field_size_limit(ROW_LIMIT)
+
+
 def _csv_lines(src: Source, records: set[int]) -> dict[int, int]:
     found: dict[int, int] = {}
     if not records:
         return found
+    _allow_long_cells()
     last = max(records)
     with open(src.path, newline="", encoding=src.encoding, errors="replace") as f:
         reader = csv.reader(f, delimiter=src.delimiter)
@@ -283,46 +325,6 @@ def _csv_lines(src: Source, records: set[int]) -> dict[int, int]:
     return found
 
 
-def _open_xlsx(path: Path, sheet: str | None) -> Source:
-    import zipfile
-
-    if not zipfile.is_zipfile(path):
-        raise ReadError(path.name, "this is not an XLSX workbook (not a zip archive)")
-    import openpyxl
-
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for broken workbooks
-        raise ReadError(path.name, f"cannot open the workbook: {exc}") from None
-    if sheet and sheet not in book.sheetnames:
-        raise ReadError(path.name, f"no sheet '{sheet}'; the sheets are: {', '.join(book.sheetnames)}")
-    ws = book[sheet] if sheet else book.worksheets[0]
-    rows = ws.iter_rows(values_only=True)
-    header = next(rows, None)
-    if header is None or not any(v is not None for v in header):
-        raise ReadError(path.name, "the sheet is empty")
-    columns = _unique_names(["" if v is None else str(v) for v in header])
-    src = Source(path, "xlsx", columns)
-
-    def batches() -> Iterator[pa.Table]:
-        chunk: list[tuple] = []
-        any_rows = False
-        for row in rows:
-            chunk.append(row)
-            if len(chunk) == BATCH_ROWS:
-                any_rows = True
-                yield _rows_table(columns, chunk)
-                chunk = []
-        if chunk or not any_rows:
-            if not chunk:
-                raise ReadError(path.name, "the sheet has a header but no rows")
-            yield _rows_table(columns, chunk)
-        book.close()
-
-    src._batches = batches()
-    return src
-
-
 def _cell_text(value) -> str | None:
     import datetime as dt
 
@@ -335,7 +337,7 @@ def _cell_text(value) -> str | None:
     return str(value)
 
 
-def _rows_table(columns: list[str], rows: list[tuple]) -> pa.Table:
+def rows_table(columns: list[str], rows: list[tuple]) -> pa.Table:
     width = len(columns)
     cols = [[_cell_text(r[i]) if i < len(r) else None for r in rows] for i in range(width)]
     return pa.table({c: pa.array(v, type=pa.string()) for c, v in zip(columns, cols)})
@@ -350,7 +352,7 @@ def _open_parquet(path: Path) -> Source:
         raise ReadError(path.name, f"this is not a Parquet file: {exc}") from None
     if pf.metadata.num_rows == 0:
         raise ReadError(path.name, "the file has columns but no rows")
-    columns = _unique_names(pf.schema_arrow.names)
+    columns = unique_names(pf.schema_arrow.names)
     src = Source(path, "parquet", columns)
 
     def batches() -> Iterator[pa.Table]:
@@ -380,6 +382,9 @@ def _open_jsonl(path: Path, encoding: str | None) -> Source:
     for number, line in _json_lines(path, enc):
         if isinstance(line, dict):
             columns.update(dict.fromkeys(line))
+            if len(columns) > MAX_COLUMNS:
+                raise ReadError(path.name, f"the objects have more than {MAX_COLUMNS:,} different keys; "
+                                           "this is not a table export", number)
     if not columns:
         raise ReadError(path.name, "no JSON objects found (one object per line)")
     names = list(columns)
@@ -390,12 +395,15 @@ def _open_jsonl(path: Path, encoding: str | None) -> Source:
         for number, obj in _json_lines(path, enc):
             if not isinstance(obj, dict):
                 raise ReadError(path.name, f"expected a JSON object, got {type(obj).__name__}", number)
-            chunk.append(tuple(_json_text(obj.get(c)) for c in names))
+            try:
+                chunk.append(tuple(_json_text(obj.get(c)) for c in names))
+            except RecursionError:
+                raise ReadError(path.name, "a value is nested too deeply to be kept as text", number) from None
             if len(chunk) == BATCH_ROWS:
-                yield _rows_table(names, chunk)
+                yield rows_table(names, chunk)
                 chunk = []
         if chunk:
-            yield _rows_table(names, chunk)
+            yield rows_table(names, chunk)
 
     src._batches = batches()
     return src
@@ -418,8 +426,14 @@ def _json_lines(path: Path, encoding: str) -> Iterator[tuple[int, object]]:
                 if not line.strip():
                     continue
                 try:
-                    yield number, json.loads(line)
+                    # Whole numbers stay text: int() refuses over 4,300 digits, and the column's type decides.
+                    obj = json.loads(line, parse_int=str)
                 except json.JSONDecodeError as exc:
                     raise ReadError(path.name, f"not valid JSON: {exc.msg} (column {exc.colno})", number) from None
+                except RecursionError:
+                    raise ReadError(path.name, "the JSON nests arrays or objects too deeply to be read", number) from None
+                except ValueError as exc:
+                    raise ReadError(path.name, f"not valid JSON: {exc}", number) from None
+                yield number, obj
         except UnicodeDecodeError:
             raise ReadError(path.name, f"not valid {encoding}; give the encoding (--encoding latin-1)") from None

@@ -41,6 +41,7 @@ PAST_FIELDS = frozenset({
     "changed_at", "cancelled_at",
 })
 FILE = "_file"
+RUN_ID = re.compile(r"[0-9a-f]{12}")  # what import_files gives a run: the first 12 hex digits of a UUID4
 
 
 @dataclass(frozen=True)
@@ -121,22 +122,45 @@ def import_files(store: Store, paths: list[Path | str], *, table: str | None = N
     # batch). Several files (related exports whose references cross files) and partial imports are
     # read whole first, so that every reference and every refusal can be judged together.
     stream = None if partial or len(paths) > 1 else _Stream(store, result)
+    where = files[0]["name"] if len(files) == 1 else "(import)"
     try:
-        built = _read_all(store, paths, names, table, mapping, encoding, delimiter, date_order, decimal, tz,
-                          result, progress, stream)
+        _run(store, paths, names, table, mapping, encoding, delimiter, date_order, decimal, tz, result,
+             progress, stream, dry_run=dry_run, partial=partial, actor=actor, started=started)
+    except ImportFailed:
+        raise
     except PulsoError as exc:
-        if stream is not None:
-            stream.close()
-        result.errors.append(RowError(files[0]["name"] if len(files) == 1 else "(import)", getattr(exc, "line", None),
-                                      None, None, getattr(exc, "reason", None) or str(exc)))
-        _record(store, result, actor, started)
+        reason = getattr(exc, "reason", None) or str(exc).removeprefix(f"{where}: ")
+        _fail(store, stream, result, actor, started, RowError(where, getattr(exc, "line", None), None, None, reason))
         raise ImportFailed(result) from None
-    batches, origins, sources = built
+    except BaseException as exc:
+        # Not the file's fault (a bug, Ctrl-C, the database): roll back, release the connection,
+        # record the run, and let the error go on.
+        _fail(store, stream, result, actor, started,
+              RowError(where, None, None, None, f"the import stopped: {type(exc).__name__}: {str(exc)[:300]}"))
+        raise
+    if result.status in ("committed", "partial"):
+        events.data_arrived(store, source="import", tables=tuple(n for n, c in result.written.items() if c))
+    return result
+
+
+def _fail(store: Store, stream: "_Stream | None", result: ImportResult, actor: audit.Actor, started: dt.datetime,
+          error: RowError) -> None:
+    """Roll back whatever the run wrote, release its connection and record it as failed."""
+    if stream is not None:
+        stream.close()
+    result.status, result.written = "failed", {}
+    result.errors.append(error)
+    _record(store, result, actor, started)
+
+
+def _run(store, paths, names, table, mapping, encoding, delimiter, date_order, decimal, tz, result, progress,
+         stream, *, dry_run: bool, partial: bool, actor: audit.Actor, started: dt.datetime) -> None:
+    """Read, check and write; every refusal raises ImportFailed with the run recorded."""
+    batches, origins, sources = _read_all(store, paths, names, table, mapping, encoding, delimiter, date_order,
+                                          decimal, tz, result, progress, stream)
     if stream is not None and stream.used:
         stream.finish(dry_run=dry_run, actor=actor, started=started)
-        if result.status == "committed":
-            events.data_arrived(store, source="import", tables=tuple(n for n, c in result.written.items() if c))
-        return result
+        return
     if stream is not None:
         stream.close()
     if result.errors and not partial:
@@ -144,9 +168,6 @@ def import_files(store: Store, paths: list[Path | str], *, table: str | None = N
         raise ImportFailed(result)
     progress("Writing", result.rows_read)
     _write(store, batches, origins, sources, result, dry_run=dry_run, partial=partial, actor=actor, started=started)
-    if result.status in ("committed", "partial"):
-        events.data_arrived(store, source="import", tables=tuple(n for n, c in result.written.items() if c))
-    return result
 
 
 def _read_all(store, paths, names, table, mapping, encoding, delimiter, date_order, decimal, tz, result, progress,
@@ -378,10 +399,18 @@ def list_runs(store: Store, *, limit: int = 50) -> list[dict[str, Any]]:
     return rows
 
 
+class UnknownRun(PulsoError):
+    """No import run has this id."""
+
+
 def run_errors(store: Store, run_id: str) -> list[dict[str, Any]]:
-    """Every stored error of a run, in order."""
+    """Every stored error of a run, in order; UnknownRun when no run has that id."""
     t = import_errors
+    if not isinstance(run_id, str) or not RUN_ID.fullmatch(run_id):
+        raise UnknownRun(f"no import run '{str(run_id)[:40]}'; run ids are 12 hex digits (see `pulso imports list`)")
     with store.engine.connect() as conn:
+        if conn.execute(sa.select(import_runs.c.id).where(import_runs.c.id == run_id)).first() is None:
+            raise UnknownRun(f"no import run '{run_id}' (see `pulso imports list`)")
         rows = conn.execute(sa.select(t).where(t.c.run_id == run_id)).mappings().all()
     return sorted((dict(r) for r in rows), key=lambda r: int(r["id"].rsplit("-", 1)[1]))
 
@@ -509,8 +538,10 @@ class _Stream:
         self.conn = None
 
     def close(self) -> None:
-        """Roll back whatever was written and let the connection go."""
+        """Roll back whatever was written and let the connection go (even when the rollback fails)."""
         if self.conn is not None:
-            self.trans.rollback()
-            self.conn.close()
-            self.conn = None
+            conn, self.conn = self.conn, None
+            try:
+                self.trans.rollback()
+            finally:
+                conn.close()

@@ -79,6 +79,9 @@ def create_app(settings: WebSettings) -> FastAPI:
 
     for router in ROUTERS:
         app.include_router(router)
+    from pulso.web.routes.data import sweep_uploads
+
+    sweep_uploads()  # uploads an earlier run of the server left behind, once expired
     errors.install(app)
     from pulso.web import api  # JSON errors and the 404 of unknown paths under /api/
 

@@ -17,6 +17,10 @@ EN: dict[str, str] = {
     "Columna": "Column", "Motivo": "Reason", "Importaciones recientes": "Recent imports", "Importación": "Import",
     "Errores": "Errors", "Todavía no hay importaciones.": "No imports yet.",
     "escrita": "committed", "parcial": "partial", "prueba": "dry run", "rechazada": "refused",
+    "O un fichero de correspondencia (YAML)": "Or a mapping file (YAML)",
+    "Correspondencia desconocida; elige una de la lista o sube un fichero YAML.":
+        "Unknown mapping; pick one from the list or upload a YAML file.",
+    "No hay ninguna importación con ese identificador.": "There is no import with that id.",
     # duplicates page
     "Buscar duplicados": "Find duplicates", "Decidir": "Decide", "Fusionar": "Merge", "No es duplicado": "Not a duplicate",
     "Nada se fusiona sin tu decisión. Al fusionar, el registro más antiguo se queda con todo lo del duplicado; se puede deshacer.":

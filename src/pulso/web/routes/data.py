@@ -1,34 +1,49 @@
 """Data pages: import (upload, preview, mapping editor with suggestions, dry run, error report),
 duplicates (review, merge, dismiss, undo) and data quality; and the upload endpoint of the API.
 
-Uploads are written to a private temporary folder under a random token, so that the preview and
-the import that follows read the same bytes; every database call runs on the services thread.
+Uploads are written to a private folder (0700, files 0600) under a random token and names the
+server chooses, so that the preview and the import that follows read the same bytes; the name the
+browser sent is kept only as text to show (and to recognise a preset's files). A folder goes away
+once its import is written, or after UPLOAD_HOURS. Every database call runs on the services thread.
 """
 
 from __future__ import annotations
 
 import io
+import json
+import os
+import re
 import secrets
 import shutil
+import stat
 import tempfile
+import time
+import unicodedata
 from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.datastructures import UploadFile as StarletteUpload
 
 from pulso import audit, dedupe, quality
 from pulso.errors import PulsoError
-from pulso.ingest import (ImportFailed, detect_mapping, import_files, list_runs, load_mapping, open_source,
-                          parse_mapping, presets, run_errors, suggestions, write_error_report)
+from pulso.ingest import (ImportFailed, ReadError, detect_mapping, import_files, list_runs, open_source, parse_mapping,
+                          presets, run_errors, suggestions, write_error_report)
+from pulso.ingest.mapping import MAX_MAPPING_BYTES, load_preset, read_mapping
+from pulso.ingest.runs import UnknownRun
 from pulso.store import schema
 from pulso.web.api_deps import ApiCaller, ApiError, require_role
 from pulso.web.deps import Ctx, csrf_binding
+from pulso.web.errors import NotFoundError
 from pulso.web.pages import cell, page_route, render, table
 
 router = APIRouter()
-UPLOADS = Path(tempfile.gettempdir()) / "pulso-uploads"
+UPLOADS = Path(tempfile.gettempdir()) / f"pulso-uploads-{os.getuid()}"
+UPLOAD_HOURS = 24
 MAX_UPLOAD = 512 << 20
+MAX_NAME = 120
+NAMES = "names.json"
 PREVIEW_ROWS = 20
 STATUS = {"committed": "escrita", "partial": "parcial", "dry_run": "prueba", "failed": "rechazada"}
 IMPORTABLE = [t for t in schema.CANONICAL_TABLES if t not in ("usage_events",)]
@@ -43,32 +58,91 @@ def _actor(ctx) -> audit.Actor:
     return audit.Actor("user", ctx.user.id)
 
 
-def save_uploads(files: list[UploadFile]) -> tuple[str, list[Path]]:
-    """Write uploaded files under a new random token; refuses files over MAX_UPLOAD."""
+def display_name(sent: str | None) -> str:
+    """The browser's file name as text to show: last path part, printable, at most MAX_NAME characters."""
+    name = re.split(r"[\\/]", unicodedata.normalize("NFC", sent or ""))[-1]
+    name = "".join(ch for ch in name if ch.isprintable()).strip()
+    if name.strip(".") == "":
+        return "upload"
+    stem, dot, ext = name.rpartition(".")
+    if dot and stem and len(ext) <= 10:
+        return stem[: MAX_NAME - len(ext) - 1] + "." + ext
+    return name[:MAX_NAME]
+
+
+def _upload_root() -> Path:
+    """The uploads folder: created private, and refused when someone else made it or it is a link."""
+    UPLOADS.mkdir(mode=0o700, parents=True, exist_ok=True)
+    info = os.lstat(UPLOADS)
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid():
+        raise PulsoError(f"{UPLOADS} is not a folder of this server's user; remove it and try again")
+    if stat.S_IMODE(info.st_mode) != 0o700:
+        os.chmod(UPLOADS, 0o700)
+    return UPLOADS
+
+
+def sweep_uploads(now: float | None = None) -> None:
+    """Remove upload folders older than UPLOAD_HOURS (a preview never imported, a refused run)."""
+    if not UPLOADS.is_dir():
+        return
+    cutoff = (time.time() if now is None else now) - UPLOAD_HOURS * 3600
+    for folder in UPLOADS.iterdir():
+        try:
+            if folder.lstat().st_mtime < cutoff:
+                shutil.rmtree(folder) if folder.is_dir() and not folder.is_symlink() else folder.unlink()
+        except OSError:
+            continue  # another request removed it first
+
+
+def save_uploads(files: list[UploadFile]) -> tuple[str, list[Path], dict[str, str]]:
+    """Write uploaded files (0600) under a new random token; refuses files over MAX_UPLOAD.
+
+    Returns the token, the paths (named by the server) and the name to show for each path."""
+    sweep_uploads()
     token = secrets.token_hex(16)
-    folder = UPLOADS / token
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for upload in files:
-        name = Path(upload.filename or "upload.csv").name or "upload.csv"
-        path = folder / name
-        written = 0
-        with open(path, "wb") as out:
-            while chunk := upload.file.read(1 << 20):
-                written += len(chunk)
-                if written > MAX_UPLOAD:
-                    shutil.rmtree(folder, ignore_errors=True)
-                    raise PulsoError(f"{name} is larger than {MAX_UPLOAD >> 20} MB; import it with `pulso import`")
-                out.write(chunk)
-        paths.append(path)
-    return token, paths
+    folder = _upload_root() / token
+    folder.mkdir(mode=0o700)
+    paths, names = [], {}
+    try:
+        for number, upload in enumerate(files, start=1):
+            shown = display_name(upload.filename)
+            ext = Path(shown).suffix.lower()  # the reader picks the format by extension
+            path = folder / (str(number) + (ext if re.fullmatch(r"\.[a-z0-9]{1,10}", ext) else ""))
+            written = 0
+            with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600), "wb") as out:
+                while chunk := upload.file.read(1 << 20):
+                    written += len(chunk)
+                    if written > MAX_UPLOAD:
+                        raise PulsoError(f"{shown} is larger than {MAX_UPLOAD >> 20} MB; import it with `pulso import`")
+                    out.write(chunk)
+            paths.append(path)
+            names[str(path)] = shown
+        _private_write(folder / NAMES, json.dumps([[p.name, names[str(p)]] for p in paths]).encode())
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return token, paths, names
 
 
-def uploaded(token: str) -> list[Path]:
-    """The files of an earlier upload, or a clear error."""
-    if not token or not token.isalnum() or not (UPLOADS / token).is_dir():
-        raise PulsoError("the uploaded files are gone; upload them again")
-    return sorted((UPLOADS / token).iterdir())
+def _private_write(path: Path, data: bytes) -> None:
+    with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600), "wb") as out:
+        out.write(data)
+
+
+def uploaded(token: str) -> tuple[list[Path], dict[str, str]]:
+    """The files of an earlier upload and their names to show, or a clear error."""
+    folder = UPLOADS / token if re.fullmatch(r"[0-9a-f]{32}", token or "") else None
+    if folder is None or not (folder / NAMES).is_file():
+        raise PulsoError("the uploaded files are gone (uploads are kept 24 hours); upload them again")
+    listed = json.loads((folder / NAMES).read_text(encoding="utf-8"))
+    paths = [folder / stored for stored, _ in listed]
+    return paths, {str(folder / stored): shown for stored, shown in listed}
+
+
+def discard_upload(token: str) -> None:
+    """Remove an upload's folder (after its import, or when its preview failed)."""
+    if re.fullmatch(r"[0-9a-f]{32}", token or ""):
+        shutil.rmtree(UPLOADS / token, ignore_errors=True)
 
 
 def _runs_section(ctx) -> dict[str, Any]:
@@ -101,19 +175,25 @@ def import_preview(ctx: Ctx, files: Annotated[list[UploadFile], File()], table_n
                    csrf_token: Annotated[str, Form()] = "") -> Response:
     """The first rows, the detected preset, and suggested columns for the chosen table."""
     _check(ctx, "import", csrf_token)
+    token = ""
     try:
-        token, paths = save_uploads(files)
+        token, paths, names = save_uploads(files)
         src = open_source(paths[0])
         first = next(src.batches()).slice(0, PREVIEW_ROWS).to_pylist()
+    except ReadError as exc:  # named as the browser sent it, not as the server stored it
+        discard_upload(token)
+        return _import_page(ctx, error=str(ReadError(names[str(paths[0])], exc.reason, exc.line)))
     except PulsoError as exc:
+        discard_upload(token)
         return _import_page(ctx, error=str(exc))
-    preset = detect_mapping(paths[0].name, src.columns)
+    shown = [names[str(p)] for p in paths]
+    preset = detect_mapping(shown[0], src.columns)
     target = table_name if table_name in IMPORTABLE else (preset.sources[0].tables[0].table if preset else "deals")
     found = suggestions(src.columns, target)
     chosen = {t: h for h, (t, _) in found.items()}
     columns = [{"name": c.name, "required": not c.nullable, "source": chosen.get(c.name, "")}
                for c in schema.table(target).columns if c.name != "external_id"]
-    preview = {"token": token, "files": [p.name for p in paths], "headers": src.columns, "rows": first,
+    preview = {"token": token, "files": shown, "headers": src.columns, "rows": first,
                "encoding": src.encoding, "delimiter": src.delimiter, "preset": preset.name if preset else "",
                "table": target, "columns": columns}
     return _import_page(ctx, preview=preview)
@@ -124,26 +204,46 @@ def _editor_mapping(table_name: str, form: dict[str, str]):
     return parse_mapping({"name": "web", "table": table_name, "columns": columns}, default_name="web")
 
 
+async def _mapping_of(ctx: Ctx, form) -> Any:
+    """The mapping the form chose: an uploaded YAML file, a built-in preset by name, or the editor's."""
+    upload = form.get("mapping_file")
+    if isinstance(upload, StarletteUpload) and upload.filename:
+        data = await upload.read(MAX_MAPPING_BYTES + 1)
+        return read_mapping(data, display_name(upload.filename))
+    preset = str(form.get("preset") or "")
+    if preset:
+        if preset not in presets():
+            raise PulsoError(ctx._("Correspondencia desconocida; elige una de la lista o sube un fichero YAML."))
+        return load_preset(preset)
+    text = {k: str(v) for k, v in form.items() if isinstance(v, str)}
+    return _editor_mapping(text.get("table", ""), text)
+
+
 @router.post("/data/import/run", include_in_schema=False)
 async def import_run(ctx: Ctx) -> Response:
-    """Run (or try) the import of an uploaded file with a preset or the edited mapping."""
-    form = {k: str(v) for k, v in (await ctx.request.form()).items()}
-    _check(ctx, "import", form.get("csrf_token", ""))
+    """Run (or try) the import of an uploaded file with a preset, a mapping file or the edited mapping."""
+    form = await ctx.request.form()
+    _check(ctx, "import", str(form.get("csrf_token", "")))
+    token = str(form.get("token", ""))
     dry_run, partial = form.get("mode") == "dry_run", form.get("partial") == "1"
+    try:
+        mapping = await _mapping_of(ctx, form)
+        paths, names = uploaded(token)
+    except PulsoError as exc:
+        return _import_page(ctx, error=str(exc))
 
     def run():
-        paths = uploaded(form.get("token", ""))
-        mapping = load_mapping(form["preset"]) if form.get("preset") else _editor_mapping(form.get("table", ""), form)
-        return import_files(ctx.services.store, paths, mapping=mapping, dry_run=dry_run, partial=partial, actor=_actor(ctx))
+        return import_files(ctx.services.store, paths, mapping=mapping, dry_run=dry_run, partial=partial,
+                            actor=_actor(ctx), names=names)
 
     try:
-        result = ctx.services.run(run)
+        result = await ctx.services.call(run)
     except ImportFailed as exc:
         result = exc.result
     except PulsoError as exc:
         return _import_page(ctx, error=str(exc))
     if result.status in ("committed", "partial"):
-        shutil.rmtree(UPLOADS / form.get("token", "x"), ignore_errors=True)
+        discard_upload(token)
     summary = {"status": STATUS[result.status], "run": result.run_id, "read": result.rows_read, "written": result.written,
                "rejected": result.rejected, "skipped": result.skipped,
                "errors": [{"file": e.file, "line": e.line, "column": e.column, "value": e.value, "reason": e.reason}
@@ -153,11 +253,15 @@ async def import_run(ctx: Ctx) -> Response:
 
 @router.get("/data/imports/{run_id}/errors.csv", include_in_schema=False)
 def import_errors_csv(ctx: Ctx, run_id: str) -> Response:
-    """Every error of a run as CSV (values that a spreadsheet would run are escaped)."""
+    """Every error of a run as CSV (values that a spreadsheet would run are escaped); 404 for no such run."""
     ctx.require("import")
-    errors = ctx.services.run(run_errors, ctx.services.store, run_id)
+    try:
+        errors = ctx.services.run(run_errors, ctx.services.store, run_id)
+    except UnknownRun:
+        raise NotFoundError(ctx._("No hay ninguna importación con ese identificador.")) from None
     out = io.StringIO()
     write_error_report(errors, out)
+    # run_errors accepts only the ids the store makes (12 hex digits), so the name needs no quoting.
     return Response(out.getvalue(), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="pulso-import-{run_id}-errors.csv"'})
 
@@ -270,20 +374,21 @@ def api_router() -> APIRouter:
         """Import uploaded files (all or nothing unless partial); the run is recorded like any other."""
         require_role(caller, "admin")
         services = request.app.state.services
-        try:
-            token, paths = save_uploads(files)
-        except PulsoError as exc:
-            raise ApiError(413, "too_large", str(exc)) from None
         if mapping and mapping not in presets():
             raise ApiError(422, "unknown_mapping", f"unknown mapping preset '{mapping}'; the presets are: {', '.join(sorted(presets()))}", "mapping")
         try:
-            result = services.run(lambda: import_files(services.store, paths, table=table, mapping=mapping,
-                                                       dry_run=dry_run, partial=partial, actor=caller.actor))
+            token, paths, names = save_uploads(files)
+        except PulsoError as exc:
+            raise ApiError(413, "too_large", str(exc)) from None
+        try:
+            result = services.run(lambda: import_files(services.store, paths, table=table,
+                                                       mapping=load_preset(mapping) if mapping else None, dry_run=dry_run,
+                                                       partial=partial, actor=caller.actor, names=names))
             status = 200
         except ImportFailed as exc:
             result, status = exc.result, 422
         finally:
-            shutil.rmtree(UPLOADS / token, ignore_errors=True)
+            discard_upload(token)
         body = {"run_id": result.run_id, "status": result.status, "rows_read": result.rows_read,
                 "written": result.written, "rejected": result.rejected, "skipped": result.skipped,
                 "errors": [{"file": e.file, "line": e.line, "column": e.column, "value": e.value, "reason": e.reason}
