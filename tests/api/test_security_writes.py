@@ -324,3 +324,19 @@ def test_the_api_refuses_formulas_as_imports_do(tiny):
     assert [e["field"] for e in response.json()["error"]["errors"]] == ["title"]
     assert "formula" in response.json()["error"]["errors"][0]["reason"]
     assert rows(tiny) == before
+
+
+# -- found on the way: a lone UTF-16 surrogate in a body was a 500 (the database cannot encode it) --
+
+@pytest.mark.parametrize("who, field", [("admin", "id"), ("admin", "title"), ("admin", "owner_id"), ("rep", "account_id")])
+def test_a_lone_surrogate_in_a_body_is_a_clear_400(tiny, who, field):
+    before = rows(tiny)
+    record = '{"id": "sx", "owner_id": "r1", "status": "open", "created_at": "2026-03-01", "%s": "a\\ud800"}' % field
+    response = tiny.clients[who].post("/api/v1/records/deals", content='{"records": [%s]}' % record,
+                                      headers={"content-type": "application/json"})
+    assert (response.status_code, response.json()["error"]["code"]) == (400, "invalid_json")
+    assert "surrogate" in response.json()["error"]["message"]
+    assert rows(tiny) == before
+    pair = post(tiny, "admin", "deals", [deal("sy", "r1", title="\U0001F600")])  # a whole pair is a character
+    assert pair.status_code == 200 and tiny.clients["admin"].get("/api/v1/records/deals/sy").json()["record"]["title"] == "\U0001F600"
+    undo(tiny, "deals", ["sy"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from fastapi import Request
@@ -13,6 +14,8 @@ from pulso.web.api_deps import ApiError
 MAX_BODY_BYTES = 32 * 1024 * 1024
 #: Deepest nesting of JSON arrays and objects accepted (records are flat).
 MAX_DEPTH = 32
+#: A \uD800 to \uDFFF escape: half of a UTF-16 pair, which alone is no character.
+_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")
 
 
 def _reject_constant(name: str) -> None:
@@ -49,6 +52,8 @@ async def read_json(request: Request, *, limit: int | None = None) -> Any:
     except (ValueError, RecursionError) as exc:
         raise ApiError(400, "invalid_json", f"the body is not valid JSON: {str(exc)[:200]}", "body") from None
     _check_depth(value)
+    if _SURROGATE.search(raw):
+        _check_text(value)
     return value
 
 
@@ -71,3 +76,21 @@ def _check_depth(value: Any) -> None:
             return
         level = inner
     raise ApiError(400, "too_deep", f"the JSON is nested deeper than {MAX_DEPTH} levels", "body")
+
+
+def _check_text(value: Any) -> None:
+    """Refuse a lone UTF-16 surrogate (valid JSON, but no text a database can store or compare)."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, dict):
+            pending.extend(item.keys())
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+        elif isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                raise ApiError(400, "invalid_json", "the body holds a lone UTF-16 surrogate (a \\uD800-\\uDFFF "
+                               "escape without its pair), which is not text", "body") from None
