@@ -80,7 +80,15 @@ def db_upgrade(db: DbOption = None) -> None:
 
 @app.command()
 def status(db: DbOption = None) -> None:
-    """Row counts of every table and a few headline figures."""
+    """Row counts of every table and a few headline figures (and any demo left half-built)."""
+    from pulso.config import Settings
+    from pulso.demo.atomic import leftover
+
+    found = leftover(Settings.from_env(db).database_url)
+    if found is not None:
+        err.print(f"note: an interrupted `pulso demo` left a half-built workspace at {found} "
+                  f"({found.stat().st_size / 1e6:,.1f} MB); the workspace itself was not touched. "
+                  "The next `pulso demo` removes it; you may also delete it.", soft_wrap=True)
     with open_workspace(db) as store:
         show_summary(store)
 
@@ -113,22 +121,39 @@ def demo(
     as_of: Annotated[Optional[str], typer.Option("--as-of", help="Last day of the 24 months of data (YYYY-MM-DD); default today.")] = None,
     replace: Annotated[bool, typer.Option("--replace/--keep", help="Empty a workspace that already holds data.")] = True,
 ) -> None:
-    """Fill a workspace with 24 months of realistic, deterministic demo data."""
+    """Fill a workspace with 24 months of realistic, deterministic demo data.
+
+    All or nothing: the demo is built aside (DuckDB) or in one transaction (PostgreSQL) and takes
+    the workspace's place only when complete; interrupted, the workspace stays as it was."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from pulso import demo as demo_mod
+    from pulso.config import Settings
+    from pulso.demo.atomic import build
 
     day = _parse_date(as_of, "--as-of") if as_of else dt.date.today()
-    with open_workspace(db, require=False) as store:
-        store.init()
+    demo_mod.parse_size(size)
+    url = Settings.from_env(db).database_url
+    if sys.stderr.isatty():
         columns = (TextColumn("{task.description}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"), TimeElapsedColumn())
-        with Progress(*columns, console=err, transient=not sys.stderr.isatty()) as progress:
+        with Progress(*columns, console=err) as progress:
             task = progress.add_task("Generating demo workspace", total=100)
 
             def report(step: str, fraction: float) -> None:
                 progress.update(task, description=step, completed=round(100 * fraction))
 
-            demo_mod.generate(store, size=size, seed=seed, as_of=day, replace=replace, progress=report)
+            build(url, size=size, seed=seed, as_of=day, replace=replace, progress=report)
+    else:  # a log or a pipe: one line per step
+        seen: set[str] = set()
+
+        def report(step: str, fraction: float) -> None:
+            if step not in seen:
+                seen.add(step)
+                sys.stderr.write(f"demo: {step} ({100 * fraction:.0f}%)\n")
+                sys.stderr.flush()
+
+        build(url, size=size, seed=seed, as_of=day, replace=replace, progress=report)
+    with open_workspace(db) as store:
         show_summary(store)
 
 

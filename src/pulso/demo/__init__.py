@@ -1,7 +1,9 @@
 """The demo workspace: 24 months of realistic, deterministic CRM data with planted stories.
 
 `generate(store, size=..., seed=..., as_of=...)` fills every canonical table through
-Store.upsert_many. The same seed and as_of give the same rows. What is planted, and the SQL that
+Store.upsert_many, in place (in the caller's transaction `conn` when given); `atomic.build(url, ...)`,
+which `pulso demo` runs, builds it aside and swaps it in whole, so that a demo killed midway leaves
+the old workspace as it was. The same seed and as_of give the same rows. What is planted, and the SQL that
 reveals each story, is described in docs/demo.md; the story parameters are saved as workspace
 settings (`demo_weak_rep`, `demo_churn_spike_month`, ...) so that tests and features can find them.
 """
@@ -67,23 +69,23 @@ class _Steps:
 
 
 def generate(store, *, size: str | int = "small", seed: int = 42, as_of: dt.date | None = None,
-             replace: bool = True, progress: Progress | None = None) -> dict[str, int]:
-    """Fill `store` with a demo workspace; returns the rows written per table."""
+             replace: bool = True, progress: Progress | None = None, conn=None) -> dict[str, int]:
+    """Fill `store` with a demo workspace; returns the rows written per table. With `conn` (an open
+    transaction) every write joins it: the caller commits the whole demo or nothing."""
     n_accounts = parse_size(size)
     as_of = as_of or dt.date.today()
     steps = _Steps(progress or (lambda step, fraction: None), n_accounts)
     steps.step("Preparing the workspace")
-    load.empty(store, replace=replace)
-    store.set_setting("timezone", TIMEZONE)
-    store.set_setting("currency", "EUR")
+    load.empty(store, replace=replace, conn=conn)
+    load.put_settings(store, {"timezone": TIMEZONE, "currency": "EUR"}, conn)
     world = World(seed=int(seed), n_accounts=n_accounts, window=Window(as_of), pools=Pools.build(int(seed)))
     story: dict[str, object] = {}
-    loader = load.Loader(store, steps.step, steps.tick)
+    loader = load.Loader(store, steps.step, steps.tick, conn)
     loader.run(_tables(world, story))
 
     steps.step("Recording the planted stories")
-    load.write_duplicates(store, story["duplicates"])
-    _record_settings(store, world, story["staff"], story["campaigns"], seed)
+    load.write_duplicates(store, story["duplicates"], conn)
+    _record_settings(store, world, story["staff"], story["campaigns"], seed, conn)
     if progress:
         progress("Done", 1.0)
     return dict(loader.counts)
@@ -165,7 +167,8 @@ def _reps_active(world: World, staff: people.Staff) -> np.ndarray:
     ], dtype=float)
 
 
-def _record_settings(store, world: World, staff: people.Staff, camps: marketing.Campaigns, seed: int) -> None:
+def _record_settings(store, world: World, staff: people.Staff, camps: marketing.Campaigns, seed: int,
+                     conn=None) -> None:
     w = world.window
     values = {
         "demo_seed": str(seed),
@@ -181,5 +184,4 @@ def _record_settings(store, world: World, staff: people.Staff, camps: marketing.
         "demo_churn_spike_month": w.month_label(retention.spike_month()),
         "demo_automation_month": w.month_label(service.automation_month()),
     }
-    for key, value in values.items():
-        store.set_setting(key, value)
+    load.put_settings(store, values, conn)

@@ -4,6 +4,10 @@ Inside the generator a record is a row number: references are parent row numbers
 times are local seconds (clock.NAT for none), money is float euros. Here they become text ids
 ('acc-00000042'), UTC timestamps and decimals. Ids are zero-padded and rows are written in id
 order, which keeps DuckDB's primary-key and foreign-key indexes fast to build.
+
+Every writer takes an optional open transaction (`conn`): given one, the whole demo is written in
+it, all or nothing (PostgreSQL, see atomic.py); without, each batch commits on its own (a DuckDB
+file built aside and swapped in whole).
 """
 
 from __future__ import annotations
@@ -12,9 +16,12 @@ import queue
 import threading
 from typing import Callable, Iterable, Iterator, Mapping
 
+from contextlib import nullcontext
+
 import numpy as np
 import pyarrow as pa
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from pulso.demo import clock
 from pulso.store import coerce, schema
@@ -126,8 +133,10 @@ class Loader:
     a short queue; every database call stays on the caller's thread and connection.
     """
 
-    def __init__(self, store, step: Callable[[object], None], tick: Callable[[str, int], None]):
+    def __init__(self, store, step: Callable[[object], None], tick: Callable[[str, int], None],
+                 conn: sa.Connection | None = None):
         self.store = store
+        self.conn = conn
         self.step = step
         self.tick = tick
         self.counts: dict[str, int] = {}
@@ -175,7 +184,7 @@ class Loader:
                     self.step(payload)
                     continue
                 tables = payload if kind == "+" else {kind: payload}
-                self.store.upsert_many(tables)
+                self.store.upsert_many(tables, conn=self.conn)
                 for name, arrow in tables.items():
                     self.counts[name] = self.counts.get(name, 0) + arrow.num_rows
                     self.tick(name, arrow.num_rows)
@@ -184,27 +193,64 @@ class Loader:
             worker.join()
 
 
-def empty(store, *, replace: bool) -> None:
-    """Empty the canonical tables and the demo's bookkeeping, or refuse if they hold data."""
+def _writing(store, conn: sa.Connection | None):
+    """The caller's open transaction, or a new one of its own."""
+    return nullcontext(conn) if conn is not None else store.connect()
+
+
+def put_settings(store, values: Mapping[str, str], conn: sa.Connection | None = None) -> None:
+    """Write workspace settings (in the caller's transaction when given)."""
+    if conn is None:
+        for key, value in values.items():
+            store.set_setting(key, value)
+        return
+    t = schema.workspace_settings
+    for key, value in values.items():
+        stmt = pg_insert(t).values(key=key, value=str(value))
+        conn.execute(stmt.on_conflict_do_update(index_elements=[t.c.key], set_={"value": stmt.excluded.value}))
+
+
+def held_rows(store, conn: sa.Connection | None = None) -> dict[str, int]:
+    """Canonical tables that hold rows, with their counts."""
+    with nullcontext(conn) if conn is not None else store.engine.connect() as c:
+        counts = {n: c.execute(sa.select(sa.func.count()).select_from(schema.metadata.tables[n])).scalar()
+                  for n in schema.CANONICAL_TABLES}
+    return {k: v for k, v in counts.items() if v}
+
+
+def refuse_if_held(held: Mapping[str, int]) -> None:
+    """The error of a demo asked to keep (not replace) a workspace that holds data."""
     from pulso.errors import PulsoError
 
-    counts = store.counts()
-    held = {k: v for k, v in counts.items() if v}
-    if held and not replace:
+    if held:
         listed = ", ".join(f"{k} ({v:,})" for k, v in held.items())
         raise PulsoError(f"the workspace already holds data: {listed}; use --replace to empty it first, "
                          "or point --db at a new workspace")
+
+
+def empty(store, *, replace: bool, conn: sa.Connection | None = None) -> None:
+    """Empty the canonical tables and the demo's bookkeeping, or refuse if they hold data."""
+    held = held_rows(store, conn)
+    if not replace:
+        refuse_if_held(held)
     tables = [schema.metadata.tables[n] for n in schema.CANONICAL_TABLES]
     # Sign-in state goes too: the new users reuse ids, and an old password must not open them.
     tables += [schema.demo_duplicates, schema.duplicate_candidates,
                schema.user_credentials, schema.user_sessions, schema.sign_in_failures]
-    if held:
+    if held and conn is not None and store.dialect != "duckdb":
+        try:
+            with conn.begin_nested():  # a failed TRUNCATE must not spoil the caller's transaction
+                _truncate(store, tables, conn)
+            return
+        except sa.exc.DBAPIError:  # another table refers to these (a later migration): delete instead
+            pass
+    elif held and conn is None:
         try:
             (_recreate if store.dialect == "duckdb" else _truncate)(store, tables)
             return
         except sa.exc.DBAPIError:  # another table refers to these (a later migration): delete instead
             pass
-    _delete(store, tables)
+    _delete(store, tables, conn)
 
 
 def _recreate(store, tables: list[sa.Table]) -> None:
@@ -230,26 +276,26 @@ def _recreate(store, tables: list[sa.Table]) -> None:
             conn.exec_driver_sql(sql)
 
 
-def _truncate(store, tables: list[sa.Table]) -> None:
+def _truncate(store, tables: list[sa.Table], conn: sa.Connection | None = None) -> None:
     """PostgreSQL: one TRUNCATE of all the tables (names from the schema, quoted by the dialect)."""
     quote = store.engine.dialect.identifier_preparer.format_table
-    with store.connect() as conn:
-        conn.exec_driver_sql("TRUNCATE " + ", ".join(quote(t) for t in tables))
+    with _writing(store, conn) as c:
+        c.exec_driver_sql("TRUNCATE " + ", ".join(quote(t) for t in tables))
 
 
-def _delete(store, tables: list[sa.Table]) -> None:
-    # Children first, one transaction per table: DuckDB checks foreign keys against rows
-    # deleted earlier in the same transaction.
+def _delete(store, tables: list[sa.Table], conn: sa.Connection | None = None) -> None:
+    # Children first, one transaction per table (unless the caller's): DuckDB checks foreign keys
+    # against rows deleted earlier in the same transaction.
     for tbl in reversed(tables):
-        with store.connect() as conn:
-            conn.execute(sa.delete(tbl))
+        with _writing(store, conn) as c:
+            c.execute(sa.delete(tbl))
 
 
-def write_duplicates(store, rows: pa.Table) -> int:
+def write_duplicates(store, rows: pa.Table, conn: sa.Connection | None = None) -> int:
     """Record the planted duplicates (table_name, record_id, original_id, variation)."""
     tbl = schema.demo_duplicates
     records = rows.to_pylist()
-    with store.connect() as conn:
+    with _writing(store, conn) as c:
         for lo in range(0, len(records), 1000):
-            conn.execute(tbl.insert().values(records[lo : lo + 1000]))
+            c.execute(tbl.insert().values(records[lo : lo + 1000]))
     return len(records)
