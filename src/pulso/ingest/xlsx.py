@@ -106,10 +106,12 @@ def open_xlsx(path: Path, sheet: str | None) -> Source:
     except Exception as exc:  # openpyxl raises many kinds for broken workbooks
         raise ReadError(path.name, f"cannot open the workbook: {exc}") from None
     if sheet and sheet not in book.sheetnames:
+        book.close()
         raise ReadError(path.name, f"no sheet '{sheet}'; the sheets are: {', '.join(book.sheetnames)}")
     ws = book[sheet] if sheet else book.worksheets[0]
     header = next(ws.iter_rows(min_row=1, max_row=1, values_only=True), None)
     if header is None or not any(v is not None for v in header):
+        book.close()
         raise ReadError(path.name, "the sheet is empty")
     columns = unique_names(["" if v is None else str(v) for v in header])
     src = Source(path, "xlsx", columns, record_lines=array("L"))
@@ -118,21 +120,23 @@ def open_xlsx(path: Path, sheet: str | None) -> Source:
 
     def batches() -> Iterator[pa.Table]:
         chunk: list[tuple] = []
-        for line, row in enumerate(rows, start=2):
-            if line > MAX_ROWS:
-                raise ReadError(path.name, f"the sheet has more than {MAX_ROWS:,} rows (Excel's limit)", line)
-            if not any(v is not None for v in row):
-                continue  # blank rows are skipped, as in CSV files
-            chunk.append(row)
-            src.record_lines.append(line)
-            if len(chunk) == BATCH_ROWS:
+        try:
+            for line, row in enumerate(rows, start=2):
+                if line > MAX_ROWS:
+                    raise ReadError(path.name, f"the sheet has more than {MAX_ROWS:,} rows (Excel's limit)", line)
+                if not any(v is not None for v in row):
+                    continue  # blank rows are skipped, as in CSV files
+                chunk.append(row)
+                src.record_lines.append(line)
+                if len(chunk) == BATCH_ROWS:
+                    yield rows_table(columns, chunk)
+                    chunk = []
+            if chunk:
                 yield rows_table(columns, chunk)
-                chunk = []
-        if chunk:
-            yield rows_table(columns, chunk)
-        elif not src.record_lines:
-            raise ReadError(path.name, "the sheet has a header but no rows")
-        book.close()
+            elif not src.record_lines:
+                raise ReadError(path.name, "the sheet has a header but no rows")
+        finally:
+            book.close()
 
     src._batches = batches()
     return src
