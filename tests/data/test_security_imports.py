@@ -7,7 +7,6 @@ named, the store unchanged, the run recorded as failed) is written out in the te
 from __future__ import annotations
 
 import datetime as dt
-import io
 import os
 import re
 import stat
