@@ -190,7 +190,9 @@ def _cells(body: str, column: str) -> list[str]:
     return [row[column] for row in csv.DictReader(io.StringIO(body.lstrip("\ufeff")))]
 
 
-def test_api_csv_neutralises_formulas_as_the_web_export_does(store):
+@pytest.fixture
+def formula_app(store):
+    """The app on the formula workspace (each backend), an admin's API client and web client."""
     from pulso import tokens
     from pulso.web import WebSettings, create_app
     from pulso.web.auth import set_password
@@ -199,22 +201,37 @@ def test_api_csv_neutralises_formulas_as_the_web_export_does(store):
     secret = tokens.create(store, "sheet", role="admin").secret
     set_password(store, "a1", "a long test password")
     app = create_app(WebSettings(store=Settings(store.url), secret_key="csv", strict_i18n=True, today=AS_OF))
-    try:
-        expected = sorted("'" + text for text in FORMULAS)  # a leading apostrophe: shown, never run
-        api = TestClient(app, headers={"Authorization": f"Bearer {secret}"}, client=("10.7.0.1", 5000))
-        span = {"from": "2026-03-01", "to": "2026-03-31"}
-        values = api.get("/api/v1/kpis/revenue_won/values", params={**span, "by": "segment", "format": "csv"})
-        assert values.status_code == 200, values.text[:300]
-        assert sorted(_cells(values.text, "segment")) == expected
-        drill = api.get("/api/v1/kpis/revenue_won/drill", params={**span, "format": "csv"})
-        assert drill.status_code == 200 and sorted(_cells(drill.text, "segment")) == expected
-        assert sorted(_cells(drill.text, "id")) == ["d0", "d1", "d2", "d3"]  # plain text is left as it is
-        web = TestClient(app, client=("10.7.0.2", 5000))
-        assert sign_in(web, "a1@example.com", "a long test password").status_code == 303
-        export = web.get("/kpi/revenue_won/export.csv", params={"period": "month", "at": "2026-03-01", "by": "segment"})
-        assert export.status_code == 200 and sorted(_cells(export.content.decode("utf-8-sig"), "segment")) == expected
-        # the same numbers in both: amounts are numbers, not text to escape
-        api_rows = {r["segment"]: r["value"] for r in csv.DictReader(io.StringIO(values.text))}
-        assert float(api_rows["'-1"]) == 300.0
-    finally:
-        app.state.services.close()
+    api = TestClient(app, headers={"Authorization": f"Bearer {secret}"}, client=("10.7.0.1", 5000))
+    web = TestClient(app, client=("10.7.0.2", 5000))
+    assert sign_in(web, "a1@example.com", "a long test password").status_code == 303
+    yield api, web
+    app.state.services.close()
+
+
+def test_api_csv_neutralises_formulas_as_the_web_export_does(formula_app):
+    api, web = formula_app
+    expected = sorted("'" + text for text in FORMULAS)  # a leading apostrophe: shown, never run
+    span = {"from": "2026-03-01", "to": "2026-03-31"}
+    values = api.get("/api/v1/kpis/revenue_won/values", params={**span, "by": "segment", "format": "csv"})
+    assert values.status_code == 200, values.text[:300]
+    assert sorted(_cells(values.text, "segment")) == expected
+    drill = api.get("/api/v1/kpis/revenue_won/drill", params={**span, "format": "csv"})
+    assert drill.status_code == 200 and sorted(_cells(drill.text, "segment")) == expected
+    assert sorted(_cells(drill.text, "id")) == ["d0", "d1", "d2", "d3"]  # plain text is left as it is
+    export = web.get("/kpi/revenue_won/export.csv", params={"period": "month", "at": "2026-03-01", "by": "segment"})
+    assert export.status_code == 200 and sorted(_cells(export.content.decode("utf-8-sig"), "segment")) == expected
+    # amounts are numbers, not text to escape: the '-1' customer's deal is d2, 300
+    api_rows = {r["segment"]: r["value"] for r in csv.DictReader(io.StringIO(values.text))}
+    assert float(api_rows["'-1"]) == 300.0
+
+
+def test_a_nul_in_a_page_filter_is_a_400_on_every_backend(formula_app):
+    """PostgreSQL cannot compare text holding NUL: the filter is refused before it reaches the engine."""
+    _, web = formula_app
+    for path, params in (("/kpi/revenue_won", {"segment": "a\x00b"}), ("/sales", {"owner": "\x00"}),
+                         ("/kpi/revenue_won/export.csv", {"segment": "\x00", "by": "segment"}),
+                         ("/sparklines", {"keys": "revenue_won", "segment": "\x00"})):
+        response = web.get(path, params=params)
+        assert response.status_code == 400, (path, response.text[:300])
+        name = next(k for k, v in params.items() if "\x00" in v)
+        assert f"'{name}' no puede contener el carácter NUL" in response.text.replace("&#39;", "'")

@@ -13,7 +13,20 @@ from typing import Any, Hashable, Mapping
 
 from pulso.errors import KpiError, ScopeError
 from pulso.web import formatting as f
-from pulso.web.periods import Period
+from pulso.web.periods import Period, QueryError
+
+
+class FilterError(QueryError, KpiError):
+    """A filter value no database can compare (a 400 on pages and in the API, in the reader's language)."""
+
+
+def _frozen(filters: Mapping[str, Any]) -> tuple:
+    """The filters as a cache key, after refusing values with a NUL character: PostgreSQL
+    cannot even compare them, and no stored value holds one."""
+    for dim, value in filters.items():
+        if any("\x00" in str(v) for v in (value if isinstance(value, (list, tuple)) else [value])):
+            raise FilterError("'{name}' no puede contener el carácter NUL", dim, name=dim)
+    return tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in filters.items()))
 
 
 @dataclass(frozen=True)
@@ -88,7 +101,7 @@ class Kpis:
               by: tuple[str, ...] = (), filters: Mapping[str, Any] | None = None) -> list[dict]:
         """Rows of one KPI query (see pulso.engine), under this request's scope."""
         filters = dict(filters or {})
-        frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in filters.items()))
+        frozen = _frozen(filters)
         return self._cached(
             ("q", key, start, end, grain, tuple(by), frozen),
             lambda: self.services.engine.query(
@@ -115,7 +128,7 @@ class Kpis:
               filters: Mapping[str, Any] | None = None, limit: int = 50, offset: int = 0) -> list[dict]:
         """The records behind a value, under this request's scope."""
         filters = dict(filters or {})
-        frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in filters.items()))
+        frozen = _frozen(filters)
         return self._cached(
             ("d", key, start, end, part, frozen, limit, offset),
             lambda: list(self.services.engine.drill(

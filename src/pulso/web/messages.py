@@ -31,6 +31,7 @@ EN: dict[str, str] = {
     "El periodo dura más de {days} días (cinco años); acórtalo": "the period is longer than {days} days (five years); shorten it",
     "'{name}' debe ser un número entre 1 y {last}, no '{value}'": "'{name}' must be a number between 1 and {last}, not '{value}'",
     "Falta o está mal formado: {fields}": "missing or malformed: {fields}",
+    "'{name}' no puede contener el carácter NUL": "'{name}' may not contain a NUL character",
     # tiles and shared sections
     "frente al periodo anterior": "against the previous period", "sin comparación": "no comparison", "sin datos": "no data",
     "No disponible con tu alcance": "Not available in your scope", "(sin valor)": "(no value)",
