@@ -110,7 +110,7 @@ def alerts_page(ctx, caller: Target, page: int = 1) -> dict[str, Any]:
                       [[cell(a["title"]), cell(a["message"])] for a in open_], empty=ctx._("No hay alertas abiertas."))]
     return {"title": ctx._("Alertas"), "sections": sections, "inbox": open_, "done": done, "rules": rules,
             "kinds": list(alerts.KINDS), "channels": list(alerts.CHANNELS), "kpis": kpi_options(ctx),
-            "scope_text": caller.text, "page": page, "open_count": alerts.count(store, caller=caller),
+            "scope_text": caller.text, "inbox_page": page, "open_count": alerts.count(store, caller=caller),
             "prev": ctx.url("/alerts", page=page - 1) if page > 1 else None,
             "next": ctx.url("/alerts", page=page + 1) if more else None,
             "webhook_url_allowed": ctx.user.role == "admin"}
