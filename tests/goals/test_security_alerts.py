@@ -19,6 +19,7 @@ from pulso.engine import Engine
 from pulso.errors import PulsoError
 from pulso.goals import Target, create_goal, create_objective, delete_goal, goals, set_quota
 from pulso.goals.okrs import check_in
+from pulso.reports import create_schedule, delete_schedule, schedules
 from pulso.store import schema, tables_goals as T
 
 from goals.helpers import UTC, at, goal_tables_state
@@ -299,6 +300,8 @@ def test_out_of_scope_looks_absent_in_goals_and_alerts(tiny):
         assert exists.replace(scope.split(":")[1], "ID") == absent.replace("ghost", "ID")
         assert message(lambda: set_quota(tiny, scope=scope, period="2026-03", amount=1, caller=team)) == exists
         assert message(lambda: alerts.create_rule(tiny, engine, kind="stuck", scope=scope, caller=team)) == exists
+        assert message(lambda: create_schedule(tiny, name="x", frequency="month", recipients="a@b.es", scope=scope,
+                                               caller=team)) == exists
         kr = [{"title": "a", "start_value": 0, "target_value": 1}, {"title": "b", "start_value": 0, "target_value": 1}]
         assert message(lambda: create_objective(tiny, engine, title="x", quarter="2026-Q2", key_results=kr,
                                                 scope=scope, caller=team)) == exists
@@ -306,6 +309,9 @@ def test_out_of_scope_looks_absent_in_goals_and_alerts(tiny):
     assert message(lambda: delete_goal(tiny, g["id"], caller=team)) == f"no goal has the id '{g['id']}'"
     rule = alerts.create_rule(tiny, engine, kind="stuck", scope="team:t2", params={"days": 1})
     assert message(lambda: alerts.delete_rule(tiny, rule["id"], caller=team)) == f"no alert rule has the id '{rule['id']}'"
+    sched = create_schedule(tiny, name="x", frequency="month", recipients="a@b.es", scope="team:t2")
+    assert message(lambda: delete_schedule(tiny, sched["id"], caller=team)) == f"no report schedule has the id '{sched['id']}'"
+    assert message(lambda: delete_schedule(tiny, "sched-ghost", caller=team)) == "no report schedule has the id 'sched-ghost'"
     tiny.upsert("deals", [{"id": "d-t2", "owner_id": "u9", "title": "x", "amount": 1, "currency": "EUR",
                            "stage_id": "s-open", "status": "open", "kind": "new", "created_at": at("2026-01-01T00:00:00")}])
     [alert] = alerts.run(tiny, engine, NOW)["raised"]
@@ -366,6 +372,9 @@ def test_web_goal_and_alert_actions_are_audited_with_the_address(site):
     post(f"/alerts/{raised[0]['id']}/ack")
     post(f"/alerts/{raised[1]['id']}/snooze", hours="24")
     post(f"/alerts/rules/{rule}/delete")
+    post("/reports/schedules", name="audited schedule", frequency="month", recipients="a@b.es", scope=f"team:{team}")
+    sched = services.run(lambda: next(x["id"] for x in schedules(store) if x["name"] == "audited schedule"))
+    post(f"/reports/schedules/{sched}/delete")
     a = schema.audit_log
 
     def entries():
@@ -376,7 +385,8 @@ def test_web_goal_and_alert_actions_are_audited_with_the_address(site):
     found = services.run(entries)
     assert sorted(x for x, _ in found) == sorted(["goals.create", "goals.delete", "quotas.set", "okrs.create",
                                                   "okrs.check_in", "alerts.rule_create", "alerts.acknowledge",
-                                                  "alerts.snooze", "alerts.rule_delete"])
+                                                  "alerts.snooze", "alerts.rule_delete",
+                                                  "reports.schedule_create", "reports.schedule_delete"])
     assert {ip for _, ip in found} == {"testclient"}  # Starlette's TestClient's address
 
 

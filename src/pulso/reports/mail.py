@@ -17,7 +17,7 @@ from pulso import audit
 from pulso.alerts import channels
 from pulso.alerts.rules import check_recipients
 from pulso.engine import periods as P
-from pulso.goals.scopes import GoalError, Target, check_scope, name_period, parse_scope, require_within
+from pulso.goals.scopes import GoalError, Target, name_period, require_visible, resolve_scope
 from pulso.reports.render import FORMATS, render
 from pulso.reports.scorecard import build, text
 from pulso.store import tables_goals as T
@@ -27,8 +27,8 @@ FREQUENCIES = ("week", "month", "quarter")
 
 def create_schedule(store, *, name: str, frequency: str, recipients: str, scope: str | Target = "company",
                     lang: str = "es", fmt: str = "pdf", caller: Target | None = None,
-                    actor: audit.Actor = audit.CLI) -> dict[str, Any]:
-    """Check and store a report schedule."""
+                    actor: audit.Actor = audit.CLI, ip: str | None = None) -> dict[str, Any]:
+    """Check and store a report schedule (a scope outside the caller's looks absent)."""
     name = (name or "").strip()
     if not name or len(name) > 200:
         raise GoalError("name: give one of 1 to 200 characters")
@@ -38,8 +38,7 @@ def create_schedule(store, *, name: str, frequency: str, recipients: str, scope:
         raise GoalError(f"language '{lang}' is not es or en")
     if fmt not in FORMATS:
         raise GoalError(f"format '{fmt}' is not pdf or html")
-    where = check_scope(store, parse_scope(scope) if isinstance(scope, str) else scope)
-    require_within(store, where, caller)
+    where = resolve_scope(store, scope, caller)
     to = check_recipients("email", recipients)
     row = {"id": "sched-" + uuid.uuid4().hex[:12], "name": name, "frequency": frequency, "scope_kind": where.kind,
            "scope_id": where.id, "lang": lang, "format": fmt, "recipients": to, "last_period": None,
@@ -47,7 +46,7 @@ def create_schedule(store, *, name: str, frequency: str, recipients: str, scope:
     with store.connect() as conn:
         conn.execute(T.report_schedules.insert().values(**row))
         audit.record(store, "reports.schedule_create", actor=actor, target=("report_schedules", row["id"]),
-                     detail={"frequency": frequency, "scope": where.text}, conn=conn)
+                     detail={"frequency": frequency, "scope": where.text}, ip=ip, conn=conn)
     return row
 
 
@@ -58,15 +57,17 @@ def schedules(store) -> list[dict[str, Any]]:
         return [dict(r) for r in conn.execute(sa.select(s).order_by(s.c.created_at, s.c.id)).mappings()]
 
 
-def delete_schedule(store, schedule_id: str, *, caller: Target | None = None, actor: audit.Actor = audit.CLI) -> None:
-    """Remove a schedule."""
+def delete_schedule(store, schedule_id: str, *, caller: Target | None = None, actor: audit.Actor = audit.CLI,
+                    ip: str | None = None) -> None:
+    """Remove a schedule; one outside the caller's scope looks absent."""
     found = [s for s in schedules(store) if s["id"] == schedule_id]
+    absent = f"no report schedule has the id '{schedule_id}'"
     if not found:
-        raise GoalError(f"no report schedule has the id '{schedule_id}'")
-    require_within(store, Target(found[0]["scope_kind"], found[0]["scope_id"]), caller)
+        raise GoalError(absent)
+    require_visible(store, Target(found[0]["scope_kind"], found[0]["scope_id"]), caller, absent)
     with store.connect() as conn:
         conn.execute(T.report_schedules.delete().where(T.report_schedules.c.id == schedule_id))
-        audit.record(store, "reports.schedule_delete", actor=actor, target=("report_schedules", schedule_id), conn=conn)
+        audit.record(store, "reports.schedule_delete", actor=actor, target=("report_schedules", schedule_id), ip=ip, conn=conn)
 
 
 def last_whole_period(frequency: str, today: dt.date) -> str:

@@ -220,7 +220,7 @@ def add_schedule(ctx: Ctx, csrf_token: F = "", name: F = "", frequency: F = "mon
 
     return _act(ctx, "reports", csrf_token, lambda: create_schedule(
         ctx.services.store, name=name, frequency=frequency, recipients=recipients, scope=scope or caller(ctx).text,
-        lang=lang, fmt=format, caller=caller(ctx), actor=actor(ctx)), "/reports")
+        lang=lang, fmt=format, caller=caller(ctx), actor=actor(ctx), ip=ip(ctx)), "/reports")
 
 
 @router.post("/reports/schedules/{schedule_id}/delete", include_in_schema=False)
@@ -229,7 +229,8 @@ def remove_schedule(ctx: Ctx, schedule_id: str, csrf_token: F = "") -> Response:
     from pulso.reports import delete_schedule
 
     return _act(ctx, "reports", csrf_token, lambda: delete_schedule(ctx.services.store, schedule_id,
-                                                                    caller=caller(ctx), actor=actor(ctx)), "/reports")
+                                                                    caller=caller(ctx), actor=actor(ctx), ip=ip(ctx)),
+                 "/reports")
 
 
 @router.get("/reports/download", include_in_schema=False)
