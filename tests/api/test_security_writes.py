@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 import pyarrow as pa
 import pytest
+import sqlalchemy as sa
 
 from pulso.engine import Engine
 from pulso.errors import ValidationError
@@ -340,3 +341,39 @@ def test_a_lone_surrogate_in_a_body_is_a_clear_400(tiny, who, field):
     pair = post(tiny, "admin", "deals", [deal("sy", "r1", title="\U0001F600")])  # a whole pair is a character
     assert pair.status_code == 200 and tiny.clients["admin"].get("/api/v1/records/deals/sy").json()["record"]["title"] == "\U0001F600"
     undo(tiny, "deals", ["sy"])
+
+
+# -- a deleted user leaves no way in behind for whoever gets the id next ----------------------------
+
+def test_deleting_a_user_removes_their_password_sessions_and_tokens(tiny):
+    from pulso import tokens
+    from pulso.store import tables_api
+    from pulso.web.auth import Sessions, set_password
+
+    store = tiny.store()
+    person = {"id": "gone", "name": "Se va", "email": "gone@example.com", "role": "rep", "team_id": "t1",
+              "created_at": AT}
+    assert post(tiny, "admin", "users", [person]).status_code == 200
+
+    def give_access():
+        set_password(store, "gone", "una clave bastante larga")
+        Sessions(store, "secret-for-this-test", 1).start("gone")
+        return tokens.create(store, "sync", role="rep", user_id="gone").secret
+
+    secret = tiny.run(give_access)
+    assert tiny.clients["admin"].delete("/api/v1/records/users/gone").status_code == 200
+
+    def left():
+        with store.engine.connect() as conn:
+            count = lambda t: conn.execute(sa.select(sa.func.count()).select_from(t).where(t.c.user_id == "gone")).scalar()
+            live = conn.execute(sa.select(sa.func.count()).select_from(tables_api.api_tokens).where(
+                tables_api.api_tokens.c.user_id == "gone", tables_api.api_tokens.c.revoked_at.is_(None))).scalar()
+            return count(schema.user_credentials), count(schema.user_sessions), live
+
+    assert tiny.run(left) == (0, 0, 0)
+    # The same id given to someone new: the old token does not let anyone in.
+    assert post(tiny, "admin", "users", [person]).status_code == 200
+    client = tiny.clients["admin"]
+    answer = client.get("/api/v1/me", headers={"Authorization": f"Bearer {secret}"})
+    assert answer.status_code == 401
+    assert tiny.clients["admin"].delete("/api/v1/records/users/gone").status_code == 200

@@ -7,7 +7,7 @@ import datetime as dt
 
 import sqlalchemy as sa
 
-from pulso.store.schema import TS, metadata, user_sessions
+from pulso.store.schema import TS, metadata, user_credentials, user_sessions
 
 # API tokens: the secret is shown once; only its SHA-256 (`token_hash`) is kept. A token carries
 # a role and a scope like a user: `team_id` for a manager or a team viewer, `user_id` for a rep
@@ -36,4 +36,13 @@ def end_access_of_inactive(conn: sa.Connection, users: sa.FromClause) -> None:
     inactive = sa.select(users.c.id).where(users.c.active.is_(False))
     conn.execute(user_sessions.delete().where(user_sessions.c.user_id.in_(inactive)))
     conn.execute(api_tokens.update().where(api_tokens.c.user_id.in_(inactive), api_tokens.c.revoked_at.is_(None))
+                 .values(revoked_at=dt.datetime.now(dt.timezone.utc)))
+
+
+def end_access_of_deleted(conn: sa.Connection, user_id: str) -> None:
+    """Remove every way in of a deleted user: sessions, password, and the tokens acting for them
+    (revoked, kept for the audit trail), so that a new user given the same id inherits nothing."""
+    conn.execute(user_sessions.delete().where(user_sessions.c.user_id == user_id))
+    conn.execute(user_credentials.delete().where(user_credentials.c.user_id == user_id))
+    conn.execute(api_tokens.update().where(api_tokens.c.user_id == user_id, api_tokens.c.revoked_at.is_(None))
                  .values(revoked_at=dt.datetime.now(dt.timezone.utc)))

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from pulso import audit, events
 from pulso.errors import RecordError, ValidationError
-from pulso.store import Store, coerce, schema
+from pulso.store import Store, coerce, schema, tables_api
 from pulso.store.store import _bump_version
 from pulso.web.api import scoping
 from pulso.web.api.common import plain_row
@@ -224,6 +224,8 @@ def delete(store: Store, caller: Caller, table: str, record_id: str) -> dict[str
             raise ApiError(409, "referenced", f"{table} '{record_id}' is referred to by {', '.join(using)}; "
                            "delete or re-point those first", "record_id")
         conn.execute(tbl.delete().where(tbl.c.id == record_id))
+        if table == "users":
+            tables_api.end_access_of_deleted(conn, record_id)
         _bump_version(conn)
         audit.record(store, "records.delete", actor=caller.actor, target=(table, record_id),
                      detail={"record": plain_row(row)}, ip=caller.ip, conn=conn)
