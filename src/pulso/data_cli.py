@@ -51,7 +51,7 @@ def import_command(
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from pulso.ingest import ImportFailed, import_files
-    from pulso.ingest.runs import write_reject_file
+    from pulso.ingest.runlog import write_reject_file
 
     with open_workspace(db) as store:
         columns = (TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed:,} rows"), TimeElapsedColumn())

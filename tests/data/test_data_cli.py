@@ -3,18 +3,8 @@
 from __future__ import annotations
 
 import csv
-import os
-import subprocess
-import sys
 
-PULSO = [sys.executable, "-m", "pulso"]
-
-
-def run(*args: str, store=None) -> subprocess.CompletedProcess:
-    if store is not None:
-        store.engine.dispose()  # a DuckDB file admits one process at a time
-    return subprocess.run([*PULSO, *args, *(["--db", store.url] if store else [])], capture_output=True, text=True,
-                          timeout=120, env={**os.environ, "COLUMNS": "200"})
+from .helpers import run_cli as run
 
 
 def test_import_partial_reject_file_runs_and_quality(store, tmp_path):

@@ -10,7 +10,7 @@ import pytest
 
 from pulso import audit, events
 from pulso.ingest import ImportFailed, import_files, list_runs, run_errors, write_error_report
-from pulso.ingest.runs import write_reject_file
+from pulso.ingest.runlog import write_reject_file
 
 from .helpers import snapshot
 

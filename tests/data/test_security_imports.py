@@ -10,8 +10,6 @@ import datetime as dt
 import os
 import re
 import stat
-import subprocess
-import sys
 import time
 import zipfile
 from pathlib import Path
@@ -23,20 +21,19 @@ from pulso import tokens
 from pulso.config import Settings
 from pulso.ingest import ImportFailed, import_files, list_runs, load_mapping, run_errors
 from pulso.ingest.mapping import MappingError
-from pulso.ingest.runs import UnknownRun
+from pulso.ingest.runlog import UnknownRun
 from pulso.ingest.xlsx import check_workbook
 from pulso.web.auth import set_password
 from pulso.web.routes import data as data_routes
 
 from support import BACKENDS, make_store  # noqa: E402  (tests/ is on sys.path, see tests/conftest.py)
 
-from .helpers import snapshot
+from .helpers import run_cli, snapshot
 
 EMAIL, PASSWORD = "ada@example.com", "correct horse battery"
 GOOD_CSV = b"id,title,status,amount,created_at\ng1,Bien,open,10,2024-01-02\n"
 EDITOR = {"col__id": "id", "col__title": "title", "col__status": "status", "col__amount": "amount",
           "col__created_at": "created_at"}
-PULSO = [sys.executable, "-m", "pulso"]
 
 
 # -- hostile files (finding 8) ----------------------------------------------------------------
@@ -112,11 +109,6 @@ def test_an_unexpected_error_mid_import_rolls_back_and_is_recorded(store, tmp_pa
     assert import_files(store, [good], table="deals").status == "committed"
 
 
-def run_cli(*args: str, store=None) -> subprocess.CompletedProcess:
-    if store is not None:
-        store.engine.dispose()  # a DuckDB file admits one process at a time
-    return subprocess.run([*PULSO, *args, *(["--db", store.url] if store else [])], capture_output=True, text=True,
-                          timeout=120, env={**os.environ, "COLUMNS": "200"})
 
 
 def test_hostile_files_through_the_command_line(store, tmp_path):

@@ -31,7 +31,7 @@ from pulso.errors import PulsoError
 from pulso.ingest import (ImportFailed, ReadError, detect_mapping, import_files, list_runs, open_source, parse_mapping,
                           presets, run_errors, suggestions, write_error_report)
 from pulso.ingest.mapping import MAX_MAPPING_BYTES, load_preset, read_mapping
-from pulso.ingest.runs import UnknownRun
+from pulso.ingest.runlog import UnknownRun
 from pulso.store import schema
 from pulso.web.api_deps import ApiCaller, ApiError, require_role
 from pulso.web.deps import Ctx, csrf_binding
