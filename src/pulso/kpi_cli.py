@@ -67,21 +67,6 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def format_value(value: float | None, unit: str, currency: str = "") -> str:
-    """A figure as a person reads it: 20.0 %, 1,234.50 EUR, 12."""
-    if value is None:
-        return "—"
-    if unit == "%":
-        return f"{value * 100:.1f} %"
-    if unit == "currency":
-        return f"{value:,.2f} {currency}".strip()
-    if unit == "currency/day":
-        return f"{value:,.2f} {currency}/day".strip()
-    if unit == "count" and float(value).is_integer():
-        return f"{value:,.0f}"
-    return f"{value:,.2f}"
-
-
 def _print_rows(rows: list[dict[str, Any]], columns: list[str], fmt: str, title: str = "",
                 render=lambda column, value: "—" if value is None else str(value)) -> None:
     if fmt == "json":
@@ -141,6 +126,7 @@ def show(
 ) -> None:
     """Compute one KPI over [--from, --to), per period and dimension value."""
     from pulso.engine import Engine
+    from pulso.formatting import plain_number, plain_value
 
     _choice(format, FORMATS_ROWS, "--format")
     first, last = _date(start, "--from"), _date(end, "--to")
@@ -155,9 +141,9 @@ def show(
 
     def render(column: str, value: Any) -> str:
         if column in figures:
-            return format_value(value, kpi.unit, currency)
+            return plain_value(value, kpi.unit, currency)
         if isinstance(value, float):
-            return f"{value:,.2f}".rstrip("0").rstrip(".") if not value.is_integer() else f"{value:,.0f}"
+            return plain_number(value)
         return "—" if value is None else str(value)
 
     _print_rows(result.rows, columns, format, f"{kpi.name['es']} · {kpi.name['en']} ({kpi.key})", render)

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from pulso import alerts, reports
 from pulso.engine import Engine
 from pulso.errors import PulsoError
-from pulso.web import formatting as f
+from pulso import formatting as f
 
 from goals.helpers import UTC, goal_tables_state, use_smtp
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pulso.web import formatting as f
+from pulso import formatting as f
 from pulso.web.cache import ResultCache
 from pulso.web.i18n import MissingTranslation, translate
 from pulso.web.messages import EN

@@ -17,7 +17,7 @@ from pulso.engine import periods as P
 from pulso.goals import okrs as okrs_mod, tracking as goals_mod
 from pulso.goals.scopes import GoalError, Target, check_scope, parse_period, parse_scope
 from pulso.store import schema, tables_goals as T
-from pulso.web import formatting as f
+from pulso import formatting as f
 
 HEADLINE = ("revenue_won", "new_customers", "close_rate", "lead_conversion_rate", "pipeline_value",
             "average_deal_value", "churn_rate", "nps", "first_response_time_hours")

@@ -10,7 +10,7 @@ from typing import Any
 from pulso.engine import periods as P
 from pulso.errors import KpiError
 from pulso.goals.scopes import GoalError, Target, within
-from pulso.web import formatting as f
+from pulso import formatting as f
 from pulso.web.pages import cell, table
 
 INBOX_PAGE = 50  # alerts per page of the inbox
@@ -143,7 +143,7 @@ def parse_params(text: str) -> dict[str, str]:
     return out
 
 
-safe_cell = f.safe_cell  # one rule for every download (pulso.web.formatting)
+safe_cell = f.safe_cell  # one rule for every download (pulso.formatting)
 
 
 def export_table(ctx, key: str, fmt: str, by: str | None) -> tuple[bytes, str]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Hashable, Mapping
 
 from pulso.errors import KpiError, ScopeError
-from pulso.web import formatting as f
+from pulso import formatting as f
 from pulso.web.periods import Period, QueryError
 
 

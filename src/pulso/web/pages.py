@@ -18,7 +18,7 @@ from markupsafe import Markup
 
 from pulso.errors import ScopeError
 from pulso.web import charts
-from pulso.web import formatting as f
+from pulso import formatting as f
 from pulso.web.deps import PageContext
 
 _chart_ids = itertools.count(1)

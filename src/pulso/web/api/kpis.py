@@ -17,7 +17,7 @@ from pulso import audit
 from pulso.engine.periods import GRAINS
 from pulso.web.api.common import clean_parameters, PREFIX, error_responses, plain
 from pulso.web.api_deps import ApiCaller, ApiError, Caller
-from pulso.web.formatting import csv_text
+from pulso.formatting import csv_text
 from pulso.web.kpis import Kpis
 from pulso.web.periods import MAX_OFFSET, PeriodError, check_span
 

@@ -13,7 +13,7 @@ from fastapi.responses import RedirectResponse, Response
 from pulso import audit
 from pulso.web.auth import ANON_COOKIE, SESSION_COOKIE, ThrottledError, check_password, find_user_by_email, set_locale
 from pulso.web.deps import CurrentUser, ServicesDep, SessionsDep, csrf_binding
-from pulso.web.formatting import LANGS
+from pulso.formatting import LANGS
 from pulso.web.i18n import pick_language, translate
 
 router = APIRouter()

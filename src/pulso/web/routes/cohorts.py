@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pulso.errors import KpiError, ScopeError
-from pulso.web import formatting as f
+from pulso import formatting as f
 from pulso.web.deps import PageContext
 from pulso.web.pages import cell, empty_text, table
 

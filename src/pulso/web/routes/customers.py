@@ -6,7 +6,7 @@ from fastapi import APIRouter
 
 from pulso.errors import ScopeError
 from pulso.web import charts
-from pulso.web import formatting as f
+from pulso import formatting as f
 from pulso.web.deps import Ctx
 from pulso.web.pages import chart, empty_text, page_route, render, split_table, tiles, trend_chart
 

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter
 
 from pulso.errors import ScopeError
-from pulso.web import formatting as f
+from pulso import formatting as f
 from pulso.web.deps import Ctx
 from pulso.web.errors import NotFoundError
 from pulso.web.pages import DIMENSION_LABELS, cell, page_route, render, split_bars, split_table, table, tile, trend_chart

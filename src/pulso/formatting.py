@@ -1,5 +1,9 @@
-"""Numbers, money, durations and dates for a locale, with Babel; what a change means; and the
-CSV every download writes (web exports and the API alike)."""
+"""How Pulso writes figures, for every door: the web, the API, reports, e-mails and the CLI.
+
+Numbers, money, durations and dates for a locale, with Babel; what a change means; the plain
+(locale-free) figures of the command line; and the CSV every download writes (web exports and
+the API alike). Nothing here reads the store or knows about HTTP.
+"""
 
 from __future__ import annotations
 
@@ -117,6 +121,26 @@ def fmt_bucket(start: dt.date, grain: str, lang: str) -> str:
     if grain in ("quarter", "year"):
         return fmt_period(grain, start, start, lang)
     return fmt_date(start, lang)
+
+
+def plain_value(value: float | None, unit: str, currency: str = "") -> str:
+    """A KPI figure for the command line, in no locale: 20.0 %, 1,234.50 EUR, 12."""
+    if value is None:
+        return "—"
+    if unit == "%":
+        return f"{value * 100:.1f} %"
+    if unit == "currency":
+        return f"{value:,.2f} {currency}".strip()
+    if unit == "currency/day":
+        return f"{value:,.2f} {currency}/day".strip()
+    if unit == "count" and float(value).is_integer():
+        return f"{value:,.0f}"
+    return f"{value:,.2f}"
+
+
+def plain_number(value: float) -> str:
+    """A number for the command line: grouped, no trailing zeros (1,234.5; 12)."""
+    return f"{value:,.2f}".rstrip("0").rstrip(".") if not float(value).is_integer() else f"{value:,.0f}"
 
 
 #: A cell a spreadsheet would run as a formula starts with one of these.
