@@ -1,41 +1,62 @@
-"""Headline figures for `pulso status` and `pulso demo`: a first look at a workspace."""
+"""Headline figures for `pulso status` and `pulso demo`: a first look at a workspace.
+
+Every figure is a catalog KPI computed by the engine, company-wide, so `pulso status` shows what
+the KPI pages and `pulso kpi show` show for the same period: the twelve months (365 days) that
+end with the day of the newest deal, in the workspace's time zone.
+"""
 
 from __future__ import annotations
+
+import datetime as dt
 
 import sqlalchemy as sa
 
 from pulso.store import schema as s
 
+#: (KPI key, label): KPIs over the period, then KPIs of what is open at its end.
+OVER_THE_PERIOD = ("revenue_won", "close_rate", "new_customers")
+AT_THE_END = ("open_opportunities", "pipeline_value")
+NO_DATA = [("deals", "none yet: run `pulso demo` or import your data")]
 
-def headline_figures(store) -> list[tuple[str, str]]:
-    """(label, formatted value) pairs over the last twelve months of data."""
+
+def headline_period(store) -> tuple[dt.date, dt.date] | None:
+    """[start, end) of the headline figures: the 365 days up to the newest deal's day, or None."""
     with store.engine.connect() as conn:
         last = conn.execute(sa.select(sa.func.max(s.deals.c.created_at))).scalar()
-        if last is None:
-            return [("deals", "none yet: run `pulso demo` or import your data")]
-        since = last - __import__("datetime").timedelta(days=365)
-        d = s.deals.c
-        closed = sa.and_(d.closed_at >= since, d.status.in_(("won", "lost")))
-        won, lost, revenue = conn.execute(
-            sa.select(
-                sa.func.count().filter(d.status == "won"),
-                sa.func.count().filter(d.status == "lost"),
-                sa.func.coalesce(sa.func.sum(d.amount).filter(d.status == "won"), 0),
-            ).where(closed)
-        ).one()
-        open_n, pipeline = conn.execute(
-            sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(d.amount), 0)).where(d.status == "open")
-        ).one()
-        a = s.accounts.c
-        customers = conn.execute(
-            sa.select(sa.func.count()).where(a.acquired_at.is_not(None), a.churned_at.is_(None))
-        ).scalar()
+    if last is None:
+        return None
+    if last.tzinfo is None:  # stored timestamps are UTC
+        last = last.replace(tzinfo=dt.timezone.utc)
+    end = last.astimezone(store.timezone).date() + dt.timedelta(days=1)
+    return end - dt.timedelta(days=365), end
+
+
+def headline_values(store, engine=None) -> dict[str, float | None] | None:
+    """{KPI key: value} of the headline KPIs over `headline_period`, or None without deals."""
+    from pulso.engine import Engine
+
+    period = headline_period(store)
+    if period is None:
+        return None
+    engine = engine or Engine(store)
+    start, end = period
+    found = engine.query_many((*OVER_THE_PERIOD, *AT_THE_END), start=start, end=end)
+    return {key: (found[key].rows[0]["value"] if found[key].rows else None) for key in (*OVER_THE_PERIOD, *AT_THE_END)}
+
+
+def headline_figures(store, engine=None) -> list[tuple[str, str]]:
+    """(label, formatted value) pairs: the headline KPIs, named as the catalog names them."""
+    from pulso.catalog import load_catalog
+    from pulso.formatting import plain_value
+
+    values = headline_values(store, engine)
+    if values is None:
+        return NO_DATA
+    catalog = load_catalog()
     currency = store.settings_dict().get("currency", "")
-    rate = f"{won / (won + lost):.1%}" if won + lost else "—"
-    return [
-        ("revenue won, last 12 months", f"{float(revenue):,.0f} {currency}"),
-        ("close rate, last 12 months", rate),
-        ("open deals", f"{open_n:,}"),
-        ("open pipeline", f"{float(pipeline):,.0f} {currency}"),
-        ("active customers", f"{customers:,}"),
-    ]
+    out = []
+    for key, value in values.items():
+        kpi = catalog[key]
+        when = "last 12 months" if key in OVER_THE_PERIOD else "now"
+        out.append((f"{kpi.name['en'].lower()}, {when}", plain_value(value, kpi.unit, currency)))
+    return out
