@@ -60,18 +60,20 @@ def test_data_arrived_reaches_subscribers_and_survives_their_failure(caplog):
     assert "boom" in caplog.text
 
 
-def test_reactors_subscribe_on_the_first_arrival_and_the_cli_starts_light():
-    """Alert rules react to data whoever imported what; starting the CLI loads neither them nor the engine."""
+def test_the_cli_subscribes_the_rules_and_starts_light():
+    """The CLI's start-up subscribes the alert rules (pulso.jobs); neither starting it nor subscribing
+    loads the rules or the engine: they load when data first arrives."""
     import subprocess
     import sys
 
     code = (
-        "import sys, pulso.cli, pulso.events as e\n"
-        "heavy = sorted(m for m in ('pulso.alerts', 'pulso.engine', 'ibis', 'weasyprint', 'splink') if m in sys.modules)\n"
+        "import sys, pulso.cli, pulso.events as e, pulso.jobs as j\n"
+        "pulso.cli._start()\n"
+        "assert j.alert_rules_on_data in e._subscribers\n"
+        "heavy = sorted(m for m in ('pulso.alerts', 'pulso.engine', 'ibis', 'weasyprint', 'splink', 'apscheduler') if m in sys.modules)\n"
         "assert not heavy, heavy\n"
         "e.data_arrived(None, source='import')\n"  # the rules fail on no store: logged, not raised
-        "import pulso.alerts\n"
-        "assert pulso.alerts.on_data in e._subscribers\n"
+        "assert 'pulso.alerts' in sys.modules\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr

@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from pulso import __version__
+from pulso import __version__, jobs
 from pulso.errors import PulsoError
 
 app = typer.Typer(
@@ -30,6 +30,13 @@ DbOption = Annotated[
     Optional[str],
     typer.Option("--db", help="Workspace URL: duckdb:///path/file.duckdb or postgresql+psycopg://user@host/db."),
 ]
+
+
+@app.callback()
+def _start() -> None:
+    # Every command runs with the alert rules subscribed to data arrivals, so they run after
+    # `pulso import` (pulso.jobs loads them only when data arrives: the CLI starts light).
+    jobs.subscribe()
 
 
 def open_workspace(db: str | None, *, require: bool = True):

@@ -70,3 +70,7 @@ class ScopeError(PulsoError):
 
 class GoalError(PulsoError):
     """A goal, quota, OKR, alert rule or report request that cannot be accepted as given."""
+
+
+class ReportError(PulsoError):
+    """A report that cannot be rendered or scheduled as asked (an unknown format, for one)."""

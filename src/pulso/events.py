@@ -4,13 +4,13 @@ An import run (or an API batch) calls `data_arrived` after its transaction commi
 that react to new data (alert rules) subscribe with `on_data_arrived`. A failing subscriber is
 logged and never undoes or blocks the write that triggered it.
 
-The modules in REACTORS subscribe when imported; `data_arrived` imports them first, so they react
-whatever the caller imported, and a command that never writes (`pulso version`) never loads them.
+Subscriptions are explicit: whoever starts Pulso subscribes the features it runs (the CLI's
+start-up and the web app call `pulso.jobs.subscribe()` for the alert rules); this module knows
+no feature, so nothing below the top layer imports one.
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
 from typing import Any, Callable
 
@@ -18,8 +18,6 @@ log = logging.getLogger(__name__)
 
 Subscriber = Callable[..., Any]
 _subscribers: list[Subscriber] = []
-#: Modules that subscribe to data arrivals when imported.
-REACTORS = ("pulso.alerts",)
 
 
 def on_data_arrived(callback: Subscriber) -> Subscriber:
@@ -31,8 +29,6 @@ def on_data_arrived(callback: Subscriber) -> Subscriber:
 
 def data_arrived(store: Any, *, source: str, tables: tuple[str, ...] = ()) -> None:
     """Tell every subscriber that `tables` of `store` changed through `source` ("import", "api")."""
-    for module in REACTORS:
-        importlib.import_module(module)
     for callback in list(_subscribers):
         try:
             callback(store, source=source, tables=tables)

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
-from pulso import alerts, events
+from pulso import alerts, events, jobs
 from pulso.alerts.rules import check_params
 from pulso.engine import Engine
 from pulso.errors import PulsoError
@@ -91,14 +91,21 @@ def test_ack_and_snooze(day):
         alerts.snooze(day, second, "99999")
 
 
-def test_the_cli_and_the_web_app_subscribe_the_rules():
-    import pulso.cli  # noqa: F401
-    import pulso.web.routes  # noqa: F401
+def test_the_cli_subscribes_the_rules_when_it_starts():
+    from typer.testing import CliRunner
 
-    assert alerts.on_data in events._subscribers
+    from pulso.cli import app
+
+    events._subscribers[:] = [s for s in events._subscribers if s is not jobs.alert_rules_on_data]
+    import pulso.web.routes  # noqa: F401  (importing subscribes nothing: whoever starts Pulso does)
+
+    assert jobs.alert_rules_on_data not in events._subscribers
+    assert CliRunner().invoke(app, ["version"]).exit_code == 0
+    assert jobs.alert_rules_on_data in events._subscribers
 
 
 def test_events_run_the_rules_after_data_arrives(day):
+    jobs.subscribe()
     engine = alerts.engine_for(day)
     alerts.create_rule(day, engine, kind="stuck", params={"days": 20})
     day.upsert("deals", [{"id": "d-old", "owner_id": "u1", "title": "Vieja", "amount": 5, "currency": "EUR",
@@ -146,7 +153,7 @@ def test_failed_delivery_is_logged_and_retried(day, webhook_server):
 def test_fake_clock_drives_the_schedule(day):
     clock = {"now": NOW}
     runs = []
-    scheduler = alerts.Scheduler(day, lambda: Engine(day), clock=lambda: clock["now"])
+    scheduler = jobs.Scheduler(day, lambda: Engine(day), clock=lambda: clock["now"])
     scheduler._alerts = lambda now: runs.append(now)  # count the runs; evaluation itself is tested above
     scheduler.jobs[0].fn = scheduler._alerts
     scheduler.tick()
@@ -163,7 +170,7 @@ def test_scheduled_evaluation_raises_each_lead_once(day):
     clock = {"now": dt.datetime(2026, 5, 3, 12, 0, tzinfo=UTC)}
     engine = Engine(day)
     alerts.create_rule(day, engine, kind="unanswered", params={"hours": 24})
-    scheduler = alerts.Scheduler(day, lambda: engine, clock=lambda: clock["now"])
+    scheduler = jobs.Scheduler(day, lambda: engine, clock=lambda: clock["now"])
     seen = []
     # a tick a day early (nothing is 24 h late yet), then every 15 minutes from noon on 4 May
     for when in [clock["now"]] + [NOW + dt.timedelta(minutes=15 * k) for k in range(11)]:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from pulso import alerts, reports
+from pulso import alerts, jobs, reports
 from pulso.engine import Engine
 from pulso.errors import PulsoError
 from pulso import formatting as f
@@ -105,7 +105,7 @@ def test_scheduled_report_is_emailed_once_with_the_pdf(demo, smtp_server, tmp_pa
     schedule = reports.create_schedule(demo, name="Dirección", frequency="month", recipients="dir@example.com")
     engine = Engine(demo)
     clock = {"now": dt.datetime(2026, 3, 2, 5, 0, tzinfo=UTC)}  # 06:00 in Madrid
-    scheduler = alerts.Scheduler(demo, lambda: engine, clock=lambda: clock["now"])
+    scheduler = jobs.Scheduler(demo, lambda: engine, clock=lambda: clock["now"])
     scheduler.tick()
     assert smtp_server["received"] == []  # reports go out at 07:00 local
     clock["now"] = dt.datetime(2026, 3, 2, 6, 0, tzinfo=UTC)  # 07:00 in Madrid

@@ -5,8 +5,9 @@
     alerts.run(store, engine)            # new alerts, each raised once, notified by its channel
     alerts.inbox(store, caller=..., limit=50, offset=0)   # open alerts the caller sees, newest first
 
-Importing this module subscribes the rules to `pulso.events.on_data_arrived`, so they also run
-after every import or API batch. See docs/alerts.md.
+`on_data` runs the rules after new data arrives; `pulso.jobs.subscribe()` registers it with
+`pulso.events` (the CLI and the web app call it at start-up), and `pulso.jobs` holds the in-server
+schedule. See docs/alerts.md.
 """
 
 from __future__ import annotations
@@ -15,14 +16,12 @@ import logging
 import threading
 import weakref
 
-from pulso import events
 from pulso.alerts.channels import ChannelError
 from pulso.alerts.inbox import deliver, evaluate_rule, run
 from pulso.alerts.views import acknowledge, count, deliveries, inbox, snooze
 from pulso.alerts.rules import CHANNELS, KINDS, create_rule, delete_rule, rules
-from pulso.alerts.scheduler import Scheduler
 
-__all__ = ["CHANNELS", "ChannelError", "KINDS", "Scheduler", "acknowledge", "count", "create_rule", "delete_rule",
+__all__ = ["CHANNELS", "ChannelError", "KINDS", "acknowledge", "count", "create_rule", "delete_rule",
            "deliver", "deliveries", "evaluate_rule", "inbox", "on_data", "rules", "run", "snooze"]
 
 log = logging.getLogger(__name__)
@@ -41,7 +40,6 @@ def engine_for(store):
         return found
 
 
-@events.on_data_arrived
 def on_data(store, *, source: str, tables=()) -> None:
     """Run the rules after new data arrives (an import or an API batch)."""
     if not rules(store, enabled_only=True):

@@ -15,6 +15,7 @@ from pulso.catalog import adoption, marketing, perception, quality, retention, s
 from pulso.catalog.model import (
     AREAS, CATEGORIES, DIMENSIONS, DIRECTIONS, LANGS, UNITS, Dated, Kpi, Part, timing_columns,
 )
+from pulso.catalog.suggest import did_you_mean
 from pulso.catalog.sources import ENTITIES, TABLES, has_column, source_columns, supported_dimensions
 from pulso.errors import CatalogError, KpiError
 
@@ -55,32 +56,9 @@ class Catalog(Sequence[Kpi]):
         """The KPI called `key`, or a KpiError suggesting the nearest one."""
         found = self._by_key.get(key)
         if found is None:
-            near = suggest(str(key), self._kpis)
-            hint = f"; did you mean '{near}'?" if near else ";"
+            hint = did_you_mean(str(key), self._kpis) or ";"
             raise KpiError(f"unknown KPI '{key}'{hint} `pulso kpi list` shows them all")
         return found
-
-
-def _aliases(kpi: Kpi) -> set[str]:
-    """The key and both names, snake_cased, with and without their parenthesised words."""
-    out = {kpi.key}
-    for text in kpi.name.values():
-        text = text.lower()
-        for variant in (text, re.sub(r"\(([^)]*)\)", r"\1", text), re.sub(r"\([^)]*\)", "", text),
-                        re.sub(r"^[^(]*\(([^)]*)\)", r"\1", text)):
-            out.add(re.sub(r"[^a-z0-9áéíóúñü]+", "_", variant).strip("_"))
-    return out
-
-
-def suggest(wrong: str, kpis: Iterable[Kpi]) -> str | None:
-    """The KPI key whose key or names are closest to `wrong`."""
-    alias_to_key: dict[str, str] = {}
-    for kpi in kpis:
-        for alias in _aliases(kpi):
-            alias_to_key.setdefault(alias, kpi.key)
-    probe = re.sub(r"[^a-z0-9áéíóúñü]+", "_", wrong.lower()).strip("_")
-    near = difflib.get_close_matches(probe, list(alias_to_key), n=1, cutoff=0.6)
-    return alias_to_key[near[0]] if near else None
 
 
 def _fail(kpi: Kpi | str, problem: str) -> CatalogError:

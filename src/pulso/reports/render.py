@@ -7,7 +7,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from pulso.goals.scopes import GoalError
+from pulso.errors import ReportError
 
 FORMATS = ("pdf", "html")
 _env = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"), autoescape=select_autoescape(["html"]))
@@ -29,5 +29,5 @@ def to_pdf(report: dict[str, Any]) -> bytes:
 def render(report: dict[str, Any], fmt: str) -> bytes:
     """HTML (UTF-8) or PDF bytes."""
     if fmt not in FORMATS:
-        raise GoalError(f"format '{fmt}' is not pdf or html")
+        raise ReportError(f"format '{fmt}' is not pdf or html")
     return to_pdf(report) if fmt == "pdf" else to_html(report).encode()

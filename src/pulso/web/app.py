@@ -11,7 +11,7 @@ from starlette.datastructures import MutableHeaders
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
-from pulso import __version__
+from pulso import __version__, jobs
 from pulso.web import errors
 from pulso.web.auth import Sessions, Throttle
 from pulso.web.services import Services
@@ -57,13 +57,23 @@ class SecurityHeaders:
 
 
 def create_app(settings: WebSettings) -> FastAPI:
-    """A Pulso web app serving the workspace of `settings`."""
-    services = Services(settings)
+    """A Pulso web app serving the workspace of `settings`.
+
+    The app subscribes the alert rules to data arrivals (imports, API batches) and, while it
+    runs, keeps the alert and report schedule of pulso.jobs going."""
+    from pulso.web.routes.overview import TILES
+
+    services = Services(settings, warm=TILES)
+    jobs.subscribe()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        yield
-        services.close()
+        scheduler = jobs.start(services.store, lambda: services.engine, runner=services.run)
+        try:
+            yield
+        finally:
+            scheduler.stop()
+            services.close()
 
     app = FastAPI(title="Pulso", version=__version__, docs_url=None, redoc_url=None, lifespan=lifespan)
     app.state.services = services

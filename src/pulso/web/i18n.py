@@ -7,12 +7,13 @@ it raises, otherwise it shows in Spanish.
 
 from __future__ import annotations
 
-from pulso.web.formatting import LANGS
+from pulso.errors import PulsoError
+from pulso.formatting import LANGS
 from pulso.web.messages import EN
 
 
-class MissingTranslation(KeyError):
-    """A visible string has no English text in messages.EN."""
+class MissingTranslation(PulsoError, KeyError):
+    """A visible string has no English text in messages.EN (a KeyError too, as it always was)."""
 
 
 def translate(text: str, lang: str, *, strict: bool = False) -> str:

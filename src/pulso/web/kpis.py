@@ -63,11 +63,9 @@ class Kpis:
         """The catalog declaration of `key`, or KpiError naming the nearest key."""
         catalog = self.services.catalog()
         if key not in catalog:
-            import difflib
+            from pulso.catalog.suggest import did_you_mean
 
-            near = difflib.get_close_matches(key, list(catalog), n=1)
-            hint = f"; did you mean '{near[0]}'?" if near else ""
-            raise KpiError(f"unknown KPI '{key}'{hint}")
+            raise KpiError(f"unknown KPI '{key}'{did_you_mean(key, catalog.values())}")
         return catalog[key]
 
     def name(self, key: str) -> str:

@@ -8,7 +8,7 @@ import logging
 import secrets
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Callable, TypeVar
+from typing import Any, Callable, Iterable, TypeVar
 
 import sqlalchemy as sa
 
@@ -26,8 +26,9 @@ class Services:
     connection per thread and the engine's Ibis connection is bound to the thread that made it,
     and neither may be used by two threads at once."""
 
-    def __init__(self, settings: WebSettings):
+    def __init__(self, settings: WebSettings, warm: Iterable[str] = ()):
         self.settings = settings
+        self._warm_keys = tuple(warm)
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pulso-db")
         self._settings_sql: str | None = None
         self._raw: Any = None
@@ -48,17 +49,17 @@ class Services:
         self._executor.submit(self._warm)
 
     def _warm(self) -> None:
-        """Compile the overview's company-wide tiles before the first visitor asks for them.
+        """Compile the KPIs given as `warm` (the overview's tiles), company-wide, before the first
+        visitor asks for them.
 
         The first compilation of a KPI costs 0.1–0.3 s (Ibis, and the modules it loads on first
         use) and is kept per query shape; the queries run here cover a single day.
         """
         from pulso.engine import Scope
-        from pulso.web.routes.overview import TILES
 
         day = self.settings.today or dt.date.today()
         try:
-            for key in TILES:
+            for key in self._warm_keys:
                 self._engine.query(key, start=day, end=day + dt.timedelta(days=1), scope=Scope.company())
         except Exception:  # an empty or unusual workspace: the first request compiles instead
             log.debug("warming the overview's KPIs failed", exc_info=True)

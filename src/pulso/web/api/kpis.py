@@ -38,10 +38,9 @@ def _kpis(request: Request, caller: Caller, lang: str = "en") -> Kpis:
 def _meta(kpis: Kpis, key: str):
     catalog = kpis.services.catalog()
     if key not in catalog:
-        import difflib
+        from pulso.catalog.suggest import did_you_mean
 
-        near = difflib.get_close_matches(key, list(catalog), n=1)
-        raise ApiError(404, "unknown_kpi", f"unknown KPI '{key}'" + (f"; did you mean '{near[0]}'?" if near else ""), "key")
+        raise ApiError(404, "unknown_kpi", f"unknown KPI '{key}'{did_you_mean(key, catalog.values())}", "key")
     return catalog[key]
 
 

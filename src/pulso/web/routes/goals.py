@@ -3,20 +3,19 @@ KPI tables as CSV and XLSX.
 
 Every form is checked by pulso.goals / pulso.alerts / pulso.reports under the signed-in user's
 scope (a manager acts on the team and its reps, a rep on themself; viewers only read): an error
-re-renders the page with the message and stores nothing. The in-server alert schedule starts with
-the app (this router's lifespan).
+re-renders the page with the message and stores nothing. The in-server alert and report schedule
+(pulso.jobs) starts with the app (pulso.web.app.create_app).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from contextlib import asynccontextmanager
 from typing import Annotated, Any, Callable
 
 from fastapi import APIRouter, Form, Query
 from fastapi.responses import RedirectResponse, Response
 
-from pulso import alerts, audit  # importing alerts subscribes its rules to data arrivals (imports, API)
+from pulso import alerts, audit
 from pulso.errors import PulsoError
 from pulso.goals.scopes import COMPANY, Target
 from pulso.web import goals_pages as G
@@ -25,19 +24,7 @@ from pulso.web.deps import Ctx, csrf_binding
 from pulso.web.pages import page_route, render
 
 
-@asynccontextmanager
-async def lifespan(app):
-    """Start the alert and report schedule with the app; stop it with it."""
-    services = app.state.services
-    scheduler = alerts.Scheduler(services.store, lambda: services.engine, runner=services.run)
-    scheduler.start()
-    try:
-        yield
-    finally:
-        scheduler.stop()
-
-
-router = APIRouter(lifespan=lifespan)
+router = APIRouter()
 F = Annotated[str, Form()]
 
 

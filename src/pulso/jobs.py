@@ -1,4 +1,13 @@
-"""The in-server schedule: alert rules every few minutes, report e-mails once a day.
+"""What runs by itself: the in-server schedule, and the reactions to data arrivals.
+
+The schedule: alert rules every few minutes, report e-mails once a day. `create_app` starts it
+with the web app and stops it with it (pulso.web.app); the CLI runs the same jobs on demand
+(`pulso alerts run`, `pulso report send-due`), for cron.
+
+Data arrivals: `subscribe()` registers the alert rules with `pulso.events`, so they run after
+every import or API batch; whoever starts Pulso calls it (the CLI's start-up, `create_app`).
+It loads neither the rules nor the engine: they are imported on the first arrival, so the CLI
+starts light.
 
 When each job is due comes from APScheduler triggers read against a clock that is passed in, so
 tests drive the schedule with a fake clock (`tick()` after moving it) and never sleep. In the
@@ -16,8 +25,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from apscheduler.triggers.cron import CronTrigger
-from apscheduler.triggers.interval import IntervalTrigger
+from pulso import events
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], dt.datetime]
@@ -44,6 +52,9 @@ class Scheduler:
 
     def __init__(self, store, engine_factory: Callable[[], Any], *, clock: Clock = utc_now,
                  runner: Callable[[Callable[[], Any]], Any] | None = None):
+        from apscheduler.triggers.cron import CronTrigger
+        from apscheduler.triggers.interval import IntervalTrigger
+
         self.store = store
         self.engine_factory = engine_factory
         self.clock = clock
@@ -98,6 +109,7 @@ class Scheduler:
         if not self.jobs or self._background is not None:
             return
         from apscheduler.schedulers.background import BackgroundScheduler
+        from apscheduler.triggers.interval import IntervalTrigger
 
         self._background = BackgroundScheduler(timezone=dt.timezone.utc)
         self._background.add_job(self.tick, IntervalTrigger(minutes=1), id="pulso-tick", max_instances=1,
@@ -109,3 +121,24 @@ class Scheduler:
         if self._background is not None:
             self._background.shutdown(wait=False)
             self._background = None
+
+
+def alert_rules_on_data(store, *, source: str, tables: tuple[str, ...] = ()) -> None:
+    """Run the enabled alert rules after new data arrived (an import or an API batch)."""
+    from pulso.alerts import on_data
+
+    on_data(store, source=source, tables=tables)
+
+
+def subscribe() -> None:
+    """Subscribe the alert rules to data arrivals (safe to call again)."""
+    events.on_data_arrived(alert_rules_on_data)
+
+
+def start(store, engine_factory: Callable[[], Any], *, runner: Callable[[Callable[[], Any]], Any] | None = None,
+          clock: Clock = utc_now) -> Scheduler:
+    """Subscribe the alert rules and start the schedule in a background thread (the server)."""
+    subscribe()
+    scheduler = Scheduler(store, engine_factory, clock=clock, runner=runner)
+    scheduler.start()
+    return scheduler
