@@ -16,11 +16,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pulso.catalog import check_catalog, load_catalog, validate
+from pulso.catalog import load_catalog
 from pulso.catalog.model import Event, Kpi, Part, T, total
 from pulso.catalog.sources import one
 from pulso.engine import DIALECTS, Engine, Scope
 from pulso.engine import periods as P
+from pulso.engine.checks import compiled_catalog, validate_compiled
 from pulso.errors import CatalogError, KpiError, ScopeError
 from pulso.config import Settings
 from pulso.store import Store, schema
@@ -597,7 +598,7 @@ def test_explain_gives_words_and_sql_in_every_dialect():
 
 @pytest.mark.slow
 def test_every_kpi_compiles_for_every_dialect():
-    catalog = check_catalog(load_catalog(), compile=True)
+    catalog = compiled_catalog(load_catalog())
     engine = Engine.__new__(Engine)
     engine.catalog = catalog
     for kpi in catalog:
@@ -644,7 +645,7 @@ def _broken(**changes) -> Kpi:
 ])
 def test_bad_declarations_are_refused_naming_the_kpi(changes, message):
     with pytest.raises(CatalogError, match="KPI 'broken_kpi'") as info:
-        validate(_broken(**changes), compile=True)
+        validate_compiled(_broken(**changes))
     assert message in str(info.value)
 
 

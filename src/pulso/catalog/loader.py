@@ -61,7 +61,7 @@ class Catalog(Sequence[Kpi]):
         return found
 
 
-def _fail(kpi: Kpi | str, problem: str) -> CatalogError:
+def fail(kpi: Kpi | str, problem: str) -> CatalogError:
     key = kpi if isinstance(kpi, str) else kpi.key
     return CatalogError(f"KPI '{key}': {problem}")
 
@@ -73,7 +73,7 @@ def _check_texts(kpi: Kpi) -> None:
     for field, text in texts.items():
         for lang in LANGS:
             if not (text or {}).get(lang, "").strip():
-                raise _fail(kpi, f"{field} has no '{lang}' translation")
+                raise fail(kpi, f"{field} has no '{lang}' translation")
 
 
 def _check_time(kpi: Kpi) -> None:
@@ -84,92 +84,71 @@ def _check_time(kpi: Kpi) -> None:
         else:
             column = piece
         if table not in TABLES:
-            raise _fail(kpi, f"time '{kpi.time}' names unknown table '{table}'")
+            raise fail(kpi, f"time '{kpi.time}' names unknown table '{table}'")
         if not has_column(table, column):
-            raise _fail(kpi, f"time '{kpi.time}' names unknown column '{table}.{column}'")
+            raise fail(kpi, f"time '{kpi.time}' names unknown column '{table}.{column}'")
 
 
 def _check_part(kpi: Kpi, part: Part, measures: set[str]) -> None:
     if part.table not in TABLES:
-        raise _fail(kpi, f"unknown table '{part.table}'")
+        raise fail(kpi, f"unknown table '{part.table}'")
     if part.dims not in ENTITIES:
-        raise _fail(kpi, f"unknown kind of rows '{part.dims}' for table '{part.table}'")
+        raise fail(kpi, f"unknown kind of rows '{part.dims}' for table '{part.table}'")
     for table, column in source_columns(part.dims):
         if not has_column(table, column):
-            raise _fail(kpi, f"dimensions of '{part.dims}' read unknown column '{table}.{column}'")
+            raise fail(kpi, f"dimensions of '{part.dims}' read unknown column '{table}.{column}'")
     if part.rows is None:
         for column in timing_columns(part.timing):
             if not has_column(part.table, column):
-                raise _fail(kpi, f"unknown column '{part.table}.{column}'")
+                raise fail(kpi, f"unknown column '{part.table}.{column}'")
     if isinstance(part.timing, Dated) and part.entity:
-        raise _fail(kpi, "a dated part cannot count distinct entities")
+        raise fail(kpi, "a dated part cannot count distinct entities")
     unsupported = [d for d in kpi.dimensions if d not in supported_dimensions(part.dims)]
     if unsupported:
-        raise _fail(kpi, f"rows of '{part.table}' cannot be split by {', '.join(unsupported)}")
+        raise fail(kpi, f"rows of '{part.table}' cannot be split by {', '.join(unsupported)}")
     measures.update(part.measures)
 
 
-def validate(kpi: Kpi, *, compile: bool = False) -> Kpi:
+def validate(kpi: Kpi) -> Kpi:
     """Check one declaration; returns it, or raises CatalogError naming it.
 
-    The static checks (texts, units, tables, columns, dimensions) run when the catalog loads;
-    `compile=True` also builds the KPI against the schema, split by every dimension, which
-    catches a builder reading a column that does not exist (the test suite does it for all).
+    These are the static checks (texts, units, tables, columns, dimensions), run when the catalog
+    loads; building each KPI against the schema is the engine's check (pulso.engine.checks), which
+    the test suite runs for all.
     """
     if not KEY.match(kpi.key or ""):
-        raise _fail(kpi.key or "?", "a key is snake_case")
+        raise fail(kpi.key or "?", "a key is snake_case")
     _check_texts(kpi)
     for what, value, allowed in (("unit", kpi.unit, UNITS), ("direction", kpi.direction, DIRECTIONS),
                                  ("category", kpi.category, CATEGORIES), ("area", kpi.area, AREAS),
                                  ("additive", kpi.additive, ("both", "numerator", "none"))):
         if value not in allowed:
-            raise _fail(kpi, f"unknown {what} '{value}'; use one of: {', '.join(allowed)}")
+            raise fail(kpi, f"unknown {what} '{value}'; use one of: {', '.join(allowed)}")
     for dim in kpi.dimensions:
         if dim not in DIMENSIONS:
             near = difflib.get_close_matches(dim, list(DIMENSIONS), n=1)
-            raise _fail(kpi, f"unknown dimension '{dim}'" + (f"; did you mean '{near[0]}'?" if near else ""))
+            raise fail(kpi, f"unknown dimension '{dim}'" + (f"; did you mean '{near[0]}'?" if near else ""))
     _check_time(kpi)
     if not kpi.parts:
-        raise _fail(kpi, "declares no parts")
+        raise fail(kpi, "declares no parts")
     measures: set[str] = set()
     for part in kpi.parts:
         _check_part(kpi, part, measures)
     for name in (*kpi.result.numerator, *kpi.result.denominator):
         if name not in measures:
-            raise _fail(kpi, f"its result reads measure '{name}', which no part computes")
-    if compile:
-        check_compiles(kpi)
+            raise fail(kpi, f"its result reads measure '{name}', which no part computes")
     return kpi
 
 
-def check_compiles(kpi: Kpi) -> None:
-    """Build the KPI against the store's schema, split by every dimension and scoped."""
-    from pulso.engine.compile import Context, Scope, compile_kpi
-    from pulso.engine.periods import placeholder
-    from pulso.catalog.sources import tables
-
-    import ibis
-
-    ctx = Context(tables(), placeholder(), baseline_factory=lambda: ibis.table(
-        {"b_start": "timestamp('UTC')", "b_end": "timestamp('UTC')"}, name="pulso_baseline"))
-    scope = Scope.owners("u") if kpi.owned else Scope.company()
-    try:
-        compile_kpi(kpi, ctx, by=kpi.dimensions, scope=scope)
-    except CatalogError:
-        raise
-    except Exception as exc:  # an Ibis error: unknown column, wrong type...
-        raise _fail(kpi, f"does not compile: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}") from exc
-
-
-def check_catalog(kpis: Iterable[Kpi], *, compile: bool = False) -> Catalog:
+def check_catalog(kpis: Iterable[Kpi]) -> Catalog:
     """Validate a list of declarations (unique keys included) into a Catalog."""
     seen: set[str] = set()
     checked = []
     for kpi in kpis:
         if kpi.key in seen:
-            raise _fail(kpi, "is declared twice")
+            raise fail(kpi, "is declared twice")
         seen.add(kpi.key)
-        checked.append(validate(kpi, compile=compile))
+        checked.append(validate(kpi))
     return Catalog(checked)
 
 
