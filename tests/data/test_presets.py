@@ -31,8 +31,10 @@ def test_hubspot_and_pipedrive_deal_exports(store, tmp_path):
                    '"101","Big","","Closed Won","2024-05-02","","1200.50","Sales","2024-04-01"\n'
                    '"102","Open one","","Appointment Scheduled","2024-09-30","","300","Sales","2024-04-02"\n', encoding="utf-8")
     pipe = tmp_path / "deals-export.csv"
-    pipe.write_text("Deal - ID,Deal - Title,Deal - Value,Deal - Currency of value,Deal - Status,Deal - Creation date,Deal - Won time\n"
-                    "7,Pipe deal,99,EUR,Won,2024-01-10 09:00:00,2024-02-01 10:00:00\n", encoding="utf-8")
+    # A Pipedrive deals export always has the stage (the preset makes stages from it).
+    pipe.write_text("Deal - ID,Deal - Title,Deal - Value,Deal - Currency of value,Deal - Pipeline,Deal - Stage,Deal - Status,"
+                    "Deal - Creation date,Deal - Won time\n"
+                    "7,Pipe deal,99,EUR,Pipeline,Qualified,Won,2024-01-10 09:00:00,2024-02-01 10:00:00\n", encoding="utf-8")
     assert detect_mapping(hub.name, ['Record ID', 'Deal Name', 'Deal Stage']).name == "hubspot"
     import_files(store, [hub], mapping="hubspot")
     import_files(store, [pipe], mapping="pipedrive")
