@@ -51,7 +51,7 @@ def import_command(
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from pulso.ingest import ImportFailed, import_files
-    from pulso.ingest.runlog import write_reject_file
+    from pulso.ingest.runlog import count_text, write_reject_file
 
     with open_workspace(db) as store:
         columns = (TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed:,} rows"), TimeElapsedColumn())
@@ -74,8 +74,10 @@ def import_command(
         console.print(f"{verb} {written} from {result.rows_read:,} rows (mapping {result.mapping}; run {result.run_id}).")
         if result.skipped:
             console.print(f"Skipped {result.skipped:,} rows the mapping leaves out.")
+        for note in result.notes:
+            console.print(f"Note: {note}", markup=False)
         if result.errors:
-            console.print(f"Refused {result.rejected:,} rows ({len(result.errors):,} errors)"
+            console.print(f"Refused {result.rejected:,} rows ({count_text(result)})"
                           + (f"; details in {reject_file}" if reject_file else "; see `pulso imports errors " + result.run_id + "`"))
 
 

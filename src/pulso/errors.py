@@ -44,15 +44,17 @@ class RecordError:
 class ValidationError(PulsoError):
     """A batch of records was refused; nothing of it was written."""
 
-    def __init__(self, errors: list[RecordError], *, shown: int = 10):
+    def __init__(self, errors: list[RecordError], *, shown: int = 10, total: int | None = None):
         self.errors = errors
+        self.total = max(total or 0, len(errors))  # every error found; `errors` may list only the first
         lines = [str(e) for e in errors[:shown]]
         more = len(errors) - shown
         if more > 0:
             lines.append(f"... and {more} more")
-        noun = "error" if len(errors) == 1 else "errors"
+        noun = "error" if self.total == 1 else "errors"
+        listed = f", the first {len(errors):,} listed" if len(errors) < self.total else ""
         super().__init__(
-            f"{len(errors)} {noun}; nothing was written:\n  " + "\n  ".join(lines)
+            f"{self.total:,} {noun}{listed}; nothing was written:\n  " + "\n  ".join(lines)
         )
 
 

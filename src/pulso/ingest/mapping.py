@@ -22,6 +22,21 @@ last, any, count) with `group_by` on the table, if_missing: null (a reference to
 empty instead of an error), at_most: another column (a date never later than that one, e.g. a
 CRM's record-creation date on deals migrated after they closed). Table options: group_by, distinct (keep the first of repeated ids),
 skip_when_empty (rows without these targets are skipped, not errors), where (row filter).
+
+Four options read CRM exports that spread one fact over several columns:
+- `from: [A, B]`: the first non-empty of these columns (a due date, else the creation date); the
+  rows filled from a later column are counted (`TableBuilder.fallbacks`).
+- `cases: [{when: {IsWon: [1, true]}, value: won}, {when: ..., from: CloseDate}]`: the first case
+  whose conditions hold gives the value (taken as is: no `map`, `transform` or `format`); rows that
+  match no case take the column's own `from`/`value`. A preset drops a case whose columns the file
+  lacks, so it falls back to the column's own rule.
+- `scale: 0.01`: numbers are multiplied (a percentage → a share; minutes × 60 → seconds), and
+  rounded when the column holds whole numbers.
+- `join: [First Name, Last Name]`: the non-empty values of these columns joined by a space (a
+  full name from its parts; with `transform: slug`, an id from a pipeline and a stage name).
+Table option `skip_when_future: [occurred_at]`: rows dated later than now (a task due next week, a
+meeting not held yet) are skipped and counted instead of refused as future dates.
+Conditions (`when`, `unless`, `where`) compare the cell's text; an empty cell is `""`.
 """
 
 from __future__ import annotations
@@ -42,12 +57,28 @@ from pulso.store import schema
 AGGREGATES = ("min", "max", "first", "last", "any", "count")
 TRANSFORMS = ("slug", "lower", "upper", "digits", "strip", "title")
 COLUMN_KEYS = {"from", "value", "map", "default", "transform", "format", "when", "unless", "agg", "if_missing",
-               "date_order", "decimal", "at_most"}
-TABLE_KEYS = {"columns", "group_by", "distinct", "skip_when_empty", "where"}
+               "date_order", "decimal", "at_most", "cases", "scale", "join"}
+CASE_KEYS = {"when", "unless", "from", "value"}
+TABLE_KEYS = {"columns", "group_by", "distinct", "skip_when_empty", "where", "skip_when_future"}
 
 
 class MappingError(PulsoError):
     """A mapping file is malformed or does not fit the file it is applied to."""
+
+
+@dataclass
+class Case:
+    """One case of a column's `cases`: where its conditions hold, the value (a constant) or the
+    first non-empty of the columns `sources`."""
+
+    when: dict[str, list[str]] = field(default_factory=dict)
+    unless: dict[str, list[str]] = field(default_factory=dict)
+    sources: list[str] = field(default_factory=list)
+    value: Any = None
+
+    def columns(self) -> set[str]:
+        """Every source column the case reads."""
+        return set(self.when) | set(self.unless) | set(self.sources)
 
 
 @dataclass
@@ -68,6 +99,17 @@ class ColumnSpec:
     date_order: str | None = None
     decimal: str | None = None
     at_most: str | None = None
+    also: list[str] = field(default_factory=list)  # `from: [source, *also]`: the first non-empty
+    cases: list[Case] = field(default_factory=list)
+    scale: float | None = None
+    join: list[str] = field(default_factory=list)  # the non-empty values of these columns, joined by a space
+
+    def columns(self) -> set[str]:
+        """Every source column this column reads."""
+        used = {self.source} - {None} | set(self.also) | set(self.join) | set(self.when) | set(self.unless)
+        for case in self.cases:
+            used |= case.columns()
+        return used
 
 
 @dataclass
@@ -80,12 +122,13 @@ class TableSpec:
     distinct: bool = False
     skip_when_empty: list[str] = field(default_factory=list)
     where: dict[str, list[str]] = field(default_factory=dict)
+    skip_when_future: list[str] = field(default_factory=list)  # rows dated later than now: skipped, counted
 
     def source_columns(self) -> set[str]:
         """Every source column this table reads."""
-        used = {c.source for c in self.columns.values() if c.source}
+        used: set[str] = set()
         for c in self.columns.values():
-            used |= set(c.when) | set(c.unless)
+            used |= c.columns()
         used |= set(self.where)
         if self.group_by:
             used.add(self.group_by)
@@ -101,9 +144,12 @@ class SourceSpec:
     headers: list[str] = field(default_factory=list)
 
     def fits(self, name: str, columns: list[str]) -> bool:
-        """True when the header has the identifying columns (or, without them, the name matches)."""
+        """True when the header has the identifying columns (or, without them, the name matches).
+
+        Headers match as `header_key` says: case, spacing and punctuation aside."""
         if self.headers:
-            return all(h in columns for h in self.headers)
+            keys = {header_key(c) for c in columns}
+            return all(header_key(h) in keys for h in self.headers)
         return not self.match or fnmatch.fnmatch(name.lower(), self.match.lower())
 
 
@@ -134,14 +180,25 @@ class Mapping:
 def _table_dict(t: TableSpec) -> dict[str, Any]:
     out: dict[str, Any] = {"columns": {}}
     for name, c in t.columns.items():
-        spec = {k: v for k, v in (("from", c.source), ("value", c.value), ("map", c.map), ("default", c.default),
+        spec = {k: v for k, v in (("from", [c.source, *c.also] if c.also else c.source), ("value", c.value), ("map", c.map), ("default", c.default),
                                   ("transform", c.transform), ("format", c.format), ("when", c.when or None),
                                   ("unless", c.unless or None), ("agg", c.agg),
-                                  ("if_missing", None if c.if_missing == "error" else c.if_missing)) if v is not None}
+                                  ("if_missing", None if c.if_missing == "error" else c.if_missing),
+                                  ("cases", [_case_dict(k) for k in c.cases] or None), ("scale", c.scale),
+                                  ("join", c.join or None)) if v is not None}
         out["columns"][name] = c.source if list(spec) == ["from"] else spec
-    for key in ("group_by", "distinct", "skip_when_empty", "where"):
+    for key in ("group_by", "distinct", "skip_when_empty", "where", "skip_when_future"):
         if getattr(t, key):
             out[key] = getattr(t, key)
+    return out
+
+
+def _case_dict(case: Case) -> dict[str, Any]:
+    out: dict[str, Any] = {k: v for k, v in (("when", case.when), ("unless", case.unless)) if v}
+    if case.sources:
+        out["from"] = case.sources if len(case.sources) > 1 else case.sources[0]
+    else:
+        out["value"] = case.value
     return out
 
 
@@ -226,7 +283,8 @@ def _parse_table(where: str, name: str, spec: Any) -> TableSpec:
     if "id" not in columns:
         raise MappingError(f"{where}: map `id` (the source's record id) so that re-imports update, not duplicate")
     return TableSpec(name, columns, spec.get("group_by"), bool(spec.get("distinct")),
-                     list(spec.get("skip_when_empty") or []), _conditions(where, spec.get("where")))
+                     list(spec.get("skip_when_empty") or []), _conditions(where, spec.get("where")),
+                     list(spec.get("skip_when_future") or []))
 
 
 def _parse_column(where: str, target: str, raw: Any) -> ColumnSpec:
@@ -237,8 +295,12 @@ def _parse_column(where: str, target: str, raw: Any) -> ColumnSpec:
     unknown = set(raw) - COLUMN_KEYS
     if unknown:
         raise MappingError(f"{where}: unknown option(s) {', '.join(sorted(unknown))}; the options are: {', '.join(sorted(COLUMN_KEYS))}")
-    if "from" not in raw and "value" not in raw:
-        raise MappingError(f"{where}: needs `from` (a source column) or `value` (a constant)")
+    if "from" not in raw and "value" not in raw and not raw.get("cases") and not raw.get("join"):
+        raise MappingError(f"{where}: needs `from` (a source column), `value` (a constant), `cases` or `join`")
+    sources = _sources(where, raw.get("from"))
+    scale = raw.get("scale")
+    if scale is not None and (isinstance(scale, bool) or not isinstance(scale, (int, float))):
+        raise MappingError(f"{where}: `scale` is a number (0.01 turns a percentage into a share)")
     if raw.get("transform") and raw["transform"] not in TRANSFORMS:
         raise MappingError(f"{where}: unknown transform '{raw['transform']}'; use one of: {', '.join(TRANSFORMS)}")
     if raw.get("agg") and raw["agg"] not in AGGREGATES:
@@ -249,13 +311,42 @@ def _parse_column(where: str, target: str, raw: Any) -> ColumnSpec:
     if mapped is not None and not isinstance(mapped, dict):
         raise MappingError(f"{where}: `map` is an object (source value → value)")
     return ColumnSpec(
-        target, source=raw.get("from"), value=raw.get("value"),
+        target, source=sources[0] if sources else None, value=raw.get("value"),
         map={_key(k): v for k, v in mapped.items()} if mapped else None,
         default=raw.get("default"), transform=raw.get("transform"), format=raw.get("format"),
         when=_conditions(where, raw.get("when")), unless=_conditions(where, raw.get("unless")),
         agg=raw.get("agg"), if_missing=raw.get("if_missing", "error"),
         date_order=raw.get("date_order"), decimal=raw.get("decimal"), at_most=raw.get("at_most"),
+        also=sources[1:], cases=_cases(where, raw.get("cases")), scale=None if scale is None else float(scale),
+        join=_sources(f"{where}.join", raw.get("join")),
     )
+
+
+def _sources(where: str, raw: Any) -> list[str]:
+    """`from`: one column name, or a list of them (the first non-empty)."""
+    if raw is None:
+        return []
+    names = raw if isinstance(raw, list) else [raw]
+    if not names or not all(isinstance(n, str) and n for n in names):
+        raise MappingError(f"{where}: `from` is a column name or a list of column names")
+    return list(names)
+
+
+def _cases(where: str, raw: Any) -> list[Case]:
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        raise MappingError(f"{where}: `cases` is a list of {{when: ..., value: ...}} or {{when: ..., from: ...}}")
+    cases = []
+    for i, item in enumerate(raw):
+        here = f"{where}.cases[{i}]"
+        if not isinstance(item, dict) or set(item) - CASE_KEYS or ("from" in item) == ("value" in item):
+            raise MappingError(f"{here}: a case has `when` and/or `unless`, and either `from` or `value`")
+        if not item.get("when") and not item.get("unless"):
+            raise MappingError(f"{here}: a case needs `when` or `unless` (a condition on the row)")
+        cases.append(Case(_conditions(here, item.get("when")), _conditions(here, item.get("unless")),
+                          _sources(here, item.get("from")), item.get("value")))
+    return cases
 
 
 def _key(value: Any) -> str:
@@ -270,6 +361,30 @@ def _conditions(where: str, raw: Any) -> dict[str, list[str]]:
     if not isinstance(raw, dict):
         raise MappingError(f"{where}: a condition is an object (source column → value or list of values)")
     return {str(k): [_key(x) for x in (v if isinstance(v, list) else [v])] for k, v in raw.items()}
+
+
+#: What a header may differ in and still be the same column: spacing and these marks.
+_HEADER_NOISE = re.compile(r"[\s\-_.:?!/\\,;'\"()\[\]\u2013\u2014]+")
+
+
+def header_key(header: str) -> str:
+    """The form in which a header is compared: case, spacing and punctuation (- _ . : ? ! / , ; quotes,
+    brackets, dashes) do not count; accents and signs such as % # € do ("Año" is not "Ano")."""
+    return _HEADER_NOISE.sub("", unicodedata.normalize("NFC", header).casefold())
+
+
+def resolve_header(wanted: str, columns: list[str], file: str) -> str | None:
+    """The file's header that a mapping's column name means: the exact spelling, else the only
+    header with the same `header_key`; None when there is none. Two candidates and no exact
+    spelling is an error (which one was meant cannot be told)."""
+    if wanted in columns:
+        return wanted
+    key = header_key(wanted)
+    found = [c for c in columns if header_key(c) == key]
+    if len(found) > 1:
+        raise MappingError(f"{file}: the headers {', '.join(repr(c) for c in found)} could each be the column "
+                           f"'{wanted}'; rename one of them")
+    return found[0] if found else None
 
 
 def slug(text: str) -> str:

@@ -12,7 +12,6 @@ import codecs
 import csv
 import hashlib
 import io
-import json
 import zipfile
 import zlib
 from array import array
@@ -45,6 +44,18 @@ class ReadError(PulsoError):
         super().__init__(f"{where}: {reason}")
 
 
+class EmptyFile(ReadError):
+    """A file with a header and no rows (an object with no records in a CRM's whole export)."""
+
+
+#: How files that are not text begin: images, archives (an .xlsx renamed .csv), PDFs, databases, executables.
+BINARY_SIGNATURES = (b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"%PDF", b"PK\x03\x04", b"PK\x05\x06", b"\x1f\x8b",
+                     b"BZh", b"\xfd7zXZ", b"7z\xbc\xaf", b"Rar!", b"SQLite format 3\x00", b"PAR1",
+                     b"\xd0\xcf\x11\xe0", b"\x7fELF", b"MZ", b"\x00\x00\x01\x00")
+#: Control bytes that text never holds (tab, line feed, vertical tab, form feed and carriage return aside).
+_CONTROL = bytes(range(0, 9)) + bytes(range(14, 32)) + b"\x7f"
+
+
 @dataclass
 class Source:
     """One input file: its header, how it was read, and its batches of text rows."""
@@ -55,6 +66,7 @@ class Source:
     encoding: str | None = None
     delimiter: str | None = None
     rejected: list[tuple[int, str]] = field(default_factory=list)  # (line, reason) of unreadable rows
+    nul_bytes: int = 0  # NUL bytes dropped while reading (CSV); known once the batches are read
     record_lines: array | None = None  # the line of each record, where the reader skips blank rows (XLSX)
     _batches: Iterator[pa.Table] | None = None
 
@@ -130,9 +142,13 @@ def open_source(path: Path | str, *, format: str | None = None, encoding: str | 
 
             return open_xlsx(path, sheet)
         if fmt == "parquet":
-            return _open_parquet(path)
+            from pulso.ingest.formats import open_parquet
+
+            return open_parquet(path)
         if fmt == "jsonl":
-            return _open_jsonl(path, encoding)
+            from pulso.ingest.formats import open_jsonl
+
+            return open_jsonl(path, encoding)
     raise ReadError(path.name, f"unknown format '{fmt}'; use one of: {', '.join(FORMATS)}")
 
 
@@ -171,9 +187,19 @@ def detect_encoding(sample: bytes, name: str) -> str:
     return "cp1252"
 
 
+def is_binary(sample: bytes) -> bool:
+    """True for a file that is not text: a known binary signature, or more than one byte in ten of
+    its first kilobyte a control byte (UTF-16 without a BOM has a NUL every other byte). A few NUL
+    bytes inside a text file (Salesforce's rich-text fields) do not make it binary."""
+    if sample.startswith(BINARY_SIGNATURES):
+        return True
+    head = sample[:1024]
+    return bool(head) and len(head) - len(head.translate(None, _CONTROL)) > len(head) // 10
+
+
 def _check_text(sample: bytes, name: str, size: int) -> None:
-    if b"\x00" in sample:
-        raise ReadError(name, "this is a binary file, not text (it contains NUL bytes); export the data as CSV, XLSX, Parquet or JSON lines")
+    if is_binary(sample):
+        raise ReadError(name, "this is a binary file, not text; export the data as CSV, XLSX, Parquet or JSON lines")
     if b"\n" not in sample and b"\r" not in sample and size > len(sample):
         raise ReadError(name, f"the first line is longer than {SAMPLE // (1 << 20)} MB: this is not a table export "
                               "(or its line breaks are missing)", line=1)
@@ -204,6 +230,7 @@ def _open_csv(path: Path, encoding: str | None, delimiter: str | None) -> Source
             codecs.lookup(encoding)
         except LookupError:
             raise ReadError(path.name, f"unknown encoding '{encoding}'; use one of: {', '.join(ENCODINGS)}") from None
+    sample = sample.replace(b"\x00", b"")
     enc = encoding or detect_encoding(sample, path.name)
     text = sample.decode(enc, errors="replace")
     if len(sample) == SAMPLE:  # drop the last, probably partial line
@@ -217,7 +244,7 @@ def _open_csv(path: Path, encoding: str | None, delimiter: str | None) -> Source
         raise ReadError(path.name, "the file has no header row")
     columns = unique_names(header_rows[0])
     if len(header_rows) < 2 and _data_lines(path, sample) == 0:
-        raise ReadError(path.name, "the file has a header but no rows")
+        raise EmptyFile(path.name, "the file has a header but no rows")
     src = Source(path, "csv", columns, encoding=enc, delimiter=delim)
     src._batches = _csv_batches(src)
     return src
@@ -250,13 +277,41 @@ def _csv_batches(src: Source) -> Iterator[pa.Table]:
     convert = pa_csv.ConvertOptions(column_types={c: pa.string() for c in src.columns},
                                     strings_can_be_null=False, null_values=[], quoted_strings_can_be_null=False)
     try:
-        reader = pa_csv.open_csv(src.path, read_options=read, parse_options=parse, convert_options=convert)
-        for batch in reader:
-            table = pa.Table.from_batches([batch])
-            for offset in range(0, table.num_rows, BATCH_ROWS):
-                yield table.slice(offset, BATCH_ROWS)
+        with open(src.path, "rb") as raw:
+            reader = pa_csv.open_csv(_NulFree(raw, src), read_options=read, parse_options=parse,
+                                     convert_options=convert)
+            for batch in reader:
+                table = pa.Table.from_batches([batch])
+                for offset in range(0, table.num_rows, BATCH_ROWS):
+                    yield table.slice(offset, BATCH_ROWS)
     except pa.ArrowInvalid as exc:
         raise _csv_failure(src, str(exc)) from None
+
+
+class _NulFree(io.RawIOBase):
+    """A file read without its NUL bytes, counted in `src.nul_bytes` (no text holds them; a database
+    can store none; Salesforce's Data Export leaves some inside quoted rich-text fields)."""
+
+    def __init__(self, raw, src: Source):
+        self.raw, self.src = raw, src
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        while True:
+            data = self.raw.read(size)
+            if b"\x00" not in data:
+                return data
+            clean = data.replace(b"\x00", b"")
+            self.src.nul_bytes += len(data) - len(clean)
+            if clean:  # a block of nothing but NULs is not the end of the file: read on
+                return clean
+
+    def readinto(self, buffer) -> int:
+        data = self.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
 
 
 def _csv_failure(src: Source, message: str) -> ReadError:
@@ -286,7 +341,7 @@ def rows_at(src: Source, lines: set[int]) -> dict[int, dict[str, str]]:
         return found
     _allow_long_cells()
     with _reading(src.name), open(src.path, newline="", encoding=src.encoding, errors="replace") as f:
-        reader = csv.reader(f, delimiter=src.delimiter)
+        reader = csv.reader((line.replace("\x00", "") for line in f), delimiter=src.delimiter)
         next(reader, None)
         start = reader.line_num + 1
         for row in reader:
@@ -311,7 +366,7 @@ def _csv_lines(src: Source, records: set[int]) -> dict[int, int]:
     _allow_long_cells()
     last = max(records)
     with open(src.path, newline="", encoding=src.encoding, errors="replace") as f:
-        reader = csv.reader(f, delimiter=src.delimiter)
+        reader = csv.reader((line.replace("\x00", "") for line in f), delimiter=src.delimiter)
         next(reader, None)
         index, start = 0, reader.line_num + 1
         for row in reader:
@@ -341,99 +396,3 @@ def rows_table(columns: list[str], rows: list[tuple]) -> pa.Table:
     width = len(columns)
     cols = [[_cell_text(r[i]) if i < len(r) else None for r in rows] for i in range(width)]
     return pa.table({c: pa.array(v, type=pa.string()) for c, v in zip(columns, cols)})
-
-
-def _open_parquet(path: Path) -> Source:
-    import pyarrow.parquet as pq
-
-    try:
-        pf = pq.ParquetFile(path)
-    except (pa.ArrowInvalid, OSError) as exc:
-        raise ReadError(path.name, f"this is not a Parquet file: {exc}") from None
-    if pf.metadata.num_rows == 0:
-        raise ReadError(path.name, "the file has columns but no rows")
-    columns = unique_names(pf.schema_arrow.names)
-    src = Source(path, "parquet", columns)
-
-    def batches() -> Iterator[pa.Table]:
-        for batch in pf.iter_batches(batch_size=BATCH_ROWS):
-            table = pa.Table.from_batches([batch])
-            yield pa.table({c: _as_text(table.column(i)) for i, c in enumerate(columns)})
-
-    src._batches = batches()
-    return src
-
-
-def _as_text(column: pa.ChunkedArray) -> pa.ChunkedArray:
-    if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
-        return column.cast(pa.string())
-    if pa.types.is_timestamp(column.type) and column.type.tz is not None:
-        column = column.cast(pa.timestamp("us", tz="UTC"))
-        return pa.chunked_array([pa.array([None if v is None else v.isoformat() for v in column.to_pylist()], pa.string())])
-    return column.cast(pa.string())
-
-
-def _open_jsonl(path: Path, encoding: str | None) -> Source:
-    with open(path, "rb") as f:
-        sample = f.read(SAMPLE)
-    _check_text(sample, path.name, path.stat().st_size)
-    enc = encoding or detect_encoding(sample, path.name)
-    columns: dict[str, None] = {}
-    for number, line in _json_lines(path, enc):
-        if isinstance(line, dict):
-            columns.update(dict.fromkeys(line))
-            if len(columns) > MAX_COLUMNS:
-                raise ReadError(path.name, f"the objects have more than {MAX_COLUMNS:,} different keys; "
-                                           "this is not a table export", number)
-    if not columns:
-        raise ReadError(path.name, "no JSON objects found (one object per line)")
-    names = list(columns)
-    src = Source(path, "jsonl", names, encoding=enc)
-
-    def batches() -> Iterator[pa.Table]:
-        chunk: list[tuple] = []
-        for number, obj in _json_lines(path, enc):
-            if not isinstance(obj, dict):
-                raise ReadError(path.name, f"expected a JSON object, got {type(obj).__name__}", number)
-            try:
-                chunk.append(tuple(_json_text(obj.get(c)) for c in names))
-            except RecursionError:
-                raise ReadError(path.name, "a value is nested too deeply to be kept as text", number) from None
-            if len(chunk) == BATCH_ROWS:
-                yield rows_table(names, chunk)
-                chunk = []
-        if chunk:
-            yield rows_table(names, chunk)
-
-    src._batches = batches()
-    return src
-
-
-def _json_text(value) -> str | None:
-    if value is None or isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return repr(value)
-    return json.dumps(value, ensure_ascii=False)
-
-
-def _json_lines(path: Path, encoding: str) -> Iterator[tuple[int, object]]:
-    with open(path, encoding=encoding) as f:
-        try:
-            for number, line in enumerate(f, start=1):
-                if not line.strip():
-                    continue
-                try:
-                    # Whole numbers stay text: int() refuses over 4,300 digits, and the column's type decides.
-                    obj = json.loads(line, parse_int=str)
-                except json.JSONDecodeError as exc:
-                    raise ReadError(path.name, f"not valid JSON: {exc.msg} (column {exc.colno})", number) from None
-                except RecursionError:
-                    raise ReadError(path.name, "the JSON nests arrays or objects too deeply to be read", number) from None
-                except ValueError as exc:
-                    raise ReadError(path.name, f"not valid JSON: {exc}", number) from None
-                yield number, obj
-        except UnicodeDecodeError:
-            raise ReadError(path.name, f"not valid {encoding}; give the encoding (--encoding latin-1)") from None

@@ -12,11 +12,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.compute as pc
 import sqlalchemy as sa
 
 from pulso import audit
-from pulso.errors import PulsoError
+from pulso.errors import PulsoError, ValidationError
 from pulso.ingest import values
+from pulso.ingest.apply import ROW
 from pulso.ingest.readers import open_source
 from pulso.store import Store
 from pulso.store.tables_data import import_errors, import_runs
@@ -41,6 +44,57 @@ class RowError:
         return f"{where}: {self.reason}{shown}"
 
 
+@dataclass(frozen=True)
+class Note:
+    """Something a run did to read a file that its author should know (not an error).
+
+    kind: `default_used` (column = the absent source column, value = the default, count = rows),
+    `dates_moved` (column = the later field, value = the earlier one, count = values moved),
+    `nul_removed` (count = bytes), `empty_skipped` (a file with only a header), `fallback_used`
+    (column = the table.column, value = the later `from` column that filled it, count = rows)."""
+
+    kind: str
+    file: str
+    count: int = 0
+    column: str | None = None
+    value: str | None = None
+
+    def __str__(self) -> str:
+        rows = f"{self.count:,} row" + ("" if self.count == 1 else "s")
+        return {
+            "default_used": f"column {self.column} absent in {self.file}: default {self.value!r} used for {rows}",
+            "dates_moved": f"{self.file}: dates moved to satisfy a rule: {self.count:,} ({self.column} was a date "
+                           f"without time on the same day as {self.value}, so it was taken as {self.value}'s time)",
+            "nul_removed": f"{self.count:,} NUL byte{'' if self.count == 1 else 's'} removed from {self.file}",
+            "empty_skipped": f"{self.file}: only a header, no rows: skipped",
+            "fallback_used": f"{self.file}: {self.column} taken from {self.value} for {rows} (the first column was empty)",
+        }[self.kind]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The note as stored in import_runs.notes (JSON)."""
+        return {"kind": self.kind, "file": self.file, "count": self.count, "column": self.column, "value": self.value}
+
+
+def file_notes(name: str, src, builders) -> list[Note]:
+    """What reading one file did that its author should know: NUL bytes removed, defaults used
+    for absent columns, dates moved to satisfy an order rule."""
+    notes = [Note("nul_removed", name, src.nul_bytes)] if src.nul_bytes else []
+    for b in builders:
+        notes += [Note("default_used", name, rows, source, default)
+                  for source, default, rows in b.defaulted.values() if rows]
+        notes += [Note("dates_moved", name, count, later, earlier) for (later, earlier), count in b.moved.items()]
+        notes += [Note("fallback_used", name, rows, f"{b.spec.table}.{target}", other)
+                  for (target, other), rows in getattr(b, "fallbacks", {}).items()]
+    return notes
+
+
+def count_text(result: "ImportResult") -> str:
+    """"1 error", "12 errors", or "1,365 errors, the first 1,000 listed" when not all are listed."""
+    total, listed = result.error_count, min(len(result.errors), MAX_STORED_ERRORS)
+    text = f"{total:,} error" + ("" if total == 1 else "s")
+    return text + (f", the first {listed:,} listed" if listed < total else "")
+
+
 @dataclass
 class ImportResult:
     """What a run did."""
@@ -54,9 +108,16 @@ class ImportResult:
     rejected: int = 0
     skipped: int = 0
     errors: list[RowError] = field(default_factory=list)
+    unlisted: int = 0  # errors counted but not listed (the store lists its first 1,000 of a batch)
+    notes: list[Note] = field(default_factory=list)
     bad_rows: set[tuple[str, int]] = field(default_factory=set, repr=False)
     soft_refs: set[tuple[str, str]] = field(default_factory=set, repr=False)
     source_columns: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
+
+    @property
+    def error_count(self) -> int:
+        """Every error found, listed or not."""
+        return len(self.errors) + self.unlisted
 
     @property
     def rows_written(self) -> int:
@@ -70,9 +131,9 @@ class ImportFailed(PulsoError):
     def __init__(self, result: ImportResult, shown: int = 10):
         self.result = result
         errors = result.errors
-        lines = [str(e) for e in errors[:shown]] + ([f"... and {len(errors) - shown} more"] if len(errors) > shown else [])
-        noun = "error" if len(errors) == 1 else "errors"
-        super().__init__(f"{len(errors)} {noun}; nothing was written (run {result.run_id}):\n  " + "\n  ".join(lines))
+        lines = [str(e) for e in errors[:shown]] + ([f"... and {len(errors) - shown:,} more"] if len(errors) > shown else [])
+        lines += [f"Note: {n}" for n in result.notes]
+        super().__init__(f"{count_text(result)}; nothing was written (run {result.run_id}):\n  " + "\n  ".join(lines))
 
 
 def record(store: Store, result: ImportResult, actor: audit.Actor, started: dt.datetime,
@@ -84,7 +145,8 @@ def record(store: Store, result: ImportResult, actor: audit.Actor, started: dt.d
         "actor_kind": actor.kind, "actor_id": actor.id, "files": json.dumps(result.files),
         "mapping": result.mapping, "tables": json.dumps(result.written), "status": result.status,
         "rows_read": result.rows_read, "rows_written": result.rows_written, "rows_rejected": result.rejected,
-        "error_count": len(result.errors), "message": str(result.errors[0]) if result.errors else None,
+        "error_count": result.error_count, "message": str(result.errors[0]) if result.errors else None,
+        "notes": json.dumps([n.to_dict() for n in result.notes]) if result.notes else None,
     }
     errors = [{"id": f"{result.run_id}-{i}", "run_id": result.run_id, "file": e.file, "line": e.line,
                "column_name": e.column, "value": None if e.value is None else str(e.value)[:500], "reason": e.reason}
@@ -116,6 +178,7 @@ def list_runs(store: Store, *, limit: int = 50) -> list[dict[str, Any]]:
     for r in rows:
         r["files"] = json.loads(r["files"])
         r["tables"] = json.loads(r["tables"] or "{}")
+        r["notes"] = json.loads(r["notes"] or "[]")
     return rows
 
 
@@ -165,3 +228,53 @@ def write_reject_file(result: ImportResult, paths: list[Path], out) -> None:
         row = originals.get((e.file, e.line))
         cells = [e.file, e.line, e.column, e.value, e.reason, json.dumps(row, ensure_ascii=False) if row else None]
         writer.writerow(["" if v is None else values.escape_formula(str(v)) for v in cells])
+
+
+# -- the store's refusals, placed at their file and line -----------------------------------------
+
+def record_errors(exc: ValidationError, batches, origins, sources, columns) -> list[RowError]:
+    """The store's record errors, placed at their file, line and value (one scan per file for lines)."""
+    placed: list[tuple[str | None, int | None, str, str | None, str]] = []
+    for e in exc.errors:
+        data = batches.get(e.table)
+        i = e.index
+        if data is not None and i is None and e.record_id is not None:
+            hits = pc.indices_nonzero(pc.equal(data["id"], e.record_id)).to_pylist()
+            i = hits[0] if hits else None
+        reason = re.sub(r" \(got .*\)$", "", e.reason)
+        if data is None or i is None or i >= data.num_rows:
+            placed.append((None, None, e.field, e.record_id, f"{e.table}.{e.field} {reason}"))
+            continue
+        value = data[e.field][i].as_py() if e.field in data.column_names else None
+        placed.append((origins[e.table][i], data[ROW][i].as_py(), columns.get((e.table, e.field), e.field),
+                       None if value is None else str(value), f"{e.table}.{e.field} {reason}"))
+    wanted: dict[str, set[int]] = {}
+    for file, row, *_ in placed:
+        if file is not None:
+            wanted.setdefault(file, set()).add(row)
+    lines = {file: sources[file].lines(rows) for file, rows in wanted.items()}
+    return [RowError(file or "(import)", lines[file].get(row) if file else None, column, value, reason)
+            for file, row, column, value, reason in placed]
+
+
+def unlisted(exc: ValidationError) -> int:
+    """The store's refusals it counted but did not list (it lists the first 1,000 of a batch)."""
+    return max(0, getattr(exc, "total", 0) - len(exc.errors))
+
+
+def drop_refused(exc: ValidationError, batches, origins, result: ImportResult) -> None:
+    for name in list(batches):
+        data = batches[name]
+        bad = set()
+        for e in exc.errors:
+            if e.table != name:
+                continue
+            if e.index is not None and e.index < data.num_rows:
+                bad.add(e.index)
+            elif e.record_id is not None:
+                bad.update(pc.indices_nonzero(pc.equal(data["id"], e.record_id)).to_pylist())
+        if bad:
+            mask = [i not in bad for i in range(data.num_rows)]
+            batches[name] = data.filter(pa.array(mask))
+            origins[name] = [o for o, k in zip(origins[name], mask) if k]
+            result.rejected += len(bad)

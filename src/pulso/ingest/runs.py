@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import re
 import uuid
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -25,8 +24,9 @@ from pulso.errors import PulsoError, ValidationError
 from pulso.ingest import values
 from pulso.ingest.apply import ROW, Problem, TableBuilder
 from pulso.ingest.mapping import Mapping, MappingError, load_mapping
-from pulso.ingest.readers import Source, file_digest, open_source
-from pulso.ingest.runlog import MAX_STORED_ERRORS, ImportFailed, ImportResult, RowError, record
+from pulso.ingest.readers import EmptyFile, ReadError, Source, file_digest, open_source
+from pulso.ingest.runlog import (MAX_STORED_ERRORS, ImportFailed, ImportResult, Note, RowError, drop_refused, file_notes,
+                                 record, record_errors, unlisted)
 from pulso.ingest.suggest import detect_mapping, suggest_mapping
 from pulso.store import Store, schema
 
@@ -74,6 +74,7 @@ def import_files(store: Store, paths: list[Path | str], *, table: str | None = N
     except ImportFailed:
         raise
     except PulsoError as exc:
+        where = exc.file if isinstance(exc, ReadError) else where
         reason = getattr(exc, "reason", None) or str(exc).removeprefix(f"{where}: ")
         _fail(store, stream, result, actor, started, RowError(where, getattr(exc, "line", None), None, None, reason))
         raise ImportFailed(result) from None
@@ -125,57 +126,73 @@ def _read_all(store, paths, names, table, mapping, encoding, delimiter, date_ord
     mapping_names = []
     for path in paths:
         name = names.get(str(path), path.name)
-        read = dict(resolved.read) if resolved else {}
-        src = open_source(path, encoding=encoding or read.get("encoding"), delimiter=delimiter or read.get("delimiter"),
-                          sheet=read.get("sheet"))
-        src.path = path
-        sources[name] = src
-        this = resolved or (suggest_mapping(src.columns, table) if table else detect_mapping(name, src.columns))
-        if table and resolved is None and this is None:
-            raise MappingError(f"{name}: no column matches table {table}")
-        if this is None:
-            raise MappingError(f"{name}: cannot tell what this file holds; give --table or --mapping "
-                               f"(see `pulso import --help`)")
-        mapping_names.append(this.name)
-        part = this.source_for(name, src.columns)
-        opts = values.ValueOptions(tz, date_order or this.read.get("date_order"), decimal or this.read.get("decimal"))
-        nulls = [str(v) for v in this.read.get("null_values", [""])]
-        builders = [TableBuilder(copy.deepcopy(t), opts, nulls) for t in part.tables]
-        for b in builders:
-            b.check_header(name, src.columns, lenient=this.read.get("missing_columns") == "ignore")
-            result.soft_refs |= {(b.spec.table, c.target) for c in b.spec.columns.values() if c.if_missing == "null"}
-            result.source_columns.update({(b.spec.table, c.target): c.source for c in b.spec.columns.values() if c.source})
-        streaming = stream is not None and stream.fits(builders, tables)
-        offset = 0
-        for batch in src.batches():
+        with _named(name, result, several=len(paths) > 1):
+            read = dict(resolved.read) if resolved else {}
+            src = open_source(path, encoding=encoding or read.get("encoding"),
+                              delimiter=delimiter or read.get("delimiter"), sheet=read.get("sheet"))
+            src.path = path
+            sources[name] = src
+            this = resolved or (suggest_mapping(src.columns, table) if table else detect_mapping(name, src.columns))
+            if table and resolved is None and this is None:
+                raise MappingError(f"{name}: no column matches table {table}")
+            if this is None:
+                raise MappingError(f"{name}: cannot tell what this file holds; give --table or --mapping "
+                                   f"(see `pulso import --help`)")
+            mapping_names.append(this.name)
+            part = this.source_for(name, src.columns)
+            opts = values.ValueOptions(tz, date_order or this.read.get("date_order"), decimal or this.read.get("decimal"))
+            nulls = [str(v) for v in this.read.get("null_values", [""])]
+            builders = [TableBuilder(copy.deepcopy(t), opts, nulls) for t in part.tables]
             for b in builders:
-                b.add(batch, offset)
-            offset += batch.num_rows
-            result.rows_read += batch.num_rows
+                b.check_header(name, src.columns, lenient=this.read.get("missing_columns") == "ignore")
+                result.soft_refs |= {(b.spec.table, c.target) for c in b.spec.columns.values() if c.if_missing == "null"}
+                result.source_columns.update({(b.spec.table, c.target): c.source for c in b.spec.columns.values() if c.source})
+            streaming = stream is not None and stream.fits(builders, tables)
+            offset = 0
+            for batch in src.batches():
+                for b in builders:
+                    b.add(batch, offset)
+                offset += batch.num_rows
+                result.rows_read += batch.num_rows
+                if streaming:
+                    stream.feed(name, src, builders)
+                progress(f"Reading {name}", result.rows_read)
+            if offset == 0 and not src.rejected:
+                raise EmptyFile(name, "the file has a header but no rows")
+            result.notes += file_notes(name, src, builders)
             if streaming:
-                stream.feed(name, src, builders)
-            progress(f"Reading {name}", result.rows_read)
-        if offset == 0 and not src.rejected:
-            raise MappingError(f"{name}: the file has a header but no rows")
-        if streaming:
-            stream.end_file(name, src)
-            continue
-        problems: list[Problem] = []
-        for b in builders:
-            data = b.result()
-            problems += b.problems
-            result.skipped += b.skipped
-            if data.num_rows:
-                tables.setdefault(b.spec.table, []).append(data)
-                origins.setdefault(b.spec.table, []).extend([name] * data.num_rows)
-        problems += _future(tables, name)
-        lines = src.lines({p.row for p in problems[:MAX_STORED_ERRORS]})
-        result.errors += [RowError(name, lines.get(p.row), p.column, p.value, p.reason) for p in problems]
-        result.errors += [RowError(name, line, None, None, f"the row {reason}") for line, reason in src.rejected]
-        result.bad_rows |= {(name, p.row) for p in problems}
+                stream.end_file(name, src)
+                continue
+            problems: list[Problem] = []
+            for b in builders:
+                data = b.result()
+                problems += b.problems
+                result.skipped += b.skipped
+                if data.num_rows:
+                    tables.setdefault(b.spec.table, []).append(data)
+                    origins.setdefault(b.spec.table, []).extend([name] * data.num_rows)
+            problems += _future(tables, name)
+            lines = src.lines({p.row for p in problems[:MAX_STORED_ERRORS]})
+            result.errors += [RowError(name, lines.get(p.row), p.column, p.value, p.reason) for p in problems]
+            result.errors += [RowError(name, line, None, None, f"the row {reason}") for line, reason in src.rejected]
+            result.bad_rows |= {(name, p.row) for p in problems}
     result.mapping = ", ".join(dict.fromkeys(mapping_names))
     batches = {t: pa.concat_tables(chunks, promote_options="default") for t, chunks in tables.items() if chunks}
     return batches, origins, sources
+
+
+@contextmanager
+def _named(name: str, result: ImportResult, *, several: bool) -> Iterator[None]:
+    """Reading errors name the file as the user knows it; in a run of several files, a file with
+    only a header (an object with no records in a whole export) is skipped with a note."""
+    try:
+        yield
+    except EmptyFile as exc:
+        if not several:
+            raise EmptyFile(name, exc.reason) from None
+        result.notes.append(Note("empty_skipped", name))
+    except ReadError as exc:
+        raise ReadError(name, exc.reason, exc.line) from None
 
 
 def _future(tables: dict[str, list[pa.Table]], name: str) -> list[Problem]:
@@ -188,7 +205,7 @@ def _future(tables: dict[str, list[pa.Table]], name: str) -> list[Problem]:
         for column in chunk.column_names:
             if column in PAST_FIELDS and pa.types.is_timestamp(chunk[column].type):
                 mask = pc.fill_null(pc.greater(chunk[column], now), False)
-                for i in pc.indices_nonzero(mask).to_pylist()[:1000]:
+                for i in pc.indices_nonzero(mask).to_pylist():
                     problems.append(Problem(chunk[ROW][i].as_py(), column, str(chunk[column][i].as_py()),
                                             f"{column} is in the future"))
     return problems
@@ -226,11 +243,12 @@ def _write(store: Store, batches: dict[str, pa.Table], origins: dict[str, list[s
             if dry_run:
                 record(store, result, actor, started)
             return
-        result.errors += _record_errors(refusal, batches, origins, sources, result.source_columns)
-        if not partial:
+        result.errors += record_errors(refusal, batches, origins, sources, result.source_columns)
+        if not partial:  # partial runs drop the listed rows and try again: the rest get listed then
+            result.unlisted += unlisted(refusal)
             record(store, result, actor, started)
             raise ImportFailed(result)
-        _drop_refused(refusal, batches, origins, result)
+        drop_refused(refusal, batches, origins, result)
     result.status = "failed"
     record(store, result, actor, started)
     raise ImportFailed(result)
@@ -255,49 +273,6 @@ def _null_missing_references(store: Store, batches: dict[str, pa.Table], soft: s
         keep = pc.is_in(data[column], value_set=pa.array(sorted(known), pa.string()))
         fixed = pc.if_else(pc.fill_null(keep, False), data[column], pa.scalar(None, pa.string()))
         batches[table] = data.set_column(data.column_names.index(column), column, fixed)
-
-
-def _record_errors(exc: ValidationError, batches, origins, sources, columns) -> list[RowError]:
-    """The store's record errors, placed at their file, line and value (one scan per file for lines)."""
-    placed: list[tuple[str | None, int | None, str, str | None, str]] = []
-    for e in exc.errors:
-        data = batches.get(e.table)
-        i = e.index
-        if data is not None and i is None and e.record_id is not None:
-            hits = pc.indices_nonzero(pc.equal(data["id"], e.record_id)).to_pylist()
-            i = hits[0] if hits else None
-        reason = re.sub(r" \(got .*\)$", "", e.reason)
-        if data is None or i is None or i >= data.num_rows:
-            placed.append((None, None, e.field, e.record_id, f"{e.table}.{e.field} {reason}"))
-            continue
-        value = data[e.field][i].as_py() if e.field in data.column_names else None
-        placed.append((origins[e.table][i], data[ROW][i].as_py(), columns.get((e.table, e.field), e.field),
-                       None if value is None else str(value), f"{e.table}.{e.field} {reason}"))
-    wanted: dict[str, set[int]] = {}
-    for file, row, *_ in placed:
-        if file is not None:
-            wanted.setdefault(file, set()).add(row)
-    lines = {file: sources[file].lines(rows) for file, rows in wanted.items()}
-    return [RowError(file or "(import)", lines[file].get(row) if file else None, column, value, reason)
-            for file, row, column, value, reason in placed]
-
-
-def _drop_refused(exc: ValidationError, batches, origins, result: ImportResult) -> None:
-    for name in list(batches):
-        data = batches[name]
-        bad = set()
-        for e in exc.errors:
-            if e.table != name:
-                continue
-            if e.index is not None and e.index < data.num_rows:
-                bad.add(e.index)
-            elif e.record_id is not None:
-                bad.update(pc.indices_nonzero(pc.equal(data["id"], e.record_id)).to_pylist())
-        if bad:
-            mask = [i not in bad for i in range(data.num_rows)]
-            batches[name] = data.filter(pa.array(mask))
-            origins[name] = [o for o, k in zip(origins[name], mask) if k]
-            result.rejected += len(bad)
 
 
 class _Stream:
@@ -357,7 +332,8 @@ class _Stream:
         except ValidationError as exc:
             self.failed = True
             origins = {t: [name] * d.num_rows for t, d in chunk.items()}
-            self.result.errors += _record_errors(exc, chunk, origins, {name: src}, self.result.source_columns)
+            self.result.errors += record_errors(exc, chunk, origins, {name: src}, self.result.source_columns)
+            self.result.unlisted += unlisted(exc)
             return
         for t, n in written.items():
             self.result.written[t] = self.result.written.get(t, 0) + n

@@ -23,6 +23,8 @@ from pulso.store import coerce
 DATE_ORDERS = ("ymd", "dmy", "mdy")
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 _NUMERIC_DATE = re.compile(r"^(\d{1,4})[/.\-](\d{1,2})[/.\-](\d{1,4})(?:[ T,]+(.*))?$")
+#: A date without a time: 2024-03-05, 05/03/2024, 2024/03/05, an Excel serial day (45356).
+DATE_ONLY = r"^\s*(\d{4}[/.\-]\d{1,2}[/.\-]\d{1,2}|\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}|\d{4,5})\s*$"
 _EXCEL_SERIAL = re.compile(r"^\d{4,5}(\.\d+)?$")
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,6})\d*)?)?\s*([AaPp][Mm])?\s*(Z|[+-]\d{2}:?\d{2})?$")
 TRUE = frozenset({"true", "t", "yes", "y", "1", "si", "sí", "s", "x", "verdadero"})

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from pulso.ingest.readers import BATCH_ROWS, MAX_COLUMNS, ReadError, Source, rows_table, unique_names
+from pulso.ingest.readers import BATCH_ROWS, MAX_COLUMNS, EmptyFile, ReadError, Source, rows_table, unique_names
 
 MAX_UNCOMPRESSED = 1 << 30  # all entries together, as the zip declares them
 MAX_RATIO = 100  # unpacked / packed size of one entry; spreadsheets stay far below
@@ -134,7 +134,7 @@ def open_xlsx(path: Path, sheet: str | None) -> Source:
             if chunk:
                 yield rows_table(columns, chunk)
             elif not src.record_lines:
-                raise ReadError(path.name, "the sheet has a header but no rows")
+                raise EmptyFile(path.name, "the sheet has a header but no rows")
         finally:
             book.close()
 

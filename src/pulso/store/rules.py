@@ -26,6 +26,19 @@ class Rule:
     field: str
     reason: str
     bad: Callable[[pa.Table], pa.ChunkedArray]
+    after: str | None = None  # an order rule: `field` is never before `after`
+
+
+def _order(first: str, then: str) -> Rule:
+    return Rule(then, f"is before {first}", lambda t: pc.less(t[then], t[first]), after=first)
+
+
+def order_pairs(table: str) -> list[tuple[str, str]]:
+    """(earlier, later) fields of the order rules of a table, in the order they are checked.
+
+    An import reads a later field that is a date without time on the same local day as the earlier
+    timestamp (Salesforce's ConvertedDate) as that timestamp: see ingest/apply.py."""
+    return [(r.after, r.field) for r in RULES.get(table, []) if r.after]
 
 
 def _enum(field: str, values: tuple[str, ...]) -> Rule:
@@ -34,10 +47,6 @@ def _enum(field: str, values: tuple[str, ...]) -> Rule:
         f"must be one of {', '.join(values)}",
         lambda t: pc.and_(pc.is_valid(t[field]), pc.invert(pc.is_in(t[field], value_set=pa.array(values)))),
     )
-
-
-def _order(first: str, then: str) -> Rule:
-    return Rule(then, f"is before {first}", lambda t: pc.less(t[then], t[first]))
 
 
 def _non_negative(field: str) -> Rule:
@@ -133,11 +142,19 @@ RULES: dict[str, list[Rule]] = {
 
 def check(table: sa.Table, data: pa.Table) -> list[RecordError]:
     """Every rule broken by a complete batch of `table`, at most MAX_ERRORS of them."""
+    return check_counted(table, data)[0]
+
+
+def check_counted(table: sa.Table, data: pa.Table) -> tuple[list[RecordError], int]:
+    """The first MAX_ERRORS rules broken by a complete batch of `table`, and how many there are in all."""
     errors: list[RecordError] = []
+    total = 0
     ids = data["id"]
 
     def report(mask: pa.ChunkedArray | pa.Array, field: str, reason: str) -> None:
+        nonlocal total
         rows = pc.indices_nonzero(pc.fill_null(mask, False)).to_pylist()
+        total += len(rows)
         for i in rows[: MAX_ERRORS - len(errors)]:
             value = data[field][i].as_py() if field in data.column_names else None
             shown = f" (got {value!r})" if value is not None and "missing" not in reason else ""
@@ -154,4 +171,4 @@ def check(table: sa.Table, data: pa.Table) -> list[RecordError]:
             report(pc.is_null(data[column.name]), column.name, "is missing (required)")
     for rule in RULES.get(table.name, []):
         report(rule.bad(data), rule.field, rule.reason)
-    return errors
+    return errors, total

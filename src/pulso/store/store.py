@@ -168,6 +168,7 @@ class Store:
         with self.engine.begin() if conn is None else nullcontext(conn) as conn:
             data: dict[str, pa.Table] = {}
             errors: list[RecordError] = []
+            total = 0  # every rule broken: rules.check lists the first MAX_ERRORS of a table
             for name in order:
                 tbl = schema.table(name)
                 raw = batches[name]
@@ -183,11 +184,13 @@ class Store:
                     found = [RecordError(name, None, "id", "is missing: every record needs an id")]
                 if not found and arrow.num_rows:
                     arrow = self._complete(conn, tbl, arrow)
-                    found = rules.check(tbl, arrow)
+                    found, broken = rules.check_counted(tbl, arrow)
+                    total += broken - len(found)
+                total += len(found)
                 errors += found
                 data[name] = arrow
             if errors:
-                raise ValidationError(errors)
+                raise ValidationError(errors, total=total)
             staged = {name: self._stage(conn, name, data[name]) for name in order if data[name].num_rows}
             errors = [e for name in staged for e in self._check_references(conn, name, staged)]
             if errors:

@@ -25,6 +25,7 @@ import_runs = sa.Table(
     sa.Column("rows_rejected", sa.Integer, nullable=False, server_default="0"),
     sa.Column("error_count", sa.Integer, nullable=False, server_default="0"),
     sa.Column("message", sa.Text),
+    sa.Column("notes", sa.Text),  # JSON list of notes: defaults used, dates moved, NUL bytes removed...
 )
 _pg_index(import_runs, "started_at")
 

@@ -21,6 +21,19 @@ EN: dict[str, str] = {
     "Correspondencia desconocida; elige una de la lista o sube un fichero YAML.":
         "Unknown mapping; pick one from the list or upload a YAML file.",
     "No hay ninguna importación con ese identificador.": "There is no import with that id.",
+    "Notas": "Notes",
+    "{total} errores": "{total} errors",
+    "{total} errores; el informe lista los primeros {listed}": "{total} errors; the report lists the first {listed}",
+    "Columna {column} ausente en {file}: se usó el valor por defecto «{value}» en {count} filas":
+        "Column {column} absent in {file}: default '{value}' used for {count} rows",
+    "{file}: fechas movidas para cumplir una regla: {count} ({column} era una fecha sin hora del mismo día que "
+    "{value}; se tomó la hora de {value})":
+        "{file}: dates moved to satisfy a rule: {count} ({column} was a date without time on the same day as "
+        "{value}, so it was taken as {value}'s time)",
+    "{count} bytes NUL eliminados de {file}": "{count} NUL bytes removed from {file}",
+    "{file}: solo tiene la cabecera, ninguna fila: se omite": "{file}: only a header, no rows: skipped",
+    "{file}: {column} tomado de {value} en {count} filas (la primera columna estaba vacía)":
+        "{file}: {column} taken from {value} for {count} rows (the first column was empty)",
     # duplicates page
     "Buscar duplicados": "Find duplicates", "Decidir": "Decide", "Fusionar": "Merge", "No es duplicado": "Not a duplicate",
     "Nada se fusiona sin tu decisión. Al fusionar, el registro más antiguo se queda con todo lo del duplicado; se puede deshacer.":

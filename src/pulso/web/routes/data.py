@@ -36,6 +36,7 @@ from pulso.store import schema
 from pulso.web.api_deps import ApiCaller, ApiError, require_role
 from pulso.web.deps import Ctx, csrf_binding
 from pulso.web.errors import NotFoundError
+from pulso.web.import_notes import error_total, note_text
 from pulso.web.pages import cell, page_route, render, table
 
 router = APIRouter()
@@ -247,8 +248,10 @@ async def import_run(ctx: Ctx) -> Response:
     summary = {"status": STATUS[result.status], "run": result.run_id, "read": result.rows_read, "written": result.written,
                "rejected": result.rejected, "skipped": result.skipped,
                "errors": [{"file": e.file, "line": e.line, "column": e.column, "value": e.value, "reason": e.reason}
-                          for e in result.errors[:50]], "error_count": len(result.errors)}
+                          for e in result.errors[:50]], "error_count": result.error_count,
+               "error_total": error_total(ctx, result), "notes": [note_text(ctx, n) for n in result.notes]}
     return _import_page(ctx, result=summary)
+
 
 
 @router.get("/data/imports/{run_id}/errors.csv", include_in_schema=False)
@@ -392,7 +395,8 @@ def api_router() -> APIRouter:
         body = {"run_id": result.run_id, "status": result.status, "rows_read": result.rows_read,
                 "written": result.written, "rejected": result.rejected, "skipped": result.skipped,
                 "errors": [{"file": e.file, "line": e.line, "column": e.column, "value": e.value, "reason": e.reason}
-                           for e in result.errors[:1000]]}
+                           for e in result.errors[:1000]],
+                "error_count": result.error_count, "notes": [{**n.to_dict(), "text": str(n)} for n in result.notes]}
         return JSONResponse(body, status_code=status)
 
     return api
