@@ -58,3 +58,32 @@ def test_create_app_subscribes_the_rules_and_runs_the_schedule(tmp_path):
     assert jobs.alert_rules_on_data in events._subscribers
     with TestClient(app) as client:  # the lifespan: the schedule runs while the app does
         assert client.get("/api/v1/health").status_code in (200, 401)
+
+
+def test_pages_and_api_answer_the_same_status_for_the_same_error():
+    """One table from errors to statuses (pulso.web.errors.ERRORS), read by pages and API alike."""
+    from pulso.errors import KpiError, PulsoError, ScopeError, StoreBusyError, StoreError
+    from pulso.tokens import TokenError
+    from pulso.web.api.errors import to_api_error
+    from pulso.web.auth import ThrottledError
+    from pulso.web.errors import NotFoundError, classify
+    from pulso.web.periods import QueryError
+
+    expected = {TokenError("x"): 400, StoreError("x"): 503, StoreBusyError("x"): 503, NotFoundError("x"): 404,
+                ThrottledError("x"): 429, QueryError("x"): 400, KpiError("x"): 400, ScopeError("x"): 403,
+                PulsoError("x"): 500}
+    for error, status in expected.items():
+        assert classify(error)[0] == status == to_api_error(error).status, type(error).__name__
+
+
+def test_missing_translation_and_report_errors_are_pulso_errors():
+    from pulso.errors import GoalError, PulsoError, ReportError
+    from pulso.reports.render import render
+    from pulso.web.i18n import MissingTranslation, translate
+
+    with pytest.raises(MissingTranslation) as missing:
+        translate("Una frase que nadie tradujo", "en", strict=True)
+    assert isinstance(missing.value, PulsoError) and isinstance(missing.value, KeyError)
+    with pytest.raises(ReportError, match="format 'docx' is not pdf or html") as bad:
+        render({}, "docx")
+    assert not isinstance(bad.value, GoalError)

@@ -1,4 +1,8 @@
-"""Every error a request can meet, mapped to a status and a page (or JSON) in one place."""
+"""Every error a request can meet, mapped to a status and a page (or JSON) in one place.
+
+ERRORS is the one table from an error to its HTTP status: pages take its title, the API
+(pulso.web.api.errors) its code, so a page and an API call that meet the same error answer the
+same status."""
 
 from __future__ import annotations
 
@@ -10,7 +14,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from pulso.errors import KpiError, PulsoError, ScopeError, StoreError
+from pulso.errors import KpiError, PulsoError, ScopeError, StoreBusyError, StoreError
+from pulso.tokens import TokenError
 from pulso.web.auth import AuthError, CsrfError, ForbiddenError, ThrottledError
 from pulso.web.i18n import pick_language, translate
 from pulso.web.periods import PeriodError, QueryError
@@ -23,20 +28,30 @@ class NotFoundError(PulsoError):
     """A page or a KPI that does not exist."""
 
 
-#: error class → (HTTP status, Spanish title). The first match in order wins.
-STATUS: list[tuple[type[Exception], int, str]] = [
-    (AuthError, 401, "Inicia sesión"),
-    (CsrfError, 403, "Formulario caducado"),
-    (ForbiddenError, 403, "Sin acceso"),
-    (ScopeError, 403, "Fuera de tu alcance"),
-    (ThrottledError, 429, "Demasiados intentos"),
-    (NotFoundError, 404, "No encontrado"),
-    (KpiError, 400, "Consulta no válida"),
-    (PeriodError, 400, "Periodo no válido"),
-    (QueryError, 400, "Consulta no válida"),
-    (StoreError, 503, "Espacio de trabajo no disponible"),
-    (PulsoError, 500, "Error"),
+#: error class → (HTTP status, API code, page title in Spanish). The first match in order wins.
+ERRORS: list[tuple[type[Exception], int, str, str]] = [
+    (AuthError, 401, "unauthenticated", "Inicia sesión"),
+    (CsrfError, 403, "csrf", "Formulario caducado"),
+    (ForbiddenError, 403, "forbidden", "Sin acceso"),
+    (ScopeError, 403, "out_of_scope", "Fuera de tu alcance"),
+    (ThrottledError, 429, "throttled", "Demasiados intentos"),
+    (NotFoundError, 404, "not_found", "No encontrado"),
+    (PeriodError, 400, "invalid_period", "Periodo no válido"),
+    (KpiError, 400, "invalid_query", "Consulta no válida"),
+    (QueryError, 400, "invalid_query", "Consulta no válida"),
+    (TokenError, 400, "invalid_token_request", "Consulta no válida"),
+    (StoreBusyError, 503, "busy", "Espacio de trabajo no disponible"),
+    (StoreError, 503, "unavailable", "Espacio de trabajo no disponible"),
+    (PulsoError, 500, "internal", "Error"),
 ]
+
+
+def classify(exc: Exception) -> tuple[int, str, str]:
+    """(status, API code, page title) of an error, from ERRORS."""
+    for cls, status, code, title in ERRORS:
+        if isinstance(exc, cls):
+            return status, code, title
+    return 500, "internal", "Error"
 
 
 def _wants_json(request: Request) -> bool:
@@ -73,9 +88,7 @@ def install(app: FastAPI) -> None:
     """Register the handlers."""
 
     async def pulso_error(request: Request, exc: Exception) -> Response:
-        for cls, status, title in STATUS:
-            if isinstance(exc, cls):
-                break
+        status, _, title = classify(exc)
         if status >= 500:
             log.error("%s %s failed: %s", request.method, request.url.path, exc, exc_info=exc)
         if isinstance(exc, AuthError) and not _wants_json(request) and request.method == "GET":

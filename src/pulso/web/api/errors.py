@@ -1,6 +1,7 @@
 """API errors as JSON, `{"error": {"code", "message", "field"}}`, for every path under /api/.
 
-Pages keep their own error handling (pulso.web.errors); `install` wraps those handlers so that
+Pages keep their own error handling (pulso.web.errors, whose ERRORS table gives both their
+status and the API's code); `install` wraps those handlers so that
 a request under /api/ always gets JSON, whatever raised: an ApiError, a PulsoError from the
 layers below, FastAPI's parameter validation, an unknown path or method.
 """
@@ -15,27 +16,13 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from pulso.errors import RecordError, KpiError, PulsoError, ScopeError, StoreBusyError, ValidationError
-from pulso.tokens import TokenError
+from pulso.errors import PulsoError, RecordError, ValidationError
 from pulso.web.api_deps import ApiError
-from pulso.web.auth import AuthError, CsrfError, ForbiddenError
-from pulso.web.periods import PeriodError
+from pulso.web.errors import classify
 
 log = logging.getLogger("pulso.api")
 PREFIX = "/api/"
 
-#: error class → (status, code) for errors raised below the API layer. The first match wins.
-CODES: list[tuple[type[Exception], int, str]] = [
-    (AuthError, 401, "unauthenticated"),
-    (CsrfError, 403, "csrf"),
-    (ForbiddenError, 403, "forbidden"),
-    (ScopeError, 403, "out_of_scope"),
-    (KpiError, 400, "invalid_query"),
-    (PeriodError, 400, "invalid_period"),
-    (TokenError, 400, "invalid_token_request"),
-    (StoreBusyError, 503, "busy"),
-    (PulsoError, 500, "internal"),
-]
 STATUS_CODES = {400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found",
                 405: "method_not_allowed", 413: "too_large", 415: "unsupported_media_type", 422: "invalid"}
 
@@ -62,9 +49,9 @@ def to_api_error(exc: Exception) -> ApiError:
         return ApiError(400, "invalid_parameter", message, field)
     if isinstance(exc, StarletteHTTPException):
         return ApiError(exc.status_code, STATUS_CODES.get(exc.status_code, "http_error"), str(exc.detail))
-    for cls, status, code in CODES:
-        if isinstance(exc, cls):
-            return ApiError(status, code, str(exc))
+    if isinstance(exc, PulsoError):  # the status of pulso.web.errors.ERRORS, shared with the pages
+        status, code, _ = classify(exc)
+        return ApiError(status, code, str(exc))
     return ApiError(500, "internal", "the server failed; the error is in its log")
 
 
