@@ -20,6 +20,7 @@ from typing import Annotated, Any, Optional
 import typer
 from rich.table import Table
 
+from pulso.access import Scope
 from pulso.cli import DbOption, console, open_workspace
 from pulso.errors import GoalError
 
@@ -131,7 +132,7 @@ def goals_list(scope: Annotated[Optional[str], typer.Option("--scope", help="Onl
         return _print_json([_goal_json(s) for s in states])
     pct = (lambda v: "—" if v is None else f"{v:.0%}")
     _table("Goals", ["id", "KPI", "scope", "target", "value", "progress", "expected", "status", "deadline"],
-           [[s["goal"]["id"], s["goal"]["kpi"], goals.Target(s["goal"]["scope_kind"], s["goal"]["scope_id"]).text,
+           [[s["goal"]["id"], s["goal"]["kpi"], Scope.stored(s["goal"]["scope_kind"], s["goal"]["scope_id"]).text,
              s["goal"]["target"], s["value"], pct(s["progress"]), pct(s["pace"]), s["status_text"], s["goal"]["deadline"]]
             for s in states])
 

@@ -1,6 +1,6 @@
 """API tokens: created and revoked by admins, shown once, stored as a SHA-256 hash.
 
-A token carries a role and a scope like a user (see `pulso.web.deps.scope_of`): an admin token
+A token carries a role and a scope like a user (`Token.scope`, a pulso.access.Scope): an admin token
 sees everything; a manager token its team (`team_id`, or the team its `user_id` manages); a rep
 token the records of its `user_id`; a viewer token a team or, without one, the whole company.
 
@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from pulso import audit
+from pulso.access import Scope
 from pulso.errors import PulsoError
 from pulso.store import Store, schema
 from pulso.store.tables_api import api_tokens
@@ -51,6 +52,12 @@ class Token:
     def active(self) -> bool:
         """Whether the token still works."""
         return self.revoked_at is None
+
+    def scope(self, person: dict | None = None, managed_team: str | None = None) -> Scope:
+        """What the token sees: the scope of its role for its team, else the team of the person
+        it acts for (`person`: their row, see bound_user), or the team that person manages."""
+        team_id = self.team_id or (person["team_id"] if person else None)
+        return Scope.for_user(self.role, self.user_id or "", team_id, managed_team if self.role == "manager" else None)
 
 
 @dataclass(frozen=True)

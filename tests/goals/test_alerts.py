@@ -12,7 +12,7 @@ from pulso import alerts, events, jobs
 from pulso.alerts.rules import check_params
 from pulso.engine import Engine
 from pulso.errors import PulsoError
-from pulso.goals import Target
+from pulso.access import Scope
 
 from goals.helpers import DEMO_AS_OF, UTC, at, goal_tables_state, use_smtp
 
@@ -86,7 +86,7 @@ def test_ack_and_snooze(day):
     assert second in {a["id"] for a in alerts.inbox(day, now=NOW + dt.timedelta(hours=3))}
     assert first in {a["id"] for a in alerts.inbox(day, include_done=True)}
     with pytest.raises(PulsoError, match=f"no alert has the id '{second}'"):  # outside the scope looks absent
-        alerts.acknowledge(day, second, caller=Target("rep", "u9"))
+        alerts.acknowledge(day, second, caller=Scope.owners("u9"))
     with pytest.raises(PulsoError, match="between 1 and 720"):
         alerts.snooze(day, second, "99999")
 
@@ -204,7 +204,7 @@ def test_bad_rules_are_refused_and_nothing_is_stored(day):
     ]
     for kwargs, message in cases:
         with pytest.raises(PulsoError) as caught:
-            alerts.create_rule(day, engine, caller=Target("team", "t1"), **{"scope": "team:t1", **kwargs})
+            alerts.create_rule(day, engine, caller=Scope.team("t1"), **{"scope": "team:t1", **kwargs})
         assert message in str(caught.value), kwargs
     assert goal_tables_state(day) == before
 

@@ -8,7 +8,8 @@ import pytest
 
 from pulso.engine import Engine
 from pulso.errors import PulsoError
-from pulso.goals import Target, create_goal, delete_goal, evaluate, goals, label, tracked_kpis
+from pulso.access import Scope
+from pulso.goals import create_goal, delete_goal, evaluate, goals, label, tracked_kpis
 from pulso.goals import progress as G
 from goals.helpers import goal_tables_state
 
@@ -122,9 +123,9 @@ def test_cumulative_goal_and_rep_scope(tiny):
                       deadline="2026-07-01", today=D(2026, 4, 30))
     assert rep["baseline"] == pytest.approx((1 / 1 + 1 / 2 + 2 / 2) / 3)  # u1's deals only
     assert evaluate(engine, rep, D(2026, 4, 30))["value"] == pytest.approx(1.0)
-    assert [g["id"] for g in goals(tiny, scope=Target("rep", "u1"))] == [rep["id"]]
+    assert [g["id"] for g in goals(tiny, scope=Scope.owners("u1"))] == [rep["id"]]
     delete_goal(tiny, rep["id"])
-    assert [g["id"] for g in goals(tiny, scope=Target("rep", "u1"))] == []
+    assert [g["id"] for g in goals(tiny, scope=Scope.owners("u1"))] == []
 
 
 HOSTILE = [
@@ -154,7 +155,7 @@ def test_bad_goals_are_refused_and_nothing_is_stored(tiny):
     before = goal_tables_state(tiny)
     for kwargs, message in HOSTILE:
         with pytest.raises(PulsoError) as caught:
-            create_goal(tiny, engine, today=D(2026, 4, 30), caller=Target("team", "t1"), **{"scope": "team:t1", **kwargs})
+            create_goal(tiny, engine, today=D(2026, 4, 30), caller=Scope.team("t1"), **{"scope": "team:t1", **kwargs})
         assert message in str(caught.value), kwargs
     assert goal_tables_state(tiny) == before
 

@@ -9,8 +9,9 @@ import pytest
 
 from pulso.engine import Engine
 from pulso.errors import PulsoError
+from pulso.access import Scope
 from pulso.goals import (
-    Target, check_in, check_ins, create_goal, create_objective, delete_goal, evaluate, leaderboard, objectives,
+    check_in, check_ins, create_goal, create_objective, delete_goal, evaluate, leaderboard, objectives,
     quotas, scored, set_quota,
 )
 from pulso.goals.okrs import parse_key_result, score
@@ -37,7 +38,7 @@ def test_quotas_feed_attainment_and_the_leaderboard(tiny):
         (dict(scope="rep:u1", period="2026-W10", amount=1), "per month, quarter or year"),
         (dict(scope="rep:u1", period="2026-03", amount="lots"), "amount: 'lots' is not a number"),
         (dict(scope="rep:u1", period="2026-03", amount="-1"), "negative"),
-        (dict(scope="rep:u9", period="2026-03", amount=1, caller=Target("team", "t1")), "no user you can see has the id 'u9'"),
+        (dict(scope="rep:u9", period="2026-03", amount=1, caller=Scope.team("t1")), "no user you can see has the id 'u9'"),
         (dict(scope="rep:ghost", period="2026-03", amount=1), "no user has the id 'ghost'"),
     ]:
         with pytest.raises(PulsoError, match=message):
@@ -75,7 +76,7 @@ def test_okrs_score_and_roll_up(tiny):
         (dict(title="x", quarter="2026-Q1", key_results=[two[0], {**two[0], "kpi": "nps_x"}]), "unknown KPI 'nps_x'"),
         (dict(title="x", quarter="2026-Q1", key_results=[two[0], {**two[0], "target_value": "mucho"}]), "key result 2 target"),
         (dict(title="x", quarter="2026-Q1", key_results=[two[0], {**two[0], "target_value": 0}]), "start and target are both"),
-        (dict(title="x", quarter="2026-Q1", key_results=two, scope="team:t2", caller=Target("rep", "u1")), "no team you can see has the id"),
+        (dict(title="x", quarter="2026-Q1", key_results=two, scope="team:t2", caller=Scope.owners("u1")), "no team you can see has the id"),
     ]:
         with pytest.raises(PulsoError, match=message):
             create_objective(tiny, engine, **kwargs)

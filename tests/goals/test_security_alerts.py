@@ -17,7 +17,8 @@ import sqlalchemy as sa
 from pulso import alerts, audit
 from pulso.engine import Engine
 from pulso.errors import PulsoError
-from pulso.goals import Target, create_goal, create_objective, delete_goal, goals, set_quota
+from pulso.access import Scope
+from pulso.goals import create_goal, create_objective, delete_goal, goals, set_quota
 from pulso.goals.okrs import check_in
 from pulso.reports import create_schedule, delete_schedule, schedules
 from pulso.store import schema, tables_goals as T
@@ -52,7 +53,7 @@ def test_the_workspace_default_webhook_is_checked_too(tiny, webhook_server):
     _late_leads(tiny)
     engine = Engine(tiny)
     tiny.set_setting("alert_webhook_url", webhook_server["url"].replace("127.0.0.1", "localhost"))
-    alerts.create_rule(tiny, engine, kind="unanswered", scope="rep:u1", channel="webhook", caller=Target("rep", "u1"))
+    alerts.create_rule(tiny, engine, kind="unanswered", scope="rep:u1", channel="webhook", caller=Scope.owners("u1"))
     alerts.run(tiny, engine, NOW)
     assert webhook_server["received"] == []
     assert {e["status"] for e in alerts.deliveries(tiny)} == {"refused"}
@@ -125,15 +126,15 @@ def test_the_address_policy(url, reason):
 def test_only_an_admin_gives_a_webhook_url_in_the_library(tiny):
     engine = Engine(tiny)
     before = goal_tables_state(tiny)
-    for who in (Target("rep", "u1"), Target("team", "t1")):
+    for who in (Scope.owners("u1"), Scope.team("t1")):
         with pytest.raises(PulsoError, match="only an administrator may give a webhook URL"):
             alerts.create_rule(tiny, engine, kind="stuck", scope=who.text, channel="webhook",
                                recipients="http://127.0.0.1:9/x", caller=who)
     assert goal_tables_state(tiny) == before
-    rule = alerts.create_rule(tiny, engine, kind="stuck", scope="rep:u1", channel="webhook", caller=Target("rep", "u1"))
+    rule = alerts.create_rule(tiny, engine, kind="stuck", scope="rep:u1", channel="webhook", caller=Scope.owners("u1"))
     assert rule["recipients"] is None  # the workspace's webhook
     assert alerts.create_rule(tiny, engine, kind="stuck", channel="webhook", recipients="https://hooks.example.com/a",
-                              caller=Target("company"), admin=True)["recipients"] == "https://hooks.example.com/a"
+                              caller=Scope.company(), admin=True)["recipients"] == "https://hooks.example.com/a"
 
 
 def test_only_an_admin_gives_a_webhook_url_in_the_web_form(site):
@@ -194,11 +195,11 @@ def _old_alert(owner: str, **values) -> dict:
 def test_old_rows_with_infinity_read_as_null(tiny):
     with tiny.connect() as conn:
         conn.execute(T.alerts.insert().values(**_old_alert("u1")))
-    for caller in (None, Target("rep", "u1"), Target("team", "t1")):
+    for caller in (None, Scope.owners("u1"), Scope.team("t1")):
         [alert] = alerts.inbox(tiny, caller=caller)
         assert alert["detail"]["sample"] is None and alert["detail"]["breakdown"][0]["sample"] is None
         assert alert["detail"]["not_finite"] == ["sample", "breakdown.0.sample"]
-    assert alerts.inbox(tiny, caller=Target("rep", "u2")) == []
+    assert alerts.inbox(tiny, caller=Scope.owners("u2")) == []
 
 
 def test_alerts_json_serialises_old_rows(site):
@@ -245,15 +246,15 @@ def _many_alerts(store) -> None:
 def test_the_inbox_filters_by_scope_before_the_page(tiny):
     _many_alerts(tiny)
     u1 = [f"alert-{m:04d}" for m in range(311, 552)]  # 141 open company-wide + 100 of rep:u1, newest first
-    first = alerts.inbox(tiny, caller=Target("rep", "u1"), now=NOW, limit=200)
-    rest = alerts.inbox(tiny, caller=Target("rep", "u1"), now=NOW, limit=200, offset=200)
+    first = alerts.inbox(tiny, caller=Scope.owners("u1"), now=NOW, limit=200)
+    rest = alerts.inbox(tiny, caller=Scope.owners("u1"), now=NOW, limit=200, offset=200)
     assert [a["id"] for a in first + rest] == u1 and (len(first), len(rest)) == (200, 41)
-    expected = {Target("rep", "u1"): 241, Target("rep", "u9"): 300, Target("rep", "u2"): 0,
-                Target("team", "t1"): 261, Target("team", "t2"): 330, Target("company"): 591}
+    expected = {Scope.owners("u1"): 241, Scope.owners("u9"): 300, Scope.owners("u2"): 0,
+                Scope.team("t1"): 261, Scope.team("t2"): 330, Scope.company(): 591}
     for caller, n in expected.items():
         assert alerts.count(tiny, caller=caller, now=NOW) == n, caller
         assert len(alerts.inbox(tiny, caller=caller, now=NOW, limit=1000)) == n, caller
-    handled = alerts.inbox(tiny, caller=Target("rep", "u1"), now=NOW, handled=True)
+    handled = alerts.inbox(tiny, caller=Scope.owners("u1"), now=NOW, handled=True)
     assert [a["id"] for a in handled] == [f"alert-{m:04d}" for m in range(301, 311)]
     with pytest.raises(PulsoError, match="inbox page"):
         alerts.inbox(tiny, limit=10**9)
@@ -287,7 +288,7 @@ def test_the_inbox_page_links_reach_every_alert(site):
 
 def test_out_of_scope_looks_absent_in_goals_and_alerts(tiny):
     engine = Engine(tiny)
-    team = Target("team", "t1")
+    team = Scope.team("t1")
 
     def message(fn) -> str:
         with pytest.raises(PulsoError) as caught:
@@ -411,15 +412,15 @@ def test_a_flagged_rep_sees_the_peers_baseline_only_when_three_others_make_it(st
     [raised] = alerts.run(store, engine, NOW)["raised"]
     assert raised["detail"]["owner"] == "u1" and raised["detail"]["baseline"] == pytest.approx(0.6)  # 12/20 each
     assert raised["detail"]["peers"] == reps - 1
-    [manager] = alerts.inbox(store, caller=Target("team", "t1"))
+    [manager] = alerts.inbox(store, caller=Scope.team("t1"))
     assert manager["detail"]["baseline"] == pytest.approx(0.6) and "0.6 del resto" in manager["message"]
-    [own] = alerts.inbox(store, caller=Target("rep", "u1"))
+    [own] = alerts.inbox(store, caller=Scope.owners("u1"))
     assert own["title"] == "Tu Tasa de conversión de leads está por debajo de la de tus compañeros"
     assert ("baseline" in own["detail"]) is shown and ("(0.6)" in own["message"]) is shown
     assert ("(0.6)" in own["detail"]["en"]["message"]) is shown
     assert "for_rep" not in own["detail"] and all("peers" not in b for b in own["detail"]["breakdown"])
     assert "u2" not in json.dumps(own, default=str) and "u3" not in json.dumps(own, default=str)
-    assert alerts.inbox(store, caller=Target("rep", "u2")) == []
+    assert alerts.inbox(store, caller=Scope.owners("u2")) == []
     actor = audit.Actor("user", "u1")  # acknowledging works on the rep's view of it
-    alerts.acknowledge(store, own["id"], caller=Target("rep", "u1"), actor=actor)
-    assert alerts.inbox(store, caller=Target("rep", "u1")) == []
+    alerts.acknowledge(store, own["id"], caller=Scope.owners("u1"), actor=actor)
+    assert alerts.inbox(store, caller=Scope.owners("u1")) == []

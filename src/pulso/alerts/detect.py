@@ -30,8 +30,9 @@ from dataclasses import dataclass, field
 from statistics import NormalDist, mean, median, pstdev
 from typing import Any
 
+from pulso.access import Scope
 from pulso.engine import periods as P
-from pulso.goals.scopes import Target, name_period
+from pulso.goals.scopes import name_period
 
 MIN_PEERS = 3  # other reps whose pooled figure a flagged rep may read
 NO_SAMPLE = "not applicable: the KPI sums amounts, so its value rests on no count of records"
@@ -132,12 +133,12 @@ def bad_side(value: float, expected: float, direction: str) -> bool:
     return True
 
 
-def breakdown(engine, kpi, start: dt.date, end: dt.date, scope: Target, dims: tuple[str, ...] = ("owner", "source")):
+def breakdown(engine, kpi, start: dt.date, end: dt.date, scope: Scope, dims: tuple[str, ...] = ("owner", "source")):
     """The split that drives a value: the first of `dims` the KPI has, rows by gap to the previous period."""
     dim = next((d for d in dims if d in kpi.dimensions), None)
     if dim is None:
         return None, []
-    rows = engine.query(kpi.key, start=start, end=end, by=[dim], scope=scope.engine_scope()).rows
+    rows = engine.query(kpi.key, start=start, end=end, by=[dim], scope=scope).rows
     out = [{"value": r[dim], "figure": r["value"], "previous": r["previous"], "sample": sample_of(r, kpi)}
            for r in rows if r["value"] is not None]
     out.sort(key=lambda r: -abs((r["figure"] or 0) - (r["previous"] or 0)) * min(r["sample"], 1e9))
@@ -148,14 +149,14 @@ def threshold(engine, rule, today: dt.date) -> list[Finding]:
     """The KPI over the last whole period (or the current one so far) crosses the threshold."""
     p = rule["params"]
     kpi = engine.kpi(rule["kpi"])
-    scope = Target(rule["scope_kind"], rule["scope_id"])
+    scope = Scope.stored(rule["scope_kind"], rule["scope_id"])
     grain = p["grain"]
     start = P.floor(today, grain)
     if p["period"] == "previous":
         start, end = P.add(start, grain, -1), start
     else:
         end = today + dt.timedelta(days=1)
-    rows = engine.query(kpi.key, start=start, end=end, scope=scope.engine_scope()).rows
+    rows = engine.query(kpi.key, start=start, end=end, scope=scope).rows
     value = rows[0]["value"] if rows else None
     if value is None:
         return []
@@ -178,12 +179,12 @@ def anomaly(engine, rule, today: dt.date) -> list[Finding]:
     """The last whole period is abnormally low or high against the KPI's own (seasonal) history."""
     p = rule["params"]
     kpi = engine.kpi(rule["kpi"])
-    scope = Target(rule["scope_kind"], rule["scope_id"])
+    scope = Scope.stored(rule["scope_kind"], rule["scope_id"])
     grain, n = p["grain"], p["history"]
     end = P.floor(today, grain)
     last = P.add(end, grain, -1)
     # One query: the last period and the `n` before it, each with its value a year earlier.
-    rows = engine.query(kpi.key, start=P.add(last, grain, -n), end=end, grain=grain, scope=scope.engine_scope()).rows
+    rows = engine.query(kpi.key, start=P.add(last, grain, -n), end=end, grain=grain, scope=scope).rows
     if len(rows) < n + 1 or rows[-1]["value"] is None:
         return []
     current = rows[-1]
@@ -223,10 +224,10 @@ def peers(engine, rule, today: dt.date) -> list[Finding]:
     """Reps whose KPI is abnormally bad against their peers' (seed 003: coaching needed)."""
     p = rule["params"]
     kpi = engine.kpi(rule["kpi"])
-    scope = Target(rule["scope_kind"], rule["scope_id"])
+    scope = Scope.stored(rule["scope_kind"], rule["scope_id"])
     end = today + dt.timedelta(days=1)
     start = end - dt.timedelta(days=p["days"])
-    rows = [r for r in engine.query(kpi.key, start=start, end=end, by=["owner"], scope=scope.engine_scope()).rows
+    rows = [r for r in engine.query(kpi.key, start=start, end=end, by=["owner"], scope=scope).rows
             if r["owner"] is not None and r["value"] is not None]
     zcrit = critical(p["confidence"])
     proportions = kpi.unit == "%" and kpi.kind == "ratio"
@@ -309,13 +310,13 @@ def as_seen_by_rep(alert: dict[str, Any], rep: str) -> dict[str, Any]:
     return {**alert, "title": view["title"], "message": view["message"], "detail": kept}
 
 
-def _rep_breakdowns(engine, kpi, start, end, scope: Target):
+def _rep_breakdowns(engine, kpi, start, end, scope: Scope):
     """For any rep: their figure against the other reps', split by the KPI's first non-people
     dimension (one query for every rep), worst gaps first."""
     dim = next((d for d in ("source", "activity_type", "channel", "segment", "deal_kind") if d in kpi.dimensions), None)
     if dim is None:
         return None, lambda owner: []
-    rows = engine.query(kpi.key, start=start, end=end, by=["owner", dim], scope=scope.engine_scope()).rows
+    rows = engine.query(kpi.key, start=start, end=end, by=["owner", dim], scope=scope).rows
     cells: dict[tuple[Any, Any], list[float]] = {}
     totals: dict[Any, list[float]] = {}
     for r in rows:

@@ -17,12 +17,13 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from pulso.access import Scope
 from pulso.alerts import channels, detect, records
 from pulso.alerts.rules import rules as load_rules
 from pulso.alerts.views import acknowledge, deliveries, inbox, load_detail, snooze, stored_detail  # noqa: F401
 from pulso.engine import QueryResult
 from pulso.engine import periods as P
-from pulso.goals.scopes import GoalError, Target, name_period
+from pulso.goals.scopes import GoalError, name_period
 from pulso.store import tables_goals as T
 
 log = logging.getLogger(__name__)
@@ -46,13 +47,13 @@ def _goal_rule(store, engine, rule, today: dt.date) -> list[detect.Finding]:
     period = name_period(P.floor(today, g["grain"]), g["grain"])
     return [detect.Finding(
         f"{state['status']}:{period}", f"Objetivo desviado: {g['name'] or meta.name['es']}",
-        f"{meta.name['es']} ({Target(g['scope_kind'], g['scope_id']).text}) va {state['status_text']}: progreso "
+        f"{meta.name['es']} ({Scope.stored(g['scope_kind'], g['scope_id']).text}) va {state['status_text']}: progreso "
         f"{(state['progress'] or 0):.0%} frente al {(state['pace'] or 0):.0%} esperado a hoy; valor {state['value']}, "
         f"línea base {g['baseline']}, meta {g['target']}, previsión al plazo {state['forecast']}.",
         {"goal": g["id"], "kpi": meta.key, "value": state["value"], "baseline": g["baseline"], "target": g["target"],
          "progress": state["progress"], "pace": state["pace"], "forecast": state["forecast"], "period": period},
         (f"Goal off track: {g['name'] or meta.name['en']}",
-         f"{meta.name['en']} ({Target(g['scope_kind'], g['scope_id']).text}) is {state['status'].replace('_', ' ')}: "
+         f"{meta.name['en']} ({Scope.stored(g['scope_kind'], g['scope_id']).text}) is {state['status'].replace('_', ' ')}: "
          f"progress {(state['progress'] or 0):.0%} against {(state['pace'] or 0):.0%} expected by today; value "
          f"{state['value']}, baseline {g['baseline']}, target {g['target']}, forecast at the deadline {state['forecast']}."))]
 

@@ -11,19 +11,11 @@ import datetime as dt
 
 import sqlalchemy as sa
 
+from pulso.access import Scope, sql_scoped
 from pulso.alerts.detect import Finding
-from pulso.goals.scopes import Target
 from pulso.store import schema as S
 
 MAX_FINDINGS = 100
-
-
-def _owned(column, scope: Target):
-    if scope.kind == "company":
-        return sa.true()
-    if scope.kind == "rep":
-        return column == scope.id
-    return column.in_(sa.select(S.users.c.id).where(S.users.c.team_id == scope.id))
 
 
 def _utc(value: dt.datetime | None) -> dt.datetime | None:
@@ -36,7 +28,7 @@ def unanswered(store, rule, now: dt.datetime) -> list[Finding]:
     """Leads (or tickets) that arrived in the last `lookback_days` and got no human response
     within `hours` (answered late or never)."""
     p = rule["params"]
-    scope = Target(rule["scope_kind"], rule["scope_id"])
+    scope = Scope.stored(rule["scope_kind"], rule["scope_id"])
     hours = dt.timedelta(hours=p["hours"])
     since = now - dt.timedelta(days=p["lookback_days"])
     if p["record"] == "lead":
@@ -46,13 +38,13 @@ def unanswered(store, rule, now: dt.datetime) -> list[Finding]:
                  .scalar_subquery())
         query = (sa.select(t.c.id, t.c.name, t.c.owner_id, t.c.created_at.label("arrived"), first.label("answered"))
                  .where(t.c.created_at >= since, t.c.created_at <= now - hours, t.c.converted_at.is_(None),
-                        t.c.disqualified_at.is_(None), _owned(t.c.owner_id, scope)))
+                        t.c.disqualified_at.is_(None), sql_scoped(scope, "leads")))
     else:
         t = S.tickets
         answered = sa.case((t.c.first_response_automated.is_(True), None), else_=t.c.first_response_at)
         query = (sa.select(t.c.id, t.c.channel.label("name"), t.c.owner_id, t.c.opened_at.label("arrived"),
                            answered.label("answered"))
-                 .where(t.c.opened_at >= since, t.c.opened_at <= now - hours, _owned(t.c.owner_id, scope)))
+                 .where(t.c.opened_at >= since, t.c.opened_at <= now - hours, sql_scoped(scope, "tickets")))
     with store.engine.connect() as conn:
         rows = conn.execute(query.order_by(sa.text("arrived"))).all()
     out = []
@@ -82,16 +74,16 @@ def unanswered(store, rule, now: dt.datetime) -> list[Finding]:
 def stuck(store, rule, now: dt.datetime) -> list[Finding]:
     """Open deals whose last stage change (or creation) is more than `days` ago."""
     days = rule["params"]["days"]
-    scope = Target(rule["scope_kind"], rule["scope_id"])
+    scope = Scope.stored(rule["scope_kind"], rule["scope_id"])
     d, c = S.deals, S.deal_stage_changes
-    open_ids = sa.select(d.c.id).where(d.c.status == "open", _owned(d.c.owner_id, scope))
+    open_ids = sa.select(d.c.id).where(d.c.status == "open", sql_scoped(scope, "deals"))
     # Only the history of open deals is read: a small part of millions of stage changes.
     moved = (sa.select(c.c.deal_id, sa.func.max(c.c.changed_at).label("moved")).where(c.c.deal_id.in_(open_ids))
              .group_by(c.c.deal_id).subquery())
     since = sa.func.coalesce(moved.c.moved, d.c.created_at)
     query = (sa.select(d.c.id, d.c.title, d.c.owner_id, d.c.stage_id, d.c.amount, since.label("since"))
              .select_from(d.outerjoin(moved, moved.c.deal_id == d.c.id))
-             .where(d.c.status == "open", since < now - dt.timedelta(days=days), _owned(d.c.owner_id, scope))
+             .where(d.c.status == "open", since < now - dt.timedelta(days=days), sql_scoped(scope, "deals"))
              .order_by(since, d.c.id).limit(MAX_FINDINGS))
     with store.engine.connect() as conn:
         rows = conn.execute(query).all()
@@ -114,15 +106,15 @@ def stuck(store, rule, now: dt.datetime) -> list[Finding]:
 def idle(store, rule, now: dt.datetime) -> list[Finding]:
     """Open deals with no activity (or none since they were created) for more than `days`."""
     days = rule["params"]["days"]
-    scope = Target(rule["scope_kind"], rule["scope_id"])
+    scope = Scope.stored(rule["scope_kind"], rule["scope_id"])
     d, a = S.deals, S.activities
-    open_ids = sa.select(d.c.id).where(d.c.status == "open", _owned(d.c.owner_id, scope))
+    open_ids = sa.select(d.c.id).where(d.c.status == "open", sql_scoped(scope, "deals"))
     touched = (sa.select(a.c.deal_id, sa.func.max(a.c.occurred_at).label("touched"))
                .where(a.c.deal_id.in_(open_ids)).group_by(a.c.deal_id).subquery())
     last = sa.func.coalesce(touched.c.touched, d.c.created_at)
     query = (sa.select(d.c.id, d.c.title, d.c.owner_id, d.c.amount, last.label("last"))
              .select_from(d.outerjoin(touched, touched.c.deal_id == d.c.id))
-             .where(d.c.status == "open", last < now - dt.timedelta(days=days), _owned(d.c.owner_id, scope))
+             .where(d.c.status == "open", last < now - dt.timedelta(days=days), sql_scoped(scope, "deals"))
              .order_by(last, d.c.id).limit(MAX_FINDINGS))
     with store.engine.connect() as conn:
         rows = conn.execute(query).all()

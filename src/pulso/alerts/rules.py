@@ -24,7 +24,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from pulso import audit
-from pulso.goals.scopes import GoalError, Target, parse_number, require_visible, resolve_scope
+from pulso.access import Scope
+from pulso.goals.scopes import GoalError, parse_number, require_visible, resolve_scope
 from pulso.store import tables_goals as T
 
 KINDS = ("threshold", "goal", "anomaly", "peers", "unanswered", "stuck", "idle")
@@ -126,8 +127,8 @@ def check_recipients(channel: str, recipients: str | None, *, admin: bool = True
 
 
 def create_rule(store, engine, *, kind: str, name: str | None = None, kpi: str | None = None,
-                scope: str | Target = "company", params: dict[str, Any] | None = None, channel: str = "inbox",
-                recipients: str | None = None, caller: Target | None = None, admin: bool | None = None,
+                scope: str | Scope = "company", params: dict[str, Any] | None = None, channel: str = "inbox",
+                recipients: str | None = None, caller: Scope | None = None, admin: bool | None = None,
                 actor: audit.Actor = audit.CLI, ip: str | None = None) -> dict[str, Any]:
     """Check and store an alert rule. Only an admin (`admin`; by default the command line, caller
     None) may give a webhook URL: the server POSTs alert details there."""
@@ -136,13 +137,13 @@ def create_rule(store, engine, *, kind: str, name: str | None = None, kpi: str |
     checked = check_params(kind, kpi, dict(params or {}), engine, store)
     if kpi and where.kind != "company" and not engine.kpi(kpi).owned:
         raise GoalError(f"{kpi} counts records that belong to nobody; only a company rule can watch it")
-    if kind == "peers" and where.kind == "rep":
+    if kind == "peers" and where.kind == "owners":
         raise GoalError("a peers rule compares the reps of a team or the company; give company or team:ID")
     recipients = check_recipients(channel, recipients, admin=caller is None if admin is None else admin)
     name = (name or "").strip() or f"{kind} {kpi or ''}".strip()
     if len(name) > 200:
         raise GoalError("name: at most 200 characters")
-    row = {"id": "rule-" + uuid.uuid4().hex[:12], "name": name, "kind": kind, "kpi": kpi, "scope_kind": where.kind,
+    row = {"id": "rule-" + uuid.uuid4().hex[:12], "name": name, "kind": kind, "kpi": kpi, "scope_kind": where.stored_kind,
            "scope_id": where.id, "params": json.dumps(checked, sort_keys=True), "channel": channel,
            "recipients": recipients, "enabled": True, "created_by": actor.id,
            "created_at": dt.datetime.now(dt.timezone.utc)}
@@ -165,14 +166,14 @@ def rules(store, *, enabled_only: bool = False) -> list[dict[str, Any]]:
     return out
 
 
-def delete_rule(store, rule_id: str, *, caller: Target | None = None, actor: audit.Actor = audit.CLI,
+def delete_rule(store, rule_id: str, *, caller: Scope | None = None, actor: audit.Actor = audit.CLI,
                 ip: str | None = None) -> None:
     """Remove a rule (its past alerts stay in the inbox); one outside the caller's scope looks absent."""
     found = [r for r in rules(store) if r["id"] == rule_id]
     absent = f"no alert rule has the id '{rule_id}'"
     if not found:
         raise GoalError(absent)
-    require_visible(store, Target(found[0]["scope_kind"], found[0]["scope_id"]), caller, absent)
+    require_visible(store, Scope.stored(found[0]["scope_kind"], found[0]["scope_id"]), caller, absent)
     with store.connect() as conn:
         conn.execute(T.alert_rules.delete().where(T.alert_rules.c.id == rule_id))
         audit.record(store, "alerts.rule_delete", actor=actor, target=("alert_rules", rule_id), ip=ip, conn=conn)

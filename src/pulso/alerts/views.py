@@ -15,8 +15,9 @@ from typing import Any
 import sqlalchemy as sa
 
 from pulso import audit
+from pulso.access import Scope
 from pulso.alerts.detect import as_seen_by_rep, finite
-from pulso.goals.scopes import GoalError, Target, parse_number, require_visible, within
+from pulso.goals.scopes import GoalError, parse_number, require_visible, within
 from pulso.store import schema as S
 from pulso.store import tables_goals as T
 
@@ -43,12 +44,12 @@ def _owner(a) -> sa.ColumnElement:
     return sa.cast(text, sa.JSON)["owner"].as_string()
 
 
-def visible(a, caller: Target) -> sa.ColumnElement:
+def visible(a, caller: Scope) -> sa.ColumnElement:
     """SQL: the alerts of table `a` the caller sees (the rule's scope inside the caller's, or
     an alert about a rep inside it)."""
     if caller.kind == "company":
         return sa.true()
-    if caller.kind == "rep":
+    if caller.kind == "owners":
         return sa.or_(sa.and_(a.c.scope_kind == "rep", a.c.scope_id == caller.id), _owner(a) == caller.id)
     members = sa.select(S.users.c.id).where(S.users.c.team_id == caller.id)
     return sa.or_(sa.and_(a.c.scope_kind == "team", a.c.scope_id == caller.id),
@@ -56,7 +57,7 @@ def visible(a, caller: Target) -> sa.ColumnElement:
                   _owner(a).in_(members))
 
 
-def inbox(store, *, caller: Target | None = None, now: dt.datetime | None = None, include_done: bool = False,
+def inbox(store, *, caller: Scope | None = None, now: dt.datetime | None = None, include_done: bool = False,
           handled: bool = False, limit: int = 200, offset: int = 0) -> list[dict[str, Any]]:
     """Alerts within the caller's scope, newest first: open and not snoozed; with `handled` the
     acknowledged or snoozed ones; with `include_done` all. `limit` and `offset` page through them."""
@@ -77,11 +78,11 @@ def inbox(store, *, caller: Target | None = None, now: dt.datetime | None = None
     out = []
     for row in rows:
         row["detail"] = load_detail(row["detail"])
-        out.append(as_seen_by_rep(row, caller.id) if caller is not None and caller.kind == "rep" else row)
+        out.append(as_seen_by_rep(row, caller.id) if caller is not None and caller.kind == "owners" else row)
     return out
 
 
-def count(store, *, caller: Target | None = None, now: dt.datetime | None = None) -> int:
+def count(store, *, caller: Scope | None = None, now: dt.datetime | None = None) -> int:
     """How many open, not snoozed alerts the caller sees."""
     now = now or dt.datetime.now(dt.timezone.utc)
     a = T.alerts
@@ -93,7 +94,7 @@ def count(store, *, caller: Target | None = None, now: dt.datetime | None = None
         return conn.execute(query).scalar()
 
 
-def _alert(store, alert_id: str, caller: Target | None) -> dict[str, Any]:
+def _alert(store, alert_id: str, caller: Scope | None) -> dict[str, Any]:
     """One alert the caller sees; one outside their scope gets the message of an unknown id."""
     absent = f"no alert has the id '{alert_id}'"
     with store.engine.connect() as conn:
@@ -102,14 +103,14 @@ def _alert(store, alert_id: str, caller: Target | None) -> dict[str, Any]:
         raise GoalError(absent)
     row = dict(row)
     row["detail"] = load_detail(row["detail"])
-    if caller is not None and not within(store, Target(row["scope_kind"], row["scope_id"]), caller):
+    if caller is not None and not within(store, Scope.stored(row["scope_kind"], row["scope_id"]), caller):
         owner = row["detail"].get("owner")
-        require_visible(store, Target("rep", owner) if owner else Target(row["scope_kind"], row["scope_id"]),
+        require_visible(store, Scope.owners(owner) if owner else Scope.stored(row["scope_kind"], row["scope_id"]),
                         caller, absent)
     return row
 
 
-def acknowledge(store, alert_id: str, *, caller: Target | None = None, actor: audit.Actor = audit.CLI,
+def acknowledge(store, alert_id: str, *, caller: Scope | None = None, actor: audit.Actor = audit.CLI,
                 now: dt.datetime | None = None, ip: str | None = None) -> None:
     """Mark an alert as handled: it leaves the inbox."""
     _alert(store, alert_id, caller)
@@ -120,7 +121,7 @@ def acknowledge(store, alert_id: str, *, caller: Target | None = None, actor: au
         audit.record(store, "alerts.acknowledge", actor=actor, target=("alerts", alert_id), ip=ip, conn=conn)
 
 
-def snooze(store, alert_id: str, hours, *, caller: Target | None = None, actor: audit.Actor = audit.CLI,
+def snooze(store, alert_id: str, hours, *, caller: Scope | None = None, actor: audit.Actor = audit.CLI,
            now: dt.datetime | None = None, ip: str | None = None) -> dt.datetime:
     """Hide an alert from the inbox for `hours` (1 to 720); returns when it comes back."""
     number = parse_number(hours, "hours")

@@ -7,8 +7,9 @@ with no schema round trip, and the catalog is validated against the same definit
 `ENTITIES` says, for each kind of row, where every dimension comes from: a column of the row
 (`"source"`), a column reached through a reference (`("lead_id", "leads", "source")`), or a
 column reached through a dimension computed first (`("@campaign", "campaigns", "channel")`).
-Several sources are coalesced, first non-null wins. `_owner` is the user a row belongs to:
-scoping filters on it, and a kind of row without `_owner` cannot be scoped.
+Several sources are coalesced, first non-null wins. `_owner` is the user a row belongs to,
+as pulso.access.OWNERSHIP says for its table: scoping filters on it, and a kind of row without
+`_owner` cannot be scoped.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import ibis
 import ibis.expr.datatypes as dt
 import sqlalchemy as sa
 
+from pulso import access
 from pulso.store import schema
 
 OWNER = "_owner"
@@ -31,34 +33,48 @@ TABLES = (*schema.CANONICAL_TABLES, "duplicate_candidates")
 _ACCOUNT = lambda col: (("account_id", "accounts", col),)  # noqa: E731
 _TEAM_OF_OWNER = (("@_owner", "users", "team_id"),)
 
+
+def _owned(table: str) -> dict[str, tuple]:
+    """The `_owner` (and `_team`) sources of a row of `table`, from pulso.access.OWNERSHIP."""
+    how = access.OWNERSHIP.get(table)
+    if how is None:
+        return {}
+    return {OWNER: access.owner_sources(table), **({TEAM_SCOPE: (how.team,)} if how.team else {})}
+
+
 ENTITIES: Mapping[str, Mapping[str, tuple]] = {
-    "account": {OWNER: ("owner_id",), "source": ("source",), "segment": ("segment",),
+    "account": {**_owned("accounts"), "source": ("source",), "segment": ("segment",),
                 "country": ("country",), "channel": ("source",)},
-    "account_of": {OWNER: _ACCOUNT("owner_id"), "source": _ACCOUNT("source"), "segment": _ACCOUNT("segment"),
-                   "country": _ACCOUNT("country"), "channel": _ACCOUNT("source")},
-    "lead": {OWNER: ("owner_id",), "source": ("source",), "campaign": ("campaign_id",),
+    "account_of": {OWNER: (access.through("account_id", "accounts"),), "source": _ACCOUNT("source"),
+                   "segment": _ACCOUNT("segment"), "country": _ACCOUNT("country"), "channel": _ACCOUNT("source")},
+    "lead": {**_owned("leads"), "source": ("source",), "campaign": ("campaign_id",),
              "channel": (("@campaign", "campaigns", "channel"),)},
-    "deal": {OWNER: ("owner_id",), "source": (("lead_id", "leads", "source"), ("account_id", "accounts", "source")),
+    "deal": {**_owned("deals"), "source": (("lead_id", "leads", "source"), ("account_id", "accounts", "source")),
              "campaign": (("lead_id", "leads", "campaign_id"), "campaign_id"),
              "channel": (("@campaign", "campaigns", "channel"),),
              "segment": _ACCOUNT("segment"), "country": _ACCOUNT("country"),
              "deal_kind": ("kind",), "stage": ("stage_id",)},
-    "ticket": {OWNER: ("owner_id",), "channel": ("channel",), "priority": ("priority",),
+    "ticket": {**_owned("tickets"), "channel": ("channel",), "priority": ("priority",),
                "segment": _ACCOUNT("segment"), "country": _ACCOUNT("country")},
-    "activity": {OWNER: ("owner_id",), "activity_type": ("type",)},
-    "survey": {OWNER: (*_ACCOUNT("owner_id"), ("ticket_id", "tickets", "owner_id")),
-               "segment": _ACCOUNT("segment"), "country": _ACCOUNT("country")},
-    "order": {OWNER: _ACCOUNT("owner_id"), "source": _ACCOUNT("source"),
+    "activity": {**_owned("activities"), "activity_type": ("type",)},
+    "survey": {**_owned("survey_responses"), "segment": _ACCOUNT("segment"), "country": _ACCOUNT("country")},
+    "order": {**_owned("orders"), "source": _ACCOUNT("source"),
               "segment": _ACCOUNT("segment"), "country": _ACCOUNT("country"), "channel": _ACCOUNT("source")},
-    "subscription": {OWNER: _ACCOUNT("owner_id"), "source": _ACCOUNT("source"), "segment": _ACCOUNT("segment"),
+    "subscription": {**_owned("subscriptions"), "source": _ACCOUNT("source"), "segment": _ACCOUNT("segment"),
                      "country": _ACCOUNT("country"), "plan": ("plan",)},
-    "session": {"source": ("source",)},
-    "user": {OWNER: ("id",)},
-    "usage": {OWNER: ("user_id",)},
-    "campaign": {"campaign": ("id",), "channel": ("channel",)},
-    "spend": {"category": ("category",), "channel": ("channel",), "campaign": ("campaign_id",)},
-    "quota": {OWNER: ("owner_id",), TEAM_SCOPE: ("team_id",), "team": ("team_id", *_TEAM_OF_OWNER)},
+    "session": {**_owned("web_sessions"), "source": ("source",)},
+    "user": _owned("users"),
+    "usage": _owned("usage_events"),
+    "campaign": {**_owned("campaigns"), "campaign": ("id",), "channel": ("channel",)},
+    "spend": {**_owned("spend"), "category": ("category",), "channel": ("channel",), "campaign": ("campaign_id",)},
+    "quota": {**_owned("quotas"), "team": ("team_id", *_TEAM_OF_OWNER)},
 }
+#: the table each kind of row is (its owner follows that table's rule; `account_of`: rows that
+#: belong to the owner of their account)
+ENTITY_TABLES = {"account": "accounts", "lead": "leads", "deal": "deals", "ticket": "tickets",
+                 "activity": "activities", "survey": "survey_responses", "order": "orders",
+                 "subscription": "subscriptions", "session": "web_sessions", "user": "users",
+                 "usage": "usage_events", "campaign": "campaigns", "spend": "spend", "quota": "quotas"}
 
 
 def supported_dimensions(entity: str) -> set[str]:

@@ -17,6 +17,7 @@ from typing import Any, Callable, Mapping, Sequence
 import ibis
 import ibis.expr.datatypes as dt
 
+from pulso.access import Scope, condition
 from pulso.catalog.model import AtEnd, AtStart, Dated, Event, Kpi, Overlap, Part, Spanning
 from pulso.catalog.sources import (
     OWNER, TEAM_SCOPE, ENTITIES, add_dims, building_for, dim_column, epoch_us, flag, one,
@@ -63,34 +64,6 @@ def local_day(ts: Any, zone: str) -> Any:
 
 
 Values = Mapping[str, tuple[str | None, ...]]
-
-
-@dataclass(frozen=True)
-class Scope:
-    """Whose records a query may see: everybody's, a team's, or some owners'."""
-
-    kind: str = "company"
-    ids: tuple[str, ...] = ()
-
-    @classmethod
-    def company(cls) -> "Scope":
-        """Every record of the workspace."""
-        return cls("company")
-
-    @classmethod
-    def team(cls, *team_ids: str) -> "Scope":
-        """Records owned by members of the team(s) (users.team_id)."""
-        return cls("team", tuple(str(t) for t in team_ids))
-
-    @classmethod
-    def owners(cls, *user_ids: str) -> "Scope":
-        """Records owned by these users."""
-        return cls("owners", tuple(str(u) for u in user_ids))
-
-    @property
-    def is_company(self) -> bool:
-        """Whether the scope sees every record."""
-        return self.kind == "company"
 
 
 @dataclass
@@ -172,22 +145,39 @@ def order_column(part: Part) -> str:
     return timing.column if isinstance(timing, Event) else timing.start
 
 
+class _RowConditions:
+    """The scope rule (pulso.access.condition) as Ibis conditions on a query's rows."""
+
+    def __init__(self, src: Mapping[str, Any]):
+        self.src = src
+
+    def const(self, value: bool) -> Any:
+        return ibis.literal(value)
+
+    def among(self, value: Any, ids: list[str]) -> Any:
+        return value.isin(ids).fill_null(False)
+
+    def members(self, value: Any, team_ids: list[str]) -> Any:
+        users = self.src["users"]
+        return value.isin(users.filter(users.team_id.isin(team_ids)).id).fill_null(False)
+
+    def null(self, value: Any) -> Any:
+        return value.isnull()
+
+    def both(self, a: Any, b: Any) -> Any:
+        return a & b
+
+    def either(self, a: Any, b: Any) -> Any:
+        return a | b
+
+
 def scope_rows(t: Any, scope: Scope, entity: str, src: Mapping[str, Any]) -> Any:
-    """Only the rows the scope may see (the caller has checked that the rows have owners)."""
+    """Only the rows the scope may see (the caller has checked that the rows have owners), by the
+    rule of pulso.access on the rows' `_owner` (and `_team`, for rows a team may hold)."""
     if scope.is_company:
         return t
-    if not scope.ids:
-        return t.filter(ibis.literal(False))
-    ids = list(scope.ids)
-    if scope.kind == "owners":
-        return t.filter(t[OWNER].isin(ids).fill_null(False))
-    users = src["users"]
-    members = users.filter(users.team_id.isin(ids)).id
-    pred = t[OWNER].isin(members).fill_null(False)
-    if TEAM_SCOPE in ENTITIES[entity]:  # a member's quota not tagged with another team, or the team's own
-        team = t[TEAM_SCOPE].isin(ids).fill_null(False)
-        pred = (pred & (t[TEAM_SCOPE].isnull() | team)) | (t[OWNER].isnull() & team)
-    return t.filter(pred)
+    team = (t[TEAM_SCOPE],) if TEAM_SCOPE in ENTITIES[entity] and scope.kind == "team" else ()
+    return t.filter(condition(scope, _RowConditions(src), t[OWNER], *team))
 
 
 def filter_rows(t: Any, filters: Values) -> Any:

@@ -12,10 +12,10 @@ from pulso.goals.tracking import (
 )
 from pulso.goals.okrs import check_in, check_ins, create_objective, objectives, scored
 from pulso.goals.quotas import leaderboard, quotas, set_quota
-from pulso.goals.scopes import GoalError, Span, Target, parse_period, parse_scope
+from pulso.goals.scopes import GoalError, Span, parse_period, parse_scope
 
 __all__ = [
-    "GoalError", "Span", "Target", "check_in", "check_ins", "create_goal", "create_objective", "delete_goal",
+    "GoalError", "Span", "check_in", "check_ins", "create_goal", "create_objective", "delete_goal",
     "evaluate", "goal", "goals", "is_cumulative", "label", "leaderboard", "objectives", "parse_period",
     "parse_scope", "quotas", "scored", "set_quota", "tracked_kpis",
 ]

@@ -15,7 +15,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from pulso import audit
-from pulso.goals.scopes import GoalError, Target, parse_number, parse_period, require_visible, resolve_scope
+from pulso.access import Scope
+from pulso.goals.scopes import GoalError, parse_number, parse_period, require_visible, resolve_scope
 from pulso.store import tables_goals as T
 
 MIN_KRS, MAX_KRS = 2, 5
@@ -39,7 +40,7 @@ def parse_key_result(text: str) -> dict[str, Any]:
 
 
 def create_objective(store, engine, *, title: str, quarter: str, key_results: list[dict[str, Any]],
-                     scope: str | Target = "company", caller: Target | None = None,
+                     scope: str | Scope = "company", caller: Scope | None = None,
                      actor: audit.Actor = audit.CLI, ip: str | None = None) -> dict[str, Any]:
     """Check and store an objective with its key results (all or nothing)."""
     title = (title or "").strip()
@@ -67,7 +68,7 @@ def create_objective(store, engine, *, title: str, quarter: str, key_results: li
             raise GoalError(f"key result {i}: start and target are both {start}")
         krs.append({"id": "kr-" + uuid.uuid4().hex[:12], "title": kr_title, "kpi": kpi, "start_value": start,
                     "target_value": target, "current_value": None, "position": i})
-    objective = {"id": "okr-" + uuid.uuid4().hex[:12], "title": title, "quarter": span.text, "scope_kind": where.kind,
+    objective = {"id": "okr-" + uuid.uuid4().hex[:12], "title": title, "quarter": span.text, "scope_kind": where.stored_kind,
                  "scope_id": where.id, "created_by": actor.id, "created_at": dt.datetime.now(dt.timezone.utc)}
     with store.connect() as conn:
         conn.execute(T.okr_objectives.insert().values(**objective))
@@ -78,14 +79,14 @@ def create_objective(store, engine, *, title: str, quarter: str, key_results: li
     return {**objective, "key_results": krs}
 
 
-def objectives(store, *, quarter: str | None = None, scope: Target | None = None) -> list[dict[str, Any]]:
+def objectives(store, *, quarter: str | None = None, scope: Scope | None = None) -> list[dict[str, Any]]:
     """Objectives with their key results (no scores; see `scored`)."""
     o, k = T.okr_objectives, T.okr_key_results
     query = sa.select(o).order_by(o.c.quarter.desc(), o.c.created_at)
     if quarter:
         query = query.where(o.c.quarter == parse_period(quarter).text)
     if scope is not None:
-        query = query.where(o.c.scope_kind == scope.kind)
+        query = query.where(o.c.scope_kind == scope.stored_kind)
         if scope.id is not None:
             query = query.where(o.c.scope_id == scope.id)
     with store.engine.connect() as conn:
@@ -105,7 +106,7 @@ def _measure(engine, obj: dict[str, Any], kr: dict[str, Any], today: dt.date) ->
     if end <= span.start:
         return None
     rows = engine.query(kr["kpi"], start=span.start, end=end,
-                        scope=Target(obj["scope_kind"], obj["scope_id"]).engine_scope()).rows
+                        scope=Scope.stored(obj["scope_kind"], obj["scope_id"])).rows
     return rows[0]["value"] if rows else None
 
 
@@ -121,7 +122,7 @@ def scored(engine, obj: dict[str, Any], today: dt.date) -> dict[str, Any]:
 
 
 def check_in(store, engine, kr_id: str, value=None, *, note: str | None = None, today: dt.date | None = None,
-             caller: Target | None = None, actor: audit.Actor = audit.CLI, ip: str | None = None) -> dict[str, Any]:
+             caller: Scope | None = None, actor: audit.Actor = audit.CLI, ip: str | None = None) -> dict[str, Any]:
     """Record a key result's value: the one given (by hand), or the KPI's now (linked)."""
     k, o = T.okr_key_results, T.okr_objectives
     with store.engine.connect() as conn:
@@ -129,7 +130,7 @@ def check_in(store, engine, kr_id: str, value=None, *, note: str | None = None, 
         obj = conn.execute(sa.select(o).where(o.c.id == kr["objective_id"])).mappings().first() if kr else None
     if kr is None:
         raise GoalError(f"no key result has the id '{kr_id}'")
-    require_visible(store, Target(obj["scope_kind"], obj["scope_id"]), caller, f"no key result has the id '{kr_id}'")
+    require_visible(store, Scope.stored(obj["scope_kind"], obj["scope_id"]), caller, f"no key result has the id '{kr_id}'")
     if note is not None and len(note) > 1000:
         raise GoalError("note: at most 1000 characters")
     if value is None or value == "":

@@ -13,12 +13,13 @@ from typing import Any
 import sqlalchemy as sa
 
 from pulso import audit, events
-from pulso.goals.scopes import GoalError, Target, parse_number, parse_period, parse_scope, resolve_scope
+from pulso.access import Scope
+from pulso.goals.scopes import GoalError, parse_number, parse_period, parse_scope, resolve_scope
 from pulso.store import schema
 
 
-def set_quota(store, *, scope: str | Target, period: str, amount, currency: str | None = None,
-              caller: Target | None = None, actor: audit.Actor = audit.CLI, ip: str | None = None) -> dict[str, Any]:
+def set_quota(store, *, scope: str | Scope, period: str, amount, currency: str | None = None,
+              caller: Scope | None = None, actor: audit.Actor = audit.CLI, ip: str | None = None) -> dict[str, Any]:
     """Enter (or replace) the quota of a rep or team for a month, quarter or year."""
     where = parse_scope(scope) if isinstance(scope, str) else scope
     if where.kind == "company":
@@ -32,8 +33,8 @@ def set_quota(store, *, scope: str | Target, period: str, amount, currency: str 
         raise GoalError(f"amount: {amount} is negative")
     currency = (currency or store.settings_dict().get("currency") or "EUR").strip().upper()
     record = {
-        "id": f"quota-{where.kind}-{where.id}-{span.text}",
-        "owner_id": where.id if where.kind == "rep" else None,
+        "id": f"quota-{where.stored_kind}-{where.id}-{span.text}",
+        "owner_id": where.id if where.kind == "owners" else None,
         "team_id": where.id if where.kind == "team" else None,
         "period_start": span.start, "period_end": span.end - dt.timedelta(days=1),
         "amount": value, "currency": currency,
@@ -56,12 +57,12 @@ def quotas(store, *, period: str | None = None) -> list[dict[str, Any]]:
         return [dict(r) for r in conn.execute(query).mappings()]
 
 
-def leaderboard(engine, *, period: str, scope: Target | None = None) -> list[dict[str, Any]]:
+def leaderboard(engine, *, period: str, scope: Scope | None = None) -> list[dict[str, Any]]:
     """Reps by quota attainment over a period (best first; reps with no quota last)."""
     span = parse_period(period)
-    where = scope or Target("company")
+    where = scope or Scope.company()
     rows = engine.query("quota_attainment", start=span.start, end=span.end, by=["owner"],
-                        scope=where.engine_scope()).rows
+                        scope=where).rows
     out = [{"owner": r["owner"], "attainment": r["value"], "revenue": r["numerator"], "quota": r["denominator"]}
            for r in rows if r["owner"] is not None]
     out.sort(key=lambda r: (r["attainment"] is None, -(r["attainment"] or 0.0), str(r["owner"])))

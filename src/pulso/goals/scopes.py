@@ -1,4 +1,4 @@
-"""Who a goal, rule or report is about (company, a team, a rep) and which period text means what.
+"""Who a goal, rule or report is about (a pulso.access.Scope) and which period text means what.
 
 A scope is written `company`, `team:ID` or `rep:ID`; a period `2026-10` (month), `2026-Q4`
 (quarter), `2026-W05` (ISO week) or `2026` (year). Both are checked against the workspace before
@@ -13,51 +13,22 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from pulso.engine import Scope
+from pulso.access import Scope, shown, team_lookup
 from pulso.engine import periods as P
 from pulso.errors import GoalError, PulsoError  # noqa: F401  (GoalError is re-exported)
 from pulso.store import schema
 
 
 KINDS = ("company", "team", "rep")
+COMPANY = Scope.company()
 
 
-@dataclass(frozen=True)
-class Target:
-    """A scope: company, one team or one rep."""
-
-    kind: str
-    id: str | None = None
-
-    @property
-    def text(self) -> str:
-        """The scope as written on the command line: company, team:ID, rep:ID."""
-        return "company" if self.kind == "company" else f"{self.kind}:{self.id}"
-
-    def engine_scope(self) -> Scope:
-        """The engine's Scope for it."""
-        if self.kind == "company":
-            return Scope.company()
-        if self.kind == "team":
-            return Scope.team(self.id)
-        return Scope.owners(self.id)
+def parse_scope(text: str | None) -> Scope:
+    """'company', 'team:ID' or 'rep:ID' → Scope (not yet checked against the workspace)."""
+    return Scope.parse(text)
 
 
-COMPANY = Target("company")
-
-
-def parse_scope(text: str | None) -> Target:
-    """'company', 'team:ID' or 'rep:ID' → Target (not yet checked against the workspace)."""
-    text = (text or "company").strip()
-    if text == "company":
-        return COMPANY
-    kind, sep, ident = text.partition(":")
-    if not sep or kind not in ("team", "rep") or not ident.strip():
-        raise GoalError(f"scope '{shown(text)}' is not valid; write company, team:ID or rep:ID")
-    return Target(kind, ident.strip())
-
-
-def check_scope(store, target: Target) -> Target:
+def check_scope(store, target: Scope) -> Scope:
     """The scope, after checking that its team or rep exists."""
     if target.kind == "company":
         return target
@@ -69,18 +40,16 @@ def check_scope(store, target: Target) -> Target:
     return target
 
 
-def within(store, target: Target, caller: Target) -> bool:
-    """Whether `target` lies inside the caller's scope (a team holds its members)."""
-    if caller.kind == "company" or target == caller:
-        return True
-    if caller.kind == "team" and target.kind == "rep":
+def within(store, target: Scope, caller: Scope) -> bool:
+    """Whether `target` lies inside the caller's scope (a team holds its members: Scope.contains)."""
+    def team_of(user_id: str) -> str | None:
         with store.engine.connect() as conn:
-            team = conn.execute(sa.select(schema.users.c.team_id).where(schema.users.c.id == target.id)).scalar()
-        return team == caller.id
-    return False
+            return team_lookup(conn)(user_id)
+
+    return caller.contains(target, team_of)
 
 
-def require_within(store, target: Target, caller: Target | None) -> None:
+def require_within(store, target: Scope, caller: Scope | None) -> None:
     """GoalError unless the caller may act on `target` (None: the command line, which sees all).
 
     A team or rep outside the caller's scope looks absent: the message is the one an id nobody
@@ -92,12 +61,12 @@ def require_within(store, target: Target, caller: Target | None) -> None:
     raise GoalError(unseen_scope(target))
 
 
-def unseen_scope(target: Target) -> str:
+def unseen_scope(target: Scope) -> str:
     """The one message for a team or rep that does not exist or lies outside the caller's scope."""
     return f"scope {target.text}: no {'team' if target.kind == 'team' else 'user'} you can see has the id '{target.id}'"
 
 
-def resolve_scope(store, scope: "str | Target", caller: Target | None) -> Target:
+def resolve_scope(store, scope: "str | Scope", caller: Scope | None) -> Scope:
     """The scope a caller names, checked: it exists and lies inside the caller's scope (one message
     for both when a caller is given; the command line, caller None, is told which)."""
     target = parse_scope(scope) if isinstance(scope, str) else scope
@@ -105,14 +74,14 @@ def resolve_scope(store, scope: "str | Target", caller: Target | None) -> Target
     return check_scope(store, target) if caller is None else _exists(store, target)
 
 
-def require_visible(store, target: Target, caller: Target | None, absent: str) -> None:
+def require_visible(store, target: Scope, caller: Scope | None, absent: str) -> None:
     """GoalError(absent) unless the caller may act on a record of `target`: a goal, rule or alert
     outside the caller's scope gets the message of one that does not exist."""
     if caller is not None and not within(store, target, caller):
         raise GoalError(absent)
 
 
-def _exists(store, target: Target) -> Target:
+def _exists(store, target: Scope) -> Scope:
     try:
         return check_scope(store, target)
     except GoalError:
@@ -186,12 +155,6 @@ def parse_date(value, what: str) -> dt.date:
         return dt.date.fromisoformat(str(value).strip())
     except ValueError:
         raise GoalError(f"{what}: '{shown(value)}' is not a date; use YYYY-MM-DD") from None
-
-
-def shown(value, limit: int = 40) -> str:
-    """A value as quoted in an error message, cut short when huge."""
-    text = str(value)
-    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def parse_number(value, what: str) -> float:

@@ -18,9 +18,10 @@ from typing import Any
 import sqlalchemy as sa
 
 from pulso import audit
+from pulso.access import Scope
 from pulso.engine import periods as P
 from pulso.goals import progress as G
-from pulso.goals.scopes import GoalError, Target, parse_date, parse_number, require_visible, resolve_scope
+from pulso.goals.scopes import GoalError, parse_date, parse_number, require_visible, resolve_scope
 from pulso.store import tables_goals as T
 from pulso.store.store import _bump_version
 
@@ -60,19 +61,19 @@ def _dimension(kpi, text: str | None) -> tuple[str | None, str | None]:
     return dim, value.strip()
 
 
-def history(engine, kpi, target: Target, start: dt.date, grain: str, periods: int,
+def history(engine, kpi, target: Scope, start: dt.date, grain: str, periods: int,
             filters: dict | None = None) -> list[tuple[dt.date, float | None]]:
     """(period start, value) of the `periods` whole periods of `grain` before `start`."""
     first = P.floor(start, grain)
     lo = P.add(first, grain, -periods)
-    rows = engine.query(kpi.key, start=lo, end=first, grain=grain, scope=target.engine_scope(), filters=filters).rows
+    rows = engine.query(kpi.key, start=lo, end=first, grain=grain, scope=target, filters=filters).rows
     return [(r["period_start"], r["value"]) for r in rows]
 
 
-def create_goal(store, engine, *, kpi: str, target, scope: str | Target = "company", deadline=None, start=None,
+def create_goal(store, engine, *, kpi: str, target, scope: str | Scope = "company", deadline=None, start=None,
                 today: dt.date | None = None, dimension: str | None = None, grain: str = "month",
                 baseline_periods: int = BASELINE_PERIODS, name: str | None = None, objective_id: str | None = None,
-                caller: Target | None = None, actor: audit.Actor = audit.CLI, ip: str | None = None) -> dict[str, Any]:
+                caller: Scope | None = None, actor: audit.Actor = audit.CLI, ip: str | None = None) -> dict[str, Any]:
     """Check and store a goal; returns it as stored (with its SMART check)."""
     today = today or dt.date.today()
     meta = engine.kpi(str(kpi).strip())
@@ -94,7 +95,7 @@ def create_goal(store, engine, *, kpi: str, target, scope: str | Target = "compa
     filters = {dim: dim_value} if dim else None
     base = baseline(engine, meta, where, start, deadline, grain, baseline_periods, filters)
     row = {
-        "id": "goal-" + uuid.uuid4().hex[:12], "kpi": meta.key, "scope_kind": where.kind, "scope_id": where.id,
+        "id": "goal-" + uuid.uuid4().hex[:12], "kpi": meta.key, "scope_kind": where.stored_kind, "scope_id": where.id,
         "dimension": dim, "dimension_value": dim_value, "grain": grain, "baseline": base.value,
         "baseline_from": base.start, "baseline_to": base.end, "target": value, "start_date": start,
         "deadline": deadline, "name": (name or "").strip() or None, "objective_id": objective_id,
@@ -108,7 +109,7 @@ def create_goal(store, engine, *, kpi: str, target, scope: str | Target = "compa
     return row
 
 
-def baseline(engine, meta, where: Target, start: dt.date, deadline: dt.date | None, grain: str, n: int,
+def baseline(engine, meta, where: Scope, start: dt.date, deadline: dt.date | None, grain: str, n: int,
              filters: dict | None = None) -> G.Baseline:
     """The baseline of a goal: the mean of the `n` whole periods before its start (scaled to the
     goal's length for a cumulative goal)."""
@@ -121,11 +122,11 @@ def baseline(engine, meta, where: Target, start: dt.date, deadline: dt.date | No
     return G.Baseline(base.value, base.periods, periods[0][0] if periods else None, P.floor(start, grain), base.method)
 
 
-def goals(store, *, scope: Target | None = None, kpi: str | None = None) -> list[dict[str, Any]]:
+def goals(store, *, scope: Scope | None = None, kpi: str | None = None) -> list[dict[str, Any]]:
     """Stored goals, newest first, optionally those of one scope or KPI."""
     query = sa.select(T.goals).order_by(T.goals.c.created_at.desc(), T.goals.c.id)
     if scope is not None:
-        query = query.where(T.goals.c.scope_kind == scope.kind)
+        query = query.where(T.goals.c.scope_kind == scope.stored_kind)
         query = query.where(T.goals.c.scope_id.is_(None) if scope.id is None else T.goals.c.scope_id == scope.id)
     if kpi is not None:
         query = query.where(T.goals.c.kpi == kpi)
@@ -142,11 +143,11 @@ def goal(store, goal_id: str) -> dict[str, Any]:
     return dict(row)
 
 
-def delete_goal(store, goal_id: str, *, caller: Target | None = None, actor: audit.Actor = audit.CLI,
+def delete_goal(store, goal_id: str, *, caller: Scope | None = None, actor: audit.Actor = audit.CLI,
                 ip: str | None = None) -> None:
     """Remove a goal (and say so in the audit log); one outside the caller's scope looks absent."""
     found = goal(store, goal_id)
-    require_visible(store, Target(found["scope_kind"], found["scope_id"]), caller, f"no goal has the id '{goal_id}'")
+    require_visible(store, Scope.stored(found["scope_kind"], found["scope_id"]), caller, f"no goal has the id '{goal_id}'")
     with store.connect() as conn:
         conn.execute(T.goals.delete().where(T.goals.c.id == goal_id))
         _bump_version(conn)
@@ -169,7 +170,7 @@ def label(key: str, tracked: set[str], lang: str = "es") -> str:
 def evaluate(engine, g: dict[str, Any], today: dt.date, lang: str = "es") -> dict[str, Any]:
     """Where a goal stands on `today`: value so far, progress, pace, status, forecast, SMART."""
     meta = engine.kpi(g["kpi"])
-    where = Target(g["scope_kind"], g["scope_id"])
+    where = Scope.stored(g["scope_kind"], g["scope_id"])
     filters = {g["dimension"]: g["dimension_value"]} if g.get("dimension") else None
     start, deadline, grain = g["start_date"], g["deadline"], g["grain"]
     cumulative = is_cumulative(meta)
@@ -178,7 +179,7 @@ def evaluate(engine, g: dict[str, Any], today: dt.date, lang: str = "es") -> dic
         end = min(end, deadline)
     value = None
     if end > start:
-        rows = engine.query(meta.key, start=start, end=end, scope=where.engine_scope(), filters=filters).rows
+        rows = engine.query(meta.key, start=start, end=end, scope=where, filters=filters).rows
         value = rows[0]["value"] if rows else None
         if cumulative and value is None:
             value = 0.0
@@ -221,7 +222,7 @@ def _forecast(engine, meta, where, g, today, filters, value, expected, past) -> 
     last = P.add(P.floor(min(today, g["deadline"] - dt.timedelta(days=1)), grain), grain, 1)
     if last <= first:  # the goal has not started yet
         return None
-    rows = engine.query(meta.key, start=first, end=last, grain=grain, scope=where.engine_scope(), filters=filters).rows
+    rows = engine.query(meta.key, start=first, end=last, grain=grain, scope=where, filters=filters).rows
     series = list(past[-BASELINE_PERIODS:]) + [(r["period_start"], r["value"]) for r in rows]
     points = [(float(i), v) for i, (_, v) in enumerate(series)]
     periods_to_deadline = 0
@@ -246,13 +247,10 @@ def _smart_input(meta, g, past, lang) -> G.SmartInput:
                         best_ever=best, worst_ever=worst, start=g["start_date"], deadline=g["deadline"])
 
 
-def target_for(store, key: str, scope, start: dt.date, end: dt.date) -> float | None:
-    """The target of the newest goal on `key` for exactly this scope (a web ScopeKey or a Target)
-    whose window overlaps [start, end), without a dimension; None when there is none."""
-    kind = getattr(scope, "kind", "company")
-    ident = (scope.ids[0] if scope.ids else None) if hasattr(scope, "ids") else getattr(scope, "id", None)
-    kind = "rep" if kind == "owners" else kind
-    for g in goals(store, scope=Target(kind, ident if kind != "company" else None), kpi=key):
+def target_for(store, key: str, scope: Scope, start: dt.date, end: dt.date) -> float | None:
+    """The target of the newest goal on `key` for exactly this scope whose window overlaps
+    [start, end), without a dimension; None when there is none."""
+    for g in goals(store, scope=scope, kpi=key):
         if g["dimension"] is None and g["start_date"] < end and (g["deadline"] is None or g["deadline"] > start):
             return g["target"]
     return None

@@ -14,10 +14,11 @@ from typing import Any
 import sqlalchemy as sa
 
 from pulso import audit
+from pulso.access import Scope
 from pulso.alerts import channels
 from pulso.alerts.rules import check_recipients
 from pulso.engine import periods as P
-from pulso.goals.scopes import GoalError, Target, name_period, require_visible, resolve_scope
+from pulso.goals.scopes import GoalError, name_period, require_visible, resolve_scope
 from pulso.reports.render import FORMATS, render
 from pulso.reports.scorecard import build, text
 from pulso.store import tables_goals as T
@@ -25,8 +26,8 @@ from pulso.store import tables_goals as T
 FREQUENCIES = ("week", "month", "quarter")
 
 
-def create_schedule(store, *, name: str, frequency: str, recipients: str, scope: str | Target = "company",
-                    lang: str = "es", fmt: str = "pdf", caller: Target | None = None,
+def create_schedule(store, *, name: str, frequency: str, recipients: str, scope: str | Scope = "company",
+                    lang: str = "es", fmt: str = "pdf", caller: Scope | None = None,
                     actor: audit.Actor = audit.CLI, ip: str | None = None) -> dict[str, Any]:
     """Check and store a report schedule (a scope outside the caller's looks absent)."""
     name = (name or "").strip()
@@ -40,7 +41,7 @@ def create_schedule(store, *, name: str, frequency: str, recipients: str, scope:
         raise GoalError(f"format '{fmt}' is not pdf or html")
     where = resolve_scope(store, scope, caller)
     to = check_recipients("email", recipients)
-    row = {"id": "sched-" + uuid.uuid4().hex[:12], "name": name, "frequency": frequency, "scope_kind": where.kind,
+    row = {"id": "sched-" + uuid.uuid4().hex[:12], "name": name, "frequency": frequency, "scope_kind": where.stored_kind,
            "scope_id": where.id, "lang": lang, "format": fmt, "recipients": to, "last_period": None,
            "created_by": actor.id, "created_at": dt.datetime.now(dt.timezone.utc)}
     with store.connect() as conn:
@@ -57,14 +58,14 @@ def schedules(store) -> list[dict[str, Any]]:
         return [dict(r) for r in conn.execute(sa.select(s).order_by(s.c.created_at, s.c.id)).mappings()]
 
 
-def delete_schedule(store, schedule_id: str, *, caller: Target | None = None, actor: audit.Actor = audit.CLI,
+def delete_schedule(store, schedule_id: str, *, caller: Scope | None = None, actor: audit.Actor = audit.CLI,
                     ip: str | None = None) -> None:
     """Remove a schedule; one outside the caller's scope looks absent."""
     found = [s for s in schedules(store) if s["id"] == schedule_id]
     absent = f"no report schedule has the id '{schedule_id}'"
     if not found:
         raise GoalError(absent)
-    require_visible(store, Target(found[0]["scope_kind"], found[0]["scope_id"]), caller, absent)
+    require_visible(store, Scope.stored(found[0]["scope_kind"], found[0]["scope_id"]), caller, absent)
     with store.connect() as conn:
         conn.execute(T.report_schedules.delete().where(T.report_schedules.c.id == schedule_id))
         audit.record(store, "reports.schedule_delete", actor=actor, target=("report_schedules", schedule_id), ip=ip, conn=conn)
@@ -79,7 +80,7 @@ def send_schedule(store, engine, schedule: dict[str, Any], period: str, now: dt.
     """Build a schedule's report for `period`, e-mail it, log it and remember the period."""
     lang, fmt = schedule["lang"], schedule["format"]
     today = now.astimezone(store.timezone).date()
-    report = build(store, engine, period=period, scope=Target(schedule["scope_kind"], schedule["scope_id"]),
+    report = build(store, engine, period=period, scope=Scope.stored(schedule["scope_kind"], schedule["scope_id"]),
                    lang=lang, today=today)
     body = render(report, fmt)
     to = [x.strip() for x in schedule["recipients"].split(",") if x.strip()]

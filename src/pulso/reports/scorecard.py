@@ -13,9 +13,10 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from pulso.access import Scope
 from pulso.engine import periods as P
 from pulso.goals import okrs as okrs_mod, tracking as goals_mod
-from pulso.goals.scopes import GoalError, Target, check_scope, parse_period, parse_scope
+from pulso.goals.scopes import GoalError, check_scope, parse_period, parse_scope
 from pulso.store import schema, tables_goals as T
 from pulso import formatting as f
 
@@ -51,7 +52,7 @@ def text(key: str, lang: str) -> str:
     return es if lang == "es" else en
 
 
-def build(store, engine, *, period: str, scope: str | Target = "company", lang: str = "es",
+def build(store, engine, *, period: str, scope: str | Scope = "company", lang: str = "es",
           today: dt.date | None = None) -> dict[str, Any]:
     """Everything the scorecard shows, as plain data."""
     if lang not in ("es", "en"):
@@ -69,9 +70,9 @@ def build(store, engine, *, period: str, scope: str | Target = "company", lang: 
     kpis, moves = [], []
     first = P.add(span.start, span.grain, -(TREND_PERIODS - 1))
     trends = engine.query_many([k for k in visible if k in HEADLINE], start=first, end=span.end, grain=span.grain,
-                               scope=where.engine_scope())
+                               scope=where)
     singles = engine.query_many([k for k in visible if k not in HEADLINE], start=span.start, end=span.end,
-                                scope=where.engine_scope())
+                                scope=where)
     for key in visible:
         meta = engine.kpi(key)
         if key in HEADLINE:
@@ -143,16 +144,16 @@ def _targets(goal_rows: list[dict], span) -> dict[str, float]:
     return out
 
 
-def _scope_label(store, where: Target, lang: str) -> str:
+def _scope_label(store, where: Scope, lang: str) -> str:
     if where.kind == "company":
         return text("company", lang)
     table = schema.teams if where.kind == "team" else schema.users
     with store.engine.connect() as conn:
         name = conn.execute(sa.select(table.c.name).where(table.c.id == where.id)).scalar()
-    return f"{text(where.kind, lang)} {name or where.id}"
+    return f"{text(where.stored_kind, lang)} {name or where.id}"
 
 
-def _alerts(store, where: Target, span, lang: str) -> list[dict[str, Any]]:
+def _alerts(store, where: Scope, span, lang: str) -> list[dict[str, Any]]:
     """Alerts raised during the period, for this scope (or about its reps)."""
     from pulso.alerts.detect import localized
     from pulso.goals.scopes import within
@@ -167,7 +168,7 @@ def _alerts(store, where: Target, span, lang: str) -> list[dict[str, Any]]:
     for r in rows:
         detail = json.loads(r["detail"]) if r["detail"] else {}
         owner = detail.get("owner")
-        if within(store, Target(r["scope_kind"], r["scope_id"]), where) or (owner and within(store, Target("rep", owner), where)):
+        if within(store, Scope.stored(r["scope_kind"], r["scope_id"]), where) or (owner and within(store, Scope.owners(owner), where)):
             title, message = localized({**r, "detail": detail}, lang)
             out.append({"title": title, "message": message, "raised_at": r["raised_at"], "status": r["status"]})
     return out[:50]

@@ -4,11 +4,12 @@
     async def things(caller: ApiCaller): ...
     require_role(caller, "admin")            # ApiError 403 (JSON) for other roles
 
-`Caller.scope` is the pulso.engine.Scope the web app gives the same role (deps.scope_of): an
-admin sees the company, a manager their team, a rep their own records, a viewer a team or the
-company. A browser's unsafe request (POST, PUT, PATCH, DELETE) must carry its CSRF token in the
-`X-CSRF-Token` header, as the web forms carry it in a field. Every error is an `ApiError`, which
-`pulso.web.api.install` turns into `{"error": {"code", "message", "field"}}` with its status.
+`Caller.scope` is the pulso.access.Scope of the caller: a person's as the web app gives it
+(deps.scope_of), a token's as it carries it (tokens.Token.scope). An admin sees the company, a
+manager their team, a rep their own records, a viewer a team or the company. A browser's unsafe
+request (POST, PUT, PATCH, DELETE) must carry its CSRF token in the `X-CSRF-Token` header, as
+the web forms carry it in a field. Every error is an `ApiError`, which `pulso.web.api.install`
+turns into `{"error": {"code", "message", "field"}}` with its status.
 """
 
 from __future__ import annotations
@@ -21,9 +22,9 @@ from fastapi import Depends, Request
 
 from pulso import audit, tokens
 from pulso.errors import PulsoError
-from pulso.web.auth import SESSION_COOKIE, CsrfError, User
+from pulso.access import Scope
+from pulso.web.auth import SESSION_COOKIE, CsrfError
 from pulso.web.deps import scope_of
-from pulso.web.kpis import ScopeKey
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 #: A token's use is audit-logged (and its last-used time written) at most once per this many
@@ -50,17 +51,12 @@ class Caller:
     role: str
     user_id: str | None
     team_id: str | None
-    scope_key: ScopeKey
+    scope: Scope
     actor: audit.Actor
     via: str  # "token" or "session"
     token_id: str | None = None
     ip: str | None = None
     name: str = ""
-
-    @property
-    def scope(self):
-        """The pulso.engine.Scope of every query this caller runs."""
-        return self.scope_key.engine_scope()
 
     @property
     def can_write(self) -> bool:
@@ -105,15 +101,16 @@ def _token_caller(request: Request, services, secret: str, ip: str | None) -> Ca
     if now - uses.get(token.id, -TOKEN_AUDIT_SECONDS) >= TOKEN_AUDIT_SECONDS:
         uses[token.id] = now
         tokens.touch(store, token, action=f"{request.method} {request.url.path}", ip=ip)
-    team_id = token.team_id
+    person = None
     if token.user_id is not None:  # a token acting for a person works while that person does
         person = tokens.bound_user(store, token.user_id)
         if person is None:
             raise ApiError(401, "unauthenticated", "this API token's user is no longer active", "Authorization")
-        team_id = team_id or person["team_id"]
-    as_user = User(id=token.user_id or "", name=token.name, email="", role=token.role, team_id=team_id, locale=None)
-    key = scope_of(as_user, services, services.workspace().get("data_version", "0"))
-    return Caller(role=token.role, user_id=token.user_id, team_id=team_id, scope_key=key,
+    team_id = token.team_id or (person["team_id"] if person else None)
+    managed = None
+    if token.role == "manager" and token.user_id is not None:
+        managed = services.names(services.workspace().get("data_version", "0"))["managed_team"].get(token.user_id)
+    return Caller(role=token.role, user_id=token.user_id, team_id=team_id, scope=token.scope(person, managed),
                   actor=audit.Actor("token", token.id), via="token", token_id=token.id, ip=ip, name=token.name)
 
 
@@ -128,8 +125,8 @@ def _session_caller(request: Request, services, sessions, ip: str | None) -> Cal
         except CsrfError:
             raise ApiError(403, "csrf", "a signed-in browser must send its CSRF token in the X-CSRF-Token header",
                            "X-CSRF-Token") from None
-    key = scope_of(user, services, services.workspace().get("data_version", "0"))
-    return Caller(role=user.role, user_id=user.id, team_id=user.team_id, scope_key=key,
+    scope = scope_of(user, services, services.workspace().get("data_version", "0"))
+    return Caller(role=user.role, user_id=user.id, team_id=user.team_id, scope=scope,
                   actor=audit.Actor("user", user.id), via="session", ip=ip, name=user.name)
 
 

@@ -9,10 +9,11 @@ from zoneinfo import ZoneInfo
 
 from fastapi import Depends, Request
 
+from pulso.access import Scope
 from pulso.web import nav
 from pulso.web.auth import ANON_COOKIE, SESSION_COOKIE, AuthError, ForbiddenError, Sessions, User
 from pulso.web.i18n import pick_language, translate
-from pulso.web.kpis import Kpis, ScopeKey
+from pulso.web.kpis import Kpis
 from pulso.web.periods import Period, parse_period
 from pulso.web.services import Services
 
@@ -66,17 +67,11 @@ def csrf_binding(request: Request, user: User | None) -> str | None:
     return sessions.token(request.cookies.get(ANON_COOKIE))
 
 
-def scope_of(user: User, services: Services, version: str) -> ScopeKey:
-    """What a user may see: admin everything, manager their team, rep their records, viewer a team or everything."""
-    if user.role == "admin" or (user.role == "viewer" and not user.team_id):
-        return ScopeKey("company")
-    if user.role in ("manager", "viewer"):
-        team = user.team_id
-        if user.role == "manager":
-            team = services.names(version)["managed_team"].get(user.id) or team
-        if team:
-            return ScopeKey("team", (team,))
-    return ScopeKey("owners", (user.id,))
+def scope_of(user: User, services: Services, version: str) -> Scope:
+    """What a user may see (pulso.access.Scope.for_user): admin everything, manager their team,
+    rep their records, viewer a team or everything."""
+    managed = services.names(version)["managed_team"].get(user.id) if user.role == "manager" else None
+    return Scope.for_user(user.role, user.id, user.team_id, managed)
 
 
 #: Spanish labels of the stored enumerations people meet as dimension values.

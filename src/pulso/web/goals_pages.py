@@ -7,9 +7,10 @@ import datetime as dt
 import io
 from typing import Any
 
+from pulso.access import Scope
 from pulso.engine import periods as P
 from pulso.errors import KpiError
-from pulso.goals.scopes import GoalError, Target, within
+from pulso.goals.scopes import GoalError, within
 from pulso import formatting as f
 from pulso.web.pages import cell, table
 
@@ -22,8 +23,8 @@ def _scope_text(t: dict[str, Any]) -> str:
     return "company" if t["scope_kind"] == "company" else f"{t['scope_kind']}:{t['scope_id']}"
 
 
-def _visible(store, rows: list[dict], caller: Target) -> list[dict]:
-    return [r for r in rows if within(store, Target(r["scope_kind"], r["scope_id"]), caller)]
+def _visible(store, rows: list[dict], caller: Scope) -> list[dict]:
+    return [r for r in rows if within(store, Scope.stored(r["scope_kind"], r["scope_id"]), caller)]
 
 
 def _pct(value: float | None, lang: str) -> str:
@@ -37,7 +38,7 @@ def kpi_options(ctx) -> list[dict[str, str]]:
             if ctx.scope.kind == "company" or m.owned]
 
 
-def goals_page(ctx, caller: Target) -> dict[str, Any]:
+def goals_page(ctx, caller: Scope) -> dict[str, Any]:
     """Goals with their state, the metrics without goals, quotas, leaderboard and OKRs."""
     from pulso import goals
 
@@ -88,7 +89,7 @@ def _period_text(ctx) -> str:
     return name_period(P.floor(ctx.period.start, kind), kind)
 
 
-def alerts_page(ctx, caller: Target, page: int = 1) -> dict[str, Any]:
+def alerts_page(ctx, caller: Scope, page: int = 1) -> dict[str, Any]:
     """A page of the inbox (open alerts within the scope, newest first), recent handled ones, and
     the rules (a webhook's URL, which may carry a secret, is shown to admins only)."""
     from pulso import alerts
@@ -116,7 +117,7 @@ def alerts_page(ctx, caller: Target, page: int = 1) -> dict[str, Any]:
             "webhook_url_allowed": ctx.user.role == "admin"}
 
 
-def reports_page(ctx, caller: Target) -> dict[str, Any]:
+def reports_page(ctx, caller: Scope) -> dict[str, Any]:
     """Schedules within the scope, and the periods one can download."""
     from pulso import reports
 

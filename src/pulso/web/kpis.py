@@ -8,9 +8,9 @@ records outside it. Results are cached under the workspace's data_version.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any, Hashable, Mapping
 
+from pulso.access import Scope
 from pulso.errors import KpiError, ScopeError
 from pulso import formatting as f
 from pulso.web.periods import Period, QueryError
@@ -29,28 +29,10 @@ def _frozen(filters: Mapping[str, Any]) -> tuple:
     return tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in filters.items()))
 
 
-@dataclass(frozen=True)
-class ScopeKey:
-    """A hashable description of a scope: company, one team, or some owners."""
-
-    kind: str
-    ids: tuple[str, ...] = ()
-
-    def engine_scope(self):
-        """The pulso.engine.Scope it stands for."""
-        from pulso.engine import Scope
-
-        if self.kind == "company":
-            return Scope.company()
-        if self.kind == "team":
-            return Scope.team(self.ids[0])
-        return Scope.owners(*self.ids)
-
-
 class Kpis:
     """Scoped, cached access to the engine for one request."""
 
-    def __init__(self, services, scope: ScopeKey, version: str, lang: str, currency: str):
+    def __init__(self, services, scope: Scope, version: str, lang: str, currency: str):
         self.services = services
         self.scope = scope
         self.version = version
@@ -103,7 +85,7 @@ class Kpis:
         return self._cached(
             ("q", key, start, end, grain, tuple(by), frozen),
             lambda: self.services.engine.query(
-                key, start=start, end=end, grain=grain, by=list(by), filters=filters, scope=self.scope.engine_scope()
+                key, start=start, end=end, grain=grain, by=list(by), filters=filters, scope=self.scope
             ).rows,
         )
 
@@ -130,7 +112,7 @@ class Kpis:
         return self._cached(
             ("d", key, start, end, part, frozen, limit, offset),
             lambda: list(self.services.engine.drill(
-                key, start=start, end=end, part=part, filters=filters, scope=self.scope.engine_scope(),
+                key, start=start, end=end, part=part, filters=filters, scope=self.scope,
                 limit=limit, offset=offset,
             )),
         )
@@ -149,10 +131,10 @@ class Kpis:
         engine = self.services.engine
         if hasattr(engine, "cohorts"):
             return self._cached(("c", start, period.end), lambda: list(engine.cohorts(
-                start=start, end=period.end, scope=self.scope.engine_scope())))
+                start=start, end=period.end, scope=self.scope)))
 
         def build() -> list[dict]:
-            scope = self.scope.engine_scope()
+            scope = self.scope
             acquired = engine.drill("new_customers", start=start, end=period.end, scope=scope, limit=COHORT_LIMIT)
             churned = engine.drill("churn_rate", start=start, end=period.end, scope=scope, limit=COHORT_LIMIT)
             if len(acquired) >= COHORT_LIMIT:

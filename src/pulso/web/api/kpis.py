@@ -32,7 +32,7 @@ Lang = Literal["es", "en"]
 def _kpis(request: Request, caller: Caller, lang: str = "en") -> Kpis:
     services = request.app.state.services
     ws = services.workspace()
-    return Kpis(services, caller.scope_key, ws.get("data_version", "0"), lang, ws.get("currency", "EUR"))
+    return Kpis(services, caller.scope, ws.get("data_version", "0"), lang, ws.get("currency", "EUR"))
 
 
 def _meta(kpis: Kpis, key: str):
@@ -105,7 +105,7 @@ def catalog(request: Request, caller: ApiCaller) -> dict[str, Any]:
     scope can compute it (KPIs on unowned data — spend, web sessions — need a company-wide scope)."""
     from pulso.catalog.sources import ENTITIES, OWNER
 
-    company = caller.scope_key.kind == "company"
+    company = caller.scope.is_company
     items = []
     for kpi in request.app.state.services.catalog().values():
         owned = all(OWNER in ENTITIES[p.dims] for p in kpi.parts)

@@ -46,7 +46,7 @@ def openapi(request: Request) -> JSONResponse:
 def me(caller: ApiCaller) -> dict[str, Any]:
     """The caller's role, scope and identity as the API sees them."""
     return {"role": caller.role, "via": caller.via, "user_id": caller.user_id, "team_id": caller.team_id,
-            "token_id": caller.token_id, "scope": {"kind": caller.scope_key.kind, "ids": list(caller.scope_key.ids)},
+            "token_id": caller.token_id, "scope": {"kind": caller.scope.kind, "ids": list(caller.scope.ids)},
             "can_write": caller.can_write}
 
 @router.get("/audit", summary="The audit log (admin)")

@@ -85,9 +85,9 @@ def _check_scope(conn: sa.Connection, caller: Caller, table: str, records: list[
     unknown = [RecordError(table, rid, "id", f"no record '{rid}' in {table} within your scope", i)
                for i, rid in enumerate(str(r["id"]) for r in records) if rid in stored]
     old_owners = scoping.owners_of(conn, table, [stored[e.record_id] for e in unknown])
-    allowed = scoping.allowed_owners(conn, caller.scope_key)
+    allowed = scoping.allowed_owners(conn, caller.scope)
     unknown = [e for e, owner in zip(unknown, old_owners)
-               if not scoping.in_scope(caller.scope_key, table, stored[e.record_id], _text(owner), allowed)]
+               if not scoping.in_scope(caller.scope, table, stored[e.record_id], _text(owner), allowed)]
     if unknown:
         raise ApiError(404, "not_found", f"{unknown[0].reason}; nothing was written", "id",
                        errors=[record_error(e) for e in unknown[:1000]])
@@ -95,12 +95,12 @@ def _check_scope(conn: sa.Connection, caller: Caller, table: str, records: list[
     if hidden:
         raise ValidationError(hidden)
     merged = [{**stored.get(str(r["id"]), {}), **r} for r in records]
-    how = scoping.OWNED[table]
-    field = how[1] if how[0] == "column" else how[1][0][0]
+    how = scoping.OWNERSHIP[table]
+    field = how.column or how.parents[0][0]
     errors = []
     for i, (rec, row, owner) in enumerate(zip(records, merged, scoping.owners_of(conn, table, merged))):
         rid = str(rec["id"])
-        if not scoping.in_scope(caller.scope_key, table, row, _text(owner), allowed):
+        if not scoping.in_scope(caller.scope, table, row, _text(owner), allowed):
             errors.append(RecordError(table, rid, field, f"would put the record outside your scope ({scoping.rule(table)})", i))
         elif table == "quotas" and owner is not None and _text(owner) == caller.user_id:
             errors.append(RecordError(table, rid, field, "is you: your own quota is set by an admin", i))
@@ -132,7 +132,7 @@ def upsert(store: Store, caller: Caller, table: str, records: list[Any]) -> dict
     outside it (both as for records that do not exist), 403 for records that would leave it."""
     if table in scoping.ADMIN_WRITES and not caller.is_admin:
         raise ApiError(403, "forbidden", f"only an admin writes {table}", "table")
-    if table == "quotas" and caller.scope_key.kind not in ("company", "team"):
+    if table == "quotas" and caller.scope.kind not in ("company", "team"):
         raise ApiError(403, "forbidden", "quotas are set by an admin, or by a manager for their team; "
                        "you may read your own", "table")
     tbl = schema.table(table)
@@ -143,12 +143,12 @@ def upsert(store: Store, caller: Caller, table: str, records: list[Any]) -> dict
         if errors:
             raise ValidationError(errors)
         ids = sorted({k for r in records if (k := _key(r["id"]))})
-        scoped = caller.scope_key.kind != "company"
-        how = scoping.OWNED.get(table)
+        scoped = not caller.scope.is_company
+        how = scoping.OWNERSHIP.get(table)
         fields = ["id"]
         if scoped and how is not None:
-            fields += [how[1]] if how[0] == "column" else [fk for fk, _ in how[1]]
-            fields += ["team_id"] if table == "quotas" else []
+            fields += [how.column] if how.column else [fk for fk, _ in how.parents]
+            fields += [how.team] if how.team else []
         if table == "users":
             fields.append("role")
         stored = {str(r["id"]): r for r in _stored(conn, tbl, "id", ids, list(dict.fromkeys(fields)))}

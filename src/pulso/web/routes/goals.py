@@ -16,8 +16,8 @@ from fastapi import APIRouter, Form, Query
 from fastapi.responses import RedirectResponse, Response
 
 from pulso import alerts, audit
+from pulso.access import Scope
 from pulso.errors import PulsoError
-from pulso.goals.scopes import COMPANY, Target
 from pulso.web import goals_pages as G
 from pulso.web.auth import ForbiddenError
 from pulso.web.deps import Ctx, csrf_binding
@@ -28,13 +28,9 @@ router = APIRouter()
 F = Annotated[str, Form()]
 
 
-def caller(ctx) -> Target:
-    """The signed-in user's scope as a goals Target."""
-    if ctx.scope.kind == "company":
-        return COMPANY
-    if ctx.scope.kind == "team":
-        return Target("team", ctx.scope.ids[0])
-    return Target("rep", ctx.scope.ids[0])
+def caller(ctx) -> Scope:
+    """The signed-in user's scope: whom their goals, rules, schedules and alerts may be about."""
+    return ctx.scope
 
 
 def actor(ctx) -> audit.Actor:
