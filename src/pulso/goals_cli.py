@@ -20,7 +20,6 @@ from typing import Annotated, Any, Optional
 import typer
 from rich.table import Table
 
-from pulso.access import Scope
 from pulso.cli import DbOption, console, open_workspace
 from pulso.errors import GoalError
 
@@ -29,6 +28,13 @@ quotas_app = typer.Typer(help="Quotas per rep or team and month, quarter or year
 okrs_app = typer.Typer(help="OKRs: objectives per quarter with 2 to 5 key results.", no_args_is_help=True)
 alerts_app = typer.Typer(help="Alert rules, their evaluation, and the inbox.", no_args_is_help=True)
 schedules_app = typer.Typer(help="Report schedules: scorecards e-mailed every week, month or quarter.", no_args_is_help=True)
+
+def _scope_text(kind: str, ident: str | None) -> str:
+    """A stored scope as the user writes it (company, team:ID, rep:ID)."""
+    from pulso.access import Scope  # late: pulso.access loads the store, which `pulso --help` does not need
+
+    return Scope.stored(kind, ident).text
+
 
 ScopeOption = Annotated[str, typer.Option("--scope", help="company, team:ID or rep:ID.")]
 TodayOption = Annotated[Optional[str], typer.Option("--today", help="Measure as of this day (YYYY-MM-DD); default today.")]
@@ -132,7 +138,7 @@ def goals_list(scope: Annotated[Optional[str], typer.Option("--scope", help="Onl
         return _print_json([_goal_json(s) for s in states])
     pct = (lambda v: "—" if v is None else f"{v:.0%}")
     _table("Goals", ["id", "KPI", "scope", "target", "value", "progress", "expected", "status", "deadline"],
-           [[s["goal"]["id"], s["goal"]["kpi"], Scope.stored(s["goal"]["scope_kind"], s["goal"]["scope_id"]).text,
+           [[s["goal"]["id"], s["goal"]["kpi"], _scope_text(s["goal"]["scope_kind"], s["goal"]["scope_id"]),
              s["goal"]["target"], s["value"], pct(s["progress"]), pct(s["pace"]), s["status_text"], s["goal"]["deadline"]]
             for s in states])
 
