@@ -68,6 +68,12 @@ class Note:
             "nul_removed": f"{self.count:,} NUL byte{'' if self.count == 1 else 's'} removed from {self.file}",
             "empty_skipped": f"{self.file}: only a header, no rows: skipped",
             "fallback_used": f"{self.file}: {self.column} taken from {self.value} for {rows} (the first column was empty)",
+            # a whole export (ingest/bundle.py): files left out
+            "unused_skipped": f"{self.file}: not used by the mapping {self.value}: skipped",
+            "overlap_skipped": f"{self.file}: skipped: {self.value} holds the same kind of records with more of "
+                               "the columns the mapping reads",
+            "not_data_skipped": f"{self.file}: files that are not data (CSV, XLSX, Parquet, JSON lines) skipped: "
+                                f"{self.count:,}, such as {self.value}",
         }[self.kind]
 
     def to_dict(self) -> dict[str, Any]:

@@ -21,7 +21,7 @@ import sqlalchemy as sa
 
 from pulso import audit, events
 from pulso.errors import PulsoError, ValidationError
-from pulso.ingest import values
+from pulso.ingest import bundle, values
 from pulso.ingest.apply import ROW, Problem, TableBuilder
 from pulso.ingest.mapping import Mapping, MappingError, load_mapping
 from pulso.ingest.readers import EmptyFile, ReadError, Source, file_digest, open_source
@@ -50,6 +50,7 @@ def import_files(store: Store, paths: list[Path | str], *, table: str | None = N
     """Import files into the workspace; raises ImportFailed (run recorded) unless partial or clean.
 
     `names` gives the file name to show and match for a path (uploads keep their original name).
+    A zip or a folder is a whole export: see `pulso.ingest.bundle`.
     """
     paths = [Path(p) for p in paths]
     if not paths:
@@ -66,11 +67,13 @@ def import_files(store: Store, paths: list[Path | str], *, table: str | None = N
     # One file, all or nothing: written a batch at a time in one transaction (memory follows the
     # batch). Several files (related exports whose references cross files) and partial imports are
     # read whole first, so that every reference and every refusal can be judged together.
-    stream = None if partial or len(paths) > 1 else _Stream(store, result)
+    stream = None if partial or len(paths) > 1 or bundle.is_bundle(paths) else _Stream(store, result)
     where = files[0]["name"] if len(files) == 1 else "(import)"
     try:
-        _run(store, paths, names, table, mapping, encoding, delimiter, date_order, decimal, tz, result,
-             progress, stream, dry_run=dry_run, partial=partial, actor=actor, started=started)
+        with bundle.expanded(paths, names) as (paths, names, notes):
+            result.notes += notes
+            _run(store, paths, names, table, mapping, encoding, delimiter, date_order, decimal, tz, result,
+                 progress, stream, dry_run=dry_run, partial=partial, actor=actor, started=started)
     except ImportFailed:
         raise
     except PulsoError as exc:
@@ -118,15 +121,26 @@ def _run(store, paths, names, table, mapping, encoding, delimiter, date_order, d
 
 def _read_all(store, paths, names, table, mapping, encoding, delimiter, date_order, decimal, tz, result, progress,
               stream: "_Stream | None" = None):
-    """Read every file through its mapping; with a stream, eligible files are written batch by batch."""
+    """Read every file through its mapping; with a stream, eligible files are written batch by batch.
+
+    Several files are read in the order `bundle.plan_files` gives, into the write step it gives."""
+    steps: dict[str, int] = {}
+    if len(paths) > 1:
+        plan = bundle.plan_files(paths, names, mapping, table, {"encoding": encoding, "delimiter": delimiter})
+        paths, mapping, steps = plan.files, plan.mapping or mapping, plan.steps
+        result.notes += plan.notes
+        known = {f["name"] for f in result.files}
+        result.files += [{"name": names.get(str(p), p.name), "sha256": file_digest(p), "bytes": p.stat().st_size}
+                         for p in paths if names.get(str(p), p.name) not in known]
     resolved = mapping if isinstance(mapping, Mapping) else load_mapping(mapping) if mapping else None
-    tables: dict[str, list[pa.Table]] = {}
-    origins: dict[str, list[str]] = {}
+    layers: list[dict[str, list[pa.Table]]] = [{} for _ in range(1 + max(steps.values(), default=0))]
+    origins_at: list[dict[str, list[str]]] = [{} for _ in layers]
     sources: dict[str, Source] = {}
     mapping_names = []
     for path in paths:
         name = names.get(str(path), path.name)
-        with _named(name, result, several=len(paths) > 1):
+        tables, origins = layers[steps.get(str(path), 0)], origins_at[steps.get(str(path), 0)]
+        with _named(name, result, several=len(paths) > 1 or bool(steps)):
             read = dict(resolved.read) if resolved else {}
             src = open_source(path, encoding=encoding or read.get("encoding"),
                               delimiter=delimiter or read.get("delimiter"), sheet=read.get("sheet"))
@@ -164,21 +178,24 @@ def _read_all(store, paths, names, table, mapping, encoding, delimiter, date_ord
                 stream.end_file(name, src)
                 continue
             problems: list[Problem] = []
+            fresh: dict[str, list[pa.Table]] = {}
             for b in builders:
                 data = b.result()
                 problems += b.problems
                 result.skipped += b.skipped
                 if data.num_rows:
                     tables.setdefault(b.spec.table, []).append(data)
+                    fresh.setdefault(b.spec.table, []).append(data)
                     origins.setdefault(b.spec.table, []).extend([name] * data.num_rows)
-            problems += _future(tables, name)
+            problems += _future(fresh, name)
             lines = src.lines({p.row for p in problems[:MAX_STORED_ERRORS]})
             result.errors += [RowError(name, lines.get(p.row), p.column, p.value, p.reason) for p in problems]
             result.errors += [RowError(name, line, None, None, f"the row {reason}") for line, reason in src.rejected]
             result.bad_rows |= {(name, p.row) for p in problems}
     result.mapping = ", ".join(dict.fromkeys(mapping_names))
-    batches = {t: pa.concat_tables(chunks, promote_options="default") for t, chunks in tables.items() if chunks}
-    return batches, origins, sources
+    batches = [{t: pa.concat_tables(chunks, promote_options="default") for t, chunks in tables.items() if chunks}
+               for tables in layers]
+    return batches, origins_at, sources
 
 
 @contextmanager
@@ -211,28 +228,33 @@ def _future(tables: dict[str, list[pa.Table]], name: str) -> list[Problem]:
     return problems
 
 
-def _write(store: Store, batches: dict[str, pa.Table], origins: dict[str, list[str]], sources,
+def _write(store: Store, steps: list[dict[str, pa.Table]], origins: list[dict[str, list[str]]], sources,
            result: ImportResult, *, dry_run: bool, partial: bool, actor, started) -> None:
-    """Write in one transaction; in partial mode drop refused rows and try again."""
+    """Write in one transaction, step after step (files that update what earlier files create come
+    later); in partial mode drop refused rows and try again."""
     if result.bad_rows:
-        for t in batches:
-            mask = [(o, r) not in result.bad_rows for o, r in zip(origins[t], batches[t][ROW].to_pylist())]
-            batches[t] = batches[t].filter(pa.array(mask, pa.bool_()))
-            origins[t] = [o for o, k in zip(origins[t], mask) if k]
+        for batches, origin in zip(steps, origins):
+            for t in batches:
+                mask = [(o, r) not in result.bad_rows for o, r in zip(origin[t], batches[t][ROW].to_pylist())]
+                batches[t] = batches[t].filter(pa.array(mask, pa.bool_()))
+                origin[t] = [o for o, k in zip(origin[t], mask) if k]
         result.rejected += len(result.bad_rows)
-    _null_missing_references(store, batches, result.soft_refs)
+    for batches in steps:
+        _null_missing_references(store, batches, result.soft_refs, pool=steps)
     for _attempt in range(20):
-        clean = {t: b.drop_columns([ROW]) for t, b in batches.items() if b.num_rows}
-        refusal = None
+        refusal, at = None, 0
         with store.engine.connect() as conn:
             trans = conn.begin()
             try:
-                written = store.upsert_many(clean, conn=conn) if clean else {}
+                for at, batches in enumerate(steps):
+                    clean = {t: b.drop_columns([ROW]) for t, b in batches.items() if b.num_rows}
+                    if clean:
+                        store.upsert_many(clean, conn=conn)
             except ValidationError as exc:
                 trans.rollback()
                 refusal = exc
             else:
-                result.written = written
+                result.written = bundle.written(steps)
                 result.status = "dry_run" if dry_run else ("partial" if result.errors else "committed")
                 if dry_run:
                     trans.rollback()
@@ -243,27 +265,27 @@ def _write(store: Store, batches: dict[str, pa.Table], origins: dict[str, list[s
             if dry_run:
                 record(store, result, actor, started)
             return
-        result.errors += record_errors(refusal, batches, origins, sources, result.source_columns)
+        result.errors += record_errors(refusal, steps[at], origins[at], sources, result.source_columns)
         if not partial:  # partial runs drop the listed rows and try again: the rest get listed then
             result.unlisted += unlisted(refusal)
             record(store, result, actor, started)
             raise ImportFailed(result)
-        drop_refused(refusal, batches, origins, result)
+        drop_refused(refusal, steps[at], origins[at], result)
     result.status = "failed"
     record(store, result, actor, started)
     raise ImportFailed(result)
 
 
 def _null_missing_references(store: Store, batches: dict[str, pa.Table], soft: set[tuple[str, str]],
-                              conn: sa.Connection | None = None) -> None:
-    """References marked `if_missing: null` that point nowhere become empty."""
+                              conn: sa.Connection | None = None, pool: list[dict[str, pa.Table]] | None = None) -> None:
+    """References marked `if_missing: null` that point nowhere (not stored, not in `pool`) become empty."""
     for table, column in soft:
         data = batches.get(table)
         if data is None or column not in data.column_names:
             continue
         target = schema.references(schema.table(table))[column]
         wanted = pc.unique(data[column].drop_null()).to_pylist()
-        known = set(batches[target]["id"].to_pylist()) if target in batches else set()
+        known = {i for b in (pool or [batches]) if target in b for i in b[target]["id"].to_pylist()}
         parent = schema.metadata.tables[target]
         with (store.engine.connect() if conn is None else nullcontext(conn)) as c:
             for i in range(0, len(wanted), 5000):
