@@ -11,14 +11,15 @@ import pytest
 import sqlalchemy as sa
 
 from pulso import audit
-from pulso.access import OWNERSHIP, UNOWNED, Scope, admits, allowed_owners
+from pulso.access import OWNERSHIP, UNOWNED, Scope, admits
 from pulso.alerts import records as alert_records
 from pulso.catalog.sources import ENTITIES, ENTITY_TABLES, OWNER, TEAM_SCOPE, add_dims, tables
 from pulso.engine.compile import scope_rows
-from pulso.errors import GoalError
-from pulso.store import schema
-from pulso.web.api import scoping
-from pulso.web.api_deps import ApiError, Caller
+from pulso.errors import GoalError, RecordScopeError
+from pulso.store import records, schema
+from pulso.store.scoping import allowed_owners, owners_of
+from pulso.web.api.errors import to_api_error
+from pulso.web.api_deps import Caller
 
 # -- the scope as text -----------------------------------------------------------------------
 
@@ -166,7 +167,7 @@ def _engine_ids(store, table: str, scope: Scope) -> set[str]:
 
 def _api_ids(store, table: str, caller: Caller) -> set[str]:
     tbl = schema.metadata.tables[table]
-    cond = scoping.read_filter(caller, table)
+    cond = records.condition(caller.scope, table)
     query = sa.select(tbl.c.id) if cond is None else sa.select(tbl.c.id).where(cond)
     with store.engine.connect() as conn:
         return {r[0] for r in conn.execute(query)}
@@ -177,7 +178,7 @@ def _written_ids(store, table: str, scope: Scope) -> set[str]:
     tbl = schema.metadata.tables[table]
     with store.engine.connect() as conn:
         rows = [dict(r) for r in conn.execute(sa.select(tbl)).mappings()]
-        owners = scoping.owners_of(conn, table, rows)
+        owners = owners_of(conn, table, rows)
         allowed = allowed_owners(conn, scope) if not scope.is_company else set()
     if scope.is_company:
         return {r["id"] for r in rows}
@@ -205,9 +206,11 @@ def test_tables_without_owners_are_the_company_s_alone(store):
                   actor=audit.Actor("user", "m1"), via="session")
     for table in UNOWNED:
         assert OWNER not in ENTITIES.get(next((e for e, t in ENTITY_TABLES.items() if t == table), "session"), {})
-        with pytest.raises(ApiError) as err:
-            scoping.read_filter(team, table)
-        assert err.value.status == 403 and err.value.message == f"{table} have no owner; only a company-wide scope reads them"
+        with pytest.raises(RecordScopeError) as err:
+            records.condition(team.scope, table)
+        answer = to_api_error(err.value)
+        assert answer.status == 403 and answer.code == "out_of_scope"
+        assert answer.message == f"{table} have no owner; only a company-wide scope reads them"
 
 
 @pytest.mark.parametrize("scope, stuck", [(Scope.company(), {"D1", "D2", "D3"}), (Scope.team("t1"), {"D1"}),

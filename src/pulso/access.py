@@ -6,12 +6,13 @@ every canonical table with owners, how a row reaches its owner; a table outside 
 and only a company-wide scope reads it. Everything that scopes rows derives from these two:
 
 - the engine's row scoping and the catalog's `_owner` (pulso.engine.compile, pulso.catalog.sources),
-- record listing and writing in the API (pulso.web.api.scoping, through `sql_condition`),
-- the alert rules on records (pulso.alerts.records, through `sql_scoped`),
+- record listing and writing (pulso.store.records, through pulso.store.scoping's `sql_condition`),
+- the alert rules on records (pulso.alerts.records, through pulso.store.scoping's `sql_scoped`),
 - who may act on a goal, rule, report or alert (`Scope.contains`).
 
 The rule itself is written once (`condition`), for any way of writing conditions (`Conditions`):
-Ibis expressions in the engine, SQL here, plain values for a row about to be written.
+Ibis expressions in the engine, SQL in the store (pulso.store.scoping), plain values here for a
+row about to be written. This module imports nothing of the store, so the store may apply it.
 
     Scope.parse("team:t1").text                     # 'team:t1'
     Scope.for_user("manager", "u7", "t2", managed_team="t1")   # Scope.team('t1')
@@ -23,10 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Mapping, Protocol
 
-import sqlalchemy as sa
-
 from pulso.errors import GoalError
-from pulso.store import schema
 
 KINDS = ("company", "team", "owners")
 
@@ -151,7 +149,9 @@ OWNERSHIP: Mapping[str, Owned] = {
     "survey_responses": Owned(parents=(("account_id", "accounts"), ("ticket_id", "tickets"))),
     "deal_stage_changes": Owned(parents=(("deal_id", "deals"),)),
 }
-UNOWNED = tuple(t for t in schema.CANONICAL_TABLES if t not in OWNERSHIP)
+#: The canonical tables without owners (pulso.store.schema.CANONICAL_TABLES less OWNERSHIP; a test
+#: keeps the two lists together). Only a company-wide scope reads them.
+UNOWNED = ("teams", "campaigns", "stages", "spend", "web_sessions")
 
 
 def through(fk: str, parent: str) -> tuple[str, str, str]:
@@ -212,29 +212,6 @@ def condition(scope: Scope, c: Conditions, owner: Any, team: Any = NO_TEAM) -> A
     return c.either(c.both(cond, c.either(c.null(team), in_team)), c.both(c.null(owner), in_team))
 
 
-class SqlConditions:
-    """Conditions as SQLAlchemy expressions over the store's tables."""
-
-    def const(self, value: bool) -> Any:
-        return sa.true() if value else sa.false()
-
-    def among(self, value: Any, ids: list[str]) -> Any:
-        return value.in_(ids)
-
-    def members(self, value: Any, team_ids: list[str]) -> Any:
-        u = schema.users.alias("_members")  # aliased: never correlated with a query on users
-        return value.in_(sa.select(u.c.id).where(u.c.team_id.in_(team_ids)))
-
-    def null(self, value: Any) -> Any:
-        return value.is_(None)
-
-    def both(self, a: Any, b: Any) -> Any:
-        return sa.and_(a, b)
-
-    def either(self, a: Any, b: Any) -> Any:
-        return sa.or_(a, b)
-
-
 class ValueConditions:
     """Conditions on one row's values in Python; `allowed`: the users of the scope's teams."""
 
@@ -260,56 +237,9 @@ class ValueConditions:
         return a or b
 
 
-def owner_column(table: str) -> sa.ColumnElement | None:
-    """The owner of each row of `table` as a SQL expression (correlated for owners reached through
-    a parent); None for a table without owners."""
-    how = OWNERSHIP.get(table)
-    if how is None:
-        return None
-    tbl = schema.metadata.tables[table]
-    if how.column:
-        return tbl.c[how.column]
-    owners = []
-    for fk, parent in how.parents:
-        p = schema.metadata.tables[parent].alias(f"_owner_{parent}")
-        owners.append(sa.select(p.c[OWNERSHIP[parent].column]).where(p.c.id == tbl.c[fk]).scalar_subquery())
-    return owners[0] if len(owners) == 1 else sa.func.coalesce(*owners)
-
-
-def sql_condition(scope: Scope, table: str) -> sa.ColumnElement | None:
-    """SQL: the rows of `table` inside the scope (None: every row). ValueError for a table without
-    owners under a non-company scope."""
-    if scope.is_company:
-        return None
-    owner = owner_column(table)
-    if owner is None:
-        raise ValueError(f"{table} have no owner; only a company-wide scope reads them")
-    team = OWNERSHIP[table].team
-    return condition(scope, SqlConditions(), owner, schema.metadata.tables[table].c[team] if team else NO_TEAM)
-
-
-def sql_scoped(scope: Scope, table: str) -> sa.ColumnElement:
-    """SQL: the rows of `table` inside the scope, always a condition (true for the company)."""
-    cond = sql_condition(scope, table)
-    return sa.true() if cond is None else cond
-
-
 def admits(scope: Scope, table: str, row: Mapping[str, Any], owner: str | None, allowed: Iterable[str]) -> bool:
     """Whether a row of `table` (its fields) whose owner is `owner` lies inside the scope, as
-    `sql_condition` says; `allowed`: the users whose records the scope covers (`allowed_owners`)."""
+    pulso.store.scoping.sql_condition says; `allowed`: the users whose records the scope covers
+    (pulso.store.scoping.allowed_owners)."""
     team = OWNERSHIP[table].team if table in OWNERSHIP else None
     return condition(scope, ValueConditions(allowed), owner, row.get(team) if team else NO_TEAM)
-
-
-def allowed_owners(conn: sa.Connection, scope: Scope) -> set[str]:
-    """The user ids whose records a non-company scope covers."""
-    if scope.kind == "owners":
-        return set(scope.ids)
-    u = schema.users
-    return {r[0] for r in conn.execute(sa.select(u.c.id).where(u.c.team_id.in_(list(scope.ids))))} if scope.ids else set()
-
-
-def team_lookup(conn: sa.Connection) -> Callable[[str], str | None]:
-    """The team of a user id, read when asked (None: no team, or no such user)."""
-    u = schema.users
-    return lambda user_id: conn.execute(sa.select(u.c.team_id).where(u.c.id == user_id)).scalar()

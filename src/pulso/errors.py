@@ -76,3 +76,38 @@ class GoalError(PulsoError):
 
 class ReportError(PulsoError):
     """A report that cannot be rendered or scheduled as asked (an unknown format, for one)."""
+
+
+class RecordsError(PulsoError):
+    """A request on records refused as a whole (pulso.store.records): `field` names the parameter
+    or field at fault, `errors` the records concerned (RecordError) when there are some. Which
+    status a door answers comes from the subclass (pulso.web.errors.ERRORS)."""
+
+    def __init__(self, message: str, field: str | None = None, errors: list[RecordError] | None = None):
+        super().__init__(message)
+        self.field, self.errors = field, errors
+
+
+class RecordNotFoundError(RecordsError):
+    """No such record, or none inside the caller's scope (the two look alike)."""
+
+
+class RecordScopeError(RecordsError, ScopeError):
+    """The caller's scope does not reach these records (a table without owners, a record it would
+    move outside)."""
+
+
+class RecordForbiddenError(RecordsError):
+    """The caller's role may not write this table."""
+
+
+class RecordReferencedError(RecordsError):
+    """A record other records refer to cannot be deleted."""
+
+
+class FilterError(RecordsError):
+    """A record filter whose value does not fit its field."""
+
+
+class UnknownFilterError(FilterError):
+    """A record filter on a field or with an operator that does not exist."""

@@ -11,9 +11,10 @@ import datetime as dt
 
 import sqlalchemy as sa
 
-from pulso.access import Scope, sql_scoped
+from pulso.access import Scope
 from pulso.alerts.detect import Finding
 from pulso.store import schema as S
+from pulso.store.scoping import sql_scoped
 
 MAX_FINDINGS = 100
 

@@ -13,10 +13,11 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from pulso.access import Scope, shown, team_lookup
+from pulso.access import Scope, shown
 from pulso.engine import periods as P
 from pulso.errors import GoalError, PulsoError  # noqa: F401  (GoalError is re-exported)
 from pulso.store import schema
+from pulso.store.scoping import team_lookup
 
 
 KINDS = ("company", "team", "rep")

@@ -14,7 +14,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from pulso.errors import KpiError, PulsoError, ScopeError, StoreBusyError, StoreError
+from pulso.errors import (FilterError, KpiError, PulsoError, RecordForbiddenError, RecordNotFoundError,
+                          RecordReferencedError, ScopeError, StoreBusyError, StoreError, UnknownFilterError)
 from pulso.tokens import TokenError
 from pulso.web.auth import AuthError, CsrfError, ForbiddenError, ThrottledError
 from pulso.web.i18n import pick_language, translate
@@ -33,7 +34,12 @@ ERRORS: list[tuple[type[Exception], int, str, str]] = [
     (AuthError, 401, "unauthenticated", "Inicia sesión"),
     (CsrfError, 403, "csrf", "Formulario caducado"),
     (ForbiddenError, 403, "forbidden", "Sin acceso"),
-    (ScopeError, 403, "out_of_scope", "Fuera de tu alcance"),
+    (ScopeError, 403, "out_of_scope", "Fuera de tu alcance"),  # pulso.errors.RecordScopeError too
+    (RecordForbiddenError, 403, "forbidden", "Sin acceso"),
+    (RecordNotFoundError, 404, "not_found", "No encontrado"),
+    (RecordReferencedError, 409, "referenced", "Error"),
+    (UnknownFilterError, 400, "unknown_filter", "Consulta no válida"),
+    (FilterError, 400, "invalid_filter", "Consulta no válida"),
     (ThrottledError, 429, "throttled", "Demasiados intentos"),
     (NotFoundError, 404, "not_found", "No encontrado"),
     (PeriodError, 400, "invalid_period", "Periodo no válido"),

@@ -16,7 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from pulso.errors import PulsoError, RecordError, ValidationError
+from pulso.errors import PulsoError, RecordError, RecordsError, ValidationError
 from pulso.web.api_deps import ApiError
 from pulso.web.errors import classify
 
@@ -51,6 +51,9 @@ def to_api_error(exc: Exception) -> ApiError:
         return ApiError(exc.status_code, STATUS_CODES.get(exc.status_code, "http_error"), str(exc.detail))
     if isinstance(exc, PulsoError):  # the status of pulso.web.errors.ERRORS, shared with the pages
         status, code, _ = classify(exc)
+        if isinstance(exc, RecordsError):  # the field at fault, and the records concerned
+            listed = {} if exc.errors is None else {"errors": [record_error(e) for e in exc.errors[:1000]]}
+            return ApiError(status, code, str(exc), exc.field, **listed)
         return ApiError(status, code, str(exc))
     return ApiError(500, "internal", "the server failed; the error is in its log")
 

@@ -1,6 +1,9 @@
 """Records of the canonical tables: list (filtered, paginated, scoped), get, batch upsert, delete.
 
-Handlers are short: the work runs on the database thread in `pulso.web.api.writes` and below.
+Handlers parse the request and ask pulso.store.records on the database thread, in the caller's
+scope; the store's refusals (pulso.errors.RecordsError, ValidationError) become JSON errors through
+the one error table (pulso.web.errors.ERRORS). Writes are audit-logged in their own transaction
+and announced to the alert rules (pulso.events).
 """
 
 from __future__ import annotations
@@ -10,16 +13,17 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 
-from pulso.store import schema
-from pulso.web.api import writes
+from pulso import audit, events
+from pulso.store import Store, records
+from pulso.store.schema import CANONICAL_TABLES
 from pulso.web.api.body import read_json
-from pulso.web.api.common import clean_parameters, PREFIX, MAX_PAGE, DEFAULT_PAGE, error_responses, listing, one_record
-from pulso.web.api_deps import ApiCaller, ApiError, require_role, require_write
+from pulso.web.api.common import clean_parameters, PREFIX, MAX_PAGE, DEFAULT_PAGE, error_responses, plain_row
+from pulso.web.api_deps import ApiCaller, ApiError, Caller, require_role, require_write
 
 router = APIRouter(prefix=PREFIX + "/records", tags=["records"], responses=error_responses(),
                    dependencies=[Depends(clean_parameters)])
 
-Table = enum.Enum("Table", {name: name for name in schema.CANONICAL_TABLES}, type=str)
+Table = enum.Enum("Table", {name: name for name in CANONICAL_TABLES}, type=str)
 Table.__doc__ = "A canonical table."
 MAX_BATCH = 10_000
 
@@ -48,7 +52,7 @@ async def list_records(
     a column: `status=won`, `owner_id=u1&owner_id=u2`, `created_at__gte=2026-01-01`, `closed_at__null=true`."""
     filters = [(k, v) for k, v in request.query_params.multi_items() if k not in ("limit", "offset", "after")]
     services = request.app.state.services
-    return await services.call(listing, services.store, caller, table.value, filters, limit, offset, after)
+    return await services.call(_listing, services.store, caller, table.value, filters, limit, offset, after)
 
 
 @router.get("/{table}/{record_id}", summary="Get one record")
@@ -56,7 +60,7 @@ async def get_record(request: Request, caller: ApiCaller, table: Table,
                      record_id: str = Path(max_length=500)) -> dict[str, Any]:
     """One record by id (404 when it does not exist or lies outside the caller's scope)."""
     services = request.app.state.services
-    return await services.call(one_record, services.store, caller, table.value, record_id)
+    return await services.call(_one, services.store, caller, table.value, record_id)
 
 
 @router.post("/{table}", summary="Insert or update records", openapi_extra={"requestBody": BATCH_BODY})
@@ -71,7 +75,7 @@ async def upsert_records(request: Request, caller: ApiCaller, table: Table) -> d
         raise ApiError(413, "batch_too_large", f"{len(body['records']):,} records; send at most {MAX_BATCH:,} per request",
                        "records", limit=MAX_BATCH)
     services = request.app.state.services
-    return await services.call(writes.upsert, services.store, caller, table.value, body["records"])
+    return await services.call(_upsert, services.store, caller, table.value, body["records"])
 
 
 @router.delete("/{table}/{record_id}", summary="Delete one record (admin)")
@@ -80,4 +84,37 @@ async def delete_record(request: Request, caller: ApiCaller, table: Table,
     """Delete a record no other record refers to; admins only, audit-logged."""
     require_role(caller, "admin")
     services = request.app.state.services
-    return await services.call(writes.delete, services.store, caller, table.value, record_id)
+    return await services.call(_delete, services.store, caller, table.value, record_id)
+
+
+# -- on the database thread ---------------------------------------------------------------------
+
+
+def _listing(store: Store, caller: Caller, table: str, params: list[tuple[str, str]], limit: int, offset: int,
+             after: str | None) -> dict[str, Any]:
+    page = records.listing(store, caller.scope, table, params, limit=limit, offset=offset, after=after)
+    return {"table": table, "records": [plain_row(r) for r in page.records], "limit": limit, "offset": offset,
+            "has_more": page.has_more, "next_after": page.next_after}
+
+
+def _one(store: Store, caller: Caller, table: str, record_id: str) -> dict[str, Any]:
+    return {"table": table, "record": plain_row(records.get(store, caller.scope, table, record_id))}
+
+
+def _audit(store: Store, caller: Caller) -> records.Audit:
+    """Audit entries of the caller's writes, in the write's transaction."""
+    return lambda conn, action, target, detail: audit.record(store, action, actor=caller.actor, target=target,
+                                                             detail=detail, ip=caller.ip, conn=conn)
+
+
+def _upsert(store: Store, caller: Caller, table: str, batch: list[Any]) -> dict[str, Any]:
+    result = records.upsert(store, caller.scope, table, batch, admin=caller.is_admin, user_id=caller.user_id,
+                            audit=_audit(store, caller), via="api")
+    events.data_arrived(store, source="api", tables=(table,))
+    return result
+
+
+def _delete(store: Store, caller: Caller, table: str, record_id: str) -> dict[str, Any]:
+    result = records.delete(store, caller.scope, table, record_id, audit=_audit(store, caller))
+    events.data_arrived(store, source="api", tables=(table,))
+    return result
