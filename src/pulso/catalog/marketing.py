@@ -23,7 +23,9 @@ def _won_attributed(src, ctx):
     d, leads = ctx.within(src["deals"], "closed_at"), src["leads"]
     lc = leads.select(_lid=leads.id, _lcampaign=leads.campaign_id)
     x = d.filter(d.status == "won").left_join(lc, d.lead_id == lc._lid)
-    x = x.mutate(_campaign=ibis.coalesce(x._lcampaign, x.campaign_id)).drop("_lid", "_lcampaign")
+    # One column a drop: Ibis keeps the columns of one drop as a set, so DuckDB's EXCLUDE list
+    # (and the SQL snapshots) would change order from one process to the next.
+    x = x.mutate(_campaign=ibis.coalesce(x._lcampaign, x.campaign_id)).drop("_lid").drop("_lcampaign")
     return x.filter(x._campaign.notnull())
 
 

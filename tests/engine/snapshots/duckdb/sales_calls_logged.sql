@@ -1,0 +1,150 @@
+-- Written by `python -m pulso.engine.snapshots refresh`; do not edit by hand.
+
+-- sales_calls_logged · duckdb · monthly, company scope, no split
+SELECT
+  "t3"."_pid",
+  COALESCE("t10"."calls", 0.0) AS "value",
+  COALESCE("t10"."calls", 0.0) AS "numerator",
+  CAST(NULL AS DOUBLE) AS "denominator"
+FROM "pulso_periods" AS "t3"
+LEFT OUTER JOIN (
+  SELECT
+    "t8"."_pid" AS "_apid",
+    SUM("t8"."calls") AS "calls"
+  FROM (
+    SELECT
+      "t4"."_pid",
+      "t7"."_m_calls" AS "calls"
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          "t2"."id",
+          "t2"."external_id",
+          "t2"."type",
+          "t2"."direction",
+          "t2"."owner_id",
+          "t2"."account_id",
+          "t2"."lead_id",
+          "t2"."deal_id",
+          "t2"."ticket_id",
+          "t2"."occurred_at",
+          "t2"."duration_s",
+          "t2"."automated",
+          "t2"."outcome",
+          CAST(1 AS DOUBLE) AS "_m_calls"
+        FROM "activities" AS "t2"
+        WHERE
+          "t2"."type" = 'call'
+      ) AS "t5"
+      WHERE
+        (
+          (
+            "t5"."occurred_at" >= GETVARIABLE('pulso_lo')
+          )
+          AND (
+            "t5"."occurred_at" < GETVARIABLE('pulso_hi')
+          )
+        )
+        OR (
+          (
+            "t5"."occurred_at" >= GETVARIABLE('pulso_lo2')
+          )
+          AND (
+            "t5"."occurred_at" < GETVARIABLE('pulso_hi2')
+          )
+        )
+    ) AS "t7"
+    INNER JOIN "pulso_period_slots" AS "t4"
+      ON CAST(FLOOR((
+        EPOCH_US("t7"."occurred_at")
+      ) / (
+        3600000000
+      )) AS BIGINT) = "t4"."_slot"
+  ) AS "t8"
+  GROUP BY
+    1
+) AS "t10"
+  ON "t3"."_pid" = "t10"."_apid";
+
+-- sales_calls_logged · duckdb · monthly, company scope, by owner
+WITH "t9" AS (
+  SELECT
+    "t8"."_pid" AS "_apid",
+    "t8"."_d_owner" AS "_a_d_owner",
+    SUM("t8"."calls") AS "calls"
+  FROM (
+    SELECT
+      "t4"."_pid",
+      "t7"."_d_owner",
+      "t7"."_m_calls" AS "calls"
+    FROM (
+      SELECT
+        *
+      FROM (
+        SELECT
+          "t2"."id",
+          "t2"."external_id",
+          "t2"."type",
+          "t2"."direction",
+          "t2"."owner_id",
+          "t2"."account_id",
+          "t2"."lead_id",
+          "t2"."deal_id",
+          "t2"."ticket_id",
+          "t2"."occurred_at",
+          "t2"."duration_s",
+          "t2"."automated",
+          "t2"."outcome",
+          "t2"."owner_id" AS "_owner",
+          "t2"."owner_id" AS "_d_owner",
+          CAST(1 AS DOUBLE) AS "_m_calls"
+        FROM "activities" AS "t2"
+        WHERE
+          "t2"."type" = 'call'
+      ) AS "t5"
+      WHERE
+        (
+          (
+            "t5"."occurred_at" >= GETVARIABLE('pulso_lo')
+          )
+          AND (
+            "t5"."occurred_at" < GETVARIABLE('pulso_hi')
+          )
+        )
+        OR (
+          (
+            "t5"."occurred_at" >= GETVARIABLE('pulso_lo2')
+          )
+          AND (
+            "t5"."occurred_at" < GETVARIABLE('pulso_hi2')
+          )
+        )
+    ) AS "t7"
+    INNER JOIN "pulso_period_slots" AS "t4"
+      ON CAST(FLOOR((
+        EPOCH_US("t7"."occurred_at")
+      ) / (
+        3600000000
+      )) AS BIGINT) = "t4"."_slot"
+  ) AS "t8"
+  GROUP BY
+    1,
+    2
+)
+SELECT
+  "t3"."_pid",
+  "t13"."_d_owner" AS "owner",
+  COALESCE("t11"."calls", 0.0) AS "value",
+  COALESCE("t11"."calls", 0.0) AS "numerator",
+  CAST(NULL AS DOUBLE) AS "denominator"
+FROM "pulso_periods" AS "t3"
+CROSS JOIN (
+  SELECT DISTINCT
+    "t10"."_a_d_owner" AS "_d_owner"
+  FROM "t9" AS "t10"
+) AS "t13"
+LEFT OUTER JOIN "t9" AS "t11"
+  ON "t3"."_pid" = "t11"."_apid"
+  AND "t13"."_d_owner" IS NOT DISTINCT FROM "t11"."_a_d_owner";

@@ -1,0 +1,92 @@
+-- Written by `python -m pulso.engine.snapshots refresh`; do not edit by hand.
+
+-- tickets_resolved_per_day · postgres · monthly, company scope, no split
+SELECT
+  "t2"."_pid",
+  CAST(COALESCE("t8"."resolved", 0.0) AS DOUBLE PRECISION) / "t2"."_days" AS "value",
+  COALESCE("t8"."resolved", 0.0) AS "numerator",
+  "t2"."_days" AS "denominator"
+FROM "pulso_periods" AS "t2"
+LEFT OUTER JOIN (
+  SELECT
+    "t6"."_pid" AS "_apid",
+    SUM("t6"."resolved") AS "resolved"
+  FROM (
+    SELECT
+      "t3"."_pid",
+      "t5"."_m_resolved" AS "resolved"
+    FROM (
+      SELECT
+        "t1"."id",
+        "t1"."external_id",
+        "t1"."account_id",
+        "t1"."owner_id",
+        "t1"."channel",
+        "t1"."priority",
+        "t1"."status",
+        "t1"."opened_at",
+        "t1"."first_response_at",
+        "t1"."first_response_automated",
+        "t1"."resolved_at",
+        CAST(1 AS DOUBLE PRECISION) AS "_m_resolved"
+      FROM "tickets" AS "t1"
+    ) AS "t5"
+    INNER JOIN "pulso_periods" AS "t3"
+      ON "t5"."resolved_at" >= "t3"."_p_start" AND "t5"."resolved_at" < "t3"."_p_end"
+  ) AS "t6"
+  GROUP BY
+    1
+) AS "t8"
+  ON "t2"."_pid" = "t8"."_apid";
+
+-- tickets_resolved_per_day · postgres · monthly, company scope, by owner
+WITH "t7" AS (
+  SELECT
+    "t6"."_pid" AS "_apid",
+    "t6"."_d_owner" AS "_a_d_owner",
+    SUM("t6"."resolved") AS "resolved"
+  FROM (
+    SELECT
+      "t3"."_pid",
+      "t5"."_d_owner",
+      "t5"."_m_resolved" AS "resolved"
+    FROM (
+      SELECT
+        "t1"."id",
+        "t1"."external_id",
+        "t1"."account_id",
+        "t1"."owner_id",
+        "t1"."channel",
+        "t1"."priority",
+        "t1"."status",
+        "t1"."opened_at",
+        "t1"."first_response_at",
+        "t1"."first_response_automated",
+        "t1"."resolved_at",
+        "t1"."owner_id" AS "_owner",
+        "t1"."owner_id" AS "_d_owner",
+        CAST(1 AS DOUBLE PRECISION) AS "_m_resolved"
+      FROM "tickets" AS "t1"
+    ) AS "t5"
+    INNER JOIN "pulso_periods" AS "t3"
+      ON "t5"."resolved_at" >= "t3"."_p_start" AND "t5"."resolved_at" < "t3"."_p_end"
+  ) AS "t6"
+  GROUP BY
+    1,
+    2
+)
+SELECT
+  "t2"."_pid",
+  "t11"."_d_owner" AS "owner",
+  CAST(COALESCE("t9"."resolved", 0.0) AS DOUBLE PRECISION) / "t2"."_days" AS "value",
+  COALESCE("t9"."resolved", 0.0) AS "numerator",
+  "t2"."_days" AS "denominator"
+FROM "pulso_periods" AS "t2"
+CROSS JOIN (
+  SELECT DISTINCT
+    "t8"."_a_d_owner" AS "_d_owner"
+  FROM "t7" AS "t8"
+) AS "t11"
+LEFT OUTER JOIN "t7" AS "t9"
+  ON "t2"."_pid" = "t9"."_apid"
+  AND "t11"."_d_owner" IS NOT DISTINCT FROM "t9"."_a_d_owner";
