@@ -62,6 +62,7 @@ def import_command(
                                       encoding=encoding, delimiter=delimiter, date_order=date_order, decimal=decimal,
                                       progress=lambda step, rows: progress.update(task, description=step, completed=rows))
             except ImportFailed as exc:
+                _print_suggestion(exc.result, mapping)
                 if reject_file:
                     with open(reject_file, "w", newline="", encoding="utf-8") as out:
                         write_reject_file(exc.result, files, out)
@@ -76,9 +77,26 @@ def import_command(
             console.print(f"Skipped {result.skipped:,} rows the mapping leaves out.")
         for note in result.notes:
             console.print(f"Note: {note}", markup=False)
+        _print_suggestion(result, mapping)
         if result.errors:
             console.print(f"Refused {result.rejected:,} rows ({count_text(result)})"
                           + (f"; details in {reject_file}" if reject_file else "; see `pulso imports errors " + result.run_id + "`"))
+
+
+def _print_suggestion(result, mapping: str | None) -> None:
+    """The run's mapping with the stage or status values it did not know added, as YAML to save and use."""
+    from pulso.errors import PulsoError
+    from pulso.ingest import load_mapping
+    from pulso.ingest.checks import suggestion
+
+    try:
+        text = suggestion(result, load_mapping(mapping) if mapping else None)
+    except PulsoError:  # the run is done; a mapping file that cannot be read again only loses the hint
+        return
+    if text:
+        console.print("Suggested mapping (the values above added; save as a .yaml file, check it, and import again "
+                      "with --mapping FILE):", markup=False)
+        console.print(text, markup=False, soft_wrap=True)
 
 
 def _estimated_rows(files: list[Path]) -> int | None:

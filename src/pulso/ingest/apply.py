@@ -41,6 +41,9 @@ class TableBuilder:
     fallbacks: dict[tuple[str, str], int] = field(default_factory=dict)  # (target, later `from` column): rows
     defaulted: dict[str, list] = field(default_factory=dict)  # target: [absent source, default, rows]
     moved: dict[tuple[str, str], int] = field(default_factory=dict)  # (later, earlier field): dates moved
+    unmapped: dict[str, dict[str, int]] = field(default_factory=dict)  # target: {value read by "*" or the default
+    #                                                                      of a `map` column ("" = empty): rows}
+    skips: dict[tuple[str, str], int] = field(default_factory=dict)  # ("empty" | "future", target): rows skipped
     _date_only: dict[str, pa.Array] = field(default_factory=dict, repr=False)  # this batch's date-only cells
 
     def check_header(self, file: str, columns: list[str], *, lenient: bool = False) -> None:
@@ -171,6 +174,9 @@ class TableBuilder:
         if cased is not None:
             arr = pc.if_else(cased[0], cased[1], arr)
         if self._has_default(col):
+            if col.map is not None and col.source and not (col.when or col.unless) and arr.null_count:
+                found = self.unmapped.setdefault(col.target, {})
+                found[""] = found.get("", 0) + arr.null_count
             arr = pc.fill_null(arr, values_key(col.default))
         column = schema.table(self.spec.table).c[col.target]
         opts = self.opts
@@ -203,6 +209,11 @@ class TableBuilder:
             return None
 
         out = _per_unique(arr, lambda v: None if (r := translate(v)) is None else values_key(r))
+        others = [v for v in pc.unique(arr).drop_null().to_pylist() if v not in table] if "*" in table else []
+        if others:
+            found = self.unmapped.setdefault(col.target, {})
+            for item in pc.value_counts(arr.filter(pc.is_in(arr, value_set=pa.array(others, pa.string())))).to_pylist():
+                found[item["values"]] = found.get(item["values"], 0) + item["counts"]
         if unknown:
             known = ", ".join(k for k in table if k != "*")
             mask = pc.fill_null(pc.is_in(arr, value_set=pa.array(sorted(unknown), pa.string())), False)
@@ -225,13 +236,17 @@ class TableBuilder:
         for target in self.spec.skip_when_empty:
             if target in table.column_names:
                 keep = pc.is_valid(table[target])
-                self.skipped += table.num_rows - pc.sum(pc.cast(keep, pa.int64())).as_py()
+                gone = table.num_rows - pc.sum(pc.cast(keep, pa.int64())).as_py()
+                self.skipped += gone
+                self.skips[("empty", target)] = self.skips.get(("empty", target), 0) + gone
                 table = table.filter(keep)
         for target in self.spec.skip_when_future:
             if target in table.column_names:
                 now = pa.scalar(dt.datetime.now(dt.timezone.utc), pa.timestamp("us", tz="UTC"))
                 keep = pc.invert(pc.fill_null(pc.greater(pc.cast(table[target], now.type), now), False))
-                self.skipped += table.num_rows - pc.sum(pc.cast(keep, pa.int64())).as_py()
+                gone = table.num_rows - pc.sum(pc.cast(keep, pa.int64())).as_py()
+                self.skipped += gone
+                self.skips[("future", target)] = self.skips.get(("future", target), 0) + gone
                 table = table.filter(keep)
         if "external_id" not in table.column_names and "id" in table.column_names:
             table = table.append_column("external_id", table["id"])

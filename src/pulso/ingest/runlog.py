@@ -46,21 +46,41 @@ class RowError:
 
 @dataclass(frozen=True)
 class Note:
-    """Something a run did to read a file that its author should know (not an error).
+    """Something a run did to read a file, or something that looks wrong in what it read, that its
+    author should know (not an error). The checks of `ingest/checks.py` add the kinds after `fallback_used`.
 
     kind: `default_used` (column = the absent source column, value = the default, count = rows),
     `dates_moved` (column = the later field, value = the earlier one, count = values moved),
     `nul_removed` (count = bytes), `empty_skipped` (a file with only a header), `fallback_used`
-    (column = the table.column, value = the later `from` column that filled it, count = rows)."""
+    (column = the table.column, value = the later `from` column that filled it, count = rows),
+    `unknown_value` (column = the source column, value = a value its `map` does not list, count =
+    rows, target = the table.column, became = what the "*" catch-all made of it, suggested = what
+    the value's words suggest, when that differs), `unknown_agreed` (the unknown values of a column
+    whose words agree with what they became: counts = rows per value, count = their sum),
+    `empty_defaulted` (the same for empty cells given the default),
+    `skipped_empty` / `skipped_future` (count = rows skipped, target = the table.column that was
+    empty / later than now), `empty_column` (column = the source column, target = the
+    table.column it feeds, count = rows: empty in every one), `mixed_currencies` (target = the
+    table, counts = rows per currency, value = the reporting currency), `all_open` / `none_won`
+    (count = deals, counts = deals per status)."""
 
     kind: str
     file: str
     count: int = 0
     column: str | None = None
     value: str | None = None
+    target: str | None = None
+    became: str | None = None
+    suggested: str | None = None
+    counts: tuple[tuple[str, int], ...] = ()
 
     def __str__(self) -> str:
         rows = f"{self.count:,} row" + ("" if self.count == 1 else "s")
+        if self.kind in CHECK_TEXT:
+            return CHECK_TEXT[self.kind].format(
+                file=self.file, column=self.column, value=self.value, target=self.target, became=self.became,
+                suggested=self.suggested, rows=rows, count=f"{self.count:,}", table=(self.target or "").split(".")[0],
+                counts=", ".join(f"{k} {n:,}" for k, n in self.counts))
         return {
             "default_used": f"column {self.column} absent in {self.file}: default {self.value!r} used for {rows}",
             "dates_moved": f"{self.file}: dates moved to satisfy a rule: {self.count:,} ({self.column} was a date "
@@ -77,8 +97,29 @@ class Note:
         }[self.kind]
 
     def to_dict(self) -> dict[str, Any]:
-        """The note as stored in import_runs.notes (JSON)."""
-        return {"kind": self.kind, "file": self.file, "count": self.count, "column": self.column, "value": self.value}
+        """The note as stored in import_runs.notes (JSON): the fields a check set come after the first five."""
+        out = {"kind": self.kind, "file": self.file, "count": self.count, "column": self.column, "value": self.value}
+        out.update({k: v for k, v in (("target", self.target), ("became", self.became), ("suggested", self.suggested))
+                    if v is not None})
+        if self.counts:
+            out["counts"] = dict(self.counts)
+        return out
+
+
+#: The CLI's (and the API's "text") words for the kinds the checks add; the page's are in web/import_notes.py.
+CHECK_TEXT = {
+    "unknown_value": "{file}: {column} {value!r} is not in the mapping: {rows} read as {target} {became!r} "
+                     "(suggested: {suggested})",
+    "unknown_agreed": "{file}: {column} values not in the mapping, read as {target} {became!r} as their words "
+                      "suggest: {counts}",
+    "empty_defaulted": "{file}: {column} empty in {rows}: read as {target} {became!r} (the mapping's default)",
+    "skipped_empty": "{file}: {rows} skipped because {target} is empty",
+    "skipped_future": "{file}: {rows} skipped because {target} is later than now",
+    "empty_column": "{file}: column {column} (mapped to {target}) came out empty in every row ({rows})",
+    "mixed_currencies": "{file}: {table} in {count} currencies: {counts}; the reporting currency is {value}",
+    "all_open": "{file}: {count} deals, all open: is the stage mapping right?",
+    "none_won": "{file}: {count} deals, none won ({counts}): is the stage mapping right?",
+}
 
 
 def file_notes(name: str, src, builders) -> list[Note]:
@@ -119,6 +160,7 @@ class ImportResult:
     bad_rows: set[tuple[str, int]] = field(default_factory=set, repr=False)
     soft_refs: set[tuple[str, str]] = field(default_factory=set, repr=False)
     source_columns: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
+    tally: Any = field(default=None, repr=False)  # what ingest.checks has seen of the typed records
 
     @property
     def error_count(self) -> int:

@@ -21,7 +21,7 @@ import sqlalchemy as sa
 
 from pulso import audit, events
 from pulso.errors import PulsoError, ValidationError
-from pulso.ingest import bundle, values
+from pulso.ingest import bundle, checks, values
 from pulso.ingest.apply import ROW, Problem, TableBuilder
 from pulso.ingest.mapping import Mapping, MappingError, load_mapping
 from pulso.ingest.readers import EmptyFile, ReadError, Source, file_digest, open_source
@@ -125,6 +125,7 @@ def _read_all(store, paths, names, table, mapping, encoding, delimiter, date_ord
 
     Several files are read in the order `bundle.plan_files` gives, into the write step it gives."""
     steps: dict[str, int] = {}
+    currency = store.settings_dict().get("currency", "EUR")  # read before a stream holds the connection
     if len(paths) > 1:
         plan = bundle.plan_files(paths, names, mapping, table, {"encoding": encoding, "delimiter": delimiter})
         paths, mapping, steps = plan.files, plan.mapping or mapping, plan.steps
@@ -181,6 +182,7 @@ def _read_all(store, paths, names, table, mapping, encoding, delimiter, date_ord
             fresh: dict[str, list[pa.Table]] = {}
             for b in builders:
                 data = b.result()
+                checks.see(result, name, b, data)
                 problems += b.problems
                 result.skipped += b.skipped
                 if data.num_rows:
@@ -193,6 +195,7 @@ def _read_all(store, paths, names, table, mapping, encoding, delimiter, date_ord
             result.errors += [RowError(name, line, None, None, f"the row {reason}") for line, reason in src.rejected]
             result.bad_rows |= {(name, p.row) for p in problems}
     result.mapping = ", ".join(dict.fromkeys(mapping_names))
+    result.notes += checks.report(result, currency)
     batches = [{t: pa.concat_tables(chunks, promote_options="default") for t, chunks in tables.items() if chunks}
                for tables in layers]
     return batches, origins_at, sources
@@ -328,6 +331,7 @@ class _Stream:
         problems: list[Problem] = []
         for b in builders:
             data = b.result()
+            checks.see(self.result, name, b, data)
             problems += b.problems
             b.problems = []
             self.result.skipped += b.skipped

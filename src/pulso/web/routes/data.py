@@ -36,7 +36,8 @@ from pulso.store import schema
 from pulso.web.api_deps import ApiCaller, ApiError, require_role
 from pulso.web.deps import Ctx, csrf_binding
 from pulso.web.errors import NotFoundError
-from pulso.web.import_notes import error_total, note_text
+from pulso.ingest.checks import suggestion
+from pulso.web.import_notes import error_total, note_text, suggestion_title
 from pulso.web.pages import cell, page_route, render, table
 
 router = APIRouter()
@@ -249,7 +250,8 @@ async def import_run(ctx: Ctx) -> Response:
                "rejected": result.rejected, "skipped": result.skipped,
                "errors": [{"file": e.file, "line": e.line, "column": e.column, "value": e.value, "reason": e.reason}
                           for e in result.errors[:50]], "error_count": result.error_count,
-               "error_total": error_total(ctx, result), "notes": [note_text(ctx, n) for n in result.notes]}
+               "error_total": error_total(ctx, result), "notes": [note_text(ctx, n) for n in result.notes],
+               "suggestion": suggestion(result, mapping), "suggestion_title": suggestion_title(ctx)}
     return _import_page(ctx, result=summary)
 
 
@@ -396,7 +398,8 @@ def api_router() -> APIRouter:
                 "written": result.written, "rejected": result.rejected, "skipped": result.skipped,
                 "errors": [{"file": e.file, "line": e.line, "column": e.column, "value": e.value, "reason": e.reason}
                            for e in result.errors[:1000]],
-                "error_count": result.error_count, "notes": [{**n.to_dict(), "text": str(n)} for n in result.notes]}
+                "error_count": result.error_count, "notes": [{**n.to_dict(), "text": str(n)} for n in result.notes],
+                "suggested_mapping": suggestion(result)}
         return JSONResponse(body, status_code=status)
 
     return api
