@@ -184,6 +184,10 @@ from pulso.goals_cli import register as _register_goals  # noqa: E402  (goals, q
 
 _register_goals(app)
 
+from pulso.rates_cli import register as _register_rates  # noqa: E402  (rates import, list, set)
+
+_register_rates(app)
+
 
 def _parse_date(value: str, option: str) -> dt.date:
     try:

@@ -253,9 +253,27 @@ def one(_: Any = None) -> Any:
     return ibis.literal(1)
 
 
+_MONEY_READ: ContextVar[list | None] = ContextVar("pulso_money_read", default=None)
+
+
 def money(col: Any) -> Any:
-    """A money column as a float, null as 0."""
+    """A money column as a float, null as 0 (noted while `noting_money` is on: the engine
+    converts the money a KPI reads into the reporting currency, see pulso.engine.money)."""
+    seen = _MONEY_READ.get()
+    if seen is not None:
+        seen.append(col)
     return col.cast("float64").fill_null(0.0)
+
+
+@contextmanager
+def noting_money() -> Iterator[list]:
+    """The money columns that `money` is given while building, as a list filled in."""
+    seen: list = []
+    token = _MONEY_READ.set(seen)
+    try:
+        yield seen
+    finally:
+        _MONEY_READ.reset(token)
 
 
 # -- derived facts ---------------------------------------------------------------------------

@@ -28,7 +28,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from pulso.catalog import Catalog, Kpi, Part, load_catalog
-from pulso.catalog.sources import FACT_PREFIX, FACTS, building_for, tables
+from pulso.catalog.sources import FACT_PREFIX, FACTS, building_for, noting_money, tables
+from pulso.engine import money as M
 from pulso.engine import periods as P
 from pulso.engine import plancache
 from pulso.engine.compile import (
@@ -110,6 +111,8 @@ class Engine:
         #: portable range joins every other engine gets (the tests check both give the same rows).
         self.slots = True
         self._lock = threading.RLock()
+        self._currencies: tuple[tuple[str, str], bool] | None = None  # see _foreign
+        self._money: dict[str, set[str]] = {}  # KPI key → the money tables it reads
 
     # -- the public calls -----------------------------------------------------------------
 
@@ -125,9 +128,11 @@ class Engine:
         scope = self._check_scope(kpi, scope)
         tz, ranges, exclude = self._settings(start, params)
         plan = P.plan(start, end, grain)
+        windows = P.windows(plan, tz)
         shape = ("q", kpi.key, by, tuple(sorted(values.items())), scope, exclude, str(tz))
-        found = self._run(shape, lambda ctx: compile_kpi(kpi, ctx, by=by, filters=values, scope=scope),
-                          plan.all, tz, lambda: P.ranges_table(ranges, tz), exclude, kpi, P.windows(plan, tz),
+        shape, build = self._in_reporting_currency(kpi, windows, shape, lambda ctx: compile_kpi(
+            kpi, ctx, by=by, filters=values, scope=scope))
+        found = self._run(shape, build, plan.all, tz, lambda: P.ranges_table(ranges, tz), exclude, kpi, windows,
                           arrow=True)
         return _assemble(kpi, plan, by, grain, found)
 
@@ -143,7 +148,8 @@ class Engine:
         per local day when the query is long or asked again (see _rollup and _materialize)."""
         kpis = [self.kpi(key) for key in dict.fromkeys([keys] if isinstance(keys, str) else keys)]
         one_by_one = dict(start=start, end=end, grain=grain, by=by, filters=filters, scope=scope, params=params)
-        if self.store.dialect != "duckdb" or len(kpis) < 2:
+        if self.store.dialect != "duckdb" or len(kpis) < 2 or self._foreign()[1]:
+            # several currencies: each KPI converts and checks its own rates (see _in_reporting_currency)
             return {kpi.key: self.query(kpi.key, **one_by_one) for kpi in kpis}
         start, end = _span(start, end)
         grain = P.check_grain(grain)
@@ -225,6 +231,7 @@ class Engine:
 
         shape = ("d", kpi.key, part, tuple(sorted(values.items())), scope, exclude, int(limit), int(offset), str(tz))
         span = P.instant(start, tz), P.instant(end, tz)
+        shape, build = self._in_reporting_currency(kpi, [span], shape, build)
         rows = self._run(shape, build, [P.Period(start, end)], tz, lambda: P.ranges_table(ranges, tz), exclude, kpi,
                          [span, span])
         for row in rows:  # shown in the workspace's time zone, like the periods
@@ -270,6 +277,49 @@ class Engine:
             raise ScopeError(f"{kpi.key} is computed from records that have no owner (such as spend, campaigns "
                              "or web sessions); only a company-wide scope may see it")
         return scope
+
+    # -- money in the reporting currency (see pulso.engine.money) ----------------------------
+
+    def _foreign(self) -> tuple[str, bool]:
+        """The reporting currency, and whether any stored amount is in another one (per data version)."""
+        settings = self._workspace_settings()
+        key = (settings.get("data_version", "0"), settings.get("currency", "EUR"))
+        with self._lock:
+            if self._currencies is None or self._currencies[0] != key:
+                sql = ibis.to_sql(M.currencies_expr(self._src, key[1]), dialect=self.store.dialect)
+                self._currencies = (key, bool(_execute(self.store, sql, {}, [])))
+            return key[1], self._currencies[1]
+
+    def _money_tables(self, kpi: Kpi) -> set[str]:
+        """The money tables whose amounts the KPI reads (from its portable SQL, worked out once)."""
+        if kpi.key not in self._money:
+            with noting_money() as seen:
+                compile_kpi(kpi, self._context(False, None))
+            self._money[kpi.key] = M.money_tables(seen)
+        return self._money[kpi.key]
+
+    def _in_reporting_currency(self, kpi: Kpi, windows: list, shape: tuple,
+                               build: Callable[[Context], Any]) -> tuple[tuple, Callable[[Context], Any]]:
+        """The query shape and builder that read the KPI's money converted into the reporting
+        currency, when the workspace holds other currencies and the KPI reads money; unchanged
+        otherwise. MissingRatesError when an amount the query's span touches has no rate."""
+        reporting, foreign = self._foreign()
+        names = self._money_tables(kpi) if foreign else set()
+        if not names:
+            return shape, build
+        lo, hi = min(w[0] for w in windows), max(w[1] for w in windows)
+        sql = ibis.to_sql(M.missing_expr(self._src, reporting, names, lo, hi), dialect=self.store.dialect)
+        with self._lock:
+            rows = _execute(self.store, sql, {}, [])
+        if rows:
+            found = [(r["currency"], _as_date(r["day"], "day")) for r in rows]
+            raise M.MissingRatesError(kpi.key, reporting, found[:M.MISSING_LISTED], len(found) > M.MISSING_LISTED)
+
+        def converting(ctx: Context) -> Any:
+            ctx.src = {**ctx.src, **M.converted(ctx.src, reporting, names)}
+            return build(ctx)
+
+        return (*shape, ("fx", reporting, tuple(sorted(names)))), converting
 
     # -- building -------------------------------------------------------------------------
 
@@ -597,6 +647,8 @@ def _assemble(kpi: Kpi, plan: P.Plan, by: tuple[str, ...], grain: str | None, fo
     periods ascend), then by dimension values, nulls last."""
     figures = ("value", "numerator", "denominator", *kpi.extras)
     cols = _columns(found, ("_pid", *by), figures)
+    for name in _in_cents(kpi):  # sums of money are whole cents: no 2.3e-10 left by a running sum
+        cols[name] = [None if v is None else round(v, 2) + 0.0 for v in cols[name]]
     pids = cols["_pid"]
     keys_of = list(zip(*(cols[d] for d in by))) if by else [()] * len(pids)
     at = {(pid, dims): k for k, (pid, dims) in enumerate(zip(pids, keys_of))}
@@ -618,6 +670,15 @@ def _assemble(kpi: Kpi, plan: P.Plan, by: tuple[str, ...], grain: str | None, fo
     columns = ["period_start", "period_end", *by, "value", "numerator", "denominator", "previous", "year_ago",
                *kpi.extras]
     return QueryResult(kpi, rows, by, grain, columns)
+
+
+def _in_cents(kpi: Kpi) -> tuple[str, ...]:
+    """The figures of a KPI that are sums of money (rounded to cents when read): the numerator of
+    a money total or mean, and a money total's value."""
+    if kpi.unit != "currency":
+        return ()
+    kind = kpi.result.kind
+    return ("value", "numerator") if kind == "total" else ("numerator",) if kind == "mean" else ()
 
 
 def _fill(rows: list, plan: P.Plan, combos: list[tuple], at: dict, cells: list[tuple], values: list,

@@ -1,4 +1,4 @@
-"""Application tables of imports, merges of duplicates and data quality (migration 0005)."""
+"""Application tables of imports, merges of duplicates and data quality (migration 0005), and exchange rates (0008)."""
 
 from __future__ import annotations
 
@@ -57,3 +57,17 @@ merges = sa.Table(
     sa.Column("undo", sa.Text, nullable=False),
     sa.Column("undone_at", TS),
 )
+
+# Exchange rates (migration 0008): `rate` units of `currency` per one unit of the workspace's
+# reporting currency (setting `currency`), valid from `rate_date` until the currency's next rate.
+# Written by pulso.rates only (which checks code, date and rate > 0); the engine converts money with it.
+exchange_rates = sa.Table(
+    "exchange_rates", metadata,
+    sa.Column("id", sa.Text, primary_key=True),  # CURRENCY:YYYY-MM-DD
+    sa.Column("currency", sa.String(3), nullable=False),
+    sa.Column("rate_date", sa.Date, nullable=False),
+    sa.Column("rate", sa.Numeric(24, 10), nullable=False),
+    sa.Column("source", sa.Text),
+    sa.CheckConstraint("rate > 0", name="rate_positive"),
+)
+_pg_index(exchange_rates, "currency", "rate_date")

@@ -34,7 +34,8 @@ EN: dict[str, str] = {
     "'{name}' no puede contener el carácter NUL": "'{name}' may not contain a NUL character",
     # tiles and shared sections
     "frente al periodo anterior": "against the previous period", "sin comparación": "no comparison", "sin datos": "no data",
-    "No disponible con tu alcance": "Not available in your scope", "(sin valor)": "(no value)",
+    "No disponible con tu alcance": "Not available in your scope",
+    "Falta el tipo de cambio a {reporting} de {currencies}": "No exchange rate into {reporting} for {currencies}", "(sin valor)": "(no value)",
     "No hay datos de {names} en este periodo. Impórtalos desde tu CRM o una hoja de cálculo, "
     "o genera un espacio de demostración con `pulso demo`; después elige otro periodo si hace falta.":
         "There is no {names} data in this period. Import it from your CRM or a spreadsheet, or build a demo "

@@ -16,6 +16,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse, Response
 from markupsafe import Markup
 
+from pulso.engine.money import MissingRatesError
 from pulso.errors import ScopeError
 from pulso.web import charts
 from pulso import formatting as f
@@ -185,6 +186,10 @@ def tile(ctx: PageContext, key: str) -> dict[str, Any]:
     except ScopeError:
         out.update(available=False, text="—", note=ctx._("No disponible con tu alcance"))
         return out
+    except MissingRatesError as exc:  # never a sum of amounts in different currencies
+        out.update(available=False, text="—", note=ctx._("Falta el tipo de cambio a {reporting} de {currencies}").format(
+            reporting=exc.reporting, currencies=", ".join(exc.currencies)))
+        return out
     value = current.get("value") if current else None
     previous = current.get("previous") if current else None
     out.update(
@@ -213,7 +218,7 @@ def sparklines(ctx: PageContext, keys: list[str]) -> dict[str, list[float | None
             if ctx.scope.kind != "company" and not getattr(meta, "owned", True):
                 continue
             out[key] = spark_series(ctx, key)
-        except ScopeError:
+        except (ScopeError, MissingRatesError):
             continue
     return out
 

@@ -1,0 +1,252 @@
+"""Exchange rates: what the engine converts money with (table `exchange_rates`, migration 0008).
+
+A rate is units of a currency per one unit of the workspace's reporting currency (setting
+`currency`, default EUR), valid from its date until the currency's next rate.
+
+    from pulso import rates
+    rates.import_file(store, Path("eurofxref-hist.csv"))   # the ECB's history, or currency,date,rate
+    rates.list_rates(store, currency="USD")
+
+Files read:
+- the ECB's historical reference rates (`eurofxref-hist.csv`, inside `eurofxref-hist.zip`): a
+  header `Date,USD,JPY,...,` (one column per currency, a trailing empty column), one line per
+  business day with the units of each currency per 1 EUR, `N/A` (or nothing) where there is none;
+- a plain table `currency,date,rate` (optional `base`: the currency the rate is against, default
+  the reporting currency; optional `source`).
+A rate against another currency than the reporting one is turned into the reporting currency
+through that base's rate of the same day (cross rates: USD per MXN = USD per EUR ÷ MXN per EUR):
+a day without it is left out, and said so. All or nothing: a bad line refuses the whole file.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import math
+import re
+import zipfile
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+from pulso.errors import RecordError, ValidationError
+from pulso.store.store import _bump_version
+from pulso.store.tables_data import exchange_rates
+
+CODE = re.compile(r"[A-Z]{3}")
+MISSING = {"", "N/A", "NA", "#N/A"}
+BATCH = 5_000
+
+
+@dataclass
+class ImportResult:
+    """What an import wrote: rows per currency, the file's format, and what it left out."""
+
+    format: str
+    base: str
+    reporting: str
+    written: int = 0
+    currencies: dict[str, int] = field(default_factory=dict)
+    skipped: list[str] = field(default_factory=list)  # notes: days without a cross rate...
+
+
+def reporting_currency(store) -> str:
+    """The workspace's reporting currency (setting `currency`, default EUR)."""
+    return store.settings_dict().get("currency", "EUR")
+
+
+def _text(path: Path) -> str:
+    data = path.read_bytes()
+    if data[:4] == b"PK\x03\x04":  # the ECB ships eurofxref-hist.zip
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            names = [n for n in z.namelist() if n.lower().endswith(".csv")]
+            if len(names) != 1:
+                raise _refused(path.name, "file", "a zip of rates must hold exactly one .csv file")
+            data = z.read(names[0])
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise _refused(path.name, "file", "not a UTF-8 text file") from None
+
+
+def _refused(name: str, column: str, reason: str, line: int | None = None) -> ValidationError:
+    return ValidationError([RecordError(name if line is None else f"{name} line {line}", None, column, reason)])
+
+
+def _rate(text: str) -> Decimal:
+    try:
+        value = Decimal(text.strip())
+    except InvalidOperation:
+        raise ValueError(f"'{text}' is not a number") from None
+    if not value.is_finite() or value <= 0:
+        raise ValueError(f"'{text}' is not a rate: it must be a number above 0")
+    return value
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(f"'{text}' is not a date; use YYYY-MM-DD") from None
+
+
+def _code(text: str) -> str:
+    code = text.strip().upper()
+    if not CODE.fullmatch(code):
+        raise ValueError(f"'{text}' is not a currency code; use three letters such as EUR, MXN or USD")
+    return code
+
+
+def parse(path: Path, reporting: str) -> tuple[str, str, list[tuple[str, dt.date, Decimal, str]]]:
+    """(format, base, [(currency, date, rate against base, source)]) read from a rates file."""
+    name = path.name
+    rows = list(csv.reader(io.StringIO(_text(path))))
+    while rows and not any(c.strip() for c in rows[-1]):
+        rows.pop()
+    if not rows:
+        raise _refused(name, "file", "the file is empty")
+    header = [c.strip() for c in rows[0]]
+    while header and not header[-1]:
+        header.pop()  # the ECB's trailing comma
+    lower = [h.lower() for h in header]
+    out: list[tuple[str, dt.date, Decimal, str]] = []
+    errors: list[RecordError] = []
+    if lower and lower[0] == "date" and len(header) > 1 and all(CODE.fullmatch(h) for h in header[1:]):
+        fmt, base = "ecb", "EUR"
+        for n, row in enumerate(rows[1:], start=2):
+            cells = [c.strip() for c in row]
+            if not any(cells):
+                continue
+            try:
+                day = _date(cells[0])
+            except ValueError as exc:
+                errors.append(RecordError(f"{name} line {n}", None, "Date", str(exc)))
+                continue
+            for code, cell in zip(header[1:], cells[1:]):
+                if cell.upper() in MISSING:
+                    continue
+                try:
+                    out.append((code, day, _rate(cell), "ecb"))
+                except ValueError as exc:
+                    errors.append(RecordError(f"{name} line {n}", None, code, str(exc)))
+    elif {"currency", "date", "rate"} <= set(lower):
+        fmt, base = "table", reporting
+        at = {h: lower.index(h) for h in ("currency", "date", "rate", "base", "source") if h in lower}
+        bases = set()
+        for n, row in enumerate(rows[1:], start=2):
+            cells = [c.strip() for c in row] + [""] * len(header)
+            if not any(cells):
+                continue
+            try:
+                code = _code(cells[at["currency"]])
+                day = _date(cells[at["date"]])
+                rate = _rate(cells[at["rate"]])
+                bases.add(_code(cells[at["base"]]) if "base" in at and cells[at["base"]] else reporting)
+            except ValueError as exc:
+                errors.append(RecordError(f"{name} line {n}", None, "row", str(exc)))
+                continue
+            source = cells[at["source"]] if "source" in at and cells[at["source"]] else "manual"
+            out.append((code, day, rate, source))
+        if len(bases) > 1:
+            errors.append(RecordError(name, None, "base", f"one base currency per file, not {', '.join(sorted(bases))}"))
+        base = bases.pop() if len(bases) == 1 else reporting
+    else:
+        raise _refused(name, "header", "not a rates file: expected the ECB's `Date,USD,JPY,...` or `currency,date,rate`")
+    if errors:
+        raise ValidationError(errors, total=len(errors))
+    return fmt, base, out
+
+
+def to_reporting(rows: list[tuple[str, dt.date, Decimal, str]], base: str, reporting: str,
+                 notes: list[str]) -> list[tuple[str, dt.date, Decimal, str]]:
+    """Rates against `base` as rates against `reporting` (cross rates through the base, day by day)."""
+    if base == reporting:
+        return [r for r in rows if r[0] != reporting]
+    pivot = {day: rate for code, day, rate, _ in rows if code == reporting}
+    if not pivot:
+        raise _refused("rates", reporting, f"the file has no rate of {reporting} against {base}, so its rates "
+                                           f"cannot be turned into {reporting} (the reporting currency)")
+    out, lost = [], set()
+    for code, day, rate, source in rows:
+        if code == reporting:
+            out.append((base, day, Decimal(1) / rate, source))
+        elif day in pivot:
+            out.append((code, day, rate / pivot[day], source))
+        else:
+            lost.add(day)
+    if lost:
+        notes.append(f"{len(lost)} day(s) without a {reporting} rate were left out (first {min(lost)})")
+    return out
+
+
+def import_file(store, path: Path) -> ImportResult:
+    """Read a rates file and store its rates into the reporting currency, all or nothing
+    (a rate already stored for a currency and day is replaced)."""
+    path = Path(path)
+    reporting = reporting_currency(store)
+    fmt, base, rows = parse(path, reporting)
+    result = ImportResult(fmt, base, reporting)
+    rows = to_reporting(rows, base, reporting, result.skipped)
+    latest: dict[str, dict[str, Any]] = {}
+    for code, day, rate, source in rows:
+        if code == reporting:
+            continue
+        rate = rate.quantize(Decimal("1e-10")) if rate.adjusted() < 13 else rate
+        latest[f"{code}:{day.isoformat()}"] = {"id": f"{code}:{day.isoformat()}", "currency": code,
+                                               "rate_date": day, "rate": rate, "source": source}
+    records = list(latest.values())
+    if any(r["rate"] <= 0 for r in records):
+        raise _refused(path.name, "rate", "a converted rate rounds to 0; the rates are too small to keep")
+    write(store, records)
+    result.written = len(records)
+    for r in records:
+        result.currencies[r["currency"]] = result.currencies.get(r["currency"], 0) + 1
+    return result
+
+
+def write(store, records: list[dict[str, Any]]) -> None:
+    """Insert or replace rates by id in one transaction, and bump the data version."""
+    t = exchange_rates
+    with store.engine.begin() as conn:
+        for i in range(0, len(records), BATCH):
+            chunk = records[i:i + BATCH]
+            if store.dialect == "postgres":
+                stmt = pg_insert(t).values(chunk)
+                conn.execute(stmt.on_conflict_do_update(index_elements=[t.c.id], set_={
+                    "rate": stmt.excluded.rate, "source": stmt.excluded.source}))
+            else:
+                conn.execute(t.delete().where(t.c.id.in_([r["id"] for r in chunk])))
+                conn.execute(t.insert(), chunk)
+        _bump_version(conn)
+
+
+def set_rate(store, currency: str, day: dt.date, rate: float | str, source: str = "manual") -> None:
+    """Store one rate (units of `currency` per one unit of the reporting currency)."""
+    try:
+        code, value = _code(currency), _rate(str(rate))
+    except ValueError as exc:
+        raise _refused("exchange_rates", "rate", str(exc)) from None
+    if code == reporting_currency(store):
+        raise _refused("exchange_rates", "currency", f"{code} is the reporting currency: its rate is always 1")
+    if not math.isfinite(float(value)):
+        raise _refused("exchange_rates", "rate", f"'{rate}' is not a rate")
+    write(store, [{"id": f"{code}:{day.isoformat()}", "currency": code, "rate_date": day, "rate": value,
+                   "source": source}])
+
+
+def list_rates(store, currency: str | None = None) -> list[dict[str, Any]]:
+    """Stored rates, by currency then date."""
+    t = exchange_rates
+    query = sa.select(t.c.currency, t.c.rate_date, t.c.rate, t.c.source).order_by(t.c.currency, t.c.rate_date)
+    if currency:
+        try:
+            query = query.where(t.c.currency == _code(currency))
+        except ValueError as exc:
+            raise _refused("exchange_rates", "currency", str(exc)) from None
+    with store.engine.connect() as conn:
+        return [dict(r._mapping) for r in conn.execute(query)]

@@ -1,0 +1,95 @@
+"""`pulso rates import|list|set`: the exchange rates the KPIs convert money with.
+
+    pulso rates import eurofxref-hist.csv      # the ECB's history (or its .zip), or currency,date,rate
+    pulso rates list --currency USD
+    pulso rates set MXN 2026-03-02 21.5        # units of MXN per one unit of the reporting currency
+
+Errors are one line (a refused file lists its bad lines) and exit code 1; a refused file stores nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.table import Table
+
+from pulso.cli import DbOption, console, open_workspace
+from pulso.errors import PulsoError
+
+rates_app = typer.Typer(help="Exchange rates into the reporting currency: import, list, set.", no_args_is_help=True)
+
+
+@rates_app.command("import")
+def import_rates(
+    file: Annotated[Path, typer.Argument(help="The ECB's eurofxref-hist.csv (or .zip), or a currency,date,rate CSV.")],
+    db: DbOption = None,
+) -> None:
+    """Store the rates of a file, converted into the reporting currency (all or nothing)."""
+    from pulso import rates
+
+    if not file.is_file():
+        raise PulsoError(f"{file}: no such file")
+    with open_workspace(db) as store:
+        result = rates.import_file(store, file)
+    kinds = {"ecb": "ECB reference rates", "table": "rates table"}
+    per = ", ".join(f"{c} {n:,}" for c, n in sorted(result.currencies.items()))
+    console.print(f"Imported {result.written:,} rates from {file.name} ({kinds[result.format]} against "
+                  f"{result.base}), into {result.reporting}: {per or 'none'}.")
+    for note in result.skipped:
+        console.print(f"note: {note}")
+
+
+@rates_app.command("list")
+def list_rates(
+    db: DbOption = None,
+    currency: Annotated[Optional[str], typer.Option("--currency", help="Only this currency (e.g. USD).")] = None,
+    format: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+) -> None:
+    """The stored rates: units of each currency per one unit of the reporting currency."""
+    from pulso import rates
+
+    if format not in ("table", "json"):
+        raise PulsoError(f"unknown format '{format}'; use table or json")
+    with open_workspace(db) as store:
+        rows = rates.list_rates(store, currency)
+        reporting = rates.reporting_currency(store)
+    if format == "json":
+        console.print_json(json.dumps([{**r, "rate_date": r["rate_date"].isoformat(), "rate": str(r["rate"])}
+                                       for r in rows]))
+        return
+    table = Table(title=f"Exchange rates (units per 1 {reporting})")
+    for col in ("currency", "date", "rate", "source"):
+        table.add_column(col, justify="right" if col == "rate" else "left")
+    for r in rows:
+        table.add_row(r["currency"], r["rate_date"].isoformat(), f"{r['rate']:f}".rstrip("0").rstrip("."),
+                      r["source"] or "")
+    console.print(table if rows else "No exchange rates stored.")
+
+
+@rates_app.command("set")
+def set_rate(
+    currency: Annotated[str, typer.Argument(help="ISO code, e.g. MXN.")],
+    date: Annotated[str, typer.Argument(help="YYYY-MM-DD: the rate holds from this day until the next one.")],
+    rate: Annotated[str, typer.Argument(help="Units of the currency per one unit of the reporting currency.")],
+    db: DbOption = None,
+) -> None:
+    """Store one rate by hand."""
+    from pulso import rates
+
+    try:
+        day = dt.date.fromisoformat(date)
+    except ValueError:
+        raise PulsoError(f"'{date}' is not a date; use YYYY-MM-DD") from None
+    with open_workspace(db) as store:
+        rates.set_rate(store, currency, day, rate)
+        reporting = rates.reporting_currency(store)
+    console.print(f"{currency.upper()} {day.isoformat()}: {rate} per 1 {reporting}.")
+
+
+def register(app: typer.Typer) -> None:
+    """Add `pulso rates` to the main CLI."""
+    app.add_typer(rates_app, name="rates")
