@@ -199,3 +199,15 @@ def test_web_tile_shows_a_note_instead_of_a_wrong_sum(store):
         assert "Falta el tipo de cambio a EUR de MXN" in client.get("/").text
     finally:
         app.state.services.close()
+
+
+@covers("average_order_value")
+def test_orders_converted_too(store):
+    store.upsert_many({"orders": [
+        {"id": "R1", "account_id": None, "deal_id": None, "product": None, "amount": 100, "currency": "EUR",
+         "ordered_at": "2026-03-03T10:00:00"},
+        {"id": "R2", "account_id": None, "deal_id": None, "product": None, "amount": 220, "currency": "USD",
+         "ordered_at": "2026-03-10T10:00:00"},
+    ]})
+    rates.write(store, RATES)
+    assert Kpis(store).value("average_order_value") == approx((100 + 220 / 1.10) / 2)  # 150 EUR

@@ -112,7 +112,7 @@ class Engine:
         self.slots = True
         self._lock = threading.RLock()
         self._currencies: tuple[tuple[str, str], bool] | None = None  # see _foreign
-        self._money: dict[str, set[str]] = {}  # KPI key → the money tables it reads
+        self._money: dict[str, tuple[set[str], bool]] = {}  # see _money_tables
 
     # -- the public calls -----------------------------------------------------------------
 
@@ -290,12 +290,14 @@ class Engine:
                 self._currencies = (key, bool(_execute(self.store, sql, {}, [])))
             return key[1], self._currencies[1]
 
-    def _money_tables(self, kpi: Kpi) -> set[str]:
-        """The money tables whose amounts the KPI reads (from its portable SQL, worked out once)."""
+    def _money_tables(self, kpi: Kpi) -> tuple[set[str], bool]:
+        """The money tables whose amounts the KPI reads (the columns its declaration hands to
+        catalog.sources.money), and whether it reads reference days; worked out once."""
         if kpi.key not in self._money:
+            ctx = self._context(False, None)
             with noting_money() as seen:
-                compile_kpi(kpi, self._context(False, None))
-            self._money[kpi.key] = M.money_tables(seen)
+                compile_kpi(kpi, ctx)
+            self._money[kpi.key] = (M.money_tables(seen), ctx._baseline is not None)
         return self._money[kpi.key]
 
     def _in_reporting_currency(self, kpi: Kpi, windows: list, shape: tuple,
@@ -304,10 +306,12 @@ class Engine:
         currency, when the workspace holds other currencies and the KPI reads money; unchanged
         otherwise. MissingRatesError when an amount the query's span touches has no rate."""
         reporting, foreign = self._foreign()
-        names = self._money_tables(kpi) if foreign else set()
+        names, reference = self._money_tables(kpi) if foreign else (set(), False)
         if not names:
             return shape, build
         lo, hi = min(w[0] for w in windows), max(w[1] for w in windows)
+        if reference:  # incremental revenue also reads its reference days, before the query's windows
+            lo = dt.datetime(1900, 1, 1, tzinfo=dt.timezone.utc)
         sql = ibis.to_sql(M.missing_expr(self._src, reporting, names, lo, hi), dialect=self.store.dialect)
         with self._lock:
             rows = _execute(self.store, sql, {}, [])
