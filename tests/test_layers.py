@@ -173,3 +173,57 @@ def test_known_exceptions_are_still_needed():
     arrows = area_graph()
     gone = [edge for edge in KNOWN if edge not in arrows]
     assert not gone, f"these arrows are gone: remove them from KNOWN: {gone}"
+
+
+# -- the web asks the store; it never writes SQL ------------------------------------------------
+
+WEB = ROOT / "web"
+#: What a web module may read of pulso.store.schema: descriptions of the tables, not SQL.
+SCHEMA_DESCRIPTIONS = {"CANONICAL_TABLES", "ROLES", "table", "references"}
+#: Signs of SQL run by hand or a connection held: none of them appears in a web module.
+SQL_SIGNS = (".execute(", "exec_driver_sql", "raw_connection", "driver_connection", ".connect(", ".begin(")
+
+
+def web_sql(path: Path) -> list[str]:
+    """What in one module under pulso/web imports SQLAlchemy or the store's tables for SQL, or runs
+    SQL / holds a connection."""
+    source = path.read_text(encoding="utf-8")
+    found = [f"contains '{sign}'" for sign in SQL_SIGNS if sign in source]
+    schema_names: set[str] = set()
+    for node in ast.walk(ast.parse(source, str(path))):
+        modules: list[tuple[str, str | None, str]] = []  # (module, imported name, bound as)
+        if isinstance(node, ast.Import):
+            modules = [(a.name, None, a.asname or a.name) for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            modules = [(node.module, a.name, a.asname or a.name) for a in node.names]
+        for module, name, bound in modules:
+            full = f"{module}.{name}" if name else module
+            if module.split(".")[0] == "sqlalchemy":
+                found.append(f"imports {module}")
+            elif full.startswith("pulso.store.tables_") or module.startswith("pulso.store.tables_"):
+                found.append(f"imports {full}")
+            elif full == "pulso.store.schema":
+                schema_names.add(bound)
+            elif module == "pulso.store.schema" and name not in SCHEMA_DESCRIPTIONS:
+                found.append(f"imports pulso.store.schema.{name}")
+    for node in ast.walk(ast.parse(source, str(path))):
+        if (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in schema_names
+                and node.attr not in SCHEMA_DESCRIPTIONS):
+            found.append(f"uses schema.{node.attr} (line {node.lineno})")
+    return found
+
+
+def test_the_check_for_sql_in_the_web_sees_it(tmp_path):
+    sample = tmp_path / "sample.py"
+    sample.write_text("import sqlalchemy as sa\nfrom pulso.store import schema, tables_api\n"
+                      "from pulso.store.schema import ROLES, users\n"
+                      "names = schema.CANONICAL_TABLES\nq = sa.select(schema.deals)\n"
+                      "with store.engine.connect() as conn:\n    conn.execute(q)\n", encoding="utf-8")
+    assert sorted(web_sql(sample)) == sorted([
+        "contains '.execute('", "contains '.connect('", "imports sqlalchemy", "imports pulso.store.tables_api",
+        "imports pulso.store.schema.users", "uses schema.deals (line 5)"])
+
+
+def test_nothing_under_web_builds_sql_or_touches_a_connection():
+    found = {str(p.relative_to(ROOT)): what for p in sorted(WEB.rglob("*.py")) if (what := web_sql(p))}
+    assert not found, "\n".join(f"{p}: {', '.join(w)}" for p, w in found.items())

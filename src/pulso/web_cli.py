@@ -63,14 +63,9 @@ def serve(
 
 
 def _find(store, email: str) -> dict | None:
-    import sqlalchemy as sa
+    from pulso.store.signin import find_by_email
 
-    from pulso.store import schema
-
-    u = schema.users
-    with store.engine.connect() as conn:
-        row = conn.execute(sa.select(u).where(sa.func.lower(u.c.email) == email.strip().lower()).order_by(u.c.id)).mappings().first()
-    return dict(row) if row else None
+    return find_by_email(store, email)
 
 
 def _ask_password(password: str | None) -> str:
@@ -160,16 +155,10 @@ def users_set_password(
 @users_app.command("list")
 def users_list(db: DbOption = None) -> None:
     """Users, their roles and whether they can sign in."""
-    import sqlalchemy as sa
+    from pulso.store.signin import users_with_access
 
-    from pulso.store import schema
-
-    u, c = schema.users, schema.user_credentials
-    with _open(db) as store, store.engine.connect() as conn:
-        rows = conn.execute(
-            sa.select(u.c.email, u.c.name, u.c.role, u.c.team_id, u.c.active, c.c.user_id.is_not(None))
-            .select_from(u.outerjoin(c, c.c.user_id == u.c.id)).order_by(u.c.role, u.c.email)
-        ).all()
+    with _open(db) as store:
+        rows = users_with_access(store)
     table = Table()
     for col in ("e-mail", "name", "role", "team", "active", "can sign in"):
         table.add_column(col)
@@ -184,15 +173,10 @@ def give_demo_passwords(store) -> list[tuple[str, str, str, str]]:
     Picks the manager of the team with the most reps, and a rep of that team, so that the
     manager's and the rep's pages both have a story.
     """
-    import sqlalchemy as sa
-
-    from pulso.store import schema
+    from pulso.store.signin import active_users_and_managers
     from pulso.web.auth import set_password
 
-    u = schema.users
-    with store.engine.connect() as conn:
-        users = [dict(r) for r in conn.execute(sa.select(u).where(u.c.active.is_(True)).order_by(u.c.id)).mappings()]
-        managers = dict(conn.execute(sa.select(schema.teams.c.manager_id, schema.teams.c.id)).all())
+    users, managers = active_users_and_managers(store)
     chosen: dict[str, dict] = {}
     for role in ("admin", "manager", "rep", "viewer"):
         pool = [x for x in users if x["role"] == role]

@@ -1,4 +1,7 @@
-"""Passwords (argon2), sessions in signed cookies, CSRF tokens and sign-in throttling."""
+"""Passwords (argon2), sessions in signed cookies, CSRF tokens and sign-in throttling.
+
+Sign-in state (credentials, sessions, failed sign-ins) lives in the store: pulso.store.signin
+reads and writes it; this module hashes, signs, remembers and decides."""
 
 from __future__ import annotations
 
@@ -9,16 +12,14 @@ import secrets
 import threading
 import time
 import uuid
-import zlib
 from dataclasses import dataclass
 
-import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from pulso.errors import PulsoError
-from pulso.store import Store, schema
+from pulso.store import Store, signin
 from pulso.web import passwords
 
 SESSION_COOKIE = "pulso_session"
@@ -26,9 +27,6 @@ ANON_COOKIE = "pulso_csrf"
 _hasher = PasswordHasher()
 # Verified against when the e-mail is unknown, so that the answer takes the same time.
 _DUMMY_HASH = _hasher.hash("pulso-no-such-user")
-#: The PostgreSQL advisory lock that makes the sign-in throttle's count-and-reserve atomic across
-#: server processes (a fixed number; any other Pulso lock would pick another).
-THROTTLE_LOCK = zlib.crc32(b"pulso.sign_in_throttle")
 
 
 class AuthError(PulsoError):
@@ -72,36 +70,17 @@ def hash_password(password: str) -> str:
 
 def set_password(store: Store, user_id: str, password: str) -> None:
     """Store (or replace) a user's password; ends the user's open sessions."""
-    c = schema.user_credentials
-    now = _now()
-    with store.connect() as conn:
-        exists = conn.execute(sa.select(c.c.user_id).where(c.c.user_id == user_id)).first()
-        if exists:
-            conn.execute(c.update().where(c.c.user_id == user_id).values(password_hash=hash_password(password), changed_at=now))
-        else:
-            conn.execute(c.insert().values(user_id=user_id, password_hash=hash_password(password), changed_at=now))
-        conn.execute(schema.user_sessions.delete().where(schema.user_sessions.c.user_id == user_id))
+    signin.set_credential(store, user_id, hash_password(password), _now())
 
 
 def set_locale(store: Store, user_id: str, locale: str) -> None:
     """Remember a user's language."""
-    c = schema.user_credentials
-    with store.connect() as conn:
-        conn.execute(c.update().where(c.c.user_id == user_id).values(locale=locale))
+    signin.set_locale(store, user_id, locale)
 
 
 def find_user_by_email(store: Store, email: str) -> dict | None:
     """The active user with this e-mail (any case) and its credential, or None."""
-    u, c = schema.users, schema.user_credentials
-    query = (
-        sa.select(u.c.id, u.c.name, u.c.email, u.c.role, u.c.team_id, c.c.password_hash, c.c.locale)
-        .select_from(u.outerjoin(c, c.c.user_id == u.c.id))
-        .where(sa.func.lower(u.c.email) == email.strip().lower(), u.c.active.is_(True))
-        .order_by(c.c.password_hash.is_(None), u.c.id)
-    )
-    with store.engine.connect() as conn:
-        row = conn.execute(query).mappings().first()
-    return dict(row) if row else None
+    return signin.find_active_by_email(store, email)
 
 
 def check_password(row: dict | None, password: str) -> bool:
@@ -133,11 +112,7 @@ class Sessions:
         """A new session for the user; returns the cookie value."""
         token = secrets.token_urlsafe(32)
         now = _now()
-        with self.store.connect() as conn:
-            conn.execute(schema.user_sessions.delete().where(schema.user_sessions.c.expires_at < now))
-            conn.execute(schema.user_sessions.insert().values(
-                id=_digest(token), user_id=user_id, created_at=now, expires_at=now + dt.timedelta(days=self.days)
-            ))
+        signin.start_session(self.store, _digest(token), user_id, now, now + dt.timedelta(days=self.days))
         return self.signer.dumps(token)
 
     def token(self, cookie: str | None) -> str | None:
@@ -171,21 +146,13 @@ class Sessions:
                 self._known.pop(digest, None)
 
     def _lookup(self, token: str) -> User | None:
-        s, u, c = schema.user_sessions, schema.users, schema.user_credentials
-        query = (
-            sa.select(u.c.id, u.c.name, u.c.email, u.c.role, u.c.team_id, c.c.locale)
-            .select_from(s.join(u, u.c.id == s.c.user_id).outerjoin(c, c.c.user_id == u.c.id))
-            .where(s.c.id == _digest(token), s.c.expires_at > _now(), u.c.active.is_(True))
-        )
-        with self.store.engine.connect() as conn:
-            row = conn.execute(query).mappings().first()
+        row = signin.session_user(self.store, _digest(token), _now())
         return User(**row, session_token=token) if row else None
 
     def end(self, token: str) -> None:
         """Sign out: the session stops working at once."""
         self._known.pop(_digest(token), None)
-        with self.store.connect() as conn:
-            conn.execute(schema.user_sessions.delete().where(schema.user_sessions.c.id == _digest(token)))
+        signin.end_session(self.store, _digest(token))
 
     def csrf_token(self, binding: str) -> str:
         """The CSRF token bound to a session token (or to an anonymous nonce)."""
@@ -213,27 +180,19 @@ class Throttle:
 
     def reserve(self, email: str, ip: str | None) -> str:
         """Take one attempt for this e-mail and address; ThrottledError when either has none left."""
-        f = schema.sign_in_failures
         now = _now()
-        since = now - dt.timedelta(minutes=self.minutes)
-        key = _email_key(email)
         attempt = uuid.uuid4().hex
-        with self._lock, self.store.connect() as conn:
-            if self.store.dialect == "postgres":
-                conn.execute(sa.select(sa.func.pg_advisory_xact_lock(THROTTLE_LOCK)))
-            conn.execute(f.delete().where(f.c.failed_at < since))
-            by_email = conn.execute(sa.select(sa.func.count()).where(f.c.email == key)).scalar()
-            by_ip = conn.execute(sa.select(sa.func.count()).where(f.c.ip == ip)).scalar() if ip else 0
-            if by_email >= self.per_email or by_ip >= self.per_address:
-                raise ThrottledError(self.minutes)
-            conn.execute(f.insert().values(id=attempt, email=key, ip=ip, failed_at=now))
+        with self._lock:
+            granted = signin.reserve_attempt(self.store, attempt, _email_key(email), ip, now=now,
+                                             since=now - dt.timedelta(minutes=self.minutes),
+                                             per_email=self.per_email, per_address=self.per_address)
+        if not granted:
+            raise ThrottledError(self.minutes)
         return attempt
 
     def succeeded(self, email: str) -> None:
         """A good sign-in clears the e-mail's failures (its own attempt included)."""
-        f = schema.sign_in_failures
-        with self.store.connect() as conn:
-            conn.execute(f.delete().where(f.c.email == _email_key(email)))
+        signin.clear_failures(self.store, _email_key(email))
 
 
 def _email_key(email: str) -> str:

@@ -10,9 +10,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Callable, Iterable, TypeVar
 
-import sqlalchemy as sa
-
-from pulso.store import Store, schema
+from pulso.store import Store, lookups
 from pulso.web.cache import ResultCache
 from pulso.web.settings import WebSettings
 
@@ -30,10 +28,9 @@ class Services:
         self.settings = settings
         self._warm_keys = tuple(warm)
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pulso-db")
-        self._settings_sql: str | None = None
-        self._raw: Any = None
         self._db_thread = self._executor.submit(threading.get_ident).result()
         self.store: Store = self.run(lambda: Store(settings.store))
+        self._settings = lookups.SettingsReader(self.store)
         self.run(self.store.require_current)
         self.cache = ResultCache(settings.cache_entries)
         # Rendered pages are larger than KPI results: fewer of them are kept.
@@ -76,8 +73,7 @@ class Services:
 
     def close(self) -> None:
         """Release the workspace."""
-        if self._raw is not None:
-            self.run(self._raw.close)
+        self.run(self._settings.close)
         self.run(self.store.close)
         self._executor.shutdown(wait=True)
 
@@ -90,18 +86,7 @@ class Services:
 
     def workspace(self) -> dict[str, str]:
         """The workspace settings, read once per request: data_version, timezone, currency."""
-        return self.run(self._read_settings)
-
-    def _read_settings(self) -> dict[str, str]:
-        # Read on every request, so on DuckDB it skips SQLAlchemy's per-statement work and runs
-        # the statement, compiled once, on the database thread's own connection.
-        if self.store.dialect != "duckdb":
-            return self.store.settings_dict()
-        if self._settings_sql is None:
-            t = schema.workspace_settings
-            self._settings_sql = str(sa.select(t.c.key, t.c.value).compile(dialect=self.store.engine.dialect))
-            self._raw = self.store.engine.raw_connection()
-        return dict(self._raw.driver_connection.execute(self._settings_sql).fetchall())
+        return self.run(self._settings.read)  # on the database thread, whose connection it reuses
 
     @property
     def engine(self):
@@ -129,43 +114,14 @@ class Services:
 
     def names(self, version: str) -> dict[str, dict[str, str]]:
         """Display names of users, teams, campaigns and stages by id (labels for ids, not KPI data)."""
-
-        def load() -> dict[str, dict[str, str]]:
-            with self.store.engine.connect() as conn:
-                return {
-                    "owner": dict(conn.execute(sa.select(schema.users.c.id, schema.users.c.name)).all()),
-                    # user id → their team (who a team scope covers, as the engine's Scope.team)
-                    "owner_team": dict(conn.execute(sa.select(schema.users.c.id, schema.users.c.team_id)).all()),
-                    "team": dict(conn.execute(sa.select(schema.teams.c.id, schema.teams.c.name)).all()),
-                    "campaign": dict(conn.execute(sa.select(schema.campaigns.c.id, schema.campaigns.c.name)).all()),
-                    "stage": dict(conn.execute(sa.select(schema.stages.c.id, schema.stages.c.name)).all()),
-                    # manager id → the team they manage (the first by id when several)
-                    "managed_team": dict(conn.execute(
-                        sa.select(schema.teams.c.manager_id, sa.func.min(schema.teams.c.id))
-                        .where(schema.teams.c.manager_id.is_not(None)).group_by(schema.teams.c.manager_id)
-                    ).all()),
-                }
-
-        return self.cache.get_or_compute((version, "names"), lambda: self.run(load))
+        return self.cache.get_or_compute((version, "names"), lambda: self.run(lookups.names, self.store))
 
     def record_labels(self, version: str, table: str, ids: tuple[str, ...]) -> dict[str, tuple[str, str]]:
         """(record label, customer name) of drill-down records by id: what a person recognises.
 
         Only ids the scoped engine returned are asked for, so no label outside the scope is read.
         """
-        tbl = schema.metadata.tables.get(table)
-        if tbl is None or not ids or "id" not in tbl.c:
+        if not ids or not lookups.has_labels(table):
             return {}
-        acc = schema.accounts
-        own = next((tbl.c[c] for c in ("name", "title", "product", "plan", "landing_page") if c in tbl.c), None)
-        customer = acc.c.name if "account_id" in tbl.c else (tbl.c.name if table == "accounts" else None)
-        columns = [tbl.c.id, own if own is not None else sa.null(), customer if customer is not None else sa.null()]
-        query = sa.select(*columns).where(tbl.c.id.in_(ids))
-        if "account_id" in tbl.c:
-            query = query.select_from(tbl.outerjoin(acc, acc.c.id == tbl.c.account_id))
-
-        def load() -> dict[str, tuple[str, str]]:
-            with self.store.engine.connect() as conn:
-                return {r[0]: (r[1] or "", r[2] or "") for r in conn.execute(query)}
-
-        return self.cache.get_or_compute((version, "labels", table, ids), lambda: self.run(load))
+        return self.cache.get_or_compute((version, "labels", table, ids),
+                                         lambda: self.run(lookups.record_labels, self.store, table, ids))
