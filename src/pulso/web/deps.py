@@ -10,16 +10,13 @@ from zoneinfo import ZoneInfo
 from fastapi import Depends, Request
 
 from pulso.access import Scope
+from pulso.catalog import DIMENSIONS  # the dimensions a URL may filter by (?source=web&owner=u3)
 from pulso.web import nav
 from pulso.web.auth import ANON_COOKIE, SESSION_COOKIE, AuthError, ForbiddenError, Sessions, User
 from pulso.web.i18n import pick_language, translate
 from pulso.web.kpis import Kpis
 from pulso.web.periods import Period, parse_period
 from pulso.web.services import Services
-
-#: Dimensions a URL may filter by (?source=web&owner=u3).
-DIMENSIONS = ("owner", "team", "source", "campaign", "segment", "country", "channel", "deal_kind",
-              "priority", "stage", "activity_type", "plan", "category")
 
 
 # Dependencies are `async` so that none takes a worker thread: the database work they need

@@ -11,6 +11,7 @@ import datetime as dt
 from typing import Any, Hashable, Mapping
 
 from pulso.access import Scope
+from pulso.engine.periods import add_months
 from pulso.errors import KpiError, ScopeError
 from pulso import formatting as f
 from pulso.web.periods import Period, QueryError
@@ -126,8 +127,7 @@ class Kpis:
         window), so it reads no record outside the scope either.
         """
         last = period.last_day.replace(day=1)
-        index = last.year * 12 + last.month - 1 - (months - 1)
-        start = dt.date(index // 12, index % 12 + 1, 1)
+        start = add_months(last, -(months - 1))
         engine = self.services.engine
         if hasattr(engine, "cohorts"):
             return self._cached(("c", start, period.end), lambda: list(engine.cohorts(

@@ -6,11 +6,13 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from typing import Mapping
 
+from pulso.engine.periods import GRAINS, add, add_months, floor
 from pulso.errors import PulsoError
 from pulso.web.i18n import translate
 
+#: The periods a page shows: a calendar month, quarter or year (the engine's grains of those
+#: names, so a period of a kind starts on the 1st), or custom dates. Charts cut them by GRAINS.
 KINDS = ("month", "quarter", "year", "custom")
-GRAINS = ("day", "week", "month", "quarter", "year")
 #: How many periods of the same kind a trend (sparkline, chart over time) shows.
 TREND_LENGTH = {"month": 12, "quarter": 8, "year": 3}
 #: The dates any page, download or API call may ask about, and the longest span (the API's
@@ -93,14 +95,13 @@ class Period:
         if self.kind == "custom":
             length = self.end - self.start
             return replace(self, start=self.start + steps * length, end=self.end + steps * length)
-        months = {"month": 1, "quarter": 3, "year": 12}[self.kind] * steps
-        return replace(self, start=_add_months(self.start, months), end=_add_months(self.end, months))
+        return replace(self, start=add(self.start, self.kind, steps), end=add(self.end, self.kind, steps))
 
     def trend_start(self, grain: str | None = None) -> dt.date:
         """Start of the window a trend at `grain` covers: the last N periods ending with this one."""
         grain = grain or self.grain
         if self.kind == "custom":
-            return self.start if grain in ("day", "week") else _add_months(_month_start(self.start), -11)
+            return self.start if grain in ("day", "week") else add_months(floor(self.start, "month"), -11)
         if GRAINS.index(grain) < GRAINS.index(self.kind):
             return self.start  # a finer grain looks inside the period
         return self.shifted(-(TREND_LENGTH[self.kind] - 1)).start
@@ -138,18 +139,13 @@ def parse_period(params: Mapping[str, str], today: dt.date) -> Period:
         raise PeriodError("'{name}' no admite '{value}'; usa uno de: {choices}", "grain",
                           name="grain", value=_shown(grain), choices=", ".join(GRAINS))
     if kind == "custom":
-        start = _date(params.get("from"), "from") if params.get("from") else _month_start(today)
+        start = _date(params.get("from"), "from") if params.get("from") else floor(today, "month")
         last = _date(params.get("to"), "to") if params.get("to") else today
         start, end = check_span(start, last)
         return Period(kind, start, end, grain)
     at = check_day(_date(params.get("at"), "at"), "at") if params.get("at") else today
-    start = _month_start(at)
-    if kind == "quarter":
-        start = start.replace(month=3 * ((at.month - 1) // 3) + 1)
-    elif kind == "year":
-        start = start.replace(month=1)
-    months = {"month": 1, "quarter": 3, "year": 12}[kind]
-    return Period(kind, start, _add_months(start, months), grain)
+    start = floor(at, kind)
+    return Period(kind, start, add(start, kind), grain)
 
 
 def _date(value: str | None, name: str) -> dt.date:
@@ -161,12 +157,3 @@ def _date(value: str | None, name: str) -> dt.date:
     except ValueError:
         raise PeriodError("'{name}' debe ser una fecha AAAA-MM-DD, no '{value}'", name,
                           name=name, value=_shown(value)) from None
-
-
-def _month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def _add_months(day: dt.date, months: int) -> dt.date:
-    index = day.year * 12 + day.month - 1 + months
-    return dt.date(index // 12, index % 12 + 1, 1) if day.day == 1 else day + dt.timedelta(days=30 * months)

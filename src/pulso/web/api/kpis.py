@@ -119,7 +119,7 @@ def catalog(request: Request, caller: ApiCaller) -> dict[str, Any]:
 def values(request: Request, caller: ApiCaller, key: str = KeyPath,
            from_: dt.date | None = Query(None, alias="from", description="first day (default: this month's first)"),
            to: dt.date | None = Query(None, description="last day, included (default: today)"),
-           grain: Literal["day", "week", "month", "quarter", "year"] | None = Query(None, description="one row per period of this length; none: one row for the whole span"),
+           grain: Literal[GRAINS] | None = Query(None, description="one row per period of this length; none: one row for the whole span"),
            by: list[str] = Query([], max_length=3, description="split by dimensions (repeatable)"),
            where: list[str] = Query([], max_length=20, description="filter dimension:value (repeatable)"),
            format: Literal["json", "csv"] = "json") -> Any:
