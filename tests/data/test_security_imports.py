@@ -322,7 +322,7 @@ def test_uploads_go_away_after_the_import_a_failed_preview_or_a_day(web, uploads
     assert not stale.exists() and (uploads / fresh).is_dir()
     gone = client.post("/data/import/run", data={"csrf_token": csrf(shown.text), "token": "a" * 32, "table": "deals",
                                                  "preset": "", "mode": "dry_run", **EDITOR})
-    assert "the uploaded files are gone" in gone.text
+    assert "Los ficheros subidos ya no están" in gone.text
 
 
 # -- finding 15: the error report download ------------------------------------------------------

@@ -193,11 +193,9 @@ def plan_files(files: list[Path], names: dict[str, str], mapping: str | Path | M
         try:
             heads[str(path)] = open_source(path, encoding=read.get("encoding"), delimiter=read.get("delimiter")).columns
         except EmptyFile:
-            notes.append(Note("empty_skipped", shown))  # an object without records: a header, or nothing at all
+            notes.append(Note("empty_skipped", shown))  # an object without records: only its header
         except ReadError as exc:
-            if exc.reason != "the file is empty":
-                raise ReadError(shown, exc.reason, exc.line) from None
-            notes.append(Note("empty_skipped", shown))
+            raise ReadError(shown, exc.reason, exc.line) from None
     readable = [p for p in files if str(p) in heads]
     chosen = _resolve(mapping, readable, names, heads)
     fits: dict[str, int] = {}
@@ -213,7 +211,7 @@ def plan_files(files: list[Path], names: dict[str, str], mapping: str | Path | M
         raise MappingError(f"no file of this import is one the mapping '{chosen.name}' uses (it expects: {wanted})")
     used = _best_fitting(fits, chosen, heads, names, notes)
     order = sorted(used, key=lambda p: (not _creates(chosen.sources[fits[p]]),
-                                        max(table_levels()[t.table] for t in chosen.sources[fits[p]].tables),
+                                        max((table_levels()[t.table] for t in chosen.sources[fits[p]].tables), default=0),
                                         names.get(p, Path(p).name)))
     steps: dict[str, int] = {}
     step, feeding = 0, {}  # table → the source index that feeds it in this step

@@ -22,6 +22,17 @@ EN: dict[str, str] = {
         "Unknown mapping; pick one from the list or upload a YAML file.",
     "No hay ninguna importación con ese identificador.": "There is no import with that id.",
     "Notas": "Notes",
+    "Ficheros (CSV, XLSX, Parquet, JSON lines) o la exportación entera en un zip":
+        "Files (CSV, XLSX, Parquet, JSON lines) or the whole export as a zip",
+    "Se cargarán, en este orden": "To be loaded, in this order",
+    "Importar lo mismo, sin volver a subirlo": "Import the same, without uploading it again",
+    "Los ficheros subidos ya no están (se guardan 24 horas) o no los subiste tú; súbelos de nuevo.":
+        "The uploaded files are gone (uploads are kept 24 hours) or were not uploaded by you; upload them again.",
+    "{file}: no lo usa la correspondencia {value}: se omite": "{file}: not used by the mapping {value}: skipped",
+    "{file}: se omite: {value} tiene el mismo tipo de registros con más de las columnas que lee la correspondencia":
+        "{file}: skipped: {value} holds the same kind of records with more of the columns the mapping reads",
+    "{file}: ficheros que no son datos (CSV, XLSX, Parquet, JSON lines) omitidos: {count}, como {value}":
+        "{file}: files that are not data (CSV, XLSX, Parquet, JSON lines) skipped: {count}, such as {value}",
     "{total} errores": "{total} errors",
     "{total} errores; el informe lista los primeros {listed}": "{total} errors; the report lists the first {listed}",
     "Columna {column} ausente en {file}: se usó el valor por defecto «{value}» en {count} filas":

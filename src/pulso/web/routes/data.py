@@ -30,6 +30,7 @@ from pulso import audit, dedupe, quality
 from pulso.errors import PulsoError
 from pulso.ingest import (ImportFailed, ReadError, detect_mapping, import_files, list_runs, open_source, parse_mapping,
                           presets, run_errors, suggestions, write_error_report)
+from pulso.ingest.bundle import expanded, is_bundle, plan_files
 from pulso.ingest.mapping import MAX_MAPPING_BYTES, load_preset, read_mapping
 from pulso.ingest.runlog import UnknownRun
 from pulso.store import schema
@@ -46,6 +47,7 @@ UPLOAD_HOURS = 24
 MAX_UPLOAD = 512 << 20
 MAX_NAME = 120
 NAMES = "names.json"
+SAVED_MAPPING = "mapping.yaml"  # a mapping file sent with a dry run, kept to import the same upload after it
 PREVIEW_ROWS = 20
 STATUS = {"committed": "escrita", "partial": "parcial", "dry_run": "prueba", "failed": "rechazada"}
 IMPORTABLE = [t for t in schema.CANONICAL_TABLES if t not in ("usage_events",)]
@@ -96,8 +98,12 @@ def sweep_uploads(now: float | None = None) -> None:
             continue  # another request removed it first
 
 
-def save_uploads(files: list[UploadFile]) -> tuple[str, list[Path], dict[str, str]]:
-    """Write uploaded files (0600) under a new random token; refuses files over MAX_UPLOAD.
+class UploadGone(PulsoError):
+    """An upload id that is unknown, expired or another person's."""
+
+
+def save_uploads(files: list[UploadFile], owner: str = "") -> tuple[str, list[Path], dict[str, str]]:
+    """Write uploaded files (0600) under a new random token, with who sent them; refuses files over MAX_UPLOAD.
 
     Returns the token, the paths (named by the server) and the name to show for each path."""
     sweep_uploads()
@@ -119,7 +125,8 @@ def save_uploads(files: list[UploadFile]) -> tuple[str, list[Path], dict[str, st
                     out.write(chunk)
             paths.append(path)
             names[str(path)] = shown
-        _private_write(folder / NAMES, json.dumps([[p.name, names[str(p)]] for p in paths]).encode())
+        # who uploaded (only they can import the upload later) and the name to show of each stored file
+        _private_write(folder / NAMES, json.dumps({"owner": owner, "files": [[p.name, names[str(p)]] for p in paths]}).encode())
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
@@ -131,12 +138,17 @@ def _private_write(path: Path, data: bytes) -> None:
         out.write(data)
 
 
-def uploaded(token: str) -> tuple[list[Path], dict[str, str]]:
-    """The files of an earlier upload and their names to show, or a clear error."""
+def uploaded(token: str, owner: str | None = None) -> tuple[list[Path], dict[str, str]]:
+    """The files of an earlier upload and their names to show; UploadGone when the id is unknown or
+    expired, or (with `owner`) when someone else uploaded them (told apart from nothing: an id
+    another admin sees in a page proves nothing)."""
     folder = UPLOADS / token if re.fullmatch(r"[0-9a-f]{32}", token or "") else None
     if folder is None or not (folder / NAMES).is_file():
-        raise PulsoError("the uploaded files are gone (uploads are kept 24 hours); upload them again")
-    listed = json.loads((folder / NAMES).read_text(encoding="utf-8"))
+        raise UploadGone("the uploaded files are gone (uploads are kept 24 hours); upload them again")
+    kept = json.loads((folder / NAMES).read_text(encoding="utf-8"))
+    if owner is not None and kept["owner"] != owner:
+        raise UploadGone("the uploaded files are gone (uploads are kept 24 hours); upload them again")
+    listed = kept["files"]
     paths = [folder / stored for stored, _ in listed]
     return paths, {str(folder / stored): shown for stored, shown in listed}
 
@@ -179,7 +191,9 @@ def import_preview(ctx: Ctx, files: Annotated[list[UploadFile], File()], table_n
     _check(ctx, "import", csrf_token)
     token = ""
     try:
-        token, paths, names = save_uploads(files)
+        token, paths, names = save_uploads(files, ctx.user.id)
+        if len(paths) > 1 or is_bundle(paths):
+            return _import_page(ctx, preview=_export_preview(ctx, token, paths, names))
         src = open_source(paths[0])
         first = next(src.batches()).slice(0, PREVIEW_ROWS).to_pylist()
     except ReadError as exc:  # named as the browser sent it, not as the server stored it
@@ -201,17 +215,35 @@ def import_preview(ctx: Ctx, files: Annotated[list[UploadFile], File()], table_n
     return _import_page(ctx, preview=preview)
 
 
+def _export_preview(ctx, token: str, paths: list[Path], names: dict[str, str]) -> dict[str, Any]:
+    """A zip or several files: the files that will be loaded, in order, and those skipped."""
+    with expanded(paths, names) as (files, shown, notes):
+        plan = plan_files(files, shown, None, None, {})
+        order = [shown.get(str(p), p.name) for p in plan.files]
+        notes += plan.notes
+    return {"token": token, "files": [names[str(p)] for p in paths], "headers": [], "rows": [], "encoding": "",
+            "delimiter": "", "preset": plan.mapping.name if plan.mapping else "", "table": "", "columns": [],
+            "export": order, "skipped": [note_text(ctx, n) for n in notes]}
+
+
 def _editor_mapping(table_name: str, form: dict[str, str]):
     columns = {k[5:]: v for k, v in form.items() if k.startswith("col__") and v}
     return parse_mapping({"name": "web", "table": table_name, "columns": columns}, default_name="web")
 
 
-async def _mapping_of(ctx: Ctx, form) -> Any:
-    """The mapping the form chose: an uploaded YAML file, a built-in preset by name, or the editor's."""
+async def _mapping_of(ctx: Ctx, form, token: str) -> Any:
+    """The mapping the form chose: an uploaded YAML file (kept with the upload, for an import after a
+    dry run), a built-in preset by name, or the editor's."""
     upload = form.get("mapping_file")
     if isinstance(upload, StarletteUpload) and upload.filename:
         data = await upload.read(MAX_MAPPING_BYTES + 1)
-        return read_mapping(data, display_name(upload.filename))
+        mapping = read_mapping(data, display_name(upload.filename))
+        saved = UPLOADS / token / SAVED_MAPPING
+        saved.unlink(missing_ok=True)
+        _private_write(saved, data)
+        return mapping
+    if form.get("saved_mapping") == "1" and (UPLOADS / token / SAVED_MAPPING).is_file():
+        return read_mapping((UPLOADS / token / SAVED_MAPPING).read_bytes(), SAVED_MAPPING)
     preset = str(form.get("preset") or "")
     if preset:
         if preset not in presets():
@@ -229,8 +261,11 @@ async def import_run(ctx: Ctx) -> Response:
     token = str(form.get("token", ""))
     dry_run, partial = form.get("mode") == "dry_run", form.get("partial") == "1"
     try:
-        mapping = await _mapping_of(ctx, form)
-        paths, names = uploaded(token)
+        paths, names = uploaded(token, ctx.user.id)
+        mapping = await _mapping_of(ctx, form, token)
+    except UploadGone:
+        return _import_page(ctx, error=ctx._("Los ficheros subidos ya no están (se guardan 24 horas) o no los "
+                                             "subiste tú; súbelos de nuevo."))
     except PulsoError as exc:
         return _import_page(ctx, error=str(exc))
 
@@ -246,11 +281,17 @@ async def import_run(ctx: Ctx) -> Response:
         return _import_page(ctx, error=str(exc))
     if result.status in ("committed", "partial"):
         discard_upload(token)
+    # After a dry run, the same upload can be imported with the same choices, without sending it again.
+    again = {k: str(v) for k, v in form.items() if isinstance(v, str) and (k in ("preset", "table", "partial")
+                                                                           or k.startswith("col__"))}
+    if (UPLOADS / token / SAVED_MAPPING).is_file() and not again.get("preset"):
+        again["saved_mapping"] = "1"
     summary = {"status": STATUS[result.status], "run": result.run_id, "read": result.rows_read, "written": result.written,
                "rejected": result.rejected, "skipped": result.skipped,
                "errors": [{"file": e.file, "line": e.line, "column": e.column, "value": e.value, "reason": e.reason}
                           for e in result.errors[:50]], "error_count": result.error_count,
                "error_total": error_total(ctx, result), "notes": [note_text(ctx, n) for n in result.notes],
+               "token": token if result.status == "dry_run" else "", "again": again,
                "suggestion": suggestion(result, mapping), "suggestion_title": suggestion_title(ctx)}
     return _import_page(ctx, result=summary)
 
