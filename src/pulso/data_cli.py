@@ -35,7 +35,7 @@ def _me():
 
 
 def import_command(
-    files: Annotated[list[Path], typer.Argument(help="CSV, XLSX, Parquet or JSON-lines files.")],
+    files: Annotated[list[Path], typer.Argument(help="CSV, XLSX, Parquet or JSON-lines files, or a whole export: a zip or a folder.")],
     db: DbOption = None,
     table: Annotated[Optional[str], typer.Option("--table", help="Canonical table the files feed (columns suggested from the headers).")] = None,
     mapping: Annotated[Optional[str], typer.Option("--mapping", help="A preset name (salesforce, hubspot, pipedrive, zoho, odoo) or a mapping YAML file.")] = None,
