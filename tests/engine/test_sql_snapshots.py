@@ -45,12 +45,14 @@ def test_a_snapshot_holds_each_query_shape_in_its_dialect():
     assert visits.count("-- avg_time_on_site_seconds · postgres · ") == 1
 
 
-def test_the_snapshot_is_the_sql_the_engine_runs(store):
-    """Engine.query on a real store compiles the very statement of the snapshot (line breaks aside)."""
+@pytest.mark.parametrize("key", ["close_rate", "revenue_won"])
+def test_the_snapshot_is_the_sql_the_engine_runs(store, key):
+    """Engine.query on a real store (one currency) compiles the very statement of the snapshot
+    (line breaks aside)."""
     engine = Engine(store)
-    engine.query("close_rate", start=S.START, end=S.END, grain=S.GRAIN)
-    ran = [sql for shape, (sql, *_) in engine._plans.items() if shape[:2] == ("q", "close_rate")]
-    text = S._read(S.FOLDER / store.dialect / "close_rate.sql")
+    engine.query(key, start=S.START, end=S.END, grain=S.GRAIN)
+    ran = [sql for shape, (sql, *_) in engine._plans.items() if shape[:2] == ("q", key)]
+    text = S._read(S.FOLDER / store.dialect / f"{key}.sql")
     first = text.split("no split\n", 1)[1].split(";\n", 1)[0]
     one_line = sqlglot.transpile(first, read=store.dialect, write=store.dialect)[0]
     assert one_line in [sqlglot.transpile(sql, read=store.dialect, write=store.dialect)[0] for sql in ran]
