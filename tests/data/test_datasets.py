@@ -31,6 +31,7 @@ def slug(name: str) -> str:
 
 def test_maven_close_rate_average_won_cycle_and_per_agent(store_on):
     store = store_on("duckdb")  # both backends: the Salesforce test and tests/data/test_hostile.py
+    store.set_setting("currency", "USD")  # the Maven deals are in dollars: a EUR workspace would need rates
     folder = "maven_crm_sales_opportunities"
     files = [dataset(folder, n) for n in ("sales_teams.csv", "accounts.csv", "sales_pipeline.csv")]
     result = import_files(store, files, mapping=MAPPINGS / "maven.yaml")
