@@ -31,7 +31,7 @@ schedules_app = typer.Typer(help="Report schedules: scorecards e-mailed every we
 
 def _scope_text(kind: str, ident: str | None) -> str:
     """A stored scope as the user writes it (company, team:ID, rep:ID)."""
-    from pulso.access import Scope  # late: pulso.access loads the store, which `pulso --help` does not need
+    from pulso.access import Scope  # late: `pulso --help` need not load the scope rules
 
     return Scope.stored(kind, ident).text
 
