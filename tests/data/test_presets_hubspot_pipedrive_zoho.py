@@ -10,12 +10,15 @@ hand in the comments and read through the engine, for March 2026 (tests/kpis/bui
 from __future__ import annotations
 
 import csv
+import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 from kpis.builders import Kpis
+from pulso import rates
+from pulso.engine.money import MissingRatesError
 from pulso.ingest import detect_mapping, import_files, load_mapping
 
 approx = pytest.approx
@@ -191,6 +194,9 @@ def test_pipedrive_deals_open_and_lost_deals_load_with_their_close_times(store, 
         ("Lead In", "open", 0.0)}
     assert deals["14"]["stage_id"] == deals["12"]["stage_id"]
 
+    # The workspace reports in EUR; the lost USD deal 15 (closed 2026-03-22) needs a USD rate for
+    # the money KPIs to run at all. It is lost, so it adds nothing to any of the figures below.
+    rates.set_rate(store, "USD", dt.date(2026, 3, 2), "1.08")
     k = Kpis(store)
     # Closed in March: won 11, lost 12 15 → 1 / 3. Won revenue: EUR 1500 (and nothing in USD).
     row = k.one("close_rate")
@@ -369,12 +375,25 @@ def test_zoho_leads_conversion_and_deals_linked_in_their_currency(store, tmp_pat
     # 7 leads created in March, 2 converted (8001, 8002).
     row = k.one("lead_conversion_rate")
     assert (row["value"], row["numerator"], row["denominator"]) == (approx(2 / 7), 2, 7)
-    # Closed in March: won 6001 6002, lost 6003 6004 → 2 / 4.
+    # Closed in March: won 6001 6002, lost 6003 6004 → 2 / 4 (no money read: no rate needed).
     row = k.one("close_rate")
     assert (row["value"], row["numerator"], row["denominator"]) == (approx(0.5), 2, 4)
+    # The workspace reports in EUR and has no MXN rate: the won MXN 12000 is never summed in silence.
+    with pytest.raises(MissingRatesError) as refused:
+        k.value("revenue_won")
+    assert refused.value.currencies == ["MXN"] and refused.value.reporting == "EUR"
+    assert "MXN" in str(refused.value)
+
+    # Hand-written MXN rates (MXN per 1 EUR): the one in force at 6001's close (2026-03-10) is
+    # 2026-03-09's 19.20; 2026-03-11's is later and not used.
+    rates.set_rate(store, "MXN", dt.date(2026, 3, 2), "21.00")
+    rates.set_rate(store, "MXN", dt.date(2026, 3, 9), "19.20")
+    rates.set_rate(store, "MXN", dt.date(2026, 3, 11), "25.00")
+    # Won in March: 6002 EUR 800 + 6001 MXN 12000 / 19.20 = 625.00 → 1425.00.
+    assert k.value("revenue_won") == approx(800 + 12000 / 19.20, abs=0.01)
     # Open at the end of March, all in EUR: 6005 (5000 at 90 %) and 6006 (2000 at 10 %).
-    assert k.value("pipeline_value") == approx(5000 + 2000)
-    assert k.value("weighted_pipeline") == approx(5000 * 0.9 + 2000 * 0.1)
+    assert k.value("pipeline_value") == approx(5000 + 2000, abs=0.01)
+    assert k.value("weighted_pipeline") == approx(5000 * 0.9 + 2000 * 0.1, abs=0.01)
 
 
 def test_zoho_tasks_and_calls_become_activities(store, tmp_path):

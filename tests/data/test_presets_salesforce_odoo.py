@@ -15,6 +15,7 @@ from decimal import Decimal
 
 import pytest
 
+from pulso import rates
 from pulso.engine import Engine
 from pulso.ingest import import_files, parse_mapping
 
@@ -87,11 +88,25 @@ def test_salesforce_opportunities_status_currency_and_stages(store, tmp_path):
         "salesforce-negotiation-review": ("Negotiation/Review", "open", 0.9, 90),
     }
     assert deals["0067"]["stage_id"] == "salesforce-negotiation-review"
-    # KPIs by hand: 3 won of 5 closed in February; open pipeline 1000 + 2500 + 4000 (USD);
-    # weighted 1000 × 0.1 + 2500 × 0.9 + 4000 × 0.1 = 2750.
+    # The workspace reports in EUR: hand-written rates (units per 1 EUR) for the four currencies.
+    # USD changes on 2024-02-01: the open deals (created 2024-01-10) convert at 1.10, the USD deal
+    # won on 2024-02-12 at 1.08.
+    rates.set_rate(store, "USD", D("2024-01-02"), "1.10")
+    rates.set_rate(store, "USD", D("2024-02-01"), "1.08")
+    rates.set_rate(store, "COP", D("2024-01-02"), "4300")
+    rates.set_rate(store, "MXN", D("2024-01-02"), "18.50")
+    rates.set_rate(store, "PEN", D("2024-01-02"), "4.10")
+    # KPIs by hand: 3 won of 5 closed in February; won revenue, each amount converted and rounded
+    # to cents: COP 5000000 / 4300 = 1162.79, USD 1200.50 / 1.08 = 1111.57, MXN 30000 / 18.50 =
+    # 1621.62; open pipeline USD 1000 + 2500 + 4000 at 1.10 = 909.09 + 2272.73 + 3636.36;
+    # weighted 909.09 × 0.1 + 2272.73 × 0.9 + 3636.36 × 0.1 = 2500.00 (USD 2750 / 1.10).
     assert kpi(store, "close_rate", FEB, MAR)["value"] == pytest.approx(3 / 5)
-    assert kpi(store, "pipeline_value", FEB, MAR)["value"] == pytest.approx(7500)
-    assert kpi(store, "weighted_pipeline", FEB, MAR)["value"] == pytest.approx(2750)
+    assert kpi(store, "revenue_won", FEB, MAR)["value"] == pytest.approx(
+        round(5000000 / 4300, 2) + round(1200.50 / 1.08, 2) + round(30000 / 18.50, 2), abs=0.01)
+    assert kpi(store, "pipeline_value", FEB, MAR)["value"] == pytest.approx(
+        round(1000 / 1.10, 2) + round(2500 / 1.10, 2) + round(4000 / 1.10, 2), abs=0.01)
+    assert kpi(store, "weighted_pipeline", FEB, MAR)["value"] == pytest.approx(
+        round(1000 / 1.10, 2) * 0.1 + round(2500 / 1.10, 2) * 0.9 + round(4000 / 1.10, 2) * 0.1, abs=0.01)
 
 
 def test_salesforce_data_loader_extract_uppercase_headers(store, tmp_path):
@@ -281,6 +296,7 @@ def test_odoo_import_compatible_export_technical_names(store, tmp_path):
             "__export__.crm_lead_3_c3,Auditoría,Cliente 3,Opportunity,Nuevo,800.0,20.0,MXN,Marta Gil,True,2024-01-04 10:00:00,\n"
             "__export__.crm_lead_4_d4,Consulta,,Lead,,0.0,5.0,MXN,,True,2024-01-05 10:00:00,\n")
     path = write(tmp_path, "crm_lead.csv", text)
+    store.set_setting("currency", "MXN")  # the whole export is in MXN: the workspace reports in it
     result = import_files(store, [path], mapping="odoo")
     assert result.written["deals"] == 3 and result.written["leads"] == 4
     deals = {d["title"]: (d["status"], d["currency"]) for d in store.rows("deals")}
