@@ -103,10 +103,19 @@ def check_loaded(store) -> None:
         "0061": ("001A", "won"), "0062": ("001B", "lost"), "0063": ("001A", "open")}
 
 
-def test_whole_export_zip_through_the_library(store, tmp_path):
+def own_tempdir(monkeypatch, tmp_path) -> Path:
+    """A temporary folder of this test alone, where the importer unpacks (another process's imports
+    may unpack into the shared one at the same moment)."""
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    return folder
+
+
+def test_whole_export_zip_through_the_library(store, tmp_path, monkeypatch):
+    unpacked = own_tempdir(monkeypatch, tmp_path)
     zipped = export_zip(tmp_path / "WE_00D000000000001_1.zip", extra={"Attachments/00P1.pdf": b"%PDF-1.4",
                                                                       "__MACOSX/._Lead.csv": b"\x00\x05"})
-    before = set(Path(tempfile.gettempdir()).glob("pulso-export-*"))
     result = import_files(store, [zipped], mapping="salesforce")
     assert result.status == "committed" and result.written == WRITTEN
     check_loaded(store)
@@ -117,7 +126,7 @@ def test_whole_export_zip_through_the_library(store, tmp_path):
     # Rows read: 3 members + 3 deals + 3 leads + 2 tasks + 1 event + 2 accounts + 1 campaign; one
     # member without a lead skipped.
     assert result.rows_read == 15 and result.skipped == 1
-    assert set(Path(tempfile.gettempdir()).glob("pulso-export-*")) == before  # the unpacked files are gone
+    assert list(unpacked.iterdir()) == []  # the unpacked files are gone
 
 
 def test_whole_export_without_a_mapping_finds_the_preset(store, tmp_path):
@@ -181,9 +190,9 @@ def hostile(path: Path, name: str, data: bytes, attr: int | None = None) -> Path
     ("Opportunity.csv", b"Id,Name,StageName,CloseDate\n" + b"0061,a,Closed Won,2024-01-01\n" * 200_000, None,
      "zip bomb"),
 ])
-def test_hostile_zips_are_refused_before_unpacking(store, tmp_path, entry, data, attr, reason):
+def test_hostile_zips_are_refused_before_unpacking(store, tmp_path, monkeypatch, entry, data, attr, reason):
     before = snapshot(store)
-    seen = set(Path(tempfile.gettempdir()).glob("pulso-export-*"))
+    unpacked = own_tempdir(monkeypatch, tmp_path)
     zipped = hostile(tmp_path / "export.zip", entry, data, attr)
     with pytest.raises(ImportFailed) as refused:
         import_files(store, [zipped], mapping="salesforce")
@@ -192,7 +201,7 @@ def test_hostile_zips_are_refused_before_unpacking(store, tmp_path, entry, data,
     assert refused.value.result.status == "failed"
     assert snapshot(store) == before
     assert not (tmp_path / "x.csv").exists() and not Path("/etc/x.csv").exists()
-    assert set(Path(tempfile.gettempdir()).glob("pulso-export-*")) == seen
+    assert list(unpacked.iterdir()) == []
 
 
 def test_several_files_named_on_the_command_line_are_ordered_too(store, tmp_path):

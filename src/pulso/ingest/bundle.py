@@ -33,7 +33,7 @@ import pyarrow.compute as pc
 from pulso.ingest.mapping import Mapping, MappingError, SourceSpec, header_key, load_mapping, presets
 from pulso.ingest.readers import EmptyFile, ReadError, open_source
 from pulso.ingest.runlog import Note
-from pulso.ingest.xlsx import MAX_RATIO, MAX_UNCOMPRESSED, RATIO_FROM
+from pulso.ingest.xlsx import check_sizes
 from pulso.store import schema
 
 #: The files of an export that a reader can read; everything else (attachments, documents) is left out.
@@ -102,15 +102,8 @@ def _unzip(path: Path, name: str, work: Path, start: int) -> tuple[list[tuple[Pa
             wanted = [e for e in entries if not e.is_dir() and not _hidden(e.filename)]
             data = [e for e in wanted if PurePosixPath(e.filename).suffix.lower() in DATA_SUFFIXES]
             left_out = [e.filename for e in wanted if e not in data]
-            total = sum(e.file_size for e in data)
-            if total > MAX_UNCOMPRESSED:
-                raise ReadError(name, f"its data files unpack to {total >> 20:,} MB, over the limit of "
-                                      f"{MAX_UNCOMPRESSED >> 20:,} MB; unzip it and import the folder")
-            for e in data:
-                if e.file_size > RATIO_FROM and e.file_size > MAX_RATIO * max(e.compress_size, 1):
-                    raise ReadError(name, f"its file {e.filename} unpacks {e.file_size // max(e.compress_size, 1):,} "
-                                          f"times larger than it is packed (over {MAX_RATIO}): not a CRM export "
-                                          "(a zip bomb?)")
+            check_sizes(data, name, whole="its data files unpack", advice="unzip it and import the folder",
+                        part="its file", not_what="not a CRM export")
             if len({e.filename for e in data}) < len(data):
                 raise ReadError(name, "the zip holds the same file name twice")
             members = []

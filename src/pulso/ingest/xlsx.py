@@ -34,20 +34,26 @@ _ROW_END = re.compile(rb"</(?:\w+:)?row>|<(?:\w+:)?row\b[^>]*/>")
 _REF = re.compile(r"\$?([A-Za-z]{1,7})\$?(\d{1,12})")
 
 
+def check_sizes(entries: list[zipfile.ZipInfo], name: str, *, whole: str, advice: str, part: str,
+                not_what: str) -> None:
+    """Refuse a zip whose members declare more than MAX_UNCOMPRESSED in all, or one of which unpacks
+    more than MAX_RATIO times its packed size (read from the zip's directory: nothing is unpacked)."""
+    total = sum(e.file_size for e in entries)
+    if total > MAX_UNCOMPRESSED:
+        raise ReadError(name, f"{whole} to {total >> 20:,} MB, over the limit of {MAX_UNCOMPRESSED >> 20:,} MB; {advice}")
+    for e in entries:
+        if e.file_size > RATIO_FROM and e.file_size > MAX_RATIO * max(e.compress_size, 1):
+            raise ReadError(name, f"{part} {e.filename} unpacks {e.file_size // max(e.compress_size, 1):,} "
+                                  f"times larger than it is packed (over {MAX_RATIO}): {not_what} (a zip bomb?)")
+
+
 def check_workbook(path: Path, name: str) -> None:
     """Refuse a workbook whose zip or sheets are too large or too wide, before parsing any row."""
     try:
         with zipfile.ZipFile(path) as book:
             entries = book.infolist()
-            total = sum(e.file_size for e in entries)
-            if total > MAX_UNCOMPRESSED:
-                raise ReadError(name, f"the workbook unpacks to {total >> 20:,} MB, over the limit of "
-                                      f"{MAX_UNCOMPRESSED >> 20:,} MB; export the sheet as CSV")
-            for e in entries:
-                if e.file_size > RATIO_FROM and e.file_size > MAX_RATIO * max(e.compress_size, 1):
-                    raise ReadError(name, f"its part {e.filename} unpacks {e.file_size // max(e.compress_size, 1):,} "
-                                          f"times larger than it is packed (over {MAX_RATIO}): this is not a spreadsheet "
-                                          "export (a zip bomb?)")
+            check_sizes(entries, name, whole="the workbook unpacks", advice="export the sheet as CSV",
+                        part="its part", not_what="this is not a spreadsheet export")
             for e in entries:
                 if _SHEET.fullmatch(e.filename):
                     _check_sheet(book, e, name)
