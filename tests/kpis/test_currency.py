@@ -211,3 +211,15 @@ def test_orders_converted_too(store):
     ]})
     rates.write(store, RATES)
     assert Kpis(store).value("average_order_value") == approx((100 + 220 / 1.10) / 2)  # 150 EUR
+
+
+def test_a_missing_day_is_named_once(store):
+    """Three MXN deals won on one day (at 09:00, 12:00, 18:00) and one the next: two days to name."""
+    won = [money_deal(f"M{i}", "2026-02-01T00:00:00", "won", closed=at, amount=100, currency="MXN")
+           for i, at in enumerate(("2026-03-20T09:00:00", "2026-03-20T12:00:00", "2026-03-20T18:00:00",
+                                   "2026-03-21T09:00:00"))]
+    store.upsert_many({"deals": won})
+    with pytest.raises(MissingRatesError) as caught:
+        Kpis(store).value("revenue_won")
+    assert caught.value.missing == [("MXN", dt.date(2026, 3, 20)), ("MXN", dt.date(2026, 3, 21))]
+    assert str(caught.value).count("2026-03-20") == 1

@@ -73,7 +73,10 @@ class _Server:
 def _browser(base: str) -> tuple[httpx.Client, str]:
     """A browser that opened the sign-in form: its client and the form's CSRF token."""
     client = httpx.Client(base_url=base, timeout=120)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/signin").text).group(1)
+    # Connection: close — the sign-in later opens a new connection: a kept-alive one could sit idle
+    # past uvicorn's keep-alive timeout while the other browsers open, and be reset under the post.
+    form = client.get("/signin", headers={"Connection": "close"}).text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
     return client, token
 
 

@@ -316,8 +316,8 @@ class Engine:
         with self._lock:
             rows = _execute(self.store, sql, {}, [])
         if rows:
-            found = [(r["currency"], _as_date(r["day"], "day")) for r in rows]
-            raise M.MissingRatesError(kpi.key, reporting, found[:M.MISSING_LISTED], len(found) > M.MISSING_LISTED)
+            found = list(dict.fromkeys((r["currency"], _as_date(r["day"], "day")) for r in rows))  # each day once
+            raise M.MissingRatesError(kpi.key, reporting, found[:M.MISSING_LISTED], len(rows) > M.MISSING_LISTED)
 
         def converting(ctx: Context) -> Any:
             ctx.src = {**ctx.src, **M.converted(ctx.src, reporting, names)}
