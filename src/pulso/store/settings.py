@@ -1,0 +1,56 @@
+"""Workspace settings rows: the time zone, the currency and the data version every write bumps.
+
+Pure functions on an open connection, shared by the store's life cycle (`store.py`), its batch
+writes (`writes.py`) and the other writers (records, goals, exchange rates).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Mapping
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+from pulso.errors import ConfigError
+from pulso.store import schema
+
+DEFAULT_SETTINGS = {"timezone": "UTC", "currency": "EUR", "data_version": "0"}
+
+
+def check_timezone(name: str) -> str:
+    """An IANA time zone name, or a clear error."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"unknown time zone '{name}'; use an IANA name such as Europe/Madrid or America/Mexico_City") from None
+    return name
+
+
+def check_currency(code: str) -> str:
+    """A three-letter ISO 4217 code, or a clear error."""
+    if not re.fullmatch(r"[A-Z]{3}", code or ""):
+        raise ConfigError(f"'{code}' is not a currency code; use three capital letters such as EUR, MXN or USD")
+    return code
+
+
+def put_settings(conn: sa.Connection, values: Mapping[str, str]) -> None:
+    """Insert or replace settings inside the caller's transaction."""
+    t = schema.workspace_settings
+    for key, value in values.items():
+        stmt = pg_insert(t).values(key=key, value=str(value))
+        conn.execute(stmt.on_conflict_do_update(index_elements=[t.c.key], set_={"value": stmt.excluded.value}))
+
+
+def timezone_on(conn: sa.Connection) -> ZoneInfo:
+    """The workspace's time zone, read inside the caller's transaction."""
+    t = schema.workspace_settings
+    return ZoneInfo(conn.execute(sa.select(t.c.value).where(t.c.key == "timezone")).scalar() or "UTC")
+
+
+def bump_version(conn: sa.Connection) -> None:
+    """Add one to the data version, which caches of KPI results key on."""
+    t = schema.workspace_settings
+    current = conn.execute(sa.select(t.c.value).where(t.c.key == "data_version")).scalar()
+    put_settings(conn, {"data_version": str(int(current or 0) + 1)})
