@@ -4,7 +4,7 @@ One function per canonical table returns a complete record dict (every field a b
 so that records of one batch all have the same keys); `Kpis` wraps `pulso.engine.Engine` for
 short queries. Timestamps are naive ISO strings, i.e. local time in the workspace time zone
 (UTC unless a test says otherwise). `covers(...)` names the KPI keys a test checks, so that
-tests/test_catalog_values.py can verify every key of KPIS.md has a value test.
+tests/catalog/test_catalog_values.py can verify every key of KPIS.md has a value test.
 """
 
 from __future__ import annotations

@@ -12,16 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sys
-from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
+from kpis.builders import MAR, APR, Kpis, activity, deal, lead, session, user  # tests/ is on sys.path (conftest.py)
 
-from kpis.builders import MAR, APR, Kpis, activity, deal, lead, session, user  # noqa: E402
-
-from pulso.engine import ROLLUP_PREFIX, Engine, Scope, plancache  # noqa: E402
+from pulso.engine import ROLLUP_PREFIX, Engine, Scope, plancache
 
 approx = pytest.approx
 

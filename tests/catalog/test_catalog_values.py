@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 TESTS = Path(__file__).parent
-KPIS_MD = Path(os.environ.get("PULSO_KPIS_MD") or TESTS.parent.parent / "shared" / "KPIS.md")
+KPIS_MD = Path(os.environ.get("PULSO_KPIS_MD") or TESTS.parent.parent.parent / "shared" / "KPIS.md")
 
 
 def parse_kpis_md(text: str) -> dict[str, dict[str, str]]:

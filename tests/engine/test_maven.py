@@ -25,7 +25,7 @@ import pytest
 
 from pulso.engine import Engine
 
-DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "datasets" / "maven_crm_sales_opportunities"
+DATA = Path(__file__).resolve().parents[3] / "shared" / "datasets" / "maven_crm_sales_opportunities"
 STATUS = {"Won": "won", "Lost": "lost", "Engaging": "open", "Prospecting": "open"}
 YEAR_2017 = dict(start=dt.date(2017, 1, 1), end=dt.date(2018, 1, 1))
 

@@ -653,7 +653,7 @@ def test_the_catalog_has_every_kpi_of_kpis_md():
     from pathlib import Path
     import re
 
-    text = (Path(__file__).parent.parent.parent / "shared" / "KPIS.md")
+    text = (Path(__file__).parent.parent.parent.parent / "shared" / "KPIS.md")
     if not text.exists():
         assert not os.environ.get("CI"), "shared/KPIS.md is missing: CI must have ../shared"
         pytest.skip("shared/KPIS.md is not next to the project")
