@@ -13,7 +13,7 @@ from pulso.access import Scope
 from pulso.catalog import DIMENSIONS  # the dimensions a URL may filter by (?source=web&owner=u3)
 from pulso.web import nav
 from pulso.web.auth import ANON_COOKIE, SESSION_COOKIE, AuthError, ForbiddenError, Sessions, User
-from pulso.web.i18n import pick_language, translate
+from pulso.i18n import N_, pick_language, translate
 from pulso.web.kpis import Kpis
 from pulso.web.periods import Period, parse_period
 from pulso.web.services import Services
@@ -73,12 +73,12 @@ def scope_of(user: User, services: Services, version: str) -> Scope:
 
 #: Spanish labels of the stored enumerations people meet as dimension values.
 VALUE_LABELS = {
-    ("activity_type", "call"): "llamada", ("activity_type", "email"): "correo", ("activity_type", "meeting"): "reunión",
-    ("activity_type", "voicemail"): "mensaje de voz", ("activity_type", "task"): "tarea", ("activity_type", "note"): "nota",
-    ("deal_kind", "new"): "nueva", ("deal_kind", "upsell"): "ampliación", ("deal_kind", "cross_sell"): "venta cruzada",
-    ("deal_kind", "renewal"): "renovación", ("priority", "low"): "baja", ("priority", "medium"): "media",
-    ("priority", "high"): "alta", ("priority", "urgent"): "urgente", ("category", "marketing"): "marketing",
-    ("category", "sales"): "ventas", ("category", "retention"): "retención",
+    ("activity_type", "call"): N_("llamada"), ("activity_type", "email"): N_("correo"), ("activity_type", "meeting"): N_("reunión"),
+    ("activity_type", "voicemail"): N_("mensaje de voz"), ("activity_type", "task"): N_("tarea"), ("activity_type", "note"): N_("nota"),
+    ("deal_kind", "new"): N_("nueva"), ("deal_kind", "upsell"): N_("ampliación"), ("deal_kind", "cross_sell"): N_("venta cruzada"),
+    ("deal_kind", "renewal"): N_("renovación"), ("priority", "low"): N_("baja"), ("priority", "medium"): N_("media"),
+    ("priority", "high"): N_("alta"), ("priority", "urgent"): N_("urgente"), ("category", "marketing"): N_("marketing"),
+    ("category", "sales"): N_("ventas"), ("category", "retention"): N_("retención"),
 }
 
 

@@ -16,6 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from pulso.errors import (FilterError, KpiError, PulsoError, RecordForbiddenError, RecordNotFoundError,
                           RecordReferencedError, ScopeError, StoreBusyError, StoreError, UnknownFilterError)
+from pulso.i18n import N_
 from pulso.tokens import TokenError
 from pulso.web.auth import AuthError, CsrfError, ForbiddenError, ThrottledError
 from pulso.web.i18n import pick_language, translate
@@ -31,24 +32,24 @@ class NotFoundError(PulsoError):
 
 #: error class → (HTTP status, API code, page title in Spanish). The first match in order wins.
 ERRORS: list[tuple[type[Exception], int, str, str]] = [
-    (AuthError, 401, "unauthenticated", "Inicia sesión"),
-    (CsrfError, 403, "csrf", "Formulario caducado"),
-    (ForbiddenError, 403, "forbidden", "Sin acceso"),
-    (ScopeError, 403, "out_of_scope", "Fuera de tu alcance"),  # pulso.errors.RecordScopeError too
-    (RecordForbiddenError, 403, "forbidden", "Sin acceso"),
-    (RecordNotFoundError, 404, "not_found", "No encontrado"),
-    (RecordReferencedError, 409, "referenced", "Error"),
-    (UnknownFilterError, 400, "unknown_filter", "Consulta no válida"),
-    (FilterError, 400, "invalid_filter", "Consulta no válida"),
-    (ThrottledError, 429, "throttled", "Demasiados intentos"),
-    (NotFoundError, 404, "not_found", "No encontrado"),
-    (PeriodError, 400, "invalid_period", "Periodo no válido"),
-    (KpiError, 400, "invalid_query", "Consulta no válida"),
-    (QueryError, 400, "invalid_query", "Consulta no válida"),
-    (TokenError, 400, "invalid_token_request", "Consulta no válida"),
-    (StoreBusyError, 503, "busy", "Espacio de trabajo no disponible"),
-    (StoreError, 503, "unavailable", "Espacio de trabajo no disponible"),
-    (PulsoError, 500, "internal", "Error"),
+    (AuthError, 401, "unauthenticated", N_("Inicia sesión")),
+    (CsrfError, 403, "csrf", N_("Formulario caducado")),
+    (ForbiddenError, 403, "forbidden", N_("Sin acceso")),
+    (ScopeError, 403, "out_of_scope", N_("Fuera de tu alcance")),  # pulso.errors.RecordScopeError too
+    (RecordForbiddenError, 403, "forbidden", N_("Sin acceso")),
+    (RecordNotFoundError, 404, "not_found", N_("No encontrado")),
+    (RecordReferencedError, 409, "referenced", N_("Error")),
+    (UnknownFilterError, 400, "unknown_filter", N_("Consulta no válida")),
+    (FilterError, 400, "invalid_filter", N_("Consulta no válida")),
+    (ThrottledError, 429, "throttled", N_("Demasiados intentos")),
+    (NotFoundError, 404, "not_found", N_("No encontrado")),
+    (PeriodError, 400, "invalid_period", N_("Periodo no válido")),
+    (KpiError, 400, "invalid_query", N_("Consulta no válida")),
+    (QueryError, 400, "invalid_query", N_("Consulta no válida")),
+    (TokenError, 400, "invalid_token_request", N_("Consulta no válida")),
+    (StoreBusyError, 503, "busy", N_("Espacio de trabajo no disponible")),
+    (StoreError, 503, "unavailable", N_("Espacio de trabajo no disponible")),
+    (PulsoError, 500, "internal", N_("Error")),
 ]
 
 
@@ -57,7 +58,7 @@ def classify(exc: Exception) -> tuple[int, str, str]:
     for cls, status, code, title in ERRORS:
         if isinstance(exc, cls):
             return status, code, title
-    return 500, "internal", "Error"
+    return 500, "internal", N_("Error")
 
 
 def _wants_json(request: Request) -> bool:
@@ -103,13 +104,13 @@ def install(app: FastAPI) -> None:
         return await error_response(request, status, title, exc if isinstance(exc, QueryError) else str(exc))
 
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        title = {404: "No encontrado", 405: "Método no permitido"}.get(exc.status_code, "Error")
+        title = {404: N_("No encontrado"), 405: N_("Método no permitido")}.get(exc.status_code, N_("Error"))
         return await error_response(request, exc.status_code, title, str(exc.detail))
 
     async def bad_request(request: Request, exc: RequestValidationError) -> Response:
         fields = ", ".join(".".join(str(p) for p in e["loc"][1:]) for e in exc.errors())
-        return await error_response(request, 400, "Consulta no válida",
-                                    QueryError("Falta o está mal formado: {fields}", fields=fields[:200]))
+        return await error_response(request, 400, N_("Consulta no válida"),
+                                    QueryError(N_("Falta o está mal formado: {fields}"), fields=fields[:200]))
 
     app.add_exception_handler(PulsoError, pulso_error)
     app.add_exception_handler(StarletteHTTPException, http_error)

@@ -1,24 +1,25 @@
 """A run's notes and error count as the import page says them, in the reader's language
-(Spanish here; English in messages_data.EN)."""
+(Spanish here; English in pulso/locale/en/LC_MESSAGES/pulso.po)."""
 
 from __future__ import annotations
 
+from pulso.i18n import N_
 from pulso.ingest.runlog import MAX_STORED_ERRORS, ImportResult, Note
 from pulso.web.deps import Ctx
 
-#: A run's notes as the page says them (Spanish; English in messages_data.EN).
+#: A run's notes as the page says them (Spanish; English in the .po: docs/i18n.md).
 NOTES = {
-    "default_used": "Columna {column} ausente en {file}: se usó el valor por defecto «{value}» en {count} filas",
-    "dates_moved": "{file}: fechas movidas para cumplir una regla: {count} ({column} era una fecha sin hora del "
-                   "mismo día que {value}; se tomó la hora de {value})",
-    "nul_removed": "{count} bytes NUL eliminados de {file}",
-    "empty_skipped": "{file}: solo tiene la cabecera, ninguna fila: se omite",
-    "fallback_used": "{file}: {column} tomado de {value} en {count} filas (la primera columna estaba vacía)",
+    "default_used": N_("Columna {column} ausente en {file}: se usó el valor por defecto «{value}» en {count} filas"),
+    "dates_moved": N_("{file}: fechas movidas para cumplir una regla: {count} ({column} era una fecha sin hora del "
+                   "mismo día que {value}; se tomó la hora de {value})"),
+    "nul_removed": N_("{count} bytes NUL eliminados de {file}"),
+    "empty_skipped": N_("{file}: solo tiene la cabecera, ninguna fila: se omite"),
+    "fallback_used": N_("{file}: {column} tomado de {value} en {count} filas (la primera columna estaba vacía)"),
     # a whole export (ingest/bundle.py): files left out
-    "unused_skipped": "{file}: no lo usa la correspondencia {value}: se omite",
-    "overlap_skipped": "{file}: se omite: {value} tiene el mismo tipo de registros con más de las columnas que lee "
-                       "la correspondencia",
-    "not_data_skipped": "{file}: ficheros que no son datos (CSV, XLSX, Parquet, JSON lines) omitidos: {count}, como {value}",
+    "unused_skipped": N_("{file}: no lo usa la correspondencia {value}: se omite"),
+    "overlap_skipped": N_("{file}: se omite: {value} tiene el mismo tipo de registros con más de las columnas que lee "
+                       "la correspondencia"),
+    "not_data_skipped": N_("{file}: ficheros que no son datos (CSV, XLSX, Parquet, JSON lines) omitidos: {count}, como {value}"),
 }
 
 

@@ -13,6 +13,7 @@ from typing import Any, Hashable, Mapping
 from pulso.access import Scope
 from pulso.engine.periods import add_months
 from pulso.errors import KpiError, ScopeError
+from pulso.i18n import N_
 from pulso import formatting as f
 from pulso.web.periods import Period, QueryError
 
@@ -26,7 +27,7 @@ def _frozen(filters: Mapping[str, Any]) -> tuple:
     cannot even compare them, and no stored value holds one."""
     for dim, value in filters.items():
         if any("\x00" in str(v) for v in (value if isinstance(value, (list, tuple)) else [value])):
-            raise FilterError("'{name}' no puede contener el carácter NUL", dim, name=dim)
+            raise FilterError(N_("'{name}' no puede contener el carácter NUL"), dim, name=dim)
     return tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in filters.items()))
 
 

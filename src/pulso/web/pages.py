@@ -18,6 +18,7 @@ from markupsafe import Markup
 
 from pulso.engine.money import MissingRatesError
 from pulso.errors import ScopeError
+from pulso.i18n import N_
 from pulso.web import charts
 from pulso import formatting as f
 from pulso.web.deps import PageContext
@@ -26,11 +27,11 @@ _chart_ids = itertools.count(1)
 
 #: Where the data behind each kind of KPI comes from, for empty states.
 SOURCES = {
-    "deals": "oportunidades (deals)", "leads": "leads", "accounts": "clientes (accounts)",
-    "activities": "actividades", "tickets": "tickets de soporte", "survey_responses": "respuestas de encuestas",
-    "orders": "pedidos (orders)", "subscriptions": "suscripciones", "spend": "gastos (spend)",
-    "campaigns": "campañas", "web_sessions": "visitas web (web_sessions)", "quotas": "cuotas (quotas)",
-    "usage_events": "eventos de uso del CRM (usage_events)", "users": "usuarios",
+    "deals": N_("oportunidades (deals)"), "leads": N_("leads"), "accounts": N_("clientes (accounts)"),
+    "activities": N_("actividades"), "tickets": N_("tickets de soporte"), "survey_responses": N_("respuestas de encuestas"),
+    "orders": N_("pedidos (orders)"), "subscriptions": N_("suscripciones"), "spend": N_("gastos (spend)"),
+    "campaigns": N_("campañas"), "web_sessions": N_("visitas web (web_sessions)"), "quotas": N_("cuotas (quotas)"),
+    "usage_events": N_("eventos de uso del CRM (usage_events)"), "users": N_("usuarios"),
 }
 
 
@@ -86,7 +87,7 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-ROLE_LABELS = {"admin": "Administración", "manager": "Responsable de equipo", "rep": "Comercial", "viewer": "Lectura"}
+ROLE_LABELS = {"admin": N_("Administración"), "manager": N_("Responsable de equipo"), "rep": N_("Comercial"), "viewer": N_("Lectura")}
 
 
 def layout_context(ctx: PageContext, page: str, payload: dict[str, Any]) -> dict[str, Any]:
@@ -355,7 +356,7 @@ def split_table(ctx: PageContext, by: str, keys: list[str], *, title: str, missi
 
 
 DIMENSION_LABELS = {
-    "owner": "Comercial", "team": "Equipo", "source": "Origen", "campaign": "Campaña", "segment": "Segmento",
-    "country": "País", "channel": "Canal", "deal_kind": "Tipo de venta", "priority": "Prioridad",
-    "stage": "Etapa", "activity_type": "Tipo de actividad", "plan": "Plan", "category": "Categoría",
+    "owner": N_("Comercial"), "team": N_("Equipo"), "source": N_("Origen"), "campaign": N_("Campaña"), "segment": N_("Segmento"),
+    "country": N_("País"), "channel": N_("Canal"), "deal_kind": N_("Tipo de venta"), "priority": N_("Prioridad"),
+    "stage": N_("Etapa"), "activity_type": N_("Tipo de actividad"), "plan": N_("Plan"), "category": N_("Categoría"),
 }

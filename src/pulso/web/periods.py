@@ -8,6 +8,7 @@ from typing import Mapping
 
 from pulso.engine.periods import GRAINS, add, add_months, floor
 from pulso.errors import PulsoError
+from pulso.i18n import N_
 from pulso.web.i18n import translate
 
 #: The periods a page shows: a calendar month, quarter or year (the engine's grains of those
@@ -50,7 +51,7 @@ def _shown(value: object) -> str:
 def check_day(day: dt.date, name: str) -> dt.date:
     """`day` if it falls between FIRST_YEAR and LAST_YEAR, else PeriodError naming the parameter."""
     if not FIRST_YEAR <= day.year <= LAST_YEAR:
-        raise PeriodError("'{name}' debe caer entre {first} y {last}", name, name=name, first=FIRST_YEAR, last=LAST_YEAR)
+        raise PeriodError(N_("'{name}' debe caer entre {first} y {last}"), name, name=name, first=FIRST_YEAR, last=LAST_YEAR)
     return day
 
 
@@ -59,9 +60,9 @@ def check_span(start: dt.date, last: dt.date) -> tuple[dt.date, dt.date]:
     check_day(start, "from")
     check_day(last, "to")
     if last < start:
-        raise PeriodError("'to' es anterior a 'from': el periodo termina antes de empezar", "to")
+        raise PeriodError(N_("'to' es anterior a 'from': el periodo termina antes de empezar"), "to")
     if (last - start).days > MAX_DAYS:
-        raise PeriodError("El periodo dura más de {days} días (cinco años); acórtalo", "to", days=MAX_DAYS)
+        raise PeriodError(N_("El periodo dura más de {days} días (cinco años); acórtalo"), "to", days=MAX_DAYS)
     return start, last + dt.timedelta(days=1)
 
 
@@ -71,7 +72,7 @@ def page_number(value: str | int | None, size: int, name: str = "page") -> int:
     text = str(value if value is not None else 1).strip()
     number = int(text) if text.isascii() and text.isdecimal() and len(text) <= 9 else 0
     if not 1 <= number <= last:
-        raise QueryError("'{name}' debe ser un número entre 1 y {last}, no '{value}'", name,
+        raise QueryError(N_("'{name}' debe ser un número entre 1 y {last}, no '{value}'"), name,
                          name=name, last=last, value=_shown(value))
     return number
 
@@ -132,11 +133,11 @@ def parse_period(params: Mapping[str, str], today: dt.date) -> Period:
     """The period a URL asks for; the current month when it asks for none."""
     kind = params.get("period") or "month"
     if kind not in KINDS:
-        raise PeriodError("'{name}' no admite '{value}'; usa uno de: {choices}", "period",
+        raise PeriodError(N_("'{name}' no admite '{value}'; usa uno de: {choices}"), "period",
                           name="period", value=_shown(kind), choices=", ".join(KINDS))
     grain = params.get("grain") or default_grain(kind)
     if grain not in GRAINS:
-        raise PeriodError("'{name}' no admite '{value}'; usa uno de: {choices}", "grain",
+        raise PeriodError(N_("'{name}' no admite '{value}'; usa uno de: {choices}"), "grain",
                           name="grain", value=_shown(grain), choices=", ".join(GRAINS))
     if kind == "custom":
         start = _date(params.get("from"), "from") if params.get("from") else floor(today, "month")
@@ -155,5 +156,5 @@ def _date(value: str | None, name: str) -> dt.date:
             return dt.date.fromisoformat(text + "-01")
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise PeriodError("'{name}' debe ser una fecha AAAA-MM-DD, no '{value}'", name,
+        raise PeriodError(N_("'{name}' debe ser una fecha AAAA-MM-DD, no '{value}'"), name,
                           name=name, value=_shown(value)) from None

@@ -11,6 +11,7 @@ from fastapi import APIRouter
 from fastapi.responses import RedirectResponse, Response
 
 from pulso import audit, tokens
+from pulso.i18n import N_
 from pulso.store.schema import ROLES
 from pulso.web.deps import Ctx, csrf_binding
 from pulso.web.pages import cell, page_route, render, table
@@ -18,9 +19,9 @@ from pulso.web.pages import cell, page_route, render, table
 router = APIRouter()
 AUDIT_PAGE = 50
 #: The audit page's filter: (action patterns, Spanish label).
-AUDIT_GROUPS = {"": ((), "Todo"), "auth": (("auth.*",), "Accesos"), "token": (("token.*",), "Tokens de API"),
-                "records": (("records.*",), "Escrituras y borrados"), "export": (("export.*",), "Exportaciones"),
-                "users": (("users.*",), "Usuarios y roles")}
+AUDIT_GROUPS = {"": ((), N_("Todo")), "auth": (("auth.*",), N_("Accesos")), "token": (("token.*",), N_("Tokens de API")),
+                "records": (("records.*",), N_("Escrituras y borrados")), "export": (("export.*",), N_("Exportaciones")),
+                "users": (("users.*",), N_("Usuarios y roles"))}
 
 
 def _when(value: dt.datetime | None, ctx) -> str:
@@ -123,3 +124,8 @@ def audit_page(ctx: Ctx) -> Response:
 def _detail(detail: dict[str, Any]) -> str:
     text = json.dumps(detail, ensure_ascii=False, default=str, sort_keys=True) if detail else ""
     return text if len(text) <= 160 else text[:157] + "…"
+
+
+from pulso.web.routes import rates  # noqa: E402  (the exchange rates page, /admin/rates)
+
+router.include_router(rates.router)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from pulso.i18n import N_
 from pulso.web.deps import Ctx
 from pulso.web.pages import page_route, render, split_table, tiles, trend_chart
 
@@ -19,7 +20,7 @@ def adoption(ctx: Ctx):
         return {
             "title": ctx._("Adopción"),
             "sections": [
-                tiles(ctx, "Uso del CRM", ["active_user_rate", "records_per_user", "sales_calls_logged"],
+                tiles(ctx, N_("Uso del CRM"), ["active_user_rate", "records_per_user", "sales_calls_logged"],
                       missing=["usage_events", "users"]),
                 trend_chart(ctx, "active_user_rate", grain="month", missing=["usage_events"]),
                 trend_chart(ctx, "records_per_user", grain="month", missing=["usage_events"]),

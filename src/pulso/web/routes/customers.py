@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from pulso.errors import ScopeError
+from pulso.i18n import N_
 from pulso.web import charts
 from pulso import formatting as f
 from pulso.web.deps import Ctx
@@ -22,7 +23,7 @@ def customers(ctx: Ctx):
         return {
             "title": ctx._("Clientes"),
             "sections": [
-                tiles(ctx, "Percepción del cliente", ["nps", "ces", "csat"], missing=["survey_responses"]),
+                tiles(ctx, N_("Percepción del cliente"), ["nps", "ces", "csat"], missing=["survey_responses"]),
                 nps_distribution(ctx),
                 trend_chart(ctx, "nps", grain="month", missing=["survey_responses"]),
                 trend_chart(ctx, "csat", grain="month", missing=["survey_responses"]),
@@ -42,8 +43,8 @@ def nps_distribution(ctx: Ctx) -> dict:
         row = (ctx.kpis.total("nps", ctx.period, ctx.filters) or [{}])[0]
     except ScopeError:
         row = {}
-    parts = [("promoters", "Promotores (9–10)", "good"), ("passives", "Pasivos (7–8)", "neutral"),
-             ("detractors", "Detractores (0–6)", "bad")]
+    parts = [("promoters", N_("Promotores (9–10)"), "good"), ("passives", N_("Pasivos (7–8)"), "neutral"),
+             ("detractors", N_("Detractores (0–6)"), "bad")]
     answers = row.get("denominator") or 0
     counts = {key: row.get(key) for key, _, _ in parts}
     if counts["passives"] is None and None not in (counts["promoters"], counts["detractors"]) and answers:

@@ -28,6 +28,7 @@ from starlette.datastructures import UploadFile as StarletteUpload
 
 from pulso import audit, dedupe, quality
 from pulso.errors import PulsoError
+from pulso.i18n import N_
 from pulso.ingest import (ImportFailed, ReadError, detect_mapping, import_files, list_runs, open_source, parse_mapping,
                           presets, run_errors, suggestions, write_error_report)
 from pulso.ingest.bundle import expanded, is_bundle, plan_files
@@ -49,7 +50,7 @@ MAX_NAME = 120
 NAMES = "names.json"
 SAVED_MAPPING = "mapping.yaml"  # a mapping file sent with a dry run, kept to import the same upload after it
 PREVIEW_ROWS = 20
-STATUS = {"committed": "escrita", "partial": "parcial", "dry_run": "prueba", "failed": "rechazada"}
+STATUS = {"committed": N_("escrita"), "partial": N_("parcial"), "dry_run": N_("prueba"), "failed": N_("rechazada")}
 IMPORTABLE = [t for t in schema.CANONICAL_TABLES if t not in ("usage_events",)]
 
 

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter
 
 from pulso.errors import ScopeError
+from pulso.i18n import N_
 from pulso import formatting as f
 from pulso.web.deps import Ctx
 from pulso.web.errors import NotFoundError
@@ -21,17 +22,17 @@ PAGE_SIZE = 25
 
 #: Labels of the drill-down columns people meet most; other columns show their name.
 COLUMN_LABELS = {
-    "id": "Id", "name": "Nombre", "title": "Título", "amount": "Importe", "currency": "Moneda", "status": "Estado",
-    "kind": "Tipo", "type": "Tipo", "created_at": "Creado", "closed_at": "Cerrado", "owner_id": "Responsable",
-    "account_id": "Cliente", "lead_id": "Lead", "stage_id": "Etapa", "campaign_id": "Campaña", "source": "Origen",
-    "email": "Correo", "company": "Empresa", "country": "País", "segment": "Segmento", "opened_at": "Abierto",
-    "resolved_at": "Resuelto", "first_response_at": "Primera respuesta", "priority": "Prioridad", "channel": "Canal",
-    "score": "Puntuación", "answered_at": "Respondido", "occurred_at": "Fecha", "acquired_at": "Cliente desde",
-    "churned_at": "Baja", "converted_at": "Convertido", "mql_at": "MQL", "sql_at": "SQL", "ordered_at": "Pedido",
-    "started_at": "Inicio", "ended_at": "Fin", "duration_s": "Duración (s)", "user_id": "Usuario", "action": "Acción",
-    "plan": "Plan", "term_end_at": "Fin de contrato", "renewed": "Renovada", "visitor_id": "Visitante",
-    "period_start": "Desde", "period_end": "Hasta", "cost": "Coste", "category": "Categoría",
-    "record": "Registro", "customer": "Cliente", "at": "Fecha", "contribution": "Aporte", "table": "Tabla",
+    "id": N_("Id"), "name": N_("Nombre"), "title": N_("Título"), "amount": N_("Importe"), "currency": N_("Moneda"), "status": N_("Estado"),
+    "kind": N_("Tipo"), "type": N_("Tipo"), "created_at": N_("Creado"), "closed_at": N_("Cerrado"), "owner_id": N_("Responsable"),
+    "account_id": N_("Cliente"), "lead_id": N_("Lead"), "stage_id": N_("Etapa"), "campaign_id": N_("Campaña"), "source": N_("Origen"),
+    "email": N_("Correo"), "company": N_("Empresa"), "country": N_("País"), "segment": N_("Segmento"), "opened_at": N_("Abierto"),
+    "resolved_at": N_("Resuelto"), "first_response_at": N_("Primera respuesta"), "priority": N_("Prioridad"), "channel": N_("Canal"),
+    "score": N_("Puntuación"), "answered_at": N_("Respondido"), "occurred_at": N_("Fecha"), "acquired_at": N_("Cliente desde"),
+    "churned_at": N_("Baja"), "converted_at": N_("Convertido"), "mql_at": N_("MQL"), "sql_at": N_("SQL"), "ordered_at": N_("Pedido"),
+    "started_at": N_("Inicio"), "ended_at": N_("Fin"), "duration_s": N_("Duración (s)"), "user_id": N_("Usuario"), "action": N_("Acción"),
+    "plan": N_("Plan"), "term_end_at": N_("Fin de contrato"), "renewed": N_("Renovada"), "visitor_id": N_("Visitante"),
+    "period_start": N_("Desde"), "period_end": N_("Hasta"), "cost": N_("Coste"), "category": N_("Categoría"),
+    "record": N_("Registro"), "customer": N_("Cliente"), "at": N_("Fecha"), "contribution": N_("Aporte"), "table": N_("Tabla"),
 }
 NAMED = {"owner_id": "owner", "user_id": "owner", "campaign_id": "campaign", "stage_id": "stage", "team_id": "team",
          "owner": "owner", "team": "team", "campaign": "campaign", "stage": "stage"}
@@ -123,7 +124,7 @@ def records(ctx: Ctx, key: str, part: str, page: int) -> dict[str, Any]:
         "prev": ctx.url(f"/kpi/{key}", part=part, page=page - 1) if page > 1 else None,
         "next": ctx.url(f"/kpi/{key}", part=part, page=page + 1) if more else None,
         "parts": [{"part": p, "label": ctx._(label), "href": ctx.url(f"/kpi/{key}", part=p), "current": p == part}
-                  for p, label in (("numerator", "Numerador"), ("denominator", "Denominador"))],
+                  for p, label in (("numerator", N_("Numerador")), ("denominator", N_("Denominador")))],
     }
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from pulso.i18n import N_
 from pulso.web.deps import Ctx
 from pulso.web.pages import page_route, render, split_table, tiles, trend_chart
 from pulso.web.routes.cohorts import cohort_table
@@ -23,7 +24,7 @@ def retention(ctx: Ctx):
         return {
             "title": ctx._("Retención"),
             "sections": [
-                tiles(ctx, "Retención y lealtad", TILES, missing=["accounts", "subscriptions", "orders"]),
+                tiles(ctx, N_("Retención y lealtad"), TILES, missing=["accounts", "subscriptions", "orders"]),
                 trend_chart(ctx, "churn_rate", grain="month", missing=["accounts"]),
                 trend_chart(ctx, "customer_retention_rate", grain="month", missing=["accounts"]),
                 split_table(ctx, "segment", ["churn_rate", "customer_retention_rate", "renewal_rate"],

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from pulso.errors import ScopeError
+from pulso.i18n import N_
 from pulso.web import charts
 from pulso import formatting as f
 from pulso.web.deps import Ctx
@@ -17,11 +18,11 @@ TILES = ["revenue_won", "close_rate", "average_deal_value", "sales_cycle_days", 
          "pipeline_value", "weighted_pipeline", "lead_conversion_rate"]
 # (stage label, KPI, figure of that KPI that counts the stage, KPI of the step into it)
 FUNNEL = [
-    ("Visitantes", "website_visitors", "value", None),
-    ("Leads", "leads_created", "value", "visitor_to_lead_rate"),
-    ("MQL", "lead_to_mql_rate", "numerator", "lead_to_mql_rate"),
-    ("SQL", "mql_to_sql_rate", "numerator", "mql_to_sql_rate"),
-    ("Clientes", "sql_to_customer_rate", "numerator", "sql_to_customer_rate"),
+    (N_("Visitantes"), "website_visitors", "value", None),
+    (N_("Leads"), "leads_created", "value", "visitor_to_lead_rate"),
+    (N_("MQL"), "lead_to_mql_rate", "numerator", "lead_to_mql_rate"),
+    (N_("SQL"), "mql_to_sql_rate", "numerator", "mql_to_sql_rate"),
+    (N_("Clientes"), "sql_to_customer_rate", "numerator", "sql_to_customer_rate"),
 ]
 
 
@@ -34,7 +35,7 @@ def sales(ctx: Ctx):
         return {
             "title": ctx._("Ventas"),
             "sections": [
-                tiles(ctx, "Indicadores de venta", TILES, missing=["deals", "leads"]),
+                tiles(ctx, N_("Indicadores de venta"), TILES, missing=["deals", "leads"]),
                 *funnel(ctx),
                 split_bars(ctx, "pipeline_value", "stage", title=ctx._("Pipeline por etapa"), order="stage"),
                 trend_chart(ctx, "close_rate"),
@@ -89,7 +90,7 @@ def quota_table(ctx: Ctx) -> dict:
     anchor = {"at": ctx.period.last_day.isoformat()}
     columns = [(ctx._("Comercial"), False)]
     per_owner: dict = {}
-    for kind, label in (("month", "Mes"), ("quarter", "Trimestre"), ("year", "Año")):
+    for kind, label in (("month", N_("Mes")), ("quarter", N_("Trimestre")), ("year", N_("Año"))):
         p = parse_period({"period": kind, **anchor}, ctx.today)
         columns.append((f"{ctx._(label)} ({f.fmt_period(kind, p.start, p.last_day, ctx.lang)})", True))
         try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from pulso.i18n import N_
 from pulso.web.deps import Ctx
 from pulso.web.pages import page_route, render, split_table, tiles, trend_chart
 
@@ -23,7 +24,7 @@ def service(ctx: Ctx):
         return {
             "title": ctx._("Servicio"),
             "sections": [
-                tiles(ctx, "Atención al cliente", TILES, missing=["tickets"]),
+                tiles(ctx, N_("Atención al cliente"), TILES, missing=["tickets"]),
                 trend_chart(ctx, "tickets_opened", title=ctx._("Casos abiertos en el periodo"), grain=cases_grain,
                             missing=["tickets"]),
                 trend_chart(ctx, "first_response_time_hours", grain="month", missing=["tickets"]),

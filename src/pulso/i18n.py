@@ -1,0 +1,86 @@
+"""One way to translate: gettext catalogs read with Babel.
+
+Visible text is written in Spanish in the code and templates, `_("Ventas")` (the Spanish text is
+the msgid); its English is in `pulso/locale/en/LC_MESSAGES/pulso.po`. Any layer may import this
+module; it imports nothing of Pulso but `pulso.errors`.
+
+    translate("Ventas", "en")                 # 'Sales'
+    translate("Ventas", "es")                 # 'Ventas' (Spanish is the source)
+    translator("en")("Ventas")                # the same, as the `_` a page or an e-mail uses
+    LABELS = {"call": N_("llamada")}          # N_ marks a text translated later, by key
+
+A Spanish text without English is a bug: in strict mode (tests, `strict_i18n`) it raises
+`MissingTranslation`, otherwise the reader sees it in Spanish. `pgettext` takes a context
+for the rare text whose English depends on where it shows. The .po is compiled in memory the first
+time English is asked for (no .mo in the tree: see docs/i18n.md); `pybabel extract -F babel.cfg`
+finds every marked text, and tests/test_i18n_catalogs.py fails on an untranslated or unused one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+import functools
+from pathlib import Path
+
+from pulso.errors import PulsoError
+
+LANGS = ("es", "en")
+DOMAIN = "pulso"
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+
+
+class MissingTranslation(PulsoError, KeyError):
+    """A visible Spanish text has no English in the catalog (a KeyError too, as it always was)."""
+
+
+def N_(text: str) -> str:
+    """Mark `text` for extraction without translating it (label dicts, texts translated later)."""
+    return text
+
+
+def po_path(lang: str = "en") -> Path:
+    """Where a language's catalog lives."""
+    return LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+@functools.cache
+def catalog(lang: str = "en") -> dict[tuple[str | None, str], str]:
+    """(context, Spanish) → text in `lang`: the .po compiled in memory, once per process.
+    Untranslated and fuzzy entries are left out, as `msgfmt` leaves them out of a .mo."""
+    from babel.messages.pofile import read_po  # only when English is first needed
+
+    with po_path(lang).open("rb") as fh:
+        messages = read_po(fh, locale=lang, domain=DOMAIN)
+    return {(m.context, m.id): m.string for m in messages
+            if m.id and isinstance(m.id, str) and m.string and not m.fuzzy}
+
+
+def translate(text: str, lang: str, *, strict: bool = False, context: str | None = None) -> str:
+    """`text` (Spanish) in `lang`; `strict` raises when it has no English."""
+    if lang != "es" or strict:
+        english = catalog("en").get((context, text))
+        if english is None and strict:
+            where = f" (context {context!r})" if context else ""
+            raise MissingTranslation(f"no English for {text!r}{where}: add it to {po_path('en')} (docs/i18n.md)")
+        if lang == "en" and english is not None:
+            return english
+    return text
+
+
+def pgettext(context: str, text: str, lang: str, *, strict: bool = False) -> str:
+    """`text` in `lang` where its English depends on `context` (an msgctxt in the .po)."""
+    return translate(text, lang, strict=strict, context=context)
+
+
+def translator(lang: str, *, strict: bool = False) -> Callable[[str], str]:
+    """The `_` of one reader: `_ = translator("en"); _("Ventas")`."""
+    return functools.partial(_translate_positional, lang=lang, strict=strict)
+
+
+def _translate_positional(text: str, *, lang: str, strict: bool) -> str:
+    return translate(text, lang, strict=strict)
+
+
+def pick_language(value: str | None) -> str:
+    """A stored or chosen language, else Spanish (the product's first language)."""
+    return value if value in LANGS else "es"
