@@ -361,6 +361,16 @@ def _per_unique(arr: pa.Array, fn) -> pa.Array:
     return pc.take(mapped, pc.index_in(arr, value_set=uniques))
 
 
+def _seconds(value: str) -> str:
+    """A duration written `H:MM` or `H:MM:SS` (Pipedrive's "Activity - Duration") as seconds; any
+    other text is left as it is (a plain number is already seconds; the rest is refused by type)."""
+    parts = value.strip().split(":")
+    if len(parts) not in (2, 3) or not all(p.isdigit() for p in parts):
+        return value
+    hours, minutes, seconds = (int(p) for p in (*parts, "0")[:3])
+    return str(hours * 3600 + minutes * 60 + seconds)
+
+
 def _shape(value: str, col: ColumnSpec) -> str:
     t = col.transform
     if t == "slug":
@@ -375,4 +385,8 @@ def _shape(value: str, col: ColumnSpec) -> str:
         value = "".join(ch for ch in value if ch.isdigit())
     elif t == "strip":
         value = value.strip()
+    elif t == "first_item":  # HubSpot lists a record's associations as "id1;id2"
+        value = value.split(";")[0].strip()
+    elif t == "duration":
+        value = _seconds(value)
     return col.format.replace("{}", value) if col.format else value

@@ -17,7 +17,7 @@ A mapping is a YAML file (or a built-in preset, see presets/). Its full form:
 
 A single-table mapping may skip `sources` and give `table:` and `columns:` at the top. Column
 options: from, value, map ("*" = any other value), default, transform (slug, lower, upper,
-digits, strip), format ("{}@example.com"), when / unless (row conditions), agg (min, max, first,
+digits, strip, title; first_item: the text before the first `;`; duration: `H:MM[:SS]` as seconds), format ("{}@example.com"), when / unless (row conditions), agg (min, max, first,
 last, any, count) with `group_by` on the table, if_missing: null (a reference to nothing becomes
 empty instead of an error), at_most: another column (a date never later than that one, e.g. a
 CRM's record-creation date on deals migrated after they closed). Table options: group_by, distinct (keep the first of repeated ids),
@@ -55,7 +55,7 @@ from pulso.errors import PulsoError
 from pulso.store import schema
 
 AGGREGATES = ("min", "max", "first", "last", "any", "count")
-TRANSFORMS = ("slug", "lower", "upper", "digits", "strip", "title")
+TRANSFORMS = ("slug", "lower", "upper", "digits", "strip", "title", "first_item", "duration")
 COLUMN_KEYS = {"from", "value", "map", "default", "transform", "format", "when", "unless", "agg", "if_missing",
                "date_order", "decimal", "at_most", "cases", "scale", "join"}
 CASE_KEYS = {"when", "unless", "from", "value"}

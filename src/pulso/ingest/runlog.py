@@ -132,7 +132,7 @@ def file_notes(name: str, src, builders) -> list[Note]:
         notes += [Note("dates_moved", name, count, later, earlier) for (later, earlier), count in b.moved.items()]
         notes += [Note("fallback_used", name, rows, f"{b.spec.table}.{target}", other)
                   for (target, other), rows in getattr(b, "fallbacks", {}).items()]
-    return notes
+    return list(dict.fromkeys(notes))  # one absent column defaulted for two targets is one fact
 
 
 def count_text(result: "ImportResult") -> str:
@@ -310,7 +310,9 @@ def unlisted(exc: ValidationError) -> int:
     return max(0, getattr(exc, "total", 0) - len(exc.errors))
 
 
-def drop_refused(exc: ValidationError, batches, origins, result: ImportResult) -> None:
+def drop_refused(exc: ValidationError, batches, origins) -> int:
+    """Leave out of `batches` (and their `origins`) the rows the store refused; returns how many."""
+    dropped = 0
     for name in list(batches):
         data = batches[name]
         bad = set()
@@ -325,4 +327,5 @@ def drop_refused(exc: ValidationError, batches, origins, result: ImportResult) -
             mask = [i not in bad for i in range(data.num_rows)]
             batches[name] = data.filter(pa.array(mask))
             origins[name] = [o for o, k in zip(origins[name], mask) if k]
-            result.rejected += len(bad)
+            dropped += len(bad)
+    return dropped

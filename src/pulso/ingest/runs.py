@@ -11,13 +11,11 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import uuid
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
 
 import pyarrow as pa
-import pyarrow.compute as pc
-import sqlalchemy as sa
 
 from pulso import audit, events
 from pulso.errors import PulsoError, ValidationError
@@ -27,17 +25,9 @@ from pulso.ingest.mapping import Mapping, MappingError, load_mapping
 from pulso.ingest.readers import EmptyFile, ReadError, Source, file_digest, open_source
 from pulso.ingest.runlog import (MAX_STORED_ERRORS, ImportFailed, ImportResult, Note, RowError, drop_refused, file_notes,
                                  record, record_errors, unlisted)
+from pulso.ingest.stream import Stream, future_problems, null_missing_references
 from pulso.ingest.suggest import detect_mapping, suggest_mapping
-from pulso.store import Store, schema
-
-# Fields that record something that already happened: a value in the future is a mistake.
-PAST_FIELDS = frozenset({
-    "created_at", "closed_at", "opened_at", "first_response_at", "resolved_at", "occurred_at", "answered_at",
-    "ordered_at", "acquired_at", "churned_at", "mql_at", "sql_at", "converted_at", "disqualified_at",
-    "changed_at", "cancelled_at",
-})
-FILE = "_file"
-
+from pulso.store import Store
 
 Progress = Callable[[str, int], None]
 
@@ -67,7 +57,7 @@ def import_files(store: Store, paths: list[Path | str], *, table: str | None = N
     # One file, all or nothing: written a batch at a time in one transaction (memory follows the
     # batch). Several files (related exports whose references cross files) and partial imports are
     # read whole first, so that every reference and every refusal can be judged together.
-    stream = None if partial or len(paths) > 1 or bundle.is_bundle(paths) else _Stream(store, result)
+    stream = None if partial or len(paths) > 1 or bundle.is_bundle(paths) else Stream(store, result)
     where = files[0]["name"] if len(files) == 1 else "(import)"
     try:
         with bundle.expanded(paths, names) as (paths, names, notes):
@@ -92,7 +82,7 @@ def import_files(store: Store, paths: list[Path | str], *, table: str | None = N
     return result
 
 
-def _fail(store: Store, stream: "_Stream | None", result: ImportResult, actor: audit.Actor, started: dt.datetime,
+def _fail(store: Store, stream: Stream | None, result: ImportResult, actor: audit.Actor, started: dt.datetime,
           error: RowError) -> None:
     """Roll back whatever the run wrote, release its connection and record it as failed."""
     if stream is not None:
@@ -120,7 +110,7 @@ def _run(store, paths, names, table, mapping, encoding, delimiter, date_order, d
 
 
 def _read_all(store, paths, names, table, mapping, encoding, delimiter, date_order, decimal, tz, result, progress,
-              stream: "_Stream | None" = None):
+              stream: Stream | None = None):
     """Read every file through its mapping; with a stream, eligible files are written batch by batch.
 
     Several files are read in the order `bundle.plan_files` gives, into the write step it gives."""
@@ -189,7 +179,7 @@ def _read_all(store, paths, names, table, mapping, encoding, delimiter, date_ord
                     tables.setdefault(b.spec.table, []).append(data)
                     fresh.setdefault(b.spec.table, []).append(data)
                     origins.setdefault(b.spec.table, []).extend([name] * data.num_rows)
-            problems += _future(fresh, name)
+            problems += future_problems(fresh, name)
             lines = src.lines({p.row for p in problems[:MAX_STORED_ERRORS]})
             result.errors += [RowError(name, lines.get(p.row), p.column, p.value, p.reason) for p in problems]
             result.errors += [RowError(name, line, None, None, f"the row {reason}") for line, reason in src.rejected]
@@ -215,22 +205,6 @@ def _named(name: str, result: ImportResult, *, several: bool) -> Iterator[None]:
         raise ReadError(name, exc.reason, exc.line) from None
 
 
-def _future(tables: dict[str, list[pa.Table]], name: str) -> list[Problem]:
-    now = pa.scalar(dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=1), pa.timestamp("us", tz="UTC"))
-    problems = []
-    for table, chunks in tables.items():
-        if not chunks:
-            continue
-        chunk = chunks[-1]
-        for column in chunk.column_names:
-            if column in PAST_FIELDS and pa.types.is_timestamp(chunk[column].type):
-                mask = pc.fill_null(pc.greater(chunk[column], now), False)
-                for i in pc.indices_nonzero(mask).to_pylist():
-                    problems.append(Problem(chunk[ROW][i].as_py(), column, str(chunk[column][i].as_py()),
-                                            f"{column} is in the future"))
-    return problems
-
-
 def _write(store: Store, steps: list[dict[str, pa.Table]], origins: list[dict[str, list[str]]], sources,
            result: ImportResult, *, dry_run: bool, partial: bool, actor, started) -> None:
     """Write in one transaction, step after step (files that update what earlier files create come
@@ -243,7 +217,7 @@ def _write(store: Store, steps: list[dict[str, pa.Table]], origins: list[dict[st
                 origin[t] = [o for o, k in zip(origin[t], mask) if k]
         result.rejected += len(result.bad_rows)
     for batches in steps:
-        _null_missing_references(store, batches, result.soft_refs, pool=steps)
+        null_missing_references(store, batches, result.soft_refs, pool=steps)
     for _attempt in range(20):
         refusal, at = None, 0
         with store.engine.connect() as conn:
@@ -273,130 +247,7 @@ def _write(store: Store, steps: list[dict[str, pa.Table]], origins: list[dict[st
             result.unlisted += unlisted(refusal)
             record(store, result, actor, started)
             raise ImportFailed(result)
-        drop_refused(refusal, steps[at], origins[at], result)
+        result.rejected += drop_refused(refusal, steps[at], origins[at])
     result.status = "failed"
     record(store, result, actor, started)
     raise ImportFailed(result)
-
-
-def _null_missing_references(store: Store, batches: dict[str, pa.Table], soft: set[tuple[str, str]],
-                              conn: sa.Connection | None = None, pool: list[dict[str, pa.Table]] | None = None) -> None:
-    """References marked `if_missing: null` that point nowhere (not stored, not in `pool`) become empty."""
-    for table, column in soft:
-        data = batches.get(table)
-        if data is None or column not in data.column_names:
-            continue
-        target = schema.references(schema.table(table))[column]
-        wanted = pc.unique(data[column].drop_null()).to_pylist()
-        known = {i for b in (pool or [batches]) if target in b for i in b[target]["id"].to_pylist()}
-        parent = schema.metadata.tables[target]
-        with (store.engine.connect() if conn is None else nullcontext(conn)) as c:
-            for i in range(0, len(wanted), 5000):
-                chunk = [w for w in wanted[i:i + 5000] if w not in known]
-                if chunk:
-                    known.update(c.execute(sa.select(parent.c.id).where(parent.c.id.in_(chunk))).scalars())
-        keep = pc.is_in(data[column], value_set=pa.array(sorted(known), pa.string()))
-        fixed = pc.if_else(pc.fill_null(keep, False), data[column], pa.scalar(None, pa.string()))
-        batches[table] = data.set_column(data.column_names.index(column), column, fixed)
-
-
-class _Stream:
-    """All-or-nothing imports written batch by batch inside one transaction, so memory follows the batch.
-
-    Files whose mapping needs the whole file first (group_by, distinct) are read into memory
-    instead. On the first error nothing more is written, the reading goes on to report every
-    conversion error, and the transaction is rolled back."""
-
-    def __init__(self, store: Store, result: ImportResult):
-        self.store, self.result = store, result
-        self.conn: sa.Connection | None = None
-        self.trans = None
-        self.failed = False
-        self.used = False
-        self.seen: dict[str, set[str]] = {}
-        self.pending: dict[str, list[Problem]] = {}
-
-    def fits(self, builders: list[TableBuilder], in_memory: dict) -> bool:
-        """True when every table of this file can be written a batch at a time."""
-        ok = not in_memory and all(not b.spec.group_by and not b.spec.distinct for b in builders)
-        if ok and self.conn is None:
-            self.conn = self.store.engine.connect()
-            self.trans = self.conn.begin()
-        self.used = self.used or ok
-        return ok
-
-    def feed(self, name: str, src: Source, builders: list[TableBuilder]) -> None:
-        """Type, check and (while nothing failed) write the batch the builders just read."""
-        chunk: dict[str, pa.Table] = {}
-        problems: list[Problem] = []
-        for b in builders:
-            data = b.result()
-            checks.see(self.result, name, b, data)
-            problems += b.problems
-            b.problems = []
-            self.result.skipped += b.skipped
-            b.skipped = 0
-            if data.num_rows:
-                chunk[b.spec.table] = data
-        for t, data in chunk.items():
-            seen = self.seen.setdefault(t, set())
-            ids = data["id"].to_pylist()
-            id_column = self.result.source_columns.get((t, "id"), "id")
-            problems += [Problem(row, id_column, rid, f"{t}.id appears more than once in the import")
-                         for rid, row in zip(ids, data[ROW].to_pylist()) if rid in seen]
-            seen.update(ids)
-        problems += _future({t: [d] for t, d in chunk.items()}, name)
-        if problems:
-            self.failed = True
-            self.pending.setdefault(name, []).extend(problems)
-        if self.failed or not chunk:
-            return
-        _null_missing_references(self.store, chunk, self.result.soft_refs, conn=self.conn)
-        clean = {t: d.drop_columns([ROW]) for t, d in chunk.items()}
-        try:
-            written = self.store.upsert_many(clean, conn=self.conn)
-        except ValidationError as exc:
-            self.failed = True
-            origins = {t: [name] * d.num_rows for t, d in chunk.items()}
-            self.result.errors += record_errors(exc, chunk, origins, {name: src}, self.result.source_columns)
-            self.result.unlisted += unlisted(exc)
-            return
-        for t, n in written.items():
-            self.result.written[t] = self.result.written.get(t, 0) + n
-
-    def end_file(self, name: str, src: Source) -> None:
-        """Place this file's problems at their lines (one scan) and its unreadable rows."""
-        problems = self.pending.pop(name, [])
-        lines = src.lines({p.row for p in problems[:MAX_STORED_ERRORS]})
-        self.result.errors += [RowError(name, lines.get(p.row), p.column, p.value, p.reason) for p in problems]
-        self.result.errors += [RowError(name, line, None, None, f"the row {reason}") for line, reason in src.rejected]
-        if src.rejected:
-            self.failed = True
-
-    def finish(self, *, dry_run: bool, actor: audit.Actor, started: dt.datetime) -> None:
-        """Commit (or roll back a dry run or a failure) and record the run."""
-        result = self.result
-        if result.errors or self.failed:
-            self.close()
-            result.written, result.status = {}, "failed"
-            record(self.store, result, actor, started)
-            raise ImportFailed(result)
-        if dry_run:
-            self.close()
-            result.status = "dry_run"
-            record(self.store, result, actor, started)
-            return
-        result.status = "committed"
-        record(self.store, result, actor, started, conn=self.conn)
-        self.trans.commit()
-        self.conn.close()
-        self.conn = None
-
-    def close(self) -> None:
-        """Roll back whatever was written and let the connection go (even when the rollback fails)."""
-        if self.conn is not None:
-            conn, self.conn = self.conn, None
-            try:
-                self.trans.rollback()
-            finally:
-                conn.close()
