@@ -1,13 +1,18 @@
 """Helpers the tests import by name (conftest.py is not importable by name: every test folder has one).
 
 `make_store` builds a new, initialised, empty workspace on DuckDB or on the PostgreSQL server of
-the `pg_server` fixture.
+the `pg_server` fixture. Running the migrations costs about a quarter of a second per workspace,
+and hundreds of tests take a new one: so each test process migrates one template per backend
+and every workspace after it is a copy (a file copy on DuckDB, CREATE DATABASE ... TEMPLATE on
+PostgreSQL), and only a time zone other than UTC is then written (Store.init(timezone=...) on a
+new workspace differs from Store.init() in that row alone; tests/store/test_store.py checks init).
 """
 
 from __future__ import annotations
 
 import itertools
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -18,25 +23,47 @@ from pulso.store import Store
 
 BACKENDS = ("duckdb", "postgres")
 _counter = itertools.count()
+#: backend → this process's migrated empty workspace: a DuckDB file, a PostgreSQL database name
+_templates: dict[str, str] = {}
 
 
-def _pg_database(server_url: str) -> str:
+def _pg_database(server_url: str, template: str | None = None) -> str:
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
     name = f"pulso_{worker}_{os.getpid()}_{next(_counter)}"
+    copy = f' TEMPLATE "{template}"' if template else ""
     admin = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"{copy}'))  # generated names, not input
     admin.dispose()
     return server_url.rsplit("/", 1)[0] + "/" + name
 
 
+def _template(backend: str, request: pytest.FixtureRequest) -> str:
+    """The migrated empty workspace make_store copies, built on first use in this process."""
+    if backend not in _templates:
+        if backend == "duckdb":
+            url = f"duckdb:///{request.getfixturevalue('tmp_path_factory').mktemp('template') / 'template.duckdb'}"
+        else:
+            url = _pg_database(request.getfixturevalue("pg_server"))
+        with Store(Settings(database_url=url)) as store:  # closed: a template database takes no connection
+            store.init()
+        _templates[backend] = url.split(":///", 1)[1] if backend == "duckdb" else url.rsplit("/", 1)[1]
+    return _templates[backend]
+
+
 def make_store(backend: str, tmp_path: Path, request: pytest.FixtureRequest, *, timezone: str = "UTC") -> Store:
-    """A new, initialised, empty workspace on `backend`."""
+    """A new, initialised, empty workspace on `backend` (a copy of the process's template)."""
+    template = _template(backend, request)
     if backend == "duckdb":
-        url = f"duckdb:///{tmp_path / f'w{next(_counter)}.duckdb'}"
+        path = tmp_path / f"w{next(_counter)}.duckdb"
+        shutil.copyfile(template, path)
+        if os.path.exists(f"{template}.wal"):
+            shutil.copyfile(f"{template}.wal", f"{path}.wal")
+        url = f"duckdb:///{path}"
     else:
-        url = _pg_database(request.getfixturevalue("pg_server"))
+        url = _pg_database(request.getfixturevalue("pg_server"), template)
     store = Store(Settings(database_url=url))
-    store.init(timezone=timezone)
     request.addfinalizer(store.close)
+    if timezone != "UTC":  # the template is what Store.init() leaves; init(timezone=...) differs only here
+        store.set_setting("timezone", timezone)
     return store
