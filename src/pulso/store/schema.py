@@ -116,6 +116,7 @@ leads = sa.Table(
     sa.Column("converted_at", TS),
     _ref("account_id", "accounts"),
     sa.Column("disqualified_at", TS),
+    sa.Column("disqualified_reason", sa.Text),  # the workspace's disqualify (migration 0009)
 )
 
 stages = sa.Table(
@@ -180,6 +181,8 @@ activities = sa.Table(
     sa.Column("duration_s", sa.Integer),
     sa.Column("automated", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("outcome", sa.Text),
+    sa.Column("due_at", TS),  # a task's due date and done date (migration 0009)
+    sa.Column("done_at", TS),
 )
 
 survey_responses = sa.Table(
@@ -380,5 +383,5 @@ _pg_index(audit_log, "occurred_at")
 
 # Application tables of later features, each in its own module and migration, registered on
 # this same metadata: API tokens (0004), imports and data quality (0005), goals, OKRs, alerts
-# and reports (0006).
-from pulso.store import tables_api, tables_data, tables_goals  # noqa: E402,F401
+# and reports (0006), the CRM workspace (0009).
+from pulso.store import tables_api, tables_data, tables_goals, tables_workspace  # noqa: E402,F401

@@ -38,6 +38,8 @@ LEFT OUTER JOIN (
             "t2"."duration_s",
             "t2"."automated",
             "t2"."outcome",
+            "t2"."due_at",
+            "t2"."done_at",
             CAST(1 AS DOUBLE) AS "_m_activities"
           FROM "activities" AS "t2"
           WHERE
@@ -167,6 +169,8 @@ WITH "t15" AS (
             "t2"."duration_s",
             "t2"."automated",
             "t2"."outcome",
+            "t2"."due_at",
+            "t2"."done_at",
             "t2"."owner_id" AS "_owner",
             "t2"."owner_id" AS "_d_owner",
             CAST(1 AS DOUBLE) AS "_m_activities"

@@ -38,6 +38,8 @@ LEFT OUTER JOIN (
             "t2"."duration_s",
             "t2"."automated",
             "t2"."outcome",
+            "t2"."due_at",
+            "t2"."done_at",
             CAST(CASE WHEN COALESCE("t2"."automated", FALSE) THEN 1 ELSE 0 END AS DOUBLE) AS "_m_automated",
             CAST(1 AS DOUBLE) AS "_m_all"
           FROM "activities" AS "t2"
@@ -160,6 +162,8 @@ WITH "t15" AS (
             "t2"."duration_s",
             "t2"."automated",
             "t2"."outcome",
+            "t2"."due_at",
+            "t2"."done_at",
             "t2"."owner_id" AS "_owner",
             "t2"."owner_id" AS "_d_owner",
             CAST(CASE WHEN COALESCE("t2"."automated", FALSE) THEN 1 ELSE 0 END AS DOUBLE) AS "_m_automated",

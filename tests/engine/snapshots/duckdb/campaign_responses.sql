@@ -36,6 +36,7 @@ LEFT OUTER JOIN (
           "t2"."converted_at",
           "t2"."account_id",
           "t2"."disqualified_at",
+          "t2"."disqualified_reason",
           CAST(1 AS DOUBLE) AS "_m_leads"
         FROM "leads" AS "t2"
         WHERE
@@ -103,6 +104,7 @@ WITH "t9" AS (
           "t2"."converted_at",
           "t2"."account_id",
           "t2"."disqualified_at",
+          "t2"."disqualified_reason",
           "t2"."owner_id" AS "_owner",
           "t2"."owner_id" AS "_d_owner",
           CAST(1 AS DOUBLE) AS "_m_leads"

@@ -132,6 +132,7 @@ WITH "t5" AS (
         "t2"."converted_at",
         "t2"."account_id",
         "t2"."disqualified_at",
+        "t2"."disqualified_reason",
         CAST(CASE
           WHEN COALESCE(
             CASE
@@ -515,6 +516,7 @@ WITH "t5" AS (
         "t2"."converted_at",
         "t2"."account_id",
         "t2"."disqualified_at",
+        "t2"."disqualified_reason",
         "t2"."owner_id" AS "_owner",
         "t2"."owner_id" AS "_d_owner",
         CAST(CASE

@@ -121,6 +121,7 @@ WITH "t8" AS (
         "t21"."converted_at",
         "t21"."account_id",
         "t21"."disqualified_at",
+        "t21"."disqualified_reason",
         "t21"."_duplicate",
         CAST("t21"."_duplicate" AS DOUBLE) AS "_m_flagged",
         CAST(1 AS DOUBLE) AS "_m_records"
@@ -146,6 +147,7 @@ WITH "t8" AS (
             "t17"."converted_at",
             "t17"."account_id",
             "t17"."disqualified_at",
+            "t17"."disqualified_reason",
             "t17"."_rid",
             CASE WHEN COALESCE("t17"."_rid" IS NOT NULL, FALSE) THEN 1 ELSE 0 END AS "_duplicate"
           FROM (
@@ -166,6 +168,7 @@ WITH "t8" AS (
               "t7"."converted_at",
               "t7"."account_id",
               "t7"."disqualified_at",
+              "t7"."disqualified_reason",
               "t15"."_rid"
             FROM "leads" AS "t7"
             LEFT OUTER JOIN (
@@ -464,6 +467,7 @@ WITH "t8" AS (
         "t21"."converted_at",
         "t21"."account_id",
         "t21"."disqualified_at",
+        "t21"."disqualified_reason",
         "t21"."_duplicate",
         "t21"."owner_id" AS "_owner",
         "t21"."owner_id" AS "_d_owner",
@@ -491,6 +495,7 @@ WITH "t8" AS (
             "t17"."converted_at",
             "t17"."account_id",
             "t17"."disqualified_at",
+            "t17"."disqualified_reason",
             "t17"."_rid",
             CASE WHEN COALESCE("t17"."_rid" IS NOT NULL, FALSE) THEN 1 ELSE 0 END AS "_duplicate"
           FROM (
@@ -511,6 +516,7 @@ WITH "t8" AS (
               "t7"."converted_at",
               "t7"."account_id",
               "t7"."disqualified_at",
+              "t7"."disqualified_reason",
               "t15"."_rid"
             FROM "leads" AS "t7"
             LEFT OUTER JOIN (

@@ -38,6 +38,7 @@ LEFT OUTER JOIN (
           "t2"."converted_at",
           "t2"."account_id",
           "t2"."disqualified_at",
+          "t2"."disqualified_reason",
           CAST(CASE WHEN COALESCE("t2"."mql_at" IS NOT NULL, FALSE) THEN 1 ELSE 0 END AS DOUBLE) AS "_m_reached",
           CAST(1 AS DOUBLE) AS "_m_leads"
         FROM "leads" AS "t2"
@@ -106,6 +107,7 @@ WITH "t9" AS (
           "t2"."converted_at",
           "t2"."account_id",
           "t2"."disqualified_at",
+          "t2"."disqualified_reason",
           "t2"."owner_id" AS "_owner",
           "t2"."owner_id" AS "_d_owner",
           CAST(CASE WHEN COALESCE("t2"."mql_at" IS NOT NULL, FALSE) THEN 1 ELSE 0 END AS DOUBLE) AS "_m_reached",

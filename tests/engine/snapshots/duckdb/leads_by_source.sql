@@ -42,6 +42,7 @@ LEFT OUTER JOIN (
           "t12"."converted_at",
           "t12"."account_id",
           "t12"."disqualified_at",
+          "t12"."disqualified_reason",
           "t12"."_won_revenue",
           CAST(1 AS DOUBLE) AS "_m_leads",
           CAST(CASE WHEN COALESCE("t12"."converted_at" IS NOT NULL, FALSE) THEN 1 ELSE 0 END AS DOUBLE) AS "_m_converted",
@@ -68,6 +69,7 @@ LEFT OUTER JOIN (
               "t8"."converted_at",
               "t8"."account_id",
               "t8"."disqualified_at",
+              "t8"."disqualified_reason",
               "t10"."_rid",
               "t10"."_won_revenue"
             FROM (
@@ -176,6 +178,7 @@ WITH "t17" AS (
           "t12"."converted_at",
           "t12"."account_id",
           "t12"."disqualified_at",
+          "t12"."disqualified_reason",
           "t12"."_won_revenue",
           "t12"."owner_id" AS "_owner",
           "t12"."owner_id" AS "_d_owner",
@@ -204,6 +207,7 @@ WITH "t17" AS (
               "t8"."converted_at",
               "t8"."account_id",
               "t8"."disqualified_at",
+              "t8"."disqualified_reason",
               "t10"."_rid",
               "t10"."_won_revenue"
             FROM (

@@ -33,6 +33,8 @@ LEFT OUTER JOIN (
           "t2"."duration_s",
           "t2"."automated",
           "t2"."outcome",
+          "t2"."due_at",
+          "t2"."done_at",
           CAST(1 AS DOUBLE) AS "_m_calls"
         FROM "activities" AS "t2"
         WHERE
@@ -97,6 +99,8 @@ WITH "t9" AS (
           "t2"."duration_s",
           "t2"."automated",
           "t2"."outcome",
+          "t2"."due_at",
+          "t2"."done_at",
           "t2"."owner_id" AS "_owner",
           "t2"."owner_id" AS "_d_owner",
           CAST(1 AS DOUBLE) AS "_m_calls"

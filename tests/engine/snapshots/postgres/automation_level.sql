@@ -35,6 +35,8 @@ LEFT OUTER JOIN (
           "t1"."duration_s",
           "t1"."automated",
           "t1"."outcome",
+          "t1"."due_at",
+          "t1"."done_at",
           CAST(CASE WHEN COALESCE("t1"."automated", FALSE) THEN 1 ELSE 0 END AS DOUBLE PRECISION) AS "_m_automated",
           CAST(1 AS DOUBLE PRECISION) AS "_m_all"
         FROM "activities" AS "t1"
@@ -108,6 +110,8 @@ WITH "t12" AS (
           "t1"."duration_s",
           "t1"."automated",
           "t1"."outcome",
+          "t1"."due_at",
+          "t1"."done_at",
           "t1"."owner_id" AS "_owner",
           "t1"."owner_id" AS "_d_owner",
           CAST(CASE WHEN COALESCE("t1"."automated", FALSE) THEN 1 ELSE 0 END AS DOUBLE PRECISION) AS "_m_automated",

@@ -33,6 +33,7 @@ LEFT OUTER JOIN (
         "t1"."converted_at",
         "t1"."account_id",
         "t1"."disqualified_at",
+        "t1"."disqualified_reason",
         CAST(1 AS DOUBLE PRECISION) AS "_m_leads"
       FROM "leads" AS "t1"
       WHERE
@@ -75,6 +76,7 @@ WITH "t7" AS (
         "t1"."converted_at",
         "t1"."account_id",
         "t1"."disqualified_at",
+        "t1"."disqualified_reason",
         "t1"."owner_id" AS "_owner",
         "t1"."owner_id" AS "_d_owner",
         CAST(1 AS DOUBLE PRECISION) AS "_m_leads"

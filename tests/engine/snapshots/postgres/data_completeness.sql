@@ -134,6 +134,7 @@ LEFT OUTER JOIN (
           "t2"."converted_at",
           "t2"."account_id",
           "t2"."disqualified_at",
+          "t2"."disqualified_reason",
           CAST(CASE
             WHEN COALESCE(
               CASE
@@ -367,6 +368,7 @@ WITH "t12" AS (
           "t2"."converted_at",
           "t2"."account_id",
           "t2"."disqualified_at",
+          "t2"."disqualified_reason",
           "t2"."owner_id" AS "_owner",
           "t2"."owner_id" AS "_d_owner",
           CAST(CASE

@@ -133,6 +133,7 @@ LEFT OUTER JOIN (
           "t17"."converted_at",
           "t17"."account_id",
           "t17"."disqualified_at",
+          "t17"."disqualified_reason",
           "t17"."_duplicate",
           CAST("t17"."_duplicate" AS DOUBLE PRECISION) AS "_m_flagged",
           CAST(1 AS DOUBLE PRECISION) AS "_m_records"
@@ -154,6 +155,7 @@ LEFT OUTER JOIN (
             "t15"."converted_at",
             "t15"."account_id",
             "t15"."disqualified_at",
+            "t15"."disqualified_reason",
             "t15"."_duplicate"
           FROM (
             SELECT
@@ -173,6 +175,7 @@ LEFT OUTER JOIN (
               "t13"."converted_at",
               "t13"."account_id",
               "t13"."disqualified_at",
+              "t13"."disqualified_reason",
               "t13"."_rid",
               CASE WHEN COALESCE("t13"."_rid" IS NOT NULL, FALSE) THEN 1 ELSE 0 END AS "_duplicate"
             FROM (
@@ -193,6 +196,7 @@ LEFT OUTER JOIN (
                 "t7"."converted_at",
                 "t7"."account_id",
                 "t7"."disqualified_at",
+                "t7"."disqualified_reason",
                 "t11"."_rid"
               FROM "leads" AS "t7"
               LEFT OUTER JOIN (
@@ -348,6 +352,7 @@ WITH "t25" AS (
           "t17"."converted_at",
           "t17"."account_id",
           "t17"."disqualified_at",
+          "t17"."disqualified_reason",
           "t17"."_duplicate",
           "t17"."owner_id" AS "_owner",
           "t17"."owner_id" AS "_d_owner",
@@ -371,6 +376,7 @@ WITH "t25" AS (
             "t15"."converted_at",
             "t15"."account_id",
             "t15"."disqualified_at",
+            "t15"."disqualified_reason",
             "t15"."_duplicate"
           FROM (
             SELECT
@@ -390,6 +396,7 @@ WITH "t25" AS (
               "t13"."converted_at",
               "t13"."account_id",
               "t13"."disqualified_at",
+              "t13"."disqualified_reason",
               "t13"."_rid",
               CASE WHEN COALESCE("t13"."_rid" IS NOT NULL, FALSE) THEN 1 ELSE 0 END AS "_duplicate"
             FROM (
@@ -410,6 +417,7 @@ WITH "t25" AS (
                 "t7"."converted_at",
                 "t7"."account_id",
                 "t7"."disqualified_at",
+                "t7"."disqualified_reason",
                 "t11"."_rid"
               FROM "leads" AS "t7"
               LEFT OUTER JOIN (

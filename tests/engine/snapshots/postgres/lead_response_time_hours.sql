@@ -87,6 +87,8 @@ LEFT OUTER JOIN (
                   "t10"."duration_s",
                   "t10"."automated",
                   "t10"."outcome",
+                  "t10"."due_at",
+                  "t10"."done_at",
                   "t7"."_lid",
                   "t7"."_created"
                 FROM (
@@ -205,6 +207,8 @@ WITH "t20" AS (
                   "t10"."duration_s",
                   "t10"."automated",
                   "t10"."outcome",
+                  "t10"."due_at",
+                  "t10"."done_at",
                   "t7"."_lid",
                   "t7"."_created"
                 FROM (

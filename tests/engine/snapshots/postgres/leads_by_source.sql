@@ -39,6 +39,7 @@ LEFT OUTER JOIN (
         "t10"."converted_at",
         "t10"."account_id",
         "t10"."disqualified_at",
+        "t10"."disqualified_reason",
         "t10"."_won_revenue",
         CAST(1 AS DOUBLE PRECISION) AS "_m_leads",
         CAST(CASE WHEN COALESCE("t10"."converted_at" IS NOT NULL, FALSE) THEN 1 ELSE 0 END AS DOUBLE PRECISION) AS "_m_converted",
@@ -61,6 +62,7 @@ LEFT OUTER JOIN (
           "t9"."converted_at",
           "t9"."account_id",
           "t9"."disqualified_at",
+          "t9"."disqualified_reason",
           "t9"."_won_revenue"
         FROM (
           SELECT
@@ -80,6 +82,7 @@ LEFT OUTER JOIN (
             "t5"."converted_at",
             "t5"."account_id",
             "t5"."disqualified_at",
+            "t5"."disqualified_reason",
             "t8"."_rid",
             "t8"."_won_revenue"
           FROM "leads" AS "t5"
@@ -142,6 +145,7 @@ WITH "t14" AS (
         "t10"."converted_at",
         "t10"."account_id",
         "t10"."disqualified_at",
+        "t10"."disqualified_reason",
         "t10"."_won_revenue",
         "t10"."owner_id" AS "_owner",
         "t10"."owner_id" AS "_d_owner",
@@ -166,6 +170,7 @@ WITH "t14" AS (
           "t9"."converted_at",
           "t9"."account_id",
           "t9"."disqualified_at",
+          "t9"."disqualified_reason",
           "t9"."_won_revenue"
         FROM (
           SELECT
@@ -185,6 +190,7 @@ WITH "t14" AS (
             "t5"."converted_at",
             "t5"."account_id",
             "t5"."disqualified_at",
+            "t5"."disqualified_reason",
             "t8"."_rid",
             "t8"."_won_revenue"
           FROM "leads" AS "t5"

@@ -35,6 +35,7 @@ LEFT OUTER JOIN (
         "t1"."converted_at",
         "t1"."account_id",
         "t1"."disqualified_at",
+        "t1"."disqualified_reason",
         CAST(CASE WHEN COALESCE("t1"."sql_at" IS NOT NULL, FALSE) THEN 1 ELSE 0 END AS DOUBLE PRECISION) AS "_m_reached",
         CAST(1 AS DOUBLE PRECISION) AS "_m_leads"
       FROM "leads" AS "t1"
@@ -78,6 +79,7 @@ WITH "t7" AS (
         "t1"."converted_at",
         "t1"."account_id",
         "t1"."disqualified_at",
+        "t1"."disqualified_reason",
         "t1"."owner_id" AS "_owner",
         "t1"."owner_id" AS "_d_owner",
         CAST(CASE WHEN COALESCE("t1"."sql_at" IS NOT NULL, FALSE) THEN 1 ELSE 0 END AS DOUBLE PRECISION) AS "_m_reached",

@@ -30,6 +30,8 @@ LEFT OUTER JOIN (
         "t1"."duration_s",
         "t1"."automated",
         "t1"."outcome",
+        "t1"."due_at",
+        "t1"."done_at",
         CAST(1 AS DOUBLE PRECISION) AS "_m_calls"
       FROM "activities" AS "t1"
       WHERE
@@ -69,6 +71,8 @@ WITH "t7" AS (
         "t1"."duration_s",
         "t1"."automated",
         "t1"."outcome",
+        "t1"."due_at",
+        "t1"."done_at",
         "t1"."owner_id" AS "_owner",
         "t1"."owner_id" AS "_d_owner",
         CAST(1 AS DOUBLE PRECISION) AS "_m_calls"

@@ -1,0 +1,227 @@
+"""Accounts and deals: create and edit them, move a deal between stages (one `deal_stage_changes`
+row per move), win or lose it with a reason and a close date (what close_rate, revenue_won and
+sales_cycle_days read), reassign owners (managers and admins), and the board's bulk actions.
+Each operation is one transaction (pulso.workspace.base.Tx)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pulso.store import Store, schema
+from pulso.workspace.base import (Caller, Tx, choice, currency, email, ident, ids, money, new_id,
+                                  not_before, now_utc, text)
+from pulso.workspace.errors import N_, ForbiddenError, InputError, StateError
+
+ACCOUNT_FIELDS = ("name", "email", "phone", "company", "country", "segment", "source")
+DEAL_FIELDS = ("title", "amount", "currency", "expected_close_at", "kind", "account_id")
+OWNED = ("leads", "accounts", "deals", "tickets")
+
+
+def _unknown(values: dict[str, Any], known: tuple[str, ...]) -> None:
+    unknown = sorted(set(values) - set(known) - {"owner_id"})
+    if unknown:
+        raise InputError(N_("Campo desconocido: '{field}'"), unknown[0], field=unknown[0])
+
+
+def _account_fields(values: dict[str, Any], *, creating: bool) -> dict[str, Any]:
+    _unknown(values, ACCOUNT_FIELDS)
+    out: dict[str, Any] = {}
+    for field, kind in (("name", "name"), ("phone", "phone"), ("company", "name"), ("segment", "short"),
+                        ("source", "short")):
+        if field in values or creating:
+            out[field] = text(values.get(field), field, kind, required=field == "name")
+    if "email" in values or creating:
+        out["email"] = email(values.get("email"))
+    if "country" in values or creating:
+        country = text(values.get("country"), "country", "short")
+        if country is not None and (len(country) != 2 or not country.isalpha()):
+            raise InputError(N_("'{value}' no es un código de país de dos letras (ES, MX...)"), "country", value=country)
+        out["country"] = country.upper() if country else None
+    return out
+
+
+def create_account(store: Store, caller: Caller, values: dict[str, Any], *, now: Any = None) -> dict[str, Any]:
+    """A new account (name required); a customer from `acquired_at` when given."""
+    with Tx(store, caller, "create", "accounts") as tx:
+        when = tx.when(now, "now", default=now_utc())
+        acquired = tx.when(values.get("acquired_at"), "acquired_at")
+        not_before(acquired, when, "acquired_at")
+        row = {"id": new_id(), **_account_fields({k: v for k, v in values.items() if k != "acquired_at"}, creating=True),
+               "created_at": when, "acquired_at": acquired}
+        row["owner_id"] = tx.owner(values.get("owner_id"), "accounts")
+        tx.admit("accounts", row)
+        tx.write({"accounts": [row]})
+        tx.done("workspace.account.create", ("accounts", row["id"]))
+    return row
+
+
+def edit_account(store: Store, caller: Caller, account_id: Any, values: dict[str, Any]) -> dict[str, Any]:
+    """Change an account's fields (those given); owner_id reassigns (managers and admins)."""
+    with Tx(store, caller, "update", "accounts") as tx:
+        account = tx.get("accounts", account_id)
+        changes = _account_fields(values, creating=False)
+        if "owner_id" in values:
+            changes["owner_id"] = tx.owner(values["owner_id"], "accounts", account["owner_id"])
+        tx.write({"accounts": [{"id": account["id"], **changes}]})
+        tx.done("workspace.account.edit", ("accounts", account["id"]), {"fields": sorted(changes)})
+    return {**account, **changes}
+
+
+def deal_fields(tx: Tx, values: dict[str, Any], *, creating: bool) -> dict[str, Any]:
+    """A deal's fields from a form, checked (the account must be inside the caller's scope)."""
+    _unknown(values, (*DEAL_FIELDS, "stage_id"))
+    out: dict[str, Any] = {}
+    if "title" in values or creating:
+        out["title"] = text(values.get("title"), "title")
+    if "amount" in values:
+        out["amount"] = money(values["amount"])
+    if "currency" in values:
+        out["currency"] = currency(values["currency"])
+    if "expected_close_at" in values:
+        out["expected_close_at"] = tx.when(values["expected_close_at"], "expected_close_at")
+    if "kind" in values or creating:
+        out["kind"] = choice(values.get("kind", "new"), "kind", schema.DEAL_KINDS)
+    if values.get("account_id") is not None:
+        out["account_id"] = tx.get("accounts", values["account_id"], "account_id")["id"]
+    return out
+
+
+def create_deal(store: Store, caller: Caller, values: dict[str, Any], *, now: Any = None) -> dict[str, Any]:
+    """A new open deal: title, amount and currency (the workspace's by default), stage_id (an open
+    stage; the first of the default pipeline by default), expected_close_at, kind, account_id;
+    with its first stage-history row."""
+    from pulso.workspace.leads import first_open_stage
+
+    with Tx(store, caller, "create", "deals") as tx:
+        when = tx.when(now, "now", default=now_utc())
+        fields = deal_fields(tx, values, creating=True)
+        stage = tx.stage(values["stage_id"]) if values.get("stage_id") else first_open_stage(tx.conn)
+        if stage is not None and stage["kind"] != "open":
+            raise InputError(N_("Una oportunidad nueva empieza en una etapa abierta"), "stage_id")
+        if fields.get("amount") is not None and fields.get("currency") is None:
+            fields["currency"] = tx.setting("currency", "EUR")
+        not_before(fields.get("expected_close_at"), when, "expected_close_at")
+        row = {"id": new_id(), **fields, "stage_id": stage["id"] if stage else None, "status": "open", "created_at": when}
+        row["owner_id"] = tx.owner(values.get("owner_id"), "deals")
+        tx.admit("deals", row)
+        changes = [_change(row["id"], None, stage["id"], when, caller)] if stage else []
+        tx.write({"deals": [row], "deal_stage_changes": changes})
+        tx.done("workspace.deal.create", ("deals", row["id"]))
+    return row
+
+
+def edit_deal(store: Store, caller: Caller, deal_id: Any, values: dict[str, Any]) -> dict[str, Any]:
+    """Change a deal's title, amount, currency, expected close, kind or account (stage and status
+    move through move_deal and close_deal; owner_id reassigns)."""
+    if "stage_id" in values:
+        raise InputError(N_("La etapa se cambia moviendo la oportunidad"), "stage_id")
+    with Tx(store, caller, "update", "deals") as tx:
+        deal = tx.get("deals", deal_id)
+        changes = deal_fields(tx, values, creating=False)
+        if "owner_id" in values:
+            changes["owner_id"] = tx.owner(values["owner_id"], "deals", deal["owner_id"])
+        tx.write({"deals": [{"id": deal["id"], **changes}]})
+        tx.done("workspace.deal.edit", ("deals", deal["id"]), {"fields": sorted(changes)})
+    return {**deal, **changes}
+
+
+def _change(deal_id: str, from_stage: str | None, to_stage: str, when: Any, caller: Caller) -> dict[str, Any]:
+    return {"id": new_id(), "deal_id": deal_id, "from_stage_id": from_stage, "to_stage_id": to_stage,
+            "changed_at": when, "changed_by": caller.user_id}
+
+
+def _moved(tx: Tx, deal: dict[str, Any], stage: dict[str, Any], when: Any, reason: Any) -> dict[str, Any]:
+    """The deal's new fields in `stage`: its status follows the stage's kind (won and lost close it
+    at `when`, lost needs a reason; an open stage reopens a closed deal)."""
+    if deal["stage_id"] is not None:
+        current = tx.stage(deal["stage_id"])
+        if current["pipeline"] != stage["pipeline"]:
+            raise InputError(N_("La etapa '{id}' es de otro embudo"), "stage_id", id=stage["id"])
+    fields: dict[str, Any] = {"stage_id": stage["id"], "status": stage["kind"]}
+    if stage["kind"] == "open":
+        fields.update(closed_at=None, lost_reason=None)
+        return fields
+    not_before(when, deal["created_at"], "closed_at")
+    fields["closed_at"] = when
+    fields["lost_reason"] = text(reason, "reason", "reason", required=stage["kind"] == "lost") if stage["kind"] == "lost" else None
+    return fields
+
+
+def move_deal(store: Store, caller: Caller, deal_id: Any, stage_id: Any, *, reason: Any = None,
+              at: Any = None) -> dict[str, Any]:
+    """Move a deal to another stage of its pipeline: one `deal_stage_changes` row. Into a won or
+    lost stage it closes (at `at`, now by default; lost needs `reason`); into an open one a
+    closed deal reopens."""
+    with Tx(store, caller, "update", "deals") as tx:
+        deal = tx.get("deals", deal_id)
+        stage = tx.stage(stage_id)
+        if stage["id"] == deal["stage_id"]:
+            raise StateError(N_("La oportunidad ya está en esa etapa"), "stage_id")
+        when = tx.when(at, "at", default=now_utc())
+        fields = _moved(tx, deal, stage, when, reason)
+        tx.write({"deals": [{"id": deal["id"], **fields}],
+                  "deal_stage_changes": [_change(deal["id"], deal["stage_id"], stage["id"], when, caller)]})
+        tx.done("workspace.deal.move", ("deals", deal["id"]), {"from": deal["stage_id"], "to": stage["id"]})
+    return {**deal, **fields}
+
+
+def close_deal(store: Store, caller: Caller, deal_id: Any, outcome: str, *, reason: Any = None,
+               closed_at: Any = None) -> dict[str, Any]:
+    """Win or lose a deal (lost needs a reason) on `closed_at` (now by default): it moves to its
+    pipeline's first won or lost stage when there is one (one stage-history row), else only its
+    status changes."""
+    outcome = choice(outcome, "outcome", ("won", "lost"))
+    with Tx(store, caller, "update", "deals") as tx:
+        deal = tx.get("deals", deal_id)
+        if deal["status"] != "open":
+            raise StateError(N_("La oportunidad ya está cerrada"), "status")
+        when = tx.when(closed_at, "closed_at", default=now_utc())
+        pipeline = tx.stage(deal["stage_id"])["pipeline"] if deal["stage_id"] else "default"
+        st = schema.stages
+        target = tx.conn.execute(st.select().where(st.c.kind == outcome, st.c.pipeline == pipeline)
+                                 .order_by(st.c.position, st.c.id).limit(1)).mappings().first()
+        stage = dict(target) if target else {"id": deal["stage_id"], "kind": outcome, "pipeline": pipeline}
+        fields = _moved(tx, deal, stage, when, reason)
+        changes = [_change(deal["id"], deal["stage_id"], stage["id"], when, caller)] if target else []
+        if not target:
+            fields.pop("stage_id")
+        tx.write({"deals": [{"id": deal["id"], **fields}], "deal_stage_changes": changes})
+        tx.done("workspace.deal.close", ("deals", deal["id"]), {"outcome": outcome})
+    return {**deal, **fields}
+
+
+def reassign(store: Store, caller: Caller, table: str, record_ids: Any, owner_id: Any) -> int:
+    """Give records of `table` (leads, accounts, deals, tickets) to another owner: managers within
+    their team, admins anyone; all or nothing. Returns how many were reassigned."""
+    table = choice(table, "table", OWNED)
+    wanted = ids([record_ids] if isinstance(record_ids, str) else record_ids)
+    if not caller.manages:
+        raise ForbiddenError(N_("Solo un responsable de equipo o un administrador asigna registros a otra persona"),
+                             "owner_id")
+    with Tx(store, caller, "update", table) as tx:
+        rows = tx.get_many(table, wanted)
+        owner = ident(owner_id, "owner_id")
+        tx.admit(table, {"owner_id": owner})
+        if tx.conn.execute(schema.users.select().where(schema.users.c.id == owner)).first() is None:
+            raise InputError(N_("No existe la persona '{id}'"), "owner_id", id=owner)
+        tx.write({table: [{"id": r["id"], "owner_id": owner} for r in rows]})
+        tx.done("workspace.reassign", (table, wanted[0] if len(wanted) == 1 else None),
+                {"ids": wanted[:100], "owner": owner, "count": len(wanted)}, count=len(wanted))
+    return len(wanted)
+
+
+def bulk_move(store: Store, caller: Caller, deal_ids: Any, stage_id: Any, *, reason: Any = None, at: Any = None) -> int:
+    """Move several deals to one stage, all or nothing: one stage-history row per deal that moves
+    (a deal already there is left as it is). Returns how many moved."""
+    wanted = ids(deal_ids)
+    with Tx(store, caller, "update", "deals") as tx:
+        rows = tx.get_many("deals", wanted)
+        stage = tx.stage(stage_id)
+        when = tx.when(at, "at", default=now_utc())
+        moving = [d for d in rows if d["stage_id"] != stage["id"]]
+        deals = [{"id": d["id"], **_moved(tx, d, stage, when, reason)} for d in moving]
+        changes = [_change(d["id"], d["stage_id"], stage["id"], when, caller) for d in moving]
+        tx.write({"deals": deals, "deal_stage_changes": changes})
+        tx.done("workspace.deal.bulk_move", ("deals", None), {"ids": [d["id"] for d in moving][:100], "to": stage["id"],
+                                                            "count": len(moving)}, count=len(moving))
+    return len(moving)
