@@ -82,7 +82,7 @@ def make_tokens(store: Store, *, manager: str, rep: str) -> dict[str, str]:
 def demo_api(tmp_path_factory) -> ApiWorld:
     """A small demo workspace (DuckDB) with a token per role; tests here must not change its records."""
     from pulso.demo import generate
-    from pulso.web_cli import give_demo_passwords
+    from pulso.cli.users import give_demo_passwords
 
     path = tmp_path_factory.mktemp("api") / "api.duckdb"
     url = f"duckdb:///{path}"

@@ -131,7 +131,7 @@ def _sign_in(client: TestClient, email: str, password: str):
 
 
 def test_a_signed_in_browser_needs_its_csrf_header_to_write(demo_api):
-    from pulso.web_cli import DEMO_PASSWORDS
+    from pulso.cli.users import DEMO_PASSWORDS
 
     admin = next(u for u in demo_api.users if u["id"] == demo_api.ids["admin"])
     browser = TestClient(demo_api.app, client=("10.6.0.1", 5000))
@@ -146,7 +146,7 @@ def test_a_signed_in_browser_needs_its_csrf_header_to_write(demo_api):
 
 
 def test_sign_ins_and_failures_are_audited(demo_api):
-    from pulso.web_cli import DEMO_PASSWORDS
+    from pulso.cli.users import DEMO_PASSWORDS
 
     rep = next(u for u in demo_api.users if u["id"] == demo_api.ids["rep"])
     browser = TestClient(demo_api.app, client=("10.6.0.2", 5000))

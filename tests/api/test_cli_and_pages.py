@@ -83,7 +83,7 @@ def test_role_changes_by_users_add_are_audited(db):
 
 
 def _signed_in(world, role: str) -> TestClient:
-    from pulso.web_cli import DEMO_PASSWORDS
+    from pulso.cli.users import DEMO_PASSWORDS
 
     user = next(u for u in world.users if u["id"] == world.ids[role])
     client = TestClient(world.app, client=("10.7.0.1", 5000))

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from pulso import alerts, events, jobs
 from pulso.alerts.rules import check_params
-from pulso.engine import Engine
+from pulso.engine import Engine, engine_for
 from pulso.errors import PulsoError
 from pulso.access import Scope
 
@@ -106,7 +106,7 @@ def test_the_cli_subscribes_the_rules_when_it_starts():
 
 def test_events_run_the_rules_after_data_arrives(day):
     jobs.subscribe()
-    engine = alerts.engine_for(day)
+    engine = engine_for(day)
     alerts.create_rule(day, engine, kind="stuck", params={"days": 20})
     day.upsert("deals", [{"id": "d-old", "owner_id": "u1", "title": "Vieja", "amount": 5, "currency": "EUR",
                           "stage_id": "s-open", "status": "open", "kind": "new", "created_at": at("2020-01-01T00:00:00")}])

@@ -32,7 +32,7 @@ EVIL = "=HYPERLINK(\"http://x\",\"y\")"
 def site(demo_master, tmp_path_factory):
     """A copy of the demo with sign-ins, a team named like a formula, and the app on it."""
     from pulso.web import WebSettings, create_app
-    from pulso.web_cli import give_demo_passwords
+    from pulso.cli.users import give_demo_passwords
 
     path = tmp_path_factory.mktemp("goals-web") / "web.duckdb"
     shutil.copy(demo_master, path)

@@ -29,7 +29,7 @@ ROLES = ("admin", "manager", "rep", "viewer")
 def web_workspace(tmp_path_factory) -> dict:
     """A demo workspace with known sign-ins and one customer named like a script."""
     from pulso.demo import generate
-    from pulso.web_cli import give_demo_passwords
+    from pulso.cli.users import give_demo_passwords
 
     path = tmp_path_factory.mktemp("web") / "web.duckdb"
     url = f"duckdb:///{path}"

@@ -30,7 +30,7 @@ def fresh_database(server_url: str) -> str:
 def pg_app(pg_server):
     from pulso.demo import generate
     from pulso.web import WebSettings, create_app
-    from pulso.web_cli import give_demo_passwords
+    from pulso.cli.users import give_demo_passwords
 
     url = fresh_database(pg_server)
     with Store(Settings(url)) as store:

@@ -13,36 +13,22 @@ schedule. See docs/alerts.md.
 from __future__ import annotations
 
 import logging
-import threading
-import weakref
 
 from pulso.alerts.channels import ChannelError
 from pulso.alerts.inbox import deliver, evaluate_rule, run
 from pulso.alerts.views import acknowledge, count, deliveries, inbox, snooze
 from pulso.alerts.rules import CHANNELS, KINDS, create_rule, delete_rule, rules
+from pulso.engine import engine_for
 
 __all__ = ["CHANNELS", "ChannelError", "KINDS", "acknowledge", "count", "create_rule", "delete_rule",
            "deliver", "deliveries", "evaluate_rule", "inbox", "on_data", "rules", "run", "snooze"]
 
 log = logging.getLogger(__name__)
-_engines: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
-_lock = threading.Lock()
-
-
-def engine_for(store):
-    """One KPI engine per store (its compiled queries are worth keeping between runs)."""
-    from pulso.engine import Engine
-
-    with _lock:
-        found = _engines.get(store)
-        if found is None:
-            found = _engines[store] = Engine(store)
-        return found
 
 
 def on_data(store, *, source: str, tables=()) -> None:
     """Run the rules after new data arrives (an import or an API batch)."""
     if not rules(store, enabled_only=True):
         return
-    result = run(store, engine_for(store))
+    result = run(store, engine_for(store))  # the store's one engine (pulso.engine keeps it)
     log.info("alerts after %s: %d raised", source, len(result["raised"]))

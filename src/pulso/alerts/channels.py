@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import smtplib
 from email.message import EmailMessage
-from typing import Any
+from typing import Any, Mapping
 
 from pulso.alerts import webhook
-from pulso.errors import PulsoError
+from pulso.errors import GoalError, PulsoError
 
 TIMEOUT = 10  # seconds for an SMTP server or a webhook to answer
 
@@ -24,6 +24,26 @@ class ChannelError(PulsoError):
 
 class WebhookRefused(ChannelError):
     """A webhook the address policy refuses (loopback, private... or a redirect): not retried."""
+
+
+#: The workspace settings of the notification channels and of the schedule (pulso.jobs), in the
+#: order `pulso alerts channels` shows them.
+SETTINGS = ("smtp_host", "smtp_port", "smtp_security", "smtp_user", "smtp_password", "smtp_from",
+            "alert_webhook_url", "webhook_allow_hosts", "alert_interval_minutes", "report_hour")
+WHOLE_NUMBERS = ("smtp_port", "alert_interval_minutes", "report_hour")
+SECURITY = ("none", "starttls", "ssl")
+
+
+def check_settings(values: Mapping[str, str]) -> None:
+    """Refuse (GoalError) an unknown channel setting or a value of the wrong kind, before any is stored."""
+    bad = [k for k in values if k not in SETTINGS]
+    if bad:
+        raise GoalError(f"unknown setting(s) {', '.join(bad)}; use: {', '.join(SETTINGS)}")
+    for key in WHOLE_NUMBERS:
+        if key in values and not values[key].isdigit():
+            raise GoalError(f"{key} must be a whole number, not '{values[key]}'")
+    if values.get("smtp_security", "none") not in SECURITY:
+        raise GoalError("smtp_security is none, starttls or ssl")
 
 
 def smtp_settings(store) -> dict[str, Any]:
@@ -37,7 +57,7 @@ def smtp_settings(store) -> dict[str, Any]:
     except ValueError:
         raise ChannelError(f"smtp_port '{s.get('smtp_port')}' is not a number") from None
     security = (s.get("smtp_security") or "none").strip()
-    if security not in ("none", "starttls", "ssl"):
+    if security not in SECURITY:
         raise ChannelError(f"smtp_security '{security}' is not none, starttls or ssl")
     return {"host": host, "port": port, "security": security, "user": s.get("smtp_user") or None,
             "password": s.get("smtp_password") or None, "sender": s.get("smtp_from") or "pulso@localhost"}

@@ -39,7 +39,7 @@ from pulso.engine.compile import (
 from pulso.engine.explain import DIALECTS, Explanation, explain_kpi
 from pulso.errors import CatalogError, KpiError, ScopeError
 
-__all__ = ["DIALECTS", "Engine", "Explanation", "QueryResult", "Scope"]
+__all__ = ["DIALECTS", "Engine", "Explanation", "QueryResult", "Scope", "engine_for"]
 
 BASELINE_SETTING = "baseline_periods"
 PLANS = 512  # compiled queries kept per engine
@@ -543,6 +543,22 @@ class Engine:
             raw.execute(f'CREATE OR REPLACE TEMP TABLE "{name}" AS {tables[name]()}').fetchall()
             built[name] = version
         return True
+
+
+ENGINE_ATTRIBUTE = "_pulso_engine"  # where engine_for keeps a store's engine: on the store itself
+_engines_lock = threading.Lock()
+
+
+def engine_for(store) -> Engine:
+    """The one engine of a store, made on first use (its compiled queries are worth keeping between
+    alert runs, reports and commands). It is kept on the store, so it lives exactly as long as the
+    store does: a table beside them would hold the store through its engine."""
+    with _engines_lock:
+        found = vars(store).get(ENGINE_ATTRIBUTE)
+        if found is None:
+            found = Engine(store)
+            setattr(store, ENGINE_ATTRIBUTE, found)
+        return found
 
 
 def _distinct(parts: Sequence[Part]) -> tuple[list[Part], list[int]]:

@@ -1,65 +1,23 @@
-"""`pulso serve` and `pulso users ...`: the web app and its sign-ins."""
+"""`pulso users ...`: who can sign in to the web app, with which role and password."""
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 import uuid
 from typing import Annotated, Optional
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from pulso.cli.common import DbOption, console, open_workspace
 from pulso.errors import PulsoError
 
-# The store and the web app are imported inside the commands: `pulso version` stays quick.
 ROLES = ("admin", "manager", "rep", "viewer")
-
-users_app = typer.Typer(help="Web sign-ins: add users, set passwords.", no_args_is_help=True)
-console = Console()
-
-DbOption = Annotated[
-    Optional[str],
-    typer.Option("--db", help="Workspace URL: duckdb:///path/file.duckdb or postgresql+psycopg://user@host/db."),
-]
 #: Known passwords `pulso users demo-passwords` gives one user of each role in a demo workspace.
 DEMO_PASSWORDS = {"admin": "demo-admin-1", "manager": "demo-manager-1", "rep": "demo-rep-1", "viewer": "demo-viewer-1"}
 
-
-def _open(db: str | None):
-    from pulso.cli import open_workspace
-
-    return open_workspace(db)
-
-
-def serve(
-    db: DbOption = None,
-    host: Annotated[str, typer.Option(help="Address to listen on; 0.0.0.0 opens it to the network.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
-    secure_cookies: Annotated[bool, typer.Option("--secure-cookies/--plain-cookies", help="Send cookies over HTTPS only (behind a TLS proxy).")] = False,
-    forwarded_allow_ips: Annotated[Optional[str], typer.Option(
-        "--forwarded-allow-ips", envvar="PULSO_FORWARDED_ALLOW_IPS",
-        help="Addresses of your reverse proxies, comma-separated: only requests from them may name the "
-             "client's address (X-Forwarded-For), which sign-in throttling and the audit log use. "
-             "Default: none, every request counts from the address it comes from.")] = None,
-) -> None:
-    """Serve the web app on the workspace (the DuckDB file stays held while it runs)."""
-    import uvicorn
-
-    from pulso.config import Settings
-    from pulso.web import WebSettings, create_app
-
-    settings = Settings.from_env(db)
-    app = create_app(WebSettings(store=settings, secret_key=os.environ.get("PULSO_SECRET_KEY") or None,
-                                 secure_cookies=secure_cookies))
-    console.print(f"Pulso at http://{host}:{port}/ on {app.state.services.store.display_url} (Ctrl+C stops it)")
-    proxies = [p.strip() for p in (forwarded_allow_ips or "").split(",") if p.strip()]
-    # Without a proxy named, uvicorn must not read X-Forwarded-For at all (its own default trusts
-    # 127.0.0.1, so any local client could choose the throttled and audited address).
-    uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=bool(proxies),
-                forwarded_allow_ips=proxies or None)
+users_app = typer.Typer(help="Web sign-ins: add users, set passwords.", no_args_is_help=True)
 
 
 def _find(store, email: str) -> dict | None:
@@ -99,7 +57,7 @@ def users_add(
     secret = password if update else _ask_password(password)
     if secret is not None:
         check(secret)  # refuse a weak password before writing anything
-    with _open(db) as store:
+    with open_workspace(db) as store:
         existing = _find(store, email)
         if existing is not None and not update:
             raise PulsoError(
@@ -144,7 +102,7 @@ def users_set_password(
 
     secret = _ask_password(password)
     check(secret)
-    with _open(db) as store:
+    with open_workspace(db) as store:
         user = _find(store, email)
         if user is None:
             raise PulsoError(f"no user with e-mail '{email}'; add one with `pulso users add`")
@@ -157,7 +115,7 @@ def users_list(db: DbOption = None) -> None:
     """Users, their roles and whether they can sign in."""
     from pulso.store.signin import users_with_access
 
-    with _open(db) as store:
+    with open_workspace(db) as store:
         rows = users_with_access(store)
     table = Table()
     for col in ("e-mail", "name", "role", "team", "active", "can sign in"):
@@ -197,16 +155,10 @@ def give_demo_passwords(store) -> list[tuple[str, str, str, str]]:
 @users_app.command("demo-passwords")
 def users_demo_passwords(db: DbOption = None) -> None:
     """Give an admin, a manager, a rep and a viewer of a demo workspace known passwords, and print them."""
-    with _open(db) as store:
+    with open_workspace(db) as store:
         signins = give_demo_passwords(store)
     if not signins:
         raise PulsoError("the workspace has no users; run `pulso demo` first")
     console.print("Demo sign-ins (role, e-mail, password, name):")
     for role, name, email, password in signins:  # plain lines: never cut, easy to copy
         console.print(f"  {role:<8} {email}  {password}  ({name})", soft_wrap=True, highlight=False)
-
-
-def register(app: typer.Typer) -> None:
-    """Add `serve` and `users` to the `pulso` command."""
-    app.command("serve")(serve)
-    app.add_typer(users_app, name="users")

@@ -1,9 +1,7 @@
-"""`pulso import`, `pulso imports`, `pulso dedupe` and `pulso quality`: data in, and how clean it is.
+"""`pulso import` and `pulso imports`: data in, and what each run did.
 
     pulso import FILE... [--table T] [--mapping NAME|PATH] [--dry-run] [--partial] [--reject-file PATH]
     pulso imports list | errors RUN_ID [--out PATH] | mappings | suggest FILE --table T
-    pulso dedupe find [--table accounts|leads] | list | merge ID [--survivor ...] | dismiss ID | undo MERGE_ID
-    pulso quality report [--table T]
 """
 
 from __future__ import annotations
@@ -15,23 +13,9 @@ from typing import Annotated, Optional
 import typer
 from rich.table import Table
 
-from pulso.cli import DbOption, console, err, open_workspace
+from pulso.cli.common import DbOption, actor, console, err, open_workspace
 
 imports_app = typer.Typer(help="Import runs: list them, their errors, mappings and suggestions.", no_args_is_help=True)
-dedupe_app = typer.Typer(help="Probable duplicate accounts and leads: find, review, merge, undo.", no_args_is_help=True)
-quality_app = typer.Typer(help="Data quality: rule violations and completeness per table and field.", no_args_is_help=True)
-
-
-def _me():
-    """The command line as actor, with the operating-system user who ran it."""
-    import getpass
-
-    from pulso import audit
-
-    try:
-        return audit.Actor("cli", getpass.getuser())
-    except (KeyError, OSError):
-        return audit.CLI
 
 
 def import_command(
@@ -58,7 +42,7 @@ def import_command(
         with Progress(*columns, console=err, transient=not sys.stderr.isatty()) as progress:
             task = progress.add_task("Reading", total=_estimated_rows(files))
             try:
-                result = import_files(store, files, table=table, mapping=mapping, dry_run=dry_run, partial=partial, actor=_me(),
+                result = import_files(store, files, table=table, mapping=mapping, dry_run=dry_run, partial=partial, actor=actor(),
                                       encoding=encoding, delimiter=delimiter, date_order=date_order, decimal=decimal,
                                       progress=lambda step, rows: progress.update(task, description=step, completed=rows))
             except ImportFailed as exc:
@@ -169,111 +153,3 @@ def imports_suggest(file: Path, table: Annotated[str, typer.Option("--table", he
         console.print(f"No header of {file.name} looks like a column of {table}; its headers: {', '.join(src.columns)}")
         raise typer.Exit(1)
     console.print(yaml.safe_dump(mapping.to_dict(), sort_keys=False, allow_unicode=True), markup=False)
-
-
-TableOption = Annotated[str, typer.Option("--table", help="accounts or leads.")]
-
-
-@dedupe_app.command("find")
-def dedupe_find(db: DbOption = None, table: TableOption = "accounts",
-                threshold: Annotated[float, typer.Option(help="Lowest match probability to report.")] = 0.9) -> None:
-    """Find probable duplicates with Splink; they wait for a person's decision."""
-    from pulso import dedupe
-
-    with open_workspace(db) as store:
-        found = dedupe.find(store, table, threshold=threshold)
-        console.print(f"{len(found.pairs):,} probable duplicate pairs in {table} ({len(found.clusters):,} clusters)"
-                      + (f"; {found.auto_merged:,} merged automatically above the admin's threshold" if found.auto_merged else "")
-                      + ". Review them with `pulso dedupe list` or on the duplicates page.")
-
-
-@dedupe_app.command("list")
-def dedupe_list(db: DbOption = None, table: Annotated[Optional[str], typer.Option("--table")] = None,
-                limit: Annotated[int, typer.Option(help="How many pairs.")] = 50) -> None:
-    """Pending pairs, most probable first."""
-    from pulso import dedupe
-
-    with open_workspace(db) as store:
-        out = Table(title="Probable duplicates")
-        for col in ("candidate", "probability", "record", "duplicate of"):
-            out.add_column(col)
-        for c in dedupe.pending(store, table, limit=limit):
-            show = lambda r: f"{r['name']} <{r['email'] or ''}> {r['phone'] or ''}" if r else "?"  # noqa: E731
-            out.add_row(c["id"], f"{c['probability']:.3f}", show(c["record"]), show(c["original"]))
-        console.print(out)
-
-
-@dedupe_app.command("merge")
-def dedupe_merge(survivor: str, duplicate: str, db: DbOption = None, table: TableOption = "accounts") -> None:
-    """Merge DUPLICATE into SURVIVOR: every reference moves to the survivor (undoable)."""
-    from pulso import audit, dedupe
-
-    with open_workspace(db) as store:
-        merge_id = dedupe.merge(store, table, survivor, duplicate, actor=_me())
-        console.print(f"Merged {duplicate} into {survivor} (merge {merge_id}; undo with `pulso dedupe undo {merge_id}`).")
-
-
-@dedupe_app.command("dismiss")
-def dedupe_dismiss(candidate: str, db: DbOption = None) -> None:
-    """Mark a candidate pair as not duplicates; later runs keep the decision."""
-    from pulso import audit, dedupe
-
-    with open_workspace(db) as store:
-        dedupe.dismiss(store, candidate, actor=_me())
-        console.print(f"Dismissed {candidate}.")
-
-
-@dedupe_app.command("undo")
-def dedupe_undo(merge_id: str, db: DbOption = None) -> None:
-    """Undo a merge exactly: the duplicate and every moved reference come back."""
-    from pulso import audit, dedupe
-
-    with open_workspace(db) as store:
-        dedupe.undo(store, merge_id, actor=_me())
-        console.print(f"Undid merge {merge_id}.")
-
-
-@dedupe_app.command("merges")
-def dedupe_merges(db: DbOption = None) -> None:
-    """Recent merges and whether they were undone."""
-    from pulso import dedupe
-
-    with open_workspace(db) as store:
-        out = Table(title="Merges")
-        for col in ("merge", "when", "by", "table", "survivor", "merged", "undone"):
-            out.add_column(col)
-        for m in dedupe.merges(store):
-            out.add_row(m["id"], f"{m['merged_at']:%Y-%m-%d %H:%M}", m["actor_kind"] + (f" {m['actor_id']}" if m["actor_id"] else ""),
-                        m["table_name"], m["survivor_id"], m["merged_id"], f"{m['undone_at']:%Y-%m-%d %H:%M}" if m["undone_at"] else "")
-        console.print(out)
-
-
-@quality_app.command("report")
-def quality_report(db: DbOption = None, table: Annotated[Optional[str], typer.Option("--table", help="One table only.")] = None,
-                   lang: Annotated[str, typer.Option("--lang", help="es or en.")] = "es") -> None:
-    """Rule violations per table, and completeness per field with --table."""
-    from pulso import quality
-
-    with open_workspace(db) as store:
-        out = Table(title="Data quality")
-        for col in ("table", "rule", "rows", "share"):
-            out.add_column(col, justify="right" if col in ("rows", "share") else "left")
-        for f in quality.check(store, (table,) if table else None):
-            out.add_row(f.table, quality.warning_text(f, lang), f"{f.bad:,} / {f.total:,}", f"{100 * f.share:.1f} %")
-        console.print(out)
-        if table:
-            fields = Table(title=f"Completeness of {table}")
-            fields.add_column("field")
-            fields.add_column("filled", justify="right")
-            for name, share in quality.completeness(store, table).items():
-                fields.add_row(name, "—" if share is None else f"{100 * share:.1f} %")
-            console.print(fields)
-
-
-def register(app: typer.Typer) -> None:
-    """Add import, imports, dedupe and quality to the `pulso` command."""
-    app.command("import")(import_command)
-    app.add_typer(imports_app, name="imports")
-    for sub, name in ((dedupe_app, "dedupe"), (quality_app, "quality")):
-        if sub.registered_commands:
-            app.add_typer(sub, name=name)

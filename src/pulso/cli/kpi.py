@@ -20,7 +20,7 @@ from typing import Annotated, Any, Optional
 import typer
 from rich.table import Table
 
-from pulso.cli import DbOption, console, open_workspace
+from pulso.cli.common import DbOption, console, open_workspace
 from pulso.errors import KpiError
 
 kpi_app = typer.Typer(help="KPIs: list the catalog, compute one, explain it, drill into it.", no_args_is_help=True)

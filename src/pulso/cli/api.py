@@ -15,7 +15,7 @@ from typing import Annotated, Optional
 import typer
 from rich.table import Table
 
-from pulso.cli import DbOption, console, open_workspace
+from pulso.cli.common import DbOption, console, open_workspace
 from pulso.errors import PulsoError
 
 tokens_app = typer.Typer(help="API tokens: create (shown once), list, revoke.", no_args_is_help=True)
@@ -119,9 +119,3 @@ def _when(value: dt.datetime | None) -> str:
     if value.tzinfo is not None:
         value = value.astimezone(dt.timezone.utc)
     return value.strftime("%Y-%m-%d %H:%M")
-
-
-def register(app: typer.Typer) -> None:
-    """Add `pulso tokens` and `pulso audit` to the main CLI."""
-    app.add_typer(tokens_app, name="tokens")
-    app.add_typer(audit_app, name="audit")

@@ -17,7 +17,7 @@ from typing import Annotated, Optional
 import typer
 from rich.table import Table
 
-from pulso.cli import DbOption, console, open_workspace
+from pulso.cli.common import DbOption, console, open_workspace
 from pulso.errors import PulsoError
 
 rates_app = typer.Typer(help="Exchange rates into the reporting currency: import, list, set.", no_args_is_help=True)
@@ -88,8 +88,3 @@ def set_rate(
         rates.set_rate(store, currency, day, rate)
         reporting = rates.reporting_currency(store)
     console.print(f"{currency.upper()} {day.isoformat()}: {rate} per 1 {reporting}.")
-
-
-def register(app: typer.Typer) -> None:
-    """Add `pulso rates` to the main CLI."""
-    app.add_typer(rates_app, name="rates")

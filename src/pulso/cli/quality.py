@@ -1,0 +1,116 @@
+"""`pulso dedupe` and `pulso quality`: how clean the data is, and duplicates merged by a person.
+
+    pulso dedupe find [--table accounts|leads] | list | merge ID [--survivor ...] | dismiss ID | undo MERGE_ID
+    pulso quality report [--table T]
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+from rich.table import Table
+
+from pulso.cli.common import DbOption, actor, console, open_workspace
+
+dedupe_app = typer.Typer(help="Probable duplicate accounts and leads: find, review, merge, undo.", no_args_is_help=True)
+quality_app = typer.Typer(help="Data quality: rule violations and completeness per table and field.", no_args_is_help=True)
+
+
+TableOption = Annotated[str, typer.Option("--table", help="accounts or leads.")]
+
+
+@dedupe_app.command("find")
+def dedupe_find(db: DbOption = None, table: TableOption = "accounts",
+                threshold: Annotated[float, typer.Option(help="Lowest match probability to report.")] = 0.9) -> None:
+    """Find probable duplicates with Splink; they wait for a person's decision."""
+    from pulso import dedupe
+
+    with open_workspace(db) as store:
+        found = dedupe.find(store, table, threshold=threshold)
+        console.print(f"{len(found.pairs):,} probable duplicate pairs in {table} ({len(found.clusters):,} clusters)"
+                      + (f"; {found.auto_merged:,} merged automatically above the admin's threshold" if found.auto_merged else "")
+                      + ". Review them with `pulso dedupe list` or on the duplicates page.")
+
+
+@dedupe_app.command("list")
+def dedupe_list(db: DbOption = None, table: Annotated[Optional[str], typer.Option("--table")] = None,
+                limit: Annotated[int, typer.Option(help="How many pairs.")] = 50) -> None:
+    """Pending pairs, most probable first."""
+    from pulso import dedupe
+
+    with open_workspace(db) as store:
+        out = Table(title="Probable duplicates")
+        for col in ("candidate", "probability", "record", "duplicate of"):
+            out.add_column(col)
+        for c in dedupe.pending(store, table, limit=limit):
+            show = lambda r: f"{r['name']} <{r['email'] or ''}> {r['phone'] or ''}" if r else "?"  # noqa: E731
+            out.add_row(c["id"], f"{c['probability']:.3f}", show(c["record"]), show(c["original"]))
+        console.print(out)
+
+
+@dedupe_app.command("merge")
+def dedupe_merge(survivor: str, duplicate: str, db: DbOption = None, table: TableOption = "accounts") -> None:
+    """Merge DUPLICATE into SURVIVOR: every reference moves to the survivor (undoable)."""
+    from pulso import dedupe
+
+    with open_workspace(db) as store:
+        merge_id = dedupe.merge(store, table, survivor, duplicate, actor=actor())
+        console.print(f"Merged {duplicate} into {survivor} (merge {merge_id}; undo with `pulso dedupe undo {merge_id}`).")
+
+
+@dedupe_app.command("dismiss")
+def dedupe_dismiss(candidate: str, db: DbOption = None) -> None:
+    """Mark a candidate pair as not duplicates; later runs keep the decision."""
+    from pulso import dedupe
+
+    with open_workspace(db) as store:
+        dedupe.dismiss(store, candidate, actor=actor())
+        console.print(f"Dismissed {candidate}.")
+
+
+@dedupe_app.command("undo")
+def dedupe_undo(merge_id: str, db: DbOption = None) -> None:
+    """Undo a merge exactly: the duplicate and every moved reference come back."""
+    from pulso import dedupe
+
+    with open_workspace(db) as store:
+        dedupe.undo(store, merge_id, actor=actor())
+        console.print(f"Undid merge {merge_id}.")
+
+
+@dedupe_app.command("merges")
+def dedupe_merges(db: DbOption = None) -> None:
+    """Recent merges and whether they were undone."""
+    from pulso import dedupe
+
+    with open_workspace(db) as store:
+        out = Table(title="Merges")
+        for col in ("merge", "when", "by", "table", "survivor", "merged", "undone"):
+            out.add_column(col)
+        for m in dedupe.merges(store):
+            out.add_row(m["id"], f"{m['merged_at']:%Y-%m-%d %H:%M}", m["actor_kind"] + (f" {m['actor_id']}" if m["actor_id"] else ""),
+                        m["table_name"], m["survivor_id"], m["merged_id"], f"{m['undone_at']:%Y-%m-%d %H:%M}" if m["undone_at"] else "")
+        console.print(out)
+
+
+@quality_app.command("report")
+def quality_report(db: DbOption = None, table: Annotated[Optional[str], typer.Option("--table", help="One table only.")] = None,
+                   lang: Annotated[str, typer.Option("--lang", help="es or en.")] = "es") -> None:
+    """Rule violations per table, and completeness per field with --table."""
+    from pulso import quality
+
+    with open_workspace(db) as store:
+        out = Table(title="Data quality")
+        for col in ("table", "rule", "rows", "share"):
+            out.add_column(col, justify="right" if col in ("rows", "share") else "left")
+        for f in quality.check(store, (table,) if table else None):
+            out.add_row(f.table, quality.warning_text(f, lang), f"{f.bad:,} / {f.total:,}", f"{100 * f.share:.1f} %")
+        console.print(out)
+        if table:
+            fields = Table(title=f"Completeness of {table}")
+            fields.add_column("field")
+            fields.add_column("filled", justify="right")
+            for name, share in quality.completeness(store, table).items():
+                fields.add_row(name, "—" if share is None else f"{100 * share:.1f} %")
+            console.print(fields)
