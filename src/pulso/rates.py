@@ -41,6 +41,7 @@ from pulso.store.tables_data import exchange_rates
 CODE = re.compile(r"[A-Z]{3}")
 MISSING = {"", "N/A", "NA", "#N/A"}
 BATCH = 5_000
+MAX_UNZIPPED = 64 << 20  # the ECB's whole history is about 2 MB
 
 
 @dataclass
@@ -67,6 +68,8 @@ def _text(path: Path) -> str:
             names = [n for n in z.namelist() if n.lower().endswith(".csv")]
             if len(names) != 1:
                 raise _refused(path.name, "file", "a zip of rates must hold exactly one .csv file")
+            if z.getinfo(names[0]).file_size > MAX_UNZIPPED:  # read() stops at the declared size
+                raise _refused(path.name, "file", f"{names[0]} unpacks to more than {MAX_UNZIPPED >> 20} MB")
             data = z.read(names[0])
     try:
         return data.decode("utf-8-sig")
@@ -239,10 +242,41 @@ def set_rate(store, currency: str, day: dt.date, rate: float | str, source: str 
                    "source": source}])
 
 
-def list_rates(store, currency: str | None = None) -> list[dict[str, Any]]:
-    """Stored rates, by currency then date."""
+def delete_rate(store, currency: str, day: dt.date) -> None:
+    """Remove a rate set by hand (source `manual`); a rate a file brought is replaced by importing
+    the file again, not removed here."""
     t = exchange_rates
-    query = sa.select(t.c.currency, t.c.rate_date, t.c.rate, t.c.source).order_by(t.c.currency, t.c.rate_date)
+    try:
+        key = f"{_code(currency)}:{day.isoformat()}"
+    except ValueError as exc:
+        raise _refused("exchange_rates", "currency", str(exc)) from None
+    with store.engine.begin() as conn:
+        found = conn.execute(sa.select(t.c.source).where(t.c.id == key)).scalar()
+        if found != "manual":
+            raise _refused("exchange_rates", "rate", f"there is no rate of {key.replace(':', ' on ')} set by hand"
+                           + (f" (that rate comes from {found})" if found else ""))
+        conn.execute(t.delete().where(t.c.id == key))
+        _bump_version(conn)
+
+
+def currencies(store) -> list[dict[str, Any]]:
+    """The currencies that have rates: how many, the first and the last date of each."""
+    t = exchange_rates
+    query = (sa.select(t.c.currency, sa.func.count().label("rates"), sa.func.min(t.c.rate_date).label("first"),
+                       sa.func.max(t.c.rate_date).label("last")).group_by(t.c.currency).order_by(t.c.currency))
+    with store.engine.connect() as conn:
+        return [dict(r._mapping) for r in conn.execute(query)]
+
+
+def list_rates(store, currency: str | None = None, *, newest_first: bool = False, limit: int | None = None,
+               offset: int = 0) -> list[dict[str, Any]]:
+    """Stored rates, by currency then date (`newest_first`: the latest date first), a page at a time
+    with `limit` and `offset`."""
+    t = exchange_rates
+    day = t.c.rate_date.desc() if newest_first else t.c.rate_date
+    query = sa.select(t.c.currency, t.c.rate_date, t.c.rate, t.c.source).order_by(t.c.currency, day)
+    if limit is not None:
+        query = query.limit(limit).offset(offset)
     if currency:
         try:
             query = query.where(t.c.currency == _code(currency))

@@ -24,7 +24,7 @@ from pulso.ingest.mapping import MappingError
 from pulso.ingest.runlog import UnknownRun
 from pulso.ingest.xlsx import check_workbook
 from pulso.web.auth import set_password
-from pulso.web.routes import data as data_routes
+from pulso.web import uploads as upload_folder
 
 from support import BACKENDS, make_store  # noqa: E402  (tests/ is on sys.path, see tests/conftest.py)
 
@@ -148,7 +148,7 @@ def web(request, tmp_path_factory):
 def uploads(tmp_path, monkeypatch) -> Path:
     """This test's own uploads folder."""
     folder = tmp_path / "uploads"
-    monkeypatch.setattr(data_routes, "UPLOADS", folder)
+    monkeypatch.setattr(upload_folder, "UPLOADS", folder)
     return folder
 
 

@@ -325,6 +325,22 @@ class Engine:
 
         return (*shape, ("fx", reporting, tuple(sorted(names)))), converting
 
+    def rate_gaps(self) -> tuple[str, list[str], list[tuple[str, dt.date]]]:
+        """The reporting currency, the other currencies stored amounts are in, and every (currency,
+        day) of an amount with no rate into the reporting currency, over all time: what a money KPI
+        would be refused for (MissingRatesError). For the rates page."""
+        reporting = self._workspace_settings().get("currency", "EUR")
+        dialect = self.store.dialect
+        with self._lock:
+            held = _execute(self.store, ibis.to_sql(M.currencies_expr(self._src, reporting), dialect=dialect), {}, [])
+            if not held:
+                return reporting, [], []
+            lo, hi = dt.datetime(1900, 1, 1, tzinfo=dt.timezone.utc), dt.datetime(2200, 1, 1, tzinfo=dt.timezone.utc)
+            sql = ibis.to_sql(M.missing_expr(self._src, reporting, set(M.MONEY), lo, hi, limit=None), dialect=dialect)
+            rows = _execute(self.store, sql, {}, [])
+        missing = dict.fromkeys((r["currency"], _as_date(r["day"], "day")) for r in rows)  # each day once
+        return reporting, sorted({r["currency"] for r in held}), list(missing)
+
     # -- building -------------------------------------------------------------------------
 
     def _settings(self, start: dt.date, params: Mapping[str, Any] | None):

@@ -112,9 +112,10 @@ def money_tables(columns: list) -> set[str]:
     return names & set(MONEY)
 
 
-def missing_expr(src: Mapping[str, Any], reporting: str, names: set[str], lo: dt.datetime, hi: dt.datetime) -> Any:
+def missing_expr(src: Mapping[str, Any], reporting: str, names: set[str], lo: dt.datetime, hi: dt.datetime,
+                 limit: int | None = MISSING_LISTED + 1) -> Any:
     """(currency, day) pairs of amounts in the tables `names` that count somewhere in [lo, hi)
-    and have no rate into `reporting`, at most MISSING_LISTED + 1."""
+    and have no rate into `reporting`, at most `limit` (None: all)."""
     frames = []
     for name in sorted(names):
         money = MONEY[name]
@@ -130,7 +131,8 @@ def missing_expr(src: Mapping[str, Any], reporting: str, names: set[str], lo: dt
         m = j.filter(keep)
         frames.append(m.select(currency=m.currency, day=m._fx_day))
     u = frames[0] if len(frames) == 1 else ibis.union(*frames, distinct=True)
-    return u.distinct().order_by(["currency", "day"]).limit(MISSING_LISTED + 1)
+    u = u.distinct().order_by(["currency", "day"])
+    return u if limit is None else u.limit(limit)
 
 
 def currencies_expr(src: Mapping[str, Any], reporting: str) -> Any:

@@ -8,6 +8,7 @@ columns, dates moved to satisfy a rule, NUL bytes, header-only files).
     checks.see(result, file, builder, data)   # after every typed batch of a table of a file
     result.notes += checks.report(result, reporting_currency)   # once, before the write
     checks.suggestion(result, mapping)        # the mapping with the unknown values added, as YAML
+    checks.corrected(mapping, [(column, value)], {(column, value): "won"})   # ... as someone chose them
 """
 
 from __future__ import annotations
@@ -35,6 +36,17 @@ WORDS: dict[tuple[str, str], list[tuple[tuple[str, ...], str]]] = {
 WORDS[("stages", "kind")] = WORDS[("deals", "status")]
 CLOSED = {"won", "lost", "closed", "resolved"}  # values after which a deal or ticket has a closing time
 MIN_DEALS = 5  # fewer deals than this, all open or none won is no sign of a wrong mapping
+
+
+def choices(table: str, column: str) -> list[str]:
+    """The values a stage or status column takes (deals.status: won, lost, open)."""
+    return [out for _, out in WORDS[(table, column)]]
+
+
+def unknown_values(result: ImportResult) -> list[tuple[str | None, str]]:
+    """(source column, value) of every stage or status value the run's maps did not know."""
+    unknown = [(n.column, n.value or "") for n in result.notes if n.kind == "unknown_value"]
+    return unknown + [(n.column, value) for n in result.notes if n.kind == "unknown_agreed" for value, _ in n.counts]
 
 
 def suggest(table: str, column: str, value: str) -> str:
@@ -183,8 +195,7 @@ def suggestion(result: ImportResult, mapping: Mapping | None = None) -> str | No
     suggest (and to the conditions that list the closed values), as YAML to save, check and use
     again; None when no value was unknown or the mapping is not known. Without `mapping`, the
     run's preset (never a file: the web and the API call this too)."""
-    unknown = [(n.column, n.value) for n in result.notes if n.kind == "unknown_value"]
-    unknown += [(n.column, value) for n in result.notes if n.kind == "unknown_agreed" for value, _ in n.counts]
+    unknown = unknown_values(result)
     if not unknown:
         return None
     if mapping is None:
@@ -194,26 +205,42 @@ def suggestion(result: ImportResult, mapping: Mapping | None = None) -> str | No
             mapping = load_preset(result.mapping)
         except PulsoError:
             return None
+    fixed = corrected(mapping, unknown)
+    if fixed is None:
+        return None
+    head = (f"# {fixed.name}, with the values this import did not know added to its maps (as their words\n"
+            f"# suggest): check them, save this as a .yaml file and import again with it.\n")
+    return head + as_yaml(fixed)
+
+
+def as_yaml(mapping: Mapping) -> str:
+    """A mapping as the YAML a mapping file holds."""
+    return yaml.safe_dump(mapping.to_dict(), sort_keys=False, allow_unicode=True, width=120)
+
+
+def corrected(mapping: Mapping, unknown: list[tuple[str | None, str]],
+              chosen: dict[tuple[str | None, str], str] | None = None) -> Mapping | None:
+    """A copy of `mapping` with each unknown (source column, value) added to the maps of that
+    column as `chosen` says (a value the column does not take, or none: as its words suggest),
+    and the closed ones to the conditions that list closed values; None when nothing changed."""
     fixed = copy.deepcopy(mapping)
     changed = False
     for src in fixed.sources:
         for t in src.tables:
             for target, col in t.columns.items():
                 if (t.table, target) in WORDS and col.map and "*" in col.map:
-                    changed |= _extend(src, t.table, target, col, unknown)
-    if not changed:
-        return None
-    head = (f"# {fixed.name}, with the values this import did not know added to its maps (as their words\n"
-            f"# suggest): check them, save this as a .yaml file and import again with it.\n")
-    return head + yaml.safe_dump(fixed.to_dict(), sort_keys=False, allow_unicode=True, width=120)
+                    changed |= _extend(src, t.table, target, col, unknown, chosen or {})
+    return fixed if changed else None
 
 
-def _extend(src, table: str, target: str, col, unknown: list[tuple[str | None, str]]) -> bool:
+def _extend(src, table: str, target: str, col, unknown: list[tuple[str | None, str]],
+            chosen: dict[tuple[str | None, str], str]) -> bool:
     """Add the unknown values of col's source column to its map, and the closed ones to every
     condition on that column that lists only closed values (a closing date's `when`)."""
     names = {header_key(s) for s in (col.source, *col.also) if s}
-    new = {value: suggest(table, target, value) for column, value in unknown
-           if header_key(column or "") in names and value not in col.map}
+    allowed = choices(table, target)
+    new = {value: chosen[column, value] if chosen.get((column, value)) in allowed else suggest(table, target, value)
+           for column, value in unknown if header_key(column or "") in names and value not in col.map}
     if not new:
         return False
     closed = {k for k, v in col.map.items() if k != "*" and values_key(v) in CLOSED}

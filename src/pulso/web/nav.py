@@ -22,6 +22,7 @@ PAGES: dict[str, tuple[str, str, frozenset[str]]] = {
     "reports": ("/reports", "Informes", ALL),
     "tokens": ("/settings/tokens", "Tokens de API", frozenset({"admin"})),
     "audit": ("/admin/audit", "Auditoría", frozenset({"admin"})),
+    "rates": ("/admin/rates", "Tipos de cambio", frozenset({"admin"})),
     "import": ("/data/import", "Importar", frozenset({"admin"})),
     "duplicates": ("/data/duplicates", "Duplicados", frozenset({"admin"})),
     "quality": ("/data/quality", "Calidad de datos", frozenset({"admin"})),

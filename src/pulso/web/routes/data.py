@@ -1,163 +1,61 @@
-"""Data pages: import (upload, preview, mapping editor with suggestions, dry run, error report),
-duplicates (review, merge, dismiss, undo) and data quality; and the upload endpoint of the API.
+"""The import page (upload, preview, mapping editor with suggestions, dry run, the editor of
+unknown stage and status values, error report) and the upload endpoint of the API; the
+duplicates and data quality pages are in routes/review.py, mounted with this router.
 
-Uploads are written to a private folder (0700, files 0600) under a random token and names the
-server chooses, so that the preview and the import that follows read the same bytes; the name the
-browser sent is kept only as text to show (and to recognise a preset's files). A folder goes away
-once its import is written, or after UPLOAD_HOURS. Every database call runs on the services thread.
+Uploads are kept between the preview, the dry runs and the import in a private folder
+(pulso.web.uploads). Every database call runs on the services thread.
 """
 
 from __future__ import annotations
 
 import io
 import json
-import os
-import re
-import secrets
-import shutil
-import stat
-import tempfile
-import time
-import unicodedata
 from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import JSONResponse, Response
 from starlette.datastructures import UploadFile as StarletteUpload
 
-from pulso import audit, dedupe, quality
+from pulso import audit
 from pulso.errors import PulsoError
 from pulso.i18n import N_
 from pulso.ingest import (ImportFailed, ReadError, detect_mapping, import_files, list_runs, open_source, parse_mapping,
                           presets, run_errors, suggestions, write_error_report)
 from pulso.ingest.bundle import expanded, is_bundle, plan_files
+from pulso.ingest.checks import as_yaml, choices, corrected, suggestion
 from pulso.ingest.mapping import MAX_MAPPING_BYTES, load_preset, read_mapping
-from pulso.ingest.runlog import UnknownRun
+from pulso.ingest.runlog import ImportResult, UnknownRun
 from pulso.store import schema
+from pulso.web import uploads
 from pulso.web.api_deps import ApiCaller, ApiError, require_role
 from pulso.web.deps import Ctx, csrf_binding
 from pulso.web.errors import NotFoundError
-from pulso.ingest.checks import suggestion
 from pulso.web.import_notes import error_total, note_text, suggestion_title
 from pulso.web.pages import cell, page_route, render, table
+from pulso.web.uploads import (SAVED_MAPPING, UNKNOWN, UploadGone, discard_upload, display_name, save_uploads,
+                               sweep_uploads, uploaded)
+
+__all__ = ["router", "api_router", "sweep_uploads"]  # app.py sweeps old uploads at start through this module
 
 router = APIRouter()
-UPLOADS = Path(tempfile.gettempdir()) / f"pulso-uploads-{os.getuid()}"
-UPLOAD_HOURS = 24
-MAX_UPLOAD = 512 << 20
-MAX_NAME = 120
-NAMES = "names.json"
-SAVED_MAPPING = "mapping.yaml"  # a mapping file sent with a dry run, kept to import the same upload after it
 PREVIEW_ROWS = 20
 STATUS = {"committed": N_("escrita"), "partial": N_("parcial"), "dry_run": N_("prueba"), "failed": N_("rechazada")}
 IMPORTABLE = [t for t in schema.CANONICAL_TABLES if t not in ("usage_events",)]
+GONE = N_("Los ficheros subidos ya no están (se guardan 24 horas) o no los subiste tú; súbelos de nuevo.")
+#: The form fields that say which mapping a run used, posted again to import (or fix) the same upload.
+AGAIN = ("preset", "table", "partial", "saved_mapping")
 
 
-def _check(ctx, page: str, csrf_token: str) -> None:
+def check(ctx, page: str, csrf_token: str) -> None:
+    """Refuse a form post of a page the user's role does not open, or without its CSRF token."""
     ctx.require(page)
     ctx.request.app.state.sessions.check_csrf(csrf_binding(ctx.request, ctx.user), csrf_token)
 
 
-def _actor(ctx) -> audit.Actor:
+def actor(ctx) -> audit.Actor:
+    """The signed-in user as the actor of an audited change."""
     return audit.Actor("user", ctx.user.id)
-
-
-def display_name(sent: str | None) -> str:
-    """The browser's file name as text to show: last path part, printable, at most MAX_NAME characters."""
-    name = re.split(r"[\\/]", unicodedata.normalize("NFC", sent or ""))[-1]
-    name = "".join(ch for ch in name if ch.isprintable()).strip()
-    if name.strip(".") == "":
-        return "upload"
-    stem, dot, ext = name.rpartition(".")
-    if dot and stem and len(ext) <= 10:
-        return stem[: MAX_NAME - len(ext) - 1] + "." + ext
-    return name[:MAX_NAME]
-
-
-def _upload_root() -> Path:
-    """The uploads folder: created private, and refused when someone else made it or it is a link."""
-    UPLOADS.mkdir(mode=0o700, parents=True, exist_ok=True)
-    info = os.lstat(UPLOADS)
-    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid():
-        raise PulsoError(f"{UPLOADS} is not a folder of this server's user; remove it and try again")
-    if stat.S_IMODE(info.st_mode) != 0o700:
-        os.chmod(UPLOADS, 0o700)
-    return UPLOADS
-
-
-def sweep_uploads(now: float | None = None) -> None:
-    """Remove upload folders older than UPLOAD_HOURS (a preview never imported, a refused run)."""
-    if not UPLOADS.is_dir():
-        return
-    cutoff = (time.time() if now is None else now) - UPLOAD_HOURS * 3600
-    for folder in UPLOADS.iterdir():
-        try:
-            if folder.lstat().st_mtime < cutoff:
-                shutil.rmtree(folder) if folder.is_dir() and not folder.is_symlink() else folder.unlink()
-        except OSError:
-            continue  # another request removed it first
-
-
-class UploadGone(PulsoError):
-    """An upload id that is unknown, expired or another person's."""
-
-
-def save_uploads(files: list[UploadFile], owner: str = "") -> tuple[str, list[Path], dict[str, str]]:
-    """Write uploaded files (0600) under a new random token, with who sent them; refuses files over MAX_UPLOAD.
-
-    Returns the token, the paths (named by the server) and the name to show for each path."""
-    sweep_uploads()
-    token = secrets.token_hex(16)
-    folder = _upload_root() / token
-    folder.mkdir(mode=0o700)
-    paths, names = [], {}
-    try:
-        for number, upload in enumerate(files, start=1):
-            shown = display_name(upload.filename)
-            ext = Path(shown).suffix.lower()  # the reader picks the format by extension
-            path = folder / (str(number) + (ext if re.fullmatch(r"\.[a-z0-9]{1,10}", ext) else ""))
-            written = 0
-            with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600), "wb") as out:
-                while chunk := upload.file.read(1 << 20):
-                    written += len(chunk)
-                    if written > MAX_UPLOAD:
-                        raise PulsoError(f"{shown} is larger than {MAX_UPLOAD >> 20} MB; import it with `pulso import`")
-                    out.write(chunk)
-            paths.append(path)
-            names[str(path)] = shown
-        # who uploaded (only they can import the upload later) and the name to show of each stored file
-        _private_write(folder / NAMES, json.dumps({"owner": owner, "files": [[p.name, names[str(p)]] for p in paths]}).encode())
-    except BaseException:
-        shutil.rmtree(folder, ignore_errors=True)
-        raise
-    return token, paths, names
-
-
-def _private_write(path: Path, data: bytes) -> None:
-    with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600), "wb") as out:
-        out.write(data)
-
-
-def uploaded(token: str, owner: str | None = None) -> tuple[list[Path], dict[str, str]]:
-    """The files of an earlier upload and their names to show; UploadGone when the id is unknown or
-    expired, or (with `owner`) when someone else uploaded them (told apart from nothing: an id
-    another admin sees in a page proves nothing)."""
-    folder = UPLOADS / token if re.fullmatch(r"[0-9a-f]{32}", token or "") else None
-    if folder is None or not (folder / NAMES).is_file():
-        raise UploadGone("the uploaded files are gone (uploads are kept 24 hours); upload them again")
-    kept = json.loads((folder / NAMES).read_text(encoding="utf-8"))
-    if owner is not None and kept["owner"] != owner:
-        raise UploadGone("the uploaded files are gone (uploads are kept 24 hours); upload them again")
-    listed = kept["files"]
-    paths = [folder / stored for stored, _ in listed]
-    return paths, {str(folder / stored): shown for stored, shown in listed}
-
-
-def discard_upload(token: str) -> None:
-    """Remove an upload's folder (after its import, or when its preview failed)."""
-    if re.fullmatch(r"[0-9a-f]{32}", token or ""):
-        shutil.rmtree(UPLOADS / token, ignore_errors=True)
 
 
 def _runs_section(ctx) -> dict[str, Any]:
@@ -189,7 +87,7 @@ def import_page(ctx: Ctx) -> Response:
 def import_preview(ctx: Ctx, files: Annotated[list[UploadFile], File()], table_name: Annotated[str, Form()] = "",
                    csrf_token: Annotated[str, Form()] = "") -> Response:
     """The first rows, the detected preset, and suggested columns for the chosen table."""
-    _check(ctx, "import", csrf_token)
+    check(ctx, "import", csrf_token)
     token = ""
     try:
         token, paths, names = save_uploads(files, ctx.user.id)
@@ -234,17 +132,17 @@ def _editor_mapping(table_name: str, form: dict[str, str]):
 
 async def _mapping_of(ctx: Ctx, form, token: str) -> Any:
     """The mapping the form chose: an uploaded YAML file (kept with the upload, for an import after a
-    dry run), a built-in preset by name, or the editor's."""
+    dry run), the one kept with the upload (sent with a dry run, or corrected on the page), a
+    built-in preset by name, or the editor's."""
     upload = form.get("mapping_file")
     if isinstance(upload, StarletteUpload) and upload.filename:
         data = await upload.read(MAX_MAPPING_BYTES + 1)
         mapping = read_mapping(data, display_name(upload.filename))
-        saved = UPLOADS / token / SAVED_MAPPING
-        saved.unlink(missing_ok=True)
-        _private_write(saved, data)
+        uploads.keep(token, SAVED_MAPPING, data)
         return mapping
-    if form.get("saved_mapping") == "1" and (UPLOADS / token / SAVED_MAPPING).is_file():
-        return read_mapping((UPLOADS / token / SAVED_MAPPING).read_bytes(), SAVED_MAPPING)
+    saved = uploads.kept(token, SAVED_MAPPING) if form.get("saved_mapping") == "1" else None
+    if saved is not None:
+        return read_mapping(saved, SAVED_MAPPING)
     preset = str(form.get("preset") or "")
     if preset:
         if preset not in presets():
@@ -254,25 +152,40 @@ async def _mapping_of(ctx: Ctx, form, token: str) -> Any:
     return _editor_mapping(text.get("table", ""), text)
 
 
+def _again(form) -> dict[str, str]:
+    """The choices of a run, to post again with the same upload (preset, table, edited columns...)."""
+    return {k: str(v) for k, v in form.items() if isinstance(v, str) and (k in AGAIN or k.startswith("col__"))}
+
+
 @router.post("/data/import/run", include_in_schema=False)
 async def import_run(ctx: Ctx) -> Response:
     """Run (or try) the import of an uploaded file with a preset, a mapping file or the edited mapping."""
     form = await ctx.request.form()
-    _check(ctx, "import", str(form.get("csrf_token", "")))
+    check(ctx, "import", str(form.get("csrf_token", "")))
     token = str(form.get("token", ""))
-    dry_run, partial = form.get("mode") == "dry_run", form.get("partial") == "1"
     try:
         paths, names = uploaded(token, ctx.user.id)
         mapping = await _mapping_of(ctx, form, token)
     except UploadGone:
-        return _import_page(ctx, error=ctx._("Los ficheros subidos ya no están (se guardan 24 horas) o no los "
-                                             "subiste tú; súbelos de nuevo."))
+        return _import_page(ctx, error=ctx._(GONE))
     except PulsoError as exc:
         return _import_page(ctx, error=str(exc))
+    again = _again(form)
+    again.pop("saved_mapping", None)
+    if uploads.kept(token, SAVED_MAPPING) is not None and not again.get("preset"):
+        again["saved_mapping"] = "1"
+    return await _run(ctx, token, paths, names, mapping, form.get("mode") == "dry_run", again)
+
+
+async def _run(ctx: Ctx, token: str, paths: list[Path], names: dict[str, str], mapping, dry_run: bool,
+               again: dict[str, str]) -> Response:
+    """Run (or try) an import of an upload and show its result; after a dry run, the same upload can
+    be imported with the same choices (`again`), or its unknown values corrected, without sending it again."""
+    partial = again.get("partial") == "1"
 
     def run():
         return import_files(ctx.services.store, paths, mapping=mapping, dry_run=dry_run, partial=partial,
-                            actor=_actor(ctx), names=names)
+                            actor=actor(ctx), names=names)
 
     try:
         result = await ctx.services.call(run)
@@ -282,20 +195,101 @@ async def import_run(ctx: Ctx) -> Response:
         return _import_page(ctx, error=str(exc))
     if result.status in ("committed", "partial"):
         discard_upload(token)
-    # After a dry run, the same upload can be imported with the same choices, without sending it again.
-    again = {k: str(v) for k, v in form.items() if isinstance(v, str) and (k in ("preset", "table", "partial")
-                                                                           or k.startswith("col__"))}
-    if (UPLOADS / token / SAVED_MAPPING).is_file() and not again.get("preset"):
-        again["saved_mapping"] = "1"
+    unknown = _unknown_rows(result) if dry_run else []
+    if dry_run:
+        uploads.keep(token, UNKNOWN, json.dumps(unknown).encode())
     summary = {"status": STATUS[result.status], "run": result.run_id, "read": result.rows_read, "written": result.written,
                "rejected": result.rejected, "skipped": result.skipped,
                "errors": [{"file": e.file, "line": e.line, "column": e.column, "value": e.value, "reason": e.reason}
                           for e in result.errors[:50]], "error_count": result.error_count,
                "error_total": error_total(ctx, result), "notes": [note_text(ctx, n) for n in result.notes],
                "token": token if result.status == "dry_run" else "", "again": again,
-               "suggestion": suggestion(result, mapping), "suggestion_title": suggestion_title(ctx)}
+               "suggestion": suggestion(result, mapping), "suggestion_title": suggestion_title(ctx),
+               "unknown": unknown, "fix_token": token if dry_run else "",
+               "corrected": dry_run and again.get("saved_mapping") == "1"}
     return _import_page(ctx, result=summary)
 
+
+def _unknown_rows(result: ImportResult) -> list[dict[str, Any]]:
+    """The stage and status values a dry run's maps did not know, one row per source column and
+    value (its rows over every file), with the values its target column takes and the suggestion."""
+    rows: dict[tuple[str, str], dict[str, Any]] = {}
+    for n in result.notes:
+        if n.kind == "unknown_value":
+            found = [(n.value or "", n.count, n.suggested or n.became)]
+        elif n.kind == "unknown_agreed":
+            found = [(value, count, n.became) for value, count in n.counts]
+        else:
+            continue
+        table_name, column = (n.target or ".").split(".", 1)
+        for value, count, suggested in found:
+            row = rows.setdefault((n.column or "", value), {
+                "column": n.column or "", "value": value, "count": 0, "files": [], "target": n.target,
+                "choices": choices(table_name, column), "suggested": suggested})
+            row["count"] += count
+            if n.file not in row["files"]:
+                row["files"].append(n.file)
+    return sorted(rows.values(), key=lambda r: (r["column"], -r["count"], r["value"]))
+
+
+@router.post("/data/import/fix", include_in_schema=False)
+async def import_fix(ctx: Ctx) -> Response:
+    """The unknown values of the last dry run of an upload, each given the value chosen for it: the
+    corrected mapping tried again on the same upload (kept with it, so that the import uses it
+    too), or downloaded as YAML."""
+    form = await ctx.request.form()
+    check(ctx, "import", str(form.get("csrf_token", "")))
+    token = str(form.get("token", ""))
+    try:
+        paths, names = uploaded(token, ctx.user.id)
+        rows = uploads.kept_json(token, UNKNOWN) or []
+        chosen = {}
+        for i, row in enumerate(rows):
+            value = str(form.get(f"fix__{i}", ""))
+            if value not in row["choices"]:
+                raise PulsoError(ctx._("«{value}» no es un valor de {target}; elige uno de: {choices}. No se ha "
+                                       "cambiado nada.").format(value=value[:40], target=row["target"],
+                                                                 choices=", ".join(row["choices"])))
+            chosen[row["column"], row["value"]] = value
+        if not rows:
+            raise PulsoError(ctx._("La última prueba de estos ficheros no encontró valores desconocidos: no hay nada "
+                                   "que corregir."))
+        fixed = corrected(await _mapping_of(ctx, form, token), list(chosen), chosen)
+        if fixed is None:
+            raise PulsoError(ctx._("Esta correspondencia no tiene dónde añadir esos valores (ninguna columna de "
+                                   "etapa o estado con «*»); corrígela en un fichero YAML."))
+        text = (f"# {fixed.name}, with the stage and status values of this import's dry run added as chosen on\n"
+                f"# the import page: use it with `pulso import FILES --mapping THIS.yaml`.\n" + as_yaml(fixed)).encode()
+        read_mapping(text, SAVED_MAPPING)  # what is kept or downloaded is a mapping the import reads
+    except UploadGone:
+        return _import_page(ctx, error=ctx._(GONE))
+    except PulsoError as exc:
+        return _import_page(ctx, error=str(exc))
+    if form.get("action") == "download":
+        return _yaml_download(text)
+    uploads.keep(token, SAVED_MAPPING, text)
+    again = {k: v for k, v in _again(form).items() if k == "partial"} | {"saved_mapping": "1"}
+    return await _run(ctx, token, paths, names, read_mapping(text, SAVED_MAPPING), True, again)
+
+
+@router.post("/data/import/mapping.yaml", include_in_schema=False)
+def import_mapping_yaml(ctx: Ctx, token: Annotated[str, Form()] = "", csrf_token: Annotated[str, Form()] = "") -> Response:
+    """The mapping kept with an upload (corrected on the page, or sent with a dry run), as YAML."""
+    check(ctx, "import", csrf_token)
+    try:
+        uploaded(token, ctx.user.id)
+        text = uploads.kept(token, SAVED_MAPPING)
+    except UploadGone:
+        text = None
+    if text is None:
+        return _import_page(ctx, error=ctx._(GONE))
+    return _yaml_download(text)
+
+
+def _yaml_download(text: bytes) -> Response:
+    return Response(text, media_type="application/yaml; charset=utf-8",
+                    headers={"Content-Disposition": 'attachment; filename="pulso-mapping.yaml"',
+                             "X-Content-Type-Options": "nosniff"})
 
 
 @router.get("/data/imports/{run_id}/errors.csv", include_in_schema=False)
@@ -313,99 +307,9 @@ def import_errors_csv(ctx: Ctx, run_id: str) -> Response:
                     headers={"Content-Disposition": f'attachment; filename="pulso-import-{run_id}-errors.csv"'})
 
 
-# -- duplicates -------------------------------------------------------------------------------
+from pulso.web.routes import review  # noqa: E402  (duplicates and data quality pages)
 
-def _show(record: dict | None) -> str:
-    if not record:
-        return "?"
-    return " · ".join(str(v) for v in (record["name"], record["email"], record["phone"], record["company"]) if v)
-
-
-@page_route(router, "/data/duplicates", "duplicates")
-def duplicates_page(ctx: Ctx) -> Response:
-    """Probable duplicates waiting for a decision, and recent merges (undoable)."""
-    ctx.require("duplicates")
-    store = ctx.services.store
-    pending = ctx.services.run(dedupe.pending, store, None, limit=200)
-    done = ctx.services.run(dedupe.merges, store, limit=50)
-    candidates = [{"id": c["id"], "table": c["table_name"], "probability": round(c["probability"], 4),
-                   "record_id": c["record_id"], "original_id": c["duplicate_of"],
-                   "record": _show(c["record"]), "original": _show(c["original"])} for c in pending]
-    rows = [[cell(c["table"]), cell(f"{100 * c['probability']:.1f} %", sort=c["probability"]),
-             cell(c["record"]), cell(c["original"])] for c in candidates]
-    merged = [[cell(m["id"]), cell(f"{m['merged_at']:%Y-%m-%d %H:%M}"), cell(m["table_name"]),
-               cell(m["merged_id"]), cell(m["survivor_id"]), cell(ctx._("deshecha") if m["undone_at"] else "")] for m in done]
-    data = {
-        "title": ctx._("Duplicados"), "candidates": candidates,
-        "merges": [{"id": m["id"], "undone": m["undone_at"] is not None} for m in done],
-        "sections": [
-            table(ctx._("Probables duplicados"), [(ctx._("Tabla"), False), (ctx._("Probabilidad"), True),
-                                                   (ctx._("Registro"), False), (ctx._("Duplicado de"), False)], rows,
-                  empty=ctx._("No hay duplicados pendientes. Búscalos con el botón o con `pulso dedupe find`.")),
-            table(ctx._("Fusiones"), [(ctx._("Fusión"), False), (ctx._("Cuándo"), False), (ctx._("Tabla"), False),
-                                      (ctx._("Fusionado"), False), (ctx._("Superviviente"), False), (ctx._("Estado"), False)],
-                  merged, empty=ctx._("Todavía no hay fusiones.")),
-        ],
-    }
-    return render(ctx, "duplicates", data, template="data_duplicates.html")
-
-
-@router.post("/data/duplicates/find", include_in_schema=False)
-def duplicates_find(ctx: Ctx, csrf_token: Annotated[str, Form()] = "") -> Response:
-    """Score accounts and leads again."""
-    _check(ctx, "duplicates", csrf_token)
-    for name in ("accounts", "leads"):
-        ctx.services.run(dedupe.find, ctx.services.store, name)
-    return RedirectResponse("/data/duplicates", status_code=303)
-
-
-@router.post("/data/duplicates/decide", include_in_schema=False)
-def duplicates_decide(ctx: Ctx, candidate: Annotated[str, Form()], action: Annotated[str, Form()],
-                      csrf_token: Annotated[str, Form()] = "") -> Response:
-    """Merge a pair (the older record survives) or dismiss it."""
-    _check(ctx, "duplicates", csrf_token)
-    table_name, record_id, original_id = (candidate.split(":", 2) + ["", ""])[:3]
-    if action == "merge":
-        ctx.services.run(lambda: dedupe.merge(ctx.services.store, table_name, original_id, record_id, actor=_actor(ctx)))
-    else:
-        ctx.services.run(lambda: dedupe.dismiss(ctx.services.store, candidate, actor=_actor(ctx)))
-    return RedirectResponse("/data/duplicates", status_code=303)
-
-
-@router.post("/data/duplicates/undo", include_in_schema=False)
-def duplicates_undo(ctx: Ctx, merge_id: Annotated[str, Form()], csrf_token: Annotated[str, Form()] = "") -> Response:
-    """Undo a merge."""
-    _check(ctx, "duplicates", csrf_token)
-    ctx.services.run(lambda: dedupe.undo(ctx.services.store, merge_id, actor=_actor(ctx)))
-    return RedirectResponse("/data/duplicates", status_code=303)
-
-
-# -- quality ----------------------------------------------------------------------------------
-
-@page_route(router, "/data/quality", "quality")
-def quality_page(ctx: Ctx) -> Response:
-    """Rule violations per table, and completeness per field of one table."""
-    ctx.require("quality")
-    chosen = ctx.request.query_params.get("table", "deals")
-    chosen = chosen if chosen in IMPORTABLE else "deals"
-    store = ctx.services.store
-    findings = ctx.services.run(quality.check, store)
-    filled = ctx.services.run(quality.completeness, store, chosen)
-    rows = [[cell(f.table), cell(quality.warning_text(f, ctx.lang)), cell(f"{f.bad:,}", sort=f.bad),
-             cell(f"{f.total:,}", sort=f.total), cell(f"{100 * f.share:.1f} %", sort=f.share, judge="bad" if f.share >= 0.05 else "")]
-            for f in findings]
-    fields = [[cell(name), cell("—" if share is None else f"{100 * share:.1f} %", sort=share,
-                                judge="bad" if share is not None and share < 0.8 else "")] for name, share in filled.items()]
-    data = {
-        "title": ctx._("Calidad de datos"), "tables": IMPORTABLE, "table": chosen,
-        "sections": [
-            table(ctx._("Reglas"), [(ctx._("Tabla"), False), (ctx._("Regla"), False), (ctx._("Registros"), True),
-                                    (ctx._("De"), True), (ctx._("Parte"), True)], rows),
-            table(ctx._("Completitud por campo") + f" · {chosen}", [(ctx._("Campo"), False), (ctx._("Informado"), True)],
-                  fields, empty=ctx._("La tabla está vacía.")),
-        ],
-    }
-    return render(ctx, "quality", data, template="data_quality.html")
+router.include_router(review.router)
 
 
 # -- API --------------------------------------------------------------------------------------
