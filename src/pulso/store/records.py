@@ -113,8 +113,10 @@ def filters(store: Store, table: str, params: Iterable[tuple[str, str]]) -> list
 
 
 def listing(store: Store, scope: Scope, table: str, params: Iterable[tuple[str, str]] = (), *,
-            limit: int = 100, offset: int = 0, after: str | None = None) -> Page:
-    """A page of a table's records inside the scope, in id order, filtered (`filters`)."""
+            limit: int = 100, offset: int = 0, after: str | None = None, order: str | None = None,
+            descending: bool = False) -> Page:
+    """A page of a table's records inside the scope, filtered (`filters`), in id order or by the
+    column `order` (`descending`; empty values last, then id)."""
     tbl = schema.table(table)
     query = sa.select(tbl)
     scoped = condition(scope, table)
@@ -124,6 +126,9 @@ def listing(store: Store, scope: Scope, table: str, params: Iterable[tuple[str, 
         query = query.where(cond)
     if after is not None:
         query = query.where(tbl.c.id > after)
+    if order is not None:
+        column = tbl.c[order]
+        query = query.order_by((column.desc() if descending else column.asc()).nulls_last())
     query = query.order_by(tbl.c.id).limit(limit + 1).offset(offset)
     with store.engine.connect() as conn:
         rows = [dict(r) for r in conn.execute(query).mappings()]

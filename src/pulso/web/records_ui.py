@@ -1,0 +1,289 @@
+"""What the record pages (leads, accounts, deals, tickets) share: the list query read from the URL
+(search `q`, filters, sort, page, page size; QueryError → 400 on a malformed value), the page of
+records it selects (pulso.workspace.search and pulso.store.records, never SQL), the pager and the
+sort headers, the owner picker (the names in the caller's scope), bulk "assign owner", inline
+edits, the "log activity" form and the activity timeline. Templates: records_macros.html.
+
+    LIST = ListSpec("leads", sorts=("created_at", "name"), default="-created_at",
+                    filters={"owner": column("owner_id"), "status": choices(LEAD_STATUS)})
+    query = list_query(ctx, LIST)                     # QueryError on ?page=x, ?sort=secret...
+    rows, more = fetch(ctx, LIST, query)              # inside ctx.scope
+    data = {"pager": pager(ctx, "/leads", query, more), "headers": headers(ctx, "/leads", query, COLUMNS)}
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+from typing import Any, Callable
+from urllib.parse import urlencode
+
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.encoders import jsonable_encoder
+
+from pulso import formatting as f
+from pulso import workspace as ws
+from pulso.i18n import N_
+from pulso.store import records
+from pulso.web.auth import ForbiddenError
+from pulso.web.deps import PageContext, csrf_binding
+from pulso.web.errors import classify
+from pulso.web.periods import QueryError
+
+SIZES = (25, 50, 100)
+MAX_PAGE = 10_000
+MAX_QUERY = 200  # characters of a search or a filter value
+SEARCH_LIMIT = 100  # matches a search lists (pulso.workspace.search's most)
+#: What "log activity" offers, with its Spanish label (a task takes a due date).
+ACTIVITY_TYPES = (("call", N_("Llamada")), ("email", N_("Correo")), ("meeting", N_("Reunión")),
+                  ("note", N_("Nota")), ("task", N_("Tarea")))
+
+Filter = Callable[[str], list[tuple[str, str]]]
+
+
+def column(name: str) -> Filter:
+    """A URL filter that is equality on a column (`?owner=u3` → owner_id = u3)."""
+    return lambda value: [(name, value)]
+
+
+def choices(options: dict[str, list[tuple[str, str]]]) -> Filter:
+    """A URL filter with named values, each a list of store filters; another value is a QueryError."""
+
+    def read(value: str) -> list[tuple[str, str]]:
+        if value not in options:
+            raise QueryError(N_("'{value}' no es un valor de este filtro; usa uno de: {choices}"), "filter",
+                             value=value[:40], choices=", ".join(options))
+        return options[value]
+
+    return read
+
+
+@dataclass(frozen=True)
+class ListSpec:
+    """A list page's table, the columns it sorts by, its default sort (`-` first: descending), and
+    its URL filters (name → Filter)."""
+
+    table: str
+    sorts: tuple[str, ...]
+    default: str
+    filters: dict[str, Filter] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    """What a list shows, as read from the URL."""
+
+    q: str
+    filters: tuple[tuple[str, str], ...]  # (URL filter, value)
+    sort: str  # a column, "-column" for descending
+    page: int
+    size: int
+
+    def link(self, path: str, **changes: Any) -> str:
+        """This list's URL with some parameters changed (`page=2`, `sort="-name"`)."""
+        current = replace(self, **changes)
+        params = [("q", current.q)] if current.q else []
+        params += list(current.filters)
+        params += [("sort", current.sort), ("page", str(current.page)), ("size", str(current.size))]
+        return path + "?" + urlencode(params)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"q": self.q, "filters": dict(self.filters), "sort": self.sort, "page": self.page, "size": self.size}
+
+
+def _number(ctx: PageContext, name: str, default: int, low: int, high: int) -> int:
+    raw = ctx.request.query_params.get(name, "")
+    if raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = None
+    if value is None or not low <= value <= high:
+        raise QueryError(N_("'{name}' debe ser un número entre {low} y {high}"), name, name=name, low=low, high=high)
+    return value
+
+
+def list_query(ctx: PageContext, spec: ListSpec) -> ListQuery:
+    """The list query of this request; QueryError (400, in the reader's language) on a malformed value."""
+    params = ctx.request.query_params
+    q = " ".join(params.get("q", "").split())
+    if len(q) > MAX_QUERY:
+        raise QueryError(N_("La búsqueda es demasiado larga (máximo {limit} caracteres)"), "q", limit=MAX_QUERY)
+    sort = params.get("sort", "") or spec.default
+    if sort.lstrip("-") not in spec.sorts:
+        raise QueryError(N_("No se puede ordenar por '{value}'; usa uno de: {choices}"), "sort", value=sort[:40],
+                         choices=", ".join(spec.sorts))
+    size = _number(ctx, "size", SIZES[0], 1, SIZES[-1])
+    if size not in SIZES:
+        raise QueryError(N_("'{name}' debe ser uno de: {choices}"), "size", name="size",
+                         choices=", ".join(map(str, SIZES)))
+    chosen = []
+    for name, read in spec.filters.items():
+        for value in params.getlist(name):
+            if value == "":
+                continue
+            if len(value) > MAX_QUERY or "\x00" in value:
+                raise QueryError(N_("El filtro '{name}' no es válido"), name, name=name)
+            read(value)  # refuses an unknown value now, before anything is read
+            chosen.append((name, value))
+    return ListQuery(q, tuple(chosen), sort, _number(ctx, "page", 1, 1, MAX_PAGE), size)
+
+
+def caller(ctx: PageContext) -> ws.Caller:
+    """The workspace's Caller of this request (the reader's role and scope)."""
+    return ws.Caller(ctx.user.id, ctx.user.role, ctx.scope)
+
+
+def fetch(ctx: PageContext, spec: ListSpec, query: ListQuery) -> tuple[list[dict[str, Any]], bool]:
+    """The records of one page of the list inside the reader's scope, and whether more follow."""
+    store = ctx.services.store
+    params = [p for name, value in query.filters for p in spec.filters[name](value)]
+    if query.q:
+        words = query.q.lstrip("=+-@ ")  # a phone typed +34...: search reads its digits
+        if not words:
+            return [], False
+        try:
+            hits = ctx.services.run(lambda: ws.search(store, caller(ctx), words, tables=(spec.table,), limit=SEARCH_LIMIT))
+        except ws.InputError as exc:
+            raise QueryError(exc.text, "q", **exc.values) from None
+        if not hits:
+            return [], False
+        params += [("id", h["id"]) for h in hits]
+    page = ctx.services.run(lambda: records.listing(
+        store, ctx.scope, spec.table, params, limit=query.size, offset=(query.page - 1) * query.size,
+        order=query.sort.lstrip("-"), descending=query.sort.startswith("-")))
+    return page.records, page.has_more
+
+
+def pager(ctx: PageContext, path: str, query: ListQuery, more: bool) -> dict[str, Any]:
+    """Previous and next links, the page number, and the page sizes to choose from."""
+    return {"page": query.page, "size": query.size,
+            "prev": query.link(path, page=query.page - 1) if query.page > 1 else None,
+            "next": query.link(path, page=query.page + 1) if more else None,
+            "sizes": [{"size": n, "href": query.link(path, size=n, page=1), "current": n == query.size} for n in SIZES]}
+
+
+def headers(ctx: PageContext, path: str, query: ListQuery, columns: list[tuple[str, str | None]]) -> list[dict[str, Any]]:
+    """Column headers (Spanish label, sort column or None): a sortable one links to its sort,
+    the reverse one when it is the current sort; `dir` says which way the list runs now."""
+    out = []
+    for label, key in columns:
+        head: dict[str, Any] = {"label": ctx._(label), "key": key, "href": None, "dir": ""}
+        if key is not None:
+            now = query.sort.lstrip("-") == key
+            head["dir"] = ("descending" if query.sort.startswith("-") else "ascending") if now else ""
+            head["href"] = query.link(path, sort=("" if query.sort.startswith("-") else "-") + key if now else key, page=1)
+        out.append(head)
+    return out
+
+
+def owner_choices(ctx: PageContext) -> list[dict[str, str]]:
+    """The people records can be given to by the reader: everyone for a company-wide scope, the team
+    for a manager, oneself for a rep; by name."""
+    names = ctx.services.names(ctx.version)
+    scope = ctx.scope
+    if scope.kind == "company":
+        ids = list(names["owner"])
+    elif scope.kind == "team":
+        ids = [u for u, team in names["owner_team"].items() if team in scope.ids]
+    else:
+        ids = list(scope.ids)
+    return sorted(({"id": u, "name": names["owner"].get(u) or u} for u in ids if u in names["owner"]),
+                  key=lambda o: (o["name"].casefold(), o["id"]))
+
+
+def owner_name(ctx: PageContext, owner_id: str | None) -> str:
+    """A record owner's name ('(sin valor)' for none)."""
+    return ctx.label("owner", owner_id)
+
+
+def can_edit(ctx: PageContext) -> bool:
+    """Whether the reader writes records (a viewer reads only: no form is shown)."""
+    return ctx.user.role != "viewer"
+
+
+def check_form(ctx: PageContext, csrf_token: str) -> None:
+    """Refuse a form post of a viewer (403) or with a stale CSRF token (403) before anything is read."""
+    ctx.request.app.state.sessions.check_csrf(csrf_binding(ctx.request, ctx.user), csrf_token)
+    if not can_edit(ctx):
+        raise ForbiddenError("a viewer reads only")
+
+
+def run(ctx: PageContext, operation: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """A workspace operation as the reader, on the database thread."""
+    return ctx.services.run(lambda: operation(ctx.services.store, caller(ctx), *args, **kwargs))
+
+
+def refusal(ctx: PageContext, exc: ws.WorkspaceError) -> dict[str, str]:
+    """A refusal as {field, message, status} for the form that sent it (message in the reader's language)."""
+    return {"field": exc.field or "", "message": exc.message(ctx._), "status": classify(exc)[0]}
+
+
+def done(ctx: PageContext, location: str, payload: dict[str, Any] | None = None) -> Response:
+    """After a successful form: the record's page (303), or for JSON its result."""
+    if ctx.wants_json:
+        return JSONResponse(jsonable_encoder({"ok": True, "location": location, **(payload or {})}))
+    return RedirectResponse(location, status_code=303)
+
+
+def bulk_assign(ctx: PageContext, table: str, ids: list[str], owner_id: str) -> int:
+    """Give the checked records to an owner (pulso.workspace.reassign: managers in their team, admins
+    anyone, all or nothing); WorkspaceError on refusal."""
+    return run(ctx, ws.reassign, table, list(ids), owner_id)
+
+
+def log_activity(ctx: PageContext, link: str, record_id: str, kind: str, note: str, due: str) -> dict[str, Any]:
+    """The "log activity" form: a call, e-mail, meeting or note (ws.log_activity), or a task with its
+    due date (ws.add_task), on the record (`link`: lead_id, account_id, deal_id, ticket_id)."""
+    if kind == "task":
+        return run(ctx, ws.add_task, {"outcome": note or None, "due_at": due or None, link: record_id})
+    return run(ctx, ws.log_activity, {"type": kind, "outcome": note or None, link: record_id})
+
+
+def set_task_done(ctx: PageContext, task_id: str, is_done: bool) -> dict[str, Any]:
+    """Tick (or untick) a task of the timeline."""
+    return run(ctx, ws.set_task_done, task_id, is_done)
+
+
+def timeline(ctx: PageContext, link: str, record_id: str, limit: int = 200) -> list[dict[str, Any]]:
+    """The activities of a record the reader sees, newest first, as the timeline macro draws them."""
+    found = ctx.services.run(lambda: records.listing(ctx.services.store, ctx.scope, "activities", [(link, record_id)],
+                                                     limit=limit, order="occurred_at", descending=True))
+    labels = dict(ACTIVITY_TYPES)
+    out = []
+    for a in found.records:
+        out.append({
+            "id": a["id"], "type": a["type"], "label": ctx._(labels[a["type"]]) if a["type"] in labels else ctx.label("activity_type", a["type"]),
+            "when": when(ctx, a["occurred_at"]), "at": records.plain(a["occurred_at"]),
+            "owner": owner_name(ctx, a["owner_id"]), "note": a["outcome"] or "",
+            "direction": ctx._("saliente") if a["direction"] == "outbound" else (ctx._("entrante") if a["direction"] == "inbound" else ""),
+            "task": a["type"] == "task", "due": when(ctx, a["due_at"]) if a["due_at"] else "",
+            "done": a["done_at"] is not None,
+        })
+    return out
+
+
+def activity_types(ctx: PageContext) -> list[dict[str, str]]:
+    """The choices of the "log activity" form, in the reader's language."""
+    return [{"value": v, "label": ctx._(label)} for v, label in ACTIVITY_TYPES]
+
+
+def when(ctx: PageContext, value: dt.datetime | dt.date | None) -> str:
+    """A stored instant as the reader's date (the workspace's time zone), '' for none."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        from zoneinfo import ZoneInfo
+
+        value = (value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)).astimezone(ZoneInfo(ctx.timezone))
+    return f.fmt_date(value, ctx.lang)
+
+
+def field_row(ctx: PageContext, name: str, label: str, value: Any, *, text: str | None = None, kind: str = "text",
+              editable: bool = True, options: list[dict[str, str]] | None = None, limit: int = 200) -> dict[str, Any]:
+    """One line of a record's field list: label, shown text, raw value, and how it is edited inline
+    (`kind`: text, email, tel, select with `options`; `limit`: the longest value)."""
+    shown = text if text is not None else ("" if value is None else str(value))
+    return {"name": name, "label": ctx._(label), "text": shown, "value": "" if value is None else str(value),
+            "kind": kind, "editable": editable, "options": options or [], "limit": limit}
