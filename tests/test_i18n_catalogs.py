@@ -85,3 +85,16 @@ def test_label_dicts_are_marked_for_extraction(extracted):
 
 def test_no_per_feature_dictionaries_of_english_remain():
     assert not list((SRC / "web").glob("messages*.py"))
+
+
+def test_reports_and_explanations_read_the_catalog():
+    from pulso.engine.explain import _LABELS
+    from pulso.reports.scorecard import TEXTS, text
+
+    # a report says some words its own way: an msgctxt "informe" keeps its English apart from the pages'
+    assert i18n.pgettext("informe", "toda la empresa", "en") == "the whole company"
+    assert i18n.translate("toda la empresa", "en") == "whole company"
+    assert (text("company", "en"), text("pace", "en"), text("kpis", "en")) == ("the whole company", "Expected by now", "Indicators")
+    assert (text("title", "es"), text("title", "en")) == ("Informe de indicadores", "KPI scorecard")
+    assert {text(key, "en") for key in TEXTS}.isdisjoint(TEXTS.values())  # every one has English
+    assert i18n.translate(_LABELS["down"], "en", strict=True) == "lower is better"

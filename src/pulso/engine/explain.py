@@ -13,23 +13,29 @@ from pulso.catalog.sources import tables
 from pulso.engine import periods as P
 from pulso.engine.compile import Context, compile_kpi
 from pulso.errors import KpiError
+from pulso.i18n import N_, translate
 
 DIALECTS = ("duckdb", "postgres", "trino", "bigquery", "snowflake")
 
+#: The words of an explanation (Spanish msgids; English in the .po).
 _LABELS = {
-    "es": {"formula": "Fórmula", "unit": "Unidad", "direction": "Dirección", "dimensions": "Dimensiones",
-           "time": "Momento", "choices": "Decisiones", "sql": "SQL", "up": "más es mejor", "down": "menos es mejor",
-           "none": "sin dirección", "category": "Categoría", "area": "Área", "extras": "Cifras extra",
-           "periods": "pulso_periods tiene una fila por periodo (_pid, inicio y fin en UTC, días y años), "
-                      "cortada en la zona horaria del espacio de trabajo; pulso_period_slots, una por hora de "
-                      "cada periodo (DuckDB).",
-           "approx": "este motor no tiene mediana exacta en Ibis: se usa la aproximada."},
-    "en": {"formula": "Formula", "unit": "Unit", "direction": "Direction", "dimensions": "Dimensions",
-           "time": "Placed by", "choices": "Choices", "sql": "SQL", "up": "higher is better", "down": "lower is better",
-           "none": "no direction", "category": "Category", "area": "Area", "extras": "Extra figures",
-           "periods": "pulso_periods holds one row per period (_pid, start and end as UTC instants, days and "
-                      "years), cut in the workspace time zone; pulso_period_slots one per hour of each period (DuckDB).",
-           "approx": "this engine has no exact median in Ibis: the approximate one is used."},
+    "formula": N_("Fórmula"),
+    "unit": N_("Unidad"),
+    "direction": N_("Dirección"),
+    "dimensions": N_("Dimensiones"),
+    "time": N_("Momento"),
+    "choices": N_("Decisiones"),
+    "sql": N_("SQL"),
+    "up": N_("más es mejor"),
+    "down": N_("menos es mejor"),
+    "none": N_("sin dirección"),
+    "category": N_("Categoría"),
+    "area": N_("Área"),
+    "extras": N_("Cifras extra"),
+    "periods": N_("pulso_periods tiene una fila por periodo (_pid, inicio y fin en UTC, días y años), "
+                  "cortada en la zona horaria del espacio de trabajo; pulso_period_slots, una por hora de "
+                  "cada periodo (DuckDB)."),
+    "approx": N_("este motor no tiene mediana exacta en Ibis: se usa la aproximada."),
 }
 
 
@@ -53,7 +59,7 @@ class Explanation:
 
     def text(self, kpi: Kpi) -> str:
         """A readable page: names, formula, choices, then the SQL."""
-        lab = _LABELS[self.lang]
+        lab = {key: translate(text, self.lang) for key, text in _LABELS.items()}
         lines = [f"{self.name} ({self.key})", "",
                  f"{lab['formula']}: {self.formula}",
                  f"{lab['unit']}: {UNITS[self.unit][self.lang]} · {lab['direction']}: {lab[self.direction]}",
@@ -110,4 +116,4 @@ def explain_kpi(kpi: Kpi, *, dialect: str = "duckdb", lang: str = "es") -> Expla
     sql, note = kpi_sql(kpi, dialect)
     return Explanation(kpi.key, lang, dialect, kpi.name[lang], kpi.formula[lang],
                        kpi.choices[lang] if kpi.choices else "", kpi.unit, kpi.direction, sql,
-                       _LABELS[lang]["approx"] if note else "")
+                       translate(_LABELS["approx"], lang) if note else "")

@@ -19,6 +19,7 @@ from pulso.goals import okrs as okrs_mod, tracking as goals_mod
 from pulso.goals.scopes import GoalError, check_scope, parse_period, parse_scope
 from pulso.store import schema, tables_goals as T
 from pulso import formatting as f
+from pulso.i18n import N_, pgettext, translate
 
 HEADLINE = ("revenue_won", "new_customers", "close_rate", "lead_conversion_rate", "pipeline_value",
             "average_deal_value", "churn_rate", "nps", "first_response_time_hours")
@@ -28,28 +29,29 @@ MOVERS = HEADLINE + ("leads_created", "open_opportunities", "sales_cycle_days", 
 TREND_PERIODS = 6
 MOVERS_SHOWN = 5
 
+#: The report's fixed texts (Spanish msgids; English in the .po).
 TEXTS = {
-    "title": ("Informe de indicadores", "KPI scorecard"),
-    "kpis": ("Indicadores", "Indicators"),
-    "kpi": ("Indicador", "Indicator"), "value": ("Valor", "Value"), "previous": ("Periodo anterior", "Previous period"),
-    "change": ("Cambio", "Change"), "target": ("Meta", "Target"), "status": ("Estado", "Status"),
-    "trend": ("Últimos periodos", "Last periods"), "goals": ("Objetivos", "Goals"), "okrs": ("OKR", "OKRs"),
-    "alerts": ("Alertas del periodo", "Alerts of the period"), "movers": ("Lo que más ha cambiado", "Biggest movers"),
-    "progress": ("Progreso", "Progress"), "pace": ("Esperado a hoy", "Expected by now"),
-    "forecast": ("Previsión al plazo", "Forecast at deadline"), "deadline": ("Plazo", "Deadline"),
-    "score": ("Puntuación", "Score"), "none_goals": ("Sin objetivos para este alcance.", "No goals for this scope."),
-    "none_okrs": ("Sin OKR en este trimestre.", "No OKRs this quarter."),
-    "none_alerts": ("Ninguna alerta en el periodo.", "No alerts in the period."),
-    "scope": ("Alcance", "Scope"), "company": ("toda la empresa", "the whole company"),
-    "team": ("equipo", "team"), "rep": ("comercial", "rep"), "generated": ("Generado el", "Generated on"),
-    "general": ("métrica general", "general metric"),
+    "title": N_("Informe de indicadores"), "kpis": "Indicadores", "kpi": N_("Indicador"), "value": N_("Valor"),
+    "previous": N_("Periodo anterior"), "change": N_("Cambio"), "target": N_("Meta"), "status": N_("Estado"),
+    "trend": N_("Últimos periodos"), "goals": N_("Objetivos"), "okrs": N_("OKR"),
+    "alerts": N_("Alertas del periodo"), "movers": N_("Lo que más ha cambiado"), "progress": N_("Progreso"),
+    "pace": "Esperado a hoy", "forecast": N_("Previsión al plazo"), "deadline": N_("Plazo"),
+    "score": N_("Puntuación"), "none_goals": N_("Sin objetivos para este alcance."),
+    "none_okrs": N_("Sin OKR en este trimestre."), "none_alerts": N_("Ninguna alerta en el periodo."),
+    "scope": N_("Alcance"), "company": "toda la empresa", "team": N_("equipo"), "rep": N_("comercial"),
+    "generated": N_("Generado el"), "general": N_("métrica general"),
+}
+#: Texts whose English in a report differs from the pages' (msgctxt "informe" in the .po).
+IN_REPORT = {
+    "kpis": lambda lang: pgettext("informe", "Indicadores", lang),
+    "pace": lambda lang: pgettext("informe", "Esperado a hoy", lang),
+    "company": lambda lang: pgettext("informe", "toda la empresa", lang),
 }
 
 
 def text(key: str, lang: str) -> str:
     """A fixed text of the report in a language."""
-    es, en = TEXTS[key]
-    return es if lang == "es" else en
+    return IN_REPORT[key](lang) if key in IN_REPORT else translate(TEXTS[key], lang)
 
 
 def build(store, engine, *, period: str, scope: str | Scope = "company", lang: str = "es",
