@@ -21,6 +21,7 @@ from pulso.tokens import TokenError
 from pulso.web.auth import AuthError, CsrfError, ForbiddenError, ThrottledError
 from pulso.web.i18n import pick_language, translate
 from pulso.web.periods import PeriodError, QueryError
+from pulso.workspace.errors import InputError, StateError, StoreLimitError, SurveyLinkError
 
 
 log = logging.getLogger("pulso.web")
@@ -47,6 +48,10 @@ ERRORS: list[tuple[type[Exception], int, str, str]] = [
     (KpiError, 400, "invalid_query", N_("Consulta no válida")),
     (QueryError, 400, "invalid_query", N_("Consulta no válida")),
     (TokenError, 400, "invalid_token_request", N_("Consulta no válida")),
+    (InputError, 422, InputError.code, N_("Datos no válidos")),  # pulso.workspace's refusals
+    (StateError, 409, StateError.code, N_("No se puede ahora")),
+    (StoreLimitError, 409, StoreLimitError.code, N_("No se puede ahora")),
+    (SurveyLinkError, 410, SurveyLinkError.code, N_("Enlace caducado")),
     (StoreBusyError, 503, "busy", N_("Espacio de trabajo no disponible")),
     (StoreError, 503, "unavailable", N_("Espacio de trabajo no disponible")),
     (PulsoError, 500, "internal", N_("Error")),
