@@ -3,9 +3,13 @@
 Timestamps are stored in UTC (`TIMESTAMP WITH TIME ZONE`); money is NUMERIC(18, 2) beside its
 ISO currency code. Every table has a text `id` and may carry the source system's `external_id`.
 
-Foreign keys are declared where the engine joins on them. `teams.manager_id` is the one edge of
-the teams ↔ users cycle left undeclared (neither DuckDB nor a plain batch insert can satisfy a
-cycle of immediate constraints); the store checks it like every other reference.
+Foreign keys are declared where the engine joins on them, and created on PostgreSQL only: DuckDB
+runs an update of an indexed column as delete + insert, which its foreign keys refuse while
+children point at the row (a deal that moved stage, with activities), so DuckDB workspaces have
+none (migration 0010). The store checks every reference before writing (writes.py) and refuses
+to delete a record that others point to (records.py), on both backends. `teams.manager_id` is the
+one edge of the teams ↔ users cycle left undeclared (a plain batch insert cannot satisfy a cycle
+of immediate constraints); the store checks it like every other reference.
 Secondary indexes are created on PostgreSQL only: DuckDB scans with zone maps, and its ART
 indexes would slow bulk loads without speeding up the aggregations the engine runs.
 """
@@ -319,6 +323,10 @@ CANONICAL_TABLES: tuple[str, ...] = (
     "deal_stage_changes", "tickets", "activities", "survey_responses", "orders",
     "subscriptions", "spend", "web_sessions", "quotas", "usage_events",
 )
+
+for _name in CANONICAL_TABLES:  # foreign keys on PostgreSQL only (see the module's docstring)
+    for _fk in metadata.tables[_name].foreign_key_constraints:
+        _fk.ddl_if(dialect="postgresql")
 
 
 def table(name: str) -> sa.Table:

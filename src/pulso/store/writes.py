@@ -148,10 +148,10 @@ def _merge(dialect: str, conn: sa.Connection, tbl: sa.Table, stg: sa.TableClause
         conn.execute(tbl.insert().from_select(cols, select))
         return
     if dialect == "duckdb":
-        # DuckDB runs ON CONFLICT DO UPDATE, and any update of an indexed (key) column, as
-        # delete + insert, which its foreign keys refuse for a parent row that children point
-        # to (a re-imported account with deals). Updating each column only where it changed
-        # touches no index unless a key column really changes; then new ids are inserted.
+        # DuckDB workspaces declare no foreign keys (schema.py, migration 0010: DuckDB would run
+        # an update of a referencing column as delete + insert and refuse it while children
+        # point at the row); check_references above stands in for them. Each column is updated
+        # only where it changed (no rewrite of unchanged rows), then the new ids are inserted.
         for c in cols:
             if c != "id":
                 conn.execute(tbl.update().where(tbl.c.id == stg.c.id, tbl.c[c].is_distinct_from(stg.c[c]))
