@@ -89,6 +89,10 @@ def create_app(settings: WebSettings) -> FastAPI:
 
     for router in ROUTERS:
         app.include_router(router)
+    from pulso.web.routes import accounts, leads  # the CRM workspace's record pages (docs/workspace.md)
+
+    app.include_router(leads.router)
+    app.include_router(accounts.router)
     from pulso.web.routes.data import sweep_uploads
 
     sweep_uploads()  # uploads an earlier run of the server left behind, once expired

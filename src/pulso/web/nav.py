@@ -8,6 +8,7 @@ LEADS = frozenset({"admin", "manager", "viewer"})
 #: page key → (path, Spanish label, roles that may open it). Reps see their own records only,
 #: so pages about other people (the team) or company-wide spend (marketing) are not theirs.
 PAGES: dict[str, tuple[str, str, frozenset[str]]] = {
+    "today": ("/today", "Mi día", ALL),  # the CRM workspace: a person's day first (issue 15)
     "overview": ("/", "Resumen", ALL),
     "sales": ("/sales", "Ventas", ALL),
     "team": ("/team", "Equipo", LEADS),
@@ -16,6 +17,8 @@ PAGES: dict[str, tuple[str, str, frozenset[str]]] = {
     "service": ("/service", "Servicio", ALL),
     "marketing": ("/marketing", "Marketing", LEADS),
     "adoption": ("/adoption", "Adopción", LEADS),
+    "leads": ("/leads", "Leads", ALL),  # the CRM workspace's records (issue 15)
+    "accounts": ("/accounts", "Cuentas", ALL),  # "Clientes" is the customers' KPI page
     "kpi": ("/kpi", "Indicadores", ALL),
     "goals": ("/goals", "Objetivos", ALL),
     "alerts": ("/alerts", "Alertas", ALL),
