@@ -41,6 +41,6 @@ def install(app: FastAPI) -> None:
 
 def routers() -> list[APIRouter]:
     """The API's routers, for pulso.web.routes.ROUTERS."""
-    from pulso.web.api import kpis, meta, records
+    from pulso.web.api import kpis, meta, records, workspace
 
-    return [meta.router, records.router, kpis.router]
+    return [meta.router, records.router, kpis.router, workspace.router]

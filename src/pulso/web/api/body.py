@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from typing import Any, Callable, Coroutine
 
-from fastapi import Request
+from fastapi import Request, Response
+from fastapi.routing import APIRoute
 
 from pulso.web.api_deps import ApiError
 
@@ -94,3 +95,26 @@ def _check_text(value: Any) -> None:
             except UnicodeEncodeError:
                 raise ApiError(400, "invalid_json", "the body holds a lone UTF-16 surrogate (a \\uD800-\\uDFFF "
                                "escape without its pair), which is not text", "body") from None
+
+
+#: Largest body of a workspace operation (one record's fields), in bytes.
+MAX_FORM_BYTES = 64 * 1024
+
+
+class CheckedBodyRoute(APIRoute):
+    """A route whose typed JSON body (a Pydantic model FastAPI validates) is read by `read_json`
+    first: a wrong content type (415), a body over MAX_FORM_BYTES (413, before it is parsed),
+    malformed, NaN, too deep or lone-surrogate JSON (400) never reach the model."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+        if self.body_field is None:
+            return handler
+
+        async def checked(request: Request) -> Response:
+            value = await read_json(request, limit=MAX_FORM_BYTES)
+            request._json = value  # what FastAPI's request.json() answers, parsed once, checked
+            request._body = b"{}" if value is not None else b""
+            return await handler(request)
+
+        return checked

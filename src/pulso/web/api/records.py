@@ -17,6 +17,7 @@ from pulso import audit, events
 from pulso.store import Store, records
 from pulso.store.schema import CANONICAL_TABLES
 from pulso.web.api.body import read_json
+from pulso.web.api.models import RECORDS, RecordOut, RecordPage
 from pulso.web.api.common import clean_parameters, PREFIX, MAX_PAGE, DEFAULT_PAGE, error_responses, plain_row
 from pulso.web.api_deps import ApiCaller, ApiError, Caller, require_role, require_write
 
@@ -33,15 +34,15 @@ BATCH_BODY = {
         "type": "object", "required": ["records"], "additionalProperties": False,
         "properties": {"records": {
             "type": "array", "maxItems": MAX_BATCH,
-            "description": "Records of the table (fields as in docs/api.md). Each needs `id` or `external_id`; "
-                           "fields a record leaves out keep their stored value.",
-            "items": {"type": "object", "additionalProperties": True},
+            "description": "Records of the table (its record schema, e.g. DealsRecord for deals). Each needs `id` "
+                           "or `external_id`; fields a record leaves out keep their stored value.",
+            "items": {"anyOf": [{"$ref": f"#/components/schemas/{model.__name__}"} for model in RECORDS.values()]},
         }},
     }}},
 }
 
 
-@router.get("/{table}", summary="List records")
+@router.get("/{table}", summary="List records", response_model=None, responses={200: {"model": RecordPage}})
 async def list_records(
     request: Request, caller: ApiCaller, table: Table,
     limit: int = Query(DEFAULT_PAGE, ge=1, le=MAX_PAGE, description="records per page"),
@@ -55,7 +56,7 @@ async def list_records(
     return await services.call(_listing, services.store, caller, table.value, filters, limit, offset, after)
 
 
-@router.get("/{table}/{record_id}", summary="Get one record")
+@router.get("/{table}/{record_id}", summary="Get one record", response_model=None, responses={200: {"model": RecordOut}})
 async def get_record(request: Request, caller: ApiCaller, table: Table,
                      record_id: str = Path(max_length=500)) -> dict[str, Any]:
     """One record by id (404 when it does not exist or lies outside the caller's scope)."""
