@@ -113,12 +113,12 @@ def test_salesforce_tasks_and_events_link_their_account(store, tmp_path):
              write(tmp_path, "Task.csv", SF_TASKS), write(tmp_path, "Event.csv", SF_EVENTS)]
     import_files(store, paths, mapping="salesforce")
     # The account: AccountId (task 1), else WhatId when it is an account (task 2); event 1 has no
-    # AccountId and its WhatId is a deal → none. WhoId and WhatId do not link leads and deals (on
-    # DuckDB the deal could then not move to another stage, see below).
+    # AccountId and its WhatId is a deal → none. WhoId links the lead (a contact, task 2, is none),
+    # WhatId the deal (tests/data/test_presets_history.py).
     assert rows(store, "activities", "type", "lead_id", "deal_id", "account_id", "duration_s") == {
-        "00T5g00000Tsk1AAA": ("call", None, None, "0015g00000AcmeAAA", 300),
+        "00T5g00000Tsk1AAA": ("call", "00Q5g00000LeadAAA", "0065g00000OppAAA", "0015g00000AcmeAAA", 300),
         "00T5g00000Tsk2AAA": ("email", None, None, "0015g00000AcmeAAA", None),
-        "00U5g00000Evt1AAA": ("meeting", None, None, None, 1800)}
+        "00U5g00000Evt1AAA": ("meeting", "00Q5g00000LeadAAA", "0065g00000OppAAA", None, 1800)}
     # Next week's export: the deal moved on to a later stage; the re-import updates it.
     opportunity.write_text(SF_OPPORTUNITY.format(stage="Negotiation/Review", probability=90), encoding="utf-8")
     import_files(store, [opportunity], mapping="salesforce")
