@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 from pulso.errors import GoalError
 
 ALL = ("smtp_host", "smtp_port", "smtp_security", "smtp_user", "smtp_password", "smtp_from",
-       "alert_webhook_url", "webhook_allow_hosts", "alert_interval_minutes", "report_hour")
+       "alert_webhook_url", "webhook_allow_hosts", "alert_interval_minutes", "report_hour", "language")
 
 
 def test_the_alerts_package_lists_and_checks_the_channel_settings():

@@ -15,6 +15,7 @@ import pytest
 import sqlalchemy as sa
 
 from pulso import alerts, audit
+from pulso.alerts.detect import localized
 from pulso.engine import Engine
 from pulso.errors import PulsoError
 from pulso.access import Scope
@@ -413,11 +414,11 @@ def test_a_flagged_rep_sees_the_peers_baseline_only_when_three_others_make_it(st
     assert raised["detail"]["owner"] == "u1" and raised["detail"]["baseline"] == pytest.approx(0.6)  # 12/20 each
     assert raised["detail"]["peers"] == reps - 1
     [manager] = alerts.inbox(store, caller=Scope.team("t1"))
-    assert manager["detail"]["baseline"] == pytest.approx(0.6) and "0.6 del resto" in manager["message"]
+    assert manager["detail"]["baseline"] == pytest.approx(0.6) and "60,0% del resto" in manager["message"]
     [own] = alerts.inbox(store, caller=Scope.owners("u1"))
     assert own["title"] == "Tu Tasa de conversión de leads está por debajo de la de tus compañeros"
-    assert ("baseline" in own["detail"]) is shown and ("(0.6)" in own["message"]) is shown
-    assert ("(0.6)" in own["detail"]["en"]["message"]) is shown
+    assert ("baseline" in own["detail"]) is shown and ("(60,0%)" in own["message"]) is shown
+    assert ("(60.0%)" in localized(own, "en")[1]) is shown
     assert "for_rep" not in own["detail"] and all("peers" not in b for b in own["detail"]["breakdown"])
     assert "u2" not in json.dumps(own, default=str) and "u3" not in json.dumps(own, default=str)
     assert alerts.inbox(store, caller=Scope.owners("u2")) == []

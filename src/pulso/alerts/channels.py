@@ -3,7 +3,9 @@
 The in-app inbox needs no channel: every alert is a row of `alerts`. Settings: `smtp_host`,
 `smtp_port` [25], `smtp_security` none|starttls|ssl [none], `smtp_user`, `smtp_password`,
 `smtp_from` [pulso@localhost], `alert_webhook_url` (the default webhook), `webhook_allow_hosts`
-(hosts a webhook may reach although their address is private: see webhook.py).
+(hosts a webhook may reach although their address is private: see webhook.py), `language` es|en
+[es] (the workspace's: webhooks, and e-mail addresses that are no user's; a user reads their
+e-mails in their own stored locale).
 """
 
 from __future__ import annotations
@@ -12,8 +14,13 @@ import smtplib
 from email.message import EmailMessage
 from typing import Any, Mapping
 
+import sqlalchemy as sa
+
 from pulso.alerts import webhook
+from pulso.alerts.texts import localized
 from pulso.errors import GoalError, PulsoError
+from pulso.i18n import LANGS, pick_language
+from pulso.store import schema
 
 TIMEOUT = 10  # seconds for an SMTP server or a webhook to answer
 
@@ -29,7 +36,7 @@ class WebhookRefused(ChannelError):
 #: The workspace settings of the notification channels and of the schedule (pulso.jobs), in the
 #: order `pulso alerts channels` shows them.
 SETTINGS = ("smtp_host", "smtp_port", "smtp_security", "smtp_user", "smtp_password", "smtp_from",
-            "alert_webhook_url", "webhook_allow_hosts", "alert_interval_minutes", "report_hour")
+            "alert_webhook_url", "webhook_allow_hosts", "alert_interval_minutes", "report_hour", "language")
 WHOLE_NUMBERS = ("smtp_port", "alert_interval_minutes", "report_hour")
 SECURITY = ("none", "starttls", "ssl")
 
@@ -44,6 +51,32 @@ def check_settings(values: Mapping[str, str]) -> None:
             raise GoalError(f"{key} must be a whole number, not '{values[key]}'")
     if values.get("smtp_security", "none") not in SECURITY:
         raise GoalError("smtp_security is none, starttls or ssl")
+    if values.get("language", "es") not in LANGS:
+        raise GoalError(f"language is {' or '.join(LANGS)}")
+
+
+def language(store) -> str:
+    """The workspace's language (`language`, Spanish unless set): webhooks speak it."""
+    return pick_language(store.settings_dict().get("language"))
+
+
+def languages(store, addresses: list[str]) -> dict[str, list[str]]:
+    """E-mail addresses by the language their reader reads: an active user's stored locale, else
+    the workspace's language; in the order given."""
+    u, c = schema.users, schema.user_credentials
+    wanted = {a.lower() for a in addresses}
+    query = (sa.select(sa.func.lower(u.c.email), c.c.locale).select_from(u.join(c, c.c.user_id == u.c.id))
+             .where(sa.func.lower(u.c.email).in_(wanted), u.c.active.is_(True), c.c.locale.is_not(None))
+             .order_by(u.c.id))
+    with store.engine.connect() as conn:
+        stored: dict[str, str] = {}
+        for email, locale in conn.execute(query):
+            stored.setdefault(email, locale)
+    default = language(store)
+    out: dict[str, list[str]] = {}
+    for address in addresses:
+        out.setdefault(pick_language(stored.get(address.lower(), default)), []).append(address)
+    return out
 
 
 def smtp_settings(store) -> dict[str, Any]:
@@ -97,18 +130,20 @@ def webhook_url(store, given: str | None) -> str:
     return url
 
 
-def slack_payload(alert: dict[str, Any]) -> dict[str, Any]:
-    """A Slack-compatible body (`text` plus blocks) that also carries the alert as data."""
+def slack_payload(alert: dict[str, Any], lang: str = "es") -> dict[str, Any]:
+    """A Slack-compatible body (`text` plus blocks) in `lang` that also carries the alert as data."""
     detail = alert.get("detail") or {}
+    title, message = localized(alert, lang)
     facts = [f"*{k}*: {v}" for k, v in detail.items() if k in ("value", "threshold", "baseline", "sample", "z", "period")]
     return {
-        "text": f"{alert['title']}\n{alert['message']}",
+        "text": f"{title}\n{message}",
         "blocks": [
-            {"type": "header", "text": {"type": "plain_text", "text": alert["title"][:150]}},
-            {"type": "section", "text": {"type": "mrkdwn", "text": alert["message"]}},
+            {"type": "header", "text": {"type": "plain_text", "text": title[:150]}},
+            {"type": "section", "text": {"type": "mrkdwn", "text": message}},
             *([{"type": "context", "elements": [{"type": "mrkdwn", "text": " · ".join(facts)}]}] if facts else []),
         ],
-        "alert": {k: alert.get(k) for k in ("id", "rule_id", "title", "message", "raised_at")} | {"detail": detail},
+        "alert": {k: alert.get(k) for k in ("id", "rule_id", "raised_at")} | {"title": title, "message": message,
+                                                                          "lang": lang, "detail": detail},
     }
 
 

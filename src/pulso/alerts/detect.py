@@ -31,8 +31,12 @@ from statistics import NormalDist, mean, median, pstdev
 from typing import Any
 
 from pulso.access import Scope
+from pulso.alerts import texts as W
+from pulso.alerts.texts import localized  # noqa: F401 (read here by the web and reports)
 from pulso.engine import periods as P
 from pulso.goals.scopes import name_period
+from pulso.i18n import N_
+from pulso.store.lookups import names
 
 MIN_PEERS = 3  # other reps whose pooled figure a flagged rep may read
 NO_SAMPLE = "not applicable: the KPI sums amounts, so its value rests on no count of records"
@@ -40,25 +44,31 @@ NO_SAMPLE = "not applicable: the KPI sums amounts, so its value rests on no coun
 
 @dataclass
 class Finding:
-    """One condition a rule found: `fingerprint` identifies it, so it is raised once."""
+    """One condition a rule found: `fingerprint` identifies it, so it is raised once; `text` is
+    what it says (msgids and arguments: pulso.alerts.texts), kept in `detail["text"]`."""
 
     fingerprint: str
-    title: str
-    message: str
+    text: dict[str, Any]
     detail: dict[str, Any] = field(default_factory=dict)
-    english: tuple[str, str] | None = None  # (title, message) for English readers
 
     def __post_init__(self) -> None:
-        if self.english:
-            self.detail["en"] = {"title": self.english[0], "message": self.english[1]}
+        self.detail["text"] = self.text
+
+    @property
+    def title(self) -> str:
+        """The title in Spanish (the row's own column)."""
+        return W.render(self.text, "es")[0]
+
+    @property
+    def message(self) -> str:
+        """The message in Spanish (the row's own column)."""
+        return W.render(self.text, "es")[1]
 
 
-def localized(alert: dict[str, Any], lang: str) -> tuple[str, str]:
-    """An alert's title and message in a language (stored alerts carry English in detail["en"])."""
-    en = (alert.get("detail") or {}).get("en")
-    if lang == "en" and en:
-        return en["title"], en["message"]
-    return alert["title"], alert["message"]
+def context(engine) -> tuple[str, dict[str, dict[str, str]]]:
+    """The reporting currency and the names of people and teams, for a finding's words."""
+    store = engine.store
+    return store.settings_dict().get("currency", "EUR"), names(store)
 
 
 def critical(confidence: float) -> float:
@@ -95,13 +105,6 @@ def sample_of(row: dict[str, Any], kpi) -> float:
 def sample_fields(sample: float) -> dict[str, Any]:
     """The sample of a detail: a finite number, or null and why (a sum of amounts has no sample)."""
     return {"sample": sample} if math.isfinite(sample) else {"sample": None, "sample_note": NO_SAMPLE}
-
-
-def sample_words(sample: float) -> tuple[str, str]:
-    """The sample as written in Spanish and English messages."""
-    if math.isfinite(sample):
-        return f"muestra {sample:g}", f"sample {sample:g}"
-    return "sin tamaño de muestra: suma de importes", "no sample size: a sum of amounts"
 
 
 def finite(value: Any) -> tuple[Any, list[str]]:
@@ -165,14 +168,18 @@ def threshold(engine, rule, today: dt.date) -> list[Finding]:
         return []
     dim, split = breakdown(engine, kpi, start, end, scope)
     name = name_period(start, grain)
+    currency, known = context(engine)
+    if p["op"] == "below":
+        words = (N_("{kpi} por debajo de {threshold}"),
+                 N_("{kpi} ({scope}) fue {value} en {period}, por debajo del umbral {threshold}."))
+    else:
+        words = (N_("{kpi} por encima de {threshold}"),
+                 N_("{kpi} ({scope}) fue {value} en {period}, por encima del umbral {threshold}."))
     return [Finding(
-        f"{name}", f"{kpi.name['es']} {'por debajo de' if p['op'] == 'below' else 'por encima de'} {p['threshold']:g}",
-        f"{kpi.name['es']} ({scope.text}) fue {value:.4g} en {name}, "
-        f"{'por debajo del' if p['op'] == 'below' else 'por encima del'} umbral {p['threshold']:g}.",
+        f"{name}", W.text(*words, kpi=W.kpi(kpi), scope=W.scope(scope, known), period=name,
+                          value=W.value(value, kpi, currency), threshold=W.value(p["threshold"], kpi, currency)),
         {"kpi": kpi.key, "value": value, "threshold": p["threshold"], "op": p["op"], "period": name,
-         **sample_fields(sample_of(rows[0], kpi)), "breakdown_by": dim, "breakdown": split},
-        (f"{kpi.name['en']} {p['op']} {p['threshold']:g}",
-         f"{kpi.name['en']} ({scope.text}) was {value:.4g} in {name}, {p['op']} the threshold {p['threshold']:g}."))]
+         **sample_fields(sample_of(rows[0], kpi)), "breakdown_by": dim, "breakdown": split})]
 
 
 def anomaly(engine, rule, today: dt.date) -> list[Finding]:
@@ -206,18 +213,17 @@ def anomaly(engine, rule, today: dt.date) -> list[Finding]:
     low = current["value"] < expected
     name = name_period(last, grain)
     dim, split = breakdown(engine, kpi, last, end, scope)
-    word = "anormalmente bajo" if low else "anormalmente alto"
-    es, en = sample_words(sample)
+    currency, known = context(engine)
+    title = N_("{kpi} anormalmente bajo en {period}") if low else N_("{kpi} anormalmente alto en {period}")
     return [Finding(
-        f"{name}", f"{kpi.name['es']} {word} en {name}",
-        f"{kpi.name['es']} ({scope.text}) fue {current['value']:.4g} en {name}; lo esperado según su historial era "
-        f"{expected:.4g} (z = {z:.2f}, {es}).",
+        f"{name}", W.text(title, N_("{kpi} ({scope}) fue {value} en {period}; lo esperado según su historial era "
+                                    "{expected} (z = {z}, {sample})."),
+                          kpi=W.kpi(kpi), scope=W.scope(scope, known), period=name,
+                          value=W.value(current["value"], kpi, currency), expected=W.value(expected, kpi, currency),
+                          z=W.number(z, 2), sample=W.sample(sample)),
         {"kpi": kpi.key, "value": current["value"], "baseline": expected, "z": z, **sample_fields(sample),
          "history": hist, "period": name, "seasonal": seasonal,
-         "confidence": p["confidence"], "breakdown_by": dim, "breakdown": split},
-        (f"{kpi.name['en']} abnormally {'low' if low else 'high'} in {name}",
-         f"{kpi.name['en']} ({scope.text}) was {current['value']:.4g} in {name}; its history led to expect "
-         f"{expected:.4g} (z = {z:.2f}, {en})."))]
+         "confidence": p["confidence"], "breakdown_by": dim, "breakdown": split})]
 
 
 def peers(engine, rule, today: dt.date) -> list[Finding]:
@@ -260,39 +266,43 @@ def peers(engine, rule, today: dt.date) -> list[Finding]:
         split = by_rep(r["owner"])
         # A rep may read a pooled proportion of at least MIN_PEERS others; a median is one colleague's figure.
         shown = proportions and len(rows) - 1 >= MIN_PEERS
-        out.append(_peers_finding(kpi, p, r, others, z, len(rows) - 1, shown, today, start, end, found["dim"], split))
+        out.append(_peers_finding(kpi, p, r, others, z, len(rows) - 1, shown, today, start, end, found["dim"], split,
+                                  context(engine)))
     return out
 
 
 def _peers_finding(kpi, p, r, others: float, z: float, n_peers: int, shown: bool, today, start, end, dim,
-                   split) -> Finding:
+                   split, said: tuple[str, dict[str, dict[str, str]]]) -> Finding:
     """A peers finding: the figures for managers, and the flagged rep's own view (`for_rep`)."""
     low = r["value"] < others
     sample = sample_of(r, kpi)
-    es, en = sample_words(sample)
-    who, days = r["owner"], p["days"]
-    rep_view = {
-        "title": f"Tu {kpi.name['es']} está {'por debajo de' if low else 'por encima de'} la de tus compañeros",
-        "message": f"{kpi.name['es']} fue {r['value']:.4g} en los últimos {days} días, "
-                   f"{'por debajo' if low else 'por encima'} del resto del equipo"
-                   + (f" ({others:.4g})" if shown else "") + f" (z = {z:.2f}, {es}).",
-        "en": {"title": f"Your {kpi.name['en']} is {'below' if low else 'above'} your peers'",
-               "message": f"{kpi.name['en']} was {r['value']:.4g} over the last {days} days, "
-                          f"{'below' if low else 'above'} the rest of the team"
-                          + (f" ({others:.4g})" if shown else "") + f" (z = {z:.2f}, {en})."},
-        "baseline_shown": shown,
-    }
+    currency, known = said
+    who = r["owner"]
+    args = {"kpi": W.kpi(kpi), "value": W.value(r["value"], kpi, currency), "days": W.number(p["days"]),
+            "z": W.number(z, 2), "sample": W.sample(sample)}
+    if low:
+        own = (N_("Tu {kpi} está por debajo de la de tus compañeros"),
+               N_("{kpi} fue {value} en los últimos {days} días, por debajo del resto del equipo ({others}) "
+                  "(z = {z}, {sample}).") if shown else
+               N_("{kpi} fue {value} en los últimos {days} días, por debajo del resto del equipo (z = {z}, {sample})."))
+        title = N_("{kpi} de {who} anormalmente bajo frente a sus compañeros")
+    else:
+        own = (N_("Tu {kpi} está por encima de la de tus compañeros"),
+               N_("{kpi} fue {value} en los últimos {days} días, por encima del resto del equipo ({others}) "
+                  "(z = {z}, {sample}).") if shown else
+               N_("{kpi} fue {value} en los últimos {days} días, por encima del resto del equipo (z = {z}, {sample})."))
+        title = N_("{kpi} de {who} anormalmente alto frente a sus compañeros")
+    # the rep's own view names no one else and carries the baseline only when it may be shown
+    rep_view = {"text": W.text(*own, **args, **({"others": W.value(others, kpi, currency)} if shown else {})),
+                "baseline_shown": shown}
     return Finding(
         f"{who}:{today.isoformat()[:7]}",
-        f"{kpi.name['es']} de {who} anormalmente {'bajo' if low else 'alto'} frente a sus compañeros",
-        f"{kpi.name['es']} de {who} fue {r['value']:.4g} en los últimos {days} días frente a "
-        f"{others:.4g} del resto (z = {z:.2f}, {es}); conviene acompañarle (coaching).",
+        W.text(title, N_("{kpi} de {who} fue {value} en los últimos {days} días frente a {others} del resto "
+                         "(z = {z}, {sample}); conviene acompañarle (coaching)."),
+               **args, who=known["owner"].get(who) or who, others=W.value(others, kpi, currency)),
         {"kpi": kpi.key, "owner": who, "value": r["value"], "baseline": others, "z": z, **sample_fields(sample),
          "peers": n_peers, "confidence": p["confidence"], "from": start.isoformat(), "to": end.isoformat(),
-         "breakdown_by": dim, "breakdown": split, "for_rep": rep_view},
-        (f"{kpi.name['en']} of {who} abnormally {'low' if low else 'high'} against peers",
-         f"{kpi.name['en']} of {who} was {r['value']:.4g} over the last {days} days against "
-         f"{others:.4g} for the others (z = {z:.2f}, {en}); coaching may help."))
+         "breakdown_by": dim, "breakdown": split, "for_rep": rep_view})
 
 
 def as_seen_by_rep(alert: dict[str, Any], rep: str) -> dict[str, Any]:
@@ -302,12 +312,17 @@ def as_seen_by_rep(alert: dict[str, Any], rep: str) -> dict[str, Any]:
     view = detail.get("for_rep")
     if not view or detail.get("owner") != rep:
         return alert
-    kept = {k: v for k, v in detail.items() if k not in ("for_rep", "en", "breakdown")}
+    kept = {k: v for k, v in detail.items() if k not in ("for_rep", "en", "text", "breakdown")}
     if not view.get("baseline_shown"):
         kept.pop("baseline", None)
     kept["breakdown"] = [{k: v for k, v in b.items() if k != "peers"} for b in detail.get("breakdown") or []]
-    kept["en"] = view["en"]
-    return {**alert, "title": view["title"], "message": view["message"], "detail": kept}
+    if view.get("text"):
+        kept["text"] = view["text"]
+        title, message = W.render(view["text"], "es")
+    else:  # stored with its English beside
+        kept["en"] = view["en"]
+        title, message = view["title"], view["message"]
+    return {**alert, "title": title, "message": message, "detail": kept}
 
 
 def _rep_breakdowns(engine, kpi, start, end, scope: Scope):

@@ -19,11 +19,13 @@ import sqlalchemy as sa
 
 from pulso.access import Scope
 from pulso.alerts import channels, detect, records
+from pulso.alerts import texts as W
 from pulso.alerts.rules import rules as load_rules
 from pulso.alerts.views import acknowledge, deliveries, inbox, load_detail, snooze, stored_detail  # noqa: F401
 from pulso.engine import QueryResult
 from pulso.engine import periods as P
 from pulso.goals.scopes import GoalError, name_period
+from pulso.i18n import N_, translate
 from pulso.store import tables_goals as T
 
 log = logging.getLogger(__name__)
@@ -45,17 +47,21 @@ def _goal_rule(store, engine, rule, today: dt.date) -> list[detect.Finding]:
         return []
     meta = state["kpi"]
     period = name_period(P.floor(today, g["grain"]), g["grain"])
+    currency, known = detect.context(engine)
+    figure = {k: W.value(v, meta, currency) for k, v in
+              (("value", state["value"]), ("baseline", g["baseline"]), ("target", g["target"]),
+               ("forecast", state["forecast"]))}
     return [detect.Finding(
-        f"{state['status']}:{period}", f"Objetivo desviado: {g['name'] or meta.name['es']}",
-        f"{meta.name['es']} ({Scope.stored(g['scope_kind'], g['scope_id']).text}) va {state['status_text']}: progreso "
-        f"{(state['progress'] or 0):.0%} frente al {(state['pace'] or 0):.0%} esperado a hoy; valor {state['value']}, "
-        f"línea base {g['baseline']}, meta {g['target']}, previsión al plazo {state['forecast']}.",
+        f"{state['status']}:{period}",
+        W.text(N_("Objetivo desviado: {goal}"),
+               N_("{kpi} ({scope}) va {status}: progreso {progress} frente al {pace} esperado a hoy; valor {value}, "
+                  "línea base {baseline}, meta {target}, previsión al plazo {forecast}."),
+               goal=g["name"] or W.kpi(meta), kpi=W.kpi(meta), status={"status": state["status"]},
+               scope=W.scope(Scope.stored(g["scope_kind"], g["scope_id"]), known),
+               progress=W.percent(state["progress"] or 0), pace=W.percent(state["pace"] or 0),
+               **figure),
         {"goal": g["id"], "kpi": meta.key, "value": state["value"], "baseline": g["baseline"], "target": g["target"],
-         "progress": state["progress"], "pace": state["pace"], "forecast": state["forecast"], "period": period},
-        (f"Goal off track: {g['name'] or meta.name['en']}",
-         f"{meta.name['en']} ({Scope.stored(g['scope_kind'], g['scope_id']).text}) is {state['status'].replace('_', ' ')}: "
-         f"progress {(state['progress'] or 0):.0%} against {(state['pace'] or 0):.0%} expected by today; value "
-         f"{state['value']}, baseline {g['baseline']}, target {g['target']}, forecast at the deadline {state['forecast']}."))]
+         "progress": state["progress"], "pace": state["pace"], "forecast": state["forecast"], "period": period})]
 
 
 def evaluate_rule(store, engine, rule: dict[str, Any], now: dt.datetime) -> list[detect.Finding]:
@@ -73,6 +79,7 @@ class _Once:
 
     def __init__(self, engine):
         self.engine = engine
+        self.store = engine.store
         self.kpi = engine.kpi
         self._found: dict[tuple, Any] = {}
         self._series: dict[tuple, list] = {}
@@ -162,12 +169,14 @@ def deliver(store, now: dt.datetime) -> list[dict[str, Any]]:
         alert["detail"] = load_detail(alert["detail"])
         target, status, error = alert["recipients"], "sent", None
         try:
-            if alert["channel"] == "email":
+            if alert["channel"] == "email":  # each recipient in their language (one e-mail per language)
                 to = [x.strip() for x in (alert["recipients"] or "").split(",") if x.strip()]
-                channels.send_email(store, to, f"[Pulso] {alert['title']}", _email_text(alert))
-            else:
+                for lang, group in channels.languages(store, to).items():
+                    channels.send_email(store, group, f"[Pulso] {W.localized(alert, lang)[0]}", _email_text(alert, lang))
+            else:  # a webhook in the workspace's language
                 target = channels.webhook_url(store, alert["recipients"])
-                channels.post_webhook(target, channels.slack_payload(alert), allow=channels.allowed_hosts(store))
+                channels.post_webhook(target, channels.slack_payload(alert, channels.language(store)),
+                                      allow=channels.allowed_hosts(store))
         except channels.WebhookRefused as exc:
             status, error = "refused", str(exc)
             log.warning("notification of %s refused: %s", alert["id"], exc)
@@ -182,13 +191,19 @@ def deliver(store, now: dt.datetime) -> list[dict[str, Any]]:
     return logs
 
 
-def _email_text(alert: dict[str, Any]) -> str:
+def _email_text(alert: dict[str, Any], lang: str) -> str:
+    """An alert's e-mail in `lang`: title, message, the figures behind it, and its breakdown."""
+    from pulso.catalog import DIMENSIONS
+
     detail = alert.get("detail") or {}
-    lines = [alert["title"], "", alert["message"], ""]
+    title, message = W.localized(alert, lang)
+    lines = [title, "", message, ""]
     for key, value in detail.items():  # the why: value, threshold or baseline, sample size...
         if value is not None and not isinstance(value, (list, dict)):
             lines.append(f"{key}: {value}")
     if detail.get("breakdown"):
-        lines += ["", f"Desglose por {detail.get('breakdown_by')}:"]
+        dim = detail.get("breakdown_by") or ""
+        label = DIMENSIONS[dim][lang] if dim in DIMENSIONS else dim
+        lines += ["", translate(N_("Desglose por {dimension}:"), lang).format(dimension=label.lower())]
         lines += [f"  {row.get('value')}: {row.get('figure')}" for row in detail["breakdown"]]
     return "\n".join(lines)

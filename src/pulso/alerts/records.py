@@ -12,11 +12,32 @@ import datetime as dt
 import sqlalchemy as sa
 
 from pulso.access import Scope
+from pulso.alerts import texts as W
 from pulso.alerts.detect import Finding
+from pulso.i18n import N_
 from pulso.store import schema as S
+from pulso.store.lookups import names
 from pulso.store.scoping import sql_scoped
 
 MAX_FINDINGS = 100
+#: (title, message answered late, message not answered) per record kind
+UNANSWERED = {
+    "lead": (N_("Lead sin respuesta en {hours} h: {name}"),
+             N_("El lead {name} (responsable {owner}) llegó el {at} UTC y está respondido a las {waited} h; "
+                "el plazo es de {hours} h."),
+             N_("El lead {name} (responsable {owner}) llegó el {at} UTC y está sin respuesta desde hace {waited} h; "
+                "el plazo es de {hours} h.")),
+    "ticket": (N_("Ticket sin respuesta en {hours} h: {name}"),
+               N_("El ticket {name} (responsable {owner}) llegó el {at} UTC y está respondido a las {waited} h; "
+                  "el plazo es de {hours} h."),
+               N_("El ticket {name} (responsable {owner}) llegó el {at} UTC y está sin respuesta desde hace {waited} h; "
+                  "el plazo es de {hours} h.")),
+}
+
+
+def _people(store) -> dict[str, str]:
+    """User id → name: findings name people, never show their ids."""
+    return names(store)["owner"]
 
 
 def _utc(value: dt.datetime | None) -> dt.datetime | None:
@@ -50,23 +71,21 @@ def unanswered(store, rule, now: dt.datetime) -> list[Finding]:
         rows = conn.execute(query.order_by(sa.text("arrived"))).all()
     out = []
     word = "lead" if p["record"] == "lead" else "ticket"
+    people = _people(store) if rows else {}
     for r in rows:
         at, answered_at = _utc(r.arrived), _utc(r.answered)
         if answered_at is not None and answered_at - at <= hours:
             continue
         waited = ((answered_at or now) - at).total_seconds() / 3600
-        state = f"respondido a las {waited:.0f} h" if answered_at else f"sin respuesta desde hace {waited:.0f} h"
+        title, late, never = UNANSWERED[word]
         out.append(Finding(
-            f"{word}:{r.id}", f"{word.capitalize()} sin respuesta en {p['hours']} h: {r.name or r.id}",
-            f"El {word} {r.name or r.id} (responsable {r.owner_id or '—'}) llegó el {at:%Y-%m-%d %H:%M} UTC y está "
-            f"{state}; el plazo es de {p['hours']} h.",
+            f"{word}:{r.id}", W.text(title, late if answered_at else never, name=r.name or r.id,
+                                     owner=people.get(r.owner_id) or r.owner_id or "—", at=f"{at:%Y-%m-%d %H:%M}",
+                                     hours=W.number(p["hours"], 0 if float(p["hours"]).is_integer() else 1),
+                                     waited=W.number(waited)),
             {"record": word, "id": r.id, "owner": r.owner_id, "arrived_at": at.isoformat(),
              "answered_at": answered_at.isoformat() if answered_at else None, "hours": p["hours"],
-             "waited_hours": round(waited, 1)},
-            (f"{word.capitalize()} unanswered after {p['hours']} h: {r.name or r.id}",
-             f"The {word} {r.name or r.id} (owner {r.owner_id or '—'}) arrived on {at:%Y-%m-%d %H:%M} UTC and "
-             + (f"was answered after {waited:.0f} h" if answered_at else f"has had no answer for {waited:.0f} h")
-             + f"; the limit is {p['hours']} h.")))
+             "waited_hours": round(waited, 1)}))
         if len(out) >= MAX_FINDINGS:
             break
     return out
@@ -82,25 +101,28 @@ def stuck(store, rule, now: dt.datetime) -> list[Finding]:
     moved = (sa.select(c.c.deal_id, sa.func.max(c.c.changed_at).label("moved")).where(c.c.deal_id.in_(open_ids))
              .group_by(c.c.deal_id).subquery())
     since = sa.func.coalesce(moved.c.moved, d.c.created_at)
-    query = (sa.select(d.c.id, d.c.title, d.c.owner_id, d.c.stage_id, d.c.amount, since.label("since"))
+    query = (sa.select(d.c.id, d.c.title, d.c.owner_id, d.c.stage_id, d.c.amount, d.c.currency, since.label("since"))
              .select_from(d.outerjoin(moved, moved.c.deal_id == d.c.id))
              .where(d.c.status == "open", since < now - dt.timedelta(days=days), sql_scoped(scope, "deals"))
              .order_by(since, d.c.id).limit(MAX_FINDINGS))
     with store.engine.connect() as conn:
         rows = conn.execute(query).all()
     out = []
+    known = names(store) if rows else {"owner": {}, "stage": {}}
+    people, stages = known["owner"], known["stage"]
     for r in rows:
         since_at = _utc(r.since)
         waited = (now - since_at).days
         out.append(Finding(
-            f"deal:{r.id}:{r.stage_id}", f"Oportunidad estancada {waited} días: {r.title or r.id}",
-            f"La oportunidad {r.title or r.id} (responsable {r.owner_id or '—'}, importe {r.amount or 0:g}) lleva "
-            f"{waited} días en la etapa {r.stage_id}; el límite es {days} días.",
+            f"deal:{r.id}:{r.stage_id}",
+            W.text(N_("Oportunidad estancada {days} días: {name}"),
+                   N_("La oportunidad {name} (responsable {owner}, importe {amount}) lleva {days} días en la etapa "
+                      "{stage}; el límite es {limit} días."),
+                   name=r.title or r.id, owner=people.get(r.owner_id) or r.owner_id or "—",
+                   amount=W.money(float(r.amount or 0), r.currency or "EUR"), days=W.number(waited),
+                   stage=stages.get(r.stage_id) or r.stage_id, limit=W.number(days)),
             {"id": r.id, "owner": r.owner_id, "stage": r.stage_id, "since": since_at.isoformat(), "days": waited,
-             "limit_days": days, "amount": float(r.amount) if r.amount is not None else None},
-            (f"Deal stuck for {waited} days: {r.title or r.id}",
-             f"The deal {r.title or r.id} (owner {r.owner_id or '—'}, amount {r.amount or 0:g}) has been in stage "
-             f"{r.stage_id} for {waited} days; the limit is {days} days.")))
+             "limit_days": days, "amount": float(r.amount) if r.amount is not None else None}))
     return out
 
 
@@ -120,15 +142,16 @@ def idle(store, rule, now: dt.datetime) -> list[Finding]:
     with store.engine.connect() as conn:
         rows = conn.execute(query).all()
     out = []
+    people = _people(store) if rows else {}
     for r in rows:
         last_at = _utc(r.last)
         waited = (now - last_at).days
         out.append(Finding(
-            f"deal:{r.id}:{last_at.date().isoformat()}", f"Oportunidad sin actividad {waited} días: {r.title or r.id}",
-            f"La oportunidad abierta {r.title or r.id} (responsable {r.owner_id or '—'}) no tiene actividad desde el "
-            f"{last_at:%Y-%m-%d}; el límite es {days} días.",
-            {"id": r.id, "owner": r.owner_id, "last_activity": last_at.isoformat(), "days": waited, "limit_days": days},
-            (f"Deal without activity for {waited} days: {r.title or r.id}",
-             f"The open deal {r.title or r.id} (owner {r.owner_id or '—'}) has had no activity since "
-             f"{last_at:%Y-%m-%d}; the limit is {days} days.")))
+            f"deal:{r.id}:{last_at.date().isoformat()}",
+            W.text(N_("Oportunidad sin actividad {days} días: {name}"),
+                   N_("La oportunidad abierta {name} (responsable {owner}) no tiene actividad desde el {since}; "
+                      "el límite es {limit} días."),
+                   name=r.title or r.id, owner=people.get(r.owner_id) or r.owner_id or "—",
+                   since=f"{last_at:%Y-%m-%d}", days=W.number(waited), limit=W.number(days)),
+            {"id": r.id, "owner": r.owner_id, "last_activity": last_at.isoformat(), "days": waited, "limit_days": days}))
     return out

@@ -11,11 +11,12 @@ from pulso.access import Scope
 from pulso.engine import periods as P
 from pulso.errors import KpiError
 from pulso.goals.scopes import GoalError, within
+from pulso.i18n import N_
 from pulso import formatting as f
 from pulso.web.pages import cell, table
 
 INBOX_PAGE = 50  # alerts per page of the inbox
-WEBHOOK_ADMIN_ONLY = ("Solo un administrador puede indicar la URL de un webhook; deja el campo vacío para usar el "
+WEBHOOK_ADMIN_ONLY = N_("Solo un administrador puede indicar la URL de un webhook; deja el campo vacío para usar el "
                       "webhook del espacio de trabajo.")
 
 
