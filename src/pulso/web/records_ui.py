@@ -28,6 +28,7 @@ from pulso.store import records
 from pulso.web.auth import ForbiddenError
 from pulso.web.deps import PageContext, csrf_binding
 from pulso.web.errors import classify
+from pulso.web.pages import cell, table
 from pulso.web.periods import QueryError
 
 SIZES = (25, 50, 100)
@@ -176,6 +177,14 @@ def headers(ctx: PageContext, path: str, query: ListQuery, columns: list[tuple[s
             head["href"] = query.link(path, sort=("" if query.sort.startswith("-") else "-") + key if now else key, page=1)
         out.append(head)
     return out
+
+
+def section(ctx: PageContext, title: str, heads: list[dict[str, Any]], rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The list as the app's table section (pulso.web.pages.table): what the JSON twin of every page
+    carries under "sections"; the first cell links to the record."""
+    return table(title, [(h["label"], False) for h in heads],
+                 [[cell(text, href=row["href"] if i == 0 else None) for i, text in enumerate(row["cells"])] for row in rows],
+                 empty=ctx._("Ningún registro coincide con la búsqueda y los filtros."))
 
 
 def owner_choices(ctx: PageContext) -> list[dict[str, str]]:

@@ -61,6 +61,7 @@ def _list(ctx: PageContext, error: dict[str, Any] | None = None) -> Response:
             "accounts": [{**{k: r[k] for k in ("id", "name", "email", "phone", "company", "country", "segment", "source")},
                           "owner": ui.owner_name(ctx, r["owner_id"]), "status": status_of_account(r),
                           "acquired_at": records.plain(r["acquired_at"])} for r in found]}
+    data["sections"] = [ui.section(ctx, data["title"], data["headers"], rows)]
     return _answer(ctx, render(ctx, "accounts", data, template="accounts_list.html"), error)
 
 

@@ -69,6 +69,7 @@ def _list(ctx: PageContext, error: dict[str, Any] | None = None, notice: str = "
             "leads": [{"id": r["id"], "name": r["name"], "email": r["email"], "phone": r["phone"], "company": r["company"],
                        "source": r["source"], "owner": ui.owner_name(ctx, r["owner_id"]), "status": status_of(r),
                        "created_at": records.plain(r["created_at"])} for r in found]}
+    data["sections"] = [ui.section(ctx, data["title"], data["headers"], rows)]
     return _answer(ctx, render(ctx, "leads", data, template="leads_list.html"), error)
 
 
