@@ -23,6 +23,10 @@ from pulso.store import Store  # noqa: E402
 # Compiled KPI plans go to a folder of this run, never to the user's ~/.cache (xdist workers
 # inherit the controller's folder).
 os.environ.setdefault("PULSO_CACHE_DIR", tempfile.mkdtemp(prefix="pulso-test-cache-"))
+# The command line speaks the environment's language (docs/i18n.md); tests that run it, in process
+# or as a subprocess, read its English whatever the machine's locale (tests/cli/test_cli_language.py
+# sets the language it tests).
+os.environ["PULSO_LANG"] = "en"
 
 
 @pytest.fixture(scope="session")

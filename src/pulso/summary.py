@@ -11,12 +11,14 @@ import datetime as dt
 
 import sqlalchemy as sa
 
+from pulso.i18n import N_, translate
 from pulso.store import schema as s
 
 #: (KPI key, label): KPIs over the period, then KPIs of what is open at its end.
 OVER_THE_PERIOD = ("revenue_won", "close_rate", "new_customers")
 AT_THE_END = ("open_opportunities", "pipeline_value")
-NO_DATA = [("deals", "none yet: run `pulso demo` or import your data")]
+#: What the figures say of a workspace without deals (the table, and a Spanish msgid).
+NO_DATA = ("deals", N_("ninguna todavía: ejecute `pulso demo` o importe sus datos"))
 
 
 def headline_period(store) -> tuple[dt.date, dt.date] | None:
@@ -44,19 +46,19 @@ def headline_values(store, engine=None) -> dict[str, float | None] | None:
     return {key: (found[key].rows[0]["value"] if found[key].rows else None) for key in (*OVER_THE_PERIOD, *AT_THE_END)}
 
 
-def headline_figures(store, engine=None) -> list[tuple[str, str]]:
-    """(label, formatted value) pairs: the headline KPIs, named as the catalog names them."""
+def headline_figures(store, engine=None, lang: str = "en") -> list[tuple[str, str]]:
+    """(label, formatted value) pairs: the headline KPIs, named as the catalog names them, in `lang`."""
     from pulso.catalog import load_catalog
     from pulso.formatting import plain_value
 
     values = headline_values(store, engine)
     if values is None:
-        return NO_DATA
+        return [(NO_DATA[0], translate(NO_DATA[1], lang))]
     catalog = load_catalog()
     currency = store.settings_dict().get("currency", "")
     out = []
     for key, value in values.items():
         kpi = catalog[key]
-        when = "last 12 months" if key in OVER_THE_PERIOD else "now"
-        out.append((f"{kpi.name['en'].lower()}, {when}", plain_value(value, kpi.unit, currency)))
+        when = translate(N_("últimos 12 meses") if key in OVER_THE_PERIOD else N_("ahora"), lang)
+        out.append((f"{kpi.name[lang].lower()}, {when}", plain_value(value, kpi.unit, currency)))
     return out

@@ -16,7 +16,7 @@ from typing import Annotated, Optional
 import typer
 
 from pulso.cli.common import (
-    DbOption, FormatOption, ScopeOption, check_format, console, engine_of, open_workspace, print_json, print_table,
+    DbOption, FormatOption, ScopeOption, check_format, console, engine_of, open_workspace, print_json, print_table, texts,
 )
 from pulso.errors import GoalError
 
@@ -28,7 +28,8 @@ def _params(items: list[str] | None) -> dict[str, str]:
     for item in items or []:
         key, sep, value = item.partition("=")
         if not sep or not key.strip():
-            raise GoalError(f"--param: '{item}' is not NAME=VALUE, e.g. --param hours=24")
+            _ = texts()
+            raise GoalError(_("--param: '{item}' no es NOMBRE=VALOR, p. ej. --param hours=24").format(item=item))
         out[key.strip()] = value.strip()
     return out
 
@@ -46,7 +47,8 @@ def alerts_add(kind: Annotated[str, typer.Argument(help="threshold, goal, anomal
     with open_workspace(db) as store:
         rule = create_rule(store, engine_of(store), kind=kind, kpi=kpi, scope=scope, params=_params(param),
                            channel=channel, recipients=to, name=name)
-    console.print(f"Rule {rule['id']} ({rule['kind']}): {json.dumps(rule['params'])}.")
+    _ = texts()
+    console.print(_("Regla {id} ({kind}): {params}.").format(id=rule["id"], kind=rule["kind"], params=json.dumps(rule["params"])))
 
 
 @alerts_app.command("rules")
@@ -56,7 +58,8 @@ def alerts_rules(db: DbOption = None) -> None:
 
     with open_workspace(db) as store:
         found = rules(store)
-    print_table("Alert rules", ["id", "name", "kind", "KPI", "scope", "channel", "parameters"],
+    _ = texts()
+    print_table(_("Reglas de alerta"), ["id", _("nombre"), _("tipo"), "KPI", _("ámbito"), _("canal"), _("parámetros")],
                 [[r["id"], r["name"], r["kind"], r["kpi"], r["scope_kind"] + (":" + r["scope_id"] if r["scope_id"] else ""),
                   r["channel"], json.dumps(r["params"])] for r in found])
 
@@ -68,7 +71,8 @@ def alerts_remove(rule_id: str, db: DbOption = None) -> None:
 
     with open_workspace(db) as store:
         delete_rule(store, rule_id)
-    console.print(f"Removed {rule_id}.")
+    _ = texts()
+    console.print(_("{id} eliminada.").format(id=rule_id))
 
 
 @alerts_app.command("run")
@@ -77,20 +81,21 @@ def alerts_run(now: Annotated[Optional[str], typer.Option("--now", help="Evaluat
     """Evaluate every rule now (for cron) and send the notifications."""
     from pulso.alerts import run
 
+    _ = texts()
     when = None
     if now:
         try:
             when = dt.datetime.fromisoformat(now)
         except ValueError:
-            raise GoalError(f"--now: '{now}' is not an ISO date and time, e.g. 2026-10-31T09:00:00+00:00") from None
+            raise GoalError(_("--now: '{now}' no es una fecha y hora ISO, p. ej. 2026-10-31T09:00:00+00:00").format(now=now)) from None
         when = when if when.tzinfo else when.replace(tzinfo=dt.timezone.utc)
     with open_workspace(db) as store:
         result = run(store, engine_of(store), when)
     for a in result["raised"]:
         console.print(f"[bold]{a['id']}[/] {a['title']}")
     for e in result["errors"]:
-        console.print(f"[red]rule {e['rule']} failed:[/] {e['error']}")
-    console.print(f"{len(result['raised'])} new alert(s) in {result['seconds']:.1f} s.")
+        console.print("[red]" + _("la regla {rule} falló:").format(rule=e["rule"]) + f"[/] {e['error']}")
+    console.print(_("{n} alerta(s) nueva(s) en {seconds} s.").format(n=len(result["raised"]), seconds=f"{result['seconds']:.1f}"))
 
 
 @alerts_app.command("list")
@@ -104,7 +109,8 @@ def alerts_list(all_: Annotated[bool, typer.Option("--all", help="Include acknow
         found = inbox(store, include_done=all_)
     if fmt == "json":
         return print_json(found)
-    print_table("Alerts", ["id", "raised", "status", "title", "why"],
+    _ = texts()
+    print_table(_("Alertas"), ["id", _("emitida"), _("estado"), _("título"), _("por qué")],
                 [[a["id"], a["raised_at"], a["status"], a["title"], a["message"]] for a in found])
 
 
@@ -115,7 +121,8 @@ def alerts_ack(alert_id: str, db: DbOption = None) -> None:
 
     with open_workspace(db) as store:
         acknowledge(store, alert_id)
-    console.print(f"Acknowledged {alert_id}.")
+    _ = texts()
+    console.print(_("{id} reconocida.").format(id=alert_id))
 
 
 @alerts_app.command("snooze")
@@ -126,7 +133,8 @@ def alerts_snooze(alert_id: str, hours: Annotated[str, typer.Option("--hours", h
 
     with open_workspace(db) as store:
         until = snooze(store, alert_id, hours)
-    console.print(f"Snoozed {alert_id} until {until:%Y-%m-%d %H:%M} UTC.")
+    _ = texts()
+    console.print(_("{id} pospuesta hasta el {until} UTC.").format(id=alert_id, until=f"{until:%Y-%m-%d %H:%M}"))
 
 
 @alerts_app.command("channels")
@@ -144,5 +152,6 @@ def alerts_channels(setting: Annotated[Optional[list[str]], typer.Option("--set"
         for key, value in values.items():
             store.set_setting(key, value)
         current = store.settings_dict()
-    print_table("Channels", ["setting", "value"],
+    _ = texts()
+    print_table(_("Canales"), [_("ajuste"), _("valor")],
                 [[k, ("•••" if k == "smtp_password" and current.get(k) else current.get(k))] for k in SETTINGS])

@@ -15,7 +15,7 @@ from typing import Annotated, Optional
 import typer
 from rich.table import Table
 
-from pulso.cli.common import DbOption, console, open_workspace
+from pulso.cli.common import DbOption, console, open_workspace, texts
 from pulso.errors import PulsoError
 
 tokens_app = typer.Typer(help="API tokens: create (shown once), list, revoke.", no_args_is_help=True)
@@ -33,12 +33,13 @@ def tokens_create(
     """Create an API token; its secret is printed this once and only its hash is kept."""
     from pulso import audit, tokens
 
+    _ = texts()
     with open_workspace(db) as store:
         created = tokens.create(store, name, role=role, team_id=team, user_id=user, created_by=audit.CLI)
-    console.print(f"Token {created.token.id} ({role}) created. Its secret, shown only now:")
+    console.print(_("Token {id} ({role}) creado. Su secreto, que solo se muestra ahora:").format(id=created.token.id, role=role))
     console.print(created.secret, soft_wrap=True, highlight=False)
-    console.print("Send it as 'Authorization: Bearer <secret>'; revoke it with "
-                  f"`pulso tokens revoke {created.token.id}`.", highlight=False)
+    console.print(_("Envíelo como 'Authorization: Bearer <secreto>'; revóquelo con `pulso tokens revoke {id}`.").format(
+        id=created.token.id), highlight=False)
 
 
 @tokens_app.command("list")
@@ -50,16 +51,18 @@ def tokens_list(
     """API tokens: id, name, role, scope, last use (never their secrets)."""
     from pulso import tokens
 
+    _ = texts()
     if fmt not in ("table", "json"):
-        raise PulsoError(f"unknown format '{fmt}'; use table or json")
+        raise PulsoError(_("formato desconocido '{fmt}'; use table o json").format(fmt=fmt))
     with open_workspace(db) as store:
         found = tokens.listing(store, include_revoked=all_)
     if fmt == "json":
         print(json.dumps([{**vars(t), "active": t.active} for t in found], default=str, ensure_ascii=False, indent=1))
         return
     table = Table()
-    for column in ("id", "name", "role", "team", "user", "created", "last used", "revoked"):
-        table.add_column(column, no_wrap=column in ("id", "team", "user"))  # ids are copied from here
+    for column, ident in (("id", True), (_("nombre"), False), (_("rol"), False), (_("equipo"), True), (_("usuario"), True),
+                          (_("creado"), False), (_("último uso"), False), (_("revocado"), False)):
+        table.add_column(column, no_wrap=ident)  # ids are copied from here
     for t in found:
         table.add_row(t.id, t.name, t.role, t.team_id or "", t.user_id or "", _when(t.created_at),
                       _when(t.last_used_at), _when(t.revoked_at))
@@ -76,7 +79,8 @@ def tokens_revoke(
 
     with open_workspace(db) as store:
         token = tokens.revoke(store, token_id, actor=audit.CLI)
-    console.print(f"Token {token.id} ({token.name}) revoked.")
+    _ = texts()
+    console.print(_("Token {id} ({name}) revocado.").format(id=token.id, name=token.name))
 
 
 @audit_app.command("list")
@@ -91,20 +95,21 @@ def audit_list(
     """Audit entries, newest first."""
     from pulso import audit
 
+    _ = texts()
     if fmt not in ("table", "json"):
-        raise PulsoError(f"unknown format '{fmt}'; use table or json")
+        raise PulsoError(_("formato desconocido '{fmt}'; use table o json").format(fmt=fmt))
     start = None
     if since:
         try:
             start = dt.datetime.combine(dt.date.fromisoformat(since), dt.time(), dt.timezone.utc)
         except ValueError:
-            raise PulsoError(f"--since: '{since}' is not a date; use YYYY-MM-DD") from None
+            raise PulsoError(_("{option}: '{value}' no es una fecha; use AAAA-MM-DD").format(option="--since", value=since)) from None
     with open_workspace(db) as store:
         rows = audit.entries(store, actions=action or None, actor_id=actor, since=start, limit=max(1, limit))
     if fmt == "json":
         print(json.dumps(rows, default=str, ensure_ascii=False, indent=1))
         return
-    table = Table("when (UTC)", "actor", "action", "target", "detail", "ip")
+    table = Table(_("cuándo (UTC)"), _("actor"), _("acción"), _("objeto"), _("detalle"), "ip")
     for r in rows:
         target = f"{r['target_table'] or ''} {r['target_id'] or ''}".strip()
         detail = json.dumps(r["detail"], ensure_ascii=False, default=str) if r["detail"] else ""

@@ -3,12 +3,22 @@ few option types and printing helpers. It imports nothing of the rest of the CLI
 
 The store, the engine and the web are imported inside the functions that need them, so that
 `pulso --help` and `pulso version` stay quick.
+
+Language: what a command prints for people (messages, its own errors, table titles and headers) is
+written in Spanish and translated through `pulso.i18n` (docs/i18n.md): `_ = texts(lang)` in each
+command. A command with --lang speaks that language; any other speaks the environment's:
+`PULSO_LANG`, else the locale (`LC_ALL`, `LC_MESSAGES`, `LANG`): es_* Spanish, en_* English, anything
+else (C, POSIX, unset) Spanish. Help texts stay English (they are built when the module is imported).
+JSON and CSV output never changes.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 import datetime as dt
 import json
+import os
+import re
 from typing import Annotated, Any, Optional
 
 import typer
@@ -16,6 +26,7 @@ from rich.console import Console
 from rich.table import Table
 
 from pulso.errors import GoalError, PulsoError
+from pulso.i18n import translator
 
 console = Console()
 err = Console(stderr=True)
@@ -28,6 +39,39 @@ ScopeOption = Annotated[str, typer.Option("--scope", help="company, team:ID or r
 TodayOption = Annotated[Optional[str], typer.Option("--today", help="Measure as of this day (YYYY-MM-DD); default today.")]
 LangOption = Annotated[str, typer.Option("--lang", help="es or en.")]
 FormatOption = Annotated[str, typer.Option("--format", help="table or json.")]
+
+
+def language(lang: str | None = None) -> str:
+    """The language a command speaks: `lang` (its --lang) when given, else `PULSO_LANG`, else the
+    first of `LC_ALL`, `LC_MESSAGES`, `LANG` that is set; English for en / en_*, Spanish otherwise."""
+    if lang:
+        return lang
+    for name in ("PULSO_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name, "").strip()
+        if value:
+            return "en" if re.split(r"[_.@-]", value.lower())[0] == "en" else "es"
+    return "es"
+
+
+def given(lang: str | None, name: str = "lang") -> str | None:
+    """A command's --lang when typed on the command line, else None: its default ("es", the
+    language of the data it makes) does not choose the language of its messages; the environment does."""
+    try:  # Typer 0.29 carries its own copy of Click; the context lives there
+        from typer._click.core import ParameterSource
+        from typer._click.globals import get_current_context
+    except ImportError:  # a Typer built on Click itself
+        from click.core import ParameterSource
+        from click.globals import get_current_context
+
+    ctx = get_current_context(silent=True)
+    if ctx is None or ctx.get_parameter_source(name) in (None, ParameterSource.DEFAULT):
+        return None
+    return lang
+
+
+def texts(lang: str | None = None) -> Callable[[str], str]:
+    """The `_` of a command: Spanish text in, the text in the command's language out."""
+    return translator(language(lang))
 
 
 def open_workspace(db: str | None, *, require: bool = True):
@@ -47,12 +91,13 @@ def engine_of(store):
     return engine_for(store)
 
 
-def parse_date(value: str, option: str) -> dt.date:
+def parse_date(value: str, option: str, lang: str | None = None) -> dt.date:
     """A YYYY-MM-DD option's day, or a one-line error naming the option."""
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise PulsoError(f"{option}: '{value}' is not a date; use YYYY-MM-DD") from None
+        _ = texts(lang)
+        raise PulsoError(_("{option}: '{value}' no es una fecha; use AAAA-MM-DD").format(option=option, value=value)) from None
 
 
 def as_of(value: str | None) -> dt.date:
@@ -74,10 +119,11 @@ def actor():
         return audit.CLI
 
 
-def check_format(fmt: str) -> str:
+def check_format(fmt: str, lang: str | None = None) -> str:
     """A --format of table or json."""
     if fmt not in ("table", "json"):
-        raise GoalError(f"--format: '{fmt}' is not table or json")
+        _ = texts(lang)
+        raise GoalError(_("--format: '{fmt}' no es table ni json").format(fmt=fmt))
     return fmt
 
 

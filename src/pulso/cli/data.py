@@ -13,7 +13,7 @@ from typing import Annotated, Optional
 import typer
 from rich.table import Table
 
-from pulso.cli.common import DbOption, actor, console, err, open_workspace
+from pulso.cli.common import DbOption, actor, console, err, open_workspace, texts
 
 imports_app = typer.Typer(help="Import runs: list them, their errors, mappings and suggestions.", no_args_is_help=True)
 
@@ -37,16 +37,17 @@ def import_command(
     from pulso.ingest import ImportFailed, import_files
     from pulso.ingest.runlog import count_text, write_reject_file
 
+    _ = texts()
     with open_workspace(db) as store:
         columns = (TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed:,} rows"), TimeElapsedColumn())
         with Progress(*columns, console=err, transient=not sys.stderr.isatty()) as progress:
-            task = progress.add_task("Reading", total=_estimated_rows(files))
+            task = progress.add_task(_("Leyendo"), total=_estimated_rows(files))
             try:
                 result = import_files(store, files, table=table, mapping=mapping, dry_run=dry_run, partial=partial, actor=actor(),
                                       encoding=encoding, delimiter=delimiter, date_order=date_order, decimal=decimal,
                                       progress=lambda step, rows: progress.update(task, description=step, completed=rows))
             except ImportFailed as exc:
-                _print_suggestion(exc.result, mapping)
+                _print_suggestion(exc.result, mapping, _)
                 if reject_file:
                     with open(reject_file, "w", newline="", encoding="utf-8") as out:
                         write_reject_file(exc.result, files, out)
@@ -54,20 +55,23 @@ def import_command(
         if reject_file and result.errors:
             with open(reject_file, "w", newline="", encoding="utf-8") as out:
                 write_reject_file(result, files, out)
-        verb = {"dry_run": "Would write", "partial": "Wrote", "committed": "Wrote"}[result.status]
-        written = ", ".join(f"{n:,} {t}" for t, n in result.written.items()) or "nothing"
-        console.print(f"{verb} {written} from {result.rows_read:,} rows (mapping {result.mapping}; run {result.run_id}).")
+        written = ", ".join(f"{n:,} {t}" for t, n in result.written.items()) or _("nada")
+        said = (_("Se escribirían {written} de {rows} filas (mapeo {mapping}; ejecución {run}).") if result.status == "dry_run"
+                else _("Escritas {written} de {rows} filas (mapeo {mapping}; ejecución {run})."))
+        console.print(said.format(written=written, rows=f"{result.rows_read:,}", mapping=result.mapping, run=result.run_id))
         if result.skipped:
-            console.print(f"Skipped {result.skipped:,} rows the mapping leaves out.")
+            console.print(_("Se omitieron {n} filas que el mapeo deja fuera.").format(n=f"{result.skipped:,}"))
         for note in result.notes:
-            console.print(f"Note: {note}", markup=False)
-        _print_suggestion(result, mapping)
+            console.print(_("Nota: {note}").format(note=note), markup=False)
+        _print_suggestion(result, mapping, _)
         if result.errors:
-            console.print(f"Refused {result.rejected:,} rows ({count_text(result)})"
-                          + (f"; details in {reject_file}" if reject_file else "; see `pulso imports errors " + result.run_id + "`"))
+            where = (_("detalles en {file}").format(file=reject_file) if reject_file
+                     else _("vea `pulso imports errors {run}`").format(run=result.run_id))
+            console.print(_("Rechazadas {n} filas ({counts}); {where}").format(
+                n=f"{result.rejected:,}", counts=count_text(result), where=where))
 
 
-def _print_suggestion(result, mapping: str | None) -> None:
+def _print_suggestion(result, mapping: str | None, _) -> None:
     """The run's mapping with the stage or status values it did not know added, as YAML to save and use."""
     from pulso.errors import PulsoError
     from pulso.ingest import load_mapping
@@ -78,8 +82,8 @@ def _print_suggestion(result, mapping: str | None) -> None:
     except PulsoError:  # the run is done; a mapping file that cannot be read again only loses the hint
         return
     if text:
-        console.print("Suggested mapping (the values above added; save as a .yaml file, check it, and import again "
-                      "with --mapping FILE):", markup=False)
+        console.print(_("Mapeo sugerido (con los valores de arriba añadidos; guárdelo como archivo .yaml, revíselo e "
+                        "importe de nuevo con --mapping ARCHIVO):"), markup=False)
         console.print(text, markup=False, soft_wrap=True)
 
 
@@ -104,10 +108,13 @@ def imports_list(db: DbOption = None, limit: Annotated[int, typer.Option(help="H
     """Recent import runs: when, who, files, status and counts."""
     from pulso.ingest import list_runs
 
+    _ = texts()
     with open_workspace(db) as store:
-        table = Table(title="Import runs")
-        for col in ("run", "started", "by", "files", "status", "read", "written", "refused", "errors"):
-            table.add_column(col, justify="right" if col in ("read", "written", "refused", "errors") else "left")
+        table = Table(title=_("Ejecuciones de importación"))
+        for col in (_("ejecución"), _("inicio"), _("por"), _("archivos"), _("estado")):
+            table.add_column(col)
+        for col in (_("leídas"), _("escritas"), _("rechazadas"), _("errores")):
+            table.add_column(col, justify="right")
         for r in list_runs(store, limit=limit):
             table.add_row(r["id"], f"{r['started_at']:%Y-%m-%d %H:%M}", r["actor_kind"] + (f" {r['actor_id']}" if r["actor_id"] else ""),
                           ", ".join(f["name"] for f in r["files"]), r["status"], f"{r['rows_read']:,}",
@@ -126,7 +133,8 @@ def imports_errors(run_id: str, db: DbOption = None,
         if out:
             with open(out, "w", newline="", encoding="utf-8") as f:
                 write_error_report(errors, f)
-            console.print(f"{len(errors):,} errors written to {out}.")
+            _ = texts()
+            console.print(_("{n} errores escritos en {file}.").format(n=f"{len(errors):,}", file=out))
             return
         write_error_report(errors, sys.stdout)
 
@@ -150,6 +158,8 @@ def imports_suggest(file: Path, table: Annotated[str, typer.Option("--table", he
     src = open_source(file)
     mapping = suggest_mapping(src.columns, table)
     if mapping is None:
-        console.print(f"No header of {file.name} looks like a column of {table}; its headers: {', '.join(src.columns)}")
+        _ = texts()
+        console.print(_("Ninguna cabecera de {file} parece una columna de {table}; sus cabeceras: {headers}").format(
+            file=file.name, table=table, headers=", ".join(src.columns)))
         raise typer.Exit(1)
     console.print(yaml.safe_dump(mapping.to_dict(), sort_keys=False, allow_unicode=True), markup=False)

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from pulso.cli.common import DbOption, err, open_workspace, parse_date
+from pulso.cli.common import DbOption, err, open_workspace, parse_date, texts
 from pulso.cli.workspace import show_summary
 
 
@@ -35,7 +35,8 @@ def demo(
     if sys.stderr.isatty():
         columns = (TextColumn("{task.description}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"), TimeElapsedColumn())
         with Progress(*columns, console=err) as progress:
-            task = progress.add_task("Generating demo workspace", total=100)
+            _ = texts()
+            task = progress.add_task(_("Generando el espacio de trabajo de demostración"), total=100)
 
             def report(step: str, fraction: float) -> None:
                 progress.update(task, description=step, completed=round(100 * fraction))

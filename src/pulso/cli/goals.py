@@ -14,8 +14,8 @@ from typing import Annotated, Any, Optional
 import typer
 
 from pulso.cli.common import (
-    DbOption, FormatOption, LangOption, ScopeOption, TodayOption, as_of, check_format, console, engine_of,
-    open_workspace, print_json, print_table,
+    DbOption, FormatOption, LangOption, ScopeOption, TodayOption, as_of, check_format, console, engine_of, given,
+    open_workspace, print_json, print_table, texts,
 )
 
 goals_app = typer.Typer(help="Goals on KPIs: baseline, SMART check, progress, pace, status, forecast.", no_args_is_help=True)
@@ -41,14 +41,16 @@ def _goal_json(state: dict[str, Any]) -> dict[str, Any]:
             "smart": [{"letter": s.letter, "ok": s.ok, "message": s.message} for s in state["smart"]]}
 
 
-def _print_goal(state: dict[str, Any]) -> None:
+def _print_goal(state: dict[str, Any], lang: str | None) -> None:
+    _ = texts(lang)
     g = state["goal"]
     pct = (lambda v: "—" if v is None else f"{v:.0%}")
     console.print(f"[bold]{g['id']}[/] {g['name'] or g['kpi']} · {g['scope_kind']}{':' + g['scope_id'] if g['scope_id'] else ''}")
-    console.print(f"  baseline {g['baseline']} ({state['baseline_text']}); target {g['target']}; "
-                  f"{g['start_date']} → {g['deadline'] or '—'}")
-    console.print(f"  value {state['value']}; progress {pct(state['progress'])}, expected {pct(state['pace'])}: "
-                  f"[bold]{state['status_text']}[/]; forecast {state['forecast']}")
+    console.print("  " + _("línea base {baseline} ({how}); objetivo {target}; {start} → {deadline}").format(
+        baseline=g["baseline"], how=state["baseline_text"], target=g["target"], start=g["start_date"], deadline=g["deadline"] or "—"))
+    console.print("  " + _("valor {value}; progreso {progress}, esperado {expected}: [bold]{status}[/]; previsión {forecast}").format(
+        value=state["value"], progress=pct(state["progress"]), expected=pct(state["pace"]), status=state["status_text"],
+        forecast=state["forecast"]))
     for s in state["smart"]:
         console.print(f"  {s.letter} {'✓' if s.ok else '✗'} {s.message}")
 
@@ -75,7 +77,7 @@ def goals_add(
         g = goals.create_goal(store, engine, kpi=kpi, target=target, scope=scope, deadline=deadline, start=start,
                               today=as_of(today), dimension=dimension, grain=grain, baseline_periods=baseline_periods,
                               name=name, objective_id=objective)
-        _print_goal(goals.evaluate(engine, g, as_of(today), lang))
+        _print_goal(goals.evaluate(engine, g, as_of(today), lang), given(lang))
 
 
 @goals_app.command("list")
@@ -84,15 +86,17 @@ def goals_list(scope: Annotated[Optional[str], typer.Option("--scope", help="Onl
     """Goals with their progress and status."""
     from pulso import goals
 
-    fmt = check_format(fmt)
+    fmt = check_format(fmt, given(lang))
     with open_workspace(db) as store:
         engine = engine_of(store)
         states = [goals.evaluate(engine, g, as_of(today), lang)
                   for g in goals.goals(store, scope=goals.parse_scope(scope) if scope else None)]
     if fmt == "json":
         return print_json([_goal_json(s) for s in states])
+    _ = texts(given(lang))
     pct = (lambda v: "—" if v is None else f"{v:.0%}")
-    print_table("Goals", ["id", "KPI", "scope", "target", "value", "progress", "expected", "status", "deadline"],
+    print_table(_("Objetivos"), ["id", "KPI", _("ámbito"), _("objetivo"), _("valor"), _("progreso"), _("esperado"), _("estado"),
+                                 _("fecha límite")],
                 [[s["goal"]["id"], s["goal"]["kpi"], _scope_text(s["goal"]["scope_kind"], s["goal"]["scope_id"]),
                   s["goal"]["target"], s["value"], pct(s["progress"]), pct(s["pace"]), s["status_text"], s["goal"]["deadline"]]
                  for s in states])
@@ -104,10 +108,10 @@ def goals_show(goal_id: str, today: TodayOption = None, lang: LangOption = "es",
     """One goal in full: baseline and how, progress, pace, status, forecast, SMART letters."""
     from pulso import goals
 
-    fmt = check_format(fmt)
+    fmt = check_format(fmt, given(lang))
     with open_workspace(db) as store:
         state = goals.evaluate(engine_of(store), goals.goal(store, goal_id), as_of(today), lang)
-    print_json(_goal_json(state)) if fmt == "json" else _print_goal(state)
+    print_json(_goal_json(state)) if fmt == "json" else _print_goal(state, given(lang))
 
 
 @goals_app.command("remove")
@@ -117,7 +121,8 @@ def goals_remove(goal_id: str, db: DbOption = None) -> None:
 
     with open_workspace(db) as store:
         goals.delete_goal(store, goal_id)
-    console.print(f"Removed {goal_id}.")
+    _ = texts()
+    console.print(_("{id} eliminado.").format(id=goal_id))
 
 
 @goals_app.command("metrics")
@@ -128,7 +133,8 @@ def goals_metrics(lang: LangOption = "es", db: DbOption = None) -> None:
 
     with open_workspace(db) as store:
         tracked = tracked_kpis(store)
-    print_table("Metrics", ["key", "name", "label"], [[k.key, k.name[lang], label(k.key, tracked, lang)] for k in load_catalog()])
+    _ = texts(given(lang))
+    print_table(_("Métricas"), [_("clave"), _("nombre"), _("etiqueta")], [[k.key, k.name[lang], label(k.key, tracked, lang)] for k in load_catalog()])
 
 
 # -- quotas --------------------------------------------------------------------------------
@@ -144,7 +150,9 @@ def quotas_set(scope: Annotated[str, typer.Option("--scope", help="rep:ID or tea
 
     with open_workspace(db) as store:
         q = set_quota(store, scope=scope, period=period, amount=amount, currency=currency)
-    console.print(f"Quota {q['id']}: {q['amount']:g} {q['currency']} from {q['period_start']} to {q['period_end']}.")
+    _ = texts()
+    console.print(_("Cuota {id}: {amount} {currency} del {start} al {end}.").format(
+        id=q["id"], amount=f"{q['amount']:g}", currency=q["currency"], start=q["period_start"], end=q["period_end"]))
 
 
 @quotas_app.command("list")
@@ -155,7 +163,8 @@ def quotas_list(period: Annotated[Optional[str], typer.Option("--period", help="
 
     with open_workspace(db) as store:
         rows = quotas(store, period=period)
-    print_table("Quotas", ["id", "rep", "team", "from", "to", "amount", "currency"],
+    _ = texts()
+    print_table(_("Cuotas"), ["id", _("comercial"), _("equipo"), _("desde"), _("hasta"), _("importe"), _("moneda")],
                 [[q["id"], q["owner_id"], q["team_id"], q["period_start"], q["period_end"], float(q["amount"]), q["currency"]]
                  for q in rows])
 
@@ -169,7 +178,8 @@ def quotas_leaderboard(period: Annotated[str, typer.Option("--period", help="202
 
     with open_workspace(db) as store:
         rows = leaderboard(engine_of(store), period=period, scope=check_scope(store, parse_scope(scope)))
-    print_table(f"Quota attainment {period}", ["#", "rep", "attainment", "revenue", "quota"],
+    _ = texts()
+    print_table(_("Cumplimiento de cuota {period}").format(period=period), ["#", _("comercial"), _("cumplimiento"), _("ingresos"), _("cuota")],
                 [[r["rank"], r["owner"], "—" if r["attainment"] is None else f"{r['attainment']:.0%}", r["revenue"], r["quota"]]
                  for r in rows])
 
@@ -188,7 +198,9 @@ def okrs_add(title: Annotated[str, typer.Option("--title", help="The objective."
     krs = [parse_key_result(k) for k in kr]
     with open_workspace(db) as store:
         obj = create_objective(store, engine_of(store), title=title, quarter=quarter, key_results=krs, scope=scope)
-    console.print(f"Objective {obj['id']} with key results: {', '.join(k['id'] for k in obj['key_results'])}.")
+    _ = texts()
+    console.print(_("Objetivo {id} con resultados clave: {results}.").format(
+        id=obj["id"], results=", ".join(k["id"] for k in obj["key_results"])))
 
 
 @okrs_app.command("list")
@@ -203,11 +215,13 @@ def okrs_list(quarter: Annotated[Optional[str], typer.Option("--quarter", help="
         found = [scored(engine, o, as_of(today)) for o in objectives(store, quarter=quarter)]
     if fmt == "json":
         return print_json(found)
+    _ = texts()
+    manual = _("manual")
     for o in found:
-        console.print(f"[bold]{o['id']}[/] {o['title']} ({o['quarter']}) score {o['score']:.2f}")
+        console.print(f"[bold]{o['id']}[/] {o['title']} ({o['quarter']}) " + _("puntuación {score}").format(score=f"{o['score']:.2f}"))
         for k in o["key_results"]:
             score = "—" if k["score"] is None else f"{k['score']:.2f}"
-            console.print(f"  {k['id']} {k['title']} [{k['kpi'] or 'manual'}] {k['value']} ({k['start_value']:g} → "
+            console.print(f"  {k['id']} {k['title']} [{k['kpi'] or manual}] {k['value']} ({k['start_value']:g} → "
                           f"{k['target_value']:g}) {score}")
 
 
@@ -220,7 +234,8 @@ def okrs_checkin(key_result: str, value: Annotated[Optional[str], typer.Argument
 
     with open_workspace(db) as store:
         entry = check_in(store, engine_of(store), key_result, value, note=note, today=as_of(today))
-    console.print(f"Checked in {entry['value']:g} (score {entry['score']:.2f}).")
+    _ = texts()
+    console.print(_("Registrado {value} (puntuación {score}).").format(value=f"{entry['value']:g}", score=f"{entry['score']:.2f}"))
 
 
 @okrs_app.command("history")
@@ -230,4 +245,5 @@ def okrs_history(key_result: str, db: DbOption = None) -> None:
 
     with open_workspace(db) as store:
         rows = check_ins(store, key_result)
-    print_table("Check-ins", ["when", "value", "score", "note"], [[c["checked_at"], c["value"], f"{c['score']:.2f}", c["note"]] for c in rows])
+    _ = texts()
+    print_table(_("Registros de avance"), [_("cuándo"), _("valor"), _("puntuación"), _("nota")], [[c["checked_at"], c["value"], f"{c['score']:.2f}", c["note"]] for c in rows])

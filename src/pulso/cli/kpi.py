@@ -20,7 +20,7 @@ from typing import Annotated, Any, Optional
 import typer
 from rich.table import Table
 
-from pulso.cli.common import DbOption, console, open_workspace
+from pulso.cli.common import DbOption, console, given, open_workspace, texts
 from pulso.errors import KpiError
 
 kpi_app = typer.Typer(help="KPIs: list the catalog, compute one, explain it, drill into it.", no_args_is_help=True)
@@ -34,9 +34,10 @@ FORMATS_LIST = ("table", "json")
 FORMATS_ROWS = ("table", "csv", "json")
 
 
-def _choice(value: str, allowed: tuple[str, ...], option: str) -> str:
+def _choice(value: str, allowed: tuple[str, ...], option: str, lang: str | None = None) -> str:
     if value not in allowed:
-        raise KpiError(f"{option}: '{value}' is not one of {', '.join(allowed)}")
+        _ = texts(given(lang))
+        raise KpiError(_("{option}: '{value}' no es uno de {allowed}").format(option=option, value=value, allowed=", ".join(allowed)))
     return value
 
 
@@ -44,7 +45,8 @@ def _date(value: str, option: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise KpiError(f"{option}: '{value}' is not a date; use YYYY-MM-DD") from None
+        _ = texts()
+        raise KpiError(_("{option}: '{value}' no es una fecha; use AAAA-MM-DD").format(option=option, value=value)) from None
 
 
 def _filters(where: list[str] | None) -> dict[str, list[str]]:
@@ -52,7 +54,8 @@ def _filters(where: list[str] | None) -> dict[str, list[str]]:
     for item in where or []:
         dim, sep, value = item.partition("=")
         if not sep or not dim.strip():
-            raise KpiError(f"--where: '{item}' is not DIM=VALUE, e.g. --where source=web")
+            _ = texts()
+            raise KpiError(_("--where: '{item}' no es DIM=VALOR, p. ej. --where source=web").format(item=item))
         out.setdefault(dim.strip(), []).append(value)
     return out
 
@@ -94,7 +97,7 @@ def list_kpis(lang: LangOption = "es",
     from pulso.engine.explain import check_lang
 
     check_lang(lang)
-    _choice(format, FORMATS_LIST, "--format")
+    _choice(format, FORMATS_LIST, "--format", lang)
     catalog = load_catalog()
     if format == "json":
         items = [{"key": k.key, "name": k.name[lang], "description": k.description[lang], "formula": k.formula[lang],
@@ -104,10 +107,11 @@ def list_kpis(lang: LangOption = "es",
                  for k in catalog]
         sys.stdout.write(json.dumps(items, ensure_ascii=False, indent=2) + "\n")
         return
-    table = Table(title=f"{len(catalog)} KPIs")
-    for column in ("key", "name", "unit", "dir", "area", "dimensions"):
+    _ = texts(given(lang))
+    table = Table(title=_("{n} KPIs").format(n=len(catalog)))
+    for column in (_("clave"), _("nombre"), _("unidad"), _("sentido"), _("área"), _("dimensiones")):
         # Keys stay whole (they are copied into other commands); the rest wraps in narrow terminals.
-        table.add_column(column, no_wrap=column == "key")
+        table.add_column(column, no_wrap=column == _("clave"))
     for k in catalog:
         table.add_row(k.key, k.name[lang], k.unit, k.direction, AREAS[k.area][lang], ", ".join(k.dimensions))
     console.print(table)

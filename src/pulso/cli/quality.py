@@ -11,7 +11,7 @@ from typing import Annotated, Optional
 import typer
 from rich.table import Table
 
-from pulso.cli.common import DbOption, actor, console, open_workspace
+from pulso.cli.common import DbOption, actor, console, given, open_workspace, texts
 
 dedupe_app = typer.Typer(help="Probable duplicate accounts and leads: find, review, merge, undo.", no_args_is_help=True)
 quality_app = typer.Typer(help="Data quality: rule violations and completeness per table and field.", no_args_is_help=True)
@@ -26,11 +26,14 @@ def dedupe_find(db: DbOption = None, table: TableOption = "accounts",
     """Find probable duplicates with Splink; they wait for a person's decision."""
     from pulso import dedupe
 
+    _ = texts()
     with open_workspace(db) as store:
         found = dedupe.find(store, table, threshold=threshold)
-        console.print(f"{len(found.pairs):,} probable duplicate pairs in {table} ({len(found.clusters):,} clusters)"
-                      + (f"; {found.auto_merged:,} merged automatically above the admin's threshold" if found.auto_merged else "")
-                      + ". Review them with `pulso dedupe list` or on the duplicates page.")
+        said = _("{pairs} pares de probables duplicados en {table} ({clusters} grupos)").format(
+            pairs=f"{len(found.pairs):,}", table=table, clusters=f"{len(found.clusters):,}")
+        if found.auto_merged:
+            said += _("; {n} fusionados automáticamente por encima del umbral del administrador").format(n=f"{found.auto_merged:,}")
+        console.print(said + _(". Revíselos con `pulso dedupe list` o en la página de duplicados."))
 
 
 @dedupe_app.command("list")
@@ -39,9 +42,10 @@ def dedupe_list(db: DbOption = None, table: Annotated[Optional[str], typer.Optio
     """Pending pairs, most probable first."""
     from pulso import dedupe
 
+    _ = texts()
     with open_workspace(db) as store:
-        out = Table(title="Probable duplicates")
-        for col in ("candidate", "probability", "record", "duplicate of"):
+        out = Table(title=_("Probables duplicados"))
+        for col in (_("candidato"), _("probabilidad"), _("registro"), _("duplicado de")):
             out.add_column(col)
         for c in dedupe.pending(store, table, limit=limit):
             show = lambda r: f"{r['name']} <{r['email'] or ''}> {r['phone'] or ''}" if r else "?"  # noqa: E731
@@ -56,7 +60,9 @@ def dedupe_merge(survivor: str, duplicate: str, db: DbOption = None, table: Tabl
 
     with open_workspace(db) as store:
         merge_id = dedupe.merge(store, table, survivor, duplicate, actor=actor())
-        console.print(f"Merged {duplicate} into {survivor} (merge {merge_id}; undo with `pulso dedupe undo {merge_id}`).")
+        _ = texts()
+        console.print(_("{duplicate} fusionado en {survivor} (fusión {merge}; se deshace con `pulso dedupe undo {merge}`).").format(
+            duplicate=duplicate, survivor=survivor, merge=merge_id))
 
 
 @dedupe_app.command("dismiss")
@@ -66,7 +72,8 @@ def dedupe_dismiss(candidate: str, db: DbOption = None) -> None:
 
     with open_workspace(db) as store:
         dedupe.dismiss(store, candidate, actor=actor())
-        console.print(f"Dismissed {candidate}.")
+        _ = texts()
+        console.print(_("{candidate} descartado.").format(candidate=candidate))
 
 
 @dedupe_app.command("undo")
@@ -76,7 +83,8 @@ def dedupe_undo(merge_id: str, db: DbOption = None) -> None:
 
     with open_workspace(db) as store:
         dedupe.undo(store, merge_id, actor=actor())
-        console.print(f"Undid merge {merge_id}.")
+        _ = texts()
+        console.print(_("Fusión {merge} deshecha.").format(merge=merge_id))
 
 
 @dedupe_app.command("merges")
@@ -84,9 +92,10 @@ def dedupe_merges(db: DbOption = None) -> None:
     """Recent merges and whether they were undone."""
     from pulso import dedupe
 
+    _ = texts()
     with open_workspace(db) as store:
-        out = Table(title="Merges")
-        for col in ("merge", "when", "by", "table", "survivor", "merged", "undone"):
+        out = Table(title=_("Fusiones"))
+        for col in (_("fusión"), _("cuándo"), _("por"), _("tabla"), _("superviviente"), _("fusionado"), _("deshecha")):
             out.add_column(col)
         for m in dedupe.merges(store):
             out.add_row(m["id"], f"{m['merged_at']:%Y-%m-%d %H:%M}", m["actor_kind"] + (f" {m['actor_id']}" if m["actor_id"] else ""),
@@ -100,17 +109,20 @@ def quality_report(db: DbOption = None, table: Annotated[Optional[str], typer.Op
     """Rule violations per table, and completeness per field with --table."""
     from pulso import quality
 
+    _ = texts(given(lang))
     with open_workspace(db) as store:
-        out = Table(title="Data quality")
-        for col in ("table", "rule", "rows", "share"):
-            out.add_column(col, justify="right" if col in ("rows", "share") else "left")
+        out = Table(title=_("Calidad de los datos"))
+        for col in (_("tabla"), _("regla")):
+            out.add_column(col)
+        for col in (_("filas"), _("proporción")):
+            out.add_column(col, justify="right")
         for f in quality.check(store, (table,) if table else None):
             out.add_row(f.table, quality.warning_text(f, lang), f"{f.bad:,} / {f.total:,}", f"{100 * f.share:.1f} %")
         console.print(out)
         if table:
-            fields = Table(title=f"Completeness of {table}")
-            fields.add_column("field")
-            fields.add_column("filled", justify="right")
+            fields = Table(title=_("Completitud de {table}").format(table=table))
+            fields.add_column(_("campo"))
+            fields.add_column(_("rellenos"), justify="right")
             for name, share in quality.completeness(store, table).items():
                 fields.add_row(name, "—" if share is None else f"{100 * share:.1f} %")
             console.print(fields)

@@ -17,7 +17,7 @@ from typing import Annotated, Optional
 import typer
 from rich.table import Table
 
-from pulso.cli.common import DbOption, console, open_workspace
+from pulso.cli.common import DbOption, console, open_workspace, texts
 from pulso.errors import PulsoError
 
 rates_app = typer.Typer(help="Exchange rates into the reporting currency: import, list, set.", no_args_is_help=True)
@@ -31,16 +31,18 @@ def import_rates(
     """Store the rates of a file, converted into the reporting currency (all or nothing)."""
     from pulso import rates
 
+    _ = texts()
     if not file.is_file():
-        raise PulsoError(f"{file}: no such file")
+        raise PulsoError(_("{file}: no existe el archivo").format(file=file))
     with open_workspace(db) as store:
         result = rates.import_file(store, file)
-    kinds = {"ecb": "ECB reference rates", "table": "rates table"}
+    kinds = {"ecb": _("tipos de referencia del BCE"), "table": _("tabla de tipos")}
     per = ", ".join(f"{c} {n:,}" for c, n in sorted(result.currencies.items()))
-    console.print(f"Imported {result.written:,} rates from {file.name} ({kinds[result.format]} against "
-                  f"{result.base}), into {result.reporting}: {per or 'none'}.")
+    console.print(_("Importados {n} tipos de {file} ({kind} frente a {base}), en {reporting}: {per}.").format(
+        n=f"{result.written:,}", file=file.name, kind=kinds[result.format], base=result.base, reporting=result.reporting,
+        per=per or _("ninguno")))
     for note in result.skipped:
-        console.print(f"note: {note}")
+        console.print(_("nota: {note}").format(note=note))
 
 
 @rates_app.command("list")
@@ -52,8 +54,9 @@ def list_rates(
     """The stored rates: units of each currency per one unit of the reporting currency."""
     from pulso import rates
 
+    _ = texts()
     if format not in ("table", "json"):
-        raise PulsoError(f"unknown format '{format}'; use table or json")
+        raise PulsoError(_("formato desconocido '{fmt}'; use table o json").format(fmt=format))
     with open_workspace(db) as store:
         rows = rates.list_rates(store, currency)
         reporting = rates.reporting_currency(store)
@@ -61,13 +64,13 @@ def list_rates(
         console.print_json(json.dumps([{**r, "rate_date": r["rate_date"].isoformat(), "rate": str(r["rate"])}
                                        for r in rows]))
         return
-    table = Table(title=f"Exchange rates (units per 1 {reporting})")
-    for col in ("currency", "date", "rate", "source"):
-        table.add_column(col, justify="right" if col == "rate" else "left")
+    table = Table(title=_("Tipos de cambio (unidades por 1 {currency})").format(currency=reporting))
+    for col, right in ((_("moneda"), False), (_("fecha"), False), (_("tipo"), True), (_("fuente"), False)):
+        table.add_column(col, justify="right" if right else "left")
     for r in rows:
         table.add_row(r["currency"], r["rate_date"].isoformat(), f"{r['rate']:f}".rstrip("0").rstrip("."),
                       r["source"] or "")
-    console.print(table if rows else "No exchange rates stored.")
+    console.print(table if rows else _("No hay tipos de cambio guardados."))
 
 
 @rates_app.command("set")
@@ -80,11 +83,13 @@ def set_rate(
     """Store one rate by hand."""
     from pulso import rates
 
+    _ = texts()
     try:
         day = dt.date.fromisoformat(date)
     except ValueError:
-        raise PulsoError(f"'{date}' is not a date; use YYYY-MM-DD") from None
+        raise PulsoError(_("'{value}' no es una fecha; use AAAA-MM-DD").format(value=date)) from None
     with open_workspace(db) as store:
         rates.set_rate(store, currency, day, rate)
         reporting = rates.reporting_currency(store)
-    console.print(f"{currency.upper()} {day.isoformat()}: {rate} per 1 {reporting}.")
+    console.print(_("{currency} {day}: {rate} por 1 {reporting}.").format(
+        currency=currency.upper(), day=day.isoformat(), rate=rate, reporting=reporting))

@@ -14,7 +14,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from pulso.cli.common import DbOption, LangOption, ScopeOption, TodayOption, as_of, console, engine_of, open_workspace, print_table
+from pulso.cli.common import (
+    DbOption, LangOption, ScopeOption, TodayOption, as_of, console, engine_of, given, open_workspace, print_table, texts,
+)
 from pulso.errors import GoalError
 
 schedules_app = typer.Typer(help="Report schedules: scorecards e-mailed every week, month or quarter.", no_args_is_help=True)
@@ -30,8 +32,9 @@ def report(period: Annotated[str, typer.Option("--period", help="2026-10, 2026-Q
     from pulso.reports import build, render
     from pulso.reports.render import FORMATS
 
+    _ = texts(given(lang))
     if fmt not in FORMATS:
-        raise GoalError(f"--format: '{fmt}' is not pdf or html")
+        raise GoalError(_("--format: '{fmt}' no es pdf ni html").format(fmt=fmt))
     with open_workspace(db) as store:
         data = build(store, engine_of(store), period=period, scope=scope, lang=lang, today=as_of(today))
     body = render(data, fmt)
@@ -39,8 +42,8 @@ def report(period: Annotated[str, typer.Option("--period", help="2026-10, 2026-Q
     try:
         target.write_bytes(body)
     except OSError as exc:
-        raise GoalError(f"--out: cannot write {target}: {exc.strerror}") from None
-    console.print(f"Wrote {target} ({len(body):,} bytes).")
+        raise GoalError(_("--out: no se puede escribir {file}: {reason}").format(file=target, reason=exc.strerror)) from None
+    console.print(_("Escrito {file} ({size} bytes).").format(file=target, size=f"{len(body):,}"))
 
 
 @schedules_app.command("add")
@@ -55,7 +58,8 @@ def schedules_add(name: Annotated[str, typer.Option("--name")],
 
     with open_workspace(db) as store:
         s = create_schedule(store, name=name, frequency=frequency, recipients=to, scope=scope, lang=lang, fmt=fmt)
-    console.print(f"Schedule {s['id']}: {s['frequency']} to {s['recipients']}.")
+    _ = texts(given(lang))
+    console.print(_("Programación {id}: {frequency} a {recipients}.").format(id=s["id"], frequency=s["frequency"], recipients=s["recipients"]))
 
 
 @schedules_app.command("list")
@@ -65,7 +69,9 @@ def schedules_list(db: DbOption = None) -> None:
 
     with open_workspace(db) as store:
         found = schedules(store)
-    print_table("Report schedules", ["id", "name", "frequency", "scope", "lang", "format", "to", "last sent"],
+    _ = texts()
+    print_table(_("Programaciones de informes"), ["id", _("nombre"), _("frecuencia"), _("ámbito"), _("idioma"), _("formato"), _("para"),
+                                                  _("último enviado")],
                 [[s["id"], s["name"], s["frequency"], s["scope_kind"] + (":" + s["scope_id"] if s["scope_id"] else ""),
                   s["lang"], s["format"], s["recipients"], s["last_period"]] for s in found])
 
@@ -77,7 +83,8 @@ def schedules_remove(schedule_id: str, db: DbOption = None) -> None:
 
     with open_workspace(db) as store:
         delete_schedule(store, schedule_id)
-    console.print(f"Removed {schedule_id}.")
+    _ = texts()
+    console.print(_("{id} eliminada.").format(id=schedule_id))
 
 
 @schedules_app.command("send")
@@ -92,4 +99,5 @@ def schedules_send(today: TodayOption = None, db: DbOption = None) -> None:
         sent = send_due(store, engine_of(store), now)
     for s in sent:
         console.print(f"{s['schedule_id']} → {s['target']}: {s['status']}{' (' + s['error'] + ')' if s['error'] else ''}")
-    console.print(f"{len(sent)} report(s) sent.")
+    _ = texts()
+    console.print(_("{n} informe(s) enviado(s).").format(n=len(sent)))

@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 import typer
 from rich.table import Table
 
-from pulso.cli.common import DbOption, console, open_workspace
+from pulso.cli.common import DbOption, console, open_workspace, texts
 from pulso.errors import PulsoError
 
 ROLES = ("admin", "manager", "rep", "viewer")
@@ -29,7 +29,8 @@ def _find(store, email: str) -> dict | None:
 def _ask_password(password: str | None) -> str:
     if password:
         return password
-    return typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    _ = texts()
+    return typer.prompt(_("Contraseña"), hide_input=True, confirmation_prompt=True)
 
 
 @users_app.command("add")
@@ -48,25 +49,26 @@ def users_add(
     from pulso.web.auth import set_password
     from pulso.web.passwords import check
 
+    _ = texts()
     if role is not None and role not in ROLES:
-        raise PulsoError(f"unknown role '{role}'; use one of {', '.join(ROLES)}")
+        raise PulsoError(_("rol desconocido '{role}'; use uno de {roles}").format(role=role, roles=", ".join(ROLES)))
     if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email.strip()):
-        raise PulsoError(f"'{email}' is not an e-mail address")
+        raise PulsoError(_("'{email}' no es una dirección de correo").format(email=email))
     if not update and not (name or "").strip():
-        raise PulsoError("give the new user's full name with --name")
+        raise PulsoError(_("indique el nombre completo del nuevo usuario con --name"))
     secret = password if update else _ask_password(password)
     if secret is not None:
         check(secret)  # refuse a weak password before writing anything
     with open_workspace(db) as store:
         existing = _find(store, email)
         if existing is not None and not update:
-            raise PulsoError(
-                f"a user with the e-mail '{existing['email']}' already exists: {existing['name']} "
-                f"(id {existing['id']}, role {existing['role']}); nothing was changed. To change them, run "
-                f"`pulso users add {existing['email']} --update` with the --name, --role, --team or --password "
-                "to change")
+            raise PulsoError(_(
+                "ya existe un usuario con el correo '{email}': {name} (id {id}, rol {role}); no se cambió nada. "
+                "Para cambiarlo, ejecute `pulso users add {email} --update` con el --name, --role, --team o "
+                "--password que cambian").format(email=existing["email"], name=existing["name"], id=existing["id"],
+                                                 role=existing["role"]))
         if existing is None and update:
-            raise PulsoError(f"no user with e-mail '{email}'; leave out --update to add one")
+            raise PulsoError(_("no hay ningún usuario con el correo '{email}'; quite --update para añadirlo").format(email=email))
         if existing is None:
             role = role or "rep"
             record = {"id": f"usr-{uuid.uuid4().hex[:12]}", "name": name.strip(), "email": email.strip(),
@@ -85,9 +87,9 @@ def users_add(
             audit.record(store, "users.role_change", actor=audit.CLI, target=("users", record["id"]),
                          detail={"from": existing["role"], "to": role, "email": existing["email"]})
     if existing is None:
-        console.print(f"Added {email.strip()} ({role}); they can sign in with `pulso serve`.")
+        console.print(_("{email} añadido ({role}); puede entrar con `pulso serve`.").format(email=email.strip(), role=role))
     else:
-        console.print(f"Updated {existing['email']} ({role or existing['role']}).")
+        console.print(_("{email} actualizado ({role}).").format(email=existing["email"], role=role or existing["role"]))
 
 
 @users_app.command("set-password")
@@ -100,14 +102,15 @@ def users_set_password(
     from pulso.web.auth import set_password
     from pulso.web.passwords import check
 
+    _ = texts()
     secret = _ask_password(password)
     check(secret)
     with open_workspace(db) as store:
         user = _find(store, email)
         if user is None:
-            raise PulsoError(f"no user with e-mail '{email}'; add one with `pulso users add`")
+            raise PulsoError(_("no hay ningún usuario con el correo '{email}'; añádalo con `pulso users add`").format(email=email))
         set_password(store, user["id"], secret)
-    console.print(f"Password of {email} set.")
+    console.print(_("Contraseña de {email} establecida.").format(email=email))
 
 
 @users_app.command("list")
@@ -117,11 +120,13 @@ def users_list(db: DbOption = None) -> None:
 
     with open_workspace(db) as store:
         rows = users_with_access(store)
+    _ = texts()
     table = Table()
-    for col in ("e-mail", "name", "role", "team", "active", "can sign in"):
+    for col in (_("correo"), _("nombre"), _("rol"), _("equipo"), _("activo"), _("puede entrar")):
         table.add_column(col)
+    yes, no = _("sí"), _("no")
     for email, name, role, team, active, can in rows:
-        table.add_row(email, name, role, team or "", "yes" if active else "no", "yes" if can else "no")
+        table.add_row(email, name, role, team or "", yes if active else no, yes if can else no)
     console.print(table)
 
 
@@ -155,10 +160,11 @@ def give_demo_passwords(store) -> list[tuple[str, str, str, str]]:
 @users_app.command("demo-passwords")
 def users_demo_passwords(db: DbOption = None) -> None:
     """Give an admin, a manager, a rep and a viewer of a demo workspace known passwords, and print them."""
+    _ = texts()
     with open_workspace(db) as store:
         signins = give_demo_passwords(store)
     if not signins:
-        raise PulsoError("the workspace has no users; run `pulso demo` first")
-    console.print("Demo sign-ins (role, e-mail, password, name):")
+        raise PulsoError(_("el espacio de trabajo no tiene usuarios; ejecute antes `pulso demo`"))
+    console.print(_("Accesos de demostración (rol, correo, contraseña, nombre):"))
     for role, name, email, password in signins:  # plain lines: never cut, easy to copy
         console.print(f"  {role:<8} {email}  {password}  ({name})", soft_wrap=True, highlight=False)

@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from pulso.cli.common import DbOption, console
+from pulso.cli.common import DbOption, console, texts
 
 
 def serve(
@@ -30,7 +30,9 @@ def serve(
     settings = Settings.from_env(db)
     app = create_app(WebSettings(store=settings, secret_key=os.environ.get("PULSO_SECRET_KEY") or None,
                                  secure_cookies=secure_cookies))
-    console.print(f"Pulso at http://{host}:{port}/ on {app.state.services.store.display_url} (Ctrl+C stops it)")
+    _ = texts()
+    console.print(_("Pulso en http://{host}:{port}/ sobre {url} (Ctrl+C lo detiene)").format(
+        host=host, port=port, url=app.state.services.store.display_url))
     proxies = [p.strip() for p in (forwarded_allow_ips or "").split(",") if p.strip()]
     # Without a proxy named, uvicorn must not read X-Forwarded-For at all (its own default trusts
     # 127.0.0.1, so any local client could choose the throttled and audited address).

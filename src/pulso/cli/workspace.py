@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 
 from pulso import __version__
-from pulso.cli.common import DbOption, console, err, open_workspace
+from pulso.cli.common import DbOption, console, err, language, open_workspace, texts
 
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 
@@ -24,27 +24,30 @@ def init(
     currency: Annotated[Optional[str], typer.Option(help="Reporting currency, e.g. EUR, MXN, USD.")] = None,
 ) -> None:
     """Create a workspace, or upgrade an existing one (safe to run again)."""
+    _ = texts()
     with open_workspace(db, require=False) as store:
         before, after = store.init(timezone=timezone, currency=currency)
         settings = store.settings_dict()
+        url = store.display_url
         if before is None:
-            console.print(f"Created workspace at {store.display_url} (schema {after}).")
+            console.print(_("Espacio de trabajo creado en {url} (esquema {schema}).").format(url=url, schema=after))
         elif before != after:
-            console.print(f"Upgraded workspace at {store.display_url} from {before} to {after}.")
+            console.print(_("Espacio de trabajo de {url} actualizado de {before} a {after}.").format(url=url, before=before, after=after))
         else:
-            console.print(f"Workspace at {store.display_url} is up to date (schema {after}).")
-        console.print(f"Time zone {settings['timezone']}, currency {settings['currency']}.")
+            console.print(_("El espacio de trabajo de {url} está al día (esquema {schema}).").format(url=url, schema=after))
+        console.print(_("Zona horaria {timezone}, moneda {currency}.").format(timezone=settings["timezone"], currency=settings["currency"]))
 
 
 @db_app.command("upgrade")
 def db_upgrade(db: DbOption = None) -> None:
     """Apply pending migrations (safe to run again)."""
+    _ = texts()
     with open_workspace(db, require=False) as store:
         before, after = store.upgrade()
         if before == after:
-            console.print(f"Already at the newest schema ({after}).")
+            console.print(_("Ya está en el esquema más reciente ({schema}).").format(schema=after))
         else:
-            console.print(f"Upgraded from {before or 'an empty database'} to {after}.")
+            console.print(_("Actualizado de {before} a {after}.").format(before=before or _("una base de datos vacía"), after=after))
 
 
 def status(db: DbOption = None) -> None:
@@ -52,30 +55,34 @@ def status(db: DbOption = None) -> None:
     from pulso.config import Settings
     from pulso.demo.atomic import leftover
 
+    _ = texts()
     found = leftover(Settings.from_env(db).database_url)
     if found is not None:
-        err.print(f"note: an interrupted `pulso demo` left a half-built workspace at {found} "
-                  f"({found.stat().st_size / 1e6:,.1f} MB); the workspace itself was not touched. "
-                  "The next `pulso demo` removes it; you may also delete it.", soft_wrap=True)
+        err.print(_("nota: un `pulso demo` interrumpido dejó un espacio de trabajo a medio construir en {path} "
+                    "({size} MB); el espacio de trabajo no se tocó. El próximo `pulso demo` lo borra; también "
+                    "puede borrarlo usted.").format(path=found, size=f"{found.stat().st_size / 1e6:,.1f}"), soft_wrap=True)
     with open_workspace(db) as store:
         show_summary(store)
 
 
 def show_summary(store) -> None:
-    """Print every table's row count and headline figures of the workspace."""
+    """Print every table's row count and headline figures of the workspace, in the environment's language."""
     from pulso.summary import headline_figures
 
+    lang = language()
+    _ = texts(lang)
     settings = store.settings_dict()
     counts = store.counts()
-    table = Table(title=f"Workspace {store.display_url}", show_lines=False)
-    table.add_column("table")
-    table.add_column("rows", justify="right")
+    table = Table(title=_("Espacio de trabajo {url}").format(url=store.display_url), show_lines=False)
+    table.add_column(_("tabla"))
+    table.add_column(_("filas"), justify="right")
     for name, n in counts.items():
         table.add_row(name, f"{n:,}")
     console.print(table)
-    figures = Table(title=f"Headline figures (time zone {settings.get('timezone')}, currency {settings.get('currency')})")
-    figures.add_column("figure")
-    figures.add_column("value", justify="right")
-    for label, value in headline_figures(store):
+    figures = Table(title=_("Cifras principales (zona horaria {timezone}, moneda {currency})").format(
+        timezone=settings.get("timezone"), currency=settings.get("currency")))
+    figures.add_column(_("cifra"))
+    figures.add_column(_("valor"), justify="right")
+    for label, value in headline_figures(store, lang=lang):
         figures.add_row(label, value)
     console.print(figures)

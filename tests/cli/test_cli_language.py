@@ -1,0 +1,105 @@
+"""Issue 14, item 5: the command line speaks Spanish first and English, through the gettext catalog.
+A command with --lang speaks that language; any other the environment's (PULSO_LANG, else LC_ALL,
+LC_MESSAGES, LANG: en_* English, anything else Spanish). JSON output does not change."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from pulso.cli import app
+from pulso.cli.common import language
+
+runner = CliRunner()
+
+# One won and one lost deal closed in the 365 days up to the newest deal (2025-08-01): close rate 1/2.
+DEALS = [
+    {"id": "w1", "owner_id": "u1", "status": "won", "amount": 100, "created_at": "2025-06-01", "closed_at": "2025-07-01"},
+    {"id": "l1", "owner_id": "u1", "status": "lost", "amount": 40, "created_at": "2025-08-01", "closed_at": "2025-08-01"},
+]
+
+
+def invoke(args: list[str], env: dict[str, str | None]):
+    return runner.invoke(app, args, env={"COLUMNS": "200", **env})
+
+
+@pytest.mark.parametrize(("env", "expected"), [
+    ({"PULSO_LANG": "en", "LANG": "es_ES.UTF-8"}, "en"),    # PULSO_LANG first
+    ({"PULSO_LANG": "es", "LC_ALL": "en_US.UTF-8"}, "es"),
+    ({"LC_ALL": "en_GB.UTF-8", "LANG": "es_MX.UTF-8"}, "en"),  # then the locale, LC_ALL before LANG
+    ({"LC_MESSAGES": "es_ES", "LANG": "en_US"}, "es"),
+    ({"LANG": "en_US.UTF-8"}, "en"),
+    ({"LANG": "es_AR.UTF-8"}, "es"),
+    ({"LANG": "C.UTF-8"}, "es"),                            # C, POSIX, another language, unset: Spanish
+    ({"LANG": "POSIX"}, "es"),
+    ({"LANG": "fr_FR.UTF-8"}, "es"),
+    ({}, "es"),
+])
+def test_the_language_comes_from_the_environment(monkeypatch, env, expected):
+    for name in ("PULSO_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    assert language() == expected
+    assert language("en") == "en" and language("es") == "es"  # a command's --lang wins
+
+
+def test_status_in_spanish_and_in_english(store):
+    store.set_setting("currency", "EUR")
+    store.upsert_many({
+        "users": [{"id": "u1", "name": "Ana", "email": "ana@example.com", "role": "rep", "created_at": "2024-01-01"}],
+        "deals": [{"currency": "EUR", "kind": "new", **d} for d in DEALS],
+    })
+    store.engine.dispose()  # a DuckDB file admits one holder at a time
+    spanish = invoke(["status", "--db", store.url], {"PULSO_LANG": "es"})
+    assert spanish.exit_code == 0, spanish.output
+    for text in ("Cifras principales (zona horaria UTC, moneda EUR)", "tabla", "filas", "cifra", "valor",
+                 "tasa de cierre, últimos 12 meses", "50.0 %", "100.00 EUR"):
+        assert text in spanish.output, (text, spanish.output)
+    assert "Headline figures" not in spanish.output
+    english = invoke(["status", "--db", store.url], {"PULSO_LANG": "en", "LANG": "C"})
+    assert english.exit_code == 0, english.output
+    for text in ("Headline figures (time zone UTC, currency EUR)", "figure", "value",
+                 "close (win) rate, last 12 months", "50.0 %", "100.00 EUR"):
+        assert text in english.output, (text, english.output)
+    assert "Cifras principales" not in english.output
+
+
+def test_import_with_a_note_in_both_languages(store, tmp_path):
+    # email is mapped but empty in both rows: the import writes the two accounts and adds a note
+    csv = tmp_path / "accounts.csv"
+    csv.write_text("id,name,email,created_at\na1,Uno,,2025-01-02\na2,Dos,,2025-01-03\n", encoding="utf-8")
+    store.engine.dispose()
+    args = ["import", str(csv), "--table", "accounts", "--dry-run", "--db", store.url]
+    spanish = invoke(args, {"LANG": "es_ES.UTF-8", "PULSO_LANG": None})
+    assert spanish.exit_code == 0, spanish.output
+    assert "Se escribirían 2 accounts de 2 filas (mapeo suggested:accounts; ejecución " in spanish.output
+    assert "Nota: accounts.csv: column email" in spanish.output
+    english = invoke(args, {"LANG": "en_US.UTF-8", "PULSO_LANG": None})
+    assert english.exit_code == 0, english.output
+    assert "Would write 2 accounts from 2 rows (mapping suggested:accounts; run " in english.output
+    assert "Note: accounts.csv: column email" in english.output
+
+
+def test_an_error_in_both_languages():
+    # refused before any workspace is opened
+    spanish = invoke(["users", "add", "no-es-correo", "--name", "Ana"], {"PULSO_LANG": "es"})
+    assert spanish.exit_code == 1 and str(spanish.exception) == "'no-es-correo' no es una dirección de correo"
+    english = invoke(["users", "add", "no-es-correo", "--name", "Ana"], {"PULSO_LANG": "en"})
+    assert english.exit_code == 1 and str(english.exception) == "'no-es-correo' is not an e-mail address"
+
+
+def test_lang_option_wins_and_json_does_not_change():
+    # kpi list keeps its --lang (default es) whatever the environment says
+    spanish = invoke(["kpi", "list", "--lang", "es"], {"PULSO_LANG": "en"})
+    assert spanish.exit_code == 0 and "clave" in spanish.output and "Tasa de cierre" in spanish.output
+    english = invoke(["kpi", "list", "--lang", "en"], {"PULSO_LANG": "es"})
+    assert english.exit_code == 0 and "dimensions" in english.output and "Close (win) rate" in english.output
+    # without --lang the data stays Spanish (its default) and the command's own words follow the environment
+    unset = invoke(["kpi", "list"], {"PULSO_LANG": "en"})
+    assert unset.exit_code == 0 and "dimensions" in unset.output and "Tasa de cierre" in unset.output
+    as_json = {lang: json.loads(invoke(["kpi", "list", "--format", "json", "--lang", "en"], {"PULSO_LANG": lang}).output)
+               for lang in ("es", "en")}
+    assert as_json["es"] == as_json["en"] and "key" in as_json["es"][0]
