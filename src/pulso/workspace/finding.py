@@ -2,9 +2,11 @@
 account is saved, search by name, e-mail, company or phone (accents and case aside), and
 "Mi día" (leads waiting for a first answer, tasks due, idle deals, tickets waiting for a reply).
 
-Search and duplicates compare normalised text in SQL that DuckDB and PostgreSQL both run:
-lower(translate(column, accented, plain)) and, for phones, the digits only
-(regexp_replace); no extension (unaccent) and no extra column to keep in step with imports.
+Search reads the normalised search columns the store writes with every record (search_text,
+search_phone: pulso.store.searchable, migration 0011), so it compares precomputed text: a
+substring scan on DuckDB, a pg_trgm GIN index on PostgreSQL. Duplicates compare normalised
+text in SQL that both run: lower(strip_accents) on DuckDB, lower(translate(column, accented,
+plain)) elsewhere, and, for phones, the digits only (regexp_replace).
 """
 
 from __future__ import annotations
@@ -14,8 +16,10 @@ import re
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
-from pulso.store import Store, schema, scoping
+from pulso.store import Store, schema, scoping, searchable
 from pulso.workspace.base import Caller, email, ident, now_utc, text
 from pulso.workspace.errors import N_, InputError, NotFoundError
 
@@ -31,8 +35,29 @@ def plain(value: str) -> str:
     return value.translate(_PLAIN).lower()
 
 
+class _Plain(FunctionElement):
+    """lower(text without accents): DuckDB's native strip_accents (about ten times quicker than its
+    translate on a million rows), translate with the ACCENTED letters elsewhere."""
+
+    type = sa.Text()
+    inherit_cache = True
+    name = "plain_text"
+
+
+@compiles(_Plain)
+def _plain_sql(element: _Plain, compiler: Any, **kw: Any) -> str:
+    (column,) = element.clauses
+    return compiler.process(sa.func.lower(sa.func.translate(column, ACCENTED, PLAIN)), **kw)
+
+
+@compiles(_Plain, "duckdb")
+def _plain_duckdb(element: _Plain, compiler: Any, **kw: Any) -> str:
+    (column,) = element.clauses
+    return compiler.process(sa.func.lower(sa.func.strip_accents(column)), **kw)
+
+
 def _sql_plain(column: sa.ColumnElement) -> sa.ColumnElement:
-    return sa.func.lower(sa.func.translate(column, ACCENTED, PLAIN))
+    return _Plain(column)
 
 
 def _sql_digits(column: sa.ColumnElement) -> sa.ColumnElement:
@@ -78,30 +103,63 @@ def duplicates(store: Store, caller: Caller, table: str, values: dict[str, Any],
     return {"matches": shown[:limit], "hidden": sum(1 for r in rows if not r["_inside"])}
 
 
+class _Contains(FunctionElement):
+    """column contains a literal text: DuckDB's contains() (a plain substring scan, quicker than
+    its LIKE with ESCAPE), LIKE '%…%' elsewhere (PostgreSQL's pg_trgm GIN index serves it)."""
+
+    type = sa.Boolean()
+    inherit_cache = True
+    name = "text_contains"
+
+
+@compiles(_Contains)
+def _contains_sql(element: _Contains, compiler: Any, **kw: Any) -> str:
+    column, value = element.clauses
+    return compiler.process(column.contains(value.value, autoescape=True), **kw)
+
+
+@compiles(_Contains, "duckdb")
+def _contains_duckdb(element: _Contains, compiler: Any, **kw: Any) -> str:
+    column, value = element.clauses
+    return compiler.process(sa.func.contains(column, value), **kw)
+
+
+def _has(column: sa.ColumnElement, value: str) -> sa.ColumnElement:
+    return _Contains(column, sa.literal(value, sa.Text))
+
+
 def search(store: Store, caller: Caller, query: Any, *, tables: tuple[str, ...] = ("leads", "accounts", "deals"),
            limit: int = 20) -> list[dict[str, Any]]:
     """Records whose name, e-mail, company or phone (deals: title) contain the words of `query`,
     accents and case aside (a phone matches by its digits), inside the caller's scope; at most
-    `limit` per table, each as {table, id, name, email, phone, company, owner_id}."""
-    words = plain(text(query, "q", "name", required=True)).split()
-    digits = re.sub(r"\D", "", query)
+    `limit` per table, each as {table, id, name, email, phone, company, owner_id}: first those whose
+    name starts with the query, then those with a word (or the phone) starting with it, then the
+    rest, each group by name.
+
+    It reads the search columns the store keeps on every write (pulso.store.searchable):
+    search_text (name, e-mail and company normalised as `searchable.plain`) and search_phone."""
+    words = searchable.plain(text(query, "q", "name", required=True)).split()
+    whole = " ".join(words)
+    digits = searchable.digits(query)
     found: list[dict[str, Any]] = []
     with store.engine.connect() as conn:
         for table in tables:
             if table not in SEARCHED:
                 raise InputError(N_("No se puede buscar en '{value}'"), "tables", value=table)
             tbl = schema.table(table)
-            columns = SEARCHED[table]
-            per_word = [sa.or_(*(_sql_plain(tbl.c[c]).contains(w, autoescape=True) for c in columns if c != "phone"))
-                        for w in words]
-            matches = [sa.and_(*per_word)]
-            if "phone" in columns and len(digits) >= 3:
-                matches.append(_sql_digits(tbl.c.phone).contains(digits, autoescape=True))
+            hay = tbl.c.search_text
+            matches = [sa.and_(*(_has(hay, w) for w in words)) if words else sa.true()]
+            near = [_has(sa.literal(" ", sa.Text) + hay, " " + whole)] if whole else []
+            if "search_phone" in tbl.c and len(digits) >= 3:
+                matches.append(_has(tbl.c.search_phone, digits))
+                near.append(tbl.c.search_phone.startswith(digits, autoescape=True))
+            rank = sa.case((hay.startswith(whole, autoescape=True), 0), (sa.or_(*near), 1), else_=2) if near \
+                else sa.literal(2)
             label = tbl.c.title if table == "deals" else tbl.c.name
             extra = [tbl.c[c] if c in tbl.c else sa.null() for c in ("email", "phone", "company")]
             q = (sa.select(tbl.c.id, label.label("name"), *(e.label(n) for e, n in zip(extra, ("email", "phone", "company"))),
                            tbl.c.owner_id)
-                 .where(sa.or_(*matches)).order_by(label, tbl.c.id).limit(max(1, min(int(limit), 100))))
+                 .where(sa.or_(*matches)).order_by(rank, label, tbl.c.id).limit(max(1, min(int(limit), 100))))
             cond = scoping.sql_condition(caller.scope, table)
             found += [{"table": table, **r} for r in conn.execute(q if cond is None else q.where(cond)).mappings()]
     return found
