@@ -93,6 +93,11 @@ def create_app(settings: WebSettings) -> FastAPI:
 
     app.include_router(leads.router)
     app.include_router(accounts.router)
+    from pulso.web.routes import surveys, tasks, today  # "Mi día", tasks, survey links (docs/workspace.md)
+
+    app.include_router(today.router)
+    app.include_router(tasks.router)
+    app.include_router(surveys.router)
     from pulso.web.routes.data import sweep_uploads
 
     sweep_uploads()  # uploads an earlier run of the server left behind, once expired

@@ -8,6 +8,8 @@ LEADS = frozenset({"admin", "manager", "viewer"})
 #: page key → (path, Spanish label, roles that may open it). Reps see their own records only,
 #: so pages about other people (the team) or company-wide spend (marketing) are not theirs.
 PAGES: dict[str, tuple[str, str, frozenset[str]]] = {
+    "today": ("/today", "Mi día", ALL),  # the CRM workspace: a person's day first (issue 15)
+    "tasks": ("/tasks", "Tareas", ALL),
     "overview": ("/", "Resumen", ALL),
     "sales": ("/sales", "Ventas", ALL),
     "team": ("/team", "Equipo", LEADS),
