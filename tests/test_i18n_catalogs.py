@@ -98,3 +98,15 @@ def test_reports_and_explanations_read_the_catalog():
     assert (text("title", "es"), text("title", "en")) == ("Informe de indicadores", "KPI scorecard")
     assert {text(key, "en") for key in TEXTS}.isdisjoint(TEXTS.values())  # every one has English
     assert i18n.translate(_LABELS["down"], "en", strict=True) == "lower is better"
+
+
+def test_import_check_notes_read_the_catalog(extracted):
+    from pulso.web import import_notes
+
+    texts = [*import_notes.CHECKS.values(), *import_notes.STATUS_WORDS.values(), *import_notes.ROWS,
+             import_notes.SUGGESTION]
+    assert all(isinstance(t, str) for t in texts)  # one Spanish msgid each, no (Spanish, English) pair
+    assert set(texts) <= {m for _c, m in extracted}
+    assert i18n.translate(import_notes.CHECKS["skipped_empty"], "en", strict=True) == \
+        "{file}: {rows} skipped because {target} is empty"
+    assert i18n.translate(import_notes.SUGGESTION, "en", strict=True).startswith("Suggested mapping:")

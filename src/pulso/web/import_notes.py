@@ -20,61 +20,53 @@ NOTES = {
     "overlap_skipped": N_("{file}: se omite: {value} tiene el mismo tipo de registros con más de las columnas que lee "
                        "la correspondencia"),
     "not_data_skipped": N_("{file}: ficheros que no son datos (CSV, XLSX, Parquet, JSON lines) omitidos: {count}, como {value}"),
+    # ingest/resolve.py (names resolved to records) and the `skip_when` table option
+    "lookup_unknown": N_("{file}: {column}: ningún registro tiene el nombre en {count} filas, que quedan vacías: {value}"),
+    "lookup_ambiguous": N_("{file}: {column}: varios registros tienen el nombre en {count} filas, que quedan vacías: "
+                           "{value}"),
+    "skipped_when": N_("{file}: {count} filas omitidas porque {column} es {value}"),
 }
 
 
-#: The kinds the checks of ingest/checks.py add, as the page says them: (Spanish, English).
+#: The kinds the checks of ingest/checks.py add, as the page says them (Spanish; English in the .po).
 CHECKS = {
-    "unknown_value": ("{file}: {column} «{value}» no está en la correspondencia: {rows} leídas como {target} «{became}» "
-                      "(se sugiere: {suggested})",
-                      "{file}: {column} '{value}' is not in the mapping: {rows} read as {target} '{became}' "
-                      "(suggested: {suggested})"),
-    "unknown_agreed": ("{file}: valores de {column} que no están en la correspondencia, leídos como {target} «{became}» "
-                       "como sugieren sus palabras: {counts}",
-                       "{file}: {column} values not in the mapping, read as {target} '{became}' as their words "
-                       "suggest: {counts}"),
-    "empty_defaulted": ("{file}: {column} vacío en {rows}: leídas como {target} «{became}» (el valor por defecto de la "
-                        "correspondencia)",
-                        "{file}: {column} empty in {rows}: read as {target} '{became}' (the mapping's default)"),
-    "skipped_empty": ("{file}: {rows} omitidas porque {target} está vacío", "{file}: {rows} skipped because {target} is empty"),
-    "skipped_future": ("{file}: {rows} omitidas porque {target} es posterior a ahora",
-                       "{file}: {rows} skipped because {target} is later than now"),
-    "empty_column": ("{file}: la columna {column} (asignada a {target}) quedó vacía en todas las filas ({rows})",
-                     "{file}: column {column} (mapped to {target}) came out empty in every row ({rows})"),
-    "mixed_currencies": ("{file}: {table} en {count} monedas: {counts}; la moneda de los informes es {value}",
-                         "{file}: {table} in {count} currencies: {counts}; the reporting currency is {value}"),
-    "all_open": ("{file}: {count} oportunidades, todas abiertas: ¿es correcta la correspondencia de las etapas?",
-                 "{file}: {count} deals, all open: is the stage mapping right?"),
-    "none_won": ("{file}: {count} oportunidades, ninguna ganada ({counts}): ¿es correcta la correspondencia de las etapas?",
-                 "{file}: {count} deals, none won ({counts}): is the stage mapping right?"),
+    "unknown_value": N_("{file}: {column} «{value}» no está en la correspondencia: {rows} leídas como {target} "
+                       "«{became}» (se sugiere: {suggested})"),
+    "unknown_agreed": N_("{file}: valores de {column} que no están en la correspondencia, leídos como {target} "
+                       "«{became}» como sugieren sus palabras: {counts}"),
+    "empty_defaulted": N_("{file}: {column} vacío en {rows}: leídas como {target} «{became}» (el valor por defecto de "
+                       "la correspondencia)"),
+    "skipped_empty": N_("{file}: {rows} omitidas porque {target} está vacío"),
+    "skipped_future": N_("{file}: {rows} omitidas porque {target} es posterior a ahora"),
+    "empty_column": N_("{file}: la columna {column} (asignada a {target}) quedó vacía en todas las filas ({rows})"),
+    "mixed_currencies": N_("{file}: {table} en {count} monedas: {counts}; la moneda de los informes es {value}"),
+    "all_open": N_("{file}: {count} oportunidades, todas abiertas: ¿es correcta la correspondencia de las "
+                       "etapas?"),
+    "none_won": N_("{file}: {count} oportunidades, ninguna ganada ({counts}): ¿es correcta la correspondencia "
+                       "de las etapas?"),
 }
-ROWS = {"es": ("fila", "filas"), "en": ("row", "rows")}
-STATUS_WORDS = {"es": {"lost": "perdidas", "open": "abiertas"}, "en": {}}
-SUGGESTION = ("Correspondencia sugerida: guárdala como fichero .yaml, revísala y súbela con los ficheros",
-              "Suggested mapping: save it as a .yaml file, check it and upload it with the files")
+ROWS = (N_("{n} fila"), N_("{n} filas"))  # one row, several
+STATUS_WORDS = {"lost": N_("perdidas"), "open": N_("abiertas")}  # other statuses read as stored
+SUGGESTION = N_("Correspondencia sugerida: guárdala como fichero .yaml, revísala y súbela con los ficheros")
 
 
 def _number(ctx: Ctx, n: int) -> str:
     return f"{n:,}".replace(",", "." if ctx.lang == "es" else ",")
 
 
-def _pick(ctx: Ctx, texts: tuple[str, str]) -> str:
-    return texts[1] if ctx.lang == "en" else texts[0]
-
-
 def suggestion_title(ctx: Ctx) -> str:
     """The heading of a suggested mapping on the import page."""
-    return _pick(ctx, SUGGESTION)
+    return ctx._(SUGGESTION)
 
 
 def _check_text(ctx: Ctx, note: Note) -> str:
-    one, many = ROWS.get(ctx.lang, ROWS["es"])
-    words = STATUS_WORDS.get(ctx.lang, {})
-    counts = ", ".join(f"{words.get(k, k)} {_number(ctx, n)}" for k, n in note.counts)
-    return _pick(ctx, CHECKS[note.kind]).format(
+    counts = ", ".join(f"{ctx._(STATUS_WORDS[k]) if k in STATUS_WORDS else k} {_number(ctx, n)}"
+                       for k, n in note.counts)
+    rows = ctx._(ROWS[0] if note.count == 1 else ROWS[1]).format(n=_number(ctx, note.count))
+    return ctx._(CHECKS[note.kind]).format(
         file=note.file, column=note.column or "", value=note.value or "", target=note.target or "",
         became=note.became or "", suggested=note.suggested or "", count=_number(ctx, note.count),
-        rows=f"{_number(ctx, note.count)} {one if note.count == 1 else many}", counts=counts,
+        rows=rows, counts=counts,
         table=(note.target or "").split(".")[0])
 
 
