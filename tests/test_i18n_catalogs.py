@@ -8,7 +8,7 @@ import io
 from pathlib import Path
 import re
 
-from babel.messages.extract import extract_from_dir
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -19,6 +19,8 @@ from pulso.errors import PulsoError
 
 ROOT = Path(__file__).resolve().parent.parent
 SRC = ROOT / "src" / "pulso"
+#: Babel's default keywords and T("…"), the KPI catalog's texts (pybabel extract -k T: docs/i18n.md)
+KEYWORDS = {**DEFAULT_KEYWORDS, "T": None}
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +28,7 @@ def extracted() -> set[tuple[str | None, str]]:
     """(context, msgid) of every marked text, extracted as `pybabel extract -F babel.cfg src/pulso` does."""
     method_map, options_map = parse_mapping_cfg(io.StringIO((ROOT / "babel.cfg").read_text()))
     found = set()
-    for _file, _line, message, _comments, context in extract_from_dir(str(SRC), method_map, options_map):
+    for _file, _line, message, _comments, context in extract_from_dir(str(SRC), method_map, options_map, keywords=KEYWORDS):
         msgid = message[0] if isinstance(message, tuple) else message
         if msgid:
             found.add((context, msgid))
@@ -110,3 +112,20 @@ def test_import_check_notes_read_the_catalog(extracted):
     assert i18n.translate(import_notes.CHECKS["skipped_empty"], "en", strict=True) == \
         "{file}: {rows} skipped because {target} is empty"
     assert i18n.translate(import_notes.SUGGESTION, "en", strict=True).startswith("Suggested mapping:")
+
+
+def test_every_kpi_text_is_a_catalog_msgid_with_english(extracted):
+    from pulso.catalog import AREAS, CATEGORIES, DIMENSIONS, UNITS, load_catalog
+    from pulso.catalog.model import Text
+
+    texts = [*AREAS.values(), *CATEGORIES.values(), *DIMENSIONS.values(), *UNITS.values()]
+    for kpi in load_catalog():
+        texts += [t for t in (kpi.name, kpi.description, kpi.formula, kpi.choices) if t is not None]
+    assert texts and all(isinstance(t, Text) for t in texts)  # declared in Spanish only
+    assert {t.es for t in texts} <= {m for c, m in extracted if c is None}  # marked for pybabel extract
+    untranslated = sorted({t.es for t in texts if (None, t.es) not in i18n.catalog("en")})
+    assert not untranslated, f"KPI texts without English in {i18n.po_path('en')}: {untranslated}"
+    close = load_catalog()["close_rate"]
+    assert (close.name["es"], close.name["en"]) == ("Tasa de cierre", "Close (win) rate")
+    assert dict(close.name) == {"es": "Tasa de cierre", "en": "Close (win) rate"}
+    assert close.text("en")["name"] == "Close (win) rate"

@@ -25,6 +25,8 @@ from typing import Any
 
 from pulso import formatting as F
 from pulso.access import Scope
+from pulso.catalog import load_catalog
+from pulso.goals.progress import status_text
 from pulso.i18n import N_, translate
 
 WHOLE_COMPANY = N_("toda la empresa")
@@ -93,15 +95,11 @@ def _arg(arg: Any, lang: str, strict: bool) -> str:
     if "number" in arg:
         return F.fmt_number(arg["number"], lang, arg.get("digits", 0))
     if "status" in arg:
-        from pulso.goals.progress import status_text
-
         return status_text(arg["status"], lang)
     return str(arg)
 
 
 def _kpi_name(key: str, spanish: str, lang: str) -> str:
-    from pulso.catalog import load_catalog
-
     found = load_catalog().get(key)  # a KPI since removed from the catalog keeps its stored name
     return found.name[lang] if found is not None else spanish
 

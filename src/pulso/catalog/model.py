@@ -10,69 +10,99 @@ compiles the declaration to an Ibis expression when a query runs.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Callable, Mapping
 
 import ibis
 
-LANGS = ("es", "en")
+from pulso.i18n import LANGS, translate
 
-Text = Mapping[str, str]
 Expr = Any  # an Ibis table or column expression
 Builder = Callable[..., Expr]
 
 
-def T(es: str, en: str) -> Text:
-    """A text in both languages the product speaks."""
-    return MappingProxyType({"es": es, "en": en})
+class Text(Mapping[str, str]):
+    """A catalog text: declared in Spanish (the msgid), read in any language the product speaks,
+    `text["en"]`, through the gettext catalog (pulso.i18n; the English is in pulso.po)."""
+
+    __slots__ = ("es",)
+
+    def __init__(self, es: str):
+        self.es = es
+
+    def __getitem__(self, lang: str) -> str:
+        if lang not in LANGS:
+            raise KeyError(lang)
+        return translate(self.es, lang)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(LANGS)
+
+    def __len__(self) -> int:
+        return len(LANGS)
+
+    def __repr__(self) -> str:
+        return f"T({self.es!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Text) and other.es == self.es
+
+    def __hash__(self) -> int:
+        return hash(self.es)
+
+
+def T(es: str) -> Text:  # noqa: N802 (a keyword of `pybabel extract -k T`: docs/i18n.md)
+    """A catalog text, written in Spanish and marked for extraction; its English lives in the .po."""
+    return Text(es)
 
 
 UNITS: Mapping[str, Text] = MappingProxyType({
-    "%": T("%", "%"),
-    "currency": T("moneda", "currency"),
-    "count": T("número", "count"),
-    "ratio": T("razón", "ratio"),
-    "score": T("puntos", "score"),
-    "days": T("días", "days"),
-    "hours": T("horas", "hours"),
-    "seconds": T("segundos", "seconds"),
-    "months": T("meses", "months"),
-    "currency/day": T("moneda/día", "currency/day"),
-    "count/day": T("número/día", "count/day"),
-    "orders/year": T("pedidos/año", "orders/year"),
+    "%": T("%"),
+    "currency": T("moneda"),
+    "count": T("número"),
+    "ratio": T("razón"),
+    "score": T("puntos"),
+    "days": T("días"),
+    "hours": T("horas"),
+    "seconds": T("segundos"),
+    "months": T("meses"),
+    "currency/day": T("moneda/día"),
+    "count/day": T("número/día"),
+    "orders/year": T("pedidos/año"),
 })
 
 DIRECTIONS = ("up", "down", "none")
 
 CATEGORIES: Mapping[str, Text] = MappingProxyType({
-    "business_performance": T("Desempeño empresarial", "Business performance"),
-    "user_adoption": T("Adopción de usuarios", "User adoption"),
-    "customer_perception": T("Percepción del cliente", "Customer perception"),
+    "business_performance": T("Desempeño empresarial"),
+    "user_adoption": T("Adopción de usuarios"),
+    "customer_perception": T("Percepción del cliente"),
 })
 
 AREAS: Mapping[str, Text] = MappingProxyType({
-    "sales": T("Ventas y conversión", "Sales and conversion"),
-    "retention": T("Retención y lealtad", "Retention and loyalty"),
-    "operations": T("Eficiencia operativa", "Operational efficiency"),
-    "marketing": T("Marketing", "Marketing"),
-    "data_quality": T("Calidad de datos", "Data quality"),
+    "sales": T("Ventas y conversión"),
+    "retention": T("Retención y lealtad"),
+    "operations": T("Eficiencia operativa"),
+    "marketing": T("Marketing"),
+    "data_quality": T("Calidad de datos"),
 })
 
 DIMENSIONS: Mapping[str, Text] = MappingProxyType({
-    "owner": T("Responsable", "Owner"),
-    "team": T("Equipo", "Team"),
-    "source": T("Origen", "Source"),
-    "campaign": T("Campaña", "Campaign"),
-    "segment": T("Segmento", "Segment"),
-    "country": T("País", "Country"),
-    "channel": T("Canal", "Channel"),
-    "deal_kind": T("Tipo de oportunidad", "Deal kind"),
-    "priority": T("Prioridad", "Priority"),
-    "stage": T("Etapa", "Stage"),
-    "activity_type": T("Tipo de actividad", "Activity type"),
-    "plan": T("Plan", "Plan"),
-    "category": T("Categoría", "Category"),
+    "owner": T("Responsable"),
+    "team": T("Equipo"),
+    "source": T("Origen"),
+    "campaign": T("Campaña"),
+    "segment": T("Segmento"),
+    "country": T("País"),
+    "channel": T("Canal"),
+    "deal_kind": T("Tipo de oportunidad"),
+    "priority": T("Prioridad"),
+    "stage": T("Etapa"),
+    "activity_type": T("Tipo de actividad"),
+    "plan": T("Plan"),
+    "category": T("Categoría"),
 })
 
 # -- timings: how a row is placed in a period ------------------------------------------------

@@ -31,48 +31,37 @@ def _kind(kind):
 
 
 KPIS = (
-    Kpi(key="nps", name=T("Net Promoter Score", "Net Promoter Score"),
-        description=T("Promotores menos detractores: cuánto nos recomendarían.", "Promoters minus detractors: how much customers would recommend us."),
+    Kpi(key="nps", name=T("Net Promoter Score"),
+        description=T("Promotores menos detractores: cuánto nos recomendarían."),
         formula=T("% promotores (9–10) − % detractores (0–6) entre las respuestas NPS (0–10) del periodo; los pasivos "
-                  "(7–8) cuentan solo en el denominador; de −100 a 100",
-                  "% promoters (9–10) − % detractors (0–6) among NPS answers (0–10) in the period; passives 7–8 count "
-                  "in the denominator only; −100…100"),
+                  "(7–8) cuentan solo en el denominador; de −100 a 100"),
         unit="score", direction="up", category=CATEGORY, area=AREA, dimensions=DIMS, time="survey_responses.answered_at",
         seeds=("001", "002"),
         choices=T("Numerador = promotores − detractores (recuentos), denominador = respuestas, valor = 100 × numerador ÷ "
-                  "denominador; extras `promoters` y `detractors`.",
-                  "Numerator = promoters − detractors (counts), denominator = answers, value = 100 × numerator ÷ "
-                  "denominator; extras `promoters` and `detractors`."),
+                  "denominador; extras `promoters` y `detractors`."),
         parts=(Part("survey_responses", "survey", Event("answered_at"), where=_kind("nps"), measures={
             "net": lambda j: flag(j.score >= 9) - flag(j.score <= 6), "answers": one,
             "promoters": lambda j: flag(j.score >= 9), "detractors": lambda j: flag(j.score <= 6)}),),
         result=ratio("net", "answers", scale=100.0, extras={
             "promoters": lambda a: a.promoters.cast("float64"), "detractors": lambda a: a.detractors.cast("float64")})),
-    Kpi(key="ces", name=T("Puntuación de esfuerzo del cliente (CES)", "Customer effort score"),
-        description=T("Lo fácil que le resulta al cliente tratar con nosotros (más alto = más fácil).",
-                      "How easy customers find working with us (higher = easier)."),
-        formula=T("respuesta CES media del periodo, cada respuesta llevada a 0–100 desde su propia escala (1–7, 0–10 o 0–100)",
-                  "mean CES answer in the period, each answer rescaled to 0–100 from its own scale (answers may come on "
-                  "1–7, 0–10 or 0–100)"),
+    Kpi(key="ces", name=T("Puntuación de esfuerzo del cliente (CES)"),
+        description=T("Lo fácil que le resulta al cliente tratar con nosotros (más alto = más fácil)."),
+        formula=T("respuesta CES media del periodo, cada respuesta llevada a 0–100 desde su propia escala (1–7, 0–10 o 0–100)"),
         unit="score", direction="up", category=CATEGORY, area=AREA, dimensions=DIMS, time="survey_responses.answered_at",
         seeds=("001",),
         choices=T("100 × (respuesta − mínimo) ÷ (máximo − mínimo), y 100 menos eso cuando una respuesta alta significa "
-                  "«difícil» (high_is_good falso). Media; la mediana va como extra `median`.",
-                  "100 × (score − min) ÷ (max − min), and 100 minus that when a high answer means \"hard\" "
-                  "(high_is_good false). Mean; the median is the extra `median`."),
+                  "«difícil» (high_is_good falso). Media; la mediana va como extra `median`."),
         parts=(Part("survey_responses", "survey", Event("answered_at"), where=_kind("ces"),
                     measures={"points": lambda j: rescaled(j).fill_null(0.0), "answers": lambda j: flag(rescaled(j).notnull())},
                     values={"points_v": rescaled}),),
         result=mean("points", "answers", median="points_v")),
-    Kpi(key="csat", name=T("Índice de satisfacción (CSAT)", "Customer satisfaction"),
-        description=T("Qué parte de los clientes encuestados está satisfecha.", "How many surveyed customers are satisfied."),
-        formula=T("respuestas satisfechas (los dos puntos más altos de la escala, p. ej. 4–5 de 1–5) ÷ respuestas CSAT del periodo",
-                  "satisfied answers (top two points of the scale, e.g. 4–5 of 1–5) ÷ CSAT answers in the period"),
+    Kpi(key="csat", name=T("Índice de satisfacción (CSAT)"),
+        description=T("Qué parte de los clientes encuestados está satisfecha."),
+        formula=T("respuestas satisfechas (los dos puntos más altos de la escala, p. ej. 4–5 de 1–5) ÷ respuestas CSAT del periodo"),
         unit="%", direction="up", category=CATEGORY, area=AREA, dimensions=DIMS, time="survey_responses.answered_at",
         seeds=("000",),
         choices=T("Top-2-box: satisfecha si la respuesta ≥ máximo − 1. La media de las respuestas en 0–100 va como extra "
-                  "`mean_score`.",
-                  "Top-two-box: satisfied when score ≥ scale_max − 1. The mean answer on 0–100 is the extra `mean_score`."),
+                  "`mean_score`."),
         parts=(Part("survey_responses", "survey", Event("answered_at"), where=_kind("csat"), measures={
             "satisfied": lambda j: flag(_satisfied(j)), "answers": one,
             "points": lambda j: rescaled(j).fill_null(0.0), "scored": lambda j: flag(rescaled(j).notnull())}),),

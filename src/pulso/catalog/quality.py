@@ -61,35 +61,26 @@ def _completeness(dates):
 
 
 KPIS = (
-    Kpi(key="duplicate_rate", name=T("Tasa de duplicados", "Duplicate rate"),
-        description=T("Qué parte de clientes y leads está marcada como probable duplicado.",
-                      "How many customers and leads are flagged as probable duplicates."),
-        formula=T("registros marcados como probables duplicados ÷ registros (clientes y leads)",
-                  "records flagged as probable duplicates ÷ records (customers and leads)"),
+    Kpi(key="duplicate_rate", name=T("Tasa de duplicados"),
+        description=T("Qué parte de clientes y leads está marcada como probable duplicado."),
+        formula=T("registros marcados como probables duplicados ÷ registros (clientes y leads)"),
         unit="%", direction="down", category=CATEGORY, area=AREA, dimensions=DIMS,
         time="accounts.created_at/leads.created_at", snapshot=True, seeds=("001",),
         choices=T("Marcado = aparece como `record_id` en duplicate_candidates con estado pending o confirmed (cada registro "
-                  "una vez). Registros = cuentas + leads creados antes del final del periodo.",
-                  "Flagged = appears as `record_id` in duplicate_candidates with status pending or confirmed (each record "
-                  "once). Records = accounts + leads created before the period ends."),
+                  "una vez). Registros = cuentas + leads creados antes del final del periodo."),
         parts=tuple(Part(table, dims, AtEnd("created_at"), rows=_with_duplicate_flag(table),
                          measures={"flagged": lambda j: j._duplicate, "records": one})
                     for table, dims in (("accounts", "account"), ("leads", "lead"))),
         result=ratio("flagged", "records")),
-    Kpi(key="data_completeness", name=T("Completitud de datos", "Data completeness"),
-        description=T("Qué parte de los datos obligatorios está presente y es válida.", "How much of the required data is present and valid."),
-        formula=T("campos obligatorios presentes y válidos (e-mail o teléfono, responsable, origen, fechas coherentes) ÷ campos revisados",
-                  "required fields present and valid (e-mail or phone, owner, source, consistent dates) ÷ fields checked"),
+    Kpi(key="data_completeness", name=T("Completitud de datos"),
+        description=T("Qué parte de los datos obligatorios está presente y es válida."),
+        formula=T("campos obligatorios presentes y válidos (e-mail o teléfono, responsable, origen, fechas coherentes) ÷ campos revisados"),
         unit="%", direction="up", category=CATEGORY, area=AREA, dimensions=DIMS,
         time="accounts.created_at/leads.created_at", snapshot=True, seeds=("001",),
         choices=T("Cuatro comprobaciones por cuenta y por lead creados antes del final del periodo: (1) contacto: e-mail con "
                   "forma de e-mail o teléfono con 7 dígitos o más; (2) `owner_id` informado; (3) `source` no vacío; (4) fechas "
                   "coherentes: cuentas acquired_at ≥ created_at y churned_at ≥ acquired_at; leads mql_at, sql_at, "
-                  "converted_at y disqualified_at ≥ created_at y sql_at ≥ mql_at (las fechas vacías pasan).",
-                  "Four checks per account and per lead created before the period ends: (1) contact: an e-mail shaped like "
-                  "one or a phone with 7 or more digits; (2) `owner_id` set; (3) `source` not blank; (4) consistent dates: "
-                  "accounts acquired_at ≥ created_at and churned_at ≥ acquired_at; leads mql_at, sql_at, converted_at and "
-                  "disqualified_at ≥ created_at and sql_at ≥ mql_at (empty dates pass)."),
+                  "converted_at y disqualified_at ≥ created_at y sql_at ≥ mql_at (las fechas vacías pasan)."),
         parts=(Part("accounts", "account", AtEnd("created_at"), measures=_completeness(_account_dates)),
                Part("leads", "lead", AtEnd("created_at"), measures=_completeness(_lead_dates))),
         result=ratio("passed", "checked")),
