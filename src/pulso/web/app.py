@@ -93,6 +93,11 @@ def create_app(settings: WebSettings) -> FastAPI:
 
     app.include_router(leads.router)
     app.include_router(accounts.router)
+    from pulso.web.routes import board, deals, tickets  # before deals: /deals/board is not a deal's id
+
+    app.include_router(board.router)
+    app.include_router(deals.router)
+    app.include_router(tickets.router)
     from pulso.web.routes import surveys, tasks, today  # "Mi día", tasks, survey links (docs/workspace.md)
 
     app.include_router(today.router)

@@ -20,6 +20,8 @@ PAGES: dict[str, tuple[str, str, frozenset[str]]] = {
     "adoption": ("/adoption", "Adopción", LEADS),
     "leads": ("/leads", "Leads", ALL),  # the CRM workspace's records (issue 15)
     "accounts": ("/accounts", "Cuentas", ALL),  # "Clientes" is the customers' KPI page
+    "deals": ("/deals", "Oportunidades", ALL),  # the list, a deal's page and the board (issue 15)
+    "tickets": ("/tickets", "Tickets", ALL),
     "kpi": ("/kpi", "Indicadores", ALL),
     "goals": ("/goals", "Objetivos", ALL),
     "alerts": ("/alerts", "Alertas", ALL),

@@ -1,0 +1,198 @@
+"""The deal board (`/deals/board`): one column per stage of a pipeline (a picker when there are
+several), cards with title, account, amount, age and next task; column totals of amount and
+weighted amount (the stage's probability) per currency (never a mixed sum); filters by owner, team
+and campaign (the deal's source). A deal moves by drag and drop (static/board.js) or, without a
+script, with its card's stage select and "Mover" (a plain form POST with CSRF); each move is
+ws.move_deal (one deal_stage_changes row). Won and lost first ask for the reason and the close
+date (today by default). Open stages hold the open deals; won and lost those closed in the last
+CLOSED_DAYS days. Reads: the deals (two listings: open, recently closed), their next tasks, and
+the account names (cached per data version)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from functools import lru_cache
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Form
+from fastapi.responses import Response
+
+from pulso import formatting as f
+from pulso import workspace as ws
+from pulso.i18n import N_
+from pulso.store import records
+from pulso.web import records_ui as ui
+from pulso.web.deps import Ctx, PageContext
+from pulso.web.pages import page_route, render
+from pulso.web.periods import QueryError
+from pulso.web.routes.deals import members, move, stages
+from pulso.web.routes.leads import _answer, _plain
+
+router = APIRouter()
+
+LIMIT = 5000  # deals a board shows (the issue's large case: 2,000 open deals)
+CLOSED_DAYS = 30  # won and lost columns: deals closed in these last days
+FILTERS = ("pipeline", "owner", "team", "source")
+
+
+def _choice(ctx: PageContext, name: str, allowed: list[str]) -> str:
+    value = ctx.request.query_params.get(name, "")
+    if value and value not in allowed:
+        raise QueryError(N_("'{value}' no es un valor de este filtro; usa uno de: {choices}"), name,
+                         value=value[:40], choices=", ".join(allowed[:20]))
+    return value
+
+
+def _query(ctx: PageContext, pipelines: list[str]) -> dict[str, str]:
+    """The board's filters from the URL (QueryError, 400, on an unknown value)."""
+    names = ctx.services.names(ctx.version)
+    chosen = {"pipeline": _choice(ctx, "pipeline", pipelines) or (pipelines[0] if pipelines else ""),
+              "owner": _choice(ctx, "owner", [o["id"] for o in ui.owner_choices(ctx)]),
+              "team": _choice(ctx, "team", sorted(names["team"])) if ctx.scope.kind == "company" else "",
+              "source": _choice(ctx, "source", sorted(names["campaign"]))}
+    return chosen
+
+
+def _params(ctx: PageContext, chosen: dict[str, str]) -> list[tuple[str, str]] | None:
+    """Store filters of owner, team and source; None when they select nothing."""
+    params = []
+    if chosen["owner"]:
+        params.append(("owner_id", chosen["owner"]))
+    if chosen["team"]:
+        people = members(ctx, chosen["team"])
+        if chosen["owner"]:
+            people = [u for u in people if u == chosen["owner"]]
+            params = []
+        if not people:
+            return None
+        params += [("owner_id", u) for u in people]
+    if chosen["source"]:
+        params.append(("campaign_id", chosen["source"]))
+    return params
+
+
+def _read(ctx: PageContext, column_ids: list[str], params: list[tuple[str, str]]) -> tuple[list[dict], dict[str, dict]]:
+    """The board's deals (open ones, and those closed in the last CLOSED_DAYS days) and each one's
+    next open task, inside the reader's scope."""
+    store, scope = ctx.services.store, ctx.scope
+    since = (ctx.today - dt.timedelta(days=CLOSED_DAYS)).isoformat()
+    in_board = [("stage_id", s) for s in column_ids]
+
+    def read() -> tuple[list[dict], list[dict]]:
+        opened = records.listing(store, scope, "deals", [("status", "open"), *in_board, *params], limit=LIMIT)
+        closed = records.listing(store, scope, "deals", [("status", "won"), ("status", "lost"), ("closed_at__gte", since),
+                                                         *in_board, *params], limit=LIMIT)
+        found = opened.records + closed.records
+        if not found:
+            return [], []
+        # the open tasks on deals (few: a task is open until done), not 2,000 ids as filters
+        tasks = records.listing(store, scope, "activities", [("type", "task"), ("done_at__null", "true"),
+                                                             ("deal_id__null", "false")], limit=LIMIT * 2, order="due_at")
+        return found, tasks.records
+
+    deals, tasks = ctx.services.run(read)
+    following: dict[str, dict] = {}
+    for t in tasks:
+        following.setdefault(t["deal_id"], t)
+    return deals, following
+
+
+def _age(ctx: PageContext, created: dt.datetime) -> int:
+    return max(0, (ctx.today - created.date()).days)
+
+
+def _totals(ctx: PageContext, cards: list[dict[str, Any]], probability: float) -> list[dict[str, str]]:
+    """Amount and weighted amount per currency (deals in several currencies are never summed together)."""
+    sums: dict[str, float] = defaultdict(float)
+    for c in cards:
+        if c["amount"] is not None:
+            sums[c["currency"] or ctx.currency] += c["amount"]
+    return [{"currency": cur, "amount": f.fmt_money(total, cur, ctx.lang), "amount_value": round(total, 2),
+             "weighted": f.fmt_money(total * probability, cur, ctx.lang), "weighted_value": round(total * probability, 2)}
+            for cur, total in sorted(sums.items())]
+
+
+def _board(ctx: PageContext, error: dict[str, Any] | None = None, failed: str = "") -> Response:
+    ctx.require("deals")
+    every = stages(ctx)
+    pipelines = sorted({s["pipeline"] for s in every})
+    chosen = _query(ctx, pipelines)
+    columns = [s for s in every if s["pipeline"] == chosen["pipeline"]]
+    params = _params(ctx, chosen)
+    deals, following = _read(ctx, [s["id"] for s in columns], params) if params is not None and columns else ([], {})
+    labels = ctx.services.record_labels(ctx.version, "deals", tuple(sorted(d["id"] for d in deals)))
+    by_stage: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for d in deals:
+        task = following.get(d["id"])
+        amount = float(d["amount"]) if d["amount"] is not None else None
+        by_stage[d["stage_id"]].append({
+            "id": d["id"], "title": d["title"] or "—", "href": f"/deals/{d['id']}", "stage_id": d["stage_id"],
+            "account": labels.get(d["id"], ("", ""))[1], "amount": amount, "currency": d["currency"] or ctx.currency,
+            "amount_text": ui_money(ctx, amount, d["currency"]), "age": _age(ctx, d["created_at"]),
+            "owner": ui.owner_name(ctx, d["owner_id"]),
+            "next_task": {"note": task["outcome"] or ctx._("Tarea"), "due": ui.when(ctx, task["due_at"]),
+                          "overdue": task["due_at"] is not None and task["due_at"].date() < ctx.today} if task else None})
+    out = []
+    for s in columns:
+        cards = sorted(by_stage.get(s["id"], []), key=lambda c: (-c["age"], c["id"]))
+        out.append({"id": s["id"], "name": s["name"], "kind": s["kind"], "probability": s["probability"],
+                    "count": len(cards), "cards": cards, "totals": _totals(ctx, cards, float(s["probability"] or 0))})
+    names = ctx.services.names(ctx.version)
+    filters = [{"name": "owner", "label": ctx._("Comercial"),
+                "options": [{"value": o["id"], "label": o["name"]} for o in ui.owner_choices(ctx)]}]
+    if ctx.scope.kind == "company":
+        filters.append({"name": "team", "label": ctx._("Equipo"),
+                        "options": sorted(({"value": k, "label": v} for k, v in names["team"].items()), key=lambda o: o["label"].casefold())})
+    filters.append({"name": "source", "label": ctx._("Campaña"),
+                    "options": sorted(({"value": k, "label": v} for k, v in names["campaign"].items()), key=lambda o: o["label"].casefold())})
+    data = {"title": ctx._("Tablero de oportunidades"), "chosen": chosen, "pipelines": pipelines, "columns": out,
+            "filters": filters, "error": error, "failed": failed, "can_edit": ui.can_edit(ctx),
+            "back": "/deals/board?" + urlencode({k: v for k, v in chosen.items() if v}), "today": ctx.today.isoformat(),
+            "closed_days": CLOSED_DAYS, "truncated": len(deals) >= LIMIT}
+    return _answer(ctx, render(ctx, "deals_board", data, template="board.html"), error)
+
+
+@lru_cache(maxsize=20_000)
+def _money(amount: float, currency: str, lang: str) -> str:
+    return f.fmt_money(amount, currency, lang)  # Babel's formatting is most of a large board's time
+
+
+def ui_money(ctx: PageContext, amount: float | None, currency: str | None) -> str:
+    return "—" if amount is None else _money(amount, currency or ctx.currency, ctx.lang)
+
+
+@page_route(router, "/deals/board", "deals_board")
+def board(ctx: Ctx) -> Response:
+    """The deal board of a pipeline."""
+    return _board(ctx)
+
+
+@router.post("/deals/board/move", include_in_schema=False)
+def board_move(ctx: Ctx, deal_id: Annotated[str, Form()] = "", stage_id: Annotated[str, Form()] = "",
+               reason: Annotated[str, Form()] = "", closed_at: Annotated[str, Form()] = "",
+               confirm: Annotated[str, Form()] = "", back: Annotated[str, Form()] = "",
+               csrf_token: Annotated[str, Form()] = "") -> Response:
+    """Move a deal from the board; into won or lost, first the reason and close date (a small form)."""
+    ctx.require("deals")
+    ui.check_form(ctx, csrf_token)
+    back = back if back.startswith("/deals/board") and "//" not in back and "\\" not in back else "/deals/board"
+    target = next((s for s in stages(ctx) if s["id"] == stage_id), None)
+    if target is not None and target["kind"] != "open" and confirm != "1" and not ctx.wants_json:
+        deal = ctx.services.run(records.get, ctx.services.store, ctx.scope, "deals", deal_id)
+        return _confirm(ctx, deal, target, back)
+    try:
+        result = move(ctx, deal_id, stage_id, reason, closed_at)
+    except ws.WorkspaceError as exc:
+        return _board(ctx, ui.refusal(ctx, exc), failed=deal_id)
+    return ui.done(ctx, back, {"deal": _plain(result)})
+
+
+def _confirm(ctx: PageContext, deal: dict[str, Any], stage: dict[str, Any], back: str,
+             error: dict[str, Any] | None = None) -> Response:
+    """Won or lost: the reason (required when lost) and the close date, before the move."""
+    data = {"title": ctx._("Cerrar oportunidad"), "deal": {"id": deal["id"], "title": deal["title"] or "—"},
+            "stage": {"id": stage["id"], "name": stage["name"], "kind": stage["kind"]}, "back": back,
+            "today": ctx.today.isoformat(), "error": error}
+    return render(ctx, "deals_board", data, template="deals_close.html")
