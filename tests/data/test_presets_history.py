@@ -84,3 +84,86 @@ def test_salesforce_tasks_and_events_link_their_lead_and_deal(store, tmp_path):
     import_files(store, [opportunity], mapping="salesforce")
     assert rows(store, "deals", "stage_id")[OPP1] == ("salesforce-negotiation-review",)
     assert rows(store, "activities", "deal_id")["00U5g00000Evt1AAA"] == (OPP1,)
+
+
+# -- OpportunityHistory.csv: the deals' stage changes (issue 13) ----------------------------------
+
+D1, D2 = "0065g00000Hst1AA", "0065g00000Hst2AA"
+HISTORY_OPPS = ("Id,AccountId,Name,StageName,Amount,Probability,CloseDate,IsClosed,IsWon,CreatedDate\n"
+                f"{D1},,Quispe - equipos,Closed Won,6000,100,2024-05-01,1,1,2024-02-01T10:00:00.000+0000\n"
+                f"{D2},,Soto - repuestos,Prospecting,900,10,2024-07-31,0,0,2024-02-02T10:00:00.000+0000\n")
+HISTORY_HEAD = ("Id,OpportunityId,CreatedById,CreatedDate,StageName,Amount,ExpectedRevenue,CloseDate,Probability,"
+                "ForecastCategory,SystemModstamp,IsDeleted\n")
+# One row per change of amount, close date or stage, in no particular order (as the export
+# lists them). Deal 1: Prospecting, amount changed (same stage), Qualification, Negotiation/Review,
+# close date changed (same stage), Closed Won. Deal 2: Prospecting, Id. Decision Makers, back to
+# Prospecting, then a deleted row (IsDeleted 1) that is skipped.
+HISTORY_ROWS = [
+    ("0085g00000H06AAA", D1, "2024-05-01T09:00:00.000+0000", "Closed Won", 6000, 6000, "2024-05-01", 100, "Closed", 0),
+    ("0085g00000H01AAA", D1, "2024-02-01T10:00:00.000+0000", "Prospecting", 5000, 500, "2024-06-30", 10, "Pipeline", 0),
+    ("0085g00000H03AAA", D1, "2024-03-01T10:00:00.000+0000", "Qualification", 6000, 1200, "2024-06-30", 20,
+     "Pipeline", 0),
+    ("0085g00000H02AAA", D1, "2024-02-10T10:00:00.000+0000", "Prospecting", 6000, 600, "2024-06-30", 10, "Pipeline", 0),
+    ("0085g00000H04AAA", D1, "2024-04-01T10:00:00.000+0000", "Negotiation/Review", 6000, 5400, "2024-06-30", 90,
+     "Commit", 0),
+    ("0085g00000H05AAA", D1, "2024-04-15T10:00:00.000+0000", "Negotiation/Review", 6000, 5400, "2024-05-15", 90,
+     "Commit", 0),
+    ("0085g00000H07AAA", D2, "2024-02-02T10:00:00.000+0000", "Prospecting", 900, 135, "2024-07-31", 15, "Pipeline", 0),
+    ("0085g00000H08AAA", D2, "2024-02-20T10:00:00.000+0000", "Id. Decision Makers", 900, 540, "2024-07-31", 60,
+     "Pipeline", 0),
+    ("0085g00000H09AAA", D2, "2024-03-05T10:00:00.000+0000", "Prospecting", 900, 135, "2024-07-31", 10, "Pipeline", 0),
+    ("0085g00000H10AAA", D2, "2024-03-06T10:00:00.000+0000", "Closed Lost", 900, 0, "2024-03-06", 0, "Omitted", 1),
+]
+USER = "0055g00000UsrAAA"
+
+
+def history_export() -> str:
+    return HISTORY_HEAD + "".join(f"{h},{o},{USER},{c},{s},{a},{e},{d},{p},{f},{c},{x}\n"
+                                  for h, o, c, s, a, e, d, p, f, x in HISTORY_ROWS)
+
+
+def history_loader() -> str:
+    """The same history from Data Loader: capital headers, every value quoted, true / false."""
+    head = ",".join(f'"{c.upper()}"' for c in HISTORY_HEAD.strip().split(",")) + "\n"
+    return head + "".join(",".join(f'"{v}"' for v in (h, o, USER, c.replace(".000+0000", ".000Z"), s, a, e, d, p, f, c,
+                                                       "true" if x else "false")) + "\n"
+                          for h, o, c, s, a, e, d, p, f, x in HISTORY_ROWS)
+
+
+SF = "salesforce-"
+EXPECTED_CHANGES = {  # worked out by hand from HISTORY_ROWS: (deal, from, to)
+    "0085g00000H01AAA": (D1, None, SF + "prospecting"),
+    "0085g00000H03AAA": (D1, SF + "prospecting", SF + "qualification"),
+    "0085g00000H04AAA": (D1, SF + "qualification", SF + "negotiation-review"),
+    "0085g00000H06AAA": (D1, SF + "negotiation-review", SF + "closed-won"),
+    "0085g00000H07AAA": (D2, None, SF + "prospecting"),
+    "0085g00000H08AAA": (D2, SF + "prospecting", SF + "id-decision-makers"),
+    "0085g00000H09AAA": (D2, SF + "id-decision-makers", SF + "prospecting"),
+}
+
+
+def test_salesforce_opportunity_history_becomes_stage_changes(store, tmp_path):
+    export = tmp_path / "WE_00D5g000001_2"
+    write(export, "Opportunity.csv", HISTORY_OPPS)
+    write(export, "OpportunityHistory.csv", history_export())
+    result = import_files(store, [export], mapping="salesforce")
+    assert rows(store, "deal_stage_changes", "deal_id", "from_stage_id", "to_stage_id") == EXPECTED_CHANGES
+    assert rows(store, "deal_stage_changes", "changed_at")["0085g00000H08AAA"][0].isoformat()[:19] == "2024-02-20T10:00:00"
+    # 4 changes for deal 1, 3 for deal 2; the deleted row is skipped and said.
+    skipped = [n for n in result.notes if n.kind == "skipped_when"]
+    assert [(n.file, n.count, n.column, n.value) for n in skipped] == [("OpportunityHistory.csv", 1, "IsDeleted", "1")]
+    assert "1 row skipped because IsDeleted is 1" in str(skipped[0])
+    # Stages: Opportunity.csv's stay as it says (Prospecting at 10 %, not the history's 15 %);
+    # those only the history names are open stages at the highest probability it gives them.
+    stages = {k: (kind, round(p, 4), pos) for k, (kind, p, pos) in rows(store, "stages", "kind", "probability", "position").items()}
+    assert stages == {  # DuckDB keeps a float in 4 bytes: compared to 4 places
+        SF + "closed-won": ("won", 1.0, 100), SF + "prospecting": ("open", 0.1, 10),
+        SF + "qualification": ("open", 0.2, 20), SF + "negotiation-review": ("open", 0.9, 90),
+        SF + "id-decision-makers": ("open", 0.6, 60)}
+
+    # Next week's export from Data Loader, the same history: no row written twice, none changed.
+    loader = write(tmp_path / "loader", "opportunityhistory_extract.csv", history_loader())
+    again = import_files(store, [loader], mapping="salesforce")
+    assert rows(store, "deal_stage_changes", "deal_id", "from_stage_id", "to_stage_id") == EXPECTED_CHANGES
+    assert [(n.count, n.value) for n in again.notes if n.kind == "skipped_when"] == [(1, "true")]
+    assert round(rows(store, "stages", "probability")[SF + "prospecting"][0], 4) == 0.1

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from pulso.ingest import values
 from pulso.ingest.mapping import Case, ColumnSpec, MappingError, TableSpec, resolve_header, slug
+from pulso.ingest.resolve import changes_only
 from pulso.store import rules, schema
 
 ROW = "_row"
@@ -44,6 +45,7 @@ class TableBuilder:
     unmapped: dict[str, dict[str, int]] = field(default_factory=dict)  # target: {value read by "*" or the default
     #                                                                      of a `map` column ("" = empty): rows}
     skips: dict[tuple[str, str], int] = field(default_factory=dict)  # ("empty" | "future", target): rows skipped
+    dropped: dict[tuple[str, str], int] = field(default_factory=dict)  # `skip_when` (column, its value): rows
     _date_only: dict[str, pa.Array] = field(default_factory=dict, repr=False)  # this batch's date-only cells
 
     def check_header(self, file: str, columns: list[str], *, lenient: bool = False) -> None:
@@ -66,6 +68,7 @@ class TableBuilder:
             kept = {t: (_present(c, present) or c) if t == "id" else _present(c, present)  # an absent id stays, to be reported
                     for t, c in self.spec.columns.items()}
             self.spec.columns = {t: c for t, c in kept.items() if c is not None}
+            self.spec.skip_when = {k: v for k, v in self.spec.skip_when.items() if k in present}
         missing = sorted(self.spec.source_columns() - set(columns))
         if missing:
             raise MappingError(f"{file}: column(s) {', '.join(repr(m) for m in missing)} not found for table "
@@ -74,6 +77,13 @@ class TableBuilder:
     def add(self, batch: pa.Table, offset: int) -> None:
         """Type one batch (rows offset.. of the file)."""
         rows = pa.array(range(offset, offset + batch.num_rows), pa.int64())
+        if self.spec.skip_when:
+            drop = _condition(batch, self.spec.skip_when, self.nulls)
+            column = next(iter(self.spec.skip_when))
+            for item in pc.value_counts(pc.utf8_trim_whitespace(batch[column].combine_chunks()).filter(drop)).to_pylist():
+                key = (column, item["values"])
+                self.dropped[key] = self.dropped.get(key, 0) + item["counts"]
+            batch, rows = batch.filter(pc.invert(drop)), rows.filter(pc.invert(drop))
         if self.spec.where:
             keep = _condition(batch, self.spec.where, self.nulls)
             batch, rows = batch.filter(keep), rows.filter(keep)
@@ -248,6 +258,8 @@ class TableBuilder:
                 self.skipped += gone
                 self.skips[("future", target)] = self.skips.get(("future", target), 0) + gone
                 table = table.filter(keep)
+        if self.spec.changes and table.num_rows:
+            table = changes_only(table, self.spec.changes, tie=ROW)
         if "external_id" not in table.column_names and "id" in table.column_names:
             table = table.append_column("external_id", table["id"])
         return table
@@ -307,7 +319,8 @@ def _resolved(spec: TableSpec, columns: list[str], file: str) -> TableSpec:
                        cases=[replace(k, when=cond(k.when), unless=cond(k.unless), sources=many(k.sources))
                               for k in c.cases])
             for t, c in spec.columns.items()}
-    return replace(spec, columns=cols, where=cond(spec.where), group_by=one(spec.group_by))
+    return replace(spec, columns=cols, where=cond(spec.where), group_by=one(spec.group_by),
+                   skip_when=cond(spec.skip_when))
 
 
 def _present(col: ColumnSpec, present: set[str]) -> ColumnSpec | None:

@@ -141,7 +141,7 @@ def _unknown(tally: Tally) -> list[Note]:
 
 
 def _skipped(tally: Tally) -> list[Note]:
-    """Rows skipped because a `skip_when_empty` or `skip_when_future` column says so. Derived lookup
+    """Rows skipped because a `skip_when_empty`, `skip_when_future` or `skip_when` column says so. Derived lookup
     tables (`distinct`: a deal file's stages) are left out: their skipped rows are no lost records."""
     notes = []
     for name, b in tally.builders.values():
@@ -150,6 +150,8 @@ def _skipped(tally: Tally) -> list[Note]:
         for (why, target), count in b.skips.items():
             if count:
                 notes.append(Note(f"skipped_{why}", name, count, target=f"{b.spec.table}.{target}"))
+        notes += [Note("skipped_when", name, count, column, value, target=b.spec.table)
+                  for (column, value), count in b.dropped.items() if count and not b.spec.group_by]  # said once
     return notes
 
 

@@ -37,6 +37,19 @@ Four options read CRM exports that spread one fact over several columns:
 Table option `skip_when_future: [occurred_at]`: rows dated later than now (a task due next week, a
 meeting not held yet) are skipped and counted instead of refused as future dates.
 Conditions (`when`, `unless`, `where`) compare the cell's text; an empty cell is `""`.
+
+Three options read what a flat file cannot say directly (see ingest/resolve.py):
+- `lookup: {table: users, by: name}` on a reference column: a value that is the id of a record of
+  that table (in the run or stored) stays; another is matched against that column of the table's
+  records (case, accents and spacing aside); a name no record has, or two records have, leaves
+  the reference empty and is counted in the run's notes (`lookup_unknown`, `lookup_ambiguous`).
+- Table option `changes: {of: deal_id, order: changed_at, value: to_stage_id, previous: from_stage_id}`:
+  a history with one row per edit becomes its changes (sorted by `order` within each `of`, the rows
+  whose `value` differs from the row before; `previous` = that row's value, empty for the first).
+- Table option `keep_existing: true`: rows whose id is already stored or comes from another file of
+  the run are left out (a history names its stages; the file of the records says what they are).
+Table option `skip_when: {IsDeleted: [1, true]}`: rows matching are skipped and counted (a
+column the file lacks: no row skipped).
 """
 
 from __future__ import annotations
@@ -57,9 +70,11 @@ from pulso.store import schema
 AGGREGATES = ("min", "max", "first", "last", "any", "count")
 TRANSFORMS = ("slug", "lower", "upper", "digits", "strip", "title", "first_item", "duration")
 COLUMN_KEYS = {"from", "value", "map", "default", "transform", "format", "when", "unless", "agg", "if_missing",
-               "date_order", "decimal", "at_most", "cases", "scale", "join"}
+               "date_order", "decimal", "at_most", "cases", "scale", "join", "lookup"}
 CASE_KEYS = {"when", "unless", "from", "value"}
-TABLE_KEYS = {"columns", "group_by", "distinct", "skip_when_empty", "where", "skip_when_future"}
+TABLE_KEYS = {"columns", "group_by", "distinct", "skip_when_empty", "where", "skip_when_future", "skip_when",
+              "changes", "keep_existing"}
+CHANGES_KEYS = ("of", "order", "value", "previous")
 
 
 class MappingError(PulsoError):
@@ -103,6 +118,7 @@ class ColumnSpec:
     cases: list[Case] = field(default_factory=list)
     scale: float | None = None
     join: list[str] = field(default_factory=list)  # the non-empty values of these columns, joined by a space
+    lookup: dict[str, str] | None = None  # {table, by}: a name resolved to a record's id (ingest/resolve.py)
 
     def columns(self) -> set[str]:
         """Every source column this column reads."""
@@ -123,13 +139,16 @@ class TableSpec:
     skip_when_empty: list[str] = field(default_factory=list)
     where: dict[str, list[str]] = field(default_factory=dict)
     skip_when_future: list[str] = field(default_factory=list)  # rows dated later than now: skipped, counted
+    skip_when: dict[str, list[str]] = field(default_factory=dict)  # rows matching: skipped, counted
+    changes: dict[str, str] | None = None  # {of, order, value, previous}: a history's changes only
+    keep_existing: bool = False  # rows whose id is stored or comes from another file: left out
 
     def source_columns(self) -> set[str]:
         """Every source column this table reads."""
         used: set[str] = set()
         for c in self.columns.values():
             used |= c.columns()
-        used |= set(self.where)
+        used |= set(self.where) | set(self.skip_when)
         if self.group_by:
             used.add(self.group_by)
         return used
@@ -185,9 +204,10 @@ def _table_dict(t: TableSpec) -> dict[str, Any]:
                                   ("unless", c.unless or None), ("agg", c.agg),
                                   ("if_missing", None if c.if_missing == "error" else c.if_missing),
                                   ("cases", [_case_dict(k) for k in c.cases] or None), ("scale", c.scale),
-                                  ("join", c.join or None)) if v is not None}
+                                  ("join", c.join or None), ("lookup", c.lookup)) if v is not None}
         out["columns"][name] = c.source if list(spec) == ["from"] else spec
-    for key in ("group_by", "distinct", "skip_when_empty", "where", "skip_when_future"):
+    for key in ("group_by", "distinct", "skip_when_empty", "where", "skip_when_future", "skip_when", "changes",
+                "keep_existing"):
         if getattr(t, key):
             out[key] = getattr(t, key)
     return out
@@ -282,9 +302,15 @@ def _parse_table(where: str, name: str, spec: Any) -> TableSpec:
         columns[target] = _parse_column(f"{where}.{target}", target, raw)
     if "id" not in columns:
         raise MappingError(f"{where}: map `id` (the source's record id) so that re-imports update, not duplicate")
+    changes = spec.get("changes")
+    if changes is not None and (not isinstance(changes, dict) or set(changes) != set(CHANGES_KEYS)
+                                or not {changes["of"], changes["order"], changes["value"]} <= set(columns)
+                                or changes["previous"] not in tbl.columns):
+        raise MappingError(f"{where}: `changes` is {{of, order, value, previous}}, each a column of table {name}")
     return TableSpec(name, columns, spec.get("group_by"), bool(spec.get("distinct")),
                      list(spec.get("skip_when_empty") or []), _conditions(where, spec.get("where")),
-                     list(spec.get("skip_when_future") or []))
+                     list(spec.get("skip_when_future") or []), _conditions(where, spec.get("skip_when")),
+                     dict(changes) if changes else None, bool(spec.get("keep_existing")))
 
 
 def _parse_column(where: str, target: str, raw: Any) -> ColumnSpec:
@@ -307,6 +333,11 @@ def _parse_column(where: str, target: str, raw: Any) -> ColumnSpec:
         raise MappingError(f"{where}: unknown agg '{raw['agg']}'; use one of: {', '.join(AGGREGATES)}")
     if raw.get("if_missing", "error") not in ("error", "null"):
         raise MappingError(f"{where}: if_missing is error or null")
+    lookup = raw.get("lookup")
+    if lookup is not None and not (isinstance(lookup, dict) and set(lookup) == {"table", "by"}
+                                   and lookup["table"] in schema.CANONICAL_TABLES
+                                   and lookup["by"] in schema.table(lookup["table"]).columns):
+        raise MappingError(f"{where}: `lookup` is {{table: a canonical table, by: one of its columns}}")
     mapped = raw.get("map")
     if mapped is not None and not isinstance(mapped, dict):
         raise MappingError(f"{where}: `map` is an object (source value → value)")
@@ -318,7 +349,7 @@ def _parse_column(where: str, target: str, raw: Any) -> ColumnSpec:
         agg=raw.get("agg"), if_missing=raw.get("if_missing", "error"),
         date_order=raw.get("date_order"), decimal=raw.get("decimal"), at_most=raw.get("at_most"),
         also=sources[1:], cases=_cases(where, raw.get("cases")), scale=None if scale is None else float(scale),
-        join=_sources(f"{where}.join", raw.get("join")),
+        join=_sources(f"{where}.join", raw.get("join")), lookup=dict(lookup) if lookup else None,
     )
 
 

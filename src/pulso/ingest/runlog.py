@@ -62,7 +62,10 @@ class Note:
     empty / later than now), `empty_column` (column = the source column, target = the
     table.column it feeds, count = rows: empty in every one), `mixed_currencies` (target = the
     table, counts = rows per currency, value = the reporting currency), `all_open` / `none_won`
-    (count = deals, counts = deals per status)."""
+    (count = deals, counts = deals per status), `skipped_when` (a `skip_when` table option: column,
+    the value it held, count = rows skipped), `lookup_unknown` / `lookup_ambiguous` (a `lookup`
+    column: column = the source column, target = the table.column, count = rows left empty,
+    counts = rows per name, value = the first names with their rows)."""
 
     kind: str
     file: str
@@ -94,6 +97,11 @@ class Note:
                                "the columns the mapping reads",
             "not_data_skipped": f"{self.file}: files that are not data (CSV, XLSX, Parquet, JSON lines) skipped: "
                                 f"{self.count:,}, such as {self.value}",
+            # ingest/resolve.py and the `skip_when` table option
+            "lookup_unknown": f"{self.file}: {self.column}: no record has the name in {rows}, left empty: {self.value}",
+            "lookup_ambiguous": f"{self.file}: {self.column}: several records have the name in {rows}, left empty: "
+                                f"{self.value}",
+            "skipped_when": f"{self.file}: {rows} skipped because {self.column} is {self.value}",
         }[self.kind]
 
     def to_dict(self) -> dict[str, Any]:
@@ -160,6 +168,8 @@ class ImportResult:
     bad_rows: set[tuple[str, int]] = field(default_factory=set, repr=False)
     soft_refs: set[tuple[str, str]] = field(default_factory=set, repr=False)
     source_columns: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
+    lookups: dict[tuple[str, str], tuple[str, str, str]] = field(default_factory=dict, repr=False)  # ingest/resolve.py
+    keep_existing: set[tuple[str, str]] = field(default_factory=set, repr=False)  # (file, table): ingest/resolve.py
     tally: Any = field(default=None, repr=False)  # what ingest.checks has seen of the typed records
 
     @property

@@ -19,7 +19,7 @@ import pyarrow as pa
 
 from pulso import audit, events
 from pulso.errors import PulsoError, ValidationError
-from pulso.ingest import bundle, checks, values
+from pulso.ingest import bundle, checks, resolve, values
 from pulso.ingest.apply import ROW, Problem, TableBuilder
 from pulso.ingest.mapping import Mapping, MappingError, load_mapping
 from pulso.ingest.readers import EmptyFile, ReadError, Source, file_digest, open_source
@@ -152,6 +152,10 @@ def _read_all(store, paths, names, table, mapping, encoding, delimiter, date_ord
                 b.check_header(name, src.columns, lenient=this.read.get("missing_columns") == "ignore")
                 result.soft_refs |= {(b.spec.table, c.target) for c in b.spec.columns.values() if c.if_missing == "null"}
                 result.source_columns.update({(b.spec.table, c.target): c.source for c in b.spec.columns.values() if c.source})
+                result.lookups |= {(b.spec.table, c.target): (c.lookup["table"], c.lookup["by"], c.source or c.target)
+                                   for c in b.spec.columns.values() if c.lookup}
+                if b.spec.keep_existing:
+                    result.keep_existing.add((name, b.spec.table))
             streaming = stream is not None and stream.fits(builders, tables)
             offset = 0
             for batch in src.batches():
@@ -216,6 +220,10 @@ def _write(store: Store, steps: list[dict[str, pa.Table]], origins: list[dict[st
                 batches[t] = batches[t].filter(pa.array(mask, pa.bool_()))
                 origin[t] = [o for o, k in zip(origin[t], mask) if k]
         result.rejected += len(result.bad_rows)
+    if result.keep_existing:
+        resolve.keep_existing(store, steps, origins, result.keep_existing)
+    if result.lookups:
+        result.notes += [Note(**fields) for fields in resolve.lookups(store, steps, origins, result.lookups)]
     for batches in steps:
         null_missing_references(store, batches, result.soft_refs, pool=steps)
     for _attempt in range(20):

@@ -89,7 +89,9 @@ class Stream:
 
     def fits(self, builders: list[TableBuilder], in_memory: dict) -> bool:
         """True when every table of this file can be written a batch at a time."""
-        ok = not in_memory and all(not b.spec.group_by and not b.spec.distinct for b in builders)
+        ok = not in_memory and all(not b.spec.group_by and not b.spec.distinct and not b.spec.changes
+                                   and not b.spec.keep_existing and not any(c.lookup for c in b.spec.columns.values())
+                                   for b in builders)
         if ok and self.conn is None:
             self.conn = self.store.engine.connect()
             self.trans = self.conn.begin()

@@ -46,7 +46,8 @@ def put_settings(conn: sa.Connection, values: Mapping[str, str]) -> None:
 def timezone_on(conn: sa.Connection) -> ZoneInfo:
     """The workspace's time zone, read inside the caller's transaction."""
     t = schema.workspace_settings
-    return ZoneInfo(conn.execute(sa.select(t.c.value).where(t.c.key == "timezone")).scalar() or "UTC")
+    found = conn.execute(sa.select(t.c.value).where(t.c.key == "timezone")).scalars().all()  # all: DuckDB's
+    return ZoneInfo(found[0] if found and found[0] else "UTC")  # result ends, else registering a batch fails
 
 
 def bump_version(conn: sa.Connection) -> None:
