@@ -106,6 +106,7 @@ def _list(ctx: PageContext, error: dict[str, Any] | None = None) -> Response:
             "filters": _filters(ctx), "can_edit": ui.can_edit(ctx), "can_assign": ctx.user.role in ("admin", "manager"),
             "owners": ui.owner_choices(ctx), "stages": [{"id": s["id"], "name": s["name"]} for s in stages(ctx)],
             "deals": [plain_deal(ctx, r, labels.get(r["id"], ("", ""))[1]) for r in found]}
+    data["sections"] = [ui.section(ctx, data["title"], data["headers"], rows)]  # the JSON twin's table, as every nav page
     return _answer(ctx, render(ctx, "deals", data, template="deals_list.html"), error)
 
 

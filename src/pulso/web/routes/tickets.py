@@ -79,6 +79,7 @@ def _list(ctx: PageContext, error: dict[str, Any] | None = None) -> Response:
             "headers": ui.headers(ctx, "/tickets", query, COLUMNS), "pager": ui.pager(ctx, "/tickets", query, more),
             "can_edit": ui.can_edit(ctx), "can_assign": ctx.user.role in ("admin", "manager"), "owners": ui.owner_choices(ctx),
             "tickets": [plain_ticket(ctx, r, labels.get(r["id"], ("", ""))[1]) for r in found]}
+    data["sections"] = [ui.section(ctx, data["title"], data["headers"], rows)]  # the JSON twin's table, as every nav page
     return _answer(ctx, render(ctx, "tickets", data, template="tickets_list.html"), error)
 
 
