@@ -29,17 +29,9 @@ metadata = sa.MetaData(
 )
 
 # Enumerations: stored as text, checked by the store (see rules.py) so errors name the record.
-ROLES = ("admin", "manager", "rep", "viewer")
-STAGE_KINDS = ("open", "won", "lost")
-DEAL_STATUSES = ("open", "won", "lost")
-DEAL_KINDS = ("new", "upsell", "cross_sell", "renewal")
-ACTIVITY_TYPES = ("call", "email", "voicemail", "meeting", "task", "note")
-DIRECTIONS = ("inbound", "outbound")
-TICKET_STATUSES = ("open", "pending", "resolved", "closed")
-TICKET_PRIORITIES = ("low", "medium", "high", "urgent")
-SURVEY_KINDS = ("nps", "ces", "csat")
-SPEND_CATEGORIES = ("marketing", "sales", "retention")
-USAGE_ACTIONS = ("login", "create", "update", "delete", "view", "export")
+from pulso.store.choices import (  # noqa: E402  (one list, the web's forms read it too)
+    ACTIVITY_TYPES, DEAL_KINDS, DEAL_STATUSES, DIRECTIONS, ROLES, SPEND_CATEGORIES, STAGE_KINDS, SURVEY_KINDS,
+    TICKET_PRIORITIES, TICKET_STATUSES, USAGE_ACTIONS)
 
 MONEY = sa.Numeric(18, 2)
 TS = sa.DateTime(timezone=True)
@@ -60,6 +52,19 @@ def _ref(name: str, target: str, *, declared: bool = True, nullable: bool = True
 
 def _pg_index(table: sa.Table, *columns: str) -> None:
     sa.Index(None, *(table.c[c] for c in columns)).ddl_if(dialect="postgresql")
+
+
+def _search(*, phone: bool = True) -> list[sa.Column]:
+    """The search columns the store computes on every write (store/searchable.py, migration 0011):
+    never a field a person or a file fills, marked info["derived"]."""
+    names = ("search_text", "search_phone") if phone else ("search_text",)
+    return [sa.Column(n, sa.Text, nullable=False, server_default="", info={"derived": "search"}) for n in names]
+
+
+def _pg_trigram_index(table: sa.Table, column: str) -> None:
+    """A pg_trgm GIN index for LIKE '%…%' (created by migration 0011 when the extension can be)."""
+    sa.Index(None, table.c[column], postgresql_using="gin",
+             postgresql_ops={column: "gin_trgm_ops"}).ddl_if(dialect="postgresql")
 
 
 teams = sa.Table(
@@ -102,6 +107,7 @@ accounts = sa.Table(
     sa.Column("acquired_at", TS),
     sa.Column("churned_at", TS),
     sa.Column("churn_reason", sa.Text),
+    *_search(),
 )
 
 leads = sa.Table(
@@ -121,6 +127,7 @@ leads = sa.Table(
     _ref("account_id", "accounts"),
     sa.Column("disqualified_at", TS),
     sa.Column("disqualified_reason", sa.Text),  # the workspace's disqualify (migration 0009)
+    *_search(),
 )
 
 stages = sa.Table(
@@ -148,6 +155,7 @@ deals = sa.Table(
     sa.Column("closed_at", TS),
     sa.Column("lost_reason", sa.Text),
     _ref("campaign_id", "campaigns"),
+    *_search(phone=False),
 )
 
 deal_stage_changes = sa.Table(
@@ -316,6 +324,10 @@ _pg_index(orders, "account_id")
 _pg_index(subscriptions, "term_end_at")
 _pg_index(web_sessions, "started_at")
 _pg_index(usage_events, "occurred_at")
+for _table in (leads, accounts):
+    _pg_trigram_index(_table, "search_text")
+    _pg_trigram_index(_table, "search_phone")
+_pg_trigram_index(deals, "search_text")
 
 #: The CRM tables, parents before children: the order in which a batch is written.
 CANONICAL_TABLES: tuple[str, ...] = (

@@ -114,18 +114,20 @@ class _Contains(FunctionElement):
 
 @compiles(_Contains)
 def _contains_sql(element: _Contains, compiler: Any, **kw: Any) -> str:
-    column, value = element.clauses
-    return compiler.process(column.contains(value.value, autoescape=True), **kw)
+    column, _value, pattern = element.clauses
+    return compiler.process(column.like(pattern, escape="/"), **kw)
 
 
 @compiles(_Contains, "duckdb")
 def _contains_duckdb(element: _Contains, compiler: Any, **kw: Any) -> str:
-    column, value = element.clauses
+    column, value, _pattern = element.clauses
     return compiler.process(sa.func.contains(column, value), **kw)
 
 
 def _has(column: sa.ColumnElement, value: str) -> sa.ColumnElement:
-    return _Contains(column, sa.literal(value, sa.Text))
+    """Both the text and its LIKE pattern travel as bound values (compiled statements are cached)."""
+    escaped = value.replace("/", "//").replace("%", "/%").replace("_", "/_")
+    return _Contains(column, sa.literal(value, sa.Text), sa.literal(f"%{escaped}%", sa.Text))
 
 
 def search(store: Store, caller: Caller, query: Any, *, tables: tuple[str, ...] = ("leads", "accounts", "deals"),
