@@ -36,6 +36,7 @@ LEFT OUTER JOIN (
           "t14"."closed_at",
           "t14"."lost_reason",
           "t14"."campaign_id",
+          "t14"."search_text",
           "t14"."_campaign",
           COALESCE(CAST("t14"."amount" AS DOUBLE), 0.0) AS "_m_revenue"
         FROM (
@@ -64,6 +65,7 @@ LEFT OUTER JOIN (
                 "t11"."closed_at",
                 "t11"."lost_reason",
                 "t11"."campaign_id",
+                "t11"."search_text",
                 "t11"."_lid",
                 "t11"."_lcampaign",
                 COALESCE("t11"."_lcampaign", "t11"."campaign_id") AS "_campaign"
@@ -85,6 +87,7 @@ LEFT OUTER JOIN (
                   "t10"."closed_at",
                   "t10"."lost_reason",
                   "t10"."campaign_id",
+                  "t10"."search_text",
                   "t7"."_lid",
                   "t7"."_lcampaign"
                 FROM (
@@ -191,6 +194,7 @@ WITH "t19" AS (
           "t14"."closed_at",
           "t14"."lost_reason",
           "t14"."campaign_id",
+          "t14"."search_text",
           "t14"."_campaign",
           "t14"."owner_id" AS "_owner",
           "t14"."owner_id" AS "_d_owner",
@@ -221,6 +225,7 @@ WITH "t19" AS (
                 "t11"."closed_at",
                 "t11"."lost_reason",
                 "t11"."campaign_id",
+                "t11"."search_text",
                 "t11"."_lid",
                 "t11"."_lcampaign",
                 COALESCE("t11"."_lcampaign", "t11"."campaign_id") AS "_campaign"
@@ -242,6 +247,7 @@ WITH "t19" AS (
                   "t10"."closed_at",
                   "t10"."lost_reason",
                   "t10"."campaign_id",
+                  "t10"."search_text",
                   "t7"."_lid",
                   "t7"."_lcampaign"
                 FROM (

@@ -98,6 +98,7 @@ LEFT OUTER JOIN (
             "t19"."closed_at",
             "t19"."lost_reason",
             "t19"."campaign_id",
+            "t19"."search_text",
             "t19"."_campaign",
             COALESCE(CAST("t19"."amount" AS DOUBLE), 0.0) AS "_m_net",
             COALESCE(CAST("t19"."amount" AS DOUBLE), 0.0) AS "_m_revenue"
@@ -127,6 +128,7 @@ LEFT OUTER JOIN (
                   "t15"."closed_at",
                   "t15"."lost_reason",
                   "t15"."campaign_id",
+                  "t15"."search_text",
                   "t15"."_lid",
                   "t15"."_lcampaign",
                   COALESCE("t15"."_lcampaign", "t15"."campaign_id") AS "_campaign"
@@ -148,6 +150,7 @@ LEFT OUTER JOIN (
                     "t12"."closed_at",
                     "t12"."lost_reason",
                     "t12"."campaign_id",
+                    "t12"."search_text",
                     "t8"."_lid",
                     "t8"."_lcampaign"
                   FROM (

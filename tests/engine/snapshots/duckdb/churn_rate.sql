@@ -27,6 +27,8 @@ WITH "t6" AS (
         "t2"."acquired_at",
         "t2"."churned_at",
         "t2"."churn_reason",
+        "t2"."search_text",
+        "t2"."search_phone",
         CAST(1 AS DOUBLE) AS "_m_at_start"
       FROM "accounts" AS "t2"
     ) AS "t7"
@@ -122,6 +124,8 @@ LEFT OUTER JOIN (
             "t2"."acquired_at",
             "t2"."churned_at",
             "t2"."churn_reason",
+            "t2"."search_text",
+            "t2"."search_phone",
             CAST(1 AS DOUBLE) AS "_m_churned",
             COALESCE(
               (
@@ -254,6 +258,8 @@ WITH "t6" AS (
         "t2"."acquired_at",
         "t2"."churned_at",
         "t2"."churn_reason",
+        "t2"."search_text",
+        "t2"."search_phone",
         "t2"."owner_id" AS "_owner",
         "t2"."owner_id" AS "_d_owner",
         CAST(1 AS DOUBLE) AS "_m_at_start"
@@ -384,6 +390,8 @@ WITH "t6" AS (
             "t7"."acquired_at",
             "t7"."churned_at",
             "t7"."churn_reason",
+            "t7"."search_text",
+            "t7"."search_phone",
             "t7"."_owner",
             "t7"."_d_owner",
             CAST(1 AS DOUBLE) AS "_m_churned",
@@ -409,6 +417,8 @@ WITH "t6" AS (
               "t2"."acquired_at",
               "t2"."churned_at",
               "t2"."churn_reason",
+              "t2"."search_text",
+              "t2"."search_phone",
               "t2"."owner_id" AS "_owner",
               "t2"."owner_id" AS "_d_owner"
             FROM "accounts" AS "t2"

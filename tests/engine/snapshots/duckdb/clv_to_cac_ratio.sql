@@ -27,6 +27,8 @@ WITH "t8" AS (
         "t2"."acquired_at",
         "t2"."churned_at",
         "t2"."churn_reason",
+        "t2"."search_text",
+        "t2"."search_phone",
         CAST(1 AS DOUBLE) AS "_m_at_start"
       FROM "accounts" AS "t2"
     ) AS "t10"
@@ -171,6 +173,8 @@ LEFT OUTER JOIN (
               "t2"."acquired_at",
               "t2"."churned_at",
               "t2"."churn_reason",
+              "t2"."search_text",
+              "t2"."search_phone",
               CAST(1 AS DOUBLE) AS "_m_churned",
               COALESCE(
                 (
@@ -294,6 +298,8 @@ LEFT OUTER JOIN (
               "t2"."acquired_at",
               "t2"."churned_at",
               "t2"."churn_reason",
+              "t2"."search_text",
+              "t2"."search_phone",
               CAST(1 AS DOUBLE) AS "_m_new"
             FROM "accounts" AS "t2"
           ) AS "t9"

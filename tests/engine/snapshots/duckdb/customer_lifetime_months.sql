@@ -27,6 +27,8 @@ WITH "t6" AS (
         "t2"."acquired_at",
         "t2"."churned_at",
         "t2"."churn_reason",
+        "t2"."search_text",
+        "t2"."search_phone",
         CAST(1 AS DOUBLE) AS "_m_at_start"
       FROM "accounts" AS "t2"
     ) AS "t7"
@@ -190,6 +192,8 @@ LEFT OUTER JOIN (
             "t2"."acquired_at",
             "t2"."churned_at",
             "t2"."churn_reason",
+            "t2"."search_text",
+            "t2"."search_phone",
             CAST(1 AS DOUBLE) AS "_m_churned",
             COALESCE(
               (
@@ -257,6 +261,8 @@ WITH "t6" AS (
         "t2"."acquired_at",
         "t2"."churned_at",
         "t2"."churn_reason",
+        "t2"."search_text",
+        "t2"."search_phone",
         "t2"."owner_id" AS "_owner",
         "t2"."owner_id" AS "_d_owner",
         CAST(1 AS DOUBLE) AS "_m_at_start"
@@ -434,6 +440,8 @@ WITH "t6" AS (
             "t7"."acquired_at",
             "t7"."churned_at",
             "t7"."churn_reason",
+            "t7"."search_text",
+            "t7"."search_phone",
             "t7"."_owner",
             "t7"."_d_owner",
             CAST(1 AS DOUBLE) AS "_m_churned",
@@ -459,6 +467,8 @@ WITH "t6" AS (
               "t2"."acquired_at",
               "t2"."churned_at",
               "t2"."churn_reason",
+              "t2"."search_text",
+              "t2"."search_phone",
               "t2"."owner_id" AS "_owner",
               "t2"."owner_id" AS "_d_owner"
             FROM "accounts" AS "t2"

@@ -27,6 +27,8 @@ WITH "t7" AS (
         "t2"."acquired_at",
         "t2"."churned_at",
         "t2"."churn_reason",
+        "t2"."search_text",
+        "t2"."search_phone",
         CAST(1 AS DOUBLE) AS "_m_at_start"
       FROM "accounts" AS "t2"
     ) AS "t8"
@@ -157,6 +159,8 @@ LEFT OUTER JOIN (
             "t2"."acquired_at",
             "t2"."churned_at",
             "t2"."churn_reason",
+            "t2"."search_text",
+            "t2"."search_phone",
             CAST(1 AS DOUBLE) AS "_m_churned",
             COALESCE(
               (
@@ -376,6 +380,8 @@ WITH "t7" AS (
         "t2"."acquired_at",
         "t2"."churned_at",
         "t2"."churn_reason",
+        "t2"."search_text",
+        "t2"."search_phone",
         "t2"."owner_id" AS "_owner",
         "t2"."owner_id" AS "_d_owner",
         CAST(1 AS DOUBLE) AS "_m_at_start"
@@ -514,6 +520,8 @@ WITH "t7" AS (
             "t9"."acquired_at",
             "t9"."churned_at",
             "t9"."churn_reason",
+            "t9"."search_text",
+            "t9"."search_phone",
             "t9"."_owner",
             "t9"."_d_owner",
             CAST(1 AS DOUBLE) AS "_m_churned",
@@ -539,6 +547,8 @@ WITH "t7" AS (
               "t2"."acquired_at",
               "t2"."churned_at",
               "t2"."churn_reason",
+              "t2"."search_text",
+              "t2"."search_phone",
               "t2"."owner_id" AS "_owner",
               "t2"."owner_id" AS "_d_owner"
             FROM "accounts" AS "t2"

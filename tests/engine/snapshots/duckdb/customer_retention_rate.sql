@@ -31,6 +31,8 @@ WITH "t6" AS (
         "t2"."acquired_at",
         "t2"."churned_at",
         "t2"."churn_reason",
+        "t2"."search_text",
+        "t2"."search_phone",
         CAST(1 AS DOUBLE) AS "_m_at_start"
       FROM "accounts" AS "t2"
     ) AS "t9"
@@ -66,6 +68,8 @@ WITH "t6" AS (
         "t2"."acquired_at",
         "t2"."churned_at",
         "t2"."churn_reason",
+        "t2"."search_text",
+        "t2"."search_phone",
         CAST(1 AS DOUBLE) AS "_m_retained",
         CAST(1 AS DOUBLE) AS "_m_at_end"
       FROM "accounts" AS "t2"
@@ -351,6 +355,8 @@ LEFT OUTER JOIN (
               "t2"."acquired_at",
               "t2"."churned_at",
               "t2"."churn_reason",
+              "t2"."search_text",
+              "t2"."search_phone",
               CAST(-1 AS DOUBLE) AS "_m_retained",
               CAST(1 AS DOUBLE) AS "_m_new"
             FROM "accounts" AS "t2"
@@ -418,6 +424,8 @@ WITH "t6" AS (
         "t2"."acquired_at",
         "t2"."churned_at",
         "t2"."churn_reason",
+        "t2"."search_text",
+        "t2"."search_phone",
         "t2"."owner_id" AS "_owner",
         "t2"."owner_id" AS "_d_owner",
         CAST(1 AS DOUBLE) AS "_m_at_start"
@@ -455,6 +463,8 @@ WITH "t6" AS (
         "t2"."acquired_at",
         "t2"."churned_at",
         "t2"."churn_reason",
+        "t2"."search_text",
+        "t2"."search_phone",
         "t2"."owner_id" AS "_owner",
         "t2"."owner_id" AS "_d_owner",
         CAST(1 AS DOUBLE) AS "_m_retained",
@@ -779,6 +789,8 @@ WITH "t6" AS (
               "t2"."acquired_at",
               "t2"."churned_at",
               "t2"."churn_reason",
+              "t2"."search_text",
+              "t2"."search_phone",
               "t2"."owner_id" AS "_owner",
               "t2"."owner_id" AS "_d_owner",
               CAST(-1 AS DOUBLE) AS "_m_retained",

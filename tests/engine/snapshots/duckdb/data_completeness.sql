@@ -33,6 +33,8 @@ WITH "t5" AS (
         "t1"."acquired_at",
         "t1"."churned_at",
         "t1"."churn_reason",
+        "t1"."search_text",
+        "t1"."search_phone",
         CAST(CASE
           WHEN COALESCE(
             CASE
@@ -133,6 +135,8 @@ WITH "t5" AS (
         "t2"."account_id",
         "t2"."disqualified_at",
         "t2"."disqualified_reason",
+        "t2"."search_text",
+        "t2"."search_phone",
         CAST(CASE
           WHEN COALESCE(
             CASE
@@ -414,6 +418,8 @@ WITH "t5" AS (
         "t1"."acquired_at",
         "t1"."churned_at",
         "t1"."churn_reason",
+        "t1"."search_text",
+        "t1"."search_phone",
         "t1"."owner_id" AS "_owner",
         "t1"."owner_id" AS "_d_owner",
         CAST(CASE
@@ -517,6 +523,8 @@ WITH "t5" AS (
         "t2"."account_id",
         "t2"."disqualified_at",
         "t2"."disqualified_reason",
+        "t2"."search_text",
+        "t2"."search_phone",
         "t2"."owner_id" AS "_owner",
         "t2"."owner_id" AS "_d_owner",
         CAST(CASE

@@ -33,6 +33,8 @@ WITH "t8" AS (
         "t20"."acquired_at",
         "t20"."churned_at",
         "t20"."churn_reason",
+        "t20"."search_text",
+        "t20"."search_phone",
         "t20"."_duplicate",
         CAST("t20"."_duplicate" AS DOUBLE) AS "_m_flagged",
         CAST(1 AS DOUBLE) AS "_m_records"
@@ -56,6 +58,8 @@ WITH "t8" AS (
             "t16"."acquired_at",
             "t16"."churned_at",
             "t16"."churn_reason",
+            "t16"."search_text",
+            "t16"."search_phone",
             "t16"."_rid",
             CASE WHEN COALESCE("t16"."_rid" IS NOT NULL, FALSE) THEN 1 ELSE 0 END AS "_duplicate"
           FROM (
@@ -74,6 +78,8 @@ WITH "t8" AS (
               "t6"."acquired_at",
               "t6"."churned_at",
               "t6"."churn_reason",
+              "t6"."search_text",
+              "t6"."search_phone",
               "t14"."_rid"
             FROM "accounts" AS "t6"
             LEFT OUTER JOIN (
@@ -122,6 +128,8 @@ WITH "t8" AS (
         "t21"."account_id",
         "t21"."disqualified_at",
         "t21"."disqualified_reason",
+        "t21"."search_text",
+        "t21"."search_phone",
         "t21"."_duplicate",
         CAST("t21"."_duplicate" AS DOUBLE) AS "_m_flagged",
         CAST(1 AS DOUBLE) AS "_m_records"
@@ -148,6 +156,8 @@ WITH "t8" AS (
             "t17"."account_id",
             "t17"."disqualified_at",
             "t17"."disqualified_reason",
+            "t17"."search_text",
+            "t17"."search_phone",
             "t17"."_rid",
             CASE WHEN COALESCE("t17"."_rid" IS NOT NULL, FALSE) THEN 1 ELSE 0 END AS "_duplicate"
           FROM (
@@ -169,6 +179,8 @@ WITH "t8" AS (
               "t7"."account_id",
               "t7"."disqualified_at",
               "t7"."disqualified_reason",
+              "t7"."search_text",
+              "t7"."search_phone",
               "t15"."_rid"
             FROM "leads" AS "t7"
             LEFT OUTER JOIN (
@@ -376,6 +388,8 @@ WITH "t8" AS (
         "t20"."acquired_at",
         "t20"."churned_at",
         "t20"."churn_reason",
+        "t20"."search_text",
+        "t20"."search_phone",
         "t20"."_duplicate",
         "t20"."owner_id" AS "_owner",
         "t20"."owner_id" AS "_d_owner",
@@ -401,6 +415,8 @@ WITH "t8" AS (
             "t16"."acquired_at",
             "t16"."churned_at",
             "t16"."churn_reason",
+            "t16"."search_text",
+            "t16"."search_phone",
             "t16"."_rid",
             CASE WHEN COALESCE("t16"."_rid" IS NOT NULL, FALSE) THEN 1 ELSE 0 END AS "_duplicate"
           FROM (
@@ -419,6 +435,8 @@ WITH "t8" AS (
               "t6"."acquired_at",
               "t6"."churned_at",
               "t6"."churn_reason",
+              "t6"."search_text",
+              "t6"."search_phone",
               "t14"."_rid"
             FROM "accounts" AS "t6"
             LEFT OUTER JOIN (
@@ -468,6 +486,8 @@ WITH "t8" AS (
         "t21"."account_id",
         "t21"."disqualified_at",
         "t21"."disqualified_reason",
+        "t21"."search_text",
+        "t21"."search_phone",
         "t21"."_duplicate",
         "t21"."owner_id" AS "_owner",
         "t21"."owner_id" AS "_d_owner",
@@ -496,6 +516,8 @@ WITH "t8" AS (
             "t17"."account_id",
             "t17"."disqualified_at",
             "t17"."disqualified_reason",
+            "t17"."search_text",
+            "t17"."search_phone",
             "t17"."_rid",
             CASE WHEN COALESCE("t17"."_rid" IS NOT NULL, FALSE) THEN 1 ELSE 0 END AS "_duplicate"
           FROM (
@@ -517,6 +539,8 @@ WITH "t8" AS (
               "t7"."account_id",
               "t7"."disqualified_at",
               "t7"."disqualified_reason",
+              "t7"."search_text",
+              "t7"."search_phone",
               "t15"."_rid"
             FROM "leads" AS "t7"
             LEFT OUTER JOIN (

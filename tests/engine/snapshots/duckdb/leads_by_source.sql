@@ -43,6 +43,8 @@ LEFT OUTER JOIN (
           "t12"."account_id",
           "t12"."disqualified_at",
           "t12"."disqualified_reason",
+          "t12"."search_text",
+          "t12"."search_phone",
           "t12"."_won_revenue",
           CAST(1 AS DOUBLE) AS "_m_leads",
           CAST(CASE WHEN COALESCE("t12"."converted_at" IS NOT NULL, FALSE) THEN 1 ELSE 0 END AS DOUBLE) AS "_m_converted",
@@ -70,6 +72,8 @@ LEFT OUTER JOIN (
               "t8"."account_id",
               "t8"."disqualified_at",
               "t8"."disqualified_reason",
+              "t8"."search_text",
+              "t8"."search_phone",
               "t10"."_rid",
               "t10"."_won_revenue"
             FROM (
@@ -179,6 +183,8 @@ WITH "t17" AS (
           "t12"."account_id",
           "t12"."disqualified_at",
           "t12"."disqualified_reason",
+          "t12"."search_text",
+          "t12"."search_phone",
           "t12"."_won_revenue",
           "t12"."owner_id" AS "_owner",
           "t12"."owner_id" AS "_d_owner",
@@ -208,6 +214,8 @@ WITH "t17" AS (
               "t8"."account_id",
               "t8"."disqualified_at",
               "t8"."disqualified_reason",
+              "t8"."search_text",
+              "t8"."search_phone",
               "t10"."_rid",
               "t10"."_won_revenue"
             FROM (

@@ -37,6 +37,8 @@ LEFT OUTER JOIN (
           "t2"."account_id",
           "t2"."disqualified_at",
           "t2"."disqualified_reason",
+          "t2"."search_text",
+          "t2"."search_phone",
           CAST(1 AS DOUBLE) AS "_m_leads"
         FROM "leads" AS "t2"
       ) AS "t5"
@@ -103,6 +105,8 @@ WITH "t9" AS (
           "t2"."account_id",
           "t2"."disqualified_at",
           "t2"."disqualified_reason",
+          "t2"."search_text",
+          "t2"."search_phone",
           "t2"."owner_id" AS "_owner",
           "t2"."owner_id" AS "_d_owner",
           CAST(1 AS DOUBLE) AS "_m_leads"

@@ -39,6 +39,8 @@ LEFT OUTER JOIN (
           "t2"."account_id",
           "t2"."disqualified_at",
           "t2"."disqualified_reason",
+          "t2"."search_text",
+          "t2"."search_phone",
           CAST(CASE WHEN COALESCE("t2"."sql_at" IS NOT NULL, FALSE) THEN 1 ELSE 0 END AS DOUBLE) AS "_m_reached",
           CAST(1 AS DOUBLE) AS "_m_leads"
         FROM "leads" AS "t2"
@@ -108,6 +110,8 @@ WITH "t9" AS (
           "t2"."account_id",
           "t2"."disqualified_at",
           "t2"."disqualified_reason",
+          "t2"."search_text",
+          "t2"."search_phone",
           "t2"."owner_id" AS "_owner",
           "t2"."owner_id" AS "_d_owner",
           CAST(CASE WHEN COALESCE("t2"."sql_at" IS NOT NULL, FALSE) THEN 1 ELSE 0 END AS DOUBLE) AS "_m_reached",

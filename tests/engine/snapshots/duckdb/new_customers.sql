@@ -34,6 +34,8 @@ LEFT OUTER JOIN (
           "t2"."acquired_at",
           "t2"."churned_at",
           "t2"."churn_reason",
+          "t2"."search_text",
+          "t2"."search_phone",
           CAST(1 AS DOUBLE) AS "_m_customers"
         FROM "accounts" AS "t2"
       ) AS "t5"
@@ -97,6 +99,8 @@ WITH "t9" AS (
           "t2"."acquired_at",
           "t2"."churned_at",
           "t2"."churn_reason",
+          "t2"."search_text",
+          "t2"."search_phone",
           "t2"."owner_id" AS "_owner",
           "t2"."owner_id" AS "_d_owner",
           CAST(1 AS DOUBLE) AS "_m_customers"

@@ -48,6 +48,7 @@ LEFT OUTER JOIN (
             "t1"."closed_at",
             "t1"."lost_reason",
             "t1"."campaign_id",
+            "t1"."search_text",
             CAST(1 AS DOUBLE) AS "_m_deals"
           FROM "deals" AS "t1"
         ) AS "t4"
@@ -114,6 +115,7 @@ WITH "t9" AS (
             "t1"."closed_at",
             "t1"."lost_reason",
             "t1"."campaign_id",
+            "t1"."search_text",
             "t1"."owner_id" AS "_owner",
             "t1"."owner_id" AS "_d_owner",
             CAST(1 AS DOUBLE) AS "_m_deals"

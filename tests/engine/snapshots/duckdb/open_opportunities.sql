@@ -29,6 +29,7 @@ WITH "t4" AS (
         "t1"."closed_at",
         "t1"."lost_reason",
         "t1"."campaign_id",
+        "t1"."search_text",
         CAST(1 AS DOUBLE) AS "_m_open"
       FROM "deals" AS "t1"
     ) AS "t5"
@@ -188,6 +189,7 @@ WITH "t4" AS (
         "t1"."closed_at",
         "t1"."lost_reason",
         "t1"."campaign_id",
+        "t1"."search_text",
         "t1"."owner_id" AS "_owner",
         "t1"."owner_id" AS "_d_owner",
         CAST(1 AS DOUBLE) AS "_m_open"

@@ -226,6 +226,8 @@ LEFT OUTER JOIN (
                 "t3"."acquired_at",
                 "t3"."churned_at",
                 "t3"."churn_reason",
+                "t3"."search_text",
+                "t3"."search_phone",
                 CAST(1 AS DOUBLE) AS "_m_retained"
               FROM "accounts" AS "t3"
             ) AS "t9"

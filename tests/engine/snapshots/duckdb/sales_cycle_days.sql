@@ -41,6 +41,7 @@ LEFT OUTER JOIN (
           "t5"."closed_at",
           "t5"."lost_reason",
           "t5"."campaign_id",
+          "t5"."search_text",
           (
             CAST(EPOCH_US("t5"."closed_at") - EPOCH_US("t5"."created_at") AS DOUBLE) / 1000000.0
           ) / 86400.0 AS "_m_days",
@@ -122,6 +123,7 @@ WITH "t10" AS (
           "t5"."closed_at",
           "t5"."lost_reason",
           "t5"."campaign_id",
+          "t5"."search_text",
           "t5"."_owner",
           "t5"."_d_owner",
           (
@@ -149,6 +151,7 @@ WITH "t10" AS (
             "t2"."closed_at",
             "t2"."lost_reason",
             "t2"."campaign_id",
+            "t2"."search_text",
             "t2"."owner_id" AS "_owner",
             "t2"."owner_id" AS "_d_owner"
           FROM "deals" AS "t2"

@@ -29,6 +29,7 @@ WITH "t6" AS (
         "t2"."closed_at",
         "t2"."lost_reason",
         "t2"."campaign_id",
+        "t2"."search_text",
         CAST(1 AS DOUBLE) AS "_m_open"
       FROM "deals" AS "t2"
     ) AS "t7"
@@ -214,6 +215,7 @@ LEFT OUTER JOIN (
             "t9"."closed_at",
             "t9"."lost_reason",
             "t9"."campaign_id",
+            "t9"."search_text",
             CAST(CASE WHEN COALESCE("t9"."status" = 'won', FALSE) THEN 1 ELSE 0 END AS DOUBLE) AS "_m_won",
             CAST(1 AS DOUBLE) AS "_m_closed",
             CASE
@@ -305,6 +307,7 @@ WITH "t6" AS (
         "t2"."closed_at",
         "t2"."lost_reason",
         "t2"."campaign_id",
+        "t2"."search_text",
         "t2"."owner_id" AS "_owner",
         "t2"."owner_id" AS "_d_owner",
         CAST(1 AS DOUBLE) AS "_m_open"
@@ -493,6 +496,7 @@ WITH "t6" AS (
             "t9"."closed_at",
             "t9"."lost_reason",
             "t9"."campaign_id",
+            "t9"."search_text",
             "t9"."_owner",
             "t9"."_d_owner",
             CAST(CASE WHEN COALESCE("t9"."status" = 'won', FALSE) THEN 1 ELSE 0 END AS DOUBLE) AS "_m_won",
@@ -536,6 +540,7 @@ WITH "t6" AS (
               "t2"."closed_at",
               "t2"."lost_reason",
               "t2"."campaign_id",
+              "t2"."search_text",
               "t2"."owner_id" AS "_owner",
               "t2"."owner_id" AS "_d_owner"
             FROM "deals" AS "t2"

@@ -27,6 +27,8 @@ WITH "t7" AS (
         "t3"."acquired_at",
         "t3"."churned_at",
         "t3"."churn_reason",
+        "t3"."search_text",
+        "t3"."search_phone",
         CAST(1 AS DOUBLE) AS "_m_customers"
       FROM "accounts" AS "t3"
     ) AS "t8"
@@ -123,6 +125,7 @@ LEFT OUTER JOIN (
             "t15"."closed_at",
             "t15"."lost_reason",
             "t15"."campaign_id",
+            "t15"."search_text",
             "t6"."_pid",
             "t6"."_p_start",
             "t6"."_p_end",
@@ -272,6 +275,8 @@ WITH "t7" AS (
         "t3"."acquired_at",
         "t3"."churned_at",
         "t3"."churn_reason",
+        "t3"."search_text",
+        "t3"."search_phone",
         "t3"."owner_id" AS "_owner",
         "t3"."owner_id" AS "_d_owner",
         CAST(1 AS DOUBLE) AS "_m_customers"
@@ -404,6 +409,7 @@ WITH "t7" AS (
             "t22"."closed_at",
             "t22"."lost_reason",
             "t22"."campaign_id",
+            "t22"."search_text",
             "t22"."_owner",
             "t22"."_d_owner",
             "t6"."_pid",
@@ -437,6 +443,7 @@ WITH "t7" AS (
                 "t15"."closed_at",
                 "t15"."lost_reason",
                 "t15"."campaign_id",
+                "t15"."search_text",
                 "t12"."_lk1_owner_id" AS "_owner",
                 "t12"."_lk1_owner_id" AS "_d_owner"
               FROM (

@@ -29,6 +29,7 @@ WITH "t6" AS (
         "t13"."closed_at",
         "t13"."lost_reason",
         "t13"."campaign_id",
+        "t13"."search_text",
         "t13"."_probability",
         COALESCE(CAST("t13"."amount" AS DOUBLE), 0.0) * COALESCE(CAST("t13"."_probability" AS DOUBLE), 0.0) AS "_m_weighted"
       FROM (
@@ -53,6 +54,7 @@ WITH "t6" AS (
             "t5"."closed_at",
             "t5"."lost_reason",
             "t5"."campaign_id",
+            "t5"."search_text",
             "t9"."_sid",
             "t9"."_probability"
           FROM "deals" AS "t5"
@@ -222,6 +224,7 @@ WITH "t6" AS (
         "t13"."closed_at",
         "t13"."lost_reason",
         "t13"."campaign_id",
+        "t13"."search_text",
         "t13"."_probability",
         "t13"."owner_id" AS "_owner",
         "t13"."owner_id" AS "_d_owner",
@@ -248,6 +251,7 @@ WITH "t6" AS (
             "t5"."closed_at",
             "t5"."lost_reason",
             "t5"."campaign_id",
+            "t5"."search_text",
             "t9"."_sid",
             "t9"."_probability"
           FROM "deals" AS "t5"

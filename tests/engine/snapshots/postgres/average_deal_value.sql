@@ -39,6 +39,7 @@ LEFT OUTER JOIN (
         "t1"."closed_at",
         "t1"."lost_reason",
         "t1"."campaign_id",
+        "t1"."search_text",
         COALESCE(CAST("t1"."amount" AS DOUBLE PRECISION), 0.0) AS "_m_amount",
         CAST(1 AS DOUBLE PRECISION) AS "_m_deals",
         COALESCE(CAST("t1"."amount" AS DOUBLE PRECISION), 0.0) AS "_m_amount_v"
@@ -88,6 +89,7 @@ WITH "t7" AS (
         "t1"."closed_at",
         "t1"."lost_reason",
         "t1"."campaign_id",
+        "t1"."search_text",
         "t1"."owner_id" AS "_owner",
         "t1"."owner_id" AS "_d_owner",
         COALESCE(CAST("t1"."amount" AS DOUBLE PRECISION), 0.0) AS "_m_amount",

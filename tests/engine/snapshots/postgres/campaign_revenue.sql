@@ -33,6 +33,7 @@ LEFT OUTER JOIN (
         "t12"."closed_at",
         "t12"."lost_reason",
         "t12"."campaign_id",
+        "t12"."search_text",
         "t12"."_campaign",
         COALESCE(CAST("t12"."amount" AS DOUBLE PRECISION), 0.0) AS "_m_revenue"
       FROM (
@@ -53,6 +54,7 @@ LEFT OUTER JOIN (
           "t11"."closed_at",
           "t11"."lost_reason",
           "t11"."campaign_id",
+          "t11"."search_text",
           "t11"."_campaign"
         FROM (
           SELECT
@@ -72,6 +74,7 @@ LEFT OUTER JOIN (
             "t10"."closed_at",
             "t10"."lost_reason",
             "t10"."campaign_id",
+            "t10"."search_text",
             "t10"."_lcampaign",
             "t10"."_campaign"
           FROM (
@@ -92,6 +95,7 @@ LEFT OUTER JOIN (
               "t9"."closed_at",
               "t9"."lost_reason",
               "t9"."campaign_id",
+              "t9"."search_text",
               "t9"."_lid",
               "t9"."_lcampaign",
               COALESCE("t9"."_lcampaign", "t9"."campaign_id") AS "_campaign"
@@ -113,6 +117,7 @@ LEFT OUTER JOIN (
                 "t8"."closed_at",
                 "t8"."lost_reason",
                 "t8"."campaign_id",
+                "t8"."search_text",
                 "t7"."_lid",
                 "t7"."_lcampaign"
               FROM (
@@ -173,6 +178,7 @@ WITH "t16" AS (
         "t12"."closed_at",
         "t12"."lost_reason",
         "t12"."campaign_id",
+        "t12"."search_text",
         "t12"."_campaign",
         "t12"."owner_id" AS "_owner",
         "t12"."owner_id" AS "_d_owner",
@@ -195,6 +201,7 @@ WITH "t16" AS (
           "t11"."closed_at",
           "t11"."lost_reason",
           "t11"."campaign_id",
+          "t11"."search_text",
           "t11"."_campaign"
         FROM (
           SELECT
@@ -214,6 +221,7 @@ WITH "t16" AS (
             "t10"."closed_at",
             "t10"."lost_reason",
             "t10"."campaign_id",
+            "t10"."search_text",
             "t10"."_lcampaign",
             "t10"."_campaign"
           FROM (
@@ -234,6 +242,7 @@ WITH "t16" AS (
               "t9"."closed_at",
               "t9"."lost_reason",
               "t9"."campaign_id",
+              "t9"."search_text",
               "t9"."_lid",
               "t9"."_lcampaign",
               COALESCE("t9"."_lcampaign", "t9"."campaign_id") AS "_campaign"
@@ -255,6 +264,7 @@ WITH "t16" AS (
                 "t8"."closed_at",
                 "t8"."lost_reason",
                 "t8"."campaign_id",
+                "t8"."search_text",
                 "t7"."_lid",
                 "t7"."_lcampaign"
               FROM (

@@ -70,6 +70,7 @@ LEFT OUTER JOIN (
           "t16"."closed_at",
           "t16"."lost_reason",
           "t16"."campaign_id",
+          "t16"."search_text",
           "t16"."_campaign",
           COALESCE(CAST("t16"."amount" AS DOUBLE PRECISION), 0.0) AS "_m_net",
           COALESCE(CAST("t16"."amount" AS DOUBLE PRECISION), 0.0) AS "_m_revenue"
@@ -91,6 +92,7 @@ LEFT OUTER JOIN (
             "t15"."closed_at",
             "t15"."lost_reason",
             "t15"."campaign_id",
+            "t15"."search_text",
             "t15"."_campaign"
           FROM (
             SELECT
@@ -110,6 +112,7 @@ LEFT OUTER JOIN (
               "t14"."closed_at",
               "t14"."lost_reason",
               "t14"."campaign_id",
+              "t14"."search_text",
               "t14"."_lcampaign",
               "t14"."_campaign"
             FROM (
@@ -130,6 +133,7 @@ LEFT OUTER JOIN (
                 "t12"."closed_at",
                 "t12"."lost_reason",
                 "t12"."campaign_id",
+                "t12"."search_text",
                 "t12"."_lid",
                 "t12"."_lcampaign",
                 COALESCE("t12"."_lcampaign", "t12"."campaign_id") AS "_campaign"
@@ -151,6 +155,7 @@ LEFT OUTER JOIN (
                   "t9"."closed_at",
                   "t9"."lost_reason",
                   "t9"."campaign_id",
+                  "t9"."search_text",
                   "t8"."_lid",
                   "t8"."_lcampaign"
                 FROM (

@@ -35,6 +35,7 @@ LEFT OUTER JOIN (
         "t1"."closed_at",
         "t1"."lost_reason",
         "t1"."campaign_id",
+        "t1"."search_text",
         CAST(CASE WHEN COALESCE("t1"."status" = 'won', FALSE) THEN 1 ELSE 0 END AS DOUBLE PRECISION) AS "_m_won",
         CAST(1 AS DOUBLE PRECISION) AS "_m_closed"
       FROM "deals" AS "t1"
@@ -80,6 +81,7 @@ WITH "t7" AS (
         "t1"."closed_at",
         "t1"."lost_reason",
         "t1"."campaign_id",
+        "t1"."search_text",
         "t1"."owner_id" AS "_owner",
         "t1"."owner_id" AS "_d_owner",
         CAST(CASE WHEN COALESCE("t1"."status" = 'won', FALSE) THEN 1 ELSE 0 END AS DOUBLE PRECISION) AS "_m_won",

@@ -90,6 +90,8 @@ LEFT OUTER JOIN (
             "t1"."acquired_at",
             "t1"."churned_at",
             "t1"."churn_reason",
+            "t1"."search_text",
+            "t1"."search_phone",
             CAST(1 AS DOUBLE PRECISION) AS "_m_churned",
             CAST(COALESCE(
               CAST(EXTRACT('epoch' FROM "t1"."churned_at") - EXTRACT('epoch' FROM "t1"."acquired_at") AS DOUBLE PRECISION) / 86400.0,
@@ -192,6 +194,8 @@ LEFT OUTER JOIN (
             "t1"."acquired_at",
             "t1"."churned_at",
             "t1"."churn_reason",
+            "t1"."search_text",
+            "t1"."search_phone",
             CAST(1 AS DOUBLE PRECISION) AS "_m_new"
           FROM "accounts" AS "t1"
         ) AS "t8"
@@ -287,6 +291,8 @@ LEFT OUTER JOIN (
               "t1"."acquired_at",
               "t1"."churned_at",
               "t1"."churn_reason",
+              "t1"."search_text",
+              "t1"."search_phone",
               CAST(1 AS DOUBLE PRECISION) AS "_m_at_start"
             FROM "accounts" AS "t1"
           ) AS "t9"

@@ -41,6 +41,8 @@ LEFT OUTER JOIN (
           "t1"."acquired_at",
           "t1"."churned_at",
           "t1"."churn_reason",
+          "t1"."search_text",
+          "t1"."search_phone",
           CAST(1 AS DOUBLE PRECISION) AS "_m_at_start"
         FROM "accounts" AS "t1"
       ) AS "t5"
@@ -73,6 +75,8 @@ LEFT OUTER JOIN (
           "t1"."acquired_at",
           "t1"."churned_at",
           "t1"."churn_reason",
+          "t1"."search_text",
+          "t1"."search_phone",
           CAST(1 AS DOUBLE PRECISION) AS "_m_churned",
           CAST(COALESCE(
             CAST(EXTRACT('epoch' FROM "t1"."churned_at") - EXTRACT('epoch' FROM "t1"."acquired_at") AS DOUBLE PRECISION) / 86400.0,
@@ -123,6 +127,8 @@ WITH "t11" AS (
           "t1"."acquired_at",
           "t1"."churned_at",
           "t1"."churn_reason",
+          "t1"."search_text",
+          "t1"."search_phone",
           "t1"."owner_id" AS "_owner",
           "t1"."owner_id" AS "_d_owner",
           CAST(1 AS DOUBLE PRECISION) AS "_m_at_start"
@@ -158,6 +164,8 @@ WITH "t11" AS (
           "t1"."acquired_at",
           "t1"."churned_at",
           "t1"."churn_reason",
+          "t1"."search_text",
+          "t1"."search_phone",
           "t1"."owner_id" AS "_owner",
           "t1"."owner_id" AS "_d_owner",
           CAST(1 AS DOUBLE PRECISION) AS "_m_churned",

@@ -42,6 +42,8 @@ LEFT OUTER JOIN (
           "t1"."acquired_at",
           "t1"."churned_at",
           "t1"."churn_reason",
+          "t1"."search_text",
+          "t1"."search_phone",
           CAST(1 AS DOUBLE PRECISION) AS "_m_at_start"
         FROM "accounts" AS "t1"
       ) AS "t7"
@@ -78,6 +80,8 @@ LEFT OUTER JOIN (
             "t1"."acquired_at",
             "t1"."churned_at",
             "t1"."churn_reason",
+            "t1"."search_text",
+            "t1"."search_phone",
             CAST(1 AS DOUBLE PRECISION) AS "_m_retained",
             CAST(1 AS DOUBLE PRECISION) AS "_m_at_end"
           FROM "accounts" AS "t1"
@@ -112,6 +116,8 @@ LEFT OUTER JOIN (
             "t1"."acquired_at",
             "t1"."churned_at",
             "t1"."churn_reason",
+            "t1"."search_text",
+            "t1"."search_phone",
             CAST(-1 AS DOUBLE PRECISION) AS "_m_retained",
             CAST(1 AS DOUBLE PRECISION) AS "_m_new"
           FROM "accounts" AS "t1"
@@ -162,6 +168,8 @@ WITH "t15" AS (
           "t1"."acquired_at",
           "t1"."churned_at",
           "t1"."churn_reason",
+          "t1"."search_text",
+          "t1"."search_phone",
           "t1"."owner_id" AS "_owner",
           "t1"."owner_id" AS "_d_owner",
           CAST(1 AS DOUBLE PRECISION) AS "_m_at_start"
@@ -201,6 +209,8 @@ WITH "t15" AS (
             "t1"."acquired_at",
             "t1"."churned_at",
             "t1"."churn_reason",
+            "t1"."search_text",
+            "t1"."search_phone",
             "t1"."owner_id" AS "_owner",
             "t1"."owner_id" AS "_d_owner",
             CAST(1 AS DOUBLE PRECISION) AS "_m_retained",
@@ -238,6 +248,8 @@ WITH "t15" AS (
             "t1"."acquired_at",
             "t1"."churned_at",
             "t1"."churn_reason",
+            "t1"."search_text",
+            "t1"."search_phone",
             "t1"."owner_id" AS "_owner",
             "t1"."owner_id" AS "_d_owner",
             CAST(-1 AS DOUBLE PRECISION) AS "_m_retained",

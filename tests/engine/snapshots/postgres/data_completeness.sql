@@ -36,6 +36,8 @@ LEFT OUTER JOIN (
           "t1"."acquired_at",
           "t1"."churned_at",
           "t1"."churn_reason",
+          "t1"."search_text",
+          "t1"."search_phone",
           CAST(CASE
             WHEN COALESCE(
               CASE
@@ -135,6 +137,8 @@ LEFT OUTER JOIN (
           "t2"."account_id",
           "t2"."disqualified_at",
           "t2"."disqualified_reason",
+          "t2"."search_text",
+          "t2"."search_phone",
           CAST(CASE
             WHEN COALESCE(
               CASE
@@ -267,6 +271,8 @@ WITH "t12" AS (
           "t1"."acquired_at",
           "t1"."churned_at",
           "t1"."churn_reason",
+          "t1"."search_text",
+          "t1"."search_phone",
           "t1"."owner_id" AS "_owner",
           "t1"."owner_id" AS "_d_owner",
           CAST(CASE
@@ -369,6 +375,8 @@ WITH "t12" AS (
           "t2"."account_id",
           "t2"."disqualified_at",
           "t2"."disqualified_reason",
+          "t2"."search_text",
+          "t2"."search_phone",
           "t2"."owner_id" AS "_owner",
           "t2"."owner_id" AS "_d_owner",
           CAST(CASE

@@ -36,6 +36,8 @@ LEFT OUTER JOIN (
           "t16"."acquired_at",
           "t16"."churned_at",
           "t16"."churn_reason",
+          "t16"."search_text",
+          "t16"."search_phone",
           "t16"."_duplicate",
           CAST("t16"."_duplicate" AS DOUBLE PRECISION) AS "_m_flagged",
           CAST(1 AS DOUBLE PRECISION) AS "_m_records"
@@ -55,6 +57,8 @@ LEFT OUTER JOIN (
             "t14"."acquired_at",
             "t14"."churned_at",
             "t14"."churn_reason",
+            "t14"."search_text",
+            "t14"."search_phone",
             "t14"."_duplicate"
           FROM (
             SELECT
@@ -72,6 +76,8 @@ LEFT OUTER JOIN (
               "t12"."acquired_at",
               "t12"."churned_at",
               "t12"."churn_reason",
+              "t12"."search_text",
+              "t12"."search_phone",
               "t12"."_rid",
               CASE WHEN COALESCE("t12"."_rid" IS NOT NULL, FALSE) THEN 1 ELSE 0 END AS "_duplicate"
             FROM (
@@ -90,6 +96,8 @@ LEFT OUTER JOIN (
                 "t6"."acquired_at",
                 "t6"."churned_at",
                 "t6"."churn_reason",
+                "t6"."search_text",
+                "t6"."search_phone",
                 "t10"."_rid"
               FROM "accounts" AS "t6"
               LEFT OUTER JOIN (
@@ -134,6 +142,8 @@ LEFT OUTER JOIN (
           "t17"."account_id",
           "t17"."disqualified_at",
           "t17"."disqualified_reason",
+          "t17"."search_text",
+          "t17"."search_phone",
           "t17"."_duplicate",
           CAST("t17"."_duplicate" AS DOUBLE PRECISION) AS "_m_flagged",
           CAST(1 AS DOUBLE PRECISION) AS "_m_records"
@@ -156,6 +166,8 @@ LEFT OUTER JOIN (
             "t15"."account_id",
             "t15"."disqualified_at",
             "t15"."disqualified_reason",
+            "t15"."search_text",
+            "t15"."search_phone",
             "t15"."_duplicate"
           FROM (
             SELECT
@@ -176,6 +188,8 @@ LEFT OUTER JOIN (
               "t13"."account_id",
               "t13"."disqualified_at",
               "t13"."disqualified_reason",
+              "t13"."search_text",
+              "t13"."search_phone",
               "t13"."_rid",
               CASE WHEN COALESCE("t13"."_rid" IS NOT NULL, FALSE) THEN 1 ELSE 0 END AS "_duplicate"
             FROM (
@@ -197,6 +211,8 @@ LEFT OUTER JOIN (
                 "t7"."account_id",
                 "t7"."disqualified_at",
                 "t7"."disqualified_reason",
+                "t7"."search_text",
+                "t7"."search_phone",
                 "t11"."_rid"
               FROM "leads" AS "t7"
               LEFT OUTER JOIN (
@@ -252,6 +268,8 @@ WITH "t25" AS (
           "t16"."acquired_at",
           "t16"."churned_at",
           "t16"."churn_reason",
+          "t16"."search_text",
+          "t16"."search_phone",
           "t16"."_duplicate",
           "t16"."owner_id" AS "_owner",
           "t16"."owner_id" AS "_d_owner",
@@ -273,6 +291,8 @@ WITH "t25" AS (
             "t14"."acquired_at",
             "t14"."churned_at",
             "t14"."churn_reason",
+            "t14"."search_text",
+            "t14"."search_phone",
             "t14"."_duplicate"
           FROM (
             SELECT
@@ -290,6 +310,8 @@ WITH "t25" AS (
               "t12"."acquired_at",
               "t12"."churned_at",
               "t12"."churn_reason",
+              "t12"."search_text",
+              "t12"."search_phone",
               "t12"."_rid",
               CASE WHEN COALESCE("t12"."_rid" IS NOT NULL, FALSE) THEN 1 ELSE 0 END AS "_duplicate"
             FROM (
@@ -308,6 +330,8 @@ WITH "t25" AS (
                 "t6"."acquired_at",
                 "t6"."churned_at",
                 "t6"."churn_reason",
+                "t6"."search_text",
+                "t6"."search_phone",
                 "t10"."_rid"
               FROM "accounts" AS "t6"
               LEFT OUTER JOIN (
@@ -353,6 +377,8 @@ WITH "t25" AS (
           "t17"."account_id",
           "t17"."disqualified_at",
           "t17"."disqualified_reason",
+          "t17"."search_text",
+          "t17"."search_phone",
           "t17"."_duplicate",
           "t17"."owner_id" AS "_owner",
           "t17"."owner_id" AS "_d_owner",
@@ -377,6 +403,8 @@ WITH "t25" AS (
             "t15"."account_id",
             "t15"."disqualified_at",
             "t15"."disqualified_reason",
+            "t15"."search_text",
+            "t15"."search_phone",
             "t15"."_duplicate"
           FROM (
             SELECT
@@ -397,6 +425,8 @@ WITH "t25" AS (
               "t13"."account_id",
               "t13"."disqualified_at",
               "t13"."disqualified_reason",
+              "t13"."search_text",
+              "t13"."search_phone",
               "t13"."_rid",
               CASE WHEN COALESCE("t13"."_rid" IS NOT NULL, FALSE) THEN 1 ELSE 0 END AS "_duplicate"
             FROM (
@@ -418,6 +448,8 @@ WITH "t25" AS (
                 "t7"."account_id",
                 "t7"."disqualified_at",
                 "t7"."disqualified_reason",
+                "t7"."search_text",
+                "t7"."search_phone",
                 "t11"."_rid"
               FROM "leads" AS "t7"
               LEFT OUTER JOIN (

@@ -40,6 +40,8 @@ LEFT OUTER JOIN (
         "t10"."account_id",
         "t10"."disqualified_at",
         "t10"."disqualified_reason",
+        "t10"."search_text",
+        "t10"."search_phone",
         "t10"."_won_revenue",
         CAST(1 AS DOUBLE PRECISION) AS "_m_leads",
         CAST(CASE WHEN COALESCE("t10"."converted_at" IS NOT NULL, FALSE) THEN 1 ELSE 0 END AS DOUBLE PRECISION) AS "_m_converted",
@@ -63,6 +65,8 @@ LEFT OUTER JOIN (
           "t9"."account_id",
           "t9"."disqualified_at",
           "t9"."disqualified_reason",
+          "t9"."search_text",
+          "t9"."search_phone",
           "t9"."_won_revenue"
         FROM (
           SELECT
@@ -83,6 +87,8 @@ LEFT OUTER JOIN (
             "t5"."account_id",
             "t5"."disqualified_at",
             "t5"."disqualified_reason",
+            "t5"."search_text",
+            "t5"."search_phone",
             "t8"."_rid",
             "t8"."_won_revenue"
           FROM "leads" AS "t5"
@@ -146,6 +152,8 @@ WITH "t14" AS (
         "t10"."account_id",
         "t10"."disqualified_at",
         "t10"."disqualified_reason",
+        "t10"."search_text",
+        "t10"."search_phone",
         "t10"."_won_revenue",
         "t10"."owner_id" AS "_owner",
         "t10"."owner_id" AS "_d_owner",
@@ -171,6 +179,8 @@ WITH "t14" AS (
           "t9"."account_id",
           "t9"."disqualified_at",
           "t9"."disqualified_reason",
+          "t9"."search_text",
+          "t9"."search_phone",
           "t9"."_won_revenue"
         FROM (
           SELECT
@@ -191,6 +201,8 @@ WITH "t14" AS (
             "t5"."account_id",
             "t5"."disqualified_at",
             "t5"."disqualified_reason",
+            "t5"."search_text",
+            "t5"."search_phone",
             "t8"."_rid",
             "t8"."_won_revenue"
           FROM "leads" AS "t5"

@@ -34,6 +34,8 @@ LEFT OUTER JOIN (
         "t1"."account_id",
         "t1"."disqualified_at",
         "t1"."disqualified_reason",
+        "t1"."search_text",
+        "t1"."search_phone",
         CAST(1 AS DOUBLE PRECISION) AS "_m_leads"
       FROM "leads" AS "t1"
     ) AS "t5"
@@ -75,6 +77,8 @@ WITH "t7" AS (
         "t1"."account_id",
         "t1"."disqualified_at",
         "t1"."disqualified_reason",
+        "t1"."search_text",
+        "t1"."search_phone",
         "t1"."owner_id" AS "_owner",
         "t1"."owner_id" AS "_d_owner",
         CAST(1 AS DOUBLE PRECISION) AS "_m_leads"

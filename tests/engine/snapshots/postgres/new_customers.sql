@@ -31,6 +31,8 @@ LEFT OUTER JOIN (
         "t1"."acquired_at",
         "t1"."churned_at",
         "t1"."churn_reason",
+        "t1"."search_text",
+        "t1"."search_phone",
         CAST(1 AS DOUBLE PRECISION) AS "_m_customers"
       FROM "accounts" AS "t1"
     ) AS "t5"
@@ -69,6 +71,8 @@ WITH "t7" AS (
         "t1"."acquired_at",
         "t1"."churned_at",
         "t1"."churn_reason",
+        "t1"."search_text",
+        "t1"."search_phone",
         "t1"."owner_id" AS "_owner",
         "t1"."owner_id" AS "_d_owner",
         CAST(1 AS DOUBLE PRECISION) AS "_m_customers"

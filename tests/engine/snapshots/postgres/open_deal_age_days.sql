@@ -39,6 +39,7 @@ LEFT OUTER JOIN (
         "t1"."closed_at",
         "t1"."lost_reason",
         "t1"."campaign_id",
+        "t1"."search_text",
         CAST(1 AS DOUBLE PRECISION) AS "_m_deals"
       FROM "deals" AS "t1"
     ) AS "t5"
@@ -85,6 +86,7 @@ WITH "t7" AS (
         "t1"."closed_at",
         "t1"."lost_reason",
         "t1"."campaign_id",
+        "t1"."search_text",
         "t1"."owner_id" AS "_owner",
         "t1"."owner_id" AS "_d_owner",
         CAST(1 AS DOUBLE PRECISION) AS "_m_deals"

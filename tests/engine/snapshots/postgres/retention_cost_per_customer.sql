@@ -187,6 +187,8 @@ LEFT OUTER JOIN (
             "t1"."acquired_at",
             "t1"."churned_at",
             "t1"."churn_reason",
+            "t1"."search_text",
+            "t1"."search_phone",
             CAST(1 AS DOUBLE PRECISION) AS "_m_retained"
           FROM "accounts" AS "t1"
         ) AS "t11"

@@ -33,6 +33,7 @@ LEFT OUTER JOIN (
         "t1"."closed_at",
         "t1"."lost_reason",
         "t1"."campaign_id",
+        "t1"."search_text",
         COALESCE(CAST("t1"."amount" AS DOUBLE PRECISION), 0.0) AS "_m_revenue"
       FROM "deals" AS "t1"
       WHERE
@@ -75,6 +76,7 @@ WITH "t7" AS (
         "t1"."closed_at",
         "t1"."lost_reason",
         "t1"."campaign_id",
+        "t1"."search_text",
         "t1"."owner_id" AS "_owner",
         "t1"."owner_id" AS "_d_owner",
         COALESCE(CAST("t1"."amount" AS DOUBLE PRECISION), 0.0) AS "_m_revenue"

@@ -63,6 +63,7 @@ LEFT OUTER JOIN (
           "t1"."closed_at",
           "t1"."lost_reason",
           "t1"."campaign_id",
+          "t1"."search_text",
           CAST(1 AS DOUBLE PRECISION) AS "_m_open"
         FROM "deals" AS "t1"
       ) AS "t5"
@@ -100,6 +101,7 @@ LEFT OUTER JOIN (
           "t1"."closed_at",
           "t1"."lost_reason",
           "t1"."campaign_id",
+          "t1"."search_text",
           CAST(CASE WHEN COALESCE("t1"."status" = 'won', FALSE) THEN 1 ELSE 0 END AS DOUBLE PRECISION) AS "_m_won",
           CAST(1 AS DOUBLE PRECISION) AS "_m_closed",
           CASE
@@ -176,6 +178,7 @@ WITH "t11" AS (
           "t1"."closed_at",
           "t1"."lost_reason",
           "t1"."campaign_id",
+          "t1"."search_text",
           "t1"."owner_id" AS "_owner",
           "t1"."owner_id" AS "_d_owner",
           CAST(1 AS DOUBLE PRECISION) AS "_m_open"
@@ -216,6 +219,7 @@ WITH "t11" AS (
           "t1"."closed_at",
           "t1"."lost_reason",
           "t1"."campaign_id",
+          "t1"."search_text",
           "t1"."owner_id" AS "_owner",
           "t1"."owner_id" AS "_d_owner",
           CAST(CASE WHEN COALESCE("t1"."status" = 'won', FALSE) THEN 1 ELSE 0 END AS DOUBLE PRECISION) AS "_m_won",

@@ -36,6 +36,8 @@ LEFT OUTER JOIN (
         "t1"."account_id",
         "t1"."disqualified_at",
         "t1"."disqualified_reason",
+        "t1"."search_text",
+        "t1"."search_phone",
         CAST(CASE WHEN COALESCE("t1"."converted_at" IS NOT NULL, FALSE) THEN 1 ELSE 0 END AS DOUBLE PRECISION) AS "_m_reached",
         CAST(1 AS DOUBLE PRECISION) AS "_m_leads"
       FROM "leads" AS "t1"
@@ -80,6 +82,8 @@ WITH "t7" AS (
         "t1"."account_id",
         "t1"."disqualified_at",
         "t1"."disqualified_reason",
+        "t1"."search_text",
+        "t1"."search_phone",
         "t1"."owner_id" AS "_owner",
         "t1"."owner_id" AS "_d_owner",
         CAST(CASE WHEN COALESCE("t1"."converted_at" IS NOT NULL, FALSE) THEN 1 ELSE 0 END AS DOUBLE PRECISION) AS "_m_reached",

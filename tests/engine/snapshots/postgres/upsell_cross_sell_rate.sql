@@ -42,6 +42,7 @@ LEFT OUTER JOIN (
             "t8"."closed_at",
             "t8"."lost_reason",
             "t8"."campaign_id",
+            "t8"."search_text",
             "t4"."_pid",
             "t4"."_p_start",
             "t4"."_p_end",
@@ -92,6 +93,8 @@ LEFT OUTER JOIN (
           "t1"."acquired_at",
           "t1"."churned_at",
           "t1"."churn_reason",
+          "t1"."search_text",
+          "t1"."search_phone",
           CAST(1 AS DOUBLE PRECISION) AS "_m_customers"
         FROM "accounts" AS "t1"
       ) AS "t6"
@@ -147,6 +150,7 @@ WITH "t17" AS (
             "t11"."closed_at",
             "t11"."lost_reason",
             "t11"."campaign_id",
+            "t11"."search_text",
             "t8"."_lk1_owner_id" AS "_owner",
             "t8"."_lk1_owner_id" AS "_d_owner",
             "t5"."_pid",
@@ -207,6 +211,8 @@ WITH "t17" AS (
           "t1"."acquired_at",
           "t1"."churned_at",
           "t1"."churn_reason",
+          "t1"."search_text",
+          "t1"."search_phone",
           "t1"."owner_id" AS "_owner",
           "t1"."owner_id" AS "_d_owner",
           CAST(1 AS DOUBLE PRECISION) AS "_m_customers"

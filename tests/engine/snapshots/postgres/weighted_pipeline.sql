@@ -33,6 +33,7 @@ LEFT OUTER JOIN (
         "t9"."closed_at",
         "t9"."lost_reason",
         "t9"."campaign_id",
+        "t9"."search_text",
         "t9"."_probability",
         COALESCE(CAST("t9"."amount" AS DOUBLE PRECISION), 0.0) * COALESCE(CAST("t9"."_probability" AS DOUBLE PRECISION), 0.0) AS "_m_weighted"
       FROM (
@@ -53,6 +54,7 @@ LEFT OUTER JOIN (
           "t8"."closed_at",
           "t8"."lost_reason",
           "t8"."campaign_id",
+          "t8"."search_text",
           "t8"."_probability"
         FROM (
           SELECT
@@ -72,6 +74,7 @@ LEFT OUTER JOIN (
             "t5"."closed_at",
             "t5"."lost_reason",
             "t5"."campaign_id",
+            "t5"."search_text",
             "t7"."_sid",
             "t7"."_probability"
           FROM "deals" AS "t5"
@@ -123,6 +126,7 @@ WITH "t13" AS (
         "t9"."closed_at",
         "t9"."lost_reason",
         "t9"."campaign_id",
+        "t9"."search_text",
         "t9"."_probability",
         "t9"."owner_id" AS "_owner",
         "t9"."owner_id" AS "_d_owner",
@@ -145,6 +149,7 @@ WITH "t13" AS (
           "t8"."closed_at",
           "t8"."lost_reason",
           "t8"."campaign_id",
+          "t8"."search_text",
           "t8"."_probability"
         FROM (
           SELECT
@@ -164,6 +169,7 @@ WITH "t13" AS (
             "t5"."closed_at",
             "t5"."lost_reason",
             "t5"."campaign_id",
+            "t5"."search_text",
             "t7"."_sid",
             "t7"."_probability"
           FROM "deals" AS "t5"
