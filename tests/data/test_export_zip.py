@@ -56,7 +56,8 @@ OPPORTUNITIES = OPPORTUNITY_HEADER + "".join([
     opportunity("0062", "001B", "Closed Lost", "800", "0", "2024-02-20", "1", "0"),
     opportunity("0063", "001A", "Prospecting", "1000", "10", "2024-06-30", "0", "0"),
 ])
-# The stage history of the deals: also has Id, StageName and CloseDate, but is not the deals.
+# The stage history of the deals (also has Id, StageName and CloseDate, but is not the deals): two
+# stage changes of deal 0061, none → Prospecting → Closed Won.
 HISTORY = ("Id,OpportunityId,CreatedById,CreatedDate,StageName,Amount,ExpectedRevenue,CloseDate,Probability,"
            "ForecastCategory,SystemModstamp,IsDeleted\n"
            f"0081,0061,{OWNER},{T0},Prospecting,1200.50,120.05,2024-02-12,10,Pipeline,{T0},0\n"
@@ -76,7 +77,7 @@ EVENTS = EVENT_HEADER + (
 EXPORT = {"CampaignMember.csv": MEMBERS, "Opportunity.csv": OPPORTUNITIES, "Contact.csv": CONTACT, "User.csv": USER,
           "Case.csv": CASE_EMPTY, "OpportunityHistory.csv": HISTORY, "Lead.csv": LEADS, "Task.csv": TASKS,
           "Event.csv": EVENTS, "Account.csv": ACCOUNT, "Campaign.csv": CAMPAIGN}
-WRITTEN = {"campaigns": 1, "accounts": 2, "leads": 3, "stages": 3, "deals": 3, "activities": 3}
+WRITTEN = {"campaigns": 1, "accounts": 2, "leads": 3, "stages": 3, "deals": 3, "activities": 3, "deal_stage_changes": 2}
 
 
 def export_zip(path: Path, files: dict[str, str] = EXPORT, extra: dict[str, bytes] | None = None) -> Path:
@@ -121,11 +122,11 @@ def test_whole_export_zip_through_the_library(store, tmp_path, monkeypatch):
     check_loaded(store)
     assert skipped(result) == {
         "Contact.csv": ("unused_skipped", "salesforce"), "User.csv": ("unused_skipped", "salesforce"),
-        "Case.csv": ("empty_skipped", None), "OpportunityHistory.csv": ("overlap_skipped", "Opportunity.csv"),
+        "Case.csv": ("empty_skipped", None),
         "WE_00D000000000001_1.zip": ("not_data_skipped", "Attachments/00P1.pdf")}
-    # Rows read: 3 members + 3 deals + 3 leads + 2 tasks + 1 event + 2 accounts + 1 campaign; one
-    # member without a lead skipped.
-    assert result.rows_read == 15 and result.skipped == 1
+    # Rows read: 3 members + 3 deals + 3 leads + 2 tasks + 1 event + 2 accounts + 1 campaign + 2
+    # history rows; one member without a lead skipped.
+    assert result.rows_read == 17 and result.skipped == 1
     assert list(unpacked.iterdir()) == []  # the unpacked files are gone
 
 
@@ -275,7 +276,8 @@ def test_web_zip_dry_run_then_import_without_uploading_again(web, tmp_path):
     # Parents first; the campaign members, which only update leads, last.
     assert order[-1] == "CampaignMember.csv" and order.index("Account.csv") < order.index("Opportunity.csv")
     assert set(order) == {"Account.csv", "Campaign.csv", "Lead.csv", "Opportunity.csv", "Task.csv", "Event.csv",
-                          "CampaignMember.csv"}
+                          "CampaignMember.csv", "OpportunityHistory.csv"}
+    assert order.index("Opportunity.csv") < order.index("OpportunityHistory.csv")  # the deals before their history
     assert "User.csv: no lo usa la correspondencia salesforce: se omite" in html
     token = re.search(r'name="token" value="([0-9a-f]{32})"', html).group(1)
     before = snapshot(store)
