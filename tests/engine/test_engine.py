@@ -21,6 +21,7 @@ from pulso.catalog.model import Event, Kpi, Part, T, total
 from pulso.catalog.sources import one
 from pulso.engine import DIALECTS, Engine, Scope
 from pulso.engine import periods as P
+from pulso.engine import plancache
 from pulso.engine.checks import compiled_catalog, validate_compiled
 from pulso.errors import CatalogError, KpiError, ScopeError
 from pulso.config import Settings
@@ -111,6 +112,23 @@ def test_local_midnight_decides_the_month(store_factory):
     rows = Engine(store).query("revenue_won", start=D(2025, 3, 1), end=D(2025, 5, 1), grain="month").rows
     assert [(r["period_start"], r["value"]) for r in rows] == [(D(2025, 3, 1), 100.0), (D(2025, 4, 1), 200.0)]
     assert rows[1]["period_end"] == D(2025, 5, 1)
+
+
+def test_one_compiled_plan_serves_every_time_zone(store_factory, tmp_path, monkeypatch):
+    """The SQL of a query does not depend on the workspace's time zone (the periods, cut in that
+    zone, are a table handed in when it runs): a workspace in another zone reads the plan another
+    compiled, and each still places the deal closed at 23:30 local on 31 March in March."""
+    monkeypatch.setenv(plancache.ENV, str(tmp_path / "cache"))
+    counts = []
+    for zone in ("Europe/Madrid", "UTC", "America/Mexico_City"):  # whole-hour offsets: the same hour slots
+        store = store_factory(timezone=zone)
+        seed_people(store)
+        store.upsert_many({"deals": [deal(1, "u1", "won", "2025-03-01 10:00", "2025-03-31 23:30", 100)]})
+        engine = Engine(store)
+        rows = engine.query("revenue_won", start=D(2025, 3, 1), end=D(2025, 5, 1), grain="month").rows
+        assert [(r["period_start"], r["value"]) for r in rows] == [(D(2025, 3, 1), 100.0), (D(2025, 4, 1), 0.0)], zone
+        counts.append((engine.plans_compiled, engine.plans_loaded))
+    assert counts == [(1, 0), (0, 1), (0, 1)]
 
 
 def test_days_across_daylight_saving_changes(store_factory):
@@ -423,6 +441,26 @@ def load_rich(store):
              "status": "dismissed", "found_at": dt.datetime(2025, 6, 1, tzinfo=dt.timezone.utc)}])
 
 
+@pytest.fixture(scope="module")
+def rich_duckdb(tmp_path_factory):
+    """rich_duckdb(zone): a DuckDB workspace in that time zone holding load_rich's records, built
+    once per module and shared by the tests that only read it (a new Engine sees no other's plans
+    in memory; the temporary tables an engine builds are per data version, which nothing changes)."""
+    made: dict[str, Store] = {}
+
+    def get(zone: str) -> Store:
+        if zone not in made:
+            store = Store(Settings(f"duckdb:///{tmp_path_factory.mktemp('rich') / 'rich.duckdb'}"))
+            store.init(timezone=zone)
+            load_rich(store)
+            made[zone] = store
+        return made[zone]
+
+    yield get
+    for store in made.values():
+        store.close()
+
+
 @pytest.mark.slow
 def test_every_additive_kpi_adds_up_over_every_dimension(store):
     load_rich(store)
@@ -446,11 +484,9 @@ def test_every_additive_kpi_adds_up_over_every_dimension(store):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("zone", ["Europe/Madrid", "Asia/Kathmandu"])  # hour slots; 15-minute slots (+05:45)
-def test_duckdb_fast_paths_give_the_same_rows_as_range_joins(tmp_path, zone):
+def test_duckdb_fast_paths_give_the_same_rows_as_range_joins(rich_duckdb, zone):
     """Slots, running sums and window pre-filters are optimisations: they change no figure."""
-    store = Store(Settings(f"duckdb:///{tmp_path / 'fast.duckdb'}"))  # the fast paths are DuckDB's
-    store.init(timezone=zone)
-    load_rich(store)
+    store = rich_duckdb(zone)  # the fast paths are DuckDB's
     fast, plain = Engine(store), Engine(store)
     plain.slots = False
     for kpi in load_catalog():
@@ -467,7 +503,6 @@ def test_duckdb_fast_paths_give_the_same_rows_as_range_joins(tmp_path, zone):
                     for k in x:
                         assert x[k] == (pytest.approx(y[k], abs=1e-9) if isinstance(x[k], float) else y[k]), \
                             (kpi.key, by, grain, k, x, y)
-    store.close()
 
 
 def same_rows(a, b, label):
@@ -479,12 +514,9 @@ def same_rows(a, b, label):
 
 
 @pytest.mark.slow
-def test_query_many_gives_what_query_gives(tmp_path):
+def test_query_many_gives_what_query_gives(rich_duckdb):
     """Fusing the parts of many KPIs into shared scans changes no figure, split, filter or scope."""
-    store = Store(Settings(f"duckdb:///{tmp_path / 'many.duckdb'}"))  # fusion is DuckDB's
-    store.init(timezone="Europe/Madrid")
-    load_rich(store)
-    engine = Engine(store)
+    engine = Engine(rich_duckdb("Europe/Madrid"))  # fusion is DuckDB's
     catalog = load_catalog()
     owned = [k.key for k in catalog if k.owned]
     cases = [
@@ -508,7 +540,6 @@ def test_query_many_gives_what_query_gives(tmp_path):
         assert engine.plans_compiled > compiled
     assert fused > 100  # most KPIs went through the shared scans
     assert rolled >= 10  # and many of them read rollups per local day
-    store.close()
 
 
 def test_query_many_on_every_backend(store):
@@ -625,7 +656,7 @@ def test_drill_pages_through_the_records(store):
 
 
 def _broken(**changes) -> Kpi:
-    base = dict(key="broken_kpi", name=T("Roto", "Broken"), description=T("d", "d"), formula=T("f", "f"),
+    base = dict(key="broken_kpi", name=T("Roto"), description=T("d"), formula=T("f"),
                 unit="count", direction="up", category="business_performance", area="sales",
                 dimensions=("owner",), time="deals.closed_at",
                 parts=(Part("deals", "deal", Event("closed_at"), measures={"n": one}),), result=total("n"))
@@ -634,7 +665,7 @@ def _broken(**changes) -> Kpi:
 
 
 @pytest.mark.parametrize("changes, message", [
-    ({"name": T("Roto", "")}, "name has no 'en' translation"),
+    ({"name": T("")}, "name has no 'es' translation"),  # the English of a text is in the .po (test_i18n_catalogs)
     ({"dimensions": ("ownr",)}, "unknown dimension 'ownr'; did you mean 'owner'"),
     ({"dimensions": ("plan",)}, "cannot be split by plan"),
     ({"time": "deals.closed"}, "unknown column 'deals.closed'"),

@@ -38,6 +38,7 @@ from pulso.engine.compile import (
 )
 from pulso.engine.explain import DIALECTS, Explanation, explain_kpi
 from pulso.errors import CatalogError, KpiError, ScopeError
+from pulso.i18n import N_, said
 
 __all__ = ["DIALECTS", "Engine", "Explanation", "QueryResult", "Scope", "engine_for"]
 
@@ -129,7 +130,7 @@ class Engine:
         tz, ranges, exclude = self._settings(start, params)
         plan = P.plan(start, end, grain)
         windows = P.windows(plan, tz)
-        shape = ("q", kpi.key, by, tuple(sorted(values.items())), scope, exclude, str(tz))
+        shape = ("q", kpi.key, by, tuple(sorted(values.items())), scope, exclude)  # no time zone: see _plan
         shape, build = self._in_reporting_currency(kpi, windows, shape, lambda ctx: compile_kpi(
             kpi, ctx, by=by, filters=values, scope=scope))
         found = self._run(shape, build, plan.all, tz, lambda: P.ranges_table(ranges, tz), exclude, kpi, windows,
@@ -181,13 +182,13 @@ class Engine:
                                                                   windows)
             if rolled:
                 picks = tuple(rollup.index(part) for part in members[n])
-                shape = ("r", rollup.name, picks, by, filtered, scope, str(tz))
+                shape = ("r", rollup.name, picks, by, filtered, scope)
 
                 def build(ctx, parts=members[n], rollup=rollup, picks=picks):
                     table = ibis.table(rollup.schema, name=rollup.name)
                     return compile_from_rollup(parts, ctx, table, picks, by=by, filters=values, scope=scope)
             else:
-                shape = ("g", fkey, tuple((k.key, i) for k, i in group), by, filtered, scope, exclude, str(tz))
+                shape = ("g", fkey, tuple((k.key, i) for k, i in group), by, filtered, scope, exclude)
 
                 def build(ctx, parts=members[n]):
                     return compile_group(parts, ctx, by=by, filters=values, scope=scope)
@@ -203,7 +204,7 @@ class Engine:
                 sources = [(ibis.table(group_schema(members[n], by), name=f"{P.GROUP_TABLE}{n}"), m) for n, m in where]
                 return compile_from_groups(kpi, ctx, by=by, sources=sources)
 
-            finishing.append((kpi, ("f", kpi.key, where, by, str(tz)), build, None))
+            finishing.append((kpi, ("f", kpi.key, where, by), build, None))
         results = self._run_together(finishing, plan.all, tz, baseline, exclude, windows, found, memo)
         out = {kpi.key: _assemble(kpi, plan, by, grain, rows) for (kpi, *_), rows in zip(finishing, results)}
         return {kpi.key: out[kpi.key] if kpi.key in out else self.query(kpi.key, **one_by_one) for kpi in kpis}
@@ -215,7 +216,7 @@ class Engine:
         kpi = self.kpi(key)
         start, end = _span(start, end)
         if part not in ("numerator", "denominator"):
-            raise KpiError(f"unknown part '{part}'; use numerator or denominator")
+            raise said(KpiError, N_("parte desconocida '{part}'; use numerator o denominator"), part=part)
         if int(limit) < 0 or int(offset) < 0:
             raise KpiError("limit and offset must not be negative")
         values = self._check_filters(kpi, filters)
@@ -229,7 +230,7 @@ class Engine:
             return compile_drill(kpi, ctx, names=names, dims=kpi.dimensions, filters=values,
                                  scope=scope).limit(int(limit), offset=int(offset))
 
-        shape = ("d", kpi.key, part, tuple(sorted(values.items())), scope, exclude, int(limit), int(offset), str(tz))
+        shape = ("d", kpi.key, part, tuple(sorted(values.items())), scope, exclude, int(limit), int(offset))
         span = P.instant(start, tz), P.instant(end, tz)
         shape, build = self._in_reporting_currency(kpi, [span], shape, build)
         rows = self._run(shape, build, [P.Period(start, end)], tz, lambda: P.ranges_table(ranges, tz), exclude, kpi,
@@ -258,7 +259,7 @@ class Engine:
         for name in names:
             _check_dimension(kpi, name, "split")
         if len(set(names)) != len(names):
-            raise KpiError(f"a dimension is repeated in by: {', '.join(names)}")
+            raise said(KpiError, N_("una dimensión se repite en by: {names}"), names=", ".join(names))
         return names
 
     def _check_filters(self, kpi: Kpi, filters: Mapping[str, Any] | None) -> Values:
@@ -274,8 +275,8 @@ class Engine:
         if not isinstance(scope, Scope):
             raise KpiError("scope must be Scope.company(), Scope.team(...) or Scope.owners(...)")
         if not scope.is_company and not kpi.owned:
-            raise ScopeError(f"{kpi.key} is computed from records that have no owner (such as spend, campaigns "
-                             "or web sessions); only a company-wide scope may see it")
+            raise said(ScopeError, N_("{kpi} se calcula con registros sin responsable (gasto, campañas o sesiones "
+                                      "web); solo el alcance de toda la empresa puede verlo"), kpi=kpi.key)
         return scope
 
     # -- money in the reporting currency (see pulso.engine.money) ----------------------------
@@ -422,7 +423,11 @@ class Engine:
               slot: int | None, inline: bool = False) -> tuple[str, bool, bool, tuple[str, ...]]:
         """The SQL of a query shape, compiled once by Ibis over the named input tables (and kept
         on disk for later processes, see plancache). With `inline`, the derived facts it reads
-        are computed inside the query, over the query's time windows only."""
+        are computed inside the query, over the query's time windows only.
+
+        A shape names no time zone: the periods, cut in the workspace's zone, are tables handed
+        in when the query runs, so one plan serves every zone with the same hour `slot` (a
+        rollup's zone is in its name, a hash of its SQL)."""
         shape = (*shape, slot, "inline") if inline else (*shape, slot)
         found = self._plans.get(shape)
         if found is not None:
@@ -642,7 +647,8 @@ def parse_ranges(text: str) -> list[tuple[dt.date, dt.date]]:
     for piece in filter(None, (p.strip() for p in text.split(","))):
         a, sep, b = piece.partition("/")
         if not sep:
-            raise KpiError(f"'{piece}' is not a period; write START/END as YYYY-MM-DD/YYYY-MM-DD")
+            raise said(KpiError, N_("'{piece}' no es un periodo; escriba INICIO/FIN como AAAA-MM-DD/AAAA-MM-DD"),
+                       piece=piece)
         out.append((_as_date(a.strip(), "baseline"), _as_date(b.strip(), "baseline")))
     return out
 
@@ -651,17 +657,22 @@ def _span(start: Any, end: Any) -> tuple[dt.date, dt.date]:
     """[start, end) as dates, or a KpiError when a bound is not a date or the span is empty."""
     start, end = _as_date(start, "start"), _as_date(end, "end")
     if end <= start:
-        raise KpiError(f"the period is empty: end {end} is not after start {start}")
+        raise said(KpiError, N_("el periodo está vacío: el fin {end} no es posterior al inicio {start}"), end=end, start=start)
     return start, end
 
 
 def _check_dimension(kpi: Kpi, name: str, verb: str) -> None:
     if name in kpi.dimensions:
         return
-    options = ", ".join(kpi.dimensions) or "nothing"
+    options = ", ".join(kpi.dimensions) or "—"
     near = difflib.get_close_matches(str(name), list(kpi.dimensions), n=1, cutoff=0.5)
-    hint = f"; did you mean '{near[0]}'?" if near else ";"
-    raise KpiError(f"unknown dimension '{name}' for {kpi.key}{hint} it can be {verb} by: {options}")
+    texts = {  # (split, filtered) × (a suggestion, none)
+        ("split", True): N_("dimensión desconocida '{name}' para {kpi}; ¿quiso decir '{near}'? se puede desglosar por: {options}"),
+        ("split", False): N_("dimensión desconocida '{name}' para {kpi}; se puede desglosar por: {options}"),
+        ("filtered", True): N_("dimensión desconocida '{name}' para {kpi}; ¿quiso decir '{near}'? se puede filtrar por: {options}"),
+        ("filtered", False): N_("dimensión desconocida '{name}' para {kpi}; se puede filtrar por: {options}"),
+    }
+    raise said(KpiError, texts[verb, bool(near)], name=name, kpi=kpi.key, near=near[0] if near else "", options=options)
 
 
 def _as_date(value: Any, what: str) -> dt.date:
@@ -672,7 +683,7 @@ def _as_date(value: Any, what: str) -> dt.date:
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError:
-        raise KpiError(f"{what}: '{value}' is not a date; use YYYY-MM-DD") from None
+        raise said(KpiError, N_("{what}: '{value}' no es una fecha; use AAAA-MM-DD"), what=what, value=value) from None
 
 
 def _assemble(kpi: Kpi, plan: P.Plan, by: tuple[str, ...], grain: str | None, found: Any) -> QueryResult:
