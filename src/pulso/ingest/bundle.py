@@ -242,8 +242,7 @@ def _resolve(mapping, files: list[Path], names: dict[str, str], heads: dict[str,
 
 def _best_fitting(fits: dict[str, int], mapping: Mapping, heads, names, notes: list[Note]) -> list[str]:
     """Where several files fit the same part of the mapping, the ones with the most of the columns it
-    reads are used (Salesforce's OpportunityHistory.csv also has Id, StageName and CloseDate, but
-    Opportunity.csv has far more of what the deals need); the others are left out with a note."""
+    reads are used (two extracts of the same object); the others are left out with a note."""
     def score(p: str) -> int:
         keys = {header_key(h) for h in heads[p]}
         return sum(header_key(c) in keys for t in mapping.sources[fits[p]].tables for c in t.source_columns())
