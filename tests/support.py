@@ -38,6 +38,13 @@ def _pg_database(server_url: str, template: str | None = None) -> str:
     return server_url.rsplit("/", 1)[0] + "/" + name
 
 
+def _drop_pg_database(server_url: str, url: str) -> None:
+    admin = sa.create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)'))
+    admin.dispose()
+
+
 def _template(backend: str, request: pytest.FixtureRequest) -> str:
     """The migrated empty workspace make_store copies, built on first use in this process."""
     if backend not in _templates:
@@ -63,6 +70,9 @@ def make_store(backend: str, tmp_path: Path, request: pytest.FixtureRequest, *, 
     else:
         url = _pg_database(request.getfixturevalue("pg_server"), template)
     store = Store(Settings(database_url=url))
+    if backend == "postgres":  # dropped afterwards: hundreds of copies made the cluster's final stop slow
+        server = request.getfixturevalue("pg_server")
+        request.addfinalizer(lambda: _drop_pg_database(server, url))
     request.addfinalizer(store.close)
     if timezone != "UTC":  # the template is what Store.init() leaves; init(timezone=...) differs only here
         store.set_setting("timezone", timezone)
