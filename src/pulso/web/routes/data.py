@@ -107,7 +107,7 @@ def import_preview(ctx: Ctx, files: Annotated[list[UploadFile], File()], table_n
     found = suggestions(src.columns, target)
     chosen = {t: h for h, (t, _) in found.items()}
     columns = [{"name": c.name, "required": not c.nullable, "source": chosen.get(c.name, "")}
-               for c in schema.table(target).columns if c.name != "external_id"]
+               for c in schema.table(target).columns if c.name != "external_id" and not c.info.get("derived")]
     preview = {"token": token, "files": shown, "headers": src.columns, "rows": first,
                "encoding": src.encoding, "delimiter": src.delimiter, "preset": preset.name if preset else "",
                "table": target, "columns": columns}
