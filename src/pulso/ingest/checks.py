@@ -77,7 +77,8 @@ def see(result: ImportResult, name: str, builder: TableBuilder, data: pa.Table) 
     tally.builders[id(builder)] = (name, builder)
     table, key = builder.spec.table, (name, builder.spec.table)
     tally.mapped[key] = {t: c.source or " + ".join(c.join) for t, c in builder.spec.columns.items()
-                         if t != "id" and (c.source or c.join) and not (c.when or c.unless or c.cases)}
+                         if t != "id" and (c.source or c.join) and not (c.when or c.unless or c.cases)
+                         and c.if_missing != "null"}  # an optional link (a WhatId that is not a deal) may be empty
     if not data.num_rows:
         return
     tally.rows[key] = tally.rows.get(key, 0) + data.num_rows
