@@ -33,7 +33,7 @@ from typing import Any
 from pulso.access import Scope
 from pulso.alerts import texts as W
 from pulso.alerts.texts import localized  # noqa: F401 (read here by the web and reports)
-from pulso.engine import periods as P
+from pulso.engine import elapsed, periods as P
 from pulso.goals.scopes import name_period
 from pulso.i18n import N_
 from pulso.store.lookups import names
@@ -136,12 +136,18 @@ def bad_side(value: float, expected: float, direction: str) -> bool:
     return True
 
 
-def breakdown(engine, kpi, start: dt.date, end: dt.date, scope: Scope, dims: tuple[str, ...] = ("owner", "source")):
-    """The split that drives a value: the first of `dims` the KPI has, rows by gap to the previous period."""
+def breakdown(engine, kpi, start: dt.date, end: dt.date, scope: Scope, dims: tuple[str, ...] = ("owner", "source"),
+              cmp: elapsed.Comparison | None = None):
+    """The split that drives a value: the first of `dims` the KPI has, rows by gap to the previous period
+    (for a period in progress, `cmp`: its elapsed part against the same part of the period before)."""
     dim = next((d for d in dims if d in kpi.dimensions), None)
     if dim is None:
         return None, []
-    rows = engine.query(kpi.key, start=start, end=end, by=[dim], scope=scope).rows
+    if cmp is not None:
+        rows = elapsed.figures(lambda a, b: engine.query(kpi.key, start=a, end=b, by=[dim], scope=scope).rows,
+                               cmp, (dim,))
+    else:
+        rows = engine.query(kpi.key, start=start, end=end, by=[dim], scope=scope).rows
     out = [{"value": r[dim], "figure": r["value"], "previous": r["previous"], "sample": sample_of(r, kpi)}
            for r in rows if r["value"] is not None]
     out.sort(key=lambda r: -abs((r["figure"] or 0) - (r["previous"] or 0)) * min(r["sample"], 1e9))
@@ -155,10 +161,12 @@ def threshold(engine, rule, today: dt.date) -> list[Finding]:
     scope = Scope.stored(rule["scope_kind"], rule["scope_id"])
     grain = p["grain"]
     start = P.floor(today, grain)
+    cmp = None
     if p["period"] == "previous":
         start, end = P.add(start, grain, -1), start
-    else:
-        end = today + dt.timedelta(days=1)
+    else:  # the current period so far, compared like-for-like (pulso.engine.elapsed)
+        cmp = elapsed.comparison(start, P.add(start, grain), today)
+        end = cmp.upto
     rows = engine.query(kpi.key, start=start, end=end, scope=scope).rows
     value = rows[0]["value"] if rows else None
     if value is None:
@@ -166,7 +174,7 @@ def threshold(engine, rule, today: dt.date) -> list[Finding]:
     crossed = value < p["threshold"] if p["op"] == "below" else value > p["threshold"]
     if not crossed:
         return []
-    dim, split = breakdown(engine, kpi, start, end, scope)
+    dim, split = breakdown(engine, kpi, start, end, scope, cmp=cmp if cmp is not None and cmp.partial else None)
     name = name_period(start, grain)
     currency, known = context(engine)
     if p["op"] == "below":
@@ -179,7 +187,10 @@ def threshold(engine, rule, today: dt.date) -> list[Finding]:
         f"{name}", W.text(*words, kpi=W.kpi(kpi), scope=W.scope(scope, known), period=name,
                           value=W.value(value, kpi, currency), threshold=W.value(p["threshold"], kpi, currency)),
         {"kpi": kpi.key, "value": value, "threshold": p["threshold"], "op": p["op"], "period": name,
-         **sample_fields(sample_of(rows[0], kpi)), "breakdown_by": dim, "breakdown": split})]
+         **sample_fields(sample_of(rows[0], kpi)), "breakdown_by": dim, "breakdown": split,
+         **({"compared": {"current": [cmp.current.start.isoformat(), cmp.current.end.isoformat()],
+                          "previous": [cmp.previous.start.isoformat(), cmp.previous.end.isoformat()]}}
+            if cmp is not None and cmp.partial else {})})]
 
 
 def anomaly(engine, rule, today: dt.date) -> list[Finding]:

@@ -14,7 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from pulso.access import Scope
-from pulso.engine import periods as P
+from pulso.engine import elapsed, periods as P
 from pulso.goals import okrs as okrs_mod, tracking as goals_mod
 from pulso.goals.scopes import GoalError, check_scope, parse_period, parse_scope
 from pulso.store import schema, tables_goals as T
@@ -71,7 +71,9 @@ def build(store, engine, *, period: str, scope: str | Scope = "company", lang: s
     tracked = goals_mod.tracked_kpis(store)
     kpis, moves = [], []
     first = P.add(span.start, span.grain, -(TREND_PERIODS - 1))
-    trends = engine.query_many([k for k in visible if k in HEADLINE], start=first, end=span.end, grain=span.grain,
+    # A period in progress: figures over its elapsed part, compared like-for-like (pulso.engine.elapsed).
+    cmp = elapsed.comparison(span.start, span.end, today)
+    trends = engine.query_many([k for k in visible if k in HEADLINE], start=first, end=cmp.upto, grain=span.grain,
                                scope=where)
     singles = engine.query_many([k for k in visible if k not in HEADLINE], start=span.start, end=span.end,
                                 scope=where)
@@ -83,10 +85,15 @@ def build(store, engine, *, period: str, scope: str | Scope = "company", lang: s
         else:
             rows = []
             row = singles[key].rows[0]
+        row = {**row, "previous_full": row["previous"]}
+        if cmp.partial:
+            row = (elapsed.figures(lambda a, b, key=key: engine.query(key, start=a, end=b, scope=where).rows, cmp)
+                   or [row])[0]
         value, previous = row["value"], row["previous"]
         move = _move(value, previous, meta.unit)
         entry = {"key": key, "name": meta.name[lang], "unit": meta.unit, "direction": meta.direction,
-                 "value": value, "previous": previous, "text": f.fmt_value(value, meta.unit, lang, currency),
+                 "value": value, "previous": previous, "previous_full": row["previous_full"],
+                 "text": f.fmt_value(value, meta.unit, lang, currency),
                  "previous_text": f.fmt_value(previous, meta.unit, lang, currency),
                  "change": f.fmt_change(value, previous, meta.unit, lang), "judge": f.judge(value, previous, meta.direction),
                  "move": move, "label": goals_mod.label(key, tracked, lang)}
@@ -119,6 +126,7 @@ def build(store, engine, *, period: str, scope: str | Scope = "company", lang: s
         "period_label": f.fmt_period(span.grain if span.grain != "week" else "custom", span.start,
                                      span.end - dt.timedelta(days=1), lang),
         "start": span.start, "end": span.end, "scope": where.text, "scope_label": _scope_label(store, where, lang),
+        "compared_text": elapsed.words(cmp, lang),
         "currency": currency, "generated": today, "kpis": kpis, "movers": moves[:MOVERS_SHOWN],
         "goals": goal_states, "okrs": objectives, "alerts": _alerts(store, where, span, lang),
         "t": {k: text(k, lang) for k in TEXTS},

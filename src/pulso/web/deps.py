@@ -104,7 +104,7 @@ class PageContext:
             if values:
                 self.filters[dim] = values[0] if len(values) == 1 else values
         self.scope = scope_of(user, services, self.version)
-        self.kpis = Kpis(services, self.scope, self.version, self.lang, self.currency)
+        self.kpis = Kpis(services, self.scope, self.version, self.lang, self.currency, today)
         accept = request.headers.get("accept", "")
         self.wants_json = request.url.path.endswith(".json") or (
             "application/json" in accept and "text/html" not in accept

@@ -11,6 +11,7 @@ import datetime as dt
 from typing import Any, Hashable, Mapping
 
 from pulso.access import Scope
+from pulso.engine import elapsed
 from pulso.engine.periods import add_months
 from pulso.errors import KpiError, ScopeError
 from pulso.i18n import N_
@@ -34,12 +35,15 @@ def _frozen(filters: Mapping[str, Any]) -> tuple:
 class Kpis:
     """Scoped, cached access to the engine for one request."""
 
-    def __init__(self, services, scope: Scope, version: str, lang: str, currency: str):
+    def __init__(self, services, scope: Scope, version: str, lang: str, currency: str,
+                 today: dt.date | None = None):
         self.services = services
         self.scope = scope
         self.version = version
         self.lang = lang
         self.currency = currency
+        #: Today in the workspace's time zone: a period holding it is compared like-for-like.
+        self.today = today or services.settings.today or dt.date.today()
 
     # -- catalog --------------------------------------------------------------------------
 
@@ -154,15 +158,43 @@ class Kpis:
         """A value of this KPI formatted in its unit."""
         return f.fmt_value(value, self.meta(key).unit, self.lang, self.currency)
 
+    def comparison(self, period: Period) -> elapsed.Comparison:
+        """The period as seen today: its elapsed part and the spans it is compared with."""
+        return elapsed.comparison(period.start, period.end, self.today)
+
     def total(self, key: str, period: Period, filters: Mapping[str, Any] | None = None, by: tuple[str, ...] = ()) -> list[dict]:
-        """The KPI over the whole period (one row, or one per `by` value)."""
-        return self.query(key, period.start, period.end, None, by, self.applicable(key, filters or {}))
+        """The KPI over the period (one row, or one per `by` value): over its elapsed part when it
+        is in progress, with `previous` and `year_ago` like-for-like and `previous_full`,
+        `year_ago_full` the whole periods (pulso.engine.elapsed)."""
+        applicable = self.applicable(key, filters or {})
+        return elapsed.figures(lambda a, b: self.query(key, a, b, None, by, applicable), self.comparison(period), by)
 
     def trend(self, key: str, period: Period, filters: Mapping[str, Any] | None = None,
               by: tuple[str, ...] = (), grain: str | None = None) -> list[dict]:
-        """The KPI over the trend window ending with the period, at the period's grain."""
+        """The KPI over the trend window ending with the period, at the period's grain; it stops
+        at today (no values for days still to come)."""
         grain = grain or period.grain
-        return self.query(key, period.trend_start(grain), period.end, grain, by, self.applicable(key, filters or {}))
+        end = self.comparison(period).upto
+        return self.query(key, period.trend_start(grain), end, grain, by, self.applicable(key, filters or {}))
+
+    def goal(self, key: str, period: Period) -> dict[str, Any] | None:
+        """Where the goal on this KPI for this scope stands today (`pulso.goals.evaluate`, as the
+        goals page shows it), when its window and the period both hold today; else None. The
+        goal is the one `target` reads (newest, this exact scope, no dimension)."""
+        today = self.today
+        if not period.start <= today < period.end:
+            return None
+        from pulso import goals
+
+        def find():
+            for g in goals.goals(self.services.store, scope=self.scope, kpi=key):
+                if g["dimension"] is None and g["start_date"] < period.end and (g["deadline"] is None or g["deadline"] > period.start):
+                    if g["start_date"] <= today and (g["deadline"] is None or today < g["deadline"]):
+                        return goals.evaluate(self.services.engine, g, today, self.lang)
+                    return None
+            return None
+
+        return self._cached(("goal", key, period.start, period.end, today, self.lang), find)
 
 
 COHORT_LIMIT = 250_000

@@ -6,6 +6,7 @@ twin (same path with `.json`, or `Accept: application/json`) returns it as it is
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import itertools
 import json
@@ -19,7 +20,7 @@ from markupsafe import Markup
 from pulso.engine.money import MissingRatesError
 from pulso.errors import ScopeError
 from pulso.i18n import N_
-from pulso.web import charts
+from pulso.web import charts, samples
 from pulso import formatting as f
 from pulso.web.deps import PageContext
 
@@ -196,12 +197,50 @@ def tile(ctx: PageContext, key: str) -> dict[str, Any]:
     out.update(
         value=value, previous=previous, text=k.fmt(key, value),
         change=f.fmt_change(value, previous, meta.unit, ctx.lang),
-        judge=f.judge(value, previous, meta.direction),
+        **samples.parts(ctx, meta, current, previous),  # n, interval; no colour within noise
         empty=_is_empty(current),
         dirty=k.dirty(key),
         **dict(zip(("target", "target_text"), k.target(key, ctx.period))),
+        **compared_parts(ctx, key, current),
     )
+    goal = k.goal(key, ctx.period)
+    if goal is not None:  # coloured by pace, as the goals page judges the same goal
+        out.update(goal=pace_parts(ctx, key, goal), judge=PACE_JUDGE.get(goal["status"], ""))
     return out
+
+
+#: A goal's status as a tile's colour: on the way or reached is good, behind pace bad; at risk
+#: stays uncoloured (its words say it).
+PACE_JUDGE = {"on_track": "good", "achieved": "good", "off_track": "bad", "missed": "bad"}
+#: How the end of a goal's window that is also the end of the period is said.
+PERIOD_END = {"month": N_("a fin de mes"), "quarter": N_("a fin de trimestre"), "year": N_("a fin de año"),
+              "custom": N_("a fin de periodo")}
+
+
+def compared_parts(ctx: PageContext, key: str, row: dict | None) -> dict[str, Any]:
+    """What a tile or table says of its comparison: the like-for-like spans of a period in
+    progress ('1–5 dic frente a 1–5 nov') and the whole previous period's figure."""
+    from pulso.engine import elapsed
+
+    cmp = ctx.kpis.comparison(ctx.period)
+    row = row or {}
+    return {"compared": row.get("compared"), "compared_text": elapsed.words(cmp, ctx.lang),
+            "previous_full": row.get("previous_full"), "year_ago": row.get("year_ago"),
+            "year_ago_full": row.get("year_ago_full")}
+
+
+def pace_parts(ctx: PageContext, key: str, state: dict[str, Any]) -> dict[str, Any]:
+    """A goal's state on a tile: status in words and, at this pace, the value at the deadline."""
+    g, forecast = state["goal"], state["forecast"]
+    text = ""
+    if forecast is not None:
+        if g["deadline"] == ctx.period.end:
+            when = ctx._(PERIOD_END[ctx.period.kind])
+        else:
+            when = ctx._("el {date}").format(date=f.fmt_date(g["deadline"] - dt.timedelta(days=1), ctx.lang))
+        text = ctx._("a este ritmo: {value} {when}").format(value=ctx.kpis.fmt(key, forecast), when=when)
+    return {"id": g["id"], "status": state["status"], "status_text": state["status_text"], "forecast": forecast,
+            "progress": state["progress"], "pace": state["pace"], "pace_text": text}
 
 
 def spark_series(ctx: PageContext, key: str) -> list[float | None]:
@@ -342,9 +381,10 @@ def split_table(ctx: PageContext, by: str, keys: list[str], *, title: str, missi
             r = per_key.get(key)
             v = r.get("value") if r else None
             total = (totals.get(key) or {}).get("value")
-            judge = f.judge(v, total, k.meta(key).direction) if compare_total else ""
-            row.append(cell(k.fmt(key, v), href=ctx.kpi_url(key, **{by: value}) if value is not None else None,
-                            sort=v, judge=judge))
+            sample = samples.parts(ctx, k.meta(key), r, total if compare_total else None)  # rep vs team: noise uncoloured
+            row.append({**cell(k.fmt(key, v), href=ctx.kpi_url(key, **{by: value}) if value is not None else None,
+                               sort=v, judge=sample["judge"] if compare_total else ""),
+                        "n": sample["n"], "note": sample["sample_text"]})
         out_rows.append(row)
     first = shown[0] if shown else None
     if first:
