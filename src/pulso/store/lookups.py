@@ -77,3 +77,18 @@ def record_labels(store: Store, table: str, ids: tuple[str, ...]) -> dict[str, t
         query = query.select_from(tbl.outerjoin(acc, acc.c.id == tbl.c.account_id))
     with store.engine.connect() as conn:
         return {r[0]: (r[1] or "", r[2] or "") for r in conn.execute(query)}
+
+
+def distinct_values(store: Store, scope: Any, table: str, column: str, limit: int = 200) -> list[str]:
+    """The distinct non-empty values of a text column of `table` among the records `scope` sees
+    (pulso.access.Scope), sorted, at most `limit`: what a list's filter offers."""
+    from pulso.store.records import condition
+
+    tbl = schema.metadata.tables[table]
+    col = tbl.c[column]
+    query = sa.select(col).where(col.is_not(None), col != "").group_by(col).order_by(col).limit(limit)
+    where = condition(scope, table)
+    if where is not None:
+        query = query.where(where)
+    with store.engine.connect() as conn:
+        return [r[0] for r in conn.execute(query)]

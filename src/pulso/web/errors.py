@@ -21,7 +21,7 @@ from pulso.tokens import TokenError
 from pulso.web.auth import AuthError, CsrfError, ForbiddenError, ThrottledError
 from pulso.web.i18n import pick_language, translate
 from pulso.web.periods import PeriodError, QueryError
-from pulso.workspace.errors import InputError, StateError, StoreLimitError, SurveyLinkError
+from pulso.workspace.errors import InputError, StateError, StoreLimitError, SurveyLinkError, WorkspaceError
 
 
 log = logging.getLogger("pulso.web")
@@ -79,12 +79,15 @@ async def _language(request: Request) -> str:
     return pick_language(user.locale if user and user.locale else request.cookies.get("pulso_lang"))
 
 
-async def error_response(request: Request, status: int, title: str, message: str | QueryError) -> Response:
-    """An error as JSON or as a page in the user's language (a QueryError's message too)."""
+async def error_response(request: Request, status: int, title: str, message: str | QueryError | WorkspaceError) -> Response:
+    """An error as JSON or as a page in the user's language (a QueryError's or a workspace refusal's
+    message too)."""
     strict = request.app.state.services.settings.strict_i18n
     lang = await _language(request)
     if isinstance(message, QueryError):
         message = message.message(lang, strict=strict)
+    elif isinstance(message, WorkspaceError):
+        message = message.message(lambda text: translate(text, lang, strict=strict))
     if _wants_json(request):
         return JSONResponse({"error": message, "status": status}, status_code=status)
     templates = request.app.state.templates
@@ -106,7 +109,7 @@ def install(app: FastAPI) -> None:
         if isinstance(exc, AuthError) and not _wants_json(request) and request.method == "GET":
             target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
             return RedirectResponse(f"/signin?next={quote(target, safe='')}", status_code=303)
-        return await error_response(request, status, title, exc if isinstance(exc, QueryError) else str(exc))
+        return await error_response(request, status, title, exc if isinstance(exc, (QueryError, WorkspaceError)) else str(exc))
 
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         title = {404: N_("No encontrado"), 405: N_("Método no permitido")}.get(exc.status_code, N_("Error"))

@@ -40,9 +40,12 @@ def page_route(router: APIRouter, path: str, name: str):
     """Register a handler at `path` and at its JSON twin `path.json`."""
 
     def register(handler: Callable) -> Callable:
-        router.add_api_route(path, handler, methods=["GET"], name=name, include_in_schema=False)
         twin = "/index.json" if path == "/" else path + ".json"
-        router.add_api_route(twin, handler, methods=["GET"], name=name + "_json")
+        if "{" in path:  # the twin first: `/x/{id}` would take `/x/7.json` with id "7.json"
+            router.add_api_route(twin, handler, methods=["GET"], name=name + "_json")
+        router.add_api_route(path, handler, methods=["GET"], name=name, include_in_schema=False)
+        if "{" not in path:
+            router.add_api_route(twin, handler, methods=["GET"], name=name + "_json")
         return handler
 
     return register

@@ -18,13 +18,15 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Callable
 from urllib.parse import urlencode
 
+from babel.dates import format_time
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.encoders import jsonable_encoder
 
 from pulso import formatting as f
 from pulso import workspace as ws
+from pulso.errors import RecordNotFoundError
 from pulso.i18n import N_
-from pulso.store import records
+from pulso.store import lookups, records
 from pulso.web.auth import ForbiddenError
 from pulso.web.deps import PageContext, csrf_binding
 from pulso.web.errors import classify
@@ -38,6 +40,13 @@ SEARCH_LIMIT = 100  # matches a search lists (pulso.workspace.search's most)
 #: What "log activity" offers, with its Spanish label (a task takes a due date).
 ACTIVITY_TYPES = (("call", N_("Llamada")), ("email", N_("Correo")), ("meeting", N_("Reunión")),
                   ("note", N_("Nota")), ("task", N_("Tarea")))
+
+#: Spanish labels of the lead and account sources the demo and the common CRMs write; another
+#: source (an import's own word) is shown as stored.
+SOURCE_LABELS = {"paid_social": N_("Redes sociales de pago"), "organic_search": N_("Búsqueda orgánica"),
+                 "paid_search": N_("Búsqueda de pago"), "email": N_("Correo"), "webinar": N_("Webinar"),
+                 "event": N_("Evento"), "outbound": N_("Prospección"), "partner": N_("Socio"),
+                 "referral": N_("Recomendación"), "web": N_("Web"), "other": N_("Otro")}
 
 Filter = Callable[[str], list[tuple[str, str]]]
 
@@ -202,6 +211,50 @@ def owner_choices(ctx: PageContext) -> list[dict[str, str]]:
                   key=lambda o: (o["name"].casefold(), o["id"]))
 
 
+def source_label(ctx: PageContext, value: str | None) -> str:
+    """A lead's or account's source as people read it ('' for none)."""
+    if not value:
+        return ""
+    return ctx._(SOURCE_LABELS[value]) if value in SOURCE_LABELS else value
+
+
+def value_options(ctx: PageContext, table: str, column: str) -> list[dict[str, str]]:
+    """A filter's select: the values `column` holds among the records the reader sees (a store
+    read, cached per data version and scope), labelled (sources) and sorted by label."""
+    values = ctx.services.cache.get_or_compute(
+        (ctx.version, "distinct", table, column, ctx.scope),
+        lambda: ctx.services.run(lookups.distinct_values, ctx.services.store, ctx.scope, table, column))
+    label = (lambda v: source_label(ctx, v)) if column == "source" else (lambda v: v)
+    return sorted(({"value": v, "label": label(v)} for v in values), key=lambda o: (o["label"].casefold(), o["value"]))
+
+
+PICKER_LIMIT = 50  # accounts the new deal / ticket picker lists
+
+
+def account_picker(ctx: PageContext, chosen: str = "") -> dict[str, Any]:
+    """The account picker of the new deal and ticket forms: the reader's accounts matching the
+    search box (`?account_q=`, pulso.workspace.search: name, e-mail, company, phone) or, without
+    one, their newest; by name, at most PICKER_LIMIT, the chosen one kept first."""
+    typed = ctx.request.query_params.get("account_q", "").strip()[:MAX_QUERY]
+    store = ctx.services.store
+    try:
+        if typed:
+            found = ctx.services.run(lambda: ws.search(store, caller(ctx), typed, tables=("accounts",), limit=PICKER_LIMIT))
+        else:
+            found = ctx.services.run(lambda: records.listing(store, ctx.scope, "accounts", limit=PICKER_LIMIT,
+                                                             order="created_at", descending=True).records)
+    except ws.WorkspaceError:
+        found = []
+    options = sorted(({"value": a["id"], "label": a["name"] or "—"} for a in found), key=lambda o: (o["label"].casefold(), o["value"]))
+    if chosen and all(o["value"] != chosen for o in options):
+        try:
+            named = ctx.services.run(records.get, store, ctx.scope, "accounts", chosen)["name"]
+            options.insert(0, {"value": chosen, "label": named or "—"})
+        except RecordNotFoundError:
+            pass
+    return {"q": typed, "options": options, "chosen": chosen}
+
+
 def owner_name(ctx: PageContext, owner_id: str | None) -> str:
     """A record owner's name ('(sin valor)' for none)."""
     return ctx.label("owner", owner_id)
@@ -279,20 +332,33 @@ def activity_types(ctx: PageContext) -> list[dict[str, str]]:
 
 
 def when(ctx: PageContext, value: dt.datetime | dt.date | None) -> str:
-    """A stored instant as the reader's date (the workspace's time zone), '' for none."""
+    """A stored instant as the reader reads it, in the workspace's time zone: its date
+    (pulso.formatting.fmt_date) and, unless it is midnight there, the hour and minute — never
+    seconds ('20 oct 2026, 9:41' / 'Oct 20, 2026, 9:41 AM'); '' for none."""
     if value is None:
         return ""
-    if isinstance(value, dt.datetime):
-        from zoneinfo import ZoneInfo
+    if not isinstance(value, dt.datetime):
+        return f.fmt_date(value, ctx.lang)
+    at = local(ctx, value)
+    day = f.fmt_date(at.date(), ctx.lang)
+    if (at.hour, at.minute, at.second) == (0, 0, 0):
+        return day
+    return f"{day}, {format_time(at, format='short', locale=ctx.lang)}"
 
-        value = (value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)).astimezone(ZoneInfo(ctx.timezone))
-    return f.fmt_date(value, ctx.lang)
+
+def local(ctx: PageContext, value: dt.datetime) -> dt.datetime:
+    """A stored instant (naive: UTC) in the workspace's time zone."""
+    from zoneinfo import ZoneInfo
+
+    return (value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)).astimezone(ZoneInfo(ctx.timezone))
 
 
 def field_row(ctx: PageContext, name: str, label: str, value: Any, *, text: str | None = None, kind: str = "text",
               editable: bool = True, options: list[dict[str, str]] | None = None, limit: int = 200) -> dict[str, Any]:
     """One line of a record's field list: label, shown text, raw value, and how it is edited inline
     (`kind`: text, email, tel, select with `options`; `limit`: the longest value)."""
+    if text is None and name == "source":
+        text = source_label(ctx, value)
     shown = text if text is not None else ("" if value is None else str(value))
     return {"name": name, "label": ctx._(label), "text": shown, "value": "" if value is None else str(value),
             "kind": kind, "editable": editable, "options": options or [], "limit": limit}

@@ -15,25 +15,8 @@ from pulso.store import coerce
 from pulso.store.schema import CANONICAL_TABLES, ROLES, table
 from pulso.workspace.base import LIMITS, MAX_BULK
 
-# The values of the store's enum columns (pulso.store.schema's tuples, checked again by its rules;
-# written out here because the web reads the schema only through its descriptions, tests/test_layers.py).
-STAGE_KINDS = ("open", "won", "lost")
-DEAL_STATUSES = ("open", "won", "lost")
-DEAL_KINDS = ("new", "upsell", "cross_sell", "renewal")
-ACTIVITY_TYPES = ("call", "email", "voicemail", "meeting", "task", "note")
-DIRECTIONS = ("inbound", "outbound")
-TICKET_STATUSES = ("open", "pending", "resolved", "closed")
-TICKET_PRIORITIES = ("low", "medium", "high", "urgent")
-SURVEY_KINDS = ("nps", "ces", "csat")
-#: (table, column) → the values the column takes.
-CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
-    ("users", "role"): ROLES, ("stages", "kind"): STAGE_KINDS,
-    ("deals", "status"): DEAL_STATUSES, ("deals", "kind"): DEAL_KINDS,
-    ("activities", "type"): ACTIVITY_TYPES, ("activities", "direction"): DIRECTIONS,
-    ("tickets", "status"): TICKET_STATUSES, ("tickets", "priority"): TICKET_PRIORITIES,
-    ("survey_responses", "kind"): SURVEY_KINDS, ("spend", "category"): ("marketing", "sales", "retention"),
-    ("usage_events", "action"): ("login", "create", "update", "delete", "view", "export"),
-}
+# The values of the store's enum columns: pulso.store.choices, the one list the store's schema reads.
+from pulso.store.choices import CHOICES, DEAL_KINDS, DIRECTIONS, SURVEY_KINDS, TICKET_PRIORITIES  # noqa: E402
 
 
 def model_name(table: str) -> str:

@@ -18,6 +18,7 @@ from pulso.store import records
 from pulso.web import records_ui as ui
 from pulso.web.deps import Ctx, PageContext
 from pulso.web.pages import page_route, render
+from pulso.web.routes.tickets import STATUS_LABELS as TICKET_STATUS
 from pulso.web.routes.leads import REASONS, STATUS_LABELS as LEAD_STATUS, _answer, _plain, status_of
 
 router = APIRouter()
@@ -51,8 +52,8 @@ def _list(ctx: PageContext, error: dict[str, Any] | None = None) -> Response:
                        ctx._(STATUS_LABELS[status_of_account(r)]), ui.when(ctx, r["acquired_at"])]} for r in found]
     filters = [{"name": "owner", "label": ctx._("Comercial"),
                 "options": [{"value": o["id"], "label": o["name"]} for o in ui.owner_choices(ctx)]},
-               {"name": "source", "label": ctx._("Origen"), "options": None},
-               {"name": "segment", "label": ctx._("Segmento"), "options": None},
+               {"name": "source", "label": ctx._("Origen"), "options": ui.value_options(ctx, "accounts", "source")},
+               {"name": "segment", "label": ctx._("Segmento"), "options": ui.value_options(ctx, "accounts", "segment")},
                {"name": "status", "label": ctx._("Estado"),
                 "options": [{"value": k, "label": ctx._(v)} for k, v in STATUS_LABELS.items()]}]
     data = {"title": ctx._("Cuentas"), "query": query.as_dict(), "rows": rows, "error": error, "filters": filters,
@@ -114,7 +115,8 @@ def _sections(ctx: PageContext, account_id: str) -> list[dict[str, Any]]:
                                                            _money(ctx, r["amount"], r["currency"])]} for r in deals]},
         {"key": "tickets", "title": ctx._("Casos de soporte"), "columns": [ctx._("Abierto"), ctx._("Prioridad"), ctx._("Estado")],
          "rows": [{"href": f"/tickets/{r['id']}", "cells": [ui.when(ctx, r["opened_at"]), ctx.label("priority", r["priority"]) if r["priority"] else "",
-                                                             r["status"] or ""]} for r in tickets]},
+                                                             ctx._(TICKET_STATUS[r["status"]]) if r["status"] in TICKET_STATUS else r["status"] or ""]}
+                  for r in tickets]},
         {"key": "orders", "title": ctx._("Pedidos"), "columns": [ctx._("Fecha"), ctx._("Producto"), ctx._("Importe")],
          "rows": [{"href": None, "cells": [ui.when(ctx, r["ordered_at"]), r["product"] or "", _money(ctx, r["amount"], r["currency"])]}
                   for r in orders]},
@@ -155,7 +157,7 @@ def account_new(ctx: Ctx) -> Response:
 @page_route(router, "/accounts/{account_id}", "account")
 def account_page(ctx: Ctx, account_id: str) -> Response:
     """One account: fields, owner, timeline, and its related records."""
-    return _page(ctx, account_id.removesuffix(".json"))  # /accounts/{id}.json: the twin (ctx.wants_json)
+    return _page(ctx, account_id)
 
 
 def _act(ctx: PageContext, account_id: str, csrf_token: str, operation, *args: Any) -> Response:

@@ -34,6 +34,7 @@ router = APIRouter()
 
 LIMIT = 5000  # deals a board shows (the issue's large case: 2,000 open deals)
 CLOSED_DAYS = 30  # won and lost columns: deals closed in these last days
+PER_COLUMN = 50  # cards a column shows; "Ver N más" (?column=) shows that column whole
 FILTERS = ("pipeline", "owner", "team", "source")
 
 
@@ -103,15 +104,34 @@ def _age(ctx: PageContext, created: dt.datetime) -> int:
     return max(0, (ctx.today - created.date()).days)
 
 
-def _totals(ctx: PageContext, cards: list[dict[str, Any]], probability: float) -> list[dict[str, str]]:
-    """Amount and weighted amount per currency (deals in several currencies are never summed together)."""
+def _totals(ctx: PageContext, deals: list[dict[str, Any]], probability: float) -> list[dict[str, str]]:
+    """Amount and weighted amount per currency over a whole column (deals in several currencies are
+    never summed together)."""
     sums: dict[str, float] = defaultdict(float)
-    for c in cards:
-        if c["amount"] is not None:
-            sums[c["currency"] or ctx.currency] += c["amount"]
+    for d in deals:
+        if d["amount"] is not None:
+            sums[d["currency"] or ctx.currency] += float(d["amount"])
     return [{"currency": cur, "amount": f.fmt_money(total, cur, ctx.lang), "amount_value": round(total, 2),
              "weighted": f.fmt_money(total * probability, cur, ctx.lang), "weighted_value": round(total * probability, 2)}
             for cur, total in sorted(sums.items())]
+
+
+def _order(deal: dict[str, Any]) -> tuple:
+    """A column's order: the soonest expected close first, those without one after, oldest first."""
+    close = deal["expected_close_at"]
+    created = deal["created_at"]
+    return (close is None, close.timestamp() if close is not None else 0.0,
+            created.timestamp() if created is not None else 0.0, deal["id"])
+
+
+def _card(ctx: PageContext, d: dict[str, Any], task: dict[str, Any] | None, account: str) -> dict[str, Any]:
+    amount = float(d["amount"]) if d["amount"] is not None else None
+    return {"id": d["id"], "title": d["title"] or "—", "href": f"/deals/{d['id']}", "stage_id": d["stage_id"],
+            "account": account, "amount": amount, "currency": d["currency"] or ctx.currency,
+            "amount_text": ui_money(ctx, amount, d["currency"]), "age": _age(ctx, d["created_at"]),
+            "owner": ui.owner_name(ctx, d["owner_id"]), "expected_close": ui.when(ctx, d["expected_close_at"]),
+            "next_task": {"note": task["outcome"] or ctx._("Tarea"), "due": ui.when(ctx, task["due_at"]),
+                          "overdue": task["due_at"] is not None and task["due_at"].date() < ctx.today} if task else None}
 
 
 def _board(ctx: PageContext, error: dict[str, Any] | None = None, failed: str = "") -> Response:
@@ -120,25 +140,25 @@ def _board(ctx: PageContext, error: dict[str, Any] | None = None, failed: str = 
     pipelines = sorted({s["pipeline"] for s in every})
     chosen = _query(ctx, pipelines)
     columns = [s for s in every if s["pipeline"] == chosen["pipeline"]]
+    whole = _choice(ctx, "column", [s["id"] for s in columns])  # one column shown whole ("Ver N más")
     params = _params(ctx, chosen)
     deals, following = _read(ctx, [s["id"] for s in columns], params) if params is not None and columns else ([], {})
-    labels = ctx.services.record_labels(ctx.version, "deals", tuple(sorted(d["id"] for d in deals)))
     by_stage: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for d in deals:
-        task = following.get(d["id"])
-        amount = float(d["amount"]) if d["amount"] is not None else None
-        by_stage[d["stage_id"]].append({
-            "id": d["id"], "title": d["title"] or "—", "href": f"/deals/{d['id']}", "stage_id": d["stage_id"],
-            "account": labels.get(d["id"], ("", ""))[1], "amount": amount, "currency": d["currency"] or ctx.currency,
-            "amount_text": ui_money(ctx, amount, d["currency"]), "age": _age(ctx, d["created_at"]),
-            "owner": ui.owner_name(ctx, d["owner_id"]),
-            "next_task": {"note": task["outcome"] or ctx._("Tarea"), "due": ui.when(ctx, task["due_at"]),
-                          "overdue": task["due_at"] is not None and task["due_at"].date() < ctx.today} if task else None})
+        by_stage[d["stage_id"]].append(d)
+    shown = {s["id"]: sorted(by_stage.get(s["id"], []), key=_order)[:None if s["id"] == whole else PER_COLUMN]
+             for s in columns}
+    labels = ctx.services.record_labels(ctx.version, "deals", tuple(sorted(d["id"] for ds in shown.values() for d in ds)))
+    back = {k: v for k, v in chosen.items() if v}
     out = []
     for s in columns:
-        cards = sorted(by_stage.get(s["id"], []), key=lambda c: (-c["age"], c["id"]))
+        column = by_stage.get(s["id"], [])
+        cards = [_card(ctx, d, following.get(d["id"]), labels.get(d["id"], ("", ""))[1]) for d in shown[s["id"]]]
+        more = len(column) - len(cards)
         out.append({"id": s["id"], "name": s["name"], "kind": s["kind"], "probability": s["probability"],
-                    "count": len(cards), "cards": cards, "totals": _totals(ctx, cards, float(s["probability"] or 0))})
+                    "count": len(column), "cards": cards, "more": more,
+                    "more_href": "/deals/board?" + urlencode(back | {"column": s["id"]}) + f"#column-{s['id']}" if more else "",
+                    "totals": _totals(ctx, column, float(s["probability"] or 0))})
     names = ctx.services.names(ctx.version)
     filters = [{"name": "owner", "label": ctx._("Comercial"),
                 "options": [{"value": o["id"], "label": o["name"]} for o in ui.owner_choices(ctx)]}]
@@ -148,9 +168,9 @@ def _board(ctx: PageContext, error: dict[str, Any] | None = None, failed: str = 
     filters.append({"name": "source", "label": ctx._("Campaña"),
                     "options": sorted(({"value": k, "label": v} for k, v in names["campaign"].items()), key=lambda o: o["label"].casefold())})
     data = {"title": ctx._("Tablero de oportunidades"), "chosen": chosen, "pipelines": pipelines, "columns": out,
-            "filters": filters, "error": error, "failed": failed, "can_edit": ui.can_edit(ctx),
-            "back": "/deals/board?" + urlencode({k: v for k, v in chosen.items() if v}), "today": ctx.today.isoformat(),
-            "closed_days": CLOSED_DAYS, "truncated": len(deals) >= LIMIT}
+            "filters": filters, "error": error, "failed": failed, "can_edit": ui.can_edit(ctx), "column": whole,
+            "back": "/deals/board?" + urlencode(back | ({"column": whole} if whole else {})), "today": ctx.today.isoformat(),
+            "closed_days": CLOSED_DAYS, "per_column": PER_COLUMN, "truncated": len(deals) >= LIMIT}
     return _answer(ctx, render(ctx, "deals_board", data, template="board.html"), error)
 
 

@@ -20,6 +20,7 @@ from pulso.access import Scope
 from pulso.errors import RecordNotFoundError
 from pulso.i18n import N_
 from pulso.store import records
+from pulso.store.choices import DEAL_KINDS, DEAL_STATUSES
 from pulso.web import records_ui as ui
 from pulso.web.deps import Ctx, PageContext
 from pulso.web.pages import page_route, render
@@ -27,8 +28,7 @@ from pulso.web.routes.leads import _answer, _plain
 
 router = APIRouter()
 
-STATUS_LABELS = {"open": N_("Abierta"), "won": N_("Ganada"), "lost": N_("Perdida")}
-DEAL_KINDS = ("new", "upsell", "cross_sell", "renewal")  # as the store's DEAL_KINDS (the web reads no schema)
+STATUS_LABELS = dict(zip(DEAL_STATUSES, (N_("Abierta"), N_("Ganada"), N_("Perdida")), strict=True))
 COLUMNS = [(N_("Título"), "title"), (N_("Cuenta"), None), (N_("Importe"), "amount"), (N_("Etapa"), None),
            (N_("Comercial"), None), (N_("Cierre previsto"), "expected_close_at"), (N_("Estado"), None),
            (N_("Creada"), "created_at")]
@@ -289,7 +289,7 @@ def _new(ctx: PageContext, values: dict[str, str] | None = None, error: dict[str
         named = ""
     data = {"title": ctx._("Nueva oportunidad"), "action": "/deals/new", "values": values, "error": error,
             "can_edit": ui.can_edit(ctx), "owners": ui.owner_choices(ctx), "can_assign": ctx.user.role in ("admin", "manager"),
-            "currency": ctx.currency, "account_name": named, "kinds": [{"value": k, "label": ctx.label("deal_kind", k)} for k in DEAL_KINDS],
+            "currency": ctx.currency, "account_name": named, "picker": ui.account_picker(ctx, account), "kinds": [{"value": k, "label": ctx.label("deal_kind", k)} for k in DEAL_KINDS],
             "stages": [{"id": s["id"], "name": s["name"]} for s in stages(ctx) if s["kind"] == "open"]}
     return _answer(ctx, render(ctx, "deals", data, template="deals_new.html"), error)
 
@@ -320,5 +320,4 @@ def deal_create(ctx: Ctx, title: Annotated[str, Form()] = "", amount: Annotated[
 @page_route(router, "/deals/{deal_id}", "deal")
 def deal_page(ctx: Ctx, deal_id: str) -> Response:
     """One deal: fields, stage history, timeline and what can be done with it."""
-    # /x/{id} is matched before its twin /x/{id}.json: the twin's id comes with the suffix
-    return _page(ctx, deal_id.removesuffix(".json") if ctx.request.url.path.endswith(".json") else deal_id)
+    return _page(ctx, deal_id)

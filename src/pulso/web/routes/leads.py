@@ -50,7 +50,7 @@ def status_of(lead: dict[str, Any]) -> str:
 def _filters(ctx: PageContext) -> list[dict[str, Any]]:
     return [{"name": "owner", "label": ctx._("Comercial"),
              "options": [{"value": o["id"], "label": o["name"]} for o in ui.owner_choices(ctx)]},
-            {"name": "source", "label": ctx._("Origen"), "options": None},
+            {"name": "source", "label": ctx._("Origen"), "options": ui.value_options(ctx, "leads", "source")},
             {"name": "status", "label": ctx._("Estado"),
              "options": [{"value": k, "label": ctx._(v)} for k, v in STATUS_LABELS.items()]}]
 
@@ -60,7 +60,7 @@ def _list(ctx: PageContext, error: dict[str, Any] | None = None, notice: str = "
     query = ui.list_query(ctx, LIST)
     found, more = ui.fetch(ctx, LIST, query)
     rows = [{"id": r["id"], "href": f"/leads/{r['id']}",
-             "cells": [r["name"] or "—", r["company"] or "", r["email"] or "", r["source"] or "", ui.owner_name(ctx, r["owner_id"]),
+             "cells": [r["name"] or "—", r["company"] or "", r["email"] or "", ui.source_label(ctx, r["source"]), ui.owner_name(ctx, r["owner_id"]),
                        ctx._(STATUS_LABELS[status_of(r)]), ui.when(ctx, r["created_at"])]} for r in found]
     data = {"title": ctx._("Leads"), "query": query.as_dict(), "rows": rows, "error": error, "notice": notice,
             "headers": ui.headers(ctx, "/leads", query, COLUMNS), "pager": ui.pager(ctx, "/leads", query, more),
@@ -141,7 +141,7 @@ def lead_new(ctx: Ctx) -> Response:
 @page_route(router, "/leads/{lead_id}", "lead")
 def lead_page(ctx: Ctx, lead_id: str) -> Response:
     """One lead: fields, owner, status, timeline and what can be done with it."""
-    return _page(ctx, lead_id.removesuffix(".json"))  # /leads/{id}.json: the twin (ctx.wants_json)
+    return _page(ctx, lead_id)
 
 
 def _act(ctx: PageContext, lead_id: str, csrf_token: str, operation, *args: Any, **kwargs: Any) -> Response:

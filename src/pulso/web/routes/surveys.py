@@ -54,7 +54,7 @@ def _mail(ctx: PageContext, to: str, url: str, kind: str, lang: str, expires: An
     """Send the link; '' when sent, else why not (in the reader's language)."""
     _ = translator(lang, strict=ctx.strict)
     body = "\n\n".join([_("Hola:"), _(QUESTIONS[kind]), _("Responder lleva menos de un minuto:") + "\n" + url,
-                        _("El enlace vale hasta el {date}.").format(date=f.fmt_date(expires, lang)), _("¡Gracias!")])
+                        _("El enlace vale hasta el {date}.").format(date=f.fmt_date(ui.local(ctx, expires).date(), lang)), _("¡Gracias!")])
     try:
         ctx.services.run(channels.send_email, ctx.services.store, [to], _("Una pregunta rápida"), body)
     except channels.ChannelError as exc:

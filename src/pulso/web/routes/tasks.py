@@ -1,6 +1,7 @@
 """Tasks (`/tasks`): the reader's open tasks (overdue first, then by due date), the done ones
 folded away, a form to add one (what, due date, optionally the lead, account or deal it is about)
-and a button to mark each done or not done again. Writes are pulso.workspace operations
+and a button to mark each done or not done again. A manager reads a team member's tasks
+(`?user=`, a picker of the team by name, as "Mi día"), an admin anyone's. Writes are pulso.workspace operations
 (add_task, set_task_done) through pulso.web.records_ui; JSON twin at /tasks.json."""
 
 from __future__ import annotations
@@ -53,18 +54,32 @@ def _local(ctx: PageContext, value: dt.datetime) -> dt.datetime:
     return (value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)).astimezone(ZoneInfo(ctx.timezone))
 
 
+def _person(ctx: PageContext) -> str:
+    """Whose tasks (`?user=`): the reader's, or a person of their scope (a manager's team, anyone
+    for an admin); someone else is 404, worded as a missing person."""
+    who = ctx.request.query_params.get("user", "").strip()[:64] or ctx.user.id
+    if who != ctx.user.id and who not in {o["id"] for o in ui.owner_choices(ctx)}:
+        raise ws.NotFoundError(N_("No existe la persona '{id}'"), "user_id", id=who)
+    return who
+
+
 def _page(ctx: PageContext, error: dict[str, Any] | None = None, values: dict[str, str] | None = None) -> Response:
     ctx.require("tasks")
-    found = ui.run(ctx, ws.tasks, include_done=True, limit=1000)
+    person = _person(ctx)
+    own = person == ctx.user.id
+    found = ui.run(ctx, ws.tasks, person, include_done=True, limit=1000)
     about = related(ctx, found)
     today = dt.datetime.now(ZoneInfo(ctx.timezone)).date()  # as the workspace's writes and "Mi día": the real today
     rows = [_row(ctx, t, about, today) for t in found]
     open_rows = sorted((r for r in rows if not r["done"]), key=lambda r: (not r["overdue"], r["due_at"] is None, r["due_at"] or ""))
     done_rows = sorted((r for r in rows if r["done"]), key=lambda r: r["done_at"] or "", reverse=True)[:DONE_SHOWN]
     done = ctx.request.query_params.get("done", "")
+    can_edit = ui.can_edit(ctx) and own  # another person's tasks are read here, done on their page
     data = {"title": ctx._("Tareas"), "open": open_rows, "done": done_rows, "error": error, "values": values or {},
-            "can_edit": ui.can_edit(ctx), "notice": ctx._(DONE[done]) if done in DONE else "",
-            "about_choices": _about_choices(ctx) if ui.can_edit(ctx) else [], "today": today.isoformat()}
+            "can_edit": can_edit, "notice": ctx._(DONE[done]) if done in DONE else "",
+            "person": person, "person_name": ctx.label("owner", person), "own": own,
+            "people": ui.owner_choices(ctx) if ctx.user.role in ("admin", "manager") else [],
+            "about_choices": _about_choices(ctx) if can_edit else [], "today": today.isoformat()}
     data["sections"] = [{"key": "open", "title": ctx._("Pendientes"), "count": len(open_rows)},
                         {"key": "done", "title": ctx._("Hechas"), "count": len(done_rows)}]
     response = render(ctx, "tasks", data, template="tasks.html")

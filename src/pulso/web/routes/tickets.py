@@ -16,6 +16,7 @@ from pulso import workspace as ws
 from pulso.errors import RecordNotFoundError
 from pulso.i18n import N_
 from pulso.store import records
+from pulso.store.choices import TICKET_PRIORITIES, TICKET_STATUSES
 from pulso.web import records_ui as ui
 from pulso.web.deps import Ctx, PageContext
 from pulso.web.pages import page_route, render
@@ -24,8 +25,8 @@ from pulso.web.routes.leads import _answer, _plain
 
 router = APIRouter()
 
-PRIORITIES = ("low", "medium", "high", "urgent")  # as the store's TICKET_PRIORITIES (the web reads no schema)
-STATUS_LABELS = {"open": N_("Abierto"), "pending": N_("Pendiente"), "resolved": N_("Resuelto"), "closed": N_("Cerrado")}
+PRIORITIES = TICKET_PRIORITIES
+STATUS_LABELS = dict(zip(TICKET_STATUSES, (N_("Abierto"), N_("Pendiente"), N_("Resuelto"), N_("Cerrado")), strict=True))
 LIST = ui.ListSpec("tickets", sorts=("opened_at", "priority", "first_response_at", "resolved_at"), default="-opened_at",
                    filters={"owner": ui.column("owner_id"), "channel": ui.column("channel"),
                             "status": ui.choices({k: [("status", k)] for k in STATUS_LABELS}),
@@ -190,7 +191,7 @@ def _new(ctx: PageContext, values: dict[str, str] | None = None, error: dict[str
         named = ""
     data = {"title": ctx._("Nuevo ticket"), "action": "/tickets/new", "values": values, "error": error,
             "can_edit": ui.can_edit(ctx), "owners": ui.owner_choices(ctx), "can_assign": ctx.user.role in ("admin", "manager"),
-            "account_name": named,
+            "account_name": named, "picker": ui.account_picker(ctx, account),
             "priorities": [{"value": k, "label": ctx.label("priority", k)} for k in PRIORITIES]}
     return _answer(ctx, render(ctx, "tickets", data, template="tickets_new.html"), error)
 
@@ -216,5 +217,4 @@ def ticket_create(ctx: Ctx, channel: Annotated[str, Form()] = "", priority: Anno
 @page_route(router, "/tickets/{ticket_id}", "ticket")
 def ticket_page(ctx: Ctx, ticket_id: str) -> Response:
     """One ticket: status, priority, first response, resolve or reopen, timeline."""
-    # /x/{id} is matched before its twin /x/{id}.json: the twin's id comes with the suffix
-    return _page(ctx, ticket_id.removesuffix(".json") if ctx.request.url.path.endswith(".json") else ticket_id)
+    return _page(ctx, ticket_id)

@@ -3,6 +3,25 @@
 // way); won and lost open the close dialog for the reason and the close date first.
 (function () {
   "use strict";
+  // "Ver N más": the column's page (?column=) is fetched and its cards put in place of these;
+  // without a script, or when the fetch fails, the link simply opens that page.
+  document.querySelectorAll("a.bd-more").forEach(function (link) {
+    link.addEventListener("click", function (e) {
+      var column = link.closest(".bd-column");
+      if (!window.fetch || !window.DOMParser || !column) return;
+      e.preventDefault();
+      fetch(link.href, { credentials: "same-origin", headers: { Accept: "text/html" } }).then(function (r) {
+        if (!r.ok) throw new Error(r.status);
+        return r.text();
+      }).then(function (html) {
+        var page = new DOMParser().parseFromString(html, "text/html");
+        var cards = page.querySelector("#" + CSS.escape(column.id) + " ol.bd-cards");
+        if (!cards) throw new Error("no cards");
+        column.querySelector("ol.bd-cards").replaceWith(document.importNode(cards, true));
+        link.remove();
+      }).catch(function () { window.location.href = link.href; });
+    });
+  });
   var board = document.querySelector(".bd-board[data-can-move=true]");
   if (!board) return;
   var dragged = null;
