@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from pulso.store import Store, schema
-from pulso.workspace.base import (Caller, Tx, choice, currency, email, ident, ids, money, new_id,
+import sqlalchemy as sa
+
+from pulso.store import Store, schema, scoping
+from pulso.workspace.base import (Caller, Tx, choice, currency, email, ident, ids, instant, money, new_id,
                                   not_before, now_utc, text)
 from pulso.workspace.errors import N_, ForbiddenError, InputError, StateError
 
@@ -225,3 +227,43 @@ def bulk_move(store: Store, caller: Caller, deal_ids: Any, stage_id: Any, *, rea
         tx.done("workspace.deal.bulk_move", ("deals", None), {"ids": [d["id"] for d in moving][:100], "to": stage["id"],
                                                             "count": len(moving)}, count=len(moving))
     return len(moving)
+
+
+BOARD_FIELDS = ("id", "title", "stage_id", "status", "amount", "currency", "owner_id", "account_id", "campaign_id",
+                "created_at", "expected_close_at", "closed_at")
+
+
+def board(store: Store, caller: Caller, stage_ids: list[str], *, owners: list[str] | None = None,
+          campaign: str | None = None, closed_since: Any = None, limit: int = 5000) -> dict[str, Any]:
+    """The deal board's data inside the caller's scope, in two queries: the deals of `stage_ids`
+    (open ones, and won or lost ones closed at or after `closed_since`; `owners` and `campaign`
+    narrow them), oldest first, at most `limit`; and `next_task`: each of those deals' first open
+    task (earliest due, then id) as {deal_id: {id, outcome, due_at}}. Account names are left to the
+    caller's cached labels (joining the accounts scans them all on DuckDB). Reading: no usage
+    event, no audit."""
+    d, t = schema.deals, schema.activities
+    since = instant(closed_since, "closed_since")
+    closed = d.c.status.in_(("won", "lost")) if since is None else sa.and_(d.c.status.in_(("won", "lost")),
+                                                                           d.c.closed_at >= since)
+    wanted = [d.c.stage_id.in_(list(stage_ids)), sa.or_(d.c.status == "open", closed)]
+    if owners is not None:
+        wanted.append(d.c.owner_id.in_(list(owners)))
+    if campaign:
+        wanted.append(d.c.campaign_id == campaign)
+    scoped = scoping.sql_condition(caller.scope, "deals")
+    if scoped is not None:
+        wanted.append(scoped)
+    query = sa.select(*(d.c[f] for f in BOARD_FIELDS)).where(*wanted).order_by(d.c.created_at, d.c.id).limit(limit)
+    with store.engine.connect() as conn:
+        deals = [dict(r) for r in conn.execute(query).mappings()]
+        if not deals:
+            return {"deals": [], "next_task": {}}
+        shown = sa.select(sa.func.unnest(sa.bindparam("ids", [r["id"] for r in deals], type_=sa.ARRAY(sa.Text))))
+        first = sa.func.row_number().over(partition_by=t.c.deal_id, order_by=(t.c.due_at.asc().nulls_last(), t.c.id))
+        open_tasks = [t.c.type == "task", t.c.done_at.is_(None), t.c.deal_id.in_(shown)]
+        scoped = scoping.sql_condition(caller.scope, "activities")
+        ranked = (sa.select(t.c.deal_id, t.c.id, t.c.outcome, t.c.due_at, first.label("n"))
+                  .where(*open_tasks, *([scoped] if scoped is not None else [])).subquery())
+        tasks = conn.execute(sa.select(ranked.c.deal_id, ranked.c.id, ranked.c.outcome, ranked.c.due_at)
+                             .where(ranked.c.n == 1)).mappings().all()
+    return {"deals": deals, "next_task": {r["deal_id"]: {k: r[k] for k in ("id", "outcome", "due_at")} for r in tasks}}
