@@ -103,6 +103,7 @@ DIMENSIONS: Mapping[str, Text] = MappingProxyType({
     "activity_type": T("Tipo de actividad"),
     "plan": T("Plan"),
     "category": T("Categoría"),
+    "product": T("Producto"),
 })
 
 # -- timings: how a row is placed in a period ------------------------------------------------

@@ -11,7 +11,8 @@ from pulso.catalog.sources import days_between, flag, hours_between, money, one
 
 AREA, CATEGORY = "sales", "business_performance"
 LEAD_DIMS = ("owner", "team", "source", "campaign", "channel")
-DEAL_DIMS = ("owner", "team", "source", "campaign", "channel", "segment", "country", "deal_kind", "stage")
+DEAL_DIMS = ("owner", "team", "source", "campaign", "channel", "segment", "country", "deal_kind", "stage",
+             "product")
 ACCOUNT_DIMS = ("owner", "team", "source", "segment", "country")
 REACH_TYPES = ("call", "email", "voicemail", "meeting")  # the contacts seed 003 lists; tasks and notes are not reach
 WON_OR_LOST = ("won", "lost")
@@ -131,7 +132,7 @@ KPIS = (
         description=T("Lo que vale, de media, un pedido."),
         formula=T("suma de importes de los pedidos del periodo ÷ número de pedidos"),
         unit="currency", direction="up", category=CATEGORY, area=AREA,
-        dimensions=("owner", "team", "source", "segment", "country", "channel"), time="orders.ordered_at",
+        dimensions=("owner", "team", "source", "segment", "country", "channel", "product"), time="orders.ordered_at",
         seeds=("004",), choices=T("Media; la mediana va como extra `median`."),
         parts=(Part("orders", "order", Event("ordered_at"), measures={"amount": lambda j: money(j.amount), "orders": one},
                     values={"amount_v": lambda j: money(j.amount)}),),

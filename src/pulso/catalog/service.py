@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ibis
+
 from pulso.catalog.model import AtEnd, Event, Kpi, Part, T, composite, mean, ratio, total
 from pulso.catalog.sources import flag, hours_between, one
 
@@ -13,6 +15,31 @@ def _per_day(a):
     return {"value": a.resolved.cast("float64") / a._days, "numerator": a.resolved.cast("float64"),
             "denominator": a._days}
 
+
+def _with_sla(src, ctx):
+    """Tickets with the SLA hours of their priority (`_sla_first_response`, `_sla_resolution`; no
+    priority: the "normal" hours) and the clock (`_now`), to tell which deadlines have passed."""
+    t, hours = src["tickets"], ctx.sla
+    j = t.left_join(hours, ibis.coalesce(t.priority, "") == hours._sla_priority).drop("_sla_priority")
+    return j.mutate(_now=ctx.now)
+
+
+def _sla_part(done: str, hours: str) -> Part:
+    """Tickets opened in the period: `within` = `done` within the hours of their priority; `due` =
+    done, or not done and past the deadline (a missed one); `pending` = not done, deadline ahead."""
+    def late(j):
+        return j[done].isnull() & (hours_between(j.opened_at, j._now) > j[hours])
+
+    return Part("tickets", "ticket", Event("opened_at"), rows=_with_sla, measures={
+        "within": lambda j: flag(j[done].notnull() & (hours_between(j.opened_at, j[done]) <= j[hours])),
+        "due": lambda j: flag(j[done].notnull() | late(j)),
+        "pending": lambda j: flag(j[done].isnull() & ~late(j).fill_null(False))})
+
+
+_SLA_CHOICES = T("Horas por prioridad de los ajustes `sla_first_response_hours` y `sla_resolution_hours` del "
+                 "espacio de trabajo (urgente 1 y 8, alta 4 y 24, media 8 y 72, baja 24 y 120 si no se fijan); "
+                 "un caso sin prioridad usa las horas de `normal`. Dentro = en esas horas o menos. Un caso sin "
+                 "atender cuyo plazo ya venció cuenta como incumplido; si aún no venció, va aparte en `pending`.")
 
 KPIS = (
     Kpi(key="first_response_time_hours", name=T("Tiempo de respuesta"),
@@ -58,6 +85,20 @@ KPIS = (
         choices=T("Abierto al final = abierto antes del final y sin `resolved_at` anterior al final."),
         parts=(Part("tickets", "ticket", AtEnd("opened_at", "resolved_at"), measures={"tickets": one}),),
         result=total("tickets")),
+    Kpi(key="first_response_sla_rate", name=T("Respuestas dentro del SLA"),
+        description=T("Qué parte de los casos recibe la primera respuesta en el plazo fijado para su prioridad."),
+        formula=T("casos abiertos en el periodo con `first_response_at` dentro de las horas de su prioridad ÷ casos "
+                  "abiertos en el periodo ya respondidos o cuyo plazo venció"),
+        unit="%", direction="up", category=CATEGORY, area=AREA, dimensions=DIMS, time="tickets.opened_at",
+        seeds=("000",), choices=_SLA_CHOICES, parts=(_sla_part("first_response_at", "_sla_first_response"),),
+        result=ratio("within", "due", extras={"pending": lambda a: a.pending.cast("float64")})),
+    Kpi(key="resolution_sla_rate", name=T("Resoluciones dentro del SLA"),
+        description=T("Qué parte de los casos se resuelve en el plazo fijado para su prioridad."),
+        formula=T("casos abiertos en el periodo con `resolved_at` dentro de las horas de su prioridad ÷ casos "
+                  "abiertos en el periodo ya resueltos o cuyo plazo venció"),
+        unit="%", direction="up", category=CATEGORY, area=AREA, dimensions=DIMS, time="tickets.opened_at",
+        seeds=("000", "001"), choices=_SLA_CHOICES, parts=(_sla_part("resolved_at", "_sla_resolution"),),
+        result=ratio("within", "due", extras={"pending": lambda a: a.pending.cast("float64")})),
     Kpi(key="automation_level", name=T("Nivel de automatización"),
         description=T("Qué parte del trabajo hace el CRM solo."),
         formula=T("actividades y respuestas a casos del periodo marcadas `automated` ÷ todas ellas"),

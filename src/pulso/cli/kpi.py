@@ -125,6 +125,8 @@ def show(
     grain: Annotated[Optional[str], typer.Option("--grain", help="day, week, month, quarter or year; none = one row.")] = None,
     by: Annotated[Optional[list[str]], typer.Option("--by", help="Split by a dimension (repeat for more).")] = None,
     where: WhereOption = None,
+    stat: Annotated[Optional[str], typer.Option(
+        "--stat", help="mean (default), median or a percentile such as p90, for KPIs with a value per record.")] = None,
     format: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
     db: DbOption = None,
 ) -> None:
@@ -135,7 +137,8 @@ def show(
     _choice(format, FORMATS_ROWS, "--format")
     first, last = _date(start, "--from"), _date(end, "--to")
     with open_workspace(db) as store:
-        result = Engine(store).query(key, start=first, end=last, grain=grain, by=_by(by), filters=_filters(where))
+        result = Engine(store).query(key, start=first, end=last, grain=grain, by=_by(by), filters=_filters(where),
+                                    stat=stat)
         currency = store.settings_dict().get("currency", "")
     kpi = result.kpi
     columns = list(result.columns)

@@ -33,12 +33,13 @@ from pulso.engine import money as M
 from pulso.engine import periods as P
 from pulso.engine import plancache
 from pulso.engine.compile import (
-    Context, Scope, Values, can_roll_up, compile_drill, compile_from_groups, compile_from_rollup, compile_group,
-    compile_kpi, compile_rollup, fusion_key, group_schema, rollup_dims, rollup_schema,
+    SLA_TABLE, Context, Scope, Values, can_roll_up, compile_drill, compile_from_groups, compile_from_rollup, compile_group,
+    compile_kpi, compile_rollup, fusion_key, group_schema, quantile_value, rollup_dims, rollup_schema,
 )
 from pulso.engine.explain import DIALECTS, Explanation, explain_kpi
 from pulso.errors import CatalogError, KpiError, ScopeError
 from pulso.i18n import N_, said
+from pulso.store.settings import sla_hours
 
 __all__ = ["DIALECTS", "Engine", "Explanation", "QueryResult", "Scope", "engine_for"]
 
@@ -119,9 +120,15 @@ class Engine:
 
     def query(self, key: str, *, start: dt.date, end: dt.date, grain: str | None = None,
               by: Sequence[str] | str | None = None, filters: Mapping[str, Any] | None = None,
-              scope: Scope | None = None, params: Mapping[str, Any] | None = None) -> QueryResult:
-        """Compute one KPI for every period of [start, end) at `grain`, split by `by`."""
+              scope: Scope | None = None, params: Mapping[str, Any] | None = None,
+              stat: str | None = None) -> QueryResult:
+        """Compute one KPI for every period of [start, end) at `grain`, split by `by`.
+
+        `stat` picks the figure a KPI with a per-record value (durations, amounts) reports as
+        `value`: "mean" (None, the default), "median" or a percentile "p90" (any p1..p99, decimals
+        allowed: "p99.5"), see parse_stat."""
         kpi = self.kpi(key)
+        quantile = parse_stat(kpi, stat)
         start, end = _span(start, end)
         grain = P.check_grain(grain)
         by = self._check_by(kpi, by)
@@ -131,8 +138,10 @@ class Engine:
         plan = P.plan(start, end, grain)
         windows = P.windows(plan, tz)
         shape = ("q", kpi.key, by, tuple(sorted(values.items())), scope, exclude)  # no time zone: see _plan
+        if quantile is not None:
+            shape = (*shape, ("quantile", quantile))
         shape, build = self._in_reporting_currency(kpi, windows, shape, lambda ctx: compile_kpi(
-            kpi, ctx, by=by, filters=values, scope=scope))
+            kpi, ctx, by=by, filters=values, scope=scope, quantile=quantile))
         found = self._run(shape, build, plan.all, tz, lambda: P.ranges_table(ranges, tz), exclude, kpi, windows,
                           arrow=True)
         return _assemble(kpi, plan, by, grain, found)
@@ -531,6 +540,10 @@ class Engine:
             if P.DAYS_TABLE not in memo:
                 memo[P.DAYS_TABLE] = P.days_table(periods)
             inputs[P.DAYS_TABLE] = memo[P.DAYS_TABLE]
+        if f'"{SLA_TABLE}"' in sql:
+            if SLA_TABLE not in memo:
+                memo[SLA_TABLE] = _sla_table(self._workspace_settings())
+            inputs[SLA_TABLE] = memo[SLA_TABLE]
         if needs_baseline:
             if P.BASELINE_TABLE not in memo:
                 memo[P.BASELINE_TABLE] = baseline()
@@ -580,6 +593,41 @@ def engine_for(store) -> Engine:
             found = Engine(store)
             setattr(store, ENGINE_ATTRIBUTE, found)
         return found
+
+
+STATS = ("mean", "median")  # and p1..p99: see parse_stat
+
+
+def parse_stat(kpi: Kpi, stat: str | None) -> float | None:
+    """The quantile (0 < q < 1) a `stat` asks for, None for the mean; a KpiError for a stat that
+    is not mean, median or pN (0 < N < 100), or for a KPI with no per-record value to take it of."""
+    if stat is None or str(stat).strip().lower() in ("", "mean"):
+        return None
+    text = str(stat).strip().lower()
+    try:
+        q = 0.5 if text == "median" else float(text[1:]) / 100 if text[:1] == "p" and text[1:2].isdigit() else -1.0
+    except ValueError:
+        q = -1.0
+    if not 0 < q < 1:
+        raise said(KpiError, N_("estadístico desconocido '{stat}'; use mean, median o un percentil como p90"),
+                   stat=stat)
+    if quantile_value(kpi) is None:
+        raise said(KpiError, N_("{kpi} no tiene un valor por registro del que tomar percentiles; solo la media"),
+                   kpi=kpi.key)
+    return q
+
+
+def _sla_table(settings: Mapping[str, str]) -> pa.Table:
+    """The SLA hours per ticket priority for compile.SLA_TABLE: one row per priority of the settings,
+    '' (tickets with no priority) with the "normal" hours."""
+    hours = sla_hours(settings)
+    first, resolution = hours["sla_first_response_hours"], hours["sla_resolution_hours"]
+    names = sorted(set(first) | set(resolution))
+    rows = [("" if name == "normal" else name, first.get(name, first["normal"]),
+             resolution.get(name, resolution["normal"])) for name in names]
+    return pa.table({"_sla_priority": pa.array([r[0] for r in rows], pa.string()),
+                     "_sla_first_response": pa.array([r[1] for r in rows], pa.float64()),
+                     "_sla_resolution": pa.array([r[2] for r in rows], pa.float64())})
 
 
 def _distinct(parts: Sequence[Part]) -> tuple[list[Part], list[int]]:

@@ -24,6 +24,8 @@ from pulso.catalog.sources import (
 )
 
 FAR_FUTURE = ibis.timestamp("9999-12-31 00:00:00", timezone="UTC")
+SLA_TABLE = "pulso_sla"  # one row per ticket priority ('' for none): its first-response and resolution hours
+SLA_SCHEMA = ibis.schema({"_sla_priority": "string", "_sla_first_response": "float64", "_sla_resolution": "float64"})
 
 
 @ibis.udf.scalar.builtin(name="getvariable")
@@ -82,6 +84,7 @@ class Context:
     used_slots: bool = False
     days: Any = None  # the periods' local days (_pid, _day): rollups are joined to it (DuckDB)
     _baseline: Any = None
+    read_sla: bool = False  # whether the expression reads the SLA hours table (see `sla`)
 
     def within(self, t: Any, column: str) -> Any:
         """Rows of `t` whose `column` falls in the query's time windows (a pre-filter on DuckDB,
@@ -94,6 +97,13 @@ class Context:
         if self._baseline is None and self.baseline_factory is not None:
             self._baseline = self.baseline_factory()
         return self._baseline
+
+    @property
+    def sla(self) -> Any:
+        """The workspace's SLA hours per ticket priority (SLA_SCHEMA), a table the engine hands
+        in when the query runs, so the compiled SQL does not depend on the setting."""
+        self.read_sla = True
+        return ibis.table(SLA_SCHEMA, name=SLA_TABLE)
 
 
 def measure_names(kpi: Kpi) -> tuple[list[str], list[str]]:
@@ -319,16 +329,28 @@ def _running_sums(ev: Any, ctx: Context, dcols: list[str], measures: list[str], 
 
 
 def compile_kpi(kpi: Kpi, ctx: Context, *, by: Sequence[str] = (), filters: Values | None = None,
-                scope: Scope = Scope.company()) -> Any:
-    """The whole KPI for every period of ctx.periods: one row per period and dimension value."""
+                scope: Scope = Scope.company(), quantile: float | None = None) -> Any:
+    """The whole KPI for every period of ctx.periods: one row per period and dimension value.
+
+    With `quantile` (0 < q < 1; a KPI with one per-record value, see quantile_value), `value` is
+    that quantile of the records' values (continuous: linear interpolation between the two
+    nearest, DuckDB's quantile_cont, PostgreSQL's percentile_cont), `numerator` is null and
+    `denominator` the KPI's count as before."""
     with building_for(ctx.dialect):
-        return _compile_kpi(kpi, ctx, by=by, filters=filters, scope=scope)
+        return _compile_kpi(kpi, ctx, by=by, filters=filters, scope=scope, quantile=quantile)
 
 
-def _compile_kpi(kpi: Kpi, ctx: Context, *, by: Sequence[str], filters: Values | None, scope: Scope) -> Any:
+def quantile_value(kpi: Kpi) -> str | None:
+    """The per-record value a KPI's percentiles are taken of (the one its median reads), or None."""
+    _, values = measure_names(kpi)
+    return values[0] if kpi.kind == "mean" and len(values) == 1 else None
+
+
+def _compile_kpi(kpi: Kpi, ctx: Context, *, by: Sequence[str], filters: Values | None, scope: Scope,
+                 quantile: float | None = None) -> Any:
     sums, values = measure_names(kpi)
     frames = [_part_frame(part, ctx, (*sums, *values), by, filters or {}, scope) for part in kpi.parts]
-    return _finish(kpi, ctx, by, frames)
+    return _finish(kpi, ctx, by, frames, quantile=quantile)
 
 
 def _part_frame(part: Part, ctx: Context, names: Sequence[str], by: Sequence[str], filters: Values,
@@ -339,14 +361,21 @@ def _part_frame(part: Part, ctx: Context, names: Sequence[str], by: Sequence[str
     return j.select("_pid", *(dim_column(d) for d in by), **cols)
 
 
-def _aggregate(u: Any, ctx: Context, dcols: Sequence[str], sums: Sequence[str], values: Sequence[str]) -> Any:
-    """Sums and medians per period (`_apid`) and dimension value (`_a<column>`)."""
+def _aggregate(u: Any, ctx: Context, dcols: Sequence[str], sums: Sequence[str], values: Sequence[str],
+               quantile: float | None = None) -> Any:
+    """Sums and medians per period (`_apid`) and dimension value (`_a<column>`); with `quantile`,
+    also that quantile of the first value, as `_quantile`."""
     median = (lambda c: c.median()) if ctx.exact_median else (lambda c: c.approx_median())
+    extra = {}
+    if quantile is not None:
+        v = u[values[0]]
+        extra["_quantile"] = v.quantile(quantile) if ctx.exact_median else v.approx_quantile(quantile)
     return u.group_by([u._pid.name("_apid"), *(u[c].name(f"_a{c}") for c in dcols)]).aggregate(
-        **{m: u[m].sum() for m in sums}, **{v: median(u[v]) for v in values})
+        **{m: u[m].sum() for m in sums}, **{v: median(u[v]) for v in values}, **extra)
 
 
-def _finish(kpi: Kpi, ctx: Context, by: Sequence[str], frames: Sequence[Any], *, summed: bool = False) -> Any:
+def _finish(kpi: Kpi, ctx: Context, by: Sequence[str], frames: Sequence[Any], *, summed: bool = False,
+            quantile: float | None = None) -> Any:
     """Stack the parts' frames, sum them per period and dimension value, lay the sums on the grid
     of every period × every dimension value seen, and compute the KPI's result. `summed`: each
     frame has one row per period and dimension value already (a group table's)."""
@@ -357,7 +386,7 @@ def _finish(kpi: Kpi, ctx: Context, by: Sequence[str], frames: Sequence[Any], *,
         agg = f.select(_apid=f._pid, **{f"_a{c}": f[c] for c in dcols}, **{m: f[m] for m in (*sums, *values)})
     else:
         u = frames[0] if len(frames) == 1 else ibis.union(*frames, distinct=False)
-        agg = _aggregate(u, ctx, dcols, sums, values)
+        agg = _aggregate(u, ctx, dcols, sums, values, quantile)
     grid = ctx.periods
     if dcols:
         keys = agg.select(*(agg[f"_a{c}"].name(c) for c in dcols)).distinct()
@@ -368,6 +397,8 @@ def _finish(kpi: Kpi, ctx: Context, by: Sequence[str], frames: Sequence[Any], *,
     cols.update({m: joined[m].fill_null(0.0) for m in sums})
     cols.update({v: joined[v] for v in values})
     out = kpi.result.compute(_Columns(cols))
+    if quantile is not None:
+        out = {**out, "value": joined._quantile, "numerator": ibis.null("float64")}
     return joined.select(joined._pid, *(joined[c].name(d) for c, d in zip(dcols, by)), **out)
 
 

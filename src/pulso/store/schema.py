@@ -156,6 +156,7 @@ deals = sa.Table(
     sa.Column("lost_reason", sa.Text),
     _ref("campaign_id", "campaigns"),
     *_search(phone=False),
+    sa.Column("product", sa.Text),  # migration 0012
 )
 
 deal_stage_changes = sa.Table(

@@ -55,3 +55,36 @@ def bump_version(conn: sa.Connection) -> None:
     t = schema.workspace_settings
     current = conn.execute(sa.select(t.c.value).where(t.c.key == "data_version")).scalar()
     put_settings(conn, {"data_version": str(int(current or 0) + 1)})
+
+
+# -- SLA hours per ticket priority (the SLA KPIs of the catalog, the starter alert rules) --------
+
+SLA_SETTINGS = ("sla_first_response_hours", "sla_resolution_hours")
+#: hours per ticket priority; "normal" is for tickets with no priority (and any priority not listed)
+DEFAULT_SLA_HOURS = {
+    "sla_first_response_hours": {"urgent": 1.0, "high": 4.0, "medium": 8.0, "low": 24.0, "normal": 8.0},
+    "sla_resolution_hours": {"urgent": 8.0, "high": 24.0, "medium": 72.0, "low": 120.0, "normal": 72.0},
+}
+
+
+def parse_sla_hours(text: str) -> dict[str, float]:
+    """'urgent=1,high=4,normal=8' as {priority: hours}; a clear error for anything else."""
+    out: dict[str, float] = {}
+    for item in (text or "").split(","):
+        if not item.strip():
+            continue
+        name, sep, hours = item.partition("=")
+        try:
+            value = float(hours) if sep else -1.0
+        except ValueError:
+            value = -1.0
+        if not name.strip() or not value > 0 or value == float("inf"):
+            raise ConfigError(f"'{item.strip()}' is not priority=hours; write e.g. urgent=1,high=4,normal=8")
+        out[name.strip()] = value
+    return out
+
+
+def sla_hours(settings: Mapping[str, str]) -> dict[str, dict[str, float]]:
+    """The workspace's SLA hours, {setting: {priority: hours}}, from its settings rows: each
+    setting's priorities over the defaults (DEFAULT_SLA_HOURS). The one reader of these settings."""
+    return {key: {**DEFAULT_SLA_HOURS[key], **parse_sla_hours(settings.get(key, ""))} for key in SLA_SETTINGS}

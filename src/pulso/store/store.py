@@ -25,7 +25,7 @@ from pulso.config import Settings
 from pulso.errors import StoreBusyError, StoreError
 from pulso.store import coerce, schema, writes
 from pulso.store.settings import (  # noqa: F401  (bump_version, check_*: importable from here as before)
-    DEFAULT_SETTINGS, bump_version, check_currency, check_timezone, put_settings,
+    DEFAULT_SETTINGS, SLA_SETTINGS, bump_version, check_currency, check_timezone, parse_sla_hours, put_settings,
 )
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -137,6 +137,8 @@ class Store:
             value = check_timezone(value)
         elif key == "currency":
             value = check_currency(value)
+        elif key in SLA_SETTINGS:
+            parse_sla_hours(value)
         with self.engine.begin() as conn:
             put_settings(conn, {key: value})
 

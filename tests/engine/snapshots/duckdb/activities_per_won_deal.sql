@@ -100,6 +100,7 @@ LEFT OUTER JOIN (
             "t3"."lost_reason",
             "t3"."campaign_id",
             "t3"."search_text",
+            "t3"."product",
             CAST(1 AS DOUBLE) AS "_m_won"
           FROM "deals" AS "t3"
           WHERE
@@ -235,6 +236,7 @@ WITH "t15" AS (
             "t3"."lost_reason",
             "t3"."campaign_id",
             "t3"."search_text",
+            "t3"."product",
             "t3"."owner_id" AS "_owner",
             "t3"."owner_id" AS "_d_owner",
             CAST(1 AS DOUBLE) AS "_m_won"

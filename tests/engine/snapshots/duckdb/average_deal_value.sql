@@ -42,6 +42,7 @@ LEFT OUTER JOIN (
           "t2"."lost_reason",
           "t2"."campaign_id",
           "t2"."search_text",
+          "t2"."product",
           COALESCE(CAST("t2"."amount" AS DOUBLE), 0.0) AS "_m_amount",
           CAST(1 AS DOUBLE) AS "_m_deals",
           COALESCE(CAST("t2"."amount" AS DOUBLE), 0.0) AS "_m_amount_v"
@@ -116,6 +117,7 @@ WITH "t9" AS (
           "t2"."lost_reason",
           "t2"."campaign_id",
           "t2"."search_text",
+          "t2"."product",
           "t2"."owner_id" AS "_owner",
           "t2"."owner_id" AS "_d_owner",
           COALESCE(CAST("t2"."amount" AS DOUBLE), 0.0) AS "_m_amount",

@@ -37,6 +37,7 @@ LEFT OUTER JOIN (
           "t14"."lost_reason",
           "t14"."campaign_id",
           "t14"."search_text",
+          "t14"."product",
           "t14"."_campaign",
           COALESCE(CAST("t14"."amount" AS DOUBLE), 0.0) AS "_m_revenue"
         FROM (
@@ -66,6 +67,7 @@ LEFT OUTER JOIN (
                 "t11"."lost_reason",
                 "t11"."campaign_id",
                 "t11"."search_text",
+                "t11"."product",
                 "t11"."_lid",
                 "t11"."_lcampaign",
                 COALESCE("t11"."_lcampaign", "t11"."campaign_id") AS "_campaign"
@@ -88,6 +90,7 @@ LEFT OUTER JOIN (
                   "t10"."lost_reason",
                   "t10"."campaign_id",
                   "t10"."search_text",
+                  "t10"."product",
                   "t7"."_lid",
                   "t7"."_lcampaign"
                 FROM (
@@ -195,6 +198,7 @@ WITH "t19" AS (
           "t14"."lost_reason",
           "t14"."campaign_id",
           "t14"."search_text",
+          "t14"."product",
           "t14"."_campaign",
           "t14"."owner_id" AS "_owner",
           "t14"."owner_id" AS "_d_owner",
@@ -226,6 +230,7 @@ WITH "t19" AS (
                 "t11"."lost_reason",
                 "t11"."campaign_id",
                 "t11"."search_text",
+                "t11"."product",
                 "t11"."_lid",
                 "t11"."_lcampaign",
                 COALESCE("t11"."_lcampaign", "t11"."campaign_id") AS "_campaign"
@@ -248,6 +253,7 @@ WITH "t19" AS (
                   "t10"."lost_reason",
                   "t10"."campaign_id",
                   "t10"."search_text",
+                  "t10"."product",
                   "t7"."_lid",
                   "t7"."_lcampaign"
                 FROM (

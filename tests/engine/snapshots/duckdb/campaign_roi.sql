@@ -99,6 +99,7 @@ LEFT OUTER JOIN (
             "t19"."lost_reason",
             "t19"."campaign_id",
             "t19"."search_text",
+            "t19"."product",
             "t19"."_campaign",
             COALESCE(CAST("t19"."amount" AS DOUBLE), 0.0) AS "_m_net",
             COALESCE(CAST("t19"."amount" AS DOUBLE), 0.0) AS "_m_revenue"
@@ -129,6 +130,7 @@ LEFT OUTER JOIN (
                   "t15"."lost_reason",
                   "t15"."campaign_id",
                   "t15"."search_text",
+                  "t15"."product",
                   "t15"."_lid",
                   "t15"."_lcampaign",
                   COALESCE("t15"."_lcampaign", "t15"."campaign_id") AS "_campaign"
@@ -151,6 +153,7 @@ LEFT OUTER JOIN (
                     "t12"."lost_reason",
                     "t12"."campaign_id",
                     "t12"."search_text",
+                    "t12"."product",
                     "t8"."_lid",
                     "t8"."_lcampaign"
                   FROM (

@@ -39,6 +39,7 @@ LEFT OUTER JOIN (
           "t2"."lost_reason",
           "t2"."campaign_id",
           "t2"."search_text",
+          "t2"."product",
           CAST(CASE WHEN COALESCE("t2"."status" = 'won', FALSE) THEN 1 ELSE 0 END AS DOUBLE) AS "_m_won",
           CAST(1 AS DOUBLE) AS "_m_closed"
         FROM "deals" AS "t2"
@@ -110,6 +111,7 @@ WITH "t9" AS (
           "t2"."lost_reason",
           "t2"."campaign_id",
           "t2"."search_text",
+          "t2"."product",
           "t2"."owner_id" AS "_owner",
           "t2"."owner_id" AS "_d_owner",
           CAST(CASE WHEN COALESCE("t2"."status" = 'won', FALSE) THEN 1 ELSE 0 END AS DOUBLE) AS "_m_won",

@@ -49,6 +49,7 @@ LEFT OUTER JOIN (
             "t1"."lost_reason",
             "t1"."campaign_id",
             "t1"."search_text",
+            "t1"."product",
             CAST(1 AS DOUBLE) AS "_m_deals"
           FROM "deals" AS "t1"
         ) AS "t4"
@@ -116,6 +117,7 @@ WITH "t9" AS (
             "t1"."lost_reason",
             "t1"."campaign_id",
             "t1"."search_text",
+            "t1"."product",
             "t1"."owner_id" AS "_owner",
             "t1"."owner_id" AS "_d_owner",
             CAST(1 AS DOUBLE) AS "_m_deals"

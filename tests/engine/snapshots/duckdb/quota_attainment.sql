@@ -42,6 +42,7 @@ LEFT OUTER JOIN (
             "t3"."lost_reason",
             "t3"."campaign_id",
             "t3"."search_text",
+            "t3"."product",
             COALESCE(CAST("t3"."amount" AS DOUBLE), 0.0) AS "_m_revenue"
           FROM "deals" AS "t3"
           WHERE
@@ -153,6 +154,7 @@ WITH "t16" AS (
             "t2"."lost_reason",
             "t2"."campaign_id",
             "t2"."search_text",
+            "t2"."product",
             "t2"."owner_id" AS "_owner",
             "t2"."owner_id" AS "_d_owner",
             COALESCE(CAST("t2"."amount" AS DOUBLE), 0.0) AS "_m_revenue"

@@ -37,6 +37,7 @@ LEFT OUTER JOIN (
           "t2"."lost_reason",
           "t2"."campaign_id",
           "t2"."search_text",
+          "t2"."product",
           COALESCE(CAST("t2"."amount" AS DOUBLE), 0.0) AS "_m_revenue"
         FROM "deals" AS "t2"
         WHERE
@@ -105,6 +106,7 @@ WITH "t9" AS (
           "t2"."lost_reason",
           "t2"."campaign_id",
           "t2"."search_text",
+          "t2"."product",
           "t2"."owner_id" AS "_owner",
           "t2"."owner_id" AS "_d_owner",
           COALESCE(CAST("t2"."amount" AS DOUBLE), 0.0) AS "_m_revenue"

@@ -42,6 +42,7 @@ LEFT OUTER JOIN (
           "t5"."lost_reason",
           "t5"."campaign_id",
           "t5"."search_text",
+          "t5"."product",
           (
             CAST(EPOCH_US("t5"."closed_at") - EPOCH_US("t5"."created_at") AS DOUBLE) / 1000000.0
           ) / 86400.0 AS "_m_days",
@@ -124,6 +125,7 @@ WITH "t10" AS (
           "t5"."lost_reason",
           "t5"."campaign_id",
           "t5"."search_text",
+          "t5"."product",
           "t5"."_owner",
           "t5"."_d_owner",
           (
@@ -152,6 +154,7 @@ WITH "t10" AS (
             "t2"."lost_reason",
             "t2"."campaign_id",
             "t2"."search_text",
+            "t2"."product",
             "t2"."owner_id" AS "_owner",
             "t2"."owner_id" AS "_d_owner"
           FROM "deals" AS "t2"

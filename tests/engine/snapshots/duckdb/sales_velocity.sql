@@ -30,6 +30,7 @@ WITH "t6" AS (
         "t2"."lost_reason",
         "t2"."campaign_id",
         "t2"."search_text",
+        "t2"."product",
         CAST(1 AS DOUBLE) AS "_m_open"
       FROM "deals" AS "t2"
     ) AS "t7"
@@ -216,6 +217,7 @@ LEFT OUTER JOIN (
             "t9"."lost_reason",
             "t9"."campaign_id",
             "t9"."search_text",
+            "t9"."product",
             CAST(CASE WHEN COALESCE("t9"."status" = 'won', FALSE) THEN 1 ELSE 0 END AS DOUBLE) AS "_m_won",
             CAST(1 AS DOUBLE) AS "_m_closed",
             CASE
@@ -308,6 +310,7 @@ WITH "t6" AS (
         "t2"."lost_reason",
         "t2"."campaign_id",
         "t2"."search_text",
+        "t2"."product",
         "t2"."owner_id" AS "_owner",
         "t2"."owner_id" AS "_d_owner",
         CAST(1 AS DOUBLE) AS "_m_open"
@@ -497,6 +500,7 @@ WITH "t6" AS (
             "t9"."lost_reason",
             "t9"."campaign_id",
             "t9"."search_text",
+            "t9"."product",
             "t9"."_owner",
             "t9"."_d_owner",
             CAST(CASE WHEN COALESCE("t9"."status" = 'won', FALSE) THEN 1 ELSE 0 END AS DOUBLE) AS "_m_won",
@@ -541,6 +545,7 @@ WITH "t6" AS (
               "t2"."lost_reason",
               "t2"."campaign_id",
               "t2"."search_text",
+              "t2"."product",
               "t2"."owner_id" AS "_owner",
               "t2"."owner_id" AS "_d_owner"
             FROM "deals" AS "t2"

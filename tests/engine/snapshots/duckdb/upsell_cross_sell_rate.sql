@@ -126,6 +126,7 @@ LEFT OUTER JOIN (
             "t15"."lost_reason",
             "t15"."campaign_id",
             "t15"."search_text",
+            "t15"."product",
             "t6"."_pid",
             "t6"."_p_start",
             "t6"."_p_end",
@@ -410,6 +411,7 @@ WITH "t7" AS (
             "t22"."lost_reason",
             "t22"."campaign_id",
             "t22"."search_text",
+            "t22"."product",
             "t22"."_owner",
             "t22"."_d_owner",
             "t6"."_pid",
@@ -444,6 +446,7 @@ WITH "t7" AS (
                 "t15"."lost_reason",
                 "t15"."campaign_id",
                 "t15"."search_text",
+                "t15"."product",
                 "t12"."_lk1_owner_id" AS "_owner",
                 "t12"."_lk1_owner_id" AS "_d_owner"
               FROM (

@@ -30,6 +30,7 @@ WITH "t6" AS (
         "t13"."lost_reason",
         "t13"."campaign_id",
         "t13"."search_text",
+        "t13"."product",
         "t13"."_probability",
         COALESCE(CAST("t13"."amount" AS DOUBLE), 0.0) * COALESCE(CAST("t13"."_probability" AS DOUBLE), 0.0) AS "_m_weighted"
       FROM (
@@ -55,6 +56,7 @@ WITH "t6" AS (
             "t5"."lost_reason",
             "t5"."campaign_id",
             "t5"."search_text",
+            "t5"."product",
             "t9"."_sid",
             "t9"."_probability"
           FROM "deals" AS "t5"
@@ -225,6 +227,7 @@ WITH "t6" AS (
         "t13"."lost_reason",
         "t13"."campaign_id",
         "t13"."search_text",
+        "t13"."product",
         "t13"."_probability",
         "t13"."owner_id" AS "_owner",
         "t13"."owner_id" AS "_d_owner",
@@ -252,6 +255,7 @@ WITH "t6" AS (
             "t5"."lost_reason",
             "t5"."campaign_id",
             "t5"."search_text",
+            "t5"."product",
             "t9"."_sid",
             "t9"."_probability"
           FROM "deals" AS "t5"

@@ -72,6 +72,7 @@ LEFT OUTER JOIN (
           "t2"."lost_reason",
           "t2"."campaign_id",
           "t2"."search_text",
+          "t2"."product",
           CAST(1 AS DOUBLE PRECISION) AS "_m_won"
         FROM "deals" AS "t2"
         WHERE
@@ -157,6 +158,7 @@ WITH "t12" AS (
           "t2"."lost_reason",
           "t2"."campaign_id",
           "t2"."search_text",
+          "t2"."product",
           "t2"."owner_id" AS "_owner",
           "t2"."owner_id" AS "_d_owner",
           CAST(1 AS DOUBLE PRECISION) AS "_m_won"

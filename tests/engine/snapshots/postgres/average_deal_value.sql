@@ -40,6 +40,7 @@ LEFT OUTER JOIN (
         "t1"."lost_reason",
         "t1"."campaign_id",
         "t1"."search_text",
+        "t1"."product",
         COALESCE(CAST("t1"."amount" AS DOUBLE PRECISION), 0.0) AS "_m_amount",
         CAST(1 AS DOUBLE PRECISION) AS "_m_deals",
         COALESCE(CAST("t1"."amount" AS DOUBLE PRECISION), 0.0) AS "_m_amount_v"
@@ -90,6 +91,7 @@ WITH "t7" AS (
         "t1"."lost_reason",
         "t1"."campaign_id",
         "t1"."search_text",
+        "t1"."product",
         "t1"."owner_id" AS "_owner",
         "t1"."owner_id" AS "_d_owner",
         COALESCE(CAST("t1"."amount" AS DOUBLE PRECISION), 0.0) AS "_m_amount",

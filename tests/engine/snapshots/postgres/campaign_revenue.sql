@@ -34,6 +34,7 @@ LEFT OUTER JOIN (
         "t12"."lost_reason",
         "t12"."campaign_id",
         "t12"."search_text",
+        "t12"."product",
         "t12"."_campaign",
         COALESCE(CAST("t12"."amount" AS DOUBLE PRECISION), 0.0) AS "_m_revenue"
       FROM (
@@ -55,6 +56,7 @@ LEFT OUTER JOIN (
           "t11"."lost_reason",
           "t11"."campaign_id",
           "t11"."search_text",
+          "t11"."product",
           "t11"."_campaign"
         FROM (
           SELECT
@@ -75,6 +77,7 @@ LEFT OUTER JOIN (
             "t10"."lost_reason",
             "t10"."campaign_id",
             "t10"."search_text",
+            "t10"."product",
             "t10"."_lcampaign",
             "t10"."_campaign"
           FROM (
@@ -96,6 +99,7 @@ LEFT OUTER JOIN (
               "t9"."lost_reason",
               "t9"."campaign_id",
               "t9"."search_text",
+              "t9"."product",
               "t9"."_lid",
               "t9"."_lcampaign",
               COALESCE("t9"."_lcampaign", "t9"."campaign_id") AS "_campaign"
@@ -118,6 +122,7 @@ LEFT OUTER JOIN (
                 "t8"."lost_reason",
                 "t8"."campaign_id",
                 "t8"."search_text",
+                "t8"."product",
                 "t7"."_lid",
                 "t7"."_lcampaign"
               FROM (
@@ -179,6 +184,7 @@ WITH "t16" AS (
         "t12"."lost_reason",
         "t12"."campaign_id",
         "t12"."search_text",
+        "t12"."product",
         "t12"."_campaign",
         "t12"."owner_id" AS "_owner",
         "t12"."owner_id" AS "_d_owner",
@@ -202,6 +208,7 @@ WITH "t16" AS (
           "t11"."lost_reason",
           "t11"."campaign_id",
           "t11"."search_text",
+          "t11"."product",
           "t11"."_campaign"
         FROM (
           SELECT
@@ -222,6 +229,7 @@ WITH "t16" AS (
             "t10"."lost_reason",
             "t10"."campaign_id",
             "t10"."search_text",
+            "t10"."product",
             "t10"."_lcampaign",
             "t10"."_campaign"
           FROM (
@@ -243,6 +251,7 @@ WITH "t16" AS (
               "t9"."lost_reason",
               "t9"."campaign_id",
               "t9"."search_text",
+              "t9"."product",
               "t9"."_lid",
               "t9"."_lcampaign",
               COALESCE("t9"."_lcampaign", "t9"."campaign_id") AS "_campaign"
@@ -265,6 +274,7 @@ WITH "t16" AS (
                 "t8"."lost_reason",
                 "t8"."campaign_id",
                 "t8"."search_text",
+                "t8"."product",
                 "t7"."_lid",
                 "t7"."_lcampaign"
               FROM (

@@ -71,6 +71,7 @@ LEFT OUTER JOIN (
           "t16"."lost_reason",
           "t16"."campaign_id",
           "t16"."search_text",
+          "t16"."product",
           "t16"."_campaign",
           COALESCE(CAST("t16"."amount" AS DOUBLE PRECISION), 0.0) AS "_m_net",
           COALESCE(CAST("t16"."amount" AS DOUBLE PRECISION), 0.0) AS "_m_revenue"
@@ -93,6 +94,7 @@ LEFT OUTER JOIN (
             "t15"."lost_reason",
             "t15"."campaign_id",
             "t15"."search_text",
+            "t15"."product",
             "t15"."_campaign"
           FROM (
             SELECT
@@ -113,6 +115,7 @@ LEFT OUTER JOIN (
               "t14"."lost_reason",
               "t14"."campaign_id",
               "t14"."search_text",
+              "t14"."product",
               "t14"."_lcampaign",
               "t14"."_campaign"
             FROM (
@@ -134,6 +137,7 @@ LEFT OUTER JOIN (
                 "t12"."lost_reason",
                 "t12"."campaign_id",
                 "t12"."search_text",
+                "t12"."product",
                 "t12"."_lid",
                 "t12"."_lcampaign",
                 COALESCE("t12"."_lcampaign", "t12"."campaign_id") AS "_campaign"
@@ -156,6 +160,7 @@ LEFT OUTER JOIN (
                   "t9"."lost_reason",
                   "t9"."campaign_id",
                   "t9"."search_text",
+                  "t9"."product",
                   "t8"."_lid",
                   "t8"."_lcampaign"
                 FROM (

@@ -36,6 +36,7 @@ LEFT OUTER JOIN (
         "t1"."lost_reason",
         "t1"."campaign_id",
         "t1"."search_text",
+        "t1"."product",
         CAST(CASE WHEN COALESCE("t1"."status" = 'won', FALSE) THEN 1 ELSE 0 END AS DOUBLE PRECISION) AS "_m_won",
         CAST(1 AS DOUBLE PRECISION) AS "_m_closed"
       FROM "deals" AS "t1"
@@ -82,6 +83,7 @@ WITH "t7" AS (
         "t1"."lost_reason",
         "t1"."campaign_id",
         "t1"."search_text",
+        "t1"."product",
         "t1"."owner_id" AS "_owner",
         "t1"."owner_id" AS "_d_owner",
         CAST(CASE WHEN COALESCE("t1"."status" = 'won', FALSE) THEN 1 ELSE 0 END AS DOUBLE PRECISION) AS "_m_won",

@@ -40,6 +40,7 @@ LEFT OUTER JOIN (
         "t1"."lost_reason",
         "t1"."campaign_id",
         "t1"."search_text",
+        "t1"."product",
         CAST(1 AS DOUBLE PRECISION) AS "_m_deals"
       FROM "deals" AS "t1"
     ) AS "t5"
@@ -87,6 +88,7 @@ WITH "t7" AS (
         "t1"."lost_reason",
         "t1"."campaign_id",
         "t1"."search_text",
+        "t1"."product",
         "t1"."owner_id" AS "_owner",
         "t1"."owner_id" AS "_d_owner",
         CAST(1 AS DOUBLE PRECISION) AS "_m_deals"

@@ -34,6 +34,7 @@ LEFT OUTER JOIN (
         "t1"."lost_reason",
         "t1"."campaign_id",
         "t1"."search_text",
+        "t1"."product",
         COALESCE(CAST("t1"."amount" AS DOUBLE PRECISION), 0.0) AS "_m_amount"
       FROM "deals" AS "t1"
     ) AS "t5"
@@ -76,6 +77,7 @@ WITH "t7" AS (
         "t1"."lost_reason",
         "t1"."campaign_id",
         "t1"."search_text",
+        "t1"."product",
         "t1"."owner_id" AS "_owner",
         "t1"."owner_id" AS "_d_owner",
         COALESCE(CAST("t1"."amount" AS DOUBLE PRECISION), 0.0) AS "_m_amount"

@@ -40,6 +40,7 @@ LEFT OUTER JOIN (
         "t1"."lost_reason",
         "t1"."campaign_id",
         "t1"."search_text",
+        "t1"."product",
         CAST(EXTRACT('epoch' FROM "t1"."closed_at") - EXTRACT('epoch' FROM "t1"."created_at") AS DOUBLE PRECISION) / 86400.0 AS "_m_days",
         CAST(1 AS DOUBLE PRECISION) AS "_m_deals",
         CAST(EXTRACT('epoch' FROM "t1"."closed_at") - EXTRACT('epoch' FROM "t1"."created_at") AS DOUBLE PRECISION) / 86400.0 AS "_m_days_v"
@@ -90,6 +91,7 @@ WITH "t7" AS (
         "t1"."lost_reason",
         "t1"."campaign_id",
         "t1"."search_text",
+        "t1"."product",
         "t1"."owner_id" AS "_owner",
         "t1"."owner_id" AS "_d_owner",
         CAST(EXTRACT('epoch' FROM "t1"."closed_at") - EXTRACT('epoch' FROM "t1"."created_at") AS DOUBLE PRECISION) / 86400.0 AS "_m_days",

@@ -34,6 +34,7 @@ LEFT OUTER JOIN (
         "t9"."lost_reason",
         "t9"."campaign_id",
         "t9"."search_text",
+        "t9"."product",
         "t9"."_probability",
         COALESCE(CAST("t9"."amount" AS DOUBLE PRECISION), 0.0) * COALESCE(CAST("t9"."_probability" AS DOUBLE PRECISION), 0.0) AS "_m_weighted"
       FROM (
@@ -55,6 +56,7 @@ LEFT OUTER JOIN (
           "t8"."lost_reason",
           "t8"."campaign_id",
           "t8"."search_text",
+          "t8"."product",
           "t8"."_probability"
         FROM (
           SELECT
@@ -75,6 +77,7 @@ LEFT OUTER JOIN (
             "t5"."lost_reason",
             "t5"."campaign_id",
             "t5"."search_text",
+            "t5"."product",
             "t7"."_sid",
             "t7"."_probability"
           FROM "deals" AS "t5"
@@ -127,6 +130,7 @@ WITH "t13" AS (
         "t9"."lost_reason",
         "t9"."campaign_id",
         "t9"."search_text",
+        "t9"."product",
         "t9"."_probability",
         "t9"."owner_id" AS "_owner",
         "t9"."owner_id" AS "_d_owner",
@@ -150,6 +154,7 @@ WITH "t13" AS (
           "t8"."lost_reason",
           "t8"."campaign_id",
           "t8"."search_text",
+          "t8"."product",
           "t8"."_probability"
         FROM (
           SELECT
@@ -170,6 +175,7 @@ WITH "t13" AS (
             "t5"."lost_reason",
             "t5"."campaign_id",
             "t5"."search_text",
+            "t5"."product",
             "t7"."_sid",
             "t7"."_probability"
           FROM "deals" AS "t5"
