@@ -14,7 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from pulso.access import Scope
-from pulso.engine import elapsed, periods as P
+from pulso.engine import elapsed, intervals, periods as P
 from pulso.goals import okrs as okrs_mod, tracking as goals_mod
 from pulso.goals.scopes import GoalError, check_scope, parse_period, parse_scope
 from pulso.store import schema, tables_goals as T
@@ -95,7 +95,7 @@ def build(store, engine, *, period: str, scope: str | Scope = "company", lang: s
                  "value": value, "previous": previous, "previous_full": row["previous_full"],
                  "text": f.fmt_value(value, meta.unit, lang, currency),
                  "previous_text": f.fmt_value(previous, meta.unit, lang, currency),
-                 "change": f.fmt_change(value, previous, meta.unit, lang), "judge": f.judge(value, previous, meta.direction),
+                 "change": f.fmt_change(value, previous, meta.unit, lang), "judge": "" if intervals.within_noise(meta, row) else f.judge(value, previous, meta.direction),
                  "move": move, "label": goals_mod.label(key, tracked, lang)}
         if key in HEADLINE:
             target = targets.get(key)
@@ -103,7 +103,7 @@ def build(store, engine, *, period: str, scope: str | Scope = "company", lang: s
             entry["target_text"] = f.fmt_value(target, meta.unit, lang, currency) if target is not None else ""
             entry["chart"] = bar_chart([(r["period_start"], r["value"]) for r in rows], span.grain, lang)
             kpis.append(entry)
-        if move is not None and value is not None:
+        if move is not None and value is not None and not intervals.within_noise(meta, row):  # noise is no mover
             moves.append(entry)
     moves.sort(key=lambda e: -abs(e["move"]))
     goal_states = []

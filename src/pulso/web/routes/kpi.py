@@ -81,7 +81,7 @@ def kpi_detail(ctx: Ctx, key: str, by: str | None = None, part: str = "numerator
     page = page_number(page, PAGE_SIZE)  # 1 to the page at the API's largest offset, else a 400
 
     def build():
-        head = tile(ctx, key)
+        head = {**tile(ctx, key), "detail": True}  # the detail page's tile also shows its interval
         if not head["available"]:
             raise ScopeError(f"'{key}' counts records that belong to nobody (such as web visits or spend); "
                              "only people who see the whole company can open it")
