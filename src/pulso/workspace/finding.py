@@ -124,10 +124,42 @@ def _contains_duckdb(element: _Contains, compiler: Any, **kw: Any) -> str:
     return compiler.process(sa.func.contains(column, value), **kw)
 
 
+#: How many matches of one table search ranks: the first found (a LIMIT without ORDER BY, so the
+#: scan stops once it has them); the ranking is exact when fewer match.
+CANDIDATES = 300
+
+
+class _Starts(FunctionElement):
+    """column starts with a literal text: DuckDB's starts_with(), LIKE '…%' elsewhere."""
+
+    type = sa.Boolean()
+    inherit_cache = True
+    name = "text_starts"
+
+
+@compiles(_Starts)
+def _starts_sql(element: _Starts, compiler: Any, **kw: Any) -> str:
+    column, _value, pattern = element.clauses
+    return compiler.process(column.like(pattern, escape="/"), **kw)
+
+
+@compiles(_Starts, "duckdb")
+def _starts_duckdb(element: _Starts, compiler: Any, **kw: Any) -> str:
+    column, value, _pattern = element.clauses
+    return compiler.process(sa.func.starts_with(column, value), **kw)
+
+
+def _like(value: str) -> str:
+    return value.replace("/", "//").replace("%", "/%").replace("_", "/_")
+
+
 def _has(column: sa.ColumnElement, value: str) -> sa.ColumnElement:
     """Both the text and its LIKE pattern travel as bound values (compiled statements are cached)."""
-    escaped = value.replace("/", "//").replace("%", "/%").replace("_", "/_")
-    return _Contains(column, sa.literal(value, sa.Text), sa.literal(f"%{escaped}%", sa.Text))
+    return _Contains(column, sa.literal(value, sa.Text), sa.literal(f"%{_like(value)}%", sa.Text))
+
+
+def _starts(column: sa.ColumnElement, value: str) -> sa.ColumnElement:
+    return _Starts(column, sa.literal(value, sa.Text), sa.literal(f"{_like(value)}%", sa.Text))
 
 
 def search(store: Store, caller: Caller, query: Any, *, tables: tuple[str, ...] = ("leads", "accounts", "deals"),
@@ -139,32 +171,47 @@ def search(store: Store, caller: Caller, query: Any, *, tables: tuple[str, ...] 
     rest, each group by name.
 
     It reads the search columns the store keeps on every write (pulso.store.searchable):
-    search_text (name, e-mail and company normalised as `searchable.plain`) and search_phone."""
+    search_text (name, e-mail and company normalised as `searchable.plain`) and search_phone.
+    Per table, one pass takes the first CANDIDATES matches in storage order (a LIMIT without
+    ORDER BY: a common word stops the scan early) and ranks those; the order above is exact up to
+    CANDIDATES matches, beyond it ranks the first CANDIDATES found. The wide rows are then read
+    by id (the primary key's index)."""
     words = searchable.plain(text(query, "q", "name", required=True)).split()
     whole = " ".join(words)
     digits = searchable.digits(query)
+    limit = max(1, min(int(limit), 100))
     found: list[dict[str, Any]] = []
     with store.engine.connect() as conn:
         for table in tables:
             if table not in SEARCHED:
                 raise InputError(N_("No se puede buscar en '{value}'"), "tables", value=table)
-            tbl = schema.table(table)
-            hay = tbl.c.search_text
-            matches = [sa.and_(*(_has(hay, w) for w in words)) if words else sa.true()]
-            near = [_has(sa.literal(" ", sa.Text) + hay, " " + whole)] if whole else []
-            if "search_phone" in tbl.c and len(digits) >= 3:
-                matches.append(_has(tbl.c.search_phone, digits))
-                near.append(tbl.c.search_phone.startswith(digits, autoescape=True))
-            rank = sa.case((hay.startswith(whole, autoescape=True), 0), (sa.or_(*near), 1), else_=2) if near \
-                else sa.literal(2)
-            label = tbl.c.title if table == "deals" else tbl.c.name
-            extra = [tbl.c[c] if c in tbl.c else sa.null() for c in ("email", "phone", "company")]
-            q = (sa.select(tbl.c.id, label.label("name"), *(e.label(n) for e, n in zip(extra, ("email", "phone", "company"))),
-                           tbl.c.owner_id)
-                 .where(sa.or_(*matches)).order_by(rank, label, tbl.c.id).limit(max(1, min(int(limit), 100))))
-            cond = scoping.sql_condition(caller.scope, table)
-            found += [{"table": table, **r} for r in conn.execute(q if cond is None else q.where(cond)).mappings()]
+            found += [{"table": table, **r} for r in _search_table(conn, caller, table, words, digits, limit)]
     return found
+
+
+def _search_table(conn: sa.Connection, caller: Caller, table: str, words: list[str], digits: str,
+                  limit: int) -> list[dict[str, Any]]:
+    tbl = schema.table(table)
+    hay, whole = tbl.c.search_text, " ".join(words)
+    label = tbl.c.title if table == "deals" else tbl.c.name
+    matches = [sa.and_(*(_has(hay, w) for w in words)) if words else sa.true()]
+    near = [_has(sa.literal(" ", sa.Text) + hay, " " + whole)] if whole else []
+    if "search_phone" in tbl.c and len(digits) >= 3:
+        matches.append(_has(tbl.c.search_phone, digits))
+        near.append(_starts(tbl.c.search_phone, digits))
+    scope = scoping.sql_scoped(caller.scope, table)
+    first = _starts(hay, whole) if whole else sa.false()
+    rank = sa.case((first, 0), (sa.or_(*near), 1), else_=2) if near else sa.literal(2)
+    pool = (sa.select(tbl.c.id, label.label("name"), rank.label("rank")).where(sa.or_(*matches), scope)
+            .limit(CANDIDATES).subquery("pool"))
+    ranked = conn.execute(sa.select(pool.c.id).order_by(pool.c.rank, pool.c.name, pool.c.id).limit(limit)).all()
+    order = [r.id for r in ranked]
+    if not order:
+        return []
+    extra = [(tbl.c[c] if c in tbl.c else sa.null()).label(c) for c in ("email", "phone", "company")]
+    rows = {r["id"]: r for r in conn.execute(sa.select(tbl.c.id, label.label("name"), *extra, tbl.c.owner_id)
+                                            .where(tbl.c.id.in_(order))).mappings()}
+    return [dict(rows[i]) for i in order]
 
 
 def my_day(store: Store, caller: Caller, user_id: Any = None, *, idle_days: int = 14,
