@@ -12,7 +12,7 @@ import datetime as dt
 import sqlalchemy as sa
 
 from pulso.access import Scope
-from pulso.alerts import texts as W
+from pulso.alerts import sla, texts as W
 from pulso.alerts.detect import Finding
 from pulso.i18n import N_
 from pulso.store import schema as S
@@ -51,7 +51,8 @@ def unanswered(store, rule, now: dt.datetime) -> list[Finding]:
     within `hours` (answered late or never)."""
     p = rule["params"]
     scope = Scope.stored(rule["scope_kind"], rule["scope_id"])
-    hours = dt.timedelta(hours=p["hours"])
+    per_priority = sla.sla_hours(store) if p["hours"] == "sla" else None  # a ticket's priority's hours
+    hours = dt.timedelta(hours=min(per_priority.values()) if per_priority else p["hours"])
     since = now - dt.timedelta(days=p["lookback_days"])
     if p["record"] == "lead":
         t, a = S.leads, S.activities
@@ -65,7 +66,7 @@ def unanswered(store, rule, now: dt.datetime) -> list[Finding]:
         t = S.tickets
         answered = sa.case((t.c.first_response_automated.is_(True), None), else_=t.c.first_response_at)
         query = (sa.select(t.c.id, t.c.channel.label("name"), t.c.owner_id, t.c.opened_at.label("arrived"),
-                           answered.label("answered"))
+                           answered.label("answered"), t.c.priority)
                  .where(t.c.opened_at >= since, t.c.opened_at <= now - hours, sql_scoped(scope, "tickets")))
     with store.engine.connect() as conn:
         rows = conn.execute(query.order_by(sa.text("arrived"))).all()
@@ -74,17 +75,21 @@ def unanswered(store, rule, now: dt.datetime) -> list[Finding]:
     people = _people(store) if rows else {}
     for r in rows:
         at, answered_at = _utc(r.arrived), _utc(r.answered)
+        limit = p["hours"] if per_priority is None else sla.hours_for(per_priority, r.priority)
+        hours = dt.timedelta(hours=limit)
         if answered_at is not None and answered_at - at <= hours:
+            continue
+        if answered_at is None and now - at < hours:  # not yet due by its priority's hours
             continue
         waited = ((answered_at or now) - at).total_seconds() / 3600
         title, late, never = UNANSWERED[word]
         out.append(Finding(
             f"{word}:{r.id}", W.text(title, late if answered_at else never, name=r.name or r.id,
                                      owner=people.get(r.owner_id) or r.owner_id or "—", at=f"{at:%Y-%m-%d %H:%M}",
-                                     hours=W.number(p["hours"], 0 if float(p["hours"]).is_integer() else 1),
+                                     hours=W.number(limit, 0 if float(limit).is_integer() else 1),
                                      waited=W.number(waited)),
             {"record": word, "id": r.id, "owner": r.owner_id, "arrived_at": at.isoformat(),
-             "answered_at": answered_at.isoformat() if answered_at else None, "hours": p["hours"],
+             "answered_at": answered_at.isoformat() if answered_at else None, "hours": limit,
              "waited_hours": round(waited, 1)}))
         if len(out) >= MAX_FINDINGS:
             break

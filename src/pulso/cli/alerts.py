@@ -16,7 +16,7 @@ from typing import Annotated, Optional
 import typer
 
 from pulso.cli.common import (
-    DbOption, FormatOption, ScopeOption, check_format, console, engine_of, open_workspace, print_json, print_table, texts,
+    DbOption, FormatOption, ScopeOption, check_format, console, engine_of, language, open_workspace, print_json, print_table, texts,
 )
 from pulso.errors import GoalError
 
@@ -155,3 +155,51 @@ def alerts_channels(setting: Annotated[Optional[list[str]], typer.Option("--set"
     _ = texts()
     print_table(_("Canales"), [_("ajuste"), _("valor")],
                 [[k, ("•••" if k == "smtp_password" and current.get(k) else current.get(k))] for k in SETTINGS])
+
+
+@alerts_app.command("starter")
+def alerts_starter(install: Annotated[bool, typer.Option("--install", help="Add the starter rules not yet stored.")] = False,
+                   remove: Annotated[bool, typer.Option("--remove", help="Delete the starter rules (their alerts stay).")] = False,
+                   fmt: FormatOption = "table", db: DbOption = None) -> None:
+    """The starter alert rules: list them (default), --install the missing ones, or --remove them."""
+    from pulso.alerts import starter
+
+    fmt = check_format(fmt)
+    _ = texts()
+    if install and remove:
+        raise GoalError(_("--install y --remove no van juntos"))
+    with open_workspace(db) as store:
+        if install:
+            created = starter.install(store, engine_of(store))
+            console.print(_("{n} regla(s) inicial(es) añadida(s).").format(n=len(created)))
+        if remove:
+            gone = starter.remove(store)
+            console.print(_("{n} regla(s) inicial(es) eliminada(s).").format(n=len(gone)))
+        found = starter.listed(store, language())
+    if fmt == "json":
+        return print_json(found)
+    print_table(_("Reglas iniciales"), [_("nombre"), _("tipo"), "KPI", "id", _("activa"), _("por qué")],
+                [[s["name"], s["kind"], s["kpi"] or "", s["rule_id"] or "—",
+                  (_("sí") if s["enabled"] else _("no")) if s["rule_id"] else "—", s["why"]] for s in found])
+
+
+@alerts_app.command("enable")
+def alerts_enable(rule_id: str, db: DbOption = None) -> None:
+    """Switch an alert rule on."""
+    from pulso.alerts.starter import set_enabled
+
+    with open_workspace(db) as store:
+        set_enabled(store, rule_id, True)
+    _ = texts()
+    console.print(_("{id} activada.").format(id=rule_id))
+
+
+@alerts_app.command("disable")
+def alerts_disable(rule_id: str, db: DbOption = None) -> None:
+    """Switch an alert rule off: it raises nothing until switched on again."""
+    from pulso.alerts.starter import set_enabled
+
+    with open_workspace(db) as store:
+        set_enabled(store, rule_id, False)
+    _ = texts()
+    console.print(_("{id} desactivada.").format(id=rule_id))

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from pulso.cli.common import DbOption, err, open_workspace, parse_date, texts
+from pulso.cli.common import DbOption, engine_of, err, open_workspace, parse_date, texts
 from pulso.cli.workspace import show_summary
 
 
@@ -53,4 +53,7 @@ def demo(
 
         build(url, size=size, seed=seed, as_of=day, replace=replace, progress=report)
     with open_workspace(db) as store:
+        from pulso.alerts import starter
+
+        starter.for_demo(store, engine_of(store), day)  # its inbox names the weak rep on the first visit
         show_summary(store)

@@ -23,6 +23,31 @@ quotas_app = typer.Typer(help="Quotas per rep or team and month, quarter or year
 okrs_app = typer.Typer(help="OKRs: objectives per quarter with 2 to 5 key results.", no_args_is_help=True)
 
 
+@goals_app.command("suggest")
+def goals_suggest(accept: Annotated[Optional[str], typer.Option("--accept", help="Store the suggested goal of this KPI.")] = None,
+                  today: TodayOption = None, lang: LangOption = "es", fmt: FormatOption = "table",
+                  db: DbOption = None) -> None:
+    """Suggested goals from each headline KPI's last 6 whole months (+5 %), explained; --accept one."""
+    from pulso.cli.common import language
+    from pulso.goals import suggest
+
+    fmt = check_format(fmt)
+    words = language(given(lang))
+    with open_workspace(db) as store:
+        engine = engine_of(store)
+        if accept:
+            g = suggest.accept(store, engine, accept.strip(), as_of(today))
+            _ = texts(given(lang))
+            console.print(_("Meta aceptada: {id}.").format(id=g["id"]))
+        found = suggest.suggestions(engine, as_of(today), lang=words)
+    if fmt == "json":
+        return print_json([{**s, "start": str(s["start"]), "deadline": str(s["deadline"])} for s in found])
+    _ = texts(given(lang))
+    print_table(_("Metas sugeridas"), ["KPI", _("línea base"), _("meta"), _("plazo"), _("por qué"), _("aceptada")],
+                [[s["kpi"], s["baseline_text"], s["target_text"], f"{s['start']} → {s['deadline']}", s["why"],
+                  s["goal_id"] or "—"] for s in found])
+
+
 def _scope_text(kind: str, ident: str | None) -> str:
     """A stored scope as the user writes it (company, team:ID, rep:ID)."""
     from pulso.access import Scope  # late: `pulso --help` need not load the scope rules

@@ -36,6 +36,10 @@ def init(
         else:
             console.print(_("El espacio de trabajo de {url} está al día (esquema {schema}).").format(url=url, schema=after))
         console.print(_("Zona horaria {timezone}, moneda {currency}.").format(timezone=settings["timezone"], currency=settings["currency"]))
+        if before is None:  # a new workspace watches the starter alert rules from day one (docs/alerts.md)
+            from pulso.alerts import starter
+
+            starter.install_once(store)
 
 
 @db_app.command("upgrade")

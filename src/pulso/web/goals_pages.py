@@ -78,7 +78,11 @@ def goals_page(ctx, caller: Scope) -> dict[str, Any]:
                        (ctx._("Progreso"), True), (ctx._("Estado"), False)],
                       [[cell(g["name"]), cell(g["scope"]), cell(g["target"]), cell(g["value"]), cell(g["progress"]),
                         cell(g["status_text"])] for g in items], empty=ctx._("Sin objetivos."))]
+    from pulso.goals.suggest import suggestions
+
+    suggested = suggestions(engine, ctx.today, caller, lang=lang) if ctx.user.role in ("admin", "manager") else []
     return {"title": ctx._("Objetivos"), "sections": sections, "goals": items, "general": general, "tracked": sorted(tracked),
+            "suggested": suggested,
             "leaderboard": leaders, "quota_period": period.text, "okrs": okrs, "quarter": quarter_text,
             "kpis": kpi_options(ctx), "scope_text": caller.text}
 
@@ -115,7 +119,17 @@ def alerts_page(ctx, caller: Scope, page: int = 1) -> dict[str, Any]:
             "scope_text": caller.text, "inbox_page": page, "open_count": alerts.count(store, caller=caller),
             "prev": ctx.url("/alerts", page=page - 1) if page > 1 else None,
             "next": ctx.url("/alerts", page=page + 1) if more else None,
-            "webhook_url_allowed": ctx.user.role == "admin"}
+            "webhook_url_allowed": ctx.user.role == "admin",
+            "starter": starter_rules(ctx, rules)}
+
+
+def starter_rules(ctx, visible: list[dict]) -> list[dict]:
+    """The starter rules with their explanation and on/off state (pulso.alerts.starter), for admins."""
+    from pulso.alerts import starter
+
+    if ctx.user.role != "admin":
+        return []
+    return starter.listed(ctx.services.store, ctx.lang)
 
 
 def reports_page(ctx, caller: Scope) -> dict[str, Any]:

@@ -195,6 +195,46 @@ def remove_rule(ctx: Ctx, rule_id: str, csrf_token: F = "") -> Response:
                                                                actor=actor(ctx), ip=ip(ctx)), "/alerts")
 
 
+@router.post("/alerts/rules/{rule_id}/enabled", include_in_schema=False)
+def switch_rule(ctx: Ctx, rule_id: str, csrf_token: F = "", enabled: F = "") -> Response:
+    """Switch an alert rule on (enabled=1) or off (an admin's: the starter rules' switch)."""
+    from pulso.alerts.starter import set_enabled
+
+    _admin_only(ctx, csrf_token)
+    return _act(ctx, "alerts", csrf_token, lambda: set_enabled(ctx.services.store, rule_id, enabled == "1",
+                                                               caller=caller(ctx), actor=actor(ctx), ip=ip(ctx)),
+                "/alerts")
+
+
+@router.post("/alerts/starter", include_in_schema=False)
+def install_starter(ctx: Ctx, csrf_token: F = "") -> Response:
+    """Add the starter rules not yet stored (an admin's)."""
+    from pulso.alerts import starter
+
+    _admin_only(ctx, csrf_token)
+    return _act(ctx, "alerts", csrf_token, lambda: starter.install(ctx.services.store, ctx.services.engine,
+                                                                   actor=actor(ctx), ip=ip(ctx)), "/alerts")
+
+
+@router.post("/goals/suggested/{kpi}", include_in_schema=False)
+def accept_suggested(ctx: Ctx, kpi: str, csrf_token: F = "") -> Response:
+    """Accept a suggested goal (an admin's for the company, a manager's for the team)."""
+    from pulso.goals.suggest import accept
+
+    ctx.request.app.state.sessions.check_csrf(csrf_binding(ctx.request, ctx.user), csrf_token)
+    if ctx.user.role not in ("admin", "manager"):
+        raise ForbiddenError("only an administrator or a manager accepts a suggested goal")
+    return _act(ctx, "goals", csrf_token, lambda: accept(ctx.services.store, ctx.services.engine, kpi, ctx.today,
+                                                         caller(ctx), caller=caller(ctx), actor=actor(ctx), ip=ip(ctx)),
+                "/goals")
+
+
+def _admin_only(ctx, csrf_token: str) -> None:
+    ctx.request.app.state.sessions.check_csrf(csrf_binding(ctx.request, ctx.user), csrf_token)
+    if ctx.user.role != "admin":
+        raise ForbiddenError("only an administrator switches alert rules on or off or installs the starter rules")
+
+
 @router.post("/reports/schedules", include_in_schema=False)
 def add_schedule(ctx: Ctx, csrf_token: F = "", name: F = "", frequency: F = "month", recipients: F = "",
                  scope: F = "", lang: F = "es", format: F = "pdf") -> Response:
