@@ -402,4 +402,5 @@ DIMENSION_LABELS = {
     "owner": N_("Comercial"), "team": N_("Equipo"), "source": N_("Origen"), "campaign": N_("Campaña"), "segment": N_("Segmento"),
     "country": N_("País"), "channel": N_("Canal"), "deal_kind": N_("Tipo de venta"), "priority": N_("Prioridad"),
     "stage": N_("Etapa"), "activity_type": N_("Tipo de actividad"), "plan": N_("Plan"), "category": N_("Categoría"),
+    "product": N_("Producto"),
 }

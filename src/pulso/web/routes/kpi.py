@@ -16,6 +16,7 @@ from pulso.web.deps import Ctx
 from pulso.web.errors import NotFoundError
 from pulso.web.pages import DIMENSION_LABELS, cell, page_route, render, split_bars, split_table, table, tile, trend_chart
 from pulso.web.periods import page_number
+from pulso.web import why
 
 router = APIRouter()
 PAGE_SIZE = 25
@@ -94,7 +95,8 @@ def kpi_detail(ctx: Ctx, key: str, by: str | None = None, part: str = "numerator
             sections.append(split_bars(ctx, key, split))
             sections.append(split_table(ctx, split, [key], title=f"{k.name(key)} · {ctx._(DIMENSION_LABELS.get(split, split))}"))
         return {"title": k.name(key), "key": key, "unit": meta.unit, "direction": meta.direction,
-                "dimensions": dims, "by": by, "sections": sections, "explain": _explain(ctx, key)}
+                "dimensions": dims, "by": by, "sections": sections, "explain": _explain(ctx, key),
+                "why": why.section(ctx, key, split)}  # why it changed, split by the same dimension
 
     data = dict(ctx.cached(f"kpi:{key}:{by}", build))
     data["records"] = records(ctx, key, part, page)
