@@ -129,3 +129,57 @@ def test_every_kpi_text_is_a_catalog_msgid_with_english(extracted):
     assert (close.name["es"], close.name["en"]) == ("Tasa de cierre", "Close (win) rate")
     assert dict(close.name) == {"es": "Tasa de cierre", "en": "Close (win) rate"}
     assert close.text("en")["name"] == "Close (win) rate"
+
+
+def test_goal_statuses_baselines_and_units_read_the_catalog(extracted):
+    import datetime as dt
+
+    from pulso import formatting
+    from pulso.goals import progress
+
+    marked = {m for _c, m in extracted}
+    assert all(isinstance(t, str) for t in progress.STATUS_TEXT.values())  # msgids, no (Spanish, English) pair
+    assert set(progress.STATUS_TEXT.values()) | set(formatting._UNIT_SUFFIX.values()) <= marked
+    assert [progress.status_text(s, "es") for s in ("on_track", "at_risk", "missed")] == ["en camino", "en riesgo", "no alcanzado"]
+    assert [progress.status_text(s, "en") for s in ("on_track", "off_track", "no_deadline")] == ["on track", "off track", "no deadline"]
+    assert progress.status_text("paused", "en") == "paused"  # an unknown status reads as it is
+    base = progress.Baseline(3.0, ((dt.date(2024, 1, 1), 2.0), (dt.date(2024, 2, 1), 4.0)), dt.date(2024, 1, 1),
+                             dt.date(2024, 3, 1), "scaled")
+    assert base.describe("es") == "media de 2 periodos (2024-01-01 a 2024-03-01, fin excluido), escalada a la duración del objetivo"
+    assert base.describe("en") == "mean of 2 periods (2024-01-01 to 2024-03-01, end excluded), scaled to the goal's length"
+    # 2.5 days, 1234.5 orders a year, 1500 EUR a day: grouped for the language, the unit after
+    assert (formatting.fmt_value(2.5, "days", "es", "EUR"), formatting.fmt_value(2.5, "days", "en", "EUR")) == ("2,5 días", "2.5 days")
+    assert formatting.fmt_value(1234.5, "orders/year", "en", "EUR") == "1,234.5/year"
+    assert formatting.fmt_value(1500, "currency/day", "en", "EUR") == "€1,500/day"
+    assert formatting.fmt_value(1500, "currency/day", "es", "EUR") == "1.500\xa0€/día"
+
+
+def test_import_notes_are_one_module_for_the_page_and_the_cli():
+    from pulso.ingest import notes
+    from pulso.ingest.runlog import ImportResult, Note, RowError
+    from pulso.web import import_notes
+
+    assert import_notes.CHECKS is notes.CHECKS and import_notes.NOTES is notes.NOTES
+    one = Note("default_used", "a.csv", 1, "Tipo", "task")
+    many = Note("default_used", "a.csv", 1365, "Tipo", "task")
+    assert notes.note_text(one, "es") == "Columna Tipo ausente en a.csv: se usó el valor por defecto «task» en 1 fila"
+    assert notes.note_text(one, "en") == "column Tipo absent in a.csv: default 'task' used for 1 row" == str(one)
+    assert notes.note_text(many, "es") == "Columna Tipo ausente en a.csv: se usó el valor por defecto «task» en 1.365 filas"
+    assert notes.note_text(many, "en") == "column Tipo absent in a.csv: default 'task' used for 1,365 rows" == str(many)
+    result = ImportResult("0123456789ab", "failed", [], "m", errors=[RowError("a.csv", 2, "id", None, "missing")])
+    assert (notes.count_text(result, "es"), notes.count_text(result, "en")) == ("1 error", "1 error")
+    result.unlisted = 1364  # 1,365 errors, one listed
+    assert notes.count_text(result, "es") == "1.365 errores, se listan los primeros 1"
+    assert notes.count_text(result, "en") == "1,365 errors, the first 1 listed"
+    assert notes.error_total(result, "en") == "1,365 errors; the report lists the first 1"  # the page's words
+
+
+def test_engine_errors_are_msgids_with_english(extracted):
+    marked = {m for _c, m in extracted}
+    for msgid in ("KPI desconocido '{key}'; `pulso kpi list` los muestra todos",
+                  "{what}: '{value}' no es una fecha; use AAAA-MM-DD",
+                  "grano desconocido '{grain}'; los granos son: {grains}"):
+        assert msgid in marked and i18n.translate(msgid, "en", strict=True) != msgid
+    error = i18n.said(PulsoError, "{what}: '{value}' no es una fecha; use AAAA-MM-DD", what="start", value="ayer")
+    assert str(error) == "start: 'ayer' is not a date; use YYYY-MM-DD"
+    assert (error.text, error.values) == ("{what}: '{value}' no es una fecha; use AAAA-MM-DD", {"what": "start", "value": "ayer"})

@@ -14,16 +14,19 @@ from typing import Any, Iterable
 
 from babel import Locale, dates, numbers
 
+from pulso.i18n import N_, translate
+
 LANGS = ("es", "en")
 
-#: Suffix after a number, per unit and language.
+#: A number in a unit, per unit (Spanish msgids with the number as {value}; English in the .po).
 _UNIT_SUFFIX = {
-    "hours": (" h", " h"),
-    "days": (" días", " days"),
-    "months": (" meses", " months"),
-    "seconds": (" s", " s"),
-    "count/day": ("/día", "/day"),
-    "orders/year": ("/año", "/year"),
+    "hours": N_("{value} h"),
+    "days": N_("{value} días"),
+    "months": N_("{value} meses"),
+    "seconds": N_("{value} s"),
+    "count/day": N_("{value}/día"),
+    "orders/year": N_("{value}/año"),
+    "currency/day": N_("{value}/día"),  # the number is money
 }
 
 
@@ -61,13 +64,13 @@ def fmt_value(value: float | None, unit: str, lang: str, currency: str) -> str:
     if unit == "currency":
         return fmt_money(value, currency, lang)
     if unit == "currency/day":
-        return fmt_money(value, currency, lang) + ("/día" if lang == "es" else "/day")
+        return translate(_UNIT_SUFFIX[unit], lang).format(value=fmt_money(value, currency, lang))
     if unit == "count":
         return fmt_number(value, lang, 0 if float(value).is_integer() else 1)
     if unit == "ratio":
         return fmt_number(value, lang, 2)
-    suffix = _UNIT_SUFFIX.get(unit, ("", ""))[0 if lang == "es" else 1]
-    return fmt_number(value, lang, 1) + suffix
+    number = fmt_number(value, lang, 1)
+    return translate(_UNIT_SUFFIX[unit], lang).format(value=number) if unit in _UNIT_SUFFIX else number
 
 
 def fmt_change(value: float | None, previous: float | None, unit: str, lang: str) -> str:

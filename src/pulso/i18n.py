@@ -81,6 +81,18 @@ def _translate_positional(text: str, *, lang: str, strict: bool) -> str:
     return translate(text, lang, strict=strict)
 
 
+def said(error: type[PulsoError], text: str, /, **values: object) -> PulsoError:
+    """An error whose message is a Spanish msgid (`text`, marked N_) and the `values` that fill
+    it: str() is the English (as before: logs, the API), `.text` and `.values` let a door say it
+    in its reader's language (the CLI: pulso.cli.common.error_text), as the workspace's errors do.
+
+        raise said(KpiError, N_("'{value}' no es una fecha; use AAAA-MM-DD"), value=value)
+    """
+    exc = error(translate(text, "en").format(**values))
+    exc.text, exc.values = text, values
+    return exc
+
+
 def pick_language(value: str | None) -> str:
     """A stored or chosen language, else Spanish (the product's first language)."""
     return value if value in LANGS else "es"

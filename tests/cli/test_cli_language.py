@@ -76,11 +76,73 @@ def test_import_with_a_note_in_both_languages(store, tmp_path):
     spanish = invoke(args, {"LANG": "es_ES.UTF-8", "PULSO_LANG": None})
     assert spanish.exit_code == 0, spanish.output
     assert "Se escribirían 2 accounts de 2 filas (mapeo suggested:accounts; ejecución " in spanish.output
-    assert "Nota: accounts.csv: column email" in spanish.output
+    # the note in the CLI's language, as the import page says it (pulso.ingest.notes)
+    assert "Nota: accounts.csv: la columna email (asignada a accounts.email) quedó vacía en todas las filas (2 filas)" \
+        in spanish.output
     english = invoke(args, {"LANG": "en_US.UTF-8", "PULSO_LANG": None})
     assert english.exit_code == 0, english.output
     assert "Would write 2 accounts from 2 rows (mapping suggested:accounts; run " in english.output
-    assert "Note: accounts.csv: column email" in english.output
+    assert "Note: accounts.csv: column email (mapped to accounts.email) came out empty in every row (2 rows)" \
+        in english.output
+
+
+def run_main(monkeypatch, capsys, args: list[str], lang: str) -> str:
+    """What `pulso ARGS` prints on stderr through the CLI's one error handler (pulso.cli.main)."""
+    from pulso.cli import main
+
+    monkeypatch.setenv("PULSO_LANG", lang)
+    monkeypatch.setenv("COLUMNS", "400")
+    monkeypatch.setattr("sys.argv", ["pulso", *args])
+    with pytest.raises(SystemExit) as done:
+        main()
+    assert done.value.code == 1
+    return capsys.readouterr().err
+
+
+def test_an_engine_error_in_both_languages(monkeypatch, capsys):
+    # the catalog's KpiError carries a msgid: the handler says it in the CLI's language
+    args = ["kpi", "explain", "close_rat"]
+    assert run_main(monkeypatch, capsys, args, "es") == \
+        "error: KPI desconocido 'close_rat'; ¿quiso decir 'close_rate'? `pulso kpi list` los muestra todos\n"
+    assert run_main(monkeypatch, capsys, args, "en") == \
+        "error: unknown KPI 'close_rat'; did you mean 'close_rate'? `pulso kpi list` shows them all\n"
+
+
+def test_engine_errors_keep_their_english_and_carry_a_msgid():
+    from pulso.catalog import load_catalog
+    from pulso.cli.common import error_text
+    from pulso.engine import periods
+    from pulso.errors import KpiError
+
+    with pytest.raises(KpiError) as caught:
+        periods.check_grain("weakly")
+    assert str(caught.value) == "unknown grain 'weakly'; did you mean 'week'? the grains are: " + ", ".join(periods.GRAINS)
+    assert error_text(caught.value, "es") == \
+        "grano desconocido 'weakly'; ¿quiso decir 'week'? los granos son: " + ", ".join(periods.GRAINS)
+    with pytest.raises(KpiError) as caught:
+        load_catalog().kpi("zzzz")
+    assert str(caught.value) == "unknown KPI 'zzzz'; `pulso kpi list` shows them all"
+    assert error_text(caught.value, "es") == "KPI desconocido 'zzzz'; `pulso kpi list` los muestra todos"
+
+
+def test_a_refused_import_in_both_languages(store, tmp_path, monkeypatch, capsys):
+    # the second row's date cannot be read: nothing is written, and the refusal lists it with the note
+    csv = tmp_path / "accounts.csv"
+    csv.write_text("id,name,email,created_at\na1,Uno,,2025-01-02\na2,Dos,,nunca\n", encoding="utf-8")
+    store.engine.dispose()
+    args = ["import", str(csv), "--table", "accounts", "--db", store.url]
+    said = run_main(monkeypatch, capsys, args, "es")
+    spanish = said[said.index("error: "):].splitlines()  # after the progress bar
+    assert spanish[0].startswith("error: 2 errores; no se escribió nada (ejecución ")
+    assert spanish[1].startswith("  accounts.csv, línea 3, columna created_at: ")
+    assert spanish[2].endswith(" (valor 'nunca')")
+    assert spanish[3] == "  Nota: accounts.csv: la columna email (asignada a accounts.email) quedó vacía en todas las filas (2 filas)"
+    said = run_main(monkeypatch, capsys, args, "en")
+    english = said[said.index("error: "):].splitlines()
+    assert english[0].startswith("error: 2 errors; nothing was written (run ")
+    assert english[1].startswith("  accounts.csv, line 3, column created_at: ")
+    assert english[2].endswith(" (value 'nunca')")
+    assert english[3] == "  Note: accounts.csv: column email (mapped to accounts.email) came out empty in every row (2 rows)"
 
 
 def test_an_error_in_both_languages():

@@ -15,9 +15,10 @@ from pulso.catalog import adoption, marketing, perception, quality, retention, s
 from pulso.catalog.model import (
     AREAS, CATEGORIES, DIMENSIONS, DIRECTIONS, LANGS, UNITS, Dated, Kpi, Part, timing_columns,
 )
-from pulso.catalog.suggest import did_you_mean
+from pulso.catalog.suggest import suggest
 from pulso.catalog.sources import ENTITIES, TABLES, has_column, source_columns, supported_dimensions
 from pulso.errors import CatalogError, KpiError
+from pulso.i18n import N_, said
 
 MODULES = (sales, retention, perception, service, marketing, adoption, quality)
 KEY = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -56,8 +57,11 @@ class Catalog(Sequence[Kpi]):
         """The KPI called `key`, or a KpiError suggesting the nearest one."""
         found = self._by_key.get(key)
         if found is None:
-            hint = did_you_mean(str(key), self._kpis) or ";"
-            raise KpiError(f"unknown KPI '{key}'{hint} `pulso kpi list` shows them all")
+            near = suggest(str(key), self._kpis)
+            if near:
+                raise said(KpiError, N_("KPI desconocido '{key}'; ¿quiso decir '{near}'? `pulso kpi list` los muestra todos"),
+                           key=key, near=near)
+            raise said(KpiError, N_("KPI desconocido '{key}'; `pulso kpi list` los muestra todos"), key=key)
         return found
 
 

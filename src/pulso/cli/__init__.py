@@ -14,7 +14,7 @@ from rich.text import Text
 
 from pulso import jobs
 from pulso.cli import alerts, api, data, demo, goals, kpi, quality, rates, reports, users, web, workspace
-from pulso.cli.common import console, err
+from pulso.cli.common import console, err, error_text
 from pulso.errors import PulsoError
 
 __all__ = ["app", "console", "err", "main"]
@@ -62,9 +62,10 @@ for group, name in (
 
 
 def main() -> None:
-    """Entry point: run the CLI, turning Pulso's errors into one clear line and exit code 1."""
+    """Entry point: run the CLI, turning Pulso's errors into one clear line (in the CLI's language:
+    common.error_text) and exit code 1."""
     try:
         app()
     except PulsoError as exc:
-        err.print(Text.assemble(("error: ", "bold red"), str(exc)), soft_wrap=True)
+        err.print(Text.assemble(("error: ", "bold red"), error_text(exc)), soft_wrap=True)
         sys.exit(1)

@@ -19,6 +19,7 @@ import datetime as dt
 import json
 import os
 import re
+import sys
 from typing import Annotated, Any, Optional
 
 import typer
@@ -72,6 +73,22 @@ def given(lang: str | None, name: str = "lang") -> str | None:
 def texts(lang: str | None = None) -> Callable[[str], str]:
     """The `_` of a command: Spanish text in, the text in the command's language out."""
     return translator(language(lang))
+
+
+def error_text(exc: PulsoError, lang: str | None = None) -> str:
+    """An error as the CLI prints it, in the command's language: a refused import (its count, rows
+    and notes: pulso.ingest.notes), an error that carries its message as a Spanish msgid and values
+    (`.text`, `.values`: pulso.i18n.said, the workspace's and the web's query errors), else as raised."""
+    lang = language(lang)
+    runlog = sys.modules.get("pulso.ingest.runlog")  # an ImportFailed exists only once ingest is loaded
+    if runlog is not None and isinstance(exc, runlog.ImportFailed):
+        from pulso.ingest.notes import refusal_text
+
+        return refusal_text(exc.result, lang)
+    text, values = getattr(exc, "text", None), getattr(exc, "values", None)
+    if isinstance(text, str) and isinstance(values, dict):
+        return translator(lang)(text).format(**values)
+    return str(exc)
 
 
 def open_workspace(db: str | None, *, require: bool = True):

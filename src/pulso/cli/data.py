@@ -13,7 +13,7 @@ from typing import Annotated, Optional
 import typer
 from rich.table import Table
 
-from pulso.cli.common import DbOption, actor, console, err, open_workspace, texts
+from pulso.cli.common import DbOption, actor, console, err, language, open_workspace, texts
 
 imports_app = typer.Typer(help="Import runs: list them, their errors, mappings and suggestions.", no_args_is_help=True)
 
@@ -35,7 +35,8 @@ def import_command(
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from pulso.ingest import ImportFailed, import_files
-    from pulso.ingest.runlog import count_text, write_reject_file
+    from pulso.ingest.notes import count_text, note_text
+    from pulso.ingest.runlog import write_reject_file
 
     _ = texts()
     with open_workspace(db) as store:
@@ -62,13 +63,13 @@ def import_command(
         if result.skipped:
             console.print(_("Se omitieron {n} filas que el mapeo deja fuera.").format(n=f"{result.skipped:,}"))
         for note in result.notes:
-            console.print(_("Nota: {note}").format(note=note), markup=False)
+            console.print(_("Nota: {note}").format(note=note_text(note, language(), _)), markup=False)
         _print_suggestion(result, mapping, _)
         if result.errors:
             where = (_("detalles en {file}").format(file=reject_file) if reject_file
                      else _("vea `pulso imports errors {run}`").format(run=result.run_id))
             console.print(_("Rechazadas {n} filas ({counts}); {where}").format(
-                n=f"{result.rejected:,}", counts=count_text(result), where=where))
+                n=f"{result.rejected:,}", counts=count_text(result, language(), _), where=where))
 
 
 def _print_suggestion(result, mapping: str | None, _) -> None:

@@ -21,6 +21,7 @@ import numpy as np
 import pyarrow as pa
 
 from pulso.errors import KpiError
+from pulso.i18n import N_, said
 
 GRAINS = ("day", "week", "month", "quarter", "year")
 MIN_SLOT = 900  # seconds: below this, slot tables grow too big and the engine range-joins instead
@@ -51,8 +52,10 @@ def check_grain(grain: str | None) -> str | None:
     if grain is None or grain in GRAINS:
         return grain
     near = difflib.get_close_matches(str(grain).lower().rstrip("ly").rstrip("i"), GRAINS, n=1, cutoff=0.5)
-    hint = f"; did you mean '{near[0]}'?" if near else ";"
-    raise KpiError(f"unknown grain '{grain}'{hint} the grains are: {', '.join(GRAINS)}")
+    if near:
+        raise said(KpiError, N_("grano desconocido '{grain}'; ¿quiso decir '{near}'? los granos son: {grains}"),
+                   grain=grain, near=near[0], grains=", ".join(GRAINS))
+    raise said(KpiError, N_("grano desconocido '{grain}'; los granos son: {grains}"), grain=grain, grains=", ".join(GRAINS))
 
 
 def floor(day: dt.date, grain: str) -> dt.date:
@@ -101,7 +104,7 @@ def split(start: dt.date, end: dt.date, grain: str | None) -> list[Period]:
         out.append(Period(max(cursor, start), min(nxt, end)))
         cursor = nxt
         if len(out) > MAX_PERIODS:
-            raise KpiError(f"more than {MAX_PERIODS} periods; choose a coarser grain or a shorter period")
+            raise said(KpiError, N_("más de {n} periodos; elija un grano más grueso o un periodo más corto"), n=MAX_PERIODS)
     return out
 
 

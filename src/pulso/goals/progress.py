@@ -19,21 +19,22 @@ import datetime as dt
 from dataclasses import dataclass, field
 from statistics import mean
 
+from pulso.i18n import N_, translate
+
 ON_TRACK_SLACK = 0.05  # progress may lag pace by 5 points and still be on track
 AT_RISK_SLACK = 0.20  # up to 20 points behind: at risk; more: off track
 STATUSES = ("on_track", "at_risk", "off_track", "achieved", "missed", "no_data", "no_deadline")
 
+#: A status in words (Spanish msgids; English in the .po: docs/i18n.md).
 STATUS_TEXT = {
-    "on_track": ("en camino", "on track"), "at_risk": ("en riesgo", "at risk"),
-    "off_track": ("desviado", "off track"), "achieved": ("logrado", "achieved"), "missed": ("no alcanzado", "missed"),
-    "no_data": ("sin datos", "no data"), "no_deadline": ("sin plazo", "no deadline"),
+    "on_track": N_("en camino"), "at_risk": N_("en riesgo"), "off_track": N_("desviado"),
+    "achieved": N_("logrado"), "missed": N_("no alcanzado"), "no_data": N_("sin datos"), "no_deadline": N_("sin plazo"),
 }
 
 
 def status_text(status: str, lang: str) -> str:
-    """A status in words."""
-    es, en = STATUS_TEXT.get(status, (status, status))
-    return es if lang == "es" else en
+    """A status in words (an unknown status as it is)."""
+    return translate(STATUS_TEXT[status], lang) if status in STATUS_TEXT else status
 
 
 @dataclass(frozen=True)
@@ -49,13 +50,11 @@ class Baseline:
     def describe(self, lang: str = "es") -> str:
         """How the baseline was computed, in words."""
         if self.value is None:
-            return "sin historial en los periodos anteriores" if lang == "es" else "no history in the previous periods"
+            return translate(N_("sin historial en los periodos anteriores"), lang)
         used = [p for p in self.periods if p[1] is not None]
-        if lang == "es":
-            return (f"media de {len(used)} periodos ({self.start} a {self.end}, fin excluido)"
-                    + (", escalada a la duración del objetivo" if self.method == "scaled" else ""))
-        return (f"mean of {len(used)} periods ({self.start} to {self.end}, end excluded)"
-                + (", scaled to the goal's length" if self.method == "scaled" else ""))
+        text = (N_("media de {n} periodos ({start} a {end}, fin excluido), escalada a la duración del objetivo")
+                if self.method == "scaled" else N_("media de {n} periodos ({start} a {end}, fin excluido)"))
+        return translate(text, lang).format(n=len(used), start=self.start, end=self.end)
 
 
 def baseline_of(periods: list[tuple[dt.date, float | None]], *, scale: float = 1.0) -> Baseline:
