@@ -35,7 +35,12 @@ def fmt_number(value: float | None, lang: str, digits: int = 0) -> str:
     if value is None:
         return "—"
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
-    return numbers.format_decimal(value, format=pattern, locale=lang)
+    return numbers.format_decimal(_unsigned_zero(value, digits), format=pattern, locale=lang)
+
+
+def _unsigned_zero(value: float, digits: int) -> float:
+    """The value, with a figure that rounds to zero made a plain 0 (never '-0,00 €')."""
+    return 0.0 if round(float(value), digits) == 0 else value
 
 
 def fmt_money(value: float | None, currency: str, lang: str) -> str:
@@ -45,6 +50,7 @@ def fmt_money(value: float | None, currency: str, lang: str) -> str:
     pattern = Locale.parse(lang).currency_formats["standard"].pattern
     if abs(value) >= 1000:
         pattern = pattern.replace(".00", "")
+    value = _unsigned_zero(value, 2)
     return numbers.format_currency(value, currency, format=pattern, locale=lang, currency_digits=False)
 
 
@@ -52,6 +58,7 @@ def fmt_percent(value: float | None, lang: str, digits: int = 1) -> str:
     """A fraction as a percentage: 0.2 → '20,0 %' / '20.0%'."""
     if value is None:
         return "—"
+    value = _unsigned_zero(value, digits + 2)
     return numbers.format_percent(value, format="#,##0." + "0" * digits + "%", locale=lang)
 
 

@@ -40,9 +40,9 @@ def test_periods_of_a_kind_shift_by_calendar_months():
     year = web_periods.parse_period({"period": "year", "at": "2024-07-09"}, D(2025, 12, 1))
     assert (year.start, year.end) == (D(2024, 1, 1), D(2025, 1, 1))
     assert year.trend_start() == D(2022, 1, 1)  # three years ending with 2024
-    # a custom span's monthly trend starts eleven months before the month it starts in
+    # a custom span's trend covers the span only (issue 16: not months before it)
     custom = web_periods.parse_period({"period": "custom", "from": "2025-03-20", "to": "2025-04-10"}, D(2025, 12, 1))
-    assert custom.trend_start() == D(2024, 4, 1)
+    assert custom.trend_start() == D(2025, 3, 20)
     assert custom.trend_start("week") == D(2025, 3, 20)
     # no dates: the month of today; a custom period with no dates: this month so far
     assert web_periods.parse_period({}, D(2025, 2, 28)).start == D(2025, 2, 1)

@@ -49,7 +49,10 @@ def names(store: Store) -> dict[str, dict[str, str]]:
             "owner_team": dict(conn.execute(sa.select(u.c.id, u.c.team_id)).all()),
             "team": dict(conn.execute(sa.select(t.c.id, t.c.name)).all()),
             "campaign": dict(conn.execute(sa.select(schema.campaigns.c.id, schema.campaigns.c.name)).all()),
-            "stage": dict(conn.execute(sa.select(schema.stages.c.id, schema.stages.c.name)).all()),
+            # in pipeline order (pipeline, position), and each stage's kind (open, won, lost)
+            "stage": dict(conn.execute(sa.select(schema.stages.c.id, schema.stages.c.name).order_by(
+                schema.stages.c.pipeline, schema.stages.c.position, schema.stages.c.id)).all()),
+            "stage_kind": dict(conn.execute(sa.select(schema.stages.c.id, schema.stages.c.kind)).all()),
             # manager id → the team they manage (the first by id when several)
             "managed_team": dict(conn.execute(
                 sa.select(t.c.manager_id, sa.func.min(t.c.id)).where(t.c.manager_id.is_not(None)).group_by(t.c.manager_id)

@@ -22,6 +22,19 @@ def _axis_format(unit: str) -> str | None:
     return ",.1f"
 
 
+def _value_axis(unit: str) -> alt.Axis:
+    """The value axis: whole numbers of things get whole ticks, each once (never 0 0 0 1 1 1)."""
+    if unit == "count":
+        return alt.Axis(format=",d", tickMinStep=1)
+    return alt.Axis(format=_axis_format(unit))
+
+
+def _value_scale(values: list[Any]) -> alt.Scale:
+    """Bars start at zero; an axis goes below zero only when a value does."""
+    known = [v for v in values if v is not None]
+    return alt.Scale(zero=True, domainMin=0) if all(v >= 0 for v in known) else alt.Scale(zero=True)
+
+
 def _base(rows: list[dict], height: int) -> alt.Chart:
     return alt.Chart(alt.Data(values=rows)).properties(width="container", height=height)
 
@@ -43,7 +56,6 @@ _TIME_AXIS = {  # grain → (tick interval, step, label format)
 def line_over_time(points: list[dict], *, unit: str, value_title: str, grain: str = "month",
                    series_title: str | None = None, height: int = 220) -> dict[str, Any]:
     """Points {period, label, value[, series]} as a line (one per series when split)."""
-    fmt = _axis_format(unit)
     interval, step, time_format = _TIME_AXIS.get(grain, _TIME_AXIS["month"])
     buckets = len({p["period"] for p in points})
     if buckets > 14:  # keep about a dozen labels
@@ -51,7 +63,7 @@ def line_over_time(points: list[dict], *, unit: str, value_title: str, grain: st
     enc: dict[str, Any] = {
         "x": alt.X("period:T", title=None, axis=alt.Axis(format=time_format, labelAngle=0, labelOverlap=True,
                                                           tickCount={"interval": interval, "step": step})),
-        "y": alt.Y("value:Q", title=value_title, axis=alt.Axis(format=fmt)),
+        "y": alt.Y("value:Q", title=value_title, axis=_value_axis(unit)),
         "tooltip": [alt.Tooltip("label:N", title=" "), alt.Tooltip("text:N", title=value_title)],
     }
     if series_title:
@@ -66,7 +78,6 @@ def line_over_time(points: list[dict], *, unit: str, value_title: str, grain: st
 def bars(items: list[dict], *, unit: str, value_title: str, category_title: str, height: int | None = None,
          colour_field: str | None = None) -> dict[str, Any]:
     """Items {label, value, text[, meaning]} as horizontal bars, in the given order."""
-    fmt = _axis_format(unit)
     order = [i["label"] for i in items]
     colour: Any = alt.value(INK)
     if colour_field:
@@ -74,7 +85,7 @@ def bars(items: list[dict], *, unit: str, value_title: str, category_title: str,
                            scale=alt.Scale(domain=["good", "bad", "neutral"], range=[GOOD, BAD, NEUTRAL]))
     chart = _base(items, height or max(80, 26 * len(items))).mark_bar(color=INK).encode(
         y=alt.Y("label:N", title=category_title, sort=order),
-        x=alt.X("value:Q", title=value_title, axis=alt.Axis(format=fmt)),
+        x=alt.X("value:Q", title=value_title, axis=_value_axis(unit), scale=_value_scale([i["value"] for i in items])),
         color=colour,
         tooltip=[alt.Tooltip("label:N", title=category_title), alt.Tooltip("text:N", title=value_title)],
     )
@@ -99,7 +110,7 @@ def stacked_bars(items: list[dict], *, value_title: str, category_title: str, pa
     labels = list(dict.fromkeys(i["label"] for i in items))
     chart = _base(items, max(80, 26 * len(labels))).mark_bar().encode(
         y=alt.Y("label:N", title=category_title, sort=labels),
-        x=alt.X("value:Q", title=value_title, axis=alt.Axis(format=",.0f")),
+        x=alt.X("value:Q", title=value_title, axis=_value_axis("count")),
         color=alt.Color("part:N", title=part_title, scale=alt.Scale(scheme="tableau10")),
         tooltip=[alt.Tooltip("label:N", title=category_title), alt.Tooltip("part:N", title=part_title),
                  alt.Tooltip("value:Q", title=value_title, format=",.0f")],

@@ -79,6 +79,27 @@ VALUE_LABELS = {
     ("deal_kind", "renewal"): N_("renovación"), ("priority", "low"): N_("baja"), ("priority", "medium"): N_("media"),
     ("priority", "high"): N_("alta"), ("priority", "urgent"): N_("urgente"), ("category", "marketing"): N_("marketing"),
     ("category", "sales"): N_("ventas"), ("category", "retention"): N_("retención"),
+    # lead and account sources the demo and the common CRMs write (another source shows as stored)
+    ("source", "paid_social"): N_("Redes sociales de pago"), ("source", "organic_search"): N_("Búsqueda orgánica"),
+    ("source", "paid_search"): N_("Búsqueda de pago"), ("source", "email"): N_("Correo"), ("source", "webinar"): N_("Webinar"),
+    ("source", "event"): N_("Evento"), ("source", "outbound"): N_("Prospección"), ("source", "partner"): N_("Socio"),
+    ("source", "referral"): N_("Recomendación"), ("source", "web"): N_("Web"), ("source", "other"): N_("Otro"),
+    ("source", "direct"): N_("Directo"),
+    # ticket channels, and where an alert is sent
+    ("channel", "email"): N_("correo"), ("channel", "phone"): N_("teléfono"), ("channel", "chat"): N_("chat"),
+    ("channel", "web"): N_("web"), ("channel", "inbox"): N_("bandeja"), ("channel", "webhook"): N_("webhook"),
+    # kinds of alert rule
+    ("alert_kind", "threshold"): N_("umbral"), ("alert_kind", "goal"): N_("objetivo"), ("alert_kind", "anomaly"): N_("anomalía"),
+    ("alert_kind", "peers"): N_("frente al equipo"), ("alert_kind", "unanswered"): N_("sin responder"),
+    ("alert_kind", "stuck"): N_("estancada"), ("alert_kind", "idle"): N_("sin actividad"),
+    # what came of an activity, as the demo and CRM exports write it (free text shows as written)
+    ("outcome", "connected"): N_("contactado"), ("outcome", "no_answer"): N_("sin respuesta"),
+    ("outcome", "left_voicemail"): N_("mensaje de voz dejado"), ("outcome", "sent"): N_("enviado"),
+    ("outcome", "received"): N_("recibido"), ("outcome", "held"): N_("celebrada"), ("outcome", "no_show"): N_("no se presentó"),
+    ("outcome", "done"): N_("hecha"),
+    # periods and grains
+    ("grain", "day"): N_("día"), ("grain", "week"): N_("semana"), ("grain", "month"): N_("mes"),
+    ("grain", "quarter"): N_("trimestre"), ("grain", "year"): N_("año"),
 }
 
 
@@ -140,7 +161,24 @@ class PageContext:
             return names.get(str(value), str(value))
         if (dim, str(value)) in VALUE_LABELS:
             return self._(VALUE_LABELS[dim, str(value)])
+        if dim == "channel" and ("source", str(value)) in VALUE_LABELS:  # an account's channel is its source
+            return self._(VALUE_LABELS["source", str(value)])
         return str(value)
+
+    def note(self, dim: str, value: Any) -> str:
+        """A value that may be a code or free text ('left_voicemail' → 'mensaje de voz dejado'), '' for none."""
+        return "" if value is None or value == "" else self.label(dim, value)
+
+    def scope_name(self, text: str) -> str:
+        """A stored scope as people read it: 'company' → 'toda la empresa', 'team:t1' → 'equipo Norte'."""
+        kind, _, ident = str(text).partition(":")
+        if kind == "company":
+            return self._("toda la empresa")
+        if kind == "team":
+            return self._("equipo") + " " + self.label("team", ident)
+        if kind in ("rep", "user", "owner"):
+            return self.label("owner", ident)
+        return str(text)
 
     def cache_key(self, page: str) -> tuple:
         """What a page's data depends on."""

@@ -109,7 +109,11 @@ def install(app: FastAPI) -> None:
         if isinstance(exc, AuthError) and not _wants_json(request) and request.method == "GET":
             target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
             return RedirectResponse(f"/signin?next={quote(target, safe='')}", status_code=303)
-        return await error_response(request, status, title, exc if isinstance(exc, (QueryError, WorkspaceError)) else str(exc))
+        message = exc if isinstance(exc, (QueryError, WorkspaceError)) else str(exc)
+        if status == 403 and isinstance(message, str) and not _wants_json(request):  # a page in one language
+            message = QueryError(N_("El formulario ha caducado: vuelve a cargar la página e inténtalo de nuevo.")
+                                 if isinstance(exc, CsrfError) else N_("Tu rol o tu alcance no te dejan ver esta página."))
+        return await error_response(request, status, title, message)
 
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         title = {404: N_("No encontrado"), 405: N_("Método no permitido")}.get(exc.status_code, N_("Error"))

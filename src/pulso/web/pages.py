@@ -332,6 +332,11 @@ def split_bars(ctx: PageContext, key: str, by: str, *, title: str | None = None,
     rows = [r for r in rows if r.get("value") is not None]
     if order == "value":
         rows.sort(key=lambda r: r["value"], reverse=k.meta(key).direction != "down")
+    elif order == "stage":  # the pipeline's order; won and lost stages hold no open pipeline
+        names = ctx.services.names(ctx.version)
+        place = {stage: i for i, stage in enumerate(names["stage"])}
+        rows = sorted((r for r in rows if names["stage_kind"].get(r.get(by)) not in ("won", "lost")),
+                      key=lambda r: place.get(r.get(by), len(place)))
     items = [{"label": ctx.label(by, r.get(by)), "value": r["value"], "text": k.fmt(key, r["value"])} for r in rows[:limit]]
     spec = charts.bars(items, unit=k.meta(key).unit, value_title=k.name(key),
                        category_title=ctx._(DIMENSION_LABELS.get(by, by))) if items else None

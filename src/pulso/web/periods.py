@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from typing import Mapping
 
-from pulso.engine.periods import GRAINS, add, add_months, floor
+from pulso.engine.periods import GRAINS, add, floor
 from pulso.errors import PulsoError
 from pulso.i18n import N_
 from pulso.web.i18n import translate
@@ -99,10 +99,11 @@ class Period:
         return replace(self, start=add(self.start, self.kind, steps), end=add(self.end, self.kind, steps))
 
     def trend_start(self, grain: str | None = None) -> dt.date:
-        """Start of the window a trend at `grain` covers: the last N periods ending with this one."""
+        """Start of the window a trend at `grain` covers: the last N periods ending with this one
+        (a custom period's charts cover that period only, never months before it)."""
         grain = grain or self.grain
         if self.kind == "custom":
-            return self.start if grain in ("day", "week") else add_months(floor(self.start, "month"), -11)
+            return self.start
         if GRAINS.index(grain) < GRAINS.index(self.kind):
             return self.start  # a finer grain looks inside the period
         return self.shifted(-(TREND_LENGTH[self.kind] - 1)).start

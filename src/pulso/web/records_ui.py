@@ -28,7 +28,7 @@ from pulso.errors import RecordNotFoundError
 from pulso.i18n import N_
 from pulso.store import lookups, records
 from pulso.web.auth import ForbiddenError
-from pulso.web.deps import PageContext, csrf_binding
+from pulso.web.deps import VALUE_LABELS, PageContext, csrf_binding
 from pulso.web.errors import classify
 from pulso.web.pages import cell, table
 from pulso.web.periods import QueryError
@@ -43,10 +43,7 @@ ACTIVITY_TYPES = (("call", N_("Llamada")), ("email", N_("Correo")), ("meeting", 
 
 #: Spanish labels of the lead and account sources the demo and the common CRMs write; another
 #: source (an import's own word) is shown as stored.
-SOURCE_LABELS = {"paid_social": N_("Redes sociales de pago"), "organic_search": N_("Búsqueda orgánica"),
-                 "paid_search": N_("Búsqueda de pago"), "email": N_("Correo"), "webinar": N_("Webinar"),
-                 "event": N_("Evento"), "outbound": N_("Prospección"), "partner": N_("Socio"),
-                 "referral": N_("Recomendación"), "web": N_("Web"), "other": N_("Otro")}
+SOURCE_LABELS = {value: label for (dim, value), label in VALUE_LABELS.items() if dim == "source"}  # one table: deps
 
 Filter = Callable[[str], list[tuple[str, str]]]
 
@@ -318,7 +315,7 @@ def timeline(ctx: PageContext, link: str, record_id: str, limit: int = 200) -> l
         out.append({
             "id": a["id"], "type": a["type"], "label": ctx._(labels[a["type"]]) if a["type"] in labels else ctx.label("activity_type", a["type"]),
             "when": when(ctx, a["occurred_at"]), "at": records.plain(a["occurred_at"]),
-            "owner": owner_name(ctx, a["owner_id"]), "note": a["outcome"] or "",
+            "owner": owner_name(ctx, a["owner_id"]), "note": ctx.note("outcome", a["outcome"]),
             "direction": ctx._("saliente") if a["direction"] == "outbound" else (ctx._("entrante") if a["direction"] == "inbound" else ""),
             "task": a["type"] == "task", "due": when(ctx, a["due_at"]) if a["due_at"] else "",
             "done": a["done_at"] is not None,

@@ -130,7 +130,7 @@ def _card(ctx: PageContext, d: dict[str, Any], task: dict[str, Any] | None, acco
             "account": account, "amount": amount, "currency": d["currency"] or ctx.currency,
             "amount_text": ui_money(ctx, amount, d["currency"]), "age": _age(ctx, d["created_at"]),
             "owner": ui.owner_name(ctx, d["owner_id"]), "expected_close": ui.when(ctx, d["expected_close_at"]),
-            "next_task": {"note": task["outcome"] or ctx._("Tarea"), "due": ui.when(ctx, task["due_at"]),
+            "next_task": {"note": ctx.note("outcome", task["outcome"]) or ctx._("Tarea"), "due": ui.when(ctx, task["due_at"]),
                           "overdue": task["due_at"] is not None and task["due_at"].date() < ctx.today} if task else None}
 
 

@@ -8,6 +8,14 @@ from pulso.web.deps import PageContext
 from pulso.web.pages import cell, empty_text, table
 
 
+def heat(share: float | None) -> str:
+    """A retention cell's colour, five steps from pale (0-20 %) to deep (80-100 %): classes `heat hN`
+    (static/fixes16.css; each step's text keeps a contrast of 4.5:1 or more)."""
+    if share is None:
+        return ""
+    return f"heat h{min(4, max(0, int(share * 5)))}"
+
+
 def cohort_table(ctx: PageContext, months: int = 12) -> dict:
     """Rows: acquisition month; columns: months since acquisition; cells: share still active."""
     title = ctx._("Retención por cohorte mensual")
@@ -27,7 +35,7 @@ def cohort_table(ctx: PageContext, months: int = 12) -> dict:
         line = [cell(f.fmt_bucket(r["cohort"], "month", ctx.lang), sort=r["cohort"].isoformat()),
                 cell(f.fmt_number(r["size"], ctx.lang), sort=r["size"])]
         for share in r["retained"]:
-            line.append(cell(f.fmt_percent(share, ctx.lang, 0) if share is not None else "", sort=share))
+            line.append(cell(f.fmt_percent(share, ctx.lang, 0) if share is not None else "", sort=share, judge=heat(share)))
         line += [cell("", sort=None)] * (width - len(r["retained"]))
         out.append(line)
     return table(title, columns, out, note=ctx._("Proporción de cada cohorte que sigue siendo cliente al final de cada mes."))

@@ -176,7 +176,7 @@ def _cell(ctx: Ctx, name: str, value: Any) -> dict:
         return cell(f.fmt_number(number, ctx.lang, digits), sort=number)
     if name in NAMED:
         return cell(ctx.label(NAMED[name], value), sort=ctx.label(NAMED[name], value))
-    return cell(str(value))
+    return cell(ctx.label({"kind": "deal_kind", "type": "activity_type"}.get(name, name), value))  # codes as labels
 
 
 def _explain(ctx: Ctx, key: str) -> dict[str, str]:

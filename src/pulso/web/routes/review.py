@@ -9,8 +9,10 @@ from fastapi import APIRouter, Form
 from fastapi.responses import RedirectResponse, Response
 
 from pulso import dedupe, quality
+from pulso import formatting as f
 from pulso.web.deps import Ctx
 from pulso.web.pages import cell, page_route, render, table
+from pulso.web.records_ui import when
 from pulso.web.routes.data import IMPORTABLE, actor, check
 
 router = APIRouter()
@@ -34,9 +36,9 @@ def duplicates_page(ctx: Ctx) -> Response:
     candidates = [{"id": c["id"], "table": c["table_name"], "probability": round(c["probability"], 4),
                    "record_id": c["record_id"], "original_id": c["duplicate_of"],
                    "record": _show(c["record"]), "original": _show(c["original"])} for c in pending]
-    rows = [[cell(c["table"]), cell(f"{100 * c['probability']:.1f} %", sort=c["probability"]),
+    rows = [[cell(c["table"]), cell(f.fmt_percent(c["probability"], ctx.lang), sort=c["probability"]),
              cell(c["record"]), cell(c["original"])] for c in candidates]
-    merged = [[cell(m["id"]), cell(f"{m['merged_at']:%Y-%m-%d %H:%M}"), cell(m["table_name"]),
+    merged = [[cell(m["id"]), cell(when(ctx, m["merged_at"])), cell(m["table_name"]),
                cell(m["merged_id"]), cell(m["survivor_id"]), cell(ctx._("deshecha") if m["undone_at"] else "")] for m in done]
     data = {
         "title": ctx._("Duplicados"), "candidates": candidates,
@@ -94,10 +96,11 @@ def quality_page(ctx: Ctx) -> Response:
     store = ctx.services.store
     findings = ctx.services.run(quality.check, store)
     filled = ctx.services.run(quality.completeness, store, chosen)
-    rows = [[cell(f.table), cell(quality.warning_text(f, ctx.lang)), cell(f"{f.bad:,}", sort=f.bad),
-             cell(f"{f.total:,}", sort=f.total), cell(f"{100 * f.share:.1f} %", sort=f.share, judge="bad" if f.share >= 0.05 else "")]
-            for f in findings]
-    fields = [[cell(name), cell("—" if share is None else f"{100 * share:.1f} %", sort=share,
+    rows = [[cell(x.table), cell(quality.warning_text(x, ctx.lang)), cell(f.fmt_number(x.bad, ctx.lang), sort=x.bad),
+             cell(f.fmt_number(x.total, ctx.lang), sort=x.total),
+             cell(f.fmt_percent(x.share, ctx.lang), sort=x.share, judge="bad" if x.share >= 0.05 else "")]
+            for x in findings]
+    fields = [[cell(name), cell(f.fmt_percent(share, ctx.lang), sort=share,
                                 judge="bad" if share is not None and share < 0.8 else "")] for name, share in filled.items()]
     data = {
         "title": ctx._("Calidad de datos"), "tables": IMPORTABLE, "table": chosen,

@@ -65,7 +65,7 @@ def _list(ctx: PageContext, error: dict[str, Any] | None = None) -> Response:
     found, more = _fetch(ctx, query)
     labels = ctx.services.record_labels(ctx.version, "tickets", tuple(r["id"] for r in found))
     rows = [{"id": r["id"], "href": f"/tickets/{r['id']}", "cells": [
-        labels.get(r["id"], ("", ""))[1] or ctx._("Sin cliente"), r["channel"] or "",
+        labels.get(r["id"], ("", ""))[1] or ctx._("Sin cliente"), ctx.note("channel", r["channel"]),
         ctx.label("priority", r["priority"]) if r["priority"] else "", ctx._(STATUS_LABELS.get(r["status"], r["status"])),
         ui.owner_name(ctx, r["owner_id"]), ui.when(ctx, r["opened_at"]), ui.when(ctx, r["first_response_at"]),
         ui.when(ctx, r["resolved_at"])]} for r in found]
@@ -114,7 +114,7 @@ def _page(ctx: PageContext, ticket_id: str, error: dict[str, Any] | None = None)
     rows = [
         ui.field_row(ctx, "status", N_("Estado"), t["status"], text=ctx._(STATUS_LABELS.get(t["status"], t["status"])), editable=False),
         ui.field_row(ctx, "priority", N_("Prioridad"), t["priority"], text=ctx.label("priority", t["priority"]) if t["priority"] else "", editable=False),
-        ui.field_row(ctx, "channel", N_("Canal"), t["channel"], editable=False),
+        ui.field_row(ctx, "channel", N_("Canal"), t["channel"], text=ctx.note("channel", t["channel"]), editable=False),
         ui.field_row(ctx, "owner_id", N_("Responsable"), t["owner_id"], text=ui.owner_name(ctx, t["owner_id"]), kind="select",
                      options=ui.owner_choices(ctx), editable=ctx.user.role in ("admin", "manager")),
         ui.field_row(ctx, "opened_at", N_("Abierto"), None, text=ui.when(ctx, t["opened_at"]), editable=False),
