@@ -67,9 +67,9 @@ def test_a_ticket_waits_for_its_priority_s_sla(store):
     starter.install(store, engine)
     sla = [r for r in alerts.rules(store) if r["params"].get("hours") == "sla"][0]
     raised = alerts.run(store, engine, now, rule_ids=[sla["id"]])["raised"]
-    assert [a["detail"]["id"] for a in raised] == ["T-urgent"]  # urgent 1 h; high 4 h and low 72 h not yet due
+    assert [a["detail"]["id"] for a in raised] == ["T-urgent"]  # urgent 1 h; high 4 h and low 24 h not yet due
     assert raised[0]["detail"]["hours"] == 1
-    store.set_setting("ticket_sla_hours", "high=1.5")  # the setting overrides a priority's hours
+    store.set_setting("sla_first_response_hours", "high=1.5")  # the setting overrides a priority's hours
     raised = alerts.run(store, engine, now, rule_ids=[sla["id"]])["raised"]
     assert [a["detail"]["id"] for a in raised] == ["T-high"]
 

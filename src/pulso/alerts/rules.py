@@ -9,7 +9,7 @@ Kinds and their parameters (defaults in brackets):
   `confidence` [0.95]: the last whole period against the KPI's own history, seasonality-aware.
 - `peers`: `kpi`, `days` [180], `min_sample` [30], `confidence` [0.99]: each rep against the others.
 - `unanswered`: `record` lead|ticket [lead], `hours` [24] (for tickets `sla`: each priority's hours from the
-  setting `ticket_sla_hours`), `lookback_days` [7].
+  setting `sla_first_response_hours`), `lookback_days` [7].
 - `stuck`: `days` [30]: an open deal in the same stage for more than N days.
 - `idle`: `days` [14]: an open deal with no activity for N days.
 """
@@ -100,7 +100,7 @@ def check_params(kind: str, kpi: str | None, params: dict[str, Any], engine, sto
         if out["record"] not in ("lead", "ticket"):
             raise GoalError(f"record: '{out['record']}' is not lead or ticket")
         if out["record"] == "ticket" and out["hours"] == "sla":
-            pass  # each ticket's priority's hours, from the setting ticket_sla_hours (pulso.alerts.sla)
+            pass  # each ticket's priority's hours, from the setting sla_first_response_hours (pulso.alerts.sla)
         else:
             _int(out, "hours", 1, 24 * 365)
         _int(out, "lookback_days", 1, 365)

@@ -60,7 +60,7 @@ STARTERS: tuple[Starter, ...] = (
     Starter("ticket_sla", "unanswered", None, {"record": "ticket", "hours": "sla"},
             N_("Ticket sin primera respuesta en su SLA"),
             N_("Un ticket sin primera respuesta dentro de las horas de su prioridad (por defecto urgente 1 h, "
-               "alta 4 h, media 24 h, baja 72 h; ajuste ticket_sla_hours).")),
+               "alta 4 h, media 8 h, baja 24 h; ajuste sla_first_response_hours).")),
     Starter("deal_idle_30d", "idle", None, {"days": 30},
             N_("Oportunidad sin actividad 30 días"),
             N_("Una oportunidad abierta sin ninguna actividad en 30 días suele estar perdida sin que nadie lo "
