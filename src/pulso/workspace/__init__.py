@@ -8,7 +8,7 @@ links do, each one transaction through the store inside the caller's Scope (docs
 """
 
 from pulso.workspace.base import Caller, caller_for
-from pulso.workspace.deals import (bulk_move, close_deal, create_account, create_deal, edit_account, edit_deal,
+from pulso.workspace.deals import (board, bulk_move, close_deal, create_account, create_deal, edit_account, edit_deal,
                                    move_deal, reassign)
 from pulso.workspace.errors import (ForbiddenError, InputError, NotFoundError, OutOfScopeError, StateError,
                                     StoreLimitError, SurveyLinkError, WorkspaceError)
@@ -19,7 +19,7 @@ from pulso.workspace.service import (add_task, create_ticket, log_activity, reop
 from pulso.workspace.surveys import answer, create_link, survey
 
 __all__ = [
-    "Caller", "caller_for", "bulk_move", "close_deal", "create_account", "create_deal", "edit_account", "edit_deal",
+    "Caller", "caller_for", "board", "bulk_move", "close_deal", "create_account", "create_deal", "edit_account", "edit_deal",
     "move_deal", "reassign", "ForbiddenError", "InputError", "NotFoundError", "OutOfScopeError", "StateError", "StoreLimitError",
     "SurveyLinkError", "WorkspaceError", "duplicates", "my_day", "search", "convert", "create_lead", "disqualify",
     "edit_lead", "qualify", "add_task", "create_ticket", "log_activity", "reopen", "resolve", "respond",

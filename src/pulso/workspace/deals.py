@@ -233,37 +233,67 @@ BOARD_FIELDS = ("id", "title", "stage_id", "status", "amount", "currency", "owne
                 "created_at", "expected_close_at", "closed_at")
 
 
-def board(store: Store, caller: Caller, stage_ids: list[str], *, owners: list[str] | None = None,
-          campaign: str | None = None, closed_since: Any = None, limit: int = 5000) -> dict[str, Any]:
-    """The deal board's data inside the caller's scope, in two queries: the deals of `stage_ids`
-    (open ones, and won or lost ones closed at or after `closed_since`; `owners` and `campaign`
-    narrow them), oldest first, at most `limit`; and `next_task`: each of those deals' first open
-    task (earliest due, then id) as {deal_id: {id, outcome, due_at}}. Account names are left to the
-    caller's cached labels (joining the accounts scans them all on DuckDB). Reading: no usage
-    event, no audit."""
-    d, t = schema.deals, schema.activities
+def _board_filter(caller: Caller, stage_ids: list[str], owners: list[str] | None, campaign: str | None,
+                  closed_since: Any) -> list[Any]:
+    """The board's deals: of `stage_ids`, open or closed since `closed_since`, the filters, the scope."""
+    d = schema.deals
     since = instant(closed_since, "closed_since")
-    closed = d.c.status.in_(("won", "lost")) if since is None else sa.and_(d.c.status.in_(("won", "lost")),
-                                                                           d.c.closed_at >= since)
-    wanted = [d.c.stage_id.in_(list(stage_ids)), sa.or_(d.c.status == "open", closed)]
+    closed = d.c.status.in_(("won", "lost"))
+    wanted = [d.c.stage_id.in_(list(stage_ids)), sa.or_(d.c.status == "open", closed if since is None
+                                                        else sa.and_(closed, d.c.closed_at >= since))]
     if owners is not None:
         wanted.append(d.c.owner_id.in_(list(owners)))
     if campaign:
         wanted.append(d.c.campaign_id == campaign)
     scoped = scoping.sql_condition(caller.scope, "deals")
-    if scoped is not None:
-        wanted.append(scoped)
-    query = sa.select(*(d.c[f] for f in BOARD_FIELDS)).where(*wanted).order_by(d.c.created_at, d.c.id).limit(limit)
+    return wanted if scoped is None else [*wanted, scoped]
+
+
+def board(store: Store, caller: Caller, stage_ids: list[str], *, owners: list[str] | None = None,
+          campaign: str | None = None, closed_since: Any = None, limit: int = 50, offset: int = 0) -> dict[str, Any]:
+    """The deal board's data inside the caller's scope: the deals of `stage_ids` that are open, or
+    won or lost at or after `closed_since` (None: all), of `owners` (None: anyone's) and `campaign`.
+
+    `columns`: per stage id {count, totals: [{currency, amount, weighted}] (per currency, never a
+    mixed sum; weighted = amount × the stage's probability), deals: its cards number offset+1 to
+    offset+limit, the soonest expected close first (none last), then the oldest}; count and totals
+    are over the whole column. `next_task`: each shown deal's first open task (earliest due, then
+    id) as {deal_id: {id, outcome, due_at}}; `accounts`: {account_id: name} of the shown deals.
+    Four queries, the last two over the shown ids only. Reading: no usage event, no audit."""
+    d, t, st, acc = schema.deals, schema.activities, schema.stages, schema.accounts
+    wanted = _board_filter(caller, stage_ids, owners, campaign, closed_since)
+    place = sa.func.row_number().over(partition_by=d.c.stage_id, order_by=(
+        d.c.expected_close_at.asc().nulls_last(), d.c.created_at, d.c.id)).label("n")
+    ranked = sa.select(*(d.c[f] for f in BOARD_FIELDS), place).where(*wanted).subquery()
+    cards = (sa.select(*(ranked.c[f] for f in BOARD_FIELDS)).where(ranked.c.n > offset, ranked.c.n <= offset + limit)
+             .order_by(ranked.c.stage_id, ranked.c.n))
+    sums = (sa.select(d.c.stage_id, d.c.currency, sa.func.count().label("n"), sa.func.sum(d.c.amount).label("amount"))
+            .where(*wanted).group_by(d.c.stage_id, d.c.currency))
+    columns: dict[str, dict[str, Any]] = {s: {"count": 0, "totals": [], "deals": []} for s in stage_ids}
+    if owners is not None and not owners:
+        return {"columns": columns, "next_task": {}, "accounts": {}}
     with store.engine.connect() as conn:
-        deals = [dict(r) for r in conn.execute(query).mappings()]
-        if not deals:
-            return {"deals": [], "next_task": {}}
-        shown = sa.select(sa.func.unnest(sa.bindparam("ids", [r["id"] for r in deals], type_=sa.ARRAY(sa.Text))))
+        chance = {r.id: float(r.probability or 0) for r in conn.execute(
+            sa.select(st.c.id, st.c.probability).where(st.c.id.in_(list(stage_ids))))}
+        for r in sorted(conn.execute(sums), key=lambda r: (r.stage_id, r.currency is not None, r.currency or "")):
+            column = columns[r.stage_id]
+            column["count"] += r.n
+            if r.amount is not None:
+                amount = float(r.amount)
+                column["totals"].append({"currency": r.currency, "amount": amount, "weighted": amount * chance[r.stage_id]})
+        shown = [dict(r) for r in conn.execute(cards).mappings()] if any(c["count"] for c in columns.values()) else []
+        for deal in shown:
+            columns[deal["stage_id"]]["deals"].append(deal)
+        if not shown:
+            return {"columns": columns, "next_task": {}, "accounts": {}}
         first = sa.func.row_number().over(partition_by=t.c.deal_id, order_by=(t.c.due_at.asc().nulls_last(), t.c.id))
-        open_tasks = [t.c.type == "task", t.c.done_at.is_(None), t.c.deal_id.in_(shown)]
         scoped = scoping.sql_condition(caller.scope, "activities")
-        ranked = (sa.select(t.c.deal_id, t.c.id, t.c.outcome, t.c.due_at, first.label("n"))
-                  .where(*open_tasks, *([scoped] if scoped is not None else [])).subquery())
-        tasks = conn.execute(sa.select(ranked.c.deal_id, ranked.c.id, ranked.c.outcome, ranked.c.due_at)
-                             .where(ranked.c.n == 1)).mappings().all()
-    return {"deals": deals, "next_task": {r["deal_id"]: {k: r[k] for k in ("id", "outcome", "due_at")} for r in tasks}}
+        ranked_tasks = (sa.select(t.c.deal_id, t.c.id, t.c.outcome, t.c.due_at, first.label("n"))
+                        .where(t.c.type == "task", t.c.done_at.is_(None), t.c.deal_id.in_([r["id"] for r in shown]),
+                               *([scoped] if scoped is not None else [])).subquery())
+        tasks = conn.execute(sa.select(ranked_tasks.c.deal_id, ranked_tasks.c.id, ranked_tasks.c.outcome,
+                                       ranked_tasks.c.due_at).where(ranked_tasks.c.n == 1)).mappings().all()
+        linked = sorted({r["account_id"] for r in shown if r["account_id"] is not None})
+        accounts = dict(conn.execute(sa.select(acc.c.id, acc.c.name).where(acc.c.id.in_(linked))).all()) if linked else {}
+    return {"columns": columns, "next_task": {r["deal_id"]: {k: r[k] for k in ("id", "outcome", "due_at")} for r in tasks},
+            "accounts": {k: v or "" for k, v in accounts.items()}}

@@ -5,13 +5,12 @@ and campaign (the deal's source). A deal moves by drag and drop (static/board.js
 script, with its card's stage select and "Mover" (a plain form POST with CSRF); each move is
 ws.move_deal (one deal_stage_changes row). Won and lost first ask for the reason and the close
 date (today by default). Open stages hold the open deals; won and lost those closed in the last
-CLOSED_DAYS days. Reads: the deals (two listings: open, recently closed), their next tasks, and
-the account names (cached per data version)."""
+CLOSED_DAYS days. Reads: pulso.workspace.board (per column its first cards, count and totals;
+the shown cards' next tasks and account names), nothing of its own."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from functools import lru_cache
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -32,9 +31,9 @@ from pulso.web.routes.leads import _answer, _plain
 
 router = APIRouter()
 
-LIMIT = 5000  # deals a board shows (the issue's large case: 2,000 open deals)
 CLOSED_DAYS = 30  # won and lost columns: deals closed in these last days
-PER_COLUMN = 50  # cards a column shows; "Ver N más" (?column=) shows that column whole
+PER_COLUMN = 50  # cards a column shows; "Ver N más" (?column=) shows that column's first COLUMN_LIMIT
+COLUMN_LIMIT = 2000  # cards of the one column shown whole (the issue's large case: 2,000 open deals)
 FILTERS = ("pipeline", "owner", "team", "source")
 
 
@@ -56,72 +55,43 @@ def _query(ctx: PageContext, pipelines: list[str]) -> dict[str, str]:
     return chosen
 
 
-def _params(ctx: PageContext, chosen: dict[str, str]) -> list[tuple[str, str]] | None:
-    """Store filters of owner, team and source; None when they select nothing."""
-    params = []
-    if chosen["owner"]:
-        params.append(("owner_id", chosen["owner"]))
+def _filters(ctx: PageContext, chosen: dict[str, str]) -> dict[str, Any]:
+    """ws.board's filters (owners, campaign, closed since) from owner, team and source."""
+    owners = None
     if chosen["team"]:
-        people = members(ctx, chosen["team"])
-        if chosen["owner"]:
-            people = [u for u in people if u == chosen["owner"]]
-            params = []
-        if not people:
-            return None
-        params += [("owner_id", u) for u in people]
-    if chosen["source"]:
-        params.append(("campaign_id", chosen["source"]))
-    return params
+        owners = [u for u in members(ctx, chosen["team"]) if not chosen["owner"] or u == chosen["owner"]]
+    elif chosen["owner"]:
+        owners = [chosen["owner"]]
+    return {"owners": owners, "campaign": chosen["source"] or None,
+            "closed_since": (ctx.today - dt.timedelta(days=CLOSED_DAYS)).isoformat()}
 
 
-def _read(ctx: PageContext, column_ids: list[str], params: list[tuple[str, str]]) -> tuple[list[dict], dict[str, dict]]:
-    """The board's deals (open ones, and those closed in the last CLOSED_DAYS days) and each one's
-    next open task, inside the reader's scope."""
-    store, scope = ctx.services.store, ctx.scope
-    since = (ctx.today - dt.timedelta(days=CLOSED_DAYS)).isoformat()
-    in_board = [("stage_id", s) for s in column_ids]
-
-    def read() -> tuple[list[dict], list[dict]]:
-        opened = records.listing(store, scope, "deals", [("status", "open"), *in_board, *params], limit=LIMIT)
-        closed = records.listing(store, scope, "deals", [("status", "won"), ("status", "lost"), ("closed_at__gte", since),
-                                                         *in_board, *params], limit=LIMIT)
-        found = opened.records + closed.records
-        if not found:
-            return [], []
-        # the open tasks on deals (few: a task is open until done), not 2,000 ids as filters
-        tasks = records.listing(store, scope, "activities", [("type", "task"), ("done_at__null", "true"),
-                                                             ("deal_id__null", "false")], limit=LIMIT * 2, order="due_at")
-        return found, tasks.records
-
-    deals, tasks = ctx.services.run(read)
-    following: dict[str, dict] = {}
-    for t in tasks:
-        following.setdefault(t["deal_id"], t)
-    return deals, following
+def _read(ctx: PageContext, column_ids: list[str], filters: dict[str, Any], whole: str) -> dict[str, Any]:
+    """ws.board's data: PER_COLUMN cards a column, COLUMN_LIMIT of the one shown whole."""
+    read = ui.run(ctx, ws.board, column_ids, limit=PER_COLUMN, **filters)
+    if whole:
+        wide = ui.run(ctx, ws.board, [whole], limit=COLUMN_LIMIT, **filters)
+        read["columns"][whole] = wide["columns"][whole]
+        read["next_task"].update(wide["next_task"])
+        read["accounts"].update(wide["accounts"])
+    return read
 
 
 def _age(ctx: PageContext, created: dt.datetime) -> int:
     return max(0, (ctx.today - created.date()).days)
 
 
-def _totals(ctx: PageContext, deals: list[dict[str, Any]], probability: float) -> list[dict[str, str]]:
-    """Amount and weighted amount per currency over a whole column (deals in several currencies are
-    never summed together)."""
-    sums: dict[str, float] = defaultdict(float)
-    for d in deals:
-        if d["amount"] is not None:
-            sums[d["currency"] or ctx.currency] += float(d["amount"])
+def _totals(ctx: PageContext, totals: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A column's amount and weighted amount per currency (no currency: the workspace's); deals in
+    several currencies are never summed together."""
+    sums: dict[str, list[float]] = {}
+    for t in totals:
+        both = sums.setdefault(t["currency"] or ctx.currency, [0.0, 0.0])
+        both[0] += t["amount"]
+        both[1] += t["weighted"]
     return [{"currency": cur, "amount": f.fmt_money(total, cur, ctx.lang), "amount_value": round(total, 2),
-             "weighted": f.fmt_money(total * probability, cur, ctx.lang), "weighted_value": round(total * probability, 2)}
-            for cur, total in sorted(sums.items())]
-
-
-def _order(deal: dict[str, Any]) -> tuple:
-    """A column's order: the soonest expected close first, those without one after, oldest first."""
-    close = deal["expected_close_at"]
-    created = deal["created_at"]
-    return (close is None, close.timestamp() if close is not None else 0.0,
-            created.timestamp() if created is not None else 0.0, deal["id"])
+             "weighted": f.fmt_money(weighted, cur, ctx.lang), "weighted_value": round(weighted, 2)}
+            for cur, (total, weighted) in sorted(sums.items())]
 
 
 def _card(ctx: PageContext, d: dict[str, Any], task: dict[str, Any] | None, account: str) -> dict[str, Any]:
@@ -141,24 +111,20 @@ def _board(ctx: PageContext, error: dict[str, Any] | None = None, failed: str = 
     chosen = _query(ctx, pipelines)
     columns = [s for s in every if s["pipeline"] == chosen["pipeline"]]
     whole = _choice(ctx, "column", [s["id"] for s in columns])  # one column shown whole ("Ver N más")
-    params = _params(ctx, chosen)
-    deals, following = _read(ctx, [s["id"] for s in columns], params) if params is not None and columns else ([], {})
-    by_stage: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for d in deals:
-        by_stage[d["stage_id"]].append(d)
-    shown = {s["id"]: sorted(by_stage.get(s["id"], []), key=_order)[:None if s["id"] == whole else PER_COLUMN]
-             for s in columns}
-    labels = ctx.services.record_labels(ctx.version, "deals", tuple(sorted(d["id"] for ds in shown.values() for d in ds)))
+    read = _read(ctx, [s["id"] for s in columns], _filters(ctx, chosen), whole) if columns else {
+        "columns": {}, "next_task": {}, "accounts": {}}
     back = {k: v for k, v in chosen.items() if v}
-    out = []
+    out, truncated = [], False
     for s in columns:
-        column = by_stage.get(s["id"], [])
-        cards = [_card(ctx, d, following.get(d["id"]), labels.get(d["id"], ("", ""))[1]) for d in shown[s["id"]]]
-        more = len(column) - len(cards)
+        column = read["columns"][s["id"]]
+        cards = [_card(ctx, d, read["next_task"].get(d["id"]), read["accounts"].get(d["account_id"], ""))
+                 for d in column["deals"]]
+        more = column["count"] - len(cards) if s["id"] != whole else 0
+        truncated = truncated or (s["id"] == whole and column["count"] > len(cards))
         out.append({"id": s["id"], "name": s["name"], "kind": s["kind"], "probability": s["probability"],
-                    "count": len(column), "cards": cards, "more": more,
+                    "count": column["count"], "cards": cards, "more": more,
                     "more_href": "/deals/board?" + urlencode(back | {"column": s["id"]}) + f"#column-{s['id']}" if more else "",
-                    "totals": _totals(ctx, column, float(s["probability"] or 0))})
+                    "totals": _totals(ctx, column["totals"])})
     names = ctx.services.names(ctx.version)
     filters = [{"name": "owner", "label": ctx._("Comercial"),
                 "options": [{"value": o["id"], "label": o["name"]} for o in ui.owner_choices(ctx)]}]
@@ -170,7 +136,7 @@ def _board(ctx: PageContext, error: dict[str, Any] | None = None, failed: str = 
     data = {"title": ctx._("Tablero de oportunidades"), "chosen": chosen, "pipelines": pipelines, "columns": out,
             "filters": filters, "error": error, "failed": failed, "can_edit": ui.can_edit(ctx), "column": whole,
             "back": "/deals/board?" + urlencode(back | ({"column": whole} if whole else {})), "today": ctx.today.isoformat(),
-            "closed_days": CLOSED_DAYS, "per_column": PER_COLUMN, "truncated": len(deals) >= LIMIT}
+            "closed_days": CLOSED_DAYS, "per_column": PER_COLUMN, "truncated": truncated}
     return _answer(ctx, render(ctx, "deals_board", data, template="board.html"), error)
 
 
