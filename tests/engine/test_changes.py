@@ -114,3 +114,32 @@ def test_members_below_the_minimum_are_grouped_as_others(store):
     # Team 6/12 → 7/12: +1/12. A: w 10/12 both, rate 5/10 → 6/10: +1/12; C and D swap 1/1 and 0/1: 0.
     assert bd.contributions[0].contribution == pytest.approx(1 / 12)
     assert other.contribution == pytest.approx(0, abs=1e-12)
+
+
+def test_an_alert_and_the_monthly_report_carry_the_top_contributors(store):
+    # The close rate example again (A 2/4 → 3/4, B 1/6 → 1/2), February against January.
+    jan = ([deal(i, "ua", "2026-01-10T10:00:00", won=i < 2) for i in range(4)]
+           + [deal(10 + i, "ub", "2026-01-12T10:00:00", won=i < 1) for i in range(6)])
+    feb = ([deal(20 + i, "ua", "2026-02-10T10:00:00", won=i < 3) for i in range(4)]
+           + [deal(30 + i, "ub", "2026-02-12T10:00:00", won=i < 1) for i in range(2)])
+    store.upsert_many({"users": USERS, "stages": STAGES, "deals": jan + feb})
+    engine = engine_for(store)
+    from pulso.alerts.detect import threshold
+
+    rule = {"kpi": "close_rate", "scope_kind": "company", "scope_id": None,
+            "params": {"grain": "month", "period": "previous", "op": "above", "threshold": 0.5}}
+    [found] = threshold(engine, rule, D(2026, 3, 10))
+    top = found.detail["contributors"]
+    assert [(c["member"], c["n"], c["n_previous"]) for c in top] == [("ua", 4, 4), ("ub", 2, 6)]
+    assert [c["contribution"] for c in top] == [pytest.approx(3 / 10), pytest.approx(1 / 15)]
+    assert top[1]["rate_effect"] == pytest.approx(7 / 45) and top[1]["mix_effect"] == pytest.approx(-4 / 45)
+
+    from pulso.reports import scorecard
+    from pulso.reports.render import to_html
+
+    report = scorecard.build(store, engine, period="2026-02", today=D(2026, 3, 10))
+    [rate] = [k for k in report["kpis"] if k["key"] == "close_rate"]
+    assert rate["why"].replace("\xa0", " ") == (
+        "Tasa de cierre subió 36,7 pp: Ana Ruiz +30,0 pp (82 % del cambio; su cifra +25,0 pp, n = 4)"
+        " y Javier Soto +6,7 pp (18 % del cambio; su cifra +33,3 pp, n = 2).")
+    assert "Por qué cambió" in to_html(report) and "Javier Soto +6,7 pp" in to_html(report)

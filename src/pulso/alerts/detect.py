@@ -33,7 +33,7 @@ from typing import Any
 from pulso.access import Scope
 from pulso.alerts import texts as W
 from pulso.alerts.texts import localized  # noqa: F401 (read here by the web and reports)
-from pulso.engine import elapsed, periods as P
+from pulso.engine import changes, elapsed, periods as P
 from pulso.goals.scopes import name_period
 from pulso.i18n import N_
 from pulso.store.lookups import names
@@ -188,6 +188,8 @@ def threshold(engine, rule, today: dt.date) -> list[Finding]:
                           value=W.value(value, kpi, currency), threshold=W.value(p["threshold"], kpi, currency)),
         {"kpi": kpi.key, "value": value, "threshold": p["threshold"], "op": p["op"], "period": name,
          **sample_fields(sample_of(rows[0], kpi)), "breakdown_by": dim, "breakdown": split,
+         "contributors": changes.top(engine, kpi.key, dim, start=start, end=P.add(start, grain), scope=scope,
+                                     today=today if cmp is not None else None),  # why it changed
          **({"compared": {"current": [cmp.current.start.isoformat(), cmp.current.end.isoformat()],
                           "previous": [cmp.previous.start.isoformat(), cmp.previous.end.isoformat()]}}
             if cmp is not None and cmp.partial else {})})]
@@ -234,7 +236,8 @@ def anomaly(engine, rule, today: dt.date) -> list[Finding]:
                           z=W.number(z, 2), sample=W.sample(sample)),
         {"kpi": kpi.key, "value": current["value"], "baseline": expected, "z": z, **sample_fields(sample),
          "history": hist, "period": name, "seasonal": seasonal,
-         "confidence": p["confidence"], "breakdown_by": dim, "breakdown": split})]
+         "confidence": p["confidence"], "breakdown_by": dim, "breakdown": split,
+         "contributors": changes.top(engine, kpi.key, dim, start=last, end=end, scope=scope)})]  # why it changed
 
 
 def peers(engine, rule, today: dt.date) -> list[Finding]:

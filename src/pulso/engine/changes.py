@@ -169,14 +169,18 @@ def breakdowns(engine: Any, keys: Sequence[str], dimension: str, *, start: dt.da
                today: dt.date | None = None, filters: Mapping[str, Any] | None = None,
                scope: Any = None) -> dict[str, Breakdown | None]:
     """{key: Breakdown by `dimension`} for KPIs that all declare it: two `query_many` calls
-    (the current span and the compared one), under `scope`."""
+    (the current span and the compared one; `query` for one KPI), under `scope`."""
     cmp = spans(start, end, today)
     keys = [k for k in keys if method(engine.kpi(k)) is not None]
     if not keys:
         return {}
     ask = dict(by=[dimension], filters=filters, scope=scope)
-    now = engine.query_many(keys, start=cmp.current.start, end=cmp.current.end, **ask)
-    before = engine.query_many(keys, start=cmp.previous.start, end=cmp.previous.end, **ask)
+    if len(keys) == 1:  # one KPI: plain queries (an alert run's engine shares them between rules)
+        now = {keys[0]: engine.query(keys[0], start=cmp.current.start, end=cmp.current.end, **ask)}
+        before = {keys[0]: engine.query(keys[0], start=cmp.previous.start, end=cmp.previous.end, **ask)}
+    else:
+        now = engine.query_many(keys, start=cmp.current.start, end=cmp.current.end, **ask)
+        before = engine.query_many(keys, start=cmp.previous.start, end=cmp.previous.end, **ask)
     pair = ((cmp.current.start, cmp.current.end), (cmp.previous.start, cmp.previous.end))
     return {k: split(engine.kpi(k), dimension, now[k].rows, before[k].rows, spans=pair) for k in keys}
 
@@ -261,3 +265,36 @@ def store_labels(store: Any) -> Callable[[str, Any], str]:
 
     known = names(store)
     return lambda dimension, value: "—" if value is None else known.get(dimension, {}).get(str(value), str(value))
+
+
+# -- for alerts and reports -----------------------------------------------------------------
+
+def top(engine: Any, key: str, dimension: str | None, *, start: dt.date, end: dt.date, today: dt.date | None = None,
+        scope: Any = None, n: int = 3) -> list[dict[str, Any]]:
+    """The `n` largest contributions to the KPI's change over [start, end) by `dimension`, as
+    plain data for an alert's detail ({member, contribution, rate_effect, mix_effect, n,
+    n_previous, value, previous}); [] when it does not split."""
+    if dimension is None or dimension not in engine.kpi(key).dimensions:
+        return []
+    bd = breakdown(engine, key, dimension, start=start, end=end, today=today, scope=scope)
+    if bd is None or bd.change is None:
+        return []
+    return [asdict(c) for c in bd.contributions if abs(c.contribution) > EPSILON][:n]
+
+
+def report_words(engine: Any, keys: Sequence[str], *, start: dt.date, end: dt.date, today: dt.date | None, scope: Any,
+                 lang: str, currency: str, label: Callable[[str, Any], str], n: int = 3) -> dict[str, str]:
+    """{key: the sentence of its top `n` contributors} for a report, each KPI split by its first
+    dimension (two query_many calls per dimension)."""
+    by_dim: dict[str, list[str]] = {}
+    for key in keys:
+        kpi = engine.kpi(key)
+        if kpi.dimensions and method(kpi) is not None:
+            by_dim.setdefault(kpi.dimensions[0], []).append(key)
+    out = {}
+    for dim, group in by_dim.items():
+        for key, bd in breakdowns(engine, group, dim, start=start, end=end, today=today, scope=scope).items():
+            kpi = engine.kpi(key)
+            if bd is not None:
+                out[key] = words(bd, name=kpi.name[lang], unit=kpi.unit, lang=lang, currency=currency, label=label, top=n)
+    return out

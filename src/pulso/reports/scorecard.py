@@ -14,7 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from pulso.access import Scope
-from pulso.engine import elapsed, intervals, periods as P
+from pulso.engine import changes, elapsed, intervals, periods as P
 from pulso.goals import okrs as okrs_mod, tracking as goals_mod
 from pulso.goals.scopes import GoalError, check_scope, parse_period, parse_scope
 from pulso.store import schema, tables_goals as T
@@ -39,7 +39,7 @@ TEXTS = {
     "score": N_("Puntuación"), "none_goals": N_("Sin objetivos para este alcance."),
     "none_okrs": N_("Sin OKR en este trimestre."), "none_alerts": N_("Ninguna alerta en el periodo."),
     "scope": N_("Alcance"), "company": "toda la empresa", "team": N_("equipo"), "rep": N_("comercial"),
-    "generated": N_("Generado el"), "general": N_("métrica general"),
+    "generated": N_("Generado el"), "general": N_("métrica general"), "why": N_("Por qué cambió"),
 }
 #: Texts whose English in a report differs from the pages' (msgctxt "informe" in the .po).
 IN_REPORT = {
@@ -106,6 +106,10 @@ def build(store, engine, *, period: str, scope: str | Scope = "company", lang: s
         if move is not None and value is not None and not intervals.within_noise(meta, row):  # noise is no mover
             moves.append(entry)
     moves.sort(key=lambda e: -abs(e["move"]))
+    why = changes.report_words(engine, [e["key"] for e in kpis], start=span.start, end=span.end, today=today, scope=where,
+                               lang=lang, currency=currency, label=changes.store_labels(store))  # top 3 contributors
+    for e in kpis:
+        e["why"] = why.get(e["key"], "")
     goal_states = []
     for g in goal_rows:
         state = goals_mod.evaluate(engine, g, as_of, lang)
