@@ -106,3 +106,36 @@ def test_the_workspace_language_is_a_channel_setting_of_es_or_en():
     channels.check_settings({"language": "en"})
     with pytest.raises(GoalError, match="language"):
         channels.check_settings({"language": "fr"})
+
+
+def test_the_email_and_webhook_facts_are_labelled_in_the_readers_language_with_names_not_ids(
+        tiny, smtp_server, webhook_server):  # noqa: F811
+    """The figures behind an alert and its breakdown: labelled lines in each recipient's language,
+    values written for that language, the rep by name. April 2026 of the tiny workspace (by hand,
+    tests/goals/helpers.tiny_records): team Norte won one deal of 1,000 EUR, Ana's (u1)."""
+    _speakers(tiny)
+    use_smtp(tiny, smtp_server)
+    tiny.set_setting("webhook_allow_hosts", "127.0.0.1")
+    tiny.set_setting("language", "en")
+    engine = Engine(tiny)
+    params = {"op": "below", "threshold": 5000, "grain": "month", "period": "previous"}
+    alerts.create_rule(tiny, engine, kind="threshold", kpi="revenue_won", scope="team:t1", params=params,
+                       channel="email", recipients="ana@example.com, bea@example.com")
+    alerts.create_rule(tiny, engine, kind="threshold", kpi="revenue_won", scope="team:t1", params=params,
+                       channel="webhook", recipients=webhook_server["url"])
+    alerts.run(tiny, engine, NOW)
+
+    mails = {tuple(m["to"]): m["message"].get_body().get_content() for m in smtp_server["received"]
+             if "Ingresos" in m["message"]["Subject"] or "revenue" in m["message"]["Subject"]}
+    spanish, english = mails[("ana@example.com",)], mails[("bea@example.com",)]
+    for line in ("Valor: 1.000\xa0€", "Umbral: 5.000\xa0€", "Periodo: 2026-04", "Desglose por responsable:",
+                 "  Ana: 1.000\xa0€"):
+        assert line in spanish.splitlines(), line
+    for line in ("Value: €1,000", "Threshold: €5,000", "Period: 2026-04", "  Ana: €1,000"):
+        assert line in english.splitlines(), line
+    for text in (spanish, english):
+        assert "u1" not in text and "value:" not in text and "threshold:" not in text and "1000.0" not in text
+    [hook] = [r["json"] for r in webhook_server["received"]]
+    [facts] = [b["elements"][0]["text"] for b in hook["blocks"] if b["type"] == "context"]
+    assert "*Value*: €1,000" in facts and "*Threshold*: €5,000" in facts and "*Period*: 2026-04" in facts
+    assert "*value*" not in facts

@@ -133,7 +133,7 @@ def test_webhook_and_email_delivered_once(day, webhook_server, smtp_server):
     mail = smtp_server["received"][0]
     assert mail["to"] == ["jefa@example.com", "otro@example.com"]
     assert mail["message"]["Subject"].startswith("[Pulso] Ticket sin respuesta en 24 h")
-    assert "hours: 24" in mail["message"].get_body().get_content()
+    assert "Plazo (horas): 24" in mail["message"].get_body().get_content()
     log = alerts.deliveries(day)
     assert [e["status"] for e in log] == ["sent"] * 4
 

@@ -17,7 +17,8 @@ from typing import Any, Mapping
 import sqlalchemy as sa
 
 from pulso.alerts import webhook
-from pulso.alerts.texts import localized
+from pulso.alerts.texts import WEBHOOK_FACTS, Reading, localized
+from pulso.alerts.texts import facts as texts_facts
 from pulso.errors import GoalError, PulsoError
 from pulso.i18n import LANGS, pick_language
 from pulso.store import schema
@@ -130,11 +131,12 @@ def webhook_url(store, given: str | None) -> str:
     return url
 
 
-def slack_payload(alert: dict[str, Any], lang: str = "es") -> dict[str, Any]:
-    """A Slack-compatible body (`text` plus blocks) in `lang` that also carries the alert as data."""
+def slack_payload(alert: dict[str, Any], lang: str = "es", reading: Reading | None = None) -> dict[str, Any]:
+    """A Slack-compatible body (`text` plus blocks) in `lang` that also carries the alert as data;
+    its facts are labelled and written for `reading` (names, currency) in that language."""
     detail = alert.get("detail") or {}
     title, message = localized(alert, lang)
-    facts = [f"*{k}*: {v}" for k, v in detail.items() if k in ("value", "threshold", "baseline", "sample", "z", "period")]
+    facts = [f"*{k}*: {v}" for k, v in texts_facts(alert, reading or Reading(lang), WEBHOOK_FACTS)]
     return {
         "text": f"{title}\n{message}",
         "blocks": [

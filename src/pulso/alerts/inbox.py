@@ -25,8 +25,9 @@ from pulso.alerts.views import acknowledge, deliveries, inbox, load_detail, snoo
 from pulso.engine import QueryResult
 from pulso.engine import periods as P
 from pulso.goals.scopes import GoalError, name_period
-from pulso.i18n import N_, translate
+from pulso.i18n import N_
 from pulso.store import tables_goals as T
+from pulso.store.lookups import names
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 3
@@ -165,6 +166,8 @@ def deliver(store, now: dt.datetime) -> list[dict[str, Any]]:
     with store.engine.connect() as conn:
         pending = [dict(x) for x in conn.execute(query).mappings()]
     logs = []
+    known = names(store) if pending else {}
+    currency = store.settings_dict().get("currency", "EUR") if pending else "EUR"
     for alert in pending:
         alert["detail"] = load_detail(alert["detail"])
         target, status, error = alert["recipients"], "sent", None
@@ -172,10 +175,12 @@ def deliver(store, now: dt.datetime) -> list[dict[str, Any]]:
             if alert["channel"] == "email":  # each recipient in their language (one e-mail per language)
                 to = [x.strip() for x in (alert["recipients"] or "").split(",") if x.strip()]
                 for lang, group in channels.languages(store, to).items():
-                    channels.send_email(store, group, f"[Pulso] {W.localized(alert, lang)[0]}", _email_text(alert, lang))
+                    channels.send_email(store, group, f"[Pulso] {W.localized(alert, lang)[0]}",
+                                        _email_text(alert, W.Reading(lang, known, currency)))
             else:  # a webhook in the workspace's language
                 target = channels.webhook_url(store, alert["recipients"])
-                channels.post_webhook(target, channels.slack_payload(alert, channels.language(store)),
+                reading = W.Reading(channels.language(store), known, currency)
+                channels.post_webhook(target, channels.slack_payload(alert, reading.lang, reading),
                                       allow=channels.allowed_hosts(store))
         except channels.WebhookRefused as exc:
             status, error = "refused", str(exc)
@@ -191,19 +196,13 @@ def deliver(store, now: dt.datetime) -> list[dict[str, Any]]:
     return logs
 
 
-def _email_text(alert: dict[str, Any], lang: str) -> str:
-    """An alert's e-mail in `lang`: title, message, the figures behind it, and its breakdown."""
-    from pulso.catalog import DIMENSIONS
-
-    detail = alert.get("detail") or {}
-    title, message = W.localized(alert, lang)
+def _email_text(alert: dict[str, Any], reading: W.Reading) -> str:
+    """An alert's e-mail for one reader: title, message, the figures behind it (labelled, in their
+    language) and its breakdown (people by name)."""
+    title, message = W.localized(alert, reading.lang)
     lines = [title, "", message, ""]
-    for key, value in detail.items():  # the why: value, threshold or baseline, sample size...
-        if value is not None and not isinstance(value, (list, dict)):
-            lines.append(f"{key}: {value}")
-    if detail.get("breakdown"):
-        dim = detail.get("breakdown_by") or ""
-        label = DIMENSIONS[dim][lang] if dim in DIMENSIONS else dim
-        lines += ["", translate(N_("Desglose por {dimension}:"), lang).format(dimension=label.lower())]
-        lines += [f"  {row.get('value')}: {row.get('figure')}" for row in detail["breakdown"]]
+    lines += [f"{label}: {value}" for label, value in W.facts(alert, reading)]  # the why
+    heading, rows = W.breakdown(alert, reading)
+    if rows:
+        lines += ["", heading] + [f"  {member}: {figure}" for member, figure in rows]
     return "\n".join(lines)

@@ -20,6 +20,7 @@ People and teams are named, never shown by id. Alerts stored before (with their 
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from typing import Any
 
@@ -124,3 +125,108 @@ def localized(alert: dict[str, Any], lang: str) -> tuple[str, str]:
     if lang == "en" and en:
         return en["title"], en["message"]
     return alert["title"], alert["message"]
+
+
+#: The figures behind an alert a reader sees, in this order, each with its label and how it is
+#: written: in the KPI's unit, a percentage, a number, money, a person or stage by name, a date.
+#: Ids (the goal's, the record's), the rule's operator and the history are not for reading.
+FACTS = {
+    "kpi": (N_("Indicador"), "kpi"), "period": (N_("Periodo"), "plain"),
+    "value": (N_("Valor"), "figure"), "threshold": (N_("Umbral"), "figure"),
+    "baseline": (N_("Línea base"), "figure"), "target": (N_("Meta"), "figure"),
+    "forecast": (N_("Previsión"), "figure"), "progress": (N_("Progreso"), "percent"),
+    "pace": (N_("Progreso esperado"), "percent"), "z": (N_("Desviación (z)"), "z"),
+    "sample": (N_("Muestra"), "sample"), "peers": (N_("Compañeros"), "count"),
+    "confidence": (N_("Confianza"), "percent"), "owner": (N_("Responsable"), "owner"),
+    "stage": (N_("Etapa"), "stage"), "amount": (N_("Importe"), "money"),
+    "from": (N_("Desde"), "date"), "to": (N_("Hasta"), "date"),
+    "arrived_at": (N_("Llegada"), "date"), "answered_at": (N_("Respondido"), "date"),
+    "since": (N_("En la etapa desde"), "date"), "last_activity": (N_("Última actividad"), "date"),
+    "hours": (N_("Plazo (horas)"), "count"), "waited_hours": (N_("Espera (horas)"), "count"),
+    "days": (N_("Días"), "count"), "limit_days": (N_("Plazo (días)"), "count"),
+}
+#: A breakdown's members that are ids, named from pulso.store.lookups.names.
+NAMED = {"owner": "owner", "team": "team", "stage": "stage", "campaign": "campaign"}
+WEBHOOK_FACTS = ("value", "threshold", "baseline", "sample", "z", "period")
+
+
+class Reading:
+    """How one reader reads an alert's figures: language, the workspace's currency and the names
+    of people, teams, stages and campaigns by id (pulso.store.lookups.names)."""
+
+    def __init__(self, lang: str, names: dict[str, dict[str, str]] | None = None, currency: str = "EUR"):
+        self.lang, self.names, self.currency = lang, names or {}, currency
+
+    def _(self, msgid: str) -> str:
+        return translate(msgid, self.lang)
+
+    def name(self, kind: str, key: Any) -> str:
+        return "—" if key is None else str(self.names.get(kind, {}).get(key) or key)
+
+    def figure(self, x: Any, kpi_key: str | None) -> str:
+        meta = load_catalog().get(kpi_key) if kpi_key else None
+        if not isinstance(x, (int, float)) or isinstance(x, bool):
+            return "—" if x is None else str(x)
+        return F.fmt_value(x, meta.unit, self.lang, self.currency) if meta else F.fmt_number(x, self.lang, 2)
+
+    def written(self, how: str, x: Any, detail: dict[str, Any]) -> str:
+        if how == "figure":
+            return self.figure(x, detail.get("kpi"))
+        if how == "kpi":
+            return _kpi_name(x, x, self.lang)
+        if how == "percent":
+            return F.fmt_percent(x, self.lang, 0)
+        if how == "z":
+            return F.fmt_number(x, self.lang, 2)
+        if how == "count":
+            return F.fmt_number(x, self.lang, 0 if float(x).is_integer() else 1)
+        if how == "sample":
+            words = sample(float("inf") if x is None else x)  # none: a sum of amounts
+            return _say(words["text"], words["args"], self.lang, False)
+        if how == "money":
+            return F.fmt_money(x, self.currency, self.lang)
+        if how in ("owner", "stage"):
+            return self.name(how, x)
+        if how == "date":
+            return _date(x, self.lang)
+        return str(x)
+
+
+def _date(x: Any, lang: str) -> str:
+    try:
+        when = dt.datetime.fromisoformat(str(x))
+    except ValueError:
+        return str(x)
+    if len(str(x)) == 10:
+        return F.fmt_date(when.date(), lang)
+    zone = "" if when.utcoffset() is None else " UTC" if not when.utcoffset() else f" {when:%z}"
+    return f"{F.fmt_date(when.date(), lang)} {when:%H:%M}{zone}"
+
+
+def facts(alert: dict[str, Any], reading: Reading, keys: tuple[str, ...] | None = None) -> list[tuple[str, str]]:
+    """(label, value) of the figures behind an alert, in the reader's language, in FACTS' order."""
+    detail = alert.get("detail") or {}
+    out = []
+    for key, (label, how) in FACTS.items():
+        if keys is not None and key not in keys:
+            continue
+        if key not in detail or (detail[key] is None and how != "sample"):
+            continue
+        out.append((reading._(label), reading.written(how, detail[key], detail)))
+    return out
+
+
+def breakdown(alert: dict[str, Any], reading: Reading) -> tuple[str, list[tuple[str, str]]]:
+    """An alert's breakdown: its heading and (member by name, figure) rows, in the reader's language."""
+    from pulso.catalog import DIMENSIONS
+
+    detail = alert.get("detail") or {}
+    rows = detail.get("breakdown") or []
+    if not rows:
+        return "", []
+    dim = detail.get("breakdown_by") or ""
+    label = DIMENSIONS[dim][reading.lang] if dim in DIMENSIONS else dim
+    heading = reading._(N_("Desglose por {dimension}:")).format(dimension=label.lower())
+    kind = NAMED.get(dim)
+    return heading, [(reading.name(kind, r.get("value")) if kind else ("—" if r.get("value") is None else str(r["value"])),
+                      reading.figure(r.get("figure"), detail.get("kpi"))) for r in rows]
