@@ -183,3 +183,40 @@ def test_engine_errors_are_msgids_with_english(extracted):
     error = i18n.said(PulsoError, "{what}: '{value}' no es una fecha; use AAAA-MM-DD", what="start", value="ayer")
     assert str(error) == "start: 'ayer' is not a date; use YYYY-MM-DD"
     assert (error.text, error.values) == ("{what}: '{value}' no es una fecha; use AAAA-MM-DD", {"what": "start", "value": "ayer"})
+
+
+def _source_pairs(path: Path) -> list[int]:
+    """Lines of a module that choose a text by language in code: `... if es else ...`, `lang == 'es'`."""
+    import ast
+
+    lines = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Compare) and any(isinstance(c, ast.Constant) and c.value in ("es", "en")
+                                                 for c in node.comparators):
+            lines.append(node.lineno)
+        if isinstance(node, ast.IfExp) and isinstance(node.test, ast.Name) and node.test.id in ("es", "en"):
+            lines.append(node.lineno)
+    return lines
+
+
+def test_smart_letters_and_the_quarter_are_msgids_not_pairs_in_code(extracted):
+    import datetime as dt
+
+    from pulso import formatting
+    from pulso.goals import progress
+
+    assert _source_pairs(SRC / "goals" / "progress.py") == [] and _source_pairs(SRC / "formatting.py") == []
+    marked = set(extracted)
+    assert ("trimestre", "T{quarter} {year}") in marked
+    assert (None, "no tiene fecha límite") in marked and (None, "fecha límite {deadline}") in marked
+    q2 = (dt.date(2026, 4, 1), dt.date(2026, 6, 30))
+    assert (formatting.fmt_period("quarter", *q2, "es"), formatting.fmt_period("quarter", *q2, "en")) == ("T2 2026", "Q2 2026")
+    goal = progress.SmartInput(kpi_name="Ingresos", general_metric=True, has_objective=False, baseline=100.0,
+                               target=90.0, direction="up", best_ever=None, worst_ever=None, start=dt.date(2026, 1, 1),
+                               deadline=None)
+    es = {x.letter: x.message for x in progress.smart_check(goal, "es")}
+    en = {x.letter: x.message for x in progress.smart_check(goal, "en")}
+    assert es["S"].startswith("«Ingresos» es una métrica general") and en["S"].startswith("'Ingresos' is a general metric")
+    assert es["R"] == "la meta no mejora la línea base (100): en este indicador más es mejor"
+    assert en["R"] == "the target does not improve on the baseline (100): for this indicator more is better"
+    assert (es["T"], en["T"]) == ("no tiene fecha límite", "no deadline")

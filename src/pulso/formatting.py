@@ -14,7 +14,7 @@ from typing import Any, Iterable
 
 from babel import Locale, dates, numbers
 
-from pulso.i18n import N_, translate
+from pulso.i18n import N_, pgettext, translate
 
 LANGS = ("es", "en")
 
@@ -118,7 +118,8 @@ def fmt_period(kind: str, start: dt.date, last_day: dt.date, lang: str) -> str:
     if kind == "month":
         return dates.format_date(start, format="LLLL y", locale=lang).capitalize()
     if kind == "quarter":
-        return f"{'T' if lang == 'es' else 'Q'}{(start.month - 1) // 3 + 1} {start.year}"
+        quarter = (start.month - 1) // 3 + 1
+        return pgettext("trimestre", "T{quarter} {year}", lang).format(quarter=quarter, year=start.year)
     if kind == "year":
         return str(start.year)
     return f"{fmt_date(start, lang)} – {fmt_date(last_day, lang)}"

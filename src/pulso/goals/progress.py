@@ -158,49 +158,40 @@ class SmartInput:
 
 def smart_check(g: SmartInput, lang: str = "es") -> list[Letter]:
     """S, M, A, R, T: for each letter whether the goal satisfies it, and what it lacks if not."""
-    es = lang == "es"
+    def said(letter: str, ok: bool, msgid: str, **values: object) -> Letter:
+        return Letter(letter, ok, translate(msgid, lang).format(**values))
+
     out = []
     if g.general_metric and not g.has_objective:
-        out.append(Letter("S", False, (f"«{g.kpi_name}» es una métrica general: vincula el objetivo a un objetivo "
-                                       "estratégico (OKR) para que sea un KPI") if es else
-                          (f"'{g.kpi_name}' is a general metric: link the goal to a strategic objective (OKR) "
-                           "to make it a KPI")))
+        out.append(said("S", False, N_("«{kpi}» es una métrica general: vincula el objetivo a un objetivo "
+                                       "estratégico (OKR) para que sea un KPI"), kpi=g.kpi_name))
     else:
-        out.append(Letter("S", True, "un indicador, un alcance y una cifra concretos" if es
-                          else "one indicator, one scope and one precise figure"))
+        out.append(said("S", True, N_("un indicador, un alcance y una cifra concretos")))
     if g.baseline is None:
-        out.append(Letter("M", False, "no hay historial para medir el punto de partida; importa datos anteriores" if es
-                          else "no history to measure the starting point from; import earlier data"))
+        out.append(said("M", False, N_("no hay historial para medir el punto de partida; importa datos anteriores")))
     else:
-        out.append(Letter("M", True, "se mide con datos del CRM y tiene línea base" if es
-                          else "measured from CRM data, with a baseline"))
+        out.append(said("M", True, N_("se mide con datos del CRM y tiene línea base")))
     up = g.direction != "down"
     best = g.best_ever
     if best is not None and ((up and g.target > best) or (not up and g.target < best)):
-        out.append(Letter("A", False, ("la meta está más allá de lo mejor alcanzado nunca "
-                                       f"({_num(best)}); revisa si es alcanzable") if es else
-                          f"the target is beyond anything ever reached ({_num(best)}); check that it is achievable"))
+        out.append(said("A", False, N_("la meta está más allá de lo mejor alcanzado nunca ({best}); revisa si es "
+                                       "alcanzable"), best=_num(best)))
     elif best is None:
-        out.append(Letter("A", False, "sin historial no se puede saber si la meta es alcanzable" if es
-                          else "without history there is no telling whether the target is achievable"))
+        out.append(said("A", False, N_("sin historial no se puede saber si la meta es alcanzable")))
     else:
-        out.append(Letter("A", True, "la meta ya se ha alcanzado alguna vez" if es
-                          else "the target has been reached before"))
+        out.append(said("A", True, N_("la meta ya se ha alcanzado alguna vez")))
     if g.direction == "none":
-        out.append(Letter("R", True, "indicador sin sentido de mejora: la meta fija un nivel" if es
-                          else "an indicator with no better direction: the target sets a level"))
+        out.append(said("R", True, N_("indicador sin sentido de mejora: la meta fija un nivel")))
     elif g.baseline is not None and ((up and g.target <= g.baseline) or (not up and g.target >= g.baseline)):
-        out.append(Letter("R", False, ("la meta no mejora la línea base "
-                                       f"({_num(g.baseline)}): en este indicador " + ("más es mejor" if up else "menos es mejor"))
-                          if es else (f"the target does not improve on the baseline ({_num(g.baseline)}): for this "
-                                      "indicator " + ("more is better" if up else "less is better"))))
+        out.append(said("R", False, N_("la meta no mejora la línea base ({baseline}): en este indicador más es mejor")
+                        if up else N_("la meta no mejora la línea base ({baseline}): en este indicador menos es mejor"),
+                        baseline=_num(g.baseline)))
     else:
-        out.append(Letter("R", True, "la meta mejora la línea base en el sentido del indicador" if es
-                          else "the target improves on the baseline in the indicator's direction"))
+        out.append(said("R", True, N_("la meta mejora la línea base en el sentido del indicador")))
     if g.deadline is None:
-        out.append(Letter("T", False, "no tiene fecha límite" if es else "no deadline"))
+        out.append(said("T", False, N_("no tiene fecha límite")))
     else:
-        out.append(Letter("T", True, f"fecha límite {g.deadline}" if es else f"deadline {g.deadline}"))
+        out.append(said("T", True, N_("fecha límite {deadline}"), deadline=g.deadline))
     return out
 
 
