@@ -23,7 +23,7 @@ import sqlalchemy as sa
 
 from pulso import audit
 from pulso.errors import PulsoError
-from pulso.store import Store, schema
+from pulso.store import Store, schema, searchwords
 from pulso.store.tables_data import merges as merges_table
 
 FILLED = ("email", "phone", "company", "source", "segment", "country")
@@ -167,6 +167,7 @@ def merge(store: Store, table: str, survivor_id: str, merged_id: str, *, actor: 
         if filled:
             conn.execute(t.update().where(t.c.id == survivor_id).values(filled))
         conn.execute(t.delete().where(t.c.id == merged_id))
+        searchwords.remove(conn, table, [(merged_id, merged.get("search_text"), merged.get("search_phone"))])
         if statuses:
             conn.execute(dc.update().where(dc.c.id.in_(list(statuses))).values(status="merged"))
         _bump(conn)
@@ -191,6 +192,8 @@ def undo(store: Store, merge_id: str, *, actor: audit.Actor) -> None:
 
     def before(conn) -> None:
         conn.execute(t.insert().values(merged))
+        searchwords.insert(conn, searchwords.rows(table, [(merged["id"], merged.get("search_text"),
+                                                           merged.get("search_phone"))]))
         fields = {k: v for k, v in survivor.items() if k != "id"}
         if fields:
             conn.execute(t.update().where(t.c.id == survivor["id"]).values({k: None for k in fields}))

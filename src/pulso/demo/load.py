@@ -236,7 +236,7 @@ def empty(store, *, replace: bool, conn: sa.Connection | None = None) -> None:
     tables = [schema.metadata.tables[n] for n in schema.CANONICAL_TABLES]
     # Sign-in state goes too: the new users reuse ids, and an old password must not open them.
     tables += [schema.demo_duplicates, schema.duplicate_candidates,
-               schema.user_credentials, schema.user_sessions, schema.sign_in_failures]
+               schema.user_credentials, schema.user_sessions, schema.sign_in_failures, schema.search_words]
     if held and conn is not None and store.dialect != "duckdb":
         try:
             with conn.begin_nested():  # a failed TRUNCATE must not spoil the caller's transaction

@@ -27,7 +27,7 @@ import sqlalchemy as sa
 from pulso.access import OWNERSHIP, UNOWNED, Scope, admits, describe
 from pulso.errors import (FilterError, RecordError, RecordForbiddenError, RecordNotFoundError,
                           RecordReferencedError, RecordScopeError, UnknownFilterError, ValidationError)
-from pulso.store import coerce, schema, scoping, tables_api
+from pulso.store import coerce, schema, scoping, searchwords, tables_api
 from pulso.store.store import Store, _bump_version
 
 #: Tables only an admin writes: who may sign in with which role, and the company's own set-up.
@@ -374,6 +374,7 @@ def delete(store: Store, scope: Scope, table: str, record_id: str, *, audit: Aud
             raise RecordReferencedError(f"{table} '{record_id}' is referred to by {', '.join(using)}; "
                                         "delete or re-point those first", "record_id")
         conn.execute(tbl.delete().where(tbl.c.id == record_id))
+        searchwords.remove(conn, table, [(record_id, row.get("search_text"), row.get("search_phone"))])
         if table == "users":
             tables_api.end_access_of_deleted(conn, record_id)
         _bump_version(conn)

@@ -300,6 +300,18 @@ duplicate_candidates = sa.Table(
     sa.Column("found_at", TS, nullable=False),
 )
 
+# The words index of search (pulso.store.searchwords, migration 0013): one row per distinct word of
+# a lead's, account's or deal's search_text (tbl: the table), e-mail fragments, and the suffixes
+# of its phone's digits (tbl: "leads:phone", "accounts:phone"); written with the records.
+search_words = sa.Table(
+    "search_words", metadata,
+    sa.Column("word", sa.Text, nullable=False),
+    sa.Column("tbl", sa.Text, nullable=False),
+    sa.Column("id", sa.Text, nullable=False),
+)
+sa.Index("ix_search_words_word", search_words.c.word, postgresql_ops={"word": "text_pattern_ops"}).ddl_if(
+    dialect="postgresql")
+
 _pg_index(users, "team_id")
 _pg_index(accounts, "owner_id")
 _pg_index(accounts, "acquired_at")

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from pulso.errors import RecordError, ValidationError
-from pulso.store import coerce, rules, schema, searchable, tables_api
+from pulso.store import coerce, rules, schema, searchable, searchwords, tables_api
 from pulso.store.settings import bump_version, timezone_on
 
 if TYPE_CHECKING:
@@ -62,6 +62,7 @@ def upsert_many(store: Store, batches: Mapping[str, coerce.Records], *,
         if errors:
             raise ValidationError(errors)
         for name, stg in staged.items():
+            searchwords.write(conn, name, data[name])  # the words index, before the stored words change
             _merge(store.dialect, conn, schema.table(name), stg)
         if "users" in staged:  # a deactivated person's sessions end and tokens are revoked
             tables_api.end_access_of_inactive(conn, staged["users"])

@@ -2,9 +2,9 @@
 account is saved, search by name, e-mail, company or phone (accents and case aside), and
 "Mi día" (leads waiting for a first answer, tasks due, idle deals, tickets waiting for a reply).
 
-Search reads the normalised search columns the store writes with every record (search_text,
-search_phone: pulso.store.searchable, migration 0011), so it compares precomputed text: a
-substring scan on DuckDB, a pg_trgm GIN index on PostgreSQL. Duplicates compare normalised
+Search looks each query word up by prefix in the store's words index (pulso.store.searchwords,
+migration 0013: the words of search_text, e-mail fragments, phone digit suffixes) and ranks the
+records found by their search columns (pulso.store.searchable). Duplicates compare normalised
 text in SQL that both run: lower(strip_accents) on DuckDB, lower(translate(column, accented,
 plain)) elsewhere, and, for phones, the digits only (regexp_replace).
 """
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
-from pulso.store import Store, schema, scoping, searchable
+from pulso.store import Store, schema, scoping, searchable, searchwords
 from pulso.workspace.base import Caller, email, ident, now_utc, text
 from pulso.workspace.errors import N_, InputError, NotFoundError
 
@@ -170,12 +170,11 @@ def search(store: Store, caller: Caller, query: Any, *, tables: tuple[str, ...] 
     name starts with the query, then those with a word (or the phone) starting with it, then the
     rest, each group by name.
 
-    It reads the search columns the store keeps on every write (pulso.store.searchable):
-    search_text (name, e-mail and company normalised as `searchable.plain`) and search_phone.
-    Per table, one pass takes the first CANDIDATES matches in storage order (a LIMIT without
-    ORDER BY: a common word stops the scan early) and ranks those; the order above is exact up to
-    CANDIDATES matches, beyond it ranks the first CANDIDATES found. The wide rows are then read
-    by id (the primary key's index)."""
+    A word matches where it starts a word of the record (pulso.store.searchwords.tokens: also
+    after punctuation and anywhere in an e-mail's local part; a phone by any run of its digits).
+    Per table the words index gives the ids (every word's, intersected; or the phone's); the
+    first CANDIDATES of them inside the scope are ranked by their search columns; the order above
+    is exact up to CANDIDATES matches. The wide rows are then read by id."""
     words = searchable.plain(text(query, "q", "name", required=True)).split()
     whole = " ".join(words)
     digits = searchable.digits(query)
@@ -194,15 +193,21 @@ def _search_table(conn: sa.Connection, caller: Caller, table: str, words: list[s
     tbl = schema.table(table)
     hay, whole = tbl.c.search_text, " ".join(words)
     label = tbl.c.title if table == "deals" else tbl.c.name
-    matches = [sa.and_(*(_has(hay, w) for w in words)) if words else sa.true()]
+    dialect = conn.dialect.name
+    sets = [searchwords.starting(dialect, table, w) for w in words]
+    found = [sa.intersect(*sets) if len(sets) > 1 else sets[0]] if sets else []
     near = [_has(sa.literal(" ", sa.Text) + hay, " " + whole)] if whole else []
     if "search_phone" in tbl.c and len(digits) >= 3:
-        matches.append(_has(tbl.c.search_phone, digits))
+        found.append(searchwords.starting(dialect, table, digits, phone=True))
         near.append(_starts(tbl.c.search_phone, digits))
+    ids = [r[0] for r in conn.execute(sa.union(*found) if len(found) > 1 else found[0])]
+    if not ids:
+        return []
+    listed = sa.select(sa.func.unnest(sa.bindparam("ids", ids, type_=sa.ARRAY(sa.Text))))
     scope = scoping.sql_scoped(caller.scope, table)
     first = _starts(hay, whole) if whole else sa.false()
     rank = sa.case((first, 0), (sa.or_(*near), 1), else_=2) if near else sa.literal(2)
-    pool = (sa.select(tbl.c.id, label.label("name"), rank.label("rank")).where(sa.or_(*matches), scope)
+    pool = (sa.select(tbl.c.id, label.label("name"), rank.label("rank")).where(tbl.c.id.in_(listed), scope)
             .limit(CANDIDATES).subquery("pool"))
     ranked = conn.execute(sa.select(pool.c.id).order_by(pool.c.rank, pool.c.name, pool.c.id).limit(limit)).all()
     order = [r.id for r in ranked]
