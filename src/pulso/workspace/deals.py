@@ -259,14 +259,14 @@ def board(store: Store, caller: Caller, stage_ids: list[str], *, owners: list[st
     offset+limit, the soonest expected close first (none last), then the oldest}; count and totals
     are over the whole column. `next_task`: each shown deal's first open task (earliest due, then
     id) as {deal_id: {id, outcome, due_at}}; `accounts`: {account_id: name} of the shown deals.
-    Four queries, the last two over the shown ids only. Reading: no usage event, no audit."""
+    The cards as ids first (a window over narrow columns), then their rows by primary key; tasks
+    and accounts over the shown ids only (by index). Reading: no usage event, no audit."""
     d, t, st, acc = schema.deals, schema.activities, schema.stages, schema.accounts
     wanted = _board_filter(caller, stage_ids, owners, campaign, closed_since)
     place = sa.func.row_number().over(partition_by=d.c.stage_id, order_by=(
         d.c.expected_close_at.asc().nulls_last(), d.c.created_at, d.c.id)).label("n")
-    ranked = sa.select(*(d.c[f] for f in BOARD_FIELDS), place).where(*wanted).subquery()
-    cards = (sa.select(*(ranked.c[f] for f in BOARD_FIELDS)).where(ranked.c.n > offset, ranked.c.n <= offset + limit)
-             .order_by(ranked.c.stage_id, ranked.c.n))
+    ranked = sa.select(d.c.id, place).where(*wanted).subquery()  # narrow: the window sorts ids, not rows
+    cards = sa.select(ranked.c.id).where(ranked.c.n > offset, ranked.c.n <= offset + limit).order_by(ranked.c.n)
     sums = (sa.select(d.c.stage_id, d.c.currency, sa.func.count().label("n"), sa.func.sum(d.c.amount).label("amount"))
             .where(*wanted).group_by(d.c.stage_id, d.c.currency))
     columns: dict[str, dict[str, Any]] = {s: {"count": 0, "totals": [], "deals": []} for s in stage_ids}
@@ -281,19 +281,23 @@ def board(store: Store, caller: Caller, stage_ids: list[str], *, owners: list[st
             if r.amount is not None:
                 amount = float(r.amount)
                 column["totals"].append({"currency": r.currency, "amount": amount, "weighted": amount * chance[r.stage_id]})
-        shown = [dict(r) for r in conn.execute(cards).mappings()] if any(c["count"] for c in columns.values()) else []
+        order = {r.id: i for i, r in enumerate(conn.execute(cards))} if any(c["count"] for c in columns.values()) else {}
+        rows = conn.execute(sa.select(*(d.c[f] for f in BOARD_FIELDS)).where(d.c.id.in_(list(order)))).mappings()
+        shown = sorted((dict(r) for r in rows), key=lambda r: order[r["id"]]) if order else []
         for deal in shown:
             columns[deal["stage_id"]]["deals"].append(deal)
         if not shown:
             return {"columns": columns, "next_task": {}, "accounts": {}}
-        first = sa.func.row_number().over(partition_by=t.c.deal_id, order_by=(t.c.due_at.asc().nulls_last(), t.c.id))
+        # every activity of the shown deals by deal_id alone (DuckDB's index scan needs it alone),
+        # their next open task picked here: earliest due (none last), then id
         scoped = scoping.sql_condition(caller.scope, "activities")
-        ranked_tasks = (sa.select(t.c.deal_id, t.c.id, t.c.outcome, t.c.due_at, first.label("n"))
-                        .where(t.c.type == "task", t.c.done_at.is_(None), t.c.deal_id.in_([r["id"] for r in shown]),
-                               *([scoped] if scoped is not None else [])).subquery())
-        tasks = conn.execute(sa.select(ranked_tasks.c.deal_id, ranked_tasks.c.id, ranked_tasks.c.outcome,
-                                       ranked_tasks.c.due_at).where(ranked_tasks.c.n == 1)).mappings().all()
+        tasks: dict[str, dict[str, Any]] = {}
+        for r in sorted(conn.execute(sa.select(t.c.deal_id, t.c.id, t.c.type, t.c.done_at, t.c.outcome, t.c.due_at).where(
+                t.c.deal_id.in_([r["id"] for r in shown]), *([scoped] if scoped is not None else []))).mappings(),
+                key=lambda r: (r["due_at"] is None, r["due_at"] or 0, r["id"])):
+            if r["type"] == "task" and r["done_at"] is None and r["deal_id"] not in tasks:
+                tasks[r["deal_id"]] = {k: r[k] for k in ("id", "outcome", "due_at")}
         linked = sorted({r["account_id"] for r in shown if r["account_id"] is not None})
         accounts = dict(conn.execute(sa.select(acc.c.id, acc.c.name).where(acc.c.id.in_(linked))).all()) if linked else {}
-    return {"columns": columns, "next_task": {r["deal_id"]: {k: r[k] for k in ("id", "outcome", "due_at")} for r in tasks},
+    return {"columns": columns, "next_task": tasks,
             "accounts": {k: v or "" for k, v in accounts.items()}}
