@@ -220,3 +220,17 @@ def test_smart_letters_and_the_quarter_are_msgids_not_pairs_in_code(extracted):
     assert es["R"] == "la meta no mejora la línea base (100): en este indicador más es mejor"
     assert en["R"] == "the target does not improve on the baseline (100): for this indicator more is better"
     assert (es["T"], en["T"]) == ("no tiene fecha límite", "no deadline")
+
+
+def test_quota_errors_say_the_same_english_and_spanish_to_a_spanish_reader():
+    """goals/quotas.py's refusals are msgids (said): str() is the English as before (logs, the
+    API, tests), and the CLI's one handler says them in Spanish to a Spanish reader."""
+    from pulso.cli.common import error_text
+    from pulso.errors import GoalError
+    from pulso.goals.quotas import set_quota
+
+    with pytest.raises(GoalError) as company:
+        set_quota(None, scope="company", period="2026-03", amount=10)
+    assert str(company.value) == "a quota belongs to a rep (rep:ID) or a team (team:ID), not to the company"
+    assert error_text(company.value, "es") == "una cuota es de un comercial (rep:ID) o de un equipo (team:ID), no de la empresa"
+    assert error_text(company.value, "en") == str(company.value)

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from pulso import audit, events
 from pulso.access import Scope
 from pulso.goals.scopes import GoalError, parse_number, parse_period, parse_scope, resolve_scope
+from pulso.i18n import N_, said
 from pulso.store import schema
 
 
@@ -23,14 +24,14 @@ def set_quota(store, *, scope: str | Scope, period: str, amount, currency: str |
     """Enter (or replace) the quota of a rep or team for a month, quarter or year."""
     where = parse_scope(scope) if isinstance(scope, str) else scope
     if where.kind == "company":
-        raise GoalError("a quota belongs to a rep (rep:ID) or a team (team:ID), not to the company")
+        raise said(GoalError, N_("una cuota es de un comercial (rep:ID) o de un equipo (team:ID), no de la empresa"))
     where = resolve_scope(store, where, caller)
     span = parse_period(period)
     if span.grain == "week":
-        raise GoalError(f"period '{period}': quotas are per month, quarter or year")
+        raise said(GoalError, N_("periodo '{period}': las cuotas son por mes, trimestre o año"), period=period)
     value = parse_number(amount, "amount")
     if value < 0:
-        raise GoalError(f"amount: {amount} is negative")
+        raise said(GoalError, N_("importe: {amount} es negativo"), amount=amount)
     currency = (currency or store.settings_dict().get("currency") or "EUR").strip().upper()
     record = {
         "id": f"quota-{where.stored_kind}-{where.id}-{span.text}",
