@@ -6,6 +6,7 @@ writes (`writes.py`) and the other writers (records, goals, exchange rates).
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -88,3 +89,82 @@ def sla_hours(settings: Mapping[str, str]) -> dict[str, dict[str, float]]:
     """The workspace's SLA hours, {setting: {priority: hours}}, from its settings rows: each
     setting's priorities over the defaults (DEFAULT_SLA_HOURS). The one reader of these settings."""
     return {key: {**DEFAULT_SLA_HOURS[key], **parse_sla_hours(settings.get(key, ""))} for key in SLA_SETTINGS}
+
+
+# -- the settings page's other settings (web/routes/settings_admin.py) ---------------------------
+
+#: the month (1-12) a fiscal year starts; stored and shown, not yet used by the periods (docs/web.md)
+FISCAL_YEAR_START = "fiscal_year_start"
+#: the working week: ISO weekdays (1 Monday … 7 Sunday) and the hours of a working day
+WORKING_DAYS, WORKING_HOURS = "working_days", "working_hours"
+DEFAULT_WORKING = {WORKING_DAYS: "1,2,3,4,5", WORKING_HOURS: "09:00-18:00"}
+#: people's labels of stored values, {dimension: {value: {language: label}}} as JSON
+VALUE_LABELS = "value_labels"
+LABELLED = ("source", "channel", "priority", "stage")
+LABEL_LENGTH = 80
+
+
+def check_fiscal_year_start(text: str) -> str:
+    """A month number 1-12 as text, or a clear error."""
+    if not (text or "").strip().isdigit() or not 1 <= int(text) <= 12:
+        raise ConfigError(f"fiscal_year_start is a month from 1 to 12, not '{text}'")
+    return str(int(text))
+
+
+def check_working_days(text: str) -> str:
+    """ISO weekdays '1,2,3,4,5' (at least one, 1-7, each once, in order), or a clear error."""
+    items = [d.strip() for d in (text or "").split(",") if d.strip()]
+    if not items or any(not d.isdigit() or not 1 <= int(d) <= 7 for d in items) or len(set(items)) < len(items):
+        raise ConfigError(f"working_days are weekdays 1 (Monday) to 7 (Sunday) such as 1,2,3,4,5, not '{text}'")
+    return ",".join(str(d) for d in sorted(int(d) for d in items))
+
+
+def check_working_hours(text: str) -> str:
+    """'09:00-18:00' (start before end, within one day), or a clear error."""
+    found = re.fullmatch(r"([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]|24):([0-5]\d)", (text or "").strip())
+    if not found or (found[3] == "24" and found[4] != "00") or found.group(1, 2) >= found.group(3, 4):
+        raise ConfigError(f"working_hours are HH:MM-HH:MM with the start before the end, not '{text}'")
+    return found[0]
+
+
+def check_value_labels(text: str) -> str:
+    """The JSON of VALUE_LABELS: known dimensions, es/en labels of at most LABEL_LENGTH characters."""
+    try:
+        data = json.loads(text or "{}")
+    except ValueError:
+        data = None
+    ok = isinstance(data, dict) and all(
+        dim in LABELLED and isinstance(values, dict) and all(
+            isinstance(langs, dict) and all(lang in ("es", "en") and isinstance(label, str)
+                                            and 0 < len(label) <= LABEL_LENGTH for lang, label in langs.items())
+            for langs in values.values())
+        for dim, values in data.items())
+    if not ok:
+        raise ConfigError(f"value_labels is {{dimension: {{value: {{es|en: label}}}}}} for {', '.join(LABELLED)}")
+    return json.dumps(data, ensure_ascii=False, sort_keys=True)
+
+
+def value_labels(settings: Mapping[str, str]) -> dict[tuple[str, str, str], str]:
+    """{(dimension, value, language): label} of the workspace's own labels ({} if none or unreadable)."""
+    try:
+        data = json.loads(check_value_labels(settings.get(VALUE_LABELS) or "{}"))
+    except ConfigError:
+        return {}
+    return {(dim, value, lang): label for dim, values in data.items() for value, langs in values.items()
+            for lang, label in langs.items()}
+
+
+CHECKS = {"timezone": check_timezone, "currency": check_currency, FISCAL_YEAR_START: check_fiscal_year_start,
+          WORKING_DAYS: check_working_days, WORKING_HOURS: check_working_hours, VALUE_LABELS: check_value_labels,
+          **{key: (lambda text: (parse_sla_hours(text), text)[1]) for key in SLA_SETTINGS}}
+
+
+def save(store, values: Mapping[str, str]) -> dict[str, str]:
+    """Check every value Pulso understands (CHECKS), then store them all and bump the data version
+    in one transaction (pages and results cached on the version show the change); all or nothing.
+    Returns what was stored."""
+    checked = {key: CHECKS[key](value) if key in CHECKS else str(value) for key, value in values.items()}
+    with store.engine.begin() as conn:
+        put_settings(conn, checked)
+        bump_version(conn)
+    return checked

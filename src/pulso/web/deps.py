@@ -14,6 +14,7 @@ from pulso.catalog import DIMENSIONS  # the dimensions a URL may filter by (?sou
 from pulso.web import nav
 from pulso.web.auth import ANON_COOKIE, SESSION_COOKIE, AuthError, ForbiddenError, Sessions, User
 from pulso.i18n import N_, pick_language, translate
+from pulso.store.settings import value_labels
 from pulso.web.kpis import Kpis
 from pulso.web.periods import Period, parse_period
 from pulso.web.services import Services
@@ -114,6 +115,7 @@ class PageContext:
         self.version = ws.get("data_version", "0")
         self.currency = ws.get("currency", "EUR")
         self.timezone = ws.get("timezone", "UTC")
+        self.own_labels = value_labels(ws)  # the workspace's labels of values (the settings page)
         self.lang = pick_language(user.locale)
         self.strict = services.settings.strict_i18n
         today = services.settings.today or dt.datetime.now(ZoneInfo(self.timezone)).date()
@@ -156,6 +158,8 @@ class PageContext:
         """A human label for a dimension value (names for owner, team and campaign ids)."""
         if value is None:
             return self._("(sin valor)")
+        if (dim, str(value), self.lang) in self.own_labels:
+            return self.own_labels[dim, str(value), self.lang]
         names = self.services.names(self.version).get(dim)
         if names is not None:
             return names.get(str(value), str(value))

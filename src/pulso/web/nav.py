@@ -29,6 +29,7 @@ PAGES: dict[str, tuple[str, str, frozenset[str]]] = {
     "tokens": ("/settings/tokens", "Tokens de API", frozenset({"admin"})),
     "audit": ("/admin/audit", "Auditoría", frozenset({"admin"})),
     "rates": ("/admin/rates", "Tipos de cambio", frozenset({"admin"})),
+    "settings": ("/admin/settings", "Ajustes", frozenset({"admin"})),
     "import": ("/data/import", "Importar", frozenset({"admin"})),
     "duplicates": ("/data/duplicates", "Duplicados", frozenset({"admin"})),
     "quality": ("/data/quality", "Calidad de datos", frozenset({"admin"})),

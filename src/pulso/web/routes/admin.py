@@ -129,3 +129,7 @@ def _detail(detail: dict[str, Any]) -> str:
 from pulso.web.routes import rates  # noqa: E402  (the exchange rates page, /admin/rates)
 
 router.include_router(rates.router)
+
+from pulso.web.routes import settings_admin  # noqa: E402  (the settings page, /admin/settings)
+
+router.include_router(settings_admin.router)
