@@ -1,18 +1,20 @@
-"""Apply one table of a mapping to batches of text rows: typed Arrow tables and row errors."""
+"""Apply one table of a mapping to batches of text rows: typed Arrow tables and row errors (the cell
+transforms it runs are in transforms.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, replace
-from decimal import ROUND_HALF_UP, Decimal
 
 import pyarrow as pa
 import pyarrow.compute as pc
 import sqlalchemy as sa
 
 from pulso.ingest import values
-from pulso.ingest.mapping import Case, ColumnSpec, MappingError, TableSpec, resolve_header, slug
+from pulso.ingest.columns import Case, ColumnSpec, MappingError
+from pulso.ingest.mapping import TableSpec, resolve_header
 from pulso.ingest.resolve import changes_only
+from pulso.ingest.transforms import clean, condition, per_unique, scaled, shape, values_key
 from pulso.store import rules, schema
 
 ROW = "_row"
@@ -78,18 +80,18 @@ class TableBuilder:
         """Type one batch (rows offset.. of the file)."""
         rows = pa.array(range(offset, offset + batch.num_rows), pa.int64())
         if self.spec.skip_when:
-            drop = _condition(batch, self.spec.skip_when, self.nulls)
+            drop = condition(batch, self.spec.skip_when, self.nulls)
             column = next(iter(self.spec.skip_when))
             for item in pc.value_counts(pc.utf8_trim_whitespace(batch[column].combine_chunks()).filter(drop)).to_pylist():
                 key = (column, item["values"])
                 self.dropped[key] = self.dropped.get(key, 0) + item["counts"]
             batch, rows = batch.filter(pc.invert(drop)), rows.filter(pc.invert(drop))
         if self.spec.where:
-            keep = _condition(batch, self.spec.where, self.nulls)
+            keep = condition(batch, self.spec.where, self.nulls)
             batch, rows = batch.filter(keep), rows.filter(keep)
         cols: dict[str, pa.Array] = {ROW: rows}
         if self.spec.group_by:
-            cols[KEY] = _clean(batch[self.spec.group_by].combine_chunks(), self.nulls)
+            cols[KEY] = clean(batch[self.spec.group_by].combine_chunks(), self.nulls)
         for target, col in self.spec.columns.items():
             cols[target] = self._column(batch, col, rows)
         for target, col in self.spec.columns.items():
@@ -122,7 +124,7 @@ class TableBuilder:
         if col.source:
             arr = self._first_of(batch, [col.source, *col.also], col.target)
         elif col.join:
-            parts = [_clean(batch[c].combine_chunks(), self.nulls) for c in col.join]
+            parts = [clean(batch[c].combine_chunks(), self.nulls) for c in col.join]
             arr = pc.binary_join_element_wise(*parts, "\x1f", null_handling="replace", null_replacement="")
             arr = pc.replace_substring_regex(pc.utf8_trim(arr, "\x1f"), "\x1f+", " ")  # empty parts left out
             arr = pc.if_else(pc.equal(arr, ""), pa.scalar(None, pa.string()), arr)
@@ -132,9 +134,9 @@ class TableBuilder:
         else:
             arr = pa.array([None if col.value is None else values_key(col.value)] * n, pa.string())
         if col.when:
-            arr = pc.if_else(_condition(batch, col.when, self.nulls), arr, pa.scalar(None, pa.string()))
+            arr = pc.if_else(condition(batch, col.when, self.nulls), arr, pa.scalar(None, pa.string()))
         if col.unless:
-            arr = pc.if_else(_condition(batch, col.unless, self.nulls), pa.scalar(None, pa.string()), arr)
+            arr = pc.if_else(condition(batch, col.unless, self.nulls), pa.scalar(None, pa.string()), arr)
         if col.agg in ("any", "count"):
             return pc.is_valid(arr)
         cased = self._cases(batch, col.cases, col.target) if col.cases else None
@@ -144,9 +146,9 @@ class TableBuilder:
 
     def _first_of(self, batch: pa.Table, sources: list[str], target: str) -> pa.Array:
         """The first non-empty of these columns, counting the rows a later column filled."""
-        arr = _clean(batch[sources[0]].combine_chunks(), self.nulls)
+        arr = clean(batch[sources[0]].combine_chunks(), self.nulls)
         for other in sources[1:]:
-            more = _clean(batch[other].combine_chunks(), self.nulls)
+            more = clean(batch[other].combine_chunks(), self.nulls)
             filled = pc.sum(pc.cast(pc.and_(pc.is_null(arr), pc.is_valid(more)), pa.int64())).as_py() or 0
             if filled:
                 self.fallbacks[(target, other)] = self.fallbacks.get((target, other), 0) + filled
@@ -161,9 +163,9 @@ class TableBuilder:
         for case in cases:
             hit = pa.array([True] * n, pa.bool_())
             if case.when:
-                hit = pc.and_(hit, _condition(batch, case.when, self.nulls))
+                hit = pc.and_(hit, condition(batch, case.when, self.nulls))
             if case.unless:
-                hit = pc.and_(hit, pc.invert(_condition(batch, case.unless, self.nulls)))
+                hit = pc.and_(hit, pc.invert(condition(batch, case.unless, self.nulls)))
             hit = pc.and_(hit, pc.invert(taken))
             if case.sources:
                 value = self._first_of(batch, case.sources, target)
@@ -180,7 +182,7 @@ class TableBuilder:
         if col.map is not None:
             arr = self._map(arr, col, rows)
         if col.transform or col.format:
-            arr = _per_unique(arr, lambda v: _shape(v, col))
+            arr = per_unique(arr, lambda v: shape(v, col))
         if cased is not None:
             arr = pc.if_else(cased[0], cased[1], arr)
         if self._has_default(col):
@@ -193,7 +195,7 @@ class TableBuilder:
         if col.date_order or col.decimal:
             opts = values.ValueOptions(opts.tz, col.date_order or opts.date_order, col.decimal or opts.decimal)
         if col.scale is not None:
-            arr = _scaled(arr, col.scale, opts.decimal or values._infer_decimal(arr),
+            arr = scaled(arr, col.scale, opts.decimal or values._infer_decimal(arr),
                           whole=isinstance(column.type, sa.Integer))
         if isinstance(column.type, sa.DateTime):
             self._date_only[col.target] = pc.fill_null(pc.match_substring_regex(arr, values.DATE_ONLY), False)
@@ -218,7 +220,7 @@ class TableBuilder:
             unknown.add(v)
             return None
 
-        out = _per_unique(arr, lambda v: None if (r := translate(v)) is None else values_key(r))
+        out = per_unique(arr, lambda v: None if (r := translate(v)) is None else values_key(r))
         others = [v for v in pc.unique(arr).drop_null().to_pylist() if v not in table] if "*" in table else []
         if others:
             found = self.unmapped.setdefault(col.target, {})
@@ -292,18 +294,6 @@ class TableBuilder:
         return pa.table(out)
 
 
-def values_key(value) -> str:
-    """A YAML scalar as the text a cell would hold."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
-def _clean(arr: pa.Array, nulls: list[str]) -> pa.Array:
-    arr = pc.utf8_trim_whitespace(arr)
-    return pc.if_else(pc.is_in(arr, value_set=pa.array(nulls, pa.string())), pa.scalar(None, pa.string()), arr)
-
-
 def _resolved(spec: TableSpec, columns: list[str], file: str) -> TableSpec:
     """The table's source names spelt as the file's headers (names the file lacks stay as they are)."""
     def one(name: str | None) -> str | None:
@@ -339,67 +329,3 @@ def _present(col: ColumnSpec, present: set[str]) -> ColumnSpec | None:
     if col.join and not joined and not cases:
         return None
     return replace(col, source=sources[0] if sources else None, also=sources[1:], cases=cases, join=joined)
-
-
-def _scaled(arr: pa.Array, scale: float, decimal: str, *, whole: bool) -> pa.Array:
-    """Numbers multiplied by `scale` (rounded half up for whole-number columns), written with the
-    same decimal mark; a cell that is not a number is left for the type check to report."""
-    factor = Decimal(str(scale))
-
-    def one(text: str) -> str:
-        try:
-            number = values._number(text, decimal) * factor
-        except ValueError:
-            return text
-        if whole:
-            number = number.to_integral_value(ROUND_HALF_UP)
-        out = format(number.normalize(), "f")
-        return out.replace(".", ",") if decimal == "," else out
-
-    return _per_unique(arr, one)
-
-
-def _condition(batch: pa.Table, conditions: dict[str, list[str]], nulls: list[str]) -> pa.Array:
-    mask = None
-    for column, wanted in conditions.items():
-        arr = pc.fill_null(pc.utf8_trim_whitespace(batch[column].combine_chunks()), "")  # empty cell == ""
-        hit = pc.fill_null(pc.is_in(arr, value_set=pa.array(wanted, pa.string())), False)
-        mask = hit if mask is None else pc.and_(mask, hit)
-    return mask
-
-
-def _per_unique(arr: pa.Array, fn) -> pa.Array:
-    uniques = pc.unique(arr)
-    mapped = pa.array([None if v is None else fn(v) for v in uniques.to_pylist()], pa.string())
-    return pc.take(mapped, pc.index_in(arr, value_set=uniques))
-
-
-def _seconds(value: str) -> str:
-    """A duration written `H:MM` or `H:MM:SS` (Pipedrive's "Activity - Duration") as seconds; any
-    other text is left as it is (a plain number is already seconds; the rest is refused by type)."""
-    parts = value.strip().split(":")
-    if len(parts) not in (2, 3) or not all(p.isdigit() for p in parts):
-        return value
-    hours, minutes, seconds = (int(p) for p in (*parts, "0")[:3])
-    return str(hours * 3600 + minutes * 60 + seconds)
-
-
-def _shape(value: str, col: ColumnSpec) -> str:
-    t = col.transform
-    if t == "slug":
-        value = slug(value)
-    elif t == "lower":
-        value = value.lower()
-    elif t == "upper":
-        value = value.upper()
-    elif t == "title":
-        value = value.title()
-    elif t == "digits":
-        value = "".join(ch for ch in value if ch.isdigit())
-    elif t == "strip":
-        value = value.strip()
-    elif t == "first_item":  # HubSpot lists a record's associations as "id1;id2"
-        value = value.split(";")[0].strip()
-    elif t == "duration":
-        value = _seconds(value)
-    return col.format.replace("{}", value) if col.format else value

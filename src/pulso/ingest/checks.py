@@ -21,9 +21,10 @@ import pyarrow.compute as pc
 import yaml
 
 from pulso.errors import PulsoError
-from pulso.ingest.apply import TableBuilder, values_key
+from pulso.ingest.apply import TableBuilder
 from pulso.ingest.mapping import Mapping, header_key, load_preset, presets
 from pulso.ingest.runlog import ImportResult, Note
+from pulso.ingest.transforms import values_key
 
 #: The stage and status columns whose unknown values are reported, with the words that suggest a
 #: value (checked in order, on the value in lower case); a value with none of them: the last entry.

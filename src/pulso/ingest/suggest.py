@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import difflib
 
-from pulso.ingest.mapping import ColumnSpec, Mapping, SourceSpec, TableSpec, load_mapping, presets, slug
+from pulso.ingest.columns import ColumnSpec
+from pulso.ingest.mapping import Mapping, SourceSpec, TableSpec, load_mapping, presets, slug
 from pulso.store import schema
 
 # Canonical column → header spellings (slugged) in English and Spanish.
