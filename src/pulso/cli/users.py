@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-import uuid
 from typing import Annotated, Optional
 
 import typer
@@ -45,7 +43,7 @@ def users_add(
 ) -> None:
     """Add a user who can sign in; with --update, change an existing one. An e-mail that already
     exists (in any case) is refused without --update: nobody is renamed or demoted by mistake."""
-    from pulso import audit
+    from pulso import audit, users
     from pulso.web.auth import set_password
     from pulso.web.passwords import check
 
@@ -59,7 +57,7 @@ def users_add(
     secret = password if update else _ask_password(password)
     if secret is not None:
         check(secret)  # refuse a weak password before writing anything
-    with open_workspace(db) as store:
+    with open_workspace(db) as store:  # the rules and the audit: pulso.users, as the web's /admin/users
         existing = _find(store, email)
         if existing is not None and not update:
             raise PulsoError(_(
@@ -71,21 +69,12 @@ def users_add(
             raise PulsoError(_("no hay ningún usuario con el correo '{email}'; quite --update para añadirlo").format(email=email))
         if existing is None:
             role = role or "rep"
-            record = {"id": f"usr-{uuid.uuid4().hex[:12]}", "name": name.strip(), "email": email.strip(),
-                      "role": role, "team_id": team, "active": True, "created_at": dt.datetime.now(dt.timezone.utc)}
+            record = users.add(store, email=email, name=name, role=role, team_id=team, actor=audit.CLI)
         else:
-            record = {"id": existing["id"], **({"name": name.strip()} if name and name.strip() else {}),
-                      **({"role": role} if role else {}), **({"team_id": team} if team is not None else {})}
-        if len(record) > 1:
-            store.upsert("users", [record])
+            record = users.update(store, existing["id"], name=name, role=role,
+                                  team_id=users.KEEP if team is None else team, actor=audit.CLI)
         if secret is not None:
             set_password(store, record["id"], secret)
-        if existing is None:
-            audit.record(store, "users.add", actor=audit.CLI, target=("users", record["id"]),
-                         detail={"from": None, "to": role, "email": email.strip()})
-        elif role and existing["role"] != role:
-            audit.record(store, "users.role_change", actor=audit.CLI, target=("users", record["id"]),
-                         detail={"from": existing["role"], "to": role, "email": existing["email"]})
     if existing is None:
         console.print(_("{email} añadido ({role}); puede entrar con `pulso serve`.").format(email=email.strip(), role=role))
     else:

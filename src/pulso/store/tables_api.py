@@ -28,6 +28,20 @@ api_tokens = sa.Table(
     sa.Column("revoked_at", TS),
 )
 
+# One-time set-password links of invited users and password resets (migration 0014, pulso.users):
+# only the SHA-256 of the link's token is kept; a link works once, before `expires_at`, for an
+# active user. `locale` keeps a reset user's language for their new password.
+user_invites = sa.Table(
+    "user_invites", metadata,
+    sa.Column("id", sa.Text, primary_key=True),  # the SHA-256 of the token
+    sa.Column("user_id", sa.Text, nullable=False),
+    sa.Column("created_at", TS, nullable=False),
+    sa.Column("expires_at", TS, nullable=False),
+    sa.Column("used_at", TS),
+    sa.Column("created_by", sa.Text),
+    sa.Column("locale", sa.Text),
+)
+
 
 def end_access_of_inactive(conn: sa.Connection, users: sa.FromClause) -> None:
     """End the sessions and revoke the API tokens of the inactive users among `users` (a batch
@@ -35,6 +49,7 @@ def end_access_of_inactive(conn: sa.Connection, users: sa.FromClause) -> None:
     CLI), so that a reactivated person signs in again and gets a new token: nothing old revives."""
     inactive = sa.select(users.c.id).where(users.c.active.is_(False))
     conn.execute(user_sessions.delete().where(user_sessions.c.user_id.in_(inactive)))
+    conn.execute(user_invites.delete().where(user_invites.c.user_id.in_(inactive), user_invites.c.used_at.is_(None)))
     conn.execute(api_tokens.update().where(api_tokens.c.user_id.in_(inactive), api_tokens.c.revoked_at.is_(None))
                  .values(revoked_at=dt.datetime.now(dt.timezone.utc)))
 
@@ -44,5 +59,6 @@ def end_access_of_deleted(conn: sa.Connection, user_id: str) -> None:
     (revoked, kept for the audit trail), so that a new user given the same id inherits nothing."""
     conn.execute(user_sessions.delete().where(user_sessions.c.user_id == user_id))
     conn.execute(user_credentials.delete().where(user_credentials.c.user_id == user_id))
+    conn.execute(user_invites.delete().where(user_invites.c.user_id == user_id))
     conn.execute(api_tokens.update().where(api_tokens.c.user_id == user_id, api_tokens.c.revoked_at.is_(None))
                  .values(revoked_at=dt.datetime.now(dt.timezone.utc)))

@@ -27,6 +27,7 @@ PAGES: dict[str, tuple[str, str, frozenset[str]]] = {
     "alerts": ("/alerts", "Alertas", ALL),
     "reports": ("/reports", "Informes", ALL),
     "tokens": ("/settings/tokens", "Tokens de API", frozenset({"admin"})),
+    "users": ("/admin/users", "Usuarios y roles", frozenset({"admin"})),
     "audit": ("/admin/audit", "Auditoría", frozenset({"admin"})),
     "rates": ("/admin/rates", "Tipos de cambio", frozenset({"admin"})),
     "settings": ("/admin/settings", "Ajustes", frozenset({"admin"})),

@@ -130,6 +130,10 @@ from pulso.web.routes import rates  # noqa: E402  (the exchange rates page, /adm
 
 router.include_router(rates.router)
 
+from pulso.web.routes import users  # noqa: E402  (users, roles and teams, /admin/users; /welcome/{token})
+
+router.include_router(users.router)
+
 from pulso.web.routes import settings_admin  # noqa: E402  (the settings page, /admin/settings)
 
 router.include_router(settings_admin.router)
