@@ -31,7 +31,7 @@ from statistics import NormalDist, mean, median, pstdev
 from typing import Any
 
 from pulso.access import Scope
-from pulso.alerts import texts as W
+from pulso.alerts import texts as W, wording
 from pulso.alerts.texts import localized  # noqa: F401 (read here by the web and reports)
 from pulso.engine import changes, elapsed, periods as P
 from pulso.goals.scopes import name_period
@@ -227,7 +227,7 @@ def anomaly(engine, rule, today: dt.date) -> list[Finding]:
     name = name_period(last, grain)
     dim, split = breakdown(engine, kpi, last, end, scope)
     currency, known = context(engine)
-    title = N_("{kpi} anormalmente bajo en {period}") if low else N_("{kpi} anormalmente alto en {period}")
+    title = wording.anomaly_title(kpi, low)  # agrees with the KPI's name: "Tasa … anormalmente baja"
     return [Finding(
         f"{name}", W.text(title, N_("{kpi} ({scope}) fue {value} en {period}; lo esperado según su historial era "
                                     "{expected} (z = {z}, {sample})."),
@@ -299,13 +299,13 @@ def _peers_finding(kpi, p, r, others: float, z: float, n_peers: int, shown: bool
                N_("{kpi} fue {value} en los últimos {days} días, por debajo del resto del equipo ({others}) "
                   "(z = {z}, {sample}).") if shown else
                N_("{kpi} fue {value} en los últimos {days} días, por debajo del resto del equipo (z = {z}, {sample})."))
-        title = N_("{kpi} de {who} anormalmente bajo frente a sus compañeros")
+        title = wording.peers_title(kpi, True)
     else:
         own = (N_("Tu {kpi} está por encima de la de tus compañeros"),
                N_("{kpi} fue {value} en los últimos {days} días, por encima del resto del equipo ({others}) "
                   "(z = {z}, {sample}).") if shown else
                N_("{kpi} fue {value} en los últimos {days} días, por encima del resto del equipo (z = {z}, {sample})."))
-        title = N_("{kpi} de {who} anormalmente alto frente a sus compañeros")
+        title = wording.peers_title(kpi, False)
     # the rep's own view names no one else and carries the baseline only when it may be shown
     rep_view = {"text": W.text(*own, **args, **({"others": W.value(others, kpi, currency)} if shown else {})),
                 "baseline_shown": shown}

@@ -284,6 +284,14 @@ class Kpi:
     general_metric: bool = False
     additive: str = "both"  # both | numerator | none: what a split adds up to the total
     seeds: tuple[str, ...] = ()
+    #: The Spanish name's gender and number ("ms", "fs", "mp", "fp"), which alert titles agree
+    #: with ("Tasa de cierre anormalmente baja"); empty: read from the name's first word.
+    grammar: str = ""
+
+    @property
+    def agreement(self) -> str:
+        """The Spanish name's gender and number: declared, or read from its first word (agreement_of)."""
+        return self.grammar or agreement_of(self.name.es)
 
     @property
     def extras(self) -> tuple[str, ...]:
@@ -306,3 +314,18 @@ class Kpi:
         """Name, description, formula and choices in one language."""
         return {"name": self.name[lang], "description": self.description[lang],
                 "formula": self.formula[lang], "choices": self.choices[lang] if self.choices else ""}
+
+
+_FEMININE_ENDINGS = ("a", "ción", "sión", "dad", "tud", "umbre")
+
+
+def agreement_of(name: str) -> str:
+    """A Spanish noun phrase's gender and number from its first word: "Tasa de cierre" fs,
+    "Ingresos nuevos" mp, "Oportunidades abiertas" fp, "Tiempo de respuesta" ms. Masculine singular
+    when nothing says otherwise (a Kpi whose name breaks the rule declares `grammar`)."""
+    word = (name.split() or [""])[0].lower()
+    if word.endswith(("ciones", "siones", "dades", "tudes", "as")):
+        return "fp"
+    if len(word) > 3 and word.endswith(("os", "es")):
+        return "mp"
+    return "fs" if word.endswith(_FEMININE_ENDINGS) else "ms"

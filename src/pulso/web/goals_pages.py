@@ -13,6 +13,8 @@ from pulso.errors import KpiError
 from pulso.goals.scopes import GoalError, within
 from pulso.i18n import N_
 from pulso import formatting as f
+from pulso.catalog import DIMENSIONS
+from pulso.web import goal_forms as Forms
 from pulso.web.pages import cell, table
 
 INBOX_PAGE = 50  # alerts per page of the inbox
@@ -39,7 +41,40 @@ def kpi_options(ctx) -> list[dict[str, str]]:
             if ctx.scope.kind == "company" or m.owned]
 
 
-def goals_page(ctx, caller: Scope) -> dict[str, Any]:
+def only_values(ctx) -> list[dict[str, Any]]:
+    """The values a goal may be narrowed to, among the reader's records (database thread)."""
+    from pulso.store.lookups import distinct_values
+
+    return Forms.only_options(ctx, lambda table, column: distinct_values(ctx.services.store, ctx.scope, table, column,
+                                                                        limit=60))
+
+
+def goal_form(ctx, form: tuple[dict, dict] | None) -> dict[str, Any]:
+    """The new-goal form: KPIs by area, scopes and values by name, what was typed and its messages."""
+    values, errors = form or ({}, {})
+    groups = Forms.kpi_groups(ctx)
+    chosen = values.get("kpi") or groups[0]["kpis"][0]["key"]
+    unit = next((k["unit"] for g in groups for k in g["kpis"] if k["key"] == chosen), "")
+    return {"kpis": groups, "scope_groups": Forms.grouped(Forms.scope_options(ctx)), "only": only_values(ctx), "unit": unit,
+            "values": {"scope": ctx.scope.text, "kpi": chosen, **values}, "errors": errors}
+
+
+def rule_form(ctx, form: tuple[dict, dict] | None) -> dict[str, Any]:
+    """The new-rule form: kinds, KPIs, scopes, channels by name, each kind's labelled parameters."""
+    from pulso import alerts
+
+    values, errors = form or ({}, {})
+    groups = Forms.kpi_groups(ctx)
+    chosen = values.get("kpi") or ""
+    unit = next((k["unit"] for g in groups for k in g["kpis"] if k["key"] == chosen), "")
+    return {"kinds": [{"value": k, "label": ctx.label("alert_kind", k)} for k in alerts.KINDS],
+            "channels": [{"value": c, "label": ctx.label("channel", c)} for c in alerts.CHANNELS],
+            "kpis": groups, "scope_groups": Forms.grouped(Forms.scope_options(ctx)), "goals": Forms.goal_choices(ctx), "unit": unit,
+            "params": Forms.param_fields(ctx, values, unit),
+            "values": {"scope": ctx.scope.text, "kind": "threshold", "channel": "inbox", **values}, "errors": errors}
+
+
+def goals_page(ctx, caller: Scope, form: tuple[dict, dict] | None = None) -> dict[str, Any]:
     """Goals with their state, the metrics without goals, quotas, leaderboard and OKRs."""
     from pulso import goals
 
@@ -51,7 +86,8 @@ def goals_page(ctx, caller: Scope) -> dict[str, Any]:
         fmt = (lambda v, u=meta.unit: f.fmt_value(v, u, lang, ctx.currency))
         items.append({
             "id": g["id"], "name": g["name"] or meta.name[lang], "kpi": meta.key, "scope": _scope_text(g),
-            "dimension": f"{g['dimension']}={g['dimension_value']}" if g["dimension"] else "",
+            "dimension": f"{DIMENSIONS[g['dimension']][lang] if g['dimension'] in DIMENSIONS else g['dimension']}: "
+                         f"{ctx.label(g['dimension'], g['dimension_value'])}" if g["dimension"] else "",
             "baseline": fmt(g["baseline"]), "baseline_how": s["baseline_text"], "target": fmt(g["target"]),
             "value": fmt(s["value"]), "progress": _pct(s["progress"], lang), "pace": _pct(s["pace"], lang),
             "status": s["status"], "status_text": s["status_text"],
@@ -84,7 +120,8 @@ def goals_page(ctx, caller: Scope) -> dict[str, Any]:
     return {"title": ctx._("Objetivos"), "sections": sections, "goals": items, "general": general, "tracked": sorted(tracked),
             "suggested": suggested,
             "leaderboard": leaders, "quota_period": period.text, "okrs": okrs, "quarter": quarter_text,
-            "kpis": kpi_options(ctx), "scope_text": caller.text}
+            "kpis": kpi_options(ctx), "scope_text": caller.text, "form": goal_form(ctx, form),
+            "team_scopes": Forms.grouped(Forms.scope_options(ctx, company=False))}
 
 
 def _period_text(ctx) -> str:
@@ -94,7 +131,7 @@ def _period_text(ctx) -> str:
     return name_period(P.floor(ctx.period.start, kind), kind)
 
 
-def alerts_page(ctx, caller: Scope, page: int = 1) -> dict[str, Any]:
+def alerts_page(ctx, caller: Scope, page: int = 1, form: tuple[dict, dict] | None = None) -> dict[str, Any]:
     """A page of the inbox (open alerts within the scope, newest first), recent handled ones, and
     the rules (a webhook's URL, which may carry a secret, is shown to admins only)."""
     from pulso import alerts
@@ -109,7 +146,8 @@ def alerts_page(ctx, caller: Scope, page: int = 1) -> dict[str, Any]:
     rules = _visible(store, alerts.rules(store), caller)
     for r in rules:
         r["scope"] = _scope_text(r)
-        r["params_text"] = ", ".join(f"{k}={v}" for k, v in r["params"].items())
+        r["params_text"] = Forms.params_text(ctx, r)
+        r["kpi_name"] = ctx.services.catalog()[r["kpi"]].name[ctx.lang] if r["kpi"] in ctx.services.catalog() else r["kpi"]
         if r["channel"] == "webhook" and ctx.user.role != "admin":
             r["recipients"] = None
     sections = [table(ctx._("Bandeja de alertas"), [(ctx._("Alerta"), False), (ctx._("Por qué"), False)],
@@ -120,7 +158,7 @@ def alerts_page(ctx, caller: Scope, page: int = 1) -> dict[str, Any]:
             "prev": ctx.url("/alerts", page=page - 1) if page > 1 else None,
             "next": ctx.url("/alerts", page=page + 1) if more else None,
             "webhook_url_allowed": ctx.user.role == "admin",
-            "starter": starter_rules(ctx, rules)}
+            "starter": starter_rules(ctx, rules), "form": rule_form(ctx, form)}
 
 
 def starter_rules(ctx, visible: list[dict]) -> list[dict]:
@@ -146,17 +184,6 @@ def reports_page(ctx, caller: Scope) -> dict[str, Any]:
                       [[cell(x["name"]), cell(x["frequency"]), cell(x["scope"])] for x in found],
                       empty=ctx._("Sin envíos programados."))]
     return {"title": ctx._("Informes"), "sections": sections, "schedules": found, "default_period": f"{last:%Y-%m}", "scope_text": caller.text}
-
-
-def parse_params(text: str) -> dict[str, str]:
-    """'hours=24, days=30' (commas or lines) → {"hours": "24", "days": "30"}."""
-    out = {}
-    for piece in filter(None, (p.strip() for p in text.replace("\n", ",").split(","))):
-        key, sep, value = piece.partition("=")
-        if not sep or not key.strip():
-            raise GoalError(f"parameters: '{piece}' is not NAME=VALUE, e.g. hours=24")
-        out[key.strip()] = value.strip()
-    return out
 
 
 safe_cell = f.safe_cell  # one rule for every download (pulso.formatting)

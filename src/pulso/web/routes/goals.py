@@ -12,13 +12,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Callable
 
-from fastapi import APIRouter, Form, Query
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from pulso import alerts, audit
 from pulso.access import Scope
 from pulso.errors import PulsoError
-from pulso.web import goals_pages as G
+from pulso.web import goal_forms as Forms, goals_pages as G
 from pulso.web.auth import ForbiddenError
 from pulso.web.deps import Ctx, csrf_binding
 from pulso.web.pages import page_route, render
@@ -42,7 +42,8 @@ def ip(ctx) -> str | None:
     return ctx.request.client.host if ctx.request.client else None
 
 
-def _act(ctx, page: str, csrf_token: str, action: Callable[[], Any], back: str) -> Response:
+def _act(ctx, page: str, csrf_token: str, action: Callable[[], Any], back: str,
+         values: dict[str, str] | None = None) -> Response:
     """Check the form's origin and the user's right to write, run `action` on the database thread;
     on a PulsoError show the page again with the message (nothing was stored)."""
     ctx.request.app.state.sessions.check_csrf(csrf_binding(ctx.request, ctx.user), csrf_token)
@@ -53,16 +54,20 @@ def _act(ctx, page: str, csrf_token: str, action: Callable[[], Any], back: str) 
     except ForbiddenError:
         raise
     except PulsoError as exc:
-        response = _page(ctx, page, error=str(exc))
+        response = _page(ctx, page, error=str(exc), form=(values, {}) if values else None)
         response.status_code = 400
         return response
     return RedirectResponse(ctx.url(back), status_code=303)
 
 
-def _page(ctx, page: str, error: str | None = None, number: int = 1) -> Response:
+def _page(ctx, page: str, error: str | None = None, number: int = 1,
+          form: tuple[dict, dict] | None = None) -> Response:
+    """A page; `form`: the values and messages of a refused goal or rule form, shown in its fields."""
     ctx.require(page)
-    build = {"goals": G.goals_page, "alerts": lambda c, who: G.alerts_page(c, who, number),
+    build = {"goals": G.goals_page, "alerts": lambda c, who: G.alerts_page(c, who, number, form),
              "reports": G.reports_page}[page]
+    if page == "goals":
+        build = lambda c, who: G.goals_page(c, who, form)  # noqa: E731
     data = ctx.services.run(build, ctx, caller(ctx))
     data["error"] = error
     data["writable"] = ctx.user.role != "viewer"
@@ -87,16 +92,37 @@ def reports_page(ctx: Ctx):
     return _page(ctx, "reports")
 
 
+async def form_of(request: Request) -> dict[str, str]:
+    """A form's fields by name (the rule form's parameters are named per kind: peers.days)."""
+    return {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+
+
+FormData = Annotated[dict, Depends(form_of)]
+
+
+def _refused(ctx, page: str, csrf_token: str, errors: dict[str, str], values: dict[str, str]) -> Response:
+    """The page again with each bad field's message next to it (nothing was stored)."""
+    ctx.request.app.state.sessions.check_csrf(csrf_binding(ctx.request, ctx.user), csrf_token)
+    if ctx.user.role == "viewer":
+        raise ForbiddenError("viewers can read goals, alerts and reports but not change them")
+    response = _page(ctx, page, error=" · ".join(errors.values()), form=(values, errors))
+    response.status_code = 400
+    return response
+
+
 @router.post("/goals", include_in_schema=False)
-def add_goal(ctx: Ctx, csrf_token: F = "", kpi: F = "", target: F = "", scope: F = "", start: F = "",
-             deadline: F = "", dimension: F = "", name: F = "") -> Response:
-    """Add a goal."""
+def add_goal(ctx: Ctx, form: FormData) -> Response:
+    """Add a goal from the form's pickers (KPI, scope and values by name, dates from the calendar)."""
     from pulso.goals import create_goal
 
-    return _act(ctx, "goals", csrf_token, lambda: create_goal(
-        ctx.services.store, ctx.services.engine, kpi=kpi, target=target, scope=scope or caller(ctx).text,
-        start=start or None, deadline=deadline or None, dimension=dimension or None, name=name or None,
-        today=ctx.today, caller=caller(ctx), actor=actor(ctx), ip=ip(ctx)), "/goals")
+    token = form.get("csrf_token", "")
+    only = ctx.services.run(G.only_values, ctx)
+    goal, errors = Forms.read_goal(ctx, form, only)
+    if errors:
+        return _refused(ctx, "goals", token, errors, form)
+    return _act(ctx, "goals", token, lambda: create_goal(
+        ctx.services.store, ctx.services.engine, **goal, today=ctx.today, caller=caller(ctx), actor=actor(ctx),
+        ip=ip(ctx)), "/goals", form)
 
 
 @router.post("/goals/{goal_id}/delete", include_in_schema=False)
@@ -163,27 +189,26 @@ def snooze_alert(ctx: Ctx, alert_id: str, csrf_token: F = "", hours: F = "24") -
 
 
 @router.post("/alerts/rules", include_in_schema=False)
-def add_rule(ctx: Ctx, csrf_token: F = "", kind: F = "", kpi: F = "", scope: F = "", params: F = "",
-             channel: F = "inbox", recipients: F = "", name: F = "") -> Response:
-    """Add an alert rule; parameters as NAME=VALUE separated by commas or lines. Only an admin
-    gives a webhook URL (the server POSTs alert details there); others' webhook rules use the
-    workspace's webhook."""
+def add_rule(ctx: Ctx, form: FormData) -> Response:
+    """Add an alert rule from the form: kind, KPI, scope and channel picked by name, the kind's
+    parameters as labelled fields (peers.days=180 → {"days": "180"}). Only an admin gives a webhook
+    URL (the server POSTs alert details there); others' webhook rules use the workspace's webhook."""
     from pulso.alerts import create_rule
 
+    token = form.get("csrf_token", "")
     admin = ctx.user.role == "admin"
-    if channel == "webhook" and recipients.strip() and not admin and ctx.user.role != "viewer":
-        ctx.request.app.state.sessions.check_csrf(csrf_binding(ctx.request, ctx.user), csrf_token)
+    if form.get("channel") == "webhook" and form.get("recipients", "").strip() and not admin and ctx.user.role != "viewer":
+        ctx.request.app.state.sessions.check_csrf(csrf_binding(ctx.request, ctx.user), token)
         response = _page(ctx, "alerts", error=ctx._(G.WEBHOOK_ADMIN_ONLY))
         response.status_code = 403
         return response
-
-    def action():
-        return create_rule(ctx.services.store, ctx.services.engine, kind=kind, kpi=kpi or None,
-                           scope=scope or caller(ctx).text, params=G.parse_params(params), channel=channel,
-                           recipients=recipients or None, name=name or None, caller=caller(ctx), admin=admin,
-                           actor=actor(ctx), ip=ip(ctx))
-
-    return _act(ctx, "alerts", csrf_token, action, "/alerts")
+    goals_ = ctx.services.run(Forms.goal_choices, ctx)
+    rule, errors = Forms.read_rule(ctx, form, goals_)
+    if errors:
+        return _refused(ctx, "alerts", token, errors, form)
+    return _act(ctx, "alerts", token, lambda: create_rule(
+        ctx.services.store, ctx.services.engine, **rule, caller=caller(ctx), admin=admin, actor=actor(ctx),
+        ip=ip(ctx)), "/alerts", form)
 
 
 @router.post("/alerts/rules/{rule_id}/delete", include_in_schema=False)
