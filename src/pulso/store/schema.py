@@ -271,47 +271,6 @@ usage_events = sa.Table(
     sa.Column("occurred_at", TS, nullable=False),
 )
 
-# Application state.
-workspace_settings = sa.Table(
-    "workspace_settings", metadata,
-    sa.Column("key", sa.Text, primary_key=True),
-    sa.Column("value", sa.Text, nullable=False),
-)
-
-# The demo's planted duplicates: which record copies which, so that dedupe can be scored.
-demo_duplicates = sa.Table(
-    "demo_duplicates", metadata,
-    sa.Column("table_name", sa.Text, primary_key=True),
-    sa.Column("record_id", sa.Text, primary_key=True),
-    sa.Column("original_id", sa.Text, nullable=False),
-    sa.Column("variation", sa.Text, nullable=False),
-)
-
-# Probable duplicates found by dedupe: duplicate_rate reads the pending and confirmed ones.
-DUPLICATE_STATUSES = ("pending", "confirmed", "dismissed", "merged")
-duplicate_candidates = sa.Table(
-    "duplicate_candidates", metadata,
-    sa.Column("id", sa.Text, primary_key=True),
-    sa.Column("table_name", sa.Text, nullable=False),
-    sa.Column("record_id", sa.Text, nullable=False),
-    sa.Column("duplicate_of", sa.Text, nullable=False),
-    sa.Column("probability", sa.Float, nullable=False),
-    sa.Column("status", sa.Text, nullable=False, server_default="pending"),
-    sa.Column("found_at", TS, nullable=False),
-)
-
-# The words index of search (pulso.store.searchwords, migration 0013): one row per distinct word of
-# a lead's, account's or deal's search_text (tbl: the table), e-mail fragments, and the suffixes
-# of its phone's digits (tbl: "leads:phone", "accounts:phone"); written with the records.
-search_words = sa.Table(
-    "search_words", metadata,
-    sa.Column("word", sa.Text, nullable=False),
-    sa.Column("tbl", sa.Text, nullable=False),
-    sa.Column("id", sa.Text, nullable=False),
-)
-sa.Index("ix_search_words_word", search_words.c.word, postgresql_ops={"word": "text_pattern_ops"}).ddl_if(
-    dialect="postgresql")
-
 _pg_index(users, "team_id")
 _pg_index(accounts, "owner_id")
 _pg_index(accounts, "acquired_at")
@@ -370,52 +329,12 @@ def references(tbl: sa.Table) -> dict[str, str]:
     refs.update({c.name: c.info["references"] for c in tbl.columns if "references" in c.info})
     return refs
 
-# Web sign-in state (migration 0002). Kept out of `users` so that CRM exports, drill-downs and
-# imports never carry password hashes. References to users are not declared: the demo and
-# imports replace users freely, and a credential of a vanished user simply stops working.
-user_credentials = sa.Table(
-    "user_credentials", metadata,
-    sa.Column("user_id", sa.Text, primary_key=True),
-    sa.Column("password_hash", sa.Text, nullable=False),
-    sa.Column("locale", sa.Text),
-    sa.Column("changed_at", TS, nullable=False),
-)
 
-# One row per signed-in browser; the cookie carries a signed random token whose SHA-256 is `id`.
-user_sessions = sa.Table(
-    "user_sessions", metadata,
-    sa.Column("id", sa.Text, primary_key=True),
-    sa.Column("user_id", sa.Text, nullable=False),
-    sa.Column("created_at", TS, nullable=False),
-    sa.Column("expires_at", TS, nullable=False),
-)
-
-# Failed sign-ins, for throttling repeated attempts per e-mail and per address.
-sign_in_failures = sa.Table(
-    "sign_in_failures", metadata,
-    sa.Column("id", sa.Text, primary_key=True),
-    sa.Column("email", sa.Text, nullable=False),
-    sa.Column("ip", sa.Text),
-    sa.Column("failed_at", TS, nullable=False),
-)
-
-# Who did what and when (migration 0003): sign-ins, token use, record writes and deletes,
-# exports, role changes, imports, merges. Written by pulso.audit only; never updated.
-audit_log = sa.Table(
-    "audit_log", metadata,
-    sa.Column("id", sa.Text, primary_key=True),
-    sa.Column("occurred_at", TS, nullable=False),
-    sa.Column("actor_kind", sa.Text, nullable=False),  # user, token, cli, system, anonymous
-    sa.Column("actor_id", sa.Text),
-    sa.Column("action", sa.Text, nullable=False),
-    sa.Column("target_table", sa.Text),
-    sa.Column("target_id", sa.Text),
-    sa.Column("detail", sa.Text),  # JSON object
-    sa.Column("ip", sa.Text),
-)
-_pg_index(audit_log, "occurred_at")
-
-# Application tables of later features, each in its own module and migration, registered on
-# this same metadata: API tokens (0004), imports and data quality (0005), goals, OKRs, alerts
-# and reports (0006), the CRM workspace (0009).
+# Application tables, registered on this same metadata after the canonical ones: the workspace's
+# state (settings, sign-in, audit, dedupe, the search words) in tables_app.py, importable from here
+# as before; then later features, each in its own module and migration: API tokens (0004), imports
+# and data quality (0005), goals, OKRs, alerts and reports (0006), the CRM workspace (0009).
+from pulso.store.tables_app import (  # noqa: E402,F401
+    DUPLICATE_STATUSES, audit_log, demo_duplicates, duplicate_candidates, search_words, sign_in_failures,
+    user_credentials, user_sessions, workspace_settings)
 from pulso.store import tables_api, tables_data, tables_goals, tables_workspace  # noqa: E402,F401
