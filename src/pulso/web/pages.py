@@ -23,18 +23,10 @@ from pulso.i18n import N_
 from pulso.web import charts, samples
 from pulso import formatting as f
 from pulso.web.deps import PageContext
+from pulso.web.tables import (  # noqa: F401  (the routes import the table helpers from here)
+    DIMENSION_LABELS, by_number, cell, empty_text, split_table, table)
 
 _chart_ids = itertools.count(1)
-
-#: Where the data behind each kind of KPI comes from, for empty states.
-SOURCES = {
-    "deals": N_("oportunidades (deals)"), "leads": N_("leads"), "accounts": N_("clientes (accounts)"),
-    "activities": N_("actividades"), "tickets": N_("tickets de soporte"), "survey_responses": N_("respuestas de encuestas"),
-    "orders": N_("pedidos (orders)"), "subscriptions": N_("suscripciones"), "spend": N_("gastos (spend)"),
-    "campaigns": N_("campañas"), "web_sessions": N_("visitas web (web_sessions)"), "quotas": N_("cuotas (quotas)"),
-    "usage_events": N_("eventos de uso del CRM (usage_events)"), "users": N_("usuarios"),
-}
-
 
 def page_route(router: APIRouter, path: str, name: str):
     """Register a handler at `path` and at its JSON twin `path.json`."""
@@ -281,13 +273,6 @@ def tiles(ctx: PageContext, title: str, keys: Iterable[str], *, missing: Iterabl
     return section
 
 
-def empty_text(ctx: PageContext, tables: Iterable[str]) -> str:
-    """What data is missing, and how to add it."""
-    names = ", ".join(ctx._(SOURCES.get(t, t)) for t in tables)
-    return ctx._("No hay datos de {names} en este periodo. Impórtalos desde tu CRM o una hoja de cálculo, "
-                 "o genera un espacio de demostración con `pulso demo`; después elige otro periodo si hace falta.").format(names=names)
-
-
 # -- charts --------------------------------------------------------------------------------
 
 def chart(title: str, spec: dict[str, Any] | None, *, empty: str = "", note: str = "") -> dict[str, Any]:
@@ -341,71 +326,3 @@ def split_bars(ctx: PageContext, key: str, by: str, *, title: str | None = None,
     spec = charts.bars(items, unit=k.meta(key).unit, value_title=k.name(key),
                        category_title=ctx._(DIMENSION_LABELS.get(by, by))) if items else None
     return chart(title, spec, empty=empty_text(ctx, missing or ["deals"]))
-
-
-# -- tables --------------------------------------------------------------------------------
-
-def cell(text: str, *, href: str | None = None, sort: Any = None, judge: str = "") -> dict[str, Any]:
-    """One table cell: text, optional link, sort value (None sorts last), meaning."""
-    return {"text": text, "href": href, "sort": sort, "judge": judge}
-
-
-def by_number(column: int):
-    """A sort key for table rows by a numeric column, missing values lowest."""
-    return lambda row: (row[column]["sort"] is not None, row[column]["sort"] or 0)
-
-
-def table(title: str, columns: list[tuple[str, bool]], rows: list[list[dict]], *, empty: str = "",
-          note: str = "") -> dict[str, Any]:
-    """A sortable table: columns are (label, numeric)."""
-    return {"type": "table", "title": title, "columns": [{"label": c, "num": n} for c, n in columns],
-            "rows": rows, "empty": empty, "note": note}
-
-
-def split_table(ctx: PageContext, by: str, keys: list[str], *, title: str, missing: Iterable[str] = (),
-                compare_total: bool = False) -> dict[str, Any]:
-    """Several KPIs split by one dimension, one row per value; every number links to its detail.
-
-    With compare_total, each value is judged against the whole scope's value (rep vs team).
-    """
-    k = ctx.kpis
-    by_value: dict[Any, dict[str, dict]] = {}
-    totals: dict[str, dict | None] = {}
-    shown = []
-    for key in keys:
-        try:
-            rows = k.total(key, ctx.period, ctx.filters, by=(by,))
-            totals[key] = (k.total(key, ctx.period, ctx.filters) or [None])[0] if compare_total else None
-        except ScopeError:
-            continue
-        shown.append(key)
-        for r in rows:
-            by_value.setdefault(r.get(by), {})[key] = r
-    columns = [(ctx._(DIMENSION_LABELS.get(by, by)), False)] + [(k.name(key), True) for key in shown]
-    out_rows = []
-    for value, per_key in by_value.items():
-        row = [cell(ctx.label(by, value))]
-        for key in shown:
-            r = per_key.get(key)
-            v = r.get("value") if r else None
-            total = (totals.get(key) or {}).get("value")
-            sample = samples.parts(ctx, k.meta(key), r, total if compare_total else None)  # rep vs team: noise uncoloured
-            row.append({**cell(k.fmt(key, v), href=ctx.kpi_url(key, **{by: value}) if value is not None else None,
-                               sort=v, judge=sample["judge"] if compare_total else ""),
-                        "n": sample["n"], "note": sample["sample_text"]})
-        out_rows.append(row)
-    first = shown[0] if shown else None
-    if first:
-        out_rows.sort(key=by_number(1), reverse=True)
-    if compare_total and shown:
-        out_rows.append([cell(ctx._("Total del alcance"))] + [
-            cell(k.fmt(key, (totals.get(key) or {}).get("value")), href=ctx.kpi_url(key)) for key in shown])
-    return table(title, columns, out_rows, empty=empty_text(ctx, missing or ["deals"]))
-
-
-DIMENSION_LABELS = {
-    "owner": N_("Comercial"), "team": N_("Equipo"), "source": N_("Origen"), "campaign": N_("Campaña"), "segment": N_("Segmento"),
-    "country": N_("País"), "channel": N_("Canal"), "deal_kind": N_("Tipo de venta"), "priority": N_("Prioridad"),
-    "stage": N_("Etapa"), "activity_type": N_("Tipo de actividad"), "plan": N_("Plan"), "category": N_("Categoría"),
-    "product": N_("Producto"),
-}
