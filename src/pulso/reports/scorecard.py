@@ -14,7 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from pulso.access import Scope
-from pulso.engine import changes, elapsed, intervals, periods as P
+from pulso.engine import changes, elapsed, intervals, maturity, periods as P
 from pulso.goals import okrs as okrs_mod, tracking as goals_mod
 from pulso.goals.scopes import GoalError, check_scope, parse_period, parse_scope
 from pulso.store import schema, tables_goals as T
@@ -97,13 +97,17 @@ def build(store, engine, *, period: str, scope: str | Scope = "company", lang: s
                  "previous_text": f.fmt_value(previous, meta.unit, lang, currency),
                  "change": f.fmt_change(value, previous, meta.unit, lang), "judge": "" if intervals.within_noise(meta, row) else f.judge(value, previous, meta.direction),
                  "move": move, "label": goals_mod.label(key, tracked, lang)}
+        young = maturity.maturity(store, key, span.start, span.end, today, where) if maturity.is_cohort_rate(key) else None
+        if young is not None and young.maturing:  # a young cohort: its change neither coloured nor a mover
+            entry.update(judge="", maturity=young.as_dict(), change=" · ".join(filter(None, [entry["change"], translate(
+                maturity.MATURING, lang).format(share=f.fmt_percent(young.share, lang, 0))])))
         if key in HEADLINE:
             target = targets.get(key)
             entry["target"] = target
             entry["target_text"] = f.fmt_value(target, meta.unit, lang, currency) if target is not None else ""
             entry["chart"] = bar_chart([(r["period_start"], r["value"]) for r in rows], span.grain, lang)
             kpis.append(entry)
-        if move is not None and value is not None and not intervals.within_noise(meta, row):  # noise is no mover
+        if move is not None and value is not None and not intervals.within_noise(meta, row) and "maturity" not in entry:
             moves.append(entry)
     moves.sort(key=lambda e: -abs(e["move"]))
     why = changes.report_words(engine, [e["key"] for e in kpis], start=span.start, end=span.end, today=today, scope=where,

@@ -20,7 +20,7 @@ from markupsafe import Markup
 from pulso.engine.money import MissingRatesError
 from pulso.errors import ScopeError
 from pulso.i18n import N_
-from pulso.web import charts, samples
+from pulso.web import charts, maturing, samples
 from pulso import formatting as f
 from pulso.web.deps import PageContext
 from pulso.web.tables import (  # noqa: F401  (the routes import the table helpers from here)
@@ -198,6 +198,7 @@ def tile(ctx: PageContext, key: str) -> dict[str, Any]:
         **dict(zip(("target", "target_text"), k.target(key, ctx.period))),
         **compared_parts(ctx, key, current),
     )
+    out.update(maturing.parts(ctx, key))  # a young cohort's fall is not coloured
     goal = k.goal(key, ctx.period)
     if goal is not None:  # coloured by pace, as the goals page judges the same goal
         out.update(goal=pace_parts(ctx, key, goal), judge=PACE_JUDGE.get(goal["status"], ""))

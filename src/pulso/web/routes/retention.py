@@ -7,7 +7,7 @@ from fastapi import APIRouter
 from pulso.i18n import N_
 from pulso.web.deps import Ctx
 from pulso.web.pages import page_route, render, split_table, tiles, trend_chart
-from pulso.web.routes.cohorts import cohort_table
+from pulso.web.routes.cohorts import cohort_table, lead_cohort_table
 
 router = APIRouter()
 
@@ -30,6 +30,7 @@ def retention(ctx: Ctx):
                 split_table(ctx, "segment", ["churn_rate", "customer_retention_rate", "renewal_rate"],
                             title=ctx._("Retención por segmento"), missing=["accounts"]),
                 cohort_table(ctx),
+                lead_cohort_table(ctx),
             ],
         }
 
