@@ -286,6 +286,47 @@ def done(ctx: PageContext, location: str, payload: dict[str, Any] | None = None)
     return RedirectResponse(location, status_code=303)
 
 
+def answer(ctx: PageContext, response: Response, error: dict[str, Any] | None) -> Response:
+    """A page that carries a form's refusal answers with the refusal's status."""
+    if error:
+        if ctx.wants_json:
+            return JSONResponse({"error": error["message"], "field": error["field"], "status": error["status"]},
+                                status_code=error["status"])
+        response.status_code = error["status"]
+    return response
+
+
+def plain(value: Any) -> Any:
+    """An operation's result for JSON (dates as ISO text, nested dicts too)."""
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    return records.plain(value)
+
+
+def act(ctx: PageContext, area: str, record_id: str, csrf_token: str, work: Callable[[], Any],
+        page: Callable[[PageContext, str, dict[str, str]], Response]) -> Response:
+    """Run one change (`work`) on a record of `area` (/leads, /accounts, /deals, /tickets): its page
+    again (303, or the result as JSON) or, refused, `page(ctx, record_id, refusal)` with the message
+    inline; an unknown record stays a 404."""
+    ctx.require(area)
+    check_form(ctx, csrf_token)
+    try:
+        result = work()
+    except ws.NotFoundError:
+        raise
+    except ws.WorkspaceError as exc:
+        return page(ctx, record_id, refusal(ctx, exc))
+    return done(ctx, f"/{area}/{record_id}", {"result": plain(result)})
+
+
+def account_name(ctx: PageContext, account_id: str) -> str:
+    """The name of the account a new deal or ticket starts on, only when the reader sees it ('' otherwise)."""
+    try:
+        return ctx.services.run(records.get, ctx.services.store, ctx.scope, "accounts", account_id)["name"] if account_id else ""
+    except RecordNotFoundError:
+        return ""
+
+
 def bulk_assign(ctx: PageContext, table: str, ids: list[str], owner_id: str) -> int:
     """Give the checked records to an owner (pulso.workspace.reassign: managers in their team, admins
     anyone, all or nothing); WorkspaceError on refusal."""

@@ -19,7 +19,7 @@ from pulso.web import records_ui as ui
 from pulso.web.deps import Ctx, PageContext
 from pulso.web.pages import page_route, render
 from pulso.web.routes.tickets import STATUS_LABELS as TICKET_STATUS
-from pulso.web.routes.leads import REASONS, STATUS_LABELS as LEAD_STATUS, _answer, _plain, status_of
+from pulso.web.routes.leads import REASONS, STATUS_LABELS as LEAD_STATUS, status_of
 
 router = APIRouter()
 
@@ -63,7 +63,7 @@ def _list(ctx: PageContext, error: dict[str, Any] | None = None) -> Response:
                           "owner": ui.owner_name(ctx, r["owner_id"]), "status": status_of_account(r),
                           "acquired_at": records.plain(r["acquired_at"])} for r in found]}
     data["sections"] = [ui.section(ctx, data["title"], data["headers"], rows)]
-    return _answer(ctx, render(ctx, "accounts", data, template="accounts_list.html"), error)
+    return ui.answer(ctx, render(ctx, "accounts", data, template="accounts_list.html"), error)
 
 
 @page_route(router, "/accounts", "accounts")
@@ -145,7 +145,7 @@ def _page(ctx: PageContext, account_id: str, error: dict[str, Any] | None = None
             "can_edit": ui.can_edit(ctx), "timeline": ui.timeline(ctx, "account_id", account["id"]),
             "types": ui.activity_types(ctx), "related": _sections(ctx, account["id"]),
             "account": {k: records.plain(v) for k, v in account.items()} | {"owner": ui.owner_name(ctx, account["owner_id"])}}
-    return _answer(ctx, render(ctx, "accounts", data, template="accounts_record.html"), error)
+    return ui.answer(ctx, render(ctx, "accounts", data, template="accounts_record.html"), error)
 
 
 @page_route(router, "/accounts/new", "accounts_new")
@@ -161,15 +161,8 @@ def account_page(ctx: Ctx, account_id: str) -> Response:
 
 
 def _act(ctx: PageContext, account_id: str, csrf_token: str, operation, *args: Any) -> Response:
-    ctx.require("accounts")
-    ui.check_form(ctx, csrf_token)
-    try:
-        result = operation(*args) if operation is ui.log_activity else ui.run(ctx, operation, *args)
-    except ws.NotFoundError:
-        raise
-    except ws.WorkspaceError as exc:
-        return _page(ctx, account_id, ui.refusal(ctx, exc))
-    return ui.done(ctx, f"/accounts/{account_id}", {"result": _plain(result)})
+    work = (lambda: operation(*args)) if operation is ui.log_activity else (lambda: ui.run(ctx, operation, *args))
+    return ui.act(ctx, "accounts", account_id, csrf_token, work, _page)
 
 
 @router.post("/accounts/{account_id}/edit", include_in_schema=False)
@@ -205,7 +198,7 @@ def _new(ctx: PageContext, values: dict[str, str] | None = None, dupes: dict[str
             "fields": [{"name": n, "label": ctx._(label), "kind": kind, "limit": limit} for n, label, kind, limit in FIELDS],
             "owners": ui.owner_choices(ctx), "can_assign": ctx.user.role in ("admin", "manager"),
             "duplicates": matches, "hidden": (dupes or {}).get("hidden", 0), "action": "/accounts/new"}
-    return _answer(ctx, render(ctx, "accounts", data, template="accounts_new.html"), error)
+    return ui.answer(ctx, render(ctx, "accounts", data, template="accounts_new.html"), error)
 
 
 @router.post("/accounts/new", include_in_schema=False)
@@ -227,9 +220,9 @@ def account_create(ctx: Ctx, name: Annotated[str, Form()] = "", company: Annotat
             dupes = ctx.services.run(lambda: ws.duplicates(ctx.services.store, ui.caller(ctx), "accounts", given))
             if dupes["matches"] or dupes["hidden"]:
                 if ctx.wants_json:
-                    return JSONResponse({"ok": False, "duplicates": _plain(dupes)}, status_code=409)
+                    return JSONResponse({"ok": False, "duplicates": ui.plain(dupes)}, status_code=409)
                 return _new(ctx, values, dupes)
         account = ui.run(ctx, ws.create_account, given)
     except ws.WorkspaceError as exc:
         return _new(ctx, values, error=ui.refusal(ctx, exc))
-    return ui.done(ctx, f"/accounts/{account['id']}", {"account": _plain(account)})
+    return ui.done(ctx, f"/accounts/{account['id']}", {"account": ui.plain(account)})

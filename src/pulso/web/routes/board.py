@@ -27,7 +27,6 @@ from pulso.web.deps import Ctx, PageContext
 from pulso.web.pages import page_route, render
 from pulso.web.periods import QueryError
 from pulso.web.routes.deals import members, move, stages
-from pulso.web.routes.leads import _answer, _plain
 
 router = APIRouter()
 
@@ -137,7 +136,7 @@ def _board(ctx: PageContext, error: dict[str, Any] | None = None, failed: str = 
             "filters": filters, "error": error, "failed": failed, "can_edit": ui.can_edit(ctx), "column": whole,
             "back": "/deals/board?" + urlencode(back | ({"column": whole} if whole else {})), "today": ctx.today.isoformat(),
             "closed_days": CLOSED_DAYS, "per_column": PER_COLUMN, "truncated": truncated}
-    return _answer(ctx, render(ctx, "deals_board", data, template="board.html"), error)
+    return ui.answer(ctx, render(ctx, "deals_board", data, template="board.html"), error)
 
 
 @lru_cache(maxsize=20_000)
@@ -172,7 +171,7 @@ def board_move(ctx: Ctx, deal_id: Annotated[str, Form()] = "", stage_id: Annotat
         result = move(ctx, deal_id, stage_id, reason, closed_at)
     except ws.WorkspaceError as exc:
         return _board(ctx, ui.refusal(ctx, exc), failed=deal_id)
-    return ui.done(ctx, back, {"deal": _plain(result)})
+    return ui.done(ctx, back, {"deal": ui.plain(result)})
 
 
 def _confirm(ctx: PageContext, deal: dict[str, Any], stage: dict[str, Any], back: str,

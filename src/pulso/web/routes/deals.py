@@ -17,14 +17,12 @@ from fastapi.responses import Response
 from pulso import formatting as f
 from pulso import workspace as ws
 from pulso.access import Scope
-from pulso.errors import RecordNotFoundError
 from pulso.i18n import N_
 from pulso.store import records
 from pulso.store.choices import DEAL_KINDS, DEAL_STATUSES
 from pulso.web import records_ui as ui
 from pulso.web.deps import Ctx, PageContext
 from pulso.web.pages import page_route, render
-from pulso.web.routes.leads import _answer, _plain
 
 router = APIRouter()
 
@@ -107,7 +105,7 @@ def _list(ctx: PageContext, error: dict[str, Any] | None = None) -> Response:
             "owners": ui.owner_choices(ctx), "stages": [{"id": s["id"], "name": s["name"]} for s in stages(ctx)],
             "deals": [plain_deal(ctx, r, labels.get(r["id"], ("", ""))[1]) for r in found]}
     data["sections"] = [ui.section(ctx, data["title"], data["headers"], rows)]  # the JSON twin's table, as every nav page
-    return _answer(ctx, render(ctx, "deals", data, template="deals_list.html"), error)
+    return ui.answer(ctx, render(ctx, "deals", data, template="deals_list.html"), error)
 
 
 @page_route(router, "/deals", "deals")
@@ -223,7 +221,7 @@ def _page(ctx: PageContext, deal_id: str, error: dict[str, Any] | None = None) -
                        if s["pipeline"] == pipeline and s["id"] != deal["stage_id"]],
             "history": history(ctx, deal["id"]), "timeline": ui.timeline(ctx, "deal_id", deal["id"]),
             "types": ui.activity_types(ctx), "deal": plain_deal(ctx, deal, account)}
-    return _answer(ctx, render(ctx, "deals", data, template="deals_record.html"), error)
+    return ui.answer(ctx, render(ctx, "deals", data, template="deals_record.html"), error)
 
 
 @page_route(router, "/deals/new", "deals_new")
@@ -234,15 +232,7 @@ def deal_new(ctx: Ctx) -> Response:
 
 def _act(ctx: PageContext, deal_id: str, csrf_token: str, work) -> Response:
     """Run one change on the deal: its page again (303) or, refused, with the message inline."""
-    ctx.require("deals")
-    ui.check_form(ctx, csrf_token)
-    try:
-        result = work()
-    except ws.NotFoundError:
-        raise
-    except ws.WorkspaceError as exc:
-        return _page(ctx, deal_id, ui.refusal(ctx, exc))
-    return ui.done(ctx, f"/deals/{deal_id}", {"result": _plain(result)})
+    return ui.act(ctx, "deals", deal_id, csrf_token, work, _page)
 
 
 @router.post("/deals/{deal_id}/edit", include_in_schema=False)
@@ -283,15 +273,12 @@ def _new(ctx: PageContext, values: dict[str, str] | None = None, error: dict[str
     ctx.require("deals")
     values = values or {"account_id": ctx.request.query_params.get("account", "")[:80]}
     account = values.get("account_id") or ""
-    try:  # the account's name only when the reader sees it
-        named = ctx.services.run(records.get, ctx.services.store, ctx.scope, "accounts", account)["name"] if account else ""
-    except RecordNotFoundError:
-        named = ""
+    named = ui.account_name(ctx, account)
     data = {"title": ctx._("Nueva oportunidad"), "action": "/deals/new", "values": values, "error": error,
             "can_edit": ui.can_edit(ctx), "owners": ui.owner_choices(ctx), "can_assign": ctx.user.role in ("admin", "manager"),
             "currency": ctx.currency, "account_name": named, "picker": ui.account_picker(ctx, account), "kinds": [{"value": k, "label": ctx.label("deal_kind", k)} for k in DEAL_KINDS],
             "stages": [{"id": s["id"], "name": s["name"]} for s in stages(ctx) if s["kind"] == "open"]}
-    return _answer(ctx, render(ctx, "deals", data, template="deals_new.html"), error)
+    return ui.answer(ctx, render(ctx, "deals", data, template="deals_new.html"), error)
 
 
 @router.post("/deals/new", include_in_schema=False)
@@ -314,7 +301,7 @@ def deal_create(ctx: Ctx, title: Annotated[str, Form()] = "", amount: Annotated[
         deal = ui.run(ctx, ws.create_deal, given)
     except ws.WorkspaceError as exc:
         return _new(ctx, values, error=ui.refusal(ctx, exc))
-    return ui.done(ctx, f"/deals/{deal['id']}", {"deal": _plain(deal)})
+    return ui.done(ctx, f"/deals/{deal['id']}", {"deal": ui.plain(deal)})
 
 
 @page_route(router, "/deals/{deal_id}", "deal")

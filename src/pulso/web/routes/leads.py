@@ -70,17 +70,7 @@ def _list(ctx: PageContext, error: dict[str, Any] | None = None, notice: str = "
                        "source": r["source"], "owner": ui.owner_name(ctx, r["owner_id"]), "status": status_of(r),
                        "created_at": records.plain(r["created_at"])} for r in found]}
     data["sections"] = [ui.section(ctx, data["title"], data["headers"], rows)]
-    return _answer(ctx, render(ctx, "leads", data, template="leads_list.html"), error)
-
-
-def _answer(ctx: PageContext, response: Response, error: dict[str, Any] | None) -> Response:
-    """A page that carries a form's refusal answers with the refusal's status."""
-    if error:
-        if ctx.wants_json:
-            return JSONResponse({"error": error["message"], "field": error["field"], "status": error["status"]},
-                                status_code=error["status"])
-        response.status_code = error["status"]
-    return response
+    return ui.answer(ctx, render(ctx, "leads", data, template="leads_list.html"), error)
 
 
 @page_route(router, "/leads", "leads")
@@ -129,7 +119,7 @@ def _page(ctx: PageContext, lead_id: str, error: dict[str, Any] | None = None) -
             "account": f"/accounts/{lead['account_id']}" if lead["account_id"] else None,
             "timeline": ui.timeline(ctx, "lead_id", lead["id"]), "types": ui.activity_types(ctx),
             "lead": {k: records.plain(v) for k, v in lead.items()} | {"owner": ui.owner_name(ctx, lead["owner_id"])}}
-    return _answer(ctx, render(ctx, "leads", data, template="leads_record.html"), error)
+    return ui.answer(ctx, render(ctx, "leads", data, template="leads_record.html"), error)
 
 
 @page_route(router, "/leads/new", "leads_new")
@@ -146,21 +136,7 @@ def lead_page(ctx: Ctx, lead_id: str) -> Response:
 
 def _act(ctx: PageContext, lead_id: str, csrf_token: str, operation, *args: Any, **kwargs: Any) -> Response:
     """Run one operation on the lead; its page again (303) or, refused, with the message inline."""
-    ctx.require("leads")
-    ui.check_form(ctx, csrf_token)
-    try:
-        result = ui.run(ctx, operation, *args, **kwargs)
-    except ws.NotFoundError:
-        raise
-    except ws.WorkspaceError as exc:
-        return _page(ctx, lead_id, ui.refusal(ctx, exc))
-    return ui.done(ctx, f"/leads/{lead_id}", {"result": _plain(result)})
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    return records.plain(value)
+    return ui.act(ctx, "leads", lead_id, csrf_token, lambda: ui.run(ctx, operation, *args, **kwargs), _page)
 
 
 @router.post("/leads/{lead_id}/edit", include_in_schema=False)
@@ -203,7 +179,7 @@ def lead_activity(ctx: Ctx, lead_id: str, type: Annotated[str, Form()] = "call",
         raise
     except ws.WorkspaceError as exc:
         return _page(ctx, lead_id, ui.refusal(ctx, exc))
-    return ui.done(ctx, f"/leads/{lead_id}", {"result": _plain(result)})
+    return ui.done(ctx, f"/leads/{lead_id}", {"result": ui.plain(result)})
 
 
 @router.post("/leads/{lead_id}/task", include_in_schema=False)
@@ -227,7 +203,7 @@ def _new(ctx: PageContext, values: dict[str, str] | None = None, dupes: dict[str
             "fields": [{"name": n, "label": ctx._(label), "kind": kind, "limit": limit} for n, label, kind, limit in FIELDS],
             "owners": ui.owner_choices(ctx), "can_assign": ctx.user.role in ("admin", "manager"),
             "duplicates": matches, "hidden": (dupes or {}).get("hidden", 0), "checked": dupes is not None}
-    return _answer(ctx, render(ctx, "leads", data, template="leads_new.html"), error)
+    return ui.answer(ctx, render(ctx, "leads", data, template="leads_new.html"), error)
 
 
 REASONS = {"email": N_("mismo correo"), "phone": N_("mismo teléfono"), "name": N_("mismo nombre")}
@@ -250,9 +226,9 @@ def lead_create(ctx: Ctx, name: Annotated[str, Form()] = "", company: Annotated[
             dupes = ctx.services.run(lambda: ws.duplicates(ctx.services.store, ui.caller(ctx), "leads", given))
             if dupes["matches"] or dupes["hidden"]:
                 if ctx.wants_json:
-                    return JSONResponse({"ok": False, "duplicates": _plain(dupes)}, status_code=409)
+                    return JSONResponse({"ok": False, "duplicates": ui.plain(dupes)}, status_code=409)
                 return _new(ctx, values, dupes)
         lead = ui.run(ctx, ws.create_lead, given)
     except ws.WorkspaceError as exc:
         return _new(ctx, values, error=ui.refusal(ctx, exc))
-    return ui.done(ctx, f"/leads/{lead['id']}", {"lead": _plain(lead)})
+    return ui.done(ctx, f"/leads/{lead['id']}", {"lead": ui.plain(lead)})

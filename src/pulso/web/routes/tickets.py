@@ -21,7 +21,6 @@ from pulso.web import records_ui as ui
 from pulso.web.deps import Ctx, PageContext
 from pulso.web.pages import page_route, render
 from pulso.web.periods import QueryError
-from pulso.web.routes.leads import _answer, _plain
 
 router = APIRouter()
 
@@ -81,7 +80,7 @@ def _list(ctx: PageContext, error: dict[str, Any] | None = None) -> Response:
             "can_edit": ui.can_edit(ctx), "can_assign": ctx.user.role in ("admin", "manager"), "owners": ui.owner_choices(ctx),
             "tickets": [plain_ticket(ctx, r, labels.get(r["id"], ("", ""))[1]) for r in found]}
     data["sections"] = [ui.section(ctx, data["title"], data["headers"], rows)]  # the JSON twin's table, as every nav page
-    return _answer(ctx, render(ctx, "tickets", data, template="tickets_list.html"), error)
+    return ui.answer(ctx, render(ctx, "tickets", data, template="tickets_list.html"), error)
 
 
 @page_route(router, "/tickets", "tickets")
@@ -129,7 +128,7 @@ def _page(ctx: PageContext, ticket_id: str, error: dict[str, Any] | None = None)
             "can_respond": t["first_response_at"] is None, "resolved": t["status"] in ("resolved", "closed"),
             "timeline": ui.timeline(ctx, "ticket_id", t["id"]), "types": ui.activity_types(ctx),
             "ticket": plain_ticket(ctx, t, account)}
-    return _answer(ctx, render(ctx, "tickets", data, template="tickets_record.html"), error)
+    return ui.answer(ctx, render(ctx, "tickets", data, template="tickets_record.html"), error)
 
 
 @page_route(router, "/tickets/new", "tickets_new")
@@ -139,15 +138,8 @@ def ticket_new(ctx: Ctx) -> Response:
 
 
 def _act(ctx: PageContext, ticket_id: str, csrf_token: str, work) -> Response:
-    ctx.require("tickets")
-    ui.check_form(ctx, csrf_token)
-    try:
-        result = work()
-    except ws.NotFoundError:
-        raise
-    except ws.WorkspaceError as exc:
-        return _page(ctx, ticket_id, ui.refusal(ctx, exc))
-    return ui.done(ctx, f"/tickets/{ticket_id}", {"result": _plain(result)})
+    """Run one change on the ticket: its page again (303) or, refused, with the message inline."""
+    return ui.act(ctx, "tickets", ticket_id, csrf_token, work, _page)
 
 
 @router.post("/tickets/{ticket_id}/edit", include_in_schema=False)
@@ -185,15 +177,12 @@ def _new(ctx: PageContext, values: dict[str, str] | None = None, error: dict[str
     ctx.require("tickets")
     values = values or {"account_id": ctx.request.query_params.get("account", "")[:80]}
     account = values.get("account_id") or ""
-    try:  # the account's name only when the reader sees it
-        named = ctx.services.run(records.get, ctx.services.store, ctx.scope, "accounts", account)["name"] if account else ""
-    except RecordNotFoundError:
-        named = ""
+    named = ui.account_name(ctx, account)
     data = {"title": ctx._("Nuevo ticket"), "action": "/tickets/new", "values": values, "error": error,
             "can_edit": ui.can_edit(ctx), "owners": ui.owner_choices(ctx), "can_assign": ctx.user.role in ("admin", "manager"),
             "account_name": named, "picker": ui.account_picker(ctx, account),
             "priorities": [{"value": k, "label": ctx.label("priority", k)} for k in PRIORITIES]}
-    return _answer(ctx, render(ctx, "tickets", data, template="tickets_new.html"), error)
+    return ui.answer(ctx, render(ctx, "tickets", data, template="tickets_new.html"), error)
 
 
 @router.post("/tickets/new", include_in_schema=False)
@@ -211,7 +200,7 @@ def ticket_create(ctx: Ctx, channel: Annotated[str, Form()] = "", priority: Anno
         ticket = ui.run(ctx, ws.create_ticket, given)
     except ws.WorkspaceError as exc:
         return _new(ctx, values, error=ui.refusal(ctx, exc))
-    return ui.done(ctx, f"/tickets/{ticket['id']}", {"ticket": _plain(ticket)})
+    return ui.done(ctx, f"/tickets/{ticket['id']}", {"ticket": ui.plain(ticket)})
 
 
 @page_route(router, "/tickets/{ticket_id}", "ticket")
