@@ -110,23 +110,7 @@ class _Contains(FunctionElement):
     type = sa.Boolean()
     inherit_cache = True
     name = "text_contains"
-
-
-@compiles(_Contains)
-def _contains_sql(element: _Contains, compiler: Any, **kw: Any) -> str:
-    column, _value, pattern = element.clauses
-    return compiler.process(column.like(pattern, escape="/"), **kw)
-
-
-@compiles(_Contains, "duckdb")
-def _contains_duckdb(element: _Contains, compiler: Any, **kw: Any) -> str:
-    column, value, _pattern = element.clauses
-    return compiler.process(sa.func.contains(column, value), **kw)
-
-
-#: How many matches of one table search ranks: the first found (a LIMIT without ORDER BY, so the
-#: scan stops once it has them); the ranking is exact when fewer match.
-CANDIDATES = 300
+    duckdb_function = "contains"
 
 
 class _Starts(FunctionElement):
@@ -135,18 +119,29 @@ class _Starts(FunctionElement):
     type = sa.Boolean()
     inherit_cache = True
     name = "text_starts"
+    duckdb_function = "starts_with"
 
 
-@compiles(_Starts)
-def _starts_sql(element: _Starts, compiler: Any, **kw: Any) -> str:
+def _text_test_sql(element: _Contains | _Starts, compiler: Any, **kw: Any) -> str:
+    """Elsewhere: the column LIKE the escaped pattern (the third argument)."""
     column, _value, pattern = element.clauses
     return compiler.process(column.like(pattern, escape="/"), **kw)
 
 
-@compiles(_Starts, "duckdb")
-def _starts_duckdb(element: _Starts, compiler: Any, **kw: Any) -> str:
+def _text_test_duckdb(element: _Contains | _Starts, compiler: Any, **kw: Any) -> str:
+    """DuckDB: its own function on the column and the plain text (the second argument)."""
     column, value, _pattern = element.clauses
-    return compiler.process(sa.func.starts_with(column, value), **kw)
+    return compiler.process(getattr(sa.func, element.duckdb_function)(column, value), **kw)
+
+
+for _test in (_Contains, _Starts):
+    compiles(_test)(_text_test_sql)
+    compiles(_test, "duckdb")(_text_test_duckdb)
+
+
+#: How many matches of one table search ranks: the first found (a LIMIT without ORDER BY, so the
+#: scan stops once it has them); the ranking is exact when fewer match.
+CANDIDATES = 300
 
 
 def _like(value: str) -> str:
