@@ -303,3 +303,17 @@ class Tx:
             self.store.upsert_many({"usage_events": [
                 {"id": new_id(), "user_id": self.caller.user_id, "action": self.usage, "entity": self.entity,
                  "occurred_at": at} for _ in range(count)]}, conn=self.conn)
+
+
+def edit_record(store: Store, caller: Caller, table: str, record_id: Any, values: dict[str, Any],
+                fields: Any, action: str) -> dict[str, Any]:
+    """Change a record's fields (those given, checked by `fields(tx, values)`); a new owner_id is a
+    reassignment (managers and admins); audited as `action`. Returns the record as changed."""
+    with Tx(store, caller, "update", table) as tx:
+        record = tx.get(table, record_id)
+        changes = fields(tx, values)
+        if "owner_id" in values:
+            changes["owner_id"] = tx.owner(values["owner_id"], table, record["owner_id"])
+        tx.write({table: [{"id": record["id"], **changes}]})
+        tx.done(action, (table, record["id"]), {"fields": sorted(changes)})
+    return {**record, **changes}

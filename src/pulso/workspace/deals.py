@@ -10,7 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from pulso.store import Store, schema, scoping
-from pulso.workspace.base import (Caller, Tx, choice, currency, email, ident, ids, instant, money, new_id,
+from pulso.workspace.base import (Caller, Tx, choice, currency, edit_record, email, ident, ids, instant, money, new_id,
                                   not_before, now_utc, text)
 from pulso.workspace.errors import N_, ForbiddenError, InputError, StateError
 
@@ -59,14 +59,8 @@ def create_account(store: Store, caller: Caller, values: dict[str, Any], *, now:
 
 def edit_account(store: Store, caller: Caller, account_id: Any, values: dict[str, Any]) -> dict[str, Any]:
     """Change an account's fields (those given); owner_id reassigns (managers and admins)."""
-    with Tx(store, caller, "update", "accounts") as tx:
-        account = tx.get("accounts", account_id)
-        changes = _account_fields(values, creating=False)
-        if "owner_id" in values:
-            changes["owner_id"] = tx.owner(values["owner_id"], "accounts", account["owner_id"])
-        tx.write({"accounts": [{"id": account["id"], **changes}]})
-        tx.done("workspace.account.edit", ("accounts", account["id"]), {"fields": sorted(changes)})
-    return {**account, **changes}
+    return edit_record(store, caller, "accounts", account_id, values,
+                       lambda tx, given: _account_fields(given, creating=False), "workspace.account.edit")
 
 
 def deal_fields(tx: Tx, values: dict[str, Any], *, creating: bool) -> dict[str, Any]:
@@ -117,14 +111,8 @@ def edit_deal(store: Store, caller: Caller, deal_id: Any, values: dict[str, Any]
     move through move_deal and close_deal; owner_id reassigns)."""
     if "stage_id" in values:
         raise InputError(N_("La etapa se cambia moviendo la oportunidad"), "stage_id")
-    with Tx(store, caller, "update", "deals") as tx:
-        deal = tx.get("deals", deal_id)
-        changes = deal_fields(tx, values, creating=False)
-        if "owner_id" in values:
-            changes["owner_id"] = tx.owner(values["owner_id"], "deals", deal["owner_id"])
-        tx.write({"deals": [{"id": deal["id"], **changes}]})
-        tx.done("workspace.deal.edit", ("deals", deal["id"]), {"fields": sorted(changes)})
-    return {**deal, **changes}
+    return edit_record(store, caller, "deals", deal_id, values,
+                       lambda tx, given: deal_fields(tx, given, creating=False), "workspace.deal.edit")
 
 
 def _change(deal_id: str, from_stage: str | None, to_stage: str, when: Any, caller: Caller) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from pulso.store import Store, schema
-from pulso.workspace.base import Caller, Tx, email, ident, new_id, not_before, now_utc, text
+from pulso.workspace.base import Caller, Tx, edit_record, email, ident, new_id, not_before, now_utc, text
 from pulso.workspace.errors import N_, InputError, StateError
 
 #: Fields a form may set on a lead (its owner through `owner_id`, its stage through the operations below).
@@ -52,14 +52,8 @@ def create_lead(store: Store, caller: Caller, values: dict[str, Any], *, now: dt
 
 def edit_lead(store: Store, caller: Caller, lead_id: Any, values: dict[str, Any]) -> dict[str, Any]:
     """Change a lead's fields (those given); a new owner_id is a reassignment (managers and admins)."""
-    with Tx(store, caller, "update", "leads") as tx:
-        lead = tx.get("leads", lead_id)
-        changes = _fields(values, creating=False)
-        if "owner_id" in values:
-            changes["owner_id"] = tx.owner(values["owner_id"], "leads", lead["owner_id"])
-        tx.write({"leads": [{"id": lead["id"], **changes}]})
-        tx.done("workspace.lead.edit", ("leads", lead["id"]), {"fields": sorted(changes)})
-    return {**lead, **changes}
+    return edit_record(store, caller, "leads", lead_id, values,
+                       lambda tx, given: _fields(given, creating=False), "workspace.lead.edit")
 
 
 def _open_lead(lead: dict[str, Any]) -> None:
