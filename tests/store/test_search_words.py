@@ -87,3 +87,22 @@ def test_the_migration_fills_the_words_of_records_stored_before_it(store):
         with store.engine.connect() as conn:
             index = conn.execute(sa.text("SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_search_words_word'"))
             assert "text_pattern_ops" in index.scalar()
+
+
+def test_a_huge_word_is_indexed_by_its_first_64_characters_and_a_long_phone_by_its_last_20_digits(store):
+    # 60,000 characters of "a-": before the cap PostgreSQL refused the write (a btree row is at most
+    # ~2,700 bytes) and the fragments after each hyphen made ~900 MB. Now the word is cut to its first
+    # 64 characters: "a-a-…a-" (32 pairs), whose fragments after a hyphen start at 32 places (the cut
+    # word itself included once, and its last fragment after the 32nd hyphen is empty, so not a word).
+    store.upsert_many({"leads": [{"id": "big", "name": "a-" * 30_000, "phone": "9" * 30 + "12345",
+                                  "created_at": MAR}]})
+    found = words(store, "big")
+    text = {w for t, w in found if t == "leads"}
+    phone = {w for t, w in found if t == "leads:phone"}
+    assert max(len(w) for w in text) == 64 and len(text) == 32
+    assert max(len(w) for w in phone) == 20 and len(phone) == 18  # suffixes of 20 down to 3 digits
+    with store.engine.connect() as conn:
+        dialect = conn.dialect.name
+        hit = conn.execute(searchwords.starting(dialect, "leads", "a-" * 40)).scalars().all()  # 80 > 64: cut too
+        tail = conn.execute(searchwords.starting(dialect, "leads", "9912345", phone=True)).scalars().all()
+    assert hit == ["big"] and tail == ["big"]

@@ -30,19 +30,25 @@ from pulso.store import schema, searchable
 #: Below this many old words a rewrite deletes by literal values (an index or zone-map lookup).
 SMALL = 2_000
 PHONE_MIN = 3
+#: A word is indexed by its first MAX_WORD characters and a phone by its last MAX_PHONE digits:
+#: a hostile 60,000-character "word" would otherwise exceed PostgreSQL's btree row size and, with
+#: a punctuation mark every other character, make a quadratic number of bytes of fragments.
+MAX_WORD = 64
+MAX_PHONE = 20
 
 
 def tokens(search_text: str | None, search_phone: str | None = None) -> tuple[set[str], set[str]]:
     """(text words, phone words) of a record's search columns."""
     words: set[str] = set()
     for word in (search_text or "").split():
+        word = word[:MAX_WORD]
         words.add(word)
         at = word.find("@")
         for i in range(1, len(word)):
             if (0 < at and i <= at + 1) or not word[i - 1].isalnum():
                 if word[i:]:
                     words.add(word[i:])
-    digits = search_phone or ""
+    digits = (search_phone or "")[-MAX_PHONE:]
     phone = {digits[i:] for i in range(len(digits) - PHONE_MIN + 1)}
     return words, phone
 
@@ -124,6 +130,7 @@ def starting(dialect: str, table: str, prefix: str, *, phone: bool = False) -> s
     code points on DuckDB (its zone maps prune it), LIKE 'prefix%' on PostgreSQL (its
     text_pattern_ops index serves it whatever the database's collation)."""
     sw = schema.search_words
+    prefix = prefix[:MAX_PHONE if phone else MAX_WORD]  # as the words were indexed
     if dialect == "duckdb":
         found = sa.and_(sw.c.word >= prefix, sw.c.word < prefix + "\U0010ffff")
     else:
