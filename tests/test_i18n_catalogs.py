@@ -234,3 +234,98 @@ def test_quota_errors_say_the_same_english_and_spanish_to_a_spanish_reader():
     assert str(company.value) == "a quota belongs to a rep (rep:ID) or a team (team:ID), not to the company"
     assert error_text(company.value, "es") == "una cuota es de un comercial (rep:ID) o de un equipo (team:ID), no de la empresa"
     assert error_text(company.value, "en") == str(company.value)
+
+
+# -- the store's record errors: English as raised, Spanish to a Spanish reader (issue 14 item 5) -------
+
+OLD_ES = "deals.status debe ser uno de open, won, lost"
+OLD_EN = "deals.status must be one of open, won, lost"
+OLD_CSV = "id,title,status,created_at\nd9,Uno,abierto,2024-01-02\n"  # a status the reader reads and the store refuses
+
+
+def test_a_record_error_keeps_its_english_and_carries_its_msgid(tmp_path):
+    from pulso.config import Settings
+    from pulso.errors import ValidationError
+    from pulso.store import Store
+
+    with Store(Settings(f"duckdb:///{tmp_path / 'w.duckdb'}")) as store:
+        store.init(timezone="UTC", currency="EUR")
+        with pytest.raises(ValidationError) as caught:
+            store.upsert_many({"deals": [{"id": "d1", "status": "open", "created_at": "1850-01-01", "account_id": "nope"}]})
+    error = next(e for e in caught.value.errors if e.field == "created_at")
+    assert error.reason == "is outside the years 1900–2200 (got 1850-01-01T00:00:00+00:00)"
+    assert i18n.said_text(error.text, error.values, error.reason, i18n.translator("es")) == "está fuera de los años 1900–2200"
+    with pytest.raises(ValidationError) as caught:
+        with Store(Settings(f"duckdb:///{tmp_path / 'w.duckdb'}")) as store:
+            store.upsert_many({"deals": [{"id": "d1", "status": "open", "created_at": "2024-01-01", "amount": "mucho"}]})
+    [error] = caught.value.errors
+    assert str(error) == "deals d1: amount: 'mucho' is not an amount"
+    assert i18n.said_text(error.text, error.values, error.reason, i18n.translator("es")) == "'mucho' no es un importe"
+
+
+def test_a_spanish_reader_sees_the_store_s_refusal_in_spanish_on_the_import_page(tmp_path):
+    import datetime as dt
+
+    from fastapi.testclient import TestClient
+
+    from pulso.config import Settings
+    from pulso.store import Store
+    from pulso.web import WebSettings, create_app
+    from pulso.web.auth import set_locale, set_password
+
+    url = f"duckdb:///{tmp_path / 'w.duckdb'}"
+    with Store(Settings(url)) as store:
+        store.init(timezone="UTC", currency="EUR")
+        store.upsert_many({"users": [{"id": "u1", "name": "Ada", "email": "ada@example.com", "role": "admin",
+                                      "created_at": "2024-01-01"}]})
+        set_password(store, "u1", "correct horse battery")
+    app = create_app(WebSettings(store=Settings(url), secret_key="s", strict_i18n=True, today=dt.date(2024, 6, 30)))
+    try:
+        def csrf(html: str) -> str:
+            return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+        seen = {}
+        for lang in ("es", "en"):  # the language is the user's stored locale, read when signing in
+            app.state.services.run(set_locale, app.state.services.store, "u1", lang)
+            client = TestClient(app)
+            client.post("/signin", data={"email": "ada@example.com", "password": "correct horse battery",
+                                         "csrf_token": csrf(client.get("/signin").text), "next": "/"})
+            page = client.get("/data/import")
+            preview = client.post("/data/import/preview", data={"csrf_token": csrf(page.text), "table_name": "deals"},
+                                  files={"files": ("bad.csv", OLD_CSV.encode(), "text/csv")})
+            token = re.search(r'name="token" value="([0-9a-f]+)"', preview.text).group(1)
+            done = client.post("/data/import/run", data={
+                "csrf_token": csrf(preview.text), "token": token, "table": "deals", "col__id": "id",
+                "col__title": "title", "col__status": "status", "col__created_at": "created_at", "mode": "import"})
+            table = done.text.split('data-testid="import-errors"')[1].split("</table>")[0]
+            seen[lang] = re.findall(r"<td>([^<]*)</td></tr>", table)
+    finally:
+        app.state.services.close()
+    assert seen == {"es": [OLD_ES], "en": [OLD_EN]}
+
+
+def test_pulso_import_of_a_bad_file_says_the_store_s_refusal_in_spanish(tmp_path, monkeypatch, capsys):
+    from pulso.config import Settings
+    from pulso.store import Store
+
+    from pulso.cli import main
+
+    def run_main(monkeypatch, capsys, args, lang):  # as tests/cli/test_cli_language.py runs the CLI's handler
+        monkeypatch.setenv("PULSO_LANG", lang)
+        monkeypatch.setenv("COLUMNS", "400")
+        monkeypatch.setattr("sys.argv", ["pulso", *args])
+        with pytest.raises(SystemExit) as done:
+            main()
+        assert done.value.code == 1
+        return capsys.readouterr().err
+
+    url = f"duckdb:///{tmp_path / 'w.duckdb'}"
+    with Store(Settings(url)) as store:
+        store.init(timezone="UTC", currency="EUR")
+    csv = tmp_path / "deals.csv"
+    csv.write_text(OLD_CSV, encoding="utf-8")
+    args = ["import", str(csv), "--table", "deals", "--db", url]
+    spanish = run_main(monkeypatch, capsys, args, "es").splitlines()
+    assert f"  deals.csv, línea 2, columna status: {OLD_ES} (valor 'abierto')" in spanish
+    english = run_main(monkeypatch, capsys, args, "en").splitlines()
+    assert f"  deals.csv, line 2, column status: {OLD_EN} (value 'abierto')" in english

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field as _field
 
 
 class PulsoError(Exception):
@@ -30,6 +30,10 @@ class RecordError:
     field: str
     reason: str
     index: int | None = None
+    # The reason as a Spanish msgid and its values (pulso.i18n.record_error), for a door to say it in its
+    # reader's language; `reason` stays the English (str(), the API, logs). None: the reason is only English.
+    text: str | None = _field(default=None, compare=False, repr=False)
+    values: dict | None = _field(default=None, compare=False, repr=False)
 
     def __str__(self) -> str:
         if self.record_id is not None:

@@ -22,7 +22,7 @@ from collections.abc import Callable
 import functools
 from pathlib import Path
 
-from pulso.errors import PulsoError
+from pulso.errors import PulsoError, RecordError
 
 LANGS = ("es", "en")
 DOMAIN = "pulso"
@@ -91,6 +91,20 @@ def said(error: type[PulsoError], text: str, /, **values: object) -> PulsoError:
     exc = error(translate(text, "en").format(**values))
     exc.text, exc.values = text, values
     return exc
+
+
+def record_error(table: str, record_id: str | None, field: str, text: str, index: int | None = None, /, *,
+                 got: str = "", **values: object) -> RecordError:
+    """A refused record's reason as a Spanish msgid (`text`, marked N_) and `values`: its `reason` is
+    the English of the .po (plus `got`, the English " (got …)" that shows the value), `.text` and
+    `.values` let a door say it in its reader's language (`said_text`)."""
+    return RecordError(table, record_id, field, translate(text, "en").format(**values) + got, index, text, values)
+
+
+def said_text(text: str | None, values: dict | None, fallback: str, say: Callable[[str], str]) -> str:
+    """A message kept as a msgid and values, in the language of `say` (a translator); `fallback`
+    (its English as raised) when it has none."""
+    return say(text).format(**values) if isinstance(text, str) and isinstance(values, dict) else fallback
 
 
 def pick_language(value: str | None) -> str:

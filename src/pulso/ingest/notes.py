@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from pulso.i18n import N_, translator
+from pulso.i18n import N_, said_text, translator
 from pulso.ingest.runlog import MAX_STORED_ERRORS, ImportResult, Note, RowError
 
 Say = Callable[[str], str]
@@ -120,7 +120,7 @@ def count_text(result: ImportResult, lang: str, _: Say | None = None) -> str:
 
 def row_error_text(error: RowError, lang: str, _: Say | None = None) -> str:
     """Where a row was refused and why: "people.csv, línea 3, columna email: <reason> (valor 'x')".
-    The reason is the store's or the reader's, in English (docs/i18n.md)."""
+    The store's reason in `lang` (a reader's stays English: docs/i18n.md)."""
     _ = _ or translator(lang)
     where = error.file
     if error.line:
@@ -128,7 +128,14 @@ def row_error_text(error: RowError, lang: str, _: Say | None = None) -> str:
     if error.column:
         where += _(", columna {column}").format(column=error.column)
     shown = _(" (valor {value})").format(value=repr(error.value)) if error.value not in (None, "") else ""
-    return f"{where}: {error.reason}{shown}"
+    return f"{where}: {reason_text(error, lang, _)}{shown}"
+
+
+def reason_text(error: RowError, lang: str, _: Say | None = None) -> str:
+    """Why a row was refused, in `lang` when its reason carries a msgid (the store's), else as raised."""
+    if error.text is None:
+        return error.reason
+    return error.lead + said_text(error.text, error.values, error.reason, _ or translator(lang))
 
 
 def refusal_text(result: ImportResult, lang: str, shown: int = 10) -> str:

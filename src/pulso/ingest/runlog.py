@@ -17,7 +17,7 @@ import pyarrow.compute as pc
 import sqlalchemy as sa
 
 from pulso import audit
-from pulso.errors import PulsoError, ValidationError
+from pulso.errors import PulsoError, RecordError, ValidationError
 from pulso.ingest import values
 from pulso.ingest.apply import ROW
 from pulso.ingest.readers import open_source
@@ -37,6 +37,11 @@ class RowError:
     column: str | None
     value: str | None
     reason: str
+    # The reason as `lead` + a Spanish msgid and its values (a store's RecordError that carries one), for
+    # a door to say it in its reader's language (pulso.ingest.notes.reason_text); `reason` stays English.
+    lead: str = field(default="", compare=False, repr=False)
+    text: str | None = field(default=None, compare=False, repr=False)
+    values: dict | None = field(default=None, compare=False, repr=False)
 
     def __str__(self) -> str:
         where = self.file + (f", line {self.line}" if self.line else "") + (f", column {self.column}" if self.column else "")
@@ -292,7 +297,7 @@ def write_reject_file(result: ImportResult, paths: list[Path], out) -> None:
 
 def record_errors(exc: ValidationError, batches, origins, sources, columns) -> list[RowError]:
     """The store's record errors, placed at their file, line and value (one scan per file for lines)."""
-    placed: list[tuple[str | None, int | None, str, str | None, str]] = []
+    placed: list[tuple[str | None, int | None, str, str | None, str, RecordError]] = []
     for e in exc.errors:
         data = batches.get(e.table)
         i = e.index
@@ -301,18 +306,19 @@ def record_errors(exc: ValidationError, batches, origins, sources, columns) -> l
             i = hits[0] if hits else None
         reason = re.sub(r" \(got .*\)$", "", e.reason)
         if data is None or i is None or i >= data.num_rows:
-            placed.append((None, None, e.field, e.record_id, f"{e.table}.{e.field} {reason}"))
+            placed.append((None, None, e.field, e.record_id, f"{e.table}.{e.field} {reason}", e))
             continue
         value = data[e.field][i].as_py() if e.field in data.column_names else None
         placed.append((origins[e.table][i], data[ROW][i].as_py(), columns.get((e.table, e.field), e.field),
-                       None if value is None else str(value), f"{e.table}.{e.field} {reason}"))
+                       None if value is None else str(value), f"{e.table}.{e.field} {reason}", e))
     wanted: dict[str, set[int]] = {}
     for file, row, *_ in placed:
         if file is not None:
             wanted.setdefault(file, set()).add(row)
     lines = {file: sources[file].lines(rows) for file, rows in wanted.items()}
-    return [RowError(file or "(import)", lines[file].get(row) if file else None, column, value, reason)
-            for file, row, column, value, reason in placed]
+    return [RowError(file or "(import)", lines[file].get(row) if file else None, column, value, reason,
+                     f"{e.table}.{e.field} ", e.text, e.values)
+            for file, row, column, value, reason, e in placed]
 
 
 def unlisted(exc: ValidationError) -> int:

@@ -24,6 +24,7 @@ import pyarrow.compute as pc
 import sqlalchemy as sa
 
 from pulso.errors import RecordError
+from pulso.i18n import N_, record_error, translate
 from pulso.store import schema
 
 MAX_MONEY = Decimal("9999999999999999.99")  # NUMERIC(18, 2)
@@ -37,6 +38,8 @@ _FORMULA = re.compile(r"^\s*=|^\s*[+\-@]\s*[A-Za-z_][\w.]*\s*\(|^\s*[+\-@=].*\|.
 _PHONE_OR_NUMBER = re.compile(r"^[+\-]?[\d\s().\-/]+$")
 FORMULA_REASON = ("looks like a spreadsheet formula; Pulso does not store formulas (remove the leading "
                   "=, +, - or @, or export values instead of formulas)")
+FORMULA_TEXT = N_("parece una fórmula de hoja de cálculo; Pulso no guarda fórmulas (quite el =, +, - o @ del "
+                  "principio, o exporte valores en lugar de fórmulas)")
 
 Records = Iterable[dict[str, Any]] | pa.Table
 
@@ -73,6 +76,14 @@ def python_default(column: sa.Column) -> Any:
     return text
 
 
+class _Unreadable(ValueError):
+    """A value that cannot be read: str() the English, `.text`/`.values` its Spanish msgid (pulso.i18n)."""
+
+    def __init__(self, text: str, **values: Any):
+        super().__init__(translate(text, "en").format(**values))
+        self.text, self.values = text, values
+
+
 class _Converter:
     """Per-value conversion with precise reasons; used for dict records."""
 
@@ -99,41 +110,41 @@ class _Converter:
 
     def text(self, value: Any) -> str:
         if isinstance(value, bool) or not isinstance(value, (str, int)):
-            raise ValueError(f"expected text, got {type(value).__name__}")
+            raise _Unreadable(N_("se esperaba texto, no {kind}"), kind=type(value).__name__)
         if isinstance(value, str) and "\x00" in value:  # PostgreSQL cannot store it: refused everywhere
-            raise ValueError("contains a NUL character (\\x00)")
+            raise _Unreadable(N_("contiene un carácter NUL (\\x00)"))
         return str(value)
 
     def money(self, value: Any) -> Decimal:
         if isinstance(value, bool):
-            raise ValueError("expected an amount, got true/false")
+            raise _Unreadable(N_("se esperaba un importe, no true/false"))
         try:
             d = Decimal(str(value).strip()) if isinstance(value, (str, int, float, Decimal)) else None
         except InvalidOperation:
             d = None
         if d is None or not d.is_finite():
-            raise ValueError(f"'{value}' is not an amount")
+            raise _Unreadable(N_("'{value}' no es un importe"), value=value)
         if abs(d) > MAX_MONEY:
-            raise ValueError(f"{value} is too large (at most {MAX_MONEY})")
+            raise _Unreadable(N_("{value} es demasiado grande (como mucho {most})"), value=value, most=MAX_MONEY)
         return d.quantize(Decimal("0.01"))
 
     def real(self, value: Any) -> float:
         if isinstance(value, bool):
-            raise ValueError("expected a number, got true/false")
+            raise _Unreadable(N_("se esperaba un número, no true/false"))
         try:
             f = float(value)
         except (TypeError, ValueError):
-            raise ValueError(f"'{value}' is not a number") from None
+            raise _Unreadable(N_("'{value}' no es un número"), value=value) from None
         if not math.isfinite(f):
-            raise ValueError(f"'{value}' is not a finite number")
+            raise _Unreadable(N_("'{value}' no es un número finito"), value=value)
         return f
 
     def integer(self, value: Any) -> int:
         f = self.real(value)
         if f != int(f):
-            raise ValueError(f"'{value}' is not a whole number")
+            raise _Unreadable(N_("'{value}' no es un número entero"), value=value)
         if abs(f) > INT32_MAX:
-            raise ValueError(f"{value} is too large")
+            raise _Unreadable(N_("{value} es demasiado grande"), value=value)
         return int(f)
 
     def boolean(self, value: Any) -> bool:
@@ -143,24 +154,25 @@ class _Converter:
             return bool(value)
         if isinstance(value, str) and value.strip().lower() in ("true", "false", "1", "0", "yes", "no"):
             return value.strip().lower() in ("true", "1", "yes")
-        raise ValueError(f"'{value}' is not true or false")
+        raise _Unreadable(N_("'{value}' no es true ni false"), value=value)
 
     def timestamp(self, value: Any) -> dt.datetime:
         if isinstance(value, str):
             try:
                 value = dt.datetime.fromisoformat(value.strip())
             except ValueError:
-                raise ValueError(f"'{value}' is not an ISO 8601 date-time (e.g. 2026-03-31T23:30:00+02:00)") from None
+                raise _Unreadable(N_("'{value}' no es una fecha y hora ISO 8601 (p. ej. 2026-03-31T23:30:00+02:00)"),
+                                 value=value) from None
         elif isinstance(value, dt.date) and not isinstance(value, dt.datetime):
             value = dt.datetime.combine(value, dt.time())
         if not isinstance(value, dt.datetime):
-            raise ValueError(f"expected a date-time, got {type(value).__name__}")
+            raise _Unreadable(N_("se esperaba una fecha y hora, no {kind}"), kind=type(value).__name__)
         if value.tzinfo is None:
             value = value.replace(tzinfo=self.tz)
         try:
             return value.astimezone(dt.timezone.utc)
         except OverflowError:
-            raise ValueError(f"'{value}' is out of range") from None
+            raise _Unreadable(N_("'{value}' está fuera de rango"), value=value) from None
 
     def date(self, value: Any) -> dt.date:
         if isinstance(value, dt.datetime):
@@ -171,8 +183,8 @@ class _Converter:
             try:
                 return dt.date.fromisoformat(value.strip())
             except ValueError:
-                raise ValueError(f"'{value}' is not a date (YYYY-MM-DD)") from None
-        raise ValueError(f"expected a date, got {type(value).__name__}")
+                raise _Unreadable(N_("'{value}' no es una fecha (AAAA-MM-DD)"), value=value) from None
+        raise _Unreadable(N_("se esperaba una fecha, no {kind}"), kind=type(value).__name__)
 
 
 def unknown_fields(table: sa.Table, names: Iterable[str]) -> list[RecordError]:
@@ -182,8 +194,10 @@ def unknown_fields(table: sa.Table, names: Iterable[str]) -> list[RecordError]:
     for name in names:
         if name not in table.columns:
             close = difflib.get_close_matches(str(name), known, n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else f"; the fields are: {', '.join(known)}"
-            errors.append(RecordError(table.name, None, str(name), f"unknown field{hint}"))
+            errors.append(record_error(table.name, None, str(name), N_("campo desconocido; ¿quería decir '{close}'?"),
+                                       close=close[0]) if close else
+                          record_error(table.name, None, str(name), N_("campo desconocido; los campos son: {fields}"),
+                                       fields=", ".join(known)))
     return errors
 
 
@@ -193,7 +207,7 @@ def from_dicts(table: sa.Table, records: list[dict[str, Any]], tz: ZoneInfo) -> 
     errors: list[RecordError] = []
     for i, rec in enumerate(records):
         if not isinstance(rec, dict):
-            errors.append(RecordError(table.name, None, "(record)", f"expected an object, got {type(rec).__name__}", i))
+            errors.append(record_error(table.name, None, "(record)", N_("se esperaba un objeto, no {kind}"), i, kind=type(rec).__name__))
             continue
         names.update(dict.fromkeys(rec))
     errors += unknown_fields(table, names)
@@ -215,7 +229,8 @@ def from_dicts(table: sa.Table, records: list[dict[str, Any]], tz: ZoneInfo) -> 
                 values.append(convert(column, rec.get(name)))
             except ValueError as exc:
                 values.append(None)
-                errors.append(RecordError(table.name, _rid(rec), name, str(exc), i))
+                errors.append(RecordError(table.name, _rid(rec), name, str(exc), i, getattr(exc, "text", None),
+                                              getattr(exc, "values", None)))
         columns[name] = pa.array(values, type=arrow_type(column))
     return pa.table(columns), errors
 
@@ -237,7 +252,7 @@ def from_arrow(table: sa.Table, data: pa.Table, tz: ZoneInfo) -> tuple[pa.Table,
             except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
                 # Find the offending values one by one for a precise message.
                 _, found = from_dicts(table, data.select([name] + (["id"] if "id" in data.column_names and name != "id" else [])).to_pylist(), tz)
-                return data, found or [RecordError(table.name, None, name, f"cannot read {arr.type} as {target}")]
+                return data, found or [record_error(table.name, None, name, N_("no se puede leer {kind} como {target}"), kind=arr.type, target=target)]
         columns[name] = arr
     return pa.table(columns), errors
 
@@ -299,10 +314,11 @@ def normalise(table: sa.Table, data: pa.Table) -> tuple[pa.Table, list[RecordErr
     ids = data["id"] if "id" in data.column_names else None
     errors: list[RecordError] = []
 
-    def report(rows: list[int], field: str, reason: str, show: bool) -> None:
+    def report(rows: list[int], field: str, reason: str, show: bool, **values) -> None:
         for i in rows[:1000 - len(errors)]:
             got = f" (got {_shown(data[field][i].as_py())})" if show else ""
-            errors.append(RecordError(table.name, None if ids is None else ids[i].as_py(), field, reason + got, i))
+            errors.append(record_error(table.name, None if ids is None else ids[i].as_py(), field, reason, i,
+                                       got=got, **values))
 
     def where(mask) -> list[int]:
         return pc.indices_nonzero(pc.fill_null(mask, False)).to_pylist()
@@ -312,16 +328,16 @@ def normalise(table: sa.Table, data: pa.Table) -> tuple[pa.Table, list[RecordErr
         if arr is None:
             continue
         if name in refs:
-            report(where(pc.equal(pc.utf8_length(arr), 0)), name, "is empty; leave it out (null) when there is none", False)
+            report(where(pc.equal(pc.utf8_length(arr), 0)), name, N_("está vacío; déjelo fuera (nulo) cuando no lo haya"), False)
         if isinstance(column.type, (sa.DateTime, sa.Date)):
             low, high = dt.date(MIN_YEAR, 1, 1), dt.date(MAX_YEAR + 1, 1, 1)
             if isinstance(column.type, sa.DateTime):
                 low, high = (dt.datetime.combine(d, dt.time(), dt.timezone.utc) for d in (low, high))
             bounds = [pa.scalar(b, type=arr.type) for b in (low, high)]
             outside = pc.or_(pc.less(arr, bounds[0]), pc.greater_equal(arr, bounds[1]))
-            report(where(outside), name, f"is outside the years {MIN_YEAR}–{MAX_YEAR}", True)
+            report(where(outside), name, N_("está fuera de los años {low}–{high}"), True, low=MIN_YEAR, high=MAX_YEAR)
         elif _is_text(column):
-            report(formula_rows(arr), name, FORMULA_REASON, False)
+            report(formula_rows(arr), name, FORMULA_TEXT, False)
     return data, errors
 
 

@@ -27,6 +27,7 @@ import sqlalchemy as sa
 from pulso.access import OWNERSHIP, UNOWNED, Scope, admits, describe
 from pulso.errors import (FilterError, RecordError, RecordForbiddenError, RecordNotFoundError,
                           RecordReferencedError, RecordScopeError, UnknownFilterError, ValidationError)
+from pulso.i18n import N_, record_error
 from pulso.store import coerce, schema, scoping, searchwords, tables_api
 from pulso.store.store import Store, _bump_version
 
@@ -194,7 +195,7 @@ def _resolve_ids(conn: sa.Connection, scope: Scope, tbl: sa.Table, records: list
 
     Only records the scope reads are matched: to a rep, another rep's external_id is unknown
     (the record is created with a new id), and a shared one is counted, never listed."""
-    errors = [RecordError(tbl.name, None, "(record)", f"expected an object, got {type(r).__name__}", i)
+    errors = [record_error(tbl.name, None, "(record)", N_("se esperaba un objeto, no {kind}"), i, kind=type(r).__name__)
               for i, r in enumerate(records) if not isinstance(r, dict)]
     if errors:
         return [], errors
@@ -210,12 +211,12 @@ def _resolve_ids(conn: sa.Connection, scope: Scope, tbl: sa.Table, records: list
             continue
         ext = _key(rec.get("external_id"))
         if isinstance(rec.get("external_id"), str) and "\x00" in rec["external_id"]:
-            errors.append(RecordError(tbl.name, None, "external_id", "contains a NUL character (\\x00)", i))
+            errors.append(record_error(tbl.name, None, "external_id", N_("contiene un carácter NUL (\\x00)"), i))
         elif ext is None:
-            errors.append(RecordError(tbl.name, None, "id", "is missing: give an id or an external_id", i))
+            errors.append(record_error(tbl.name, None, "id", N_("falta: dé un id o un external_id"), i))
         elif len(known.get(ext, ())) > 1:
-            errors.append(RecordError(tbl.name, None, "external_id",
-                                      f"'{ext}' is shared by {len(known[ext])} records; give the id", i))
+            errors.append(record_error(tbl.name, None, "external_id",
+                                       N_("'{ext}' lo comparten {count} registros; dé el id"), i, ext=ext, count=len(known[ext])))
         else:
             ids = known.get(ext) or [fresh.setdefault(ext, uuid.uuid4().hex)]
             out.append({**rec, "id": ids[0]})
@@ -231,7 +232,7 @@ def _check_scope(conn: sa.Connection, scope: Scope, user_id: str | None, table: 
     - a reference to a record the scope does not read: ValidationError, as a reference to nothing;
     - a record that would leave the scope (an owner outside it, a quota of oneself): RecordScopeError.
     """
-    unknown = [RecordError(table, rid, "id", f"no record '{rid}' in {table} within your scope", i)
+    unknown = [record_error(table, rid, "id", N_("no hay ningún registro '{id}' en {table} dentro de su ámbito"), i, id=rid, table=table)
                for i, rid in enumerate(str(r["id"]) for r in records) if rid in stored]
     old_owners = scoping.owners_of(conn, table, [stored[e.record_id] for e in unknown])
     allowed = scoping.allowed_owners(conn, scope)
@@ -249,9 +250,9 @@ def _check_scope(conn: sa.Connection, scope: Scope, user_id: str | None, table: 
     for i, (rec, row, owner) in enumerate(zip(records, merged, scoping.owners_of(conn, table, merged))):
         rid = str(rec["id"])
         if not admits(scope, table, row, _text(owner), allowed):
-            errors.append(RecordError(table, rid, field, f"would put the record outside your scope ({describe(table)})", i))
+            errors.append(record_error(table, rid, field, N_("dejaría el registro fuera de su ámbito ({how})"), i, how=describe(table)))
         elif table == "quotas" and owner is not None and _text(owner) == user_id:
-            errors.append(RecordError(table, rid, field, "is you: your own quota is set by an admin", i))
+            errors.append(record_error(table, rid, field, N_("es usted: su propia cuota la fija un administrador"), i))
     if errors:
         raise RecordScopeError(f"{len(errors)} record(s) outside your scope; nothing was written",
                                errors[0].field, errors=errors[:1000])
@@ -267,7 +268,8 @@ def _hidden_references(conn: sa.Connection, scope: Scope, table: str, records: l
         for i, rec in enumerate(records):
             value = _key(rec.get(field))
             if value is not None and value not in seen:
-                errors.append(RecordError(table, str(rec["id"]), field, f"refers to {parent} '{value}', which does not exist", i))
+                errors.append(record_error(table, str(rec["id"]), field, N_("se refiere a {parent} '{value}', que no existe"), i,
+                                           parent=parent, value=value))
     return sorted(errors, key=lambda e: e.index)[:1000]
 
 
@@ -346,7 +348,8 @@ def _indexed(exc: ValidationError, records: list[dict]) -> ValidationError:
     for i, r in enumerate(records):
         position.setdefault(str(r.get("id")), i)
     return ValidationError([e if e.index is not None or e.record_id is None else
-                            RecordError(e.table, e.record_id, e.field, e.reason, position.get(e.record_id))
+                            RecordError(e.table, e.record_id, e.field, e.reason, position.get(e.record_id),
+                                        e.text, e.values)
                             for e in exc.errors])
 
 

@@ -6,7 +6,7 @@ names the table, the record id, the field and the reason.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
 import pyarrow as pa
@@ -14,6 +14,7 @@ import pyarrow.compute as pc
 import sqlalchemy as sa
 
 from pulso.errors import RecordError
+from pulso.i18n import N_, record_error
 from pulso.store import schema as s
 
 MAX_ERRORS = 1000
@@ -24,13 +25,15 @@ class Rule:
     """A check on one table: `bad(columns)` marks the offending rows."""
 
     field: str
-    reason: str
+    reason: str  # a Spanish msgid (N_), filled with `values`; its English is the RecordError's reason
     bad: Callable[[pa.Table], pa.ChunkedArray]
     after: str | None = None  # an order rule: `field` is never before `after`
+    values: dict = field(default_factory=dict)
 
 
 def _order(first: str, then: str) -> Rule:
-    return Rule(then, f"is before {first}", lambda t: pc.less(t[then], t[first]), after=first)
+    return Rule(then, N_("es anterior a {first}"), lambda t: pc.less(t[then], t[first]), after=first,
+                values={"first": first})
 
 
 def order_pairs(table: str) -> list[tuple[str, str]]:
@@ -41,30 +44,32 @@ def order_pairs(table: str) -> list[tuple[str, str]]:
     return [(r.after, r.field) for r in RULES.get(table, []) if r.after]
 
 
-def _enum(field: str, values: tuple[str, ...]) -> Rule:
+def _enum(name: str, values: tuple[str, ...]) -> Rule:
     return Rule(
-        field,
-        f"must be one of {', '.join(values)}",
-        lambda t: pc.and_(pc.is_valid(t[field]), pc.invert(pc.is_in(t[field], value_set=pa.array(values)))),
+        name,
+        N_("debe ser uno de {values}"),
+        lambda t: pc.and_(pc.is_valid(t[name]), pc.invert(pc.is_in(t[name], value_set=pa.array(values)))),
+        values={"values": ", ".join(values)},
     )
 
 
-def _non_negative(field: str) -> Rule:
-    return Rule(field, "must not be negative", lambda t: pc.less(t[field], 0))
+def _non_negative(name: str) -> Rule:
+    return Rule(name, N_("no puede ser negativo"), lambda t: pc.less(t[name], 0))
 
 
-def _currency(field: str = "currency") -> Rule:
+def _currency(name: str = "currency") -> Rule:
     return Rule(
-        field,
-        "must be a three-letter ISO 4217 code such as EUR, MXN or USD",
-        lambda t: pc.invert(pc.match_substring_regex(t[field], r"^[A-Z]{3}$")),
+        name,
+        N_("debe ser un código ISO 4217 de tres letras, como EUR, MXN o USD"),
+        lambda t: pc.invert(pc.match_substring_regex(t[name], r"^[A-Z]{3}$")),
     )
 
 
-def _between(field: str, low: float, high: float) -> Rule:
+def _between(name: str, low: float, high: float) -> Rule:
     return Rule(
-        field, f"must be between {low:g} and {high:g}",
-        lambda t: pc.or_(pc.less(t[field], low), pc.greater(t[field], high)),
+        name, N_("debe estar entre {low} y {high}"),
+        lambda t: pc.or_(pc.less(t[name], low), pc.greater(t[name], high)),
+        values={"low": f"{low:g}", "high": f"{high:g}"},
     )
 
 
@@ -78,7 +83,7 @@ RULES: dict[str, list[Rule]] = {
     "accounts": [
         _order("created_at", "acquired_at"),
         _order("acquired_at", "churned_at"),
-        Rule("churned_at", "is set but acquired_at is not: a customer churns only after being acquired",
+        Rule("churned_at", N_("tiene valor pero acquired_at no: un cliente solo se da de baja después de ser captado"),
              lambda t: pc.and_(pc.is_valid(t["churned_at"]), pc.is_null(t["acquired_at"]))),
     ],
     "leads": [
@@ -99,9 +104,9 @@ RULES: dict[str, list[Rule]] = {
         _non_negative("amount"),
         _currency(),
         _order("created_at", "closed_at"),
-        Rule("closed_at", "is missing: a won or lost deal has a close date",
+        Rule("closed_at", N_("falta: un negocio ganado o perdido tiene fecha de cierre"),
              lambda t: pc.and_(_is_any(t, "status", ("won", "lost")), pc.is_null(t["closed_at"]))),
-        Rule("closed_at", "is set on an open deal: an open deal has no close date",
+        Rule("closed_at", N_("tiene valor en un negocio abierto: un negocio abierto no tiene fecha de cierre"),
              lambda t: pc.and_(pc.equal(t["status"], "open"), pc.is_valid(t["closed_at"]))),
     ],
     "tickets": [
@@ -117,11 +122,11 @@ RULES: dict[str, list[Rule]] = {
     ],
     "survey_responses": [
         _enum("kind", s.SURVEY_KINDS),
-        Rule("scale_max", "must be greater than scale_min", lambda t: pc.less_equal(t["scale_max"], t["scale_min"])),
-        Rule("score", "is outside its scale (scale_min..scale_max)",
+        Rule("scale_max", N_("debe ser mayor que scale_min"), lambda t: pc.less_equal(t["scale_max"], t["scale_min"])),
+        Rule("score", N_("está fuera de su escala (scale_min..scale_max)"),
              lambda t: pc.and_(pc.greater(t["scale_max"], t["scale_min"]),
                                pc.or_(pc.less(t["score"], t["scale_min"]), pc.greater(t["score"], t["scale_max"])))),
-        Rule("scale_max", "an NPS answer is on the 0–10 scale",
+        Rule("scale_max", N_("una respuesta NPS va en la escala 0–10"),
              lambda t: pc.and_(pc.equal(t["kind"], "nps"),
                                pc.or_(pc.not_equal(t["scale_min"], 0), pc.not_equal(t["scale_max"], 10)))),
     ],
@@ -151,24 +156,24 @@ def check_counted(table: sa.Table, data: pa.Table) -> tuple[list[RecordError], i
     total = 0
     ids = data["id"]
 
-    def report(mask: pa.ChunkedArray | pa.Array, field: str, reason: str) -> None:
+    def report(mask: pa.ChunkedArray | pa.Array, field: str, reason: str, values: dict | None = None) -> None:
         nonlocal total
         rows = pc.indices_nonzero(pc.fill_null(mask, False)).to_pylist()
         total += len(rows)
         for i in rows[: MAX_ERRORS - len(errors)]:
             value = data[field][i].as_py() if field in data.column_names else None
-            shown = f" (got {value!r})" if value is not None and "missing" not in reason else ""
-            errors.append(RecordError(table.name, ids[i].as_py(), field, reason + shown, i))
+            shown = f" (got {value!r})" if value is not None and not reason.startswith(N_("falta")) else ""
+            errors.append(record_error(table.name, ids[i].as_py(), field, reason, i, got=shown, **(values or {})))
 
-    report(pc.is_null(ids), "id", "is missing")
-    report(pc.equal(pc.utf8_length(pc.utf8_trim_whitespace(ids)), 0), "id", "is empty")
+    report(pc.is_null(ids), "id", N_("falta"))
+    report(pc.equal(pc.utf8_length(pc.utf8_trim_whitespace(ids)), 0), "id", N_("está vacío"))
     counts = pc.value_counts(ids)
     repeated = pc.filter(counts.field("values"), pc.greater(counts.field("counts"), 1))
     if len(repeated):
-        report(pc.is_in(ids, value_set=repeated), "id", "appears more than once in the batch")
+        report(pc.is_in(ids, value_set=repeated), "id", N_("aparece más de una vez en el lote"))
     for column in table.columns:
         if not column.nullable and not column.primary_key:
-            report(pc.is_null(data[column.name]), column.name, "is missing (required)")
+            report(pc.is_null(data[column.name]), column.name, N_("falta (obligatorio)"))
     for rule in RULES.get(table.name, []):
-        report(rule.bad(data), rule.field, rule.reason)
+        report(rule.bad(data), rule.field, rule.reason, rule.values)
     return errors, total

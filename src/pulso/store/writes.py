@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from pulso.errors import RecordError, ValidationError
+from pulso.i18n import N_, record_error
 from pulso.store import coerce, rules, schema, searchable, searchwords, tables_api
 from pulso.store.settings import bump_version, timezone_on
 
@@ -47,7 +48,7 @@ def upsert_many(store: Store, batches: Mapping[str, coerce.Records], *,
             if not found:  # one set of checks for every door: keys trimmed, dates in range, no formulas
                 arrow, found = coerce.normalise(tbl, arrow)
             if not found and "id" not in arrow.column_names and arrow.num_rows:
-                found = [RecordError(name, None, "id", "is missing: every record needs an id")]
+                found = [record_error(name, None, "id", N_("falta: todo registro necesita un id"))]
             if not found and arrow.num_rows:
                 arrow = searchable.refresh(name, _complete(conn, tbl, arrow))  # search columns in step
                 found, broken = rules.check_counted(tbl, arrow)
@@ -163,7 +164,7 @@ def _broken_references(conn: sa.Connection, checks: list[tuple[str, str, str, sa
     errors = []
     for n, rid, value in conn.execute(sa.select(every).order_by(every.c.n, every.c.rid)):
         name, field, target, _query = checks[n]
-        errors.append(RecordError(name, rid, field, f"refers to {target} '{value}', which does not exist"))
+        errors.append(record_error(name, rid, field, N_("se refiere a {parent} '{value}', que no existe"), parent=target, value=value))
     return errors
 
 

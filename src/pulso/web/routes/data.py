@@ -24,6 +24,7 @@ from pulso.ingest import (ImportFailed, ReadError, detect_mapping, import_files,
                           presets, run_errors, suggestions, write_error_report)
 from pulso.ingest.bundle import expanded, is_bundle, plan_files
 from pulso.ingest.checks import as_yaml, choices, corrected, suggestion
+from pulso.ingest.notes import reason_text
 from pulso.ingest.mapping import MAX_MAPPING_BYTES, load_preset, read_mapping
 from pulso.ingest.runlog import ImportResult, UnknownRun
 from pulso.store import schema
@@ -200,8 +201,9 @@ async def _run(ctx: Ctx, token: str, paths: list[Path], names: dict[str, str], m
         uploads.keep(token, UNKNOWN, json.dumps(unknown).encode())
     summary = {"status": STATUS[result.status], "run": result.run_id, "read": result.rows_read, "written": result.written,
                "rejected": result.rejected, "skipped": result.skipped,
-               "errors": [{"file": e.file, "line": e.line, "column": e.column, "value": e.value, "reason": e.reason}
-                          for e in result.errors[:50]], "error_count": result.error_count,
+               "errors": [{"file": e.file, "line": e.line, "column": e.column, "value": e.value,
+                           "reason": reason_text(e, ctx.lang, ctx._)} for e in result.errors[:50]],
+               "error_count": result.error_count,
                "error_total": error_total(ctx, result), "notes": [note_text(ctx, n) for n in result.notes],
                "token": token if result.status == "dry_run" else "", "again": again,
                "suggestion": suggestion(result, mapping), "suggestion_title": suggestion_title(ctx),
