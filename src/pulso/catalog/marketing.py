@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import ibis
 
-from pulso.catalog.model import Event, Kpi, Overlap, Part, T, divide, mean, ratio, total
+from pulso.catalog.model import Event, Kpi, Overlap, Part, Result, T, divide, mean, ratio, total
 from pulso.catalog.sales import visitors
-from pulso.catalog.sources import days_between, flag, money, one
+from pulso.catalog.sources import days_between, flag, money, one, seconds_between
 
 AREA, CATEGORY = "marketing", "business_performance"
 LEAD_DIMS = ("owner", "team", "source", "campaign", "channel")
@@ -36,25 +36,59 @@ def _leads_with_revenue(src, ctx):
     return leads.left_join(rev, leads.id == rev._rid).drop("_rid")
 
 
-def _campaign_windows(src, ctx):
-    """Campaigns with the revenue won while they ran and the baseline revenue for as many days."""
-    c, d = src["campaigns"], src["deals"]
+def _until(c, ctx):
+    """When a campaign stops counting: its end, now while it runs, and never before one second
+    after its start (a campaign without duration lasts an instant, in the period it starts)."""
+    return ibis.greatest(ibis.coalesce(c.ended_at, ctx.now), c.started_at + ibis.interval(seconds=1))
+
+
+def _campaigns_until(src, ctx):
+    c = src["campaigns"]
+    return c.mutate(_until=_until(c, ctx))
+
+
+def _cost_in_period(j):
+    """A campaign's cost spread over the time it ran: cost × its time inside the period ÷ its time."""
+    inside = seconds_between(ibis.greatest(j.started_at, j._p_start), ibis.least(j._until, j._p_end))
+    return money(j.cost) * ibis.greatest(inside, 0.0) / seconds_between(j.started_at, j._until)
+
+
+def _campaign_segments(src, ctx):
+    """Campaign time cut where any campaign or period starts or stops, one row per campaign and
+    piece of time it ran (`_t`..`_t2`), with the revenue won in that piece (`_seg_revenue`), the
+    campaigns running in it (`_k`, who share it equally) and the reference revenue per day."""
+    c, d, p = _campaigns_until(src, ctx), src["deals"], ctx.periods
+    cuts = ibis.union(c.select(_t=c.started_at), c.select(_t=c._until), p.select(_t=p._p_start),
+                      p.select(_t=p._p_end), distinct=True)
+    segs = cuts.mutate(_t2=cuts._t.lead().over(ibis.window(order_by=cuts._t)))
+    segs = segs.filter(segs._t2.notnull())
+    x = c.join(segs, [c.started_at <= segs._t, c._until >= segs._t2])
+    x = x.mutate(_k=x.id.count().over(ibis.window(group_by=x._t)))
     won = d.filter(d.status == "won", d.closed_at.notnull())
     won = won.select(_closed=won.closed_at, _amount=money(won.amount))
-    stop = ibis.coalesce(c.ended_at, ctx.now)
-    w = c.select(_wid=c.id, _from=c.started_at, _to=stop)
-    during = w.join(won, [won._closed >= w._from, won._closed < w._to]).group_by("_wid").aggregate(
-        _during=ibis._._amount.sum())
+    ran = x.select(_rt=x._t, _rt2=x._t2).distinct()
+    rev = ran.join(won, [won._closed >= ran._rt, won._closed < ran._rt2]).group_by("_rt").aggregate(
+        _seg_revenue=ibis._._amount.sum())
+    x = x.left_join(rev, x._t == rev._rt).drop("_rt")
     ref = ctx.baseline
     if ctx.baseline_excludes_campaigns:
-        ref = ref.anti_join(c, [c.started_at < ref.b_end, ibis.coalesce(c.ended_at, FAR_FUTURE) > ref.b_start])
-    ref_days = (days_between(ref.b_start, ref.b_end)).sum()
+        ref = ref.anti_join(src["campaigns"], [src["campaigns"].started_at < ref.b_end,
+                                               ibis.coalesce(src["campaigns"].ended_at, FAR_FUTURE) > ref.b_start])
+    ref_days = days_between(ref.b_start, ref.b_end).sum()
     near = won.filter(won._closed >= ref.b_start.min(), won._closed < ref.b_end.max())  # fewer rows to range-join
     ref_revenue = ref.join(near, [near._closed >= ref.b_start, near._closed < ref.b_end])._amount.sum()
-    per_day = divide(ref_revenue, ref_days).fill_null(0.0)
-    x = c.left_join(during, c.id == during._wid).drop("_wid")
-    x = x.mutate(_window_days=days_between(x.started_at, ibis.coalesce(x.ended_at, ctx.now)))
-    return x.mutate(_revenue_during=x._during.fill_null(0.0), _baseline=per_day * x._window_days).drop("_during")
+    return x.mutate(_seg_revenue=x._seg_revenue.fill_null(0.0), _per_day=divide(ref_revenue.fill_null(0.0), ref_days))
+
+
+def _incremental(a):
+    """Null, not a guess, when there is no reference day (every day had a campaign)."""
+    value = ibis.ifelse(a.unknown > 0, ibis.null("float64"), a.incremental.cast("float64"))
+    return {"value": value, "numerator": value, "denominator": ibis.null("float64"),
+            **{k: a[k].cast("float64") for k in ("revenue_during", "baseline", "cost")}}
+
+
+_SPREAD_COST = Part("campaigns", "campaign", Overlap("started_at", "_until"), rows=_campaigns_until,
+                    measures={"net": lambda j: -_cost_in_period(j), "cost": _cost_in_period})
 
 
 KPIS = (
@@ -98,27 +132,35 @@ KPIS = (
         formula=T("(ingresos de la campaña − costo de la campaña) ÷ costo de la campaña"),
         unit="%", direction="up", category=CATEGORY, area=AREA, dimensions=CAMPAIGN_DIMS,
         time="deals.closed_at/campaigns.started_at", seeds=("004",),
-        choices=T("Ingresos de la campaña = el KPI campaign_revenue del periodo (oportunidades ganadas en él); el costo de "
-                  "una campaña cuenta en el periodo en que empieza. Para el ROI de campañas enteras, consulte un periodo "
-                  "que las cubra. Numerador = ingresos − costo; denominador = costo; extras `revenue` y `cost`."),
-        parts=(Part("campaigns", "campaign", Event("started_at"), measures={"net": lambda j: -money(j.cost), "cost": lambda j: money(j.cost)}),
+        choices=T("Ingresos de la campaña = el KPI campaign_revenue del periodo (oportunidades ganadas en él). El costo "
+                  "de una campaña se reparte por el tiempo que corrió: a un periodo le toca costo × tiempo de la campaña "
+                  "dentro del periodo ÷ tiempo de la campaña (hasta hoy si sigue), así que el ROI de cualquier periodo "
+                  "está definido. Numerador = ingresos − costo; denominador = costo; extras `revenue` y `cost`."),
+        parts=(_SPREAD_COST,
                Part("deals", "deal", Event("closed_at"), rows=_won_attributed,
                     measures={"net": lambda j: money(j.amount), "revenue": lambda j: money(j.amount)})),
         result=ratio("net", "cost", extras={"revenue": lambda a: a.revenue.cast("float64"), "cost": lambda a: a.cost.cast("float64")})),
     Kpi(key="incremental_revenue", name=T("Ingresos incrementales"),
-        description=T("Lo que una campaña vendió por encima de lo habitual, descontado su costo."),
-        formula=T("ingresos ganados durante la campaña − ingresos de referencia para la misma duración − costo de la campaña; "
-                  "la referencia es el ingreso medio por día en periodos de referencia sin campañas elegidos por el usuario "
-                  "(la receta del artículo 004)"),
+        description=T("Lo que se vendió mientras corrían campañas por encima de lo habitual, descontado su costo. Nunca "
+                      "supera los ingresos ganados en el periodo: cada venta cuenta una vez, aunque corrieran varias "
+                      "campañas a la vez."),
+        formula=T("ingresos ganados en el periodo mientras corría alguna campaña − ingreso medio por día de los periodos "
+                  "de referencia × días de campaña del periodo − costo de las campañas repartido por sus días"),
         unit="currency", direction="up", category=CATEGORY, area=AREA, dimensions=CAMPAIGN_DIMS,
-        time="campaigns.started_at", seeds=("004",),
-        choices=T("Campañas que empezaron en el periodo; ingresos = todas las oportunidades ganadas entre `started_at` y "
-                  "`ended_at` (hoy si sigue). Referencia: el parámetro `baseline` o el ajuste `baseline_periods`; si no "
-                  "hay, los 365 días anteriores al periodo en que no corría ninguna campaña."),
-        parts=(Part("campaigns", "campaign", Event("started_at"), rows=_campaign_windows, measures={
-            "incremental": lambda j: j._revenue_during - j._baseline - money(j.cost),
-            "revenue_during": lambda j: j._revenue_during, "baseline": lambda j: j._baseline, "cost": lambda j: money(j.cost)}),),
-        result=total("incremental", extras={k: (lambda a, k=k: a[k].cast("float64")) for k in ("revenue_during", "baseline", "cost")})),
+        time="campaigns.started_at/ended_at", seeds=("004",),
+        choices=T("Cada trozo de tiempo en que corrían campañas se reparte a partes iguales entre ellas (ingresos y "
+                  "referencia), así que la suma por campaña es el total y nada cuenta dos veces. Periodos de "
+                  "referencia: el ajuste `baseline_periods` (o el parámetro `baseline`); si no hay, los 365 días "
+                  "anteriores al periodo en que no corría ninguna campaña. Sin ningún día de referencia el valor queda "
+                  "vacío: no hay con qué comparar. El costo se reparte como en campaign_roi."),
+        parts=(Part("campaigns", "campaign", Overlap("_t", "_t2"), rows=_campaign_segments, measures={
+                    "incremental": lambda j: (j._seg_revenue - j._per_day * days_between(j._t, j._t2)) / j._k,
+                    "revenue_during": lambda j: j._seg_revenue / j._k,
+                    "baseline": lambda j: j._per_day * days_between(j._t, j._t2) / j._k,
+                    "unknown": lambda j: flag(j._per_day.isnull())}),
+               Part("campaigns", "campaign", Overlap("started_at", "_until"), rows=_campaigns_until,
+                    measures={"incremental": lambda j: -_cost_in_period(j), "cost": _cost_in_period})),
+        result=Result("total", _incremental, ("incremental",), (), ("revenue_during", "baseline", "cost"))),
     Kpi(key="website_visitors", name=T("Visitantes web"),
         description=T("Personas distintas que visitaron el sitio (una métrica general)."),
         formula=T("visitantes distintos del periodo"),

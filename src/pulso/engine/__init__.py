@@ -353,6 +353,12 @@ class Engine:
 
     # -- building -------------------------------------------------------------------------
 
+    def reference_periods(self, start: dt.date) -> tuple[list[tuple[dt.date, dt.date]], bool]:
+        """The reference periods incremental revenue reads for a query from `start` (local dates,
+        ends exclusive), and whether they are the default (then days with a campaign are left out)."""
+        _, ranges, default = self._settings(start, None)
+        return ranges, default
+
     def _settings(self, start: dt.date, params: Mapping[str, Any] | None):
         """The workspace time zone, and the reference periods of incremental revenue (the
         parameter, the setting, or the 365 days before the query, campaign days excluded)."""

@@ -17,6 +17,7 @@ from pulso.web.errors import NotFoundError
 from pulso.web.pages import DIMENSION_LABELS, cell, page_route, render, split_bars, split_table, table, tile, trend_chart
 from pulso.web.periods import page_number
 from pulso.web import why
+from pulso.web.reference import KPI as REFERENCE_KPI, reference_words
 
 router = APIRouter()
 PAGE_SIZE = 25
@@ -100,6 +101,7 @@ def kpi_detail(ctx: Ctx, key: str, by: str | None = None, part: str = "numerator
 
     data = dict(ctx.cached(f"kpi:{key}:{by}", build))
     data["records"] = records(ctx, key, part, page)
+    data["reference"] = reference_words(ctx, ctx.period.start) if key == REFERENCE_KPI else ""
     data["exports"] = {fmt: ctx.url(f"/kpi/{key}/export.{fmt}", by=by) for fmt in ("csv", "xlsx")}  # routes/goals.py
     data["splits"] = [{"dim": d, "label": ctx._(DIMENSION_LABELS.get(d, d)), "href": ctx.url(f"/kpi/{key}", by=d),
                        "current": d == by} for d in dims]

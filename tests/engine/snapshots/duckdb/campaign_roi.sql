@@ -21,59 +21,51 @@ LEFT OUTER JOIN (
     FROM (
       SELECT
         "t6"."_pid",
-        "t14"."_m_net" AS "net",
-        "t14"."_m_cost" AS "cost",
+        -(
+          (
+            COALESCE(CAST("t11"."cost" AS DOUBLE), 0.0) * GREATEST(
+              CAST(EPOCH_US(LEAST("t11"."_until", "t6"."_p_end")) - EPOCH_US(GREATEST("t11"."started_at", "t6"."_p_start")) AS DOUBLE) / 1000000.0,
+              0.0
+            )
+          ) / (
+            CAST(EPOCH_US("t11"."_until") - EPOCH_US("t11"."started_at") AS DOUBLE) / 1000000.0
+          )
+        ) AS "net",
+        (
+          COALESCE(CAST("t11"."cost" AS DOUBLE), 0.0) * GREATEST(
+            CAST(EPOCH_US(LEAST("t11"."_until", "t6"."_p_end")) - EPOCH_US(GREATEST("t11"."started_at", "t6"."_p_start")) AS DOUBLE) / 1000000.0,
+            0.0
+          )
+        ) / (
+          CAST(EPOCH_US("t11"."_until") - EPOCH_US("t11"."started_at") AS DOUBLE) / 1000000.0
+        ) AS "cost",
         CAST(NULL AS DOUBLE) AS "revenue"
       FROM (
         SELECT
-          *
-        FROM (
-          SELECT
-            "t2"."id",
-            "t2"."external_id",
-            "t2"."name",
-            "t2"."channel",
-            "t2"."started_at",
-            "t2"."ended_at",
-            "t2"."cost",
-            "t2"."currency",
-            -(
-              COALESCE(CAST("t2"."cost" AS DOUBLE), 0.0)
-            ) AS "_m_net",
-            COALESCE(CAST("t2"."cost" AS DOUBLE), 0.0) AS "_m_cost"
-          FROM "campaigns" AS "t2"
-        ) AS "t9"
-        WHERE
-          (
-            (
-              "t9"."started_at" >= GETVARIABLE('pulso_lo')
-            )
-            AND (
-              "t9"."started_at" < GETVARIABLE('pulso_hi')
-            )
-          )
-          OR (
-            (
-              "t9"."started_at" >= GETVARIABLE('pulso_lo2')
-            )
-            AND (
-              "t9"."started_at" < GETVARIABLE('pulso_hi2')
-            )
-          )
-      ) AS "t14"
-      INNER JOIN "pulso_period_slots" AS "t6"
-        ON CAST(FLOOR((
-          EPOCH_US("t14"."started_at")
-        ) / (
-          3600000000
-        )) AS BIGINT) = "t6"."_slot"
-    ) AS "t17"
+          "t1"."id",
+          "t1"."external_id",
+          "t1"."name",
+          "t1"."channel",
+          "t1"."started_at",
+          "t1"."ended_at",
+          "t1"."cost",
+          "t1"."currency",
+          GREATEST(
+            COALESCE("t1"."ended_at", CAST(CAST(CURRENT_TIMESTAMP AS TIMESTAMP) AS TIMESTAMPTZ)),
+            "t1"."started_at" + INTERVAL '1' SECOND
+          ) AS "_until"
+        FROM "campaigns" AS "t1"
+      ) AS "t11"
+      INNER JOIN "pulso_periods" AS "t6"
+        ON "t11"."started_at" < "t6"."_p_end"
+        AND COALESCE("t11"."_until", MAKE_TIMESTAMPTZ(9999, 12, 31, 0, 0, 0.0, 'UTC')) > "t6"."_p_start"
+    ) AS "t16"
     UNION ALL
     SELECT
       *
     FROM (
       SELECT
-        "t6"."_pid",
+        "t7"."_pid",
         "t22"."_m_net" AS "net",
         CAST(NULL AS DOUBLE) AS "cost",
         "t22"."_m_revenue" AS "revenue"
@@ -109,7 +101,7 @@ LEFT OUTER JOIN (
               EXCLUDE ("_lcampaign")
             FROM (
               SELECT
-                "t16".*
+                "t17".*
                 EXCLUDE ("_lid")
               FROM (
                 SELECT
@@ -136,26 +128,26 @@ LEFT OUTER JOIN (
                   COALESCE("t15"."_lcampaign", "t15"."campaign_id") AS "_campaign"
                 FROM (
                   SELECT
-                    "t12"."id",
-                    "t12"."external_id",
-                    "t12"."account_id",
-                    "t12"."lead_id",
-                    "t12"."owner_id",
-                    "t12"."title",
-                    "t12"."amount",
-                    "t12"."currency",
-                    "t12"."stage_id",
-                    "t12"."status",
-                    "t12"."kind",
-                    "t12"."created_at",
-                    "t12"."expected_close_at",
-                    "t12"."closed_at",
-                    "t12"."lost_reason",
-                    "t12"."campaign_id",
-                    "t12"."search_text",
-                    "t12"."product",
-                    "t8"."_lid",
-                    "t8"."_lcampaign"
+                    "t14"."id",
+                    "t14"."external_id",
+                    "t14"."account_id",
+                    "t14"."lead_id",
+                    "t14"."owner_id",
+                    "t14"."title",
+                    "t14"."amount",
+                    "t14"."currency",
+                    "t14"."stage_id",
+                    "t14"."status",
+                    "t14"."kind",
+                    "t14"."created_at",
+                    "t14"."expected_close_at",
+                    "t14"."closed_at",
+                    "t14"."lost_reason",
+                    "t14"."campaign_id",
+                    "t14"."search_text",
+                    "t14"."product",
+                    "t9"."_lid",
+                    "t9"."_lcampaign"
                   FROM (
                     SELECT
                       *
@@ -180,19 +172,19 @@ LEFT OUTER JOIN (
                             "t3"."closed_at" < GETVARIABLE('pulso_hi2')
                           )
                         )
-                    ) AS "t10"
+                    ) AS "t12"
                     WHERE
-                      "t10"."status" = 'won'
-                  ) AS "t12"
+                      "t12"."status" = 'won'
+                  ) AS "t14"
                   LEFT OUTER JOIN (
                     SELECT
                       "t4"."id" AS "_lid",
                       "t4"."campaign_id" AS "_lcampaign"
                     FROM "leads" AS "t4"
-                  ) AS "t8"
-                    ON "t12"."lead_id" = "t8"."_lid"
+                  ) AS "t9"
+                    ON "t14"."lead_id" = "t9"."_lid"
                 ) AS "t15"
-              ) AS "t16"
+              ) AS "t17"
             ) AS "t18"
           ) AS "t19"
           WHERE
@@ -216,12 +208,12 @@ LEFT OUTER JOIN (
             )
           )
       ) AS "t22"
-      INNER JOIN "pulso_period_slots" AS "t6"
+      INNER JOIN "pulso_period_slots" AS "t7"
         ON CAST(FLOOR((
           EPOCH_US("t22"."closed_at")
         ) / (
           3600000000
-        )) AS BIGINT) = "t6"."_slot"
+        )) AS BIGINT) = "t7"."_slot"
     ) AS "t23"
   ) AS "t24"
   GROUP BY

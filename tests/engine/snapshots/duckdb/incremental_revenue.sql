@@ -1,223 +1,339 @@
 -- Written by `python -m pulso.engine.snapshots refresh`; do not edit by hand.
 
 -- incremental_revenue · duckdb · monthly, company scope, no split
-WITH "t14" AS (
+WITH "t11" AS (
   SELECT
-    "t9"."b_start",
-    "t9"."b_end"
-  FROM "pulso_baseline" AS "t9"
-  ANTI JOIN "campaigns" AS "t8"
-    ON "t8"."started_at" < "t9"."b_end"
-    AND COALESCE("t8"."ended_at", MAKE_TIMESTAMPTZ(9999, 12, 31, 0, 0, 0.0, 'UTC')) > "t9"."b_start"
-)
-SELECT
-  "t5"."_pid",
-  COALESCE("t36"."incremental", 0.0) AS "value",
-  COALESCE("t36"."incremental", 0.0) AS "numerator",
-  CAST(NULL AS DOUBLE) AS "denominator",
-  COALESCE("t36"."revenue_during", 0.0) AS "revenue_during",
-  COALESCE("t36"."baseline", 0.0) AS "baseline",
-  COALESCE("t36"."cost", 0.0) AS "cost"
-FROM "pulso_periods" AS "t5"
-LEFT OUTER JOIN (
+    "t1"."id",
+    "t1"."external_id",
+    "t1"."name",
+    "t1"."channel",
+    "t1"."started_at",
+    "t1"."ended_at",
+    "t1"."cost",
+    "t1"."currency",
+    GREATEST(
+      COALESCE("t1"."ended_at", CAST(CAST(CURRENT_TIMESTAMP AS TIMESTAMP) AS TIMESTAMPTZ)),
+      "t1"."started_at" + INTERVAL '1' SECOND
+    ) AS "_until"
+  FROM "campaigns" AS "t1"
+), "t15" AS (
   SELECT
-    "t34"."_pid" AS "_apid",
-    SUM("t34"."incremental") AS "incremental",
-    SUM("t34"."revenue_during") AS "revenue_during",
-    SUM("t34"."baseline") AS "baseline",
-    SUM("t34"."cost") AS "cost"
+    "t7"."b_start",
+    "t7"."b_end"
+  FROM "pulso_baseline" AS "t7"
+  ANTI JOIN "campaigns" AS "t6"
+    ON "t6"."started_at" < "t7"."b_end"
+    AND COALESCE("t6"."ended_at", MAKE_TIMESTAMPTZ(9999, 12, 31, 0, 0, 0.0, 'UTC')) > "t7"."b_start"
+), "t34" AS (
+  SELECT
+    "t33"."id",
+    "t33"."external_id",
+    "t33"."name",
+    "t33"."channel",
+    "t33"."started_at",
+    "t33"."ended_at",
+    "t33"."cost",
+    "t33"."currency",
+    "t33"."_until",
+    "t33"."_t",
+    "t33"."_t2",
+    COUNT("t33"."id") OVER (PARTITION BY "t33"."_t" ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS "_k"
   FROM (
     SELECT
-      "t6"."_pid",
-      "t33"."_m_incremental" AS "incremental",
-      "t33"."_m_revenue_during" AS "revenue_during",
-      "t33"."_m_baseline" AS "baseline",
-      "t33"."_m_cost" AS "cost"
-    FROM (
+      "t16"."id",
+      "t16"."external_id",
+      "t16"."name",
+      "t16"."channel",
+      "t16"."started_at",
+      "t16"."ended_at",
+      "t16"."cost",
+      "t16"."currency",
+      "t16"."_until",
+      "t30"."_t",
+      "t30"."_t2"
+    FROM "t11" AS "t16"
+    INNER JOIN (
       SELECT
         *
       FROM (
         SELECT
-          "t30"."id",
-          "t30"."external_id",
-          "t30"."name",
-          "t30"."channel",
-          "t30"."started_at",
-          "t30"."ended_at",
-          "t30"."cost",
-          "t30"."currency",
-          "t30"."_window_days",
-          "t30"."_revenue_during",
-          "t30"."_baseline",
-          (
-            "t30"."_revenue_during" - "t30"."_baseline"
-          ) - COALESCE(CAST("t30"."cost" AS DOUBLE), 0.0) AS "_m_incremental",
-          "t30"."_revenue_during" AS "_m_revenue_during",
-          "t30"."_baseline" AS "_m_baseline",
-          COALESCE(CAST("t30"."cost" AS DOUBLE), 0.0) AS "_m_cost"
+          "t21"."_t",
+          LEAD("t21"."_t") OVER (ORDER BY "t21"."_t" ASC ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS "_t2"
         FROM (
           SELECT
-            "t29".*
-            EXCLUDE ("_during")
+            *
           FROM (
             SELECT
-              "t28"."id",
-              "t28"."external_id",
-              "t28"."name",
-              "t28"."channel",
-              "t28"."started_at",
-              "t28"."ended_at",
-              "t28"."cost",
-              "t28"."currency",
-              "t28"."_during",
-              "t28"."_window_days",
-              COALESCE("t28"."_during", 0.0) AS "_revenue_during",
-              COALESCE(
-                (
-                  SELECT
-                    SUM("t25"."_amount") AS "Sum(_amount)"
-                  FROM (
-                    SELECT
-                      "t9"."b_start",
-                      "t9"."b_end",
-                      "t22"."_closed",
-                      "t22"."_amount"
-                    FROM "pulso_baseline" AS "t9"
-                    ANTI JOIN "campaigns" AS "t8"
-                      ON "t8"."started_at" < "t9"."b_end"
-                      AND COALESCE("t8"."ended_at", MAKE_TIMESTAMPTZ(9999, 12, 31, 0, 0, 0.0, 'UTC')) > "t9"."b_start"
-                    INNER JOIN (
-                      SELECT
-                        "t4"."closed_at" AS "_closed",
-                        COALESCE(CAST("t4"."amount" AS DOUBLE), 0.0) AS "_amount"
-                      FROM "deals" AS "t4"
-                      WHERE
-                        "t4"."status" = 'won'
-                        AND "t4"."closed_at" IS NOT NULL
-                        AND "t4"."closed_at" >= (
-                          SELECT
-                            MIN("t15"."b_start") AS "Min(b_start)"
-                          FROM "t14" AS "t15"
-                        )
-                        AND "t4"."closed_at" < (
-                          SELECT
-                            MAX("t15"."b_end") AS "Max(b_end)"
-                          FROM "t14" AS "t15"
-                        )
-                    ) AS "t22"
-                      ON "t22"."_closed" >= "t9"."b_start" AND "t22"."_closed" < "t9"."b_end"
-                  ) AS "t25"
-                ) / NULLIF(
-                  (
-                    SELECT
-                      SUM(
-                        (
-                          CAST(EPOCH_US("t15"."b_end") - EPOCH_US("t15"."b_start") AS DOUBLE) / 1000000.0
-                        ) / 86400.0
-                      ) AS "Sum(Divide(Divide(Cast(Subtract(epoch_us_0(b_end), epoch_us_0(b_start)), float64), 1000000.0), 86400.0))"
-                    FROM "t14" AS "t15"
-                  ),
-                  0
-                ),
-                0.0
-              ) * "t28"."_window_days" AS "_baseline"
+              *
             FROM (
               SELECT
-                "t26"."id",
-                "t26"."external_id",
-                "t26"."name",
-                "t26"."channel",
-                "t26"."started_at",
-                "t26"."ended_at",
-                "t26"."cost",
-                "t26"."currency",
-                "t26"."_during",
+                "t13"."started_at" AS "_t"
+              FROM "t11" AS "t13"
+            ) AS "t18"
+            UNION
+            SELECT
+              *
+            FROM (
+              SELECT
+                "t13"."_until" AS "_t"
+              FROM "t11" AS "t13"
+            ) AS "t19"
+          ) AS "t20"
+          UNION
+          SELECT
+            *
+          FROM (
+            SELECT
+              *
+            FROM (
+              SELECT
+                "t0"."_p_start" AS "_t"
+              FROM "pulso_periods" AS "t0"
+            ) AS "t8"
+            UNION
+            SELECT
+              *
+            FROM (
+              SELECT
+                "t0"."_p_end" AS "_t"
+              FROM "pulso_periods" AS "t0"
+            ) AS "t9"
+          ) AS "t10"
+        ) AS "t21"
+      ) AS "t25"
+      WHERE
+        "t25"."_t2" IS NOT NULL
+    ) AS "t30"
+      ON "t16"."started_at" <= "t30"."_t" AND "t16"."_until" >= "t30"."_t2"
+  ) AS "t33"
+)
+SELECT
+  "t4"."_pid",
+  CASE
+    WHEN COALESCE("t50"."unknown", 0.0) > 0
+    THEN CAST(NULL AS DOUBLE)
+    ELSE COALESCE("t50"."incremental", 0.0)
+  END AS "value",
+  CASE
+    WHEN COALESCE("t50"."unknown", 0.0) > 0
+    THEN CAST(NULL AS DOUBLE)
+    ELSE COALESCE("t50"."incremental", 0.0)
+  END AS "numerator",
+  CAST(NULL AS DOUBLE) AS "denominator",
+  COALESCE("t50"."revenue_during", 0.0) AS "revenue_during",
+  COALESCE("t50"."baseline", 0.0) AS "baseline",
+  COALESCE("t50"."cost", 0.0) AS "cost"
+FROM "pulso_periods" AS "t4"
+LEFT OUTER JOIN (
+  SELECT
+    "t48"."_pid" AS "_apid",
+    SUM("t48"."incremental") AS "incremental",
+    SUM("t48"."revenue_during") AS "revenue_during",
+    SUM("t48"."baseline") AS "baseline",
+    SUM("t48"."unknown") AS "unknown",
+    SUM("t48"."cost") AS "cost"
+  FROM (
+    SELECT
+      *
+    FROM (
+      SELECT
+        "t5"."_pid",
+        "t46"."_m_incremental" AS "incremental",
+        "t46"."_m_revenue_during" AS "revenue_during",
+        "t46"."_m_baseline" AS "baseline",
+        "t46"."_m_unknown" AS "unknown",
+        CAST(NULL AS DOUBLE) AS "cost"
+      FROM (
+        SELECT
+          "t44"."id",
+          "t44"."external_id",
+          "t44"."name",
+          "t44"."channel",
+          "t44"."started_at",
+          "t44"."ended_at",
+          "t44"."cost",
+          "t44"."currency",
+          "t44"."_until",
+          "t44"."_t",
+          "t44"."_t2",
+          "t44"."_k",
+          "t44"."_seg_revenue",
+          "t44"."_per_day",
+          (
+            "t44"."_seg_revenue" - (
+              "t44"."_per_day" * (
                 (
-                  CAST(EPOCH_US(
-                    COALESCE("t26"."ended_at", CAST(CAST(CURRENT_TIMESTAMP AS TIMESTAMP) AS TIMESTAMPTZ))
-                  ) - EPOCH_US("t26"."started_at") AS DOUBLE) / 1000000.0
-                ) / 86400.0 AS "_window_days"
-              FROM (
+                  CAST(EPOCH_US("t44"."_t2") - EPOCH_US("t44"."_t") AS DOUBLE) / 1000000.0
+                ) / 86400.0
+              )
+            )
+          ) / "t44"."_k" AS "_m_incremental",
+          "t44"."_seg_revenue" / "t44"."_k" AS "_m_revenue_during",
+          (
+            "t44"."_per_day" * (
+              (
+                CAST(EPOCH_US("t44"."_t2") - EPOCH_US("t44"."_t") AS DOUBLE) / 1000000.0
+              ) / 86400.0
+            )
+          ) / "t44"."_k" AS "_m_baseline",
+          CAST(CASE WHEN COALESCE("t44"."_per_day" IS NULL, FALSE) THEN 1 ELSE 0 END AS DOUBLE) AS "_m_unknown"
+        FROM (
+          SELECT
+            "t43"."id",
+            "t43"."external_id",
+            "t43"."name",
+            "t43"."channel",
+            "t43"."started_at",
+            "t43"."ended_at",
+            "t43"."cost",
+            "t43"."currency",
+            "t43"."_until",
+            "t43"."_t",
+            "t43"."_t2",
+            "t43"."_k",
+            COALESCE("t43"."_seg_revenue", 0.0) AS "_seg_revenue",
+            COALESCE(
+              (
                 SELECT
-                  "t24".*
-                  EXCLUDE ("_wid")
+                  SUM("t31"."_amount") AS "Sum(_amount)"
                 FROM (
                   SELECT
-                    "t7"."id",
-                    "t7"."external_id",
-                    "t7"."name",
-                    "t7"."channel",
-                    "t7"."started_at",
-                    "t7"."ended_at",
-                    "t7"."cost",
-                    "t7"."currency",
-                    "t21"."_wid",
-                    "t21"."_during"
-                  FROM "campaigns" AS "t7"
-                  LEFT OUTER JOIN (
+                    "t7"."b_start",
+                    "t7"."b_end",
+                    "t26"."_closed",
+                    "t26"."_amount"
+                  FROM "pulso_baseline" AS "t7"
+                  ANTI JOIN "campaigns" AS "t6"
+                    ON "t6"."started_at" < "t7"."b_end"
+                    AND COALESCE("t6"."ended_at", MAKE_TIMESTAMPTZ(9999, 12, 31, 0, 0, 0.0, 'UTC')) > "t7"."b_start"
+                  INNER JOIN (
                     SELECT
-                      "t16"."_wid",
-                      SUM("t16"."_amount") AS "_during"
-                    FROM (
-                      SELECT
-                        "t11"."_wid",
-                        "t11"."_from",
-                        "t11"."_to",
-                        "t13"."_closed",
-                        "t13"."_amount"
-                      FROM (
+                      "t3"."closed_at" AS "_closed",
+                      COALESCE(CAST("t3"."amount" AS DOUBLE), 0.0) AS "_amount"
+                    FROM "deals" AS "t3"
+                    WHERE
+                      "t3"."status" = 'won'
+                      AND "t3"."closed_at" IS NOT NULL
+                      AND "t3"."closed_at" >= (
                         SELECT
-                          "t2"."id" AS "_wid",
-                          "t2"."started_at" AS "_from",
-                          COALESCE("t2"."ended_at", CAST(CAST(CURRENT_TIMESTAMP AS TIMESTAMP) AS TIMESTAMPTZ)) AS "_to"
-                        FROM "campaigns" AS "t2"
-                      ) AS "t11"
-                      INNER JOIN (
+                          MIN("t17"."b_start") AS "Min(b_start)"
+                        FROM "t15" AS "t17"
+                      )
+                      AND "t3"."closed_at" < (
                         SELECT
-                          "t4"."closed_at" AS "_closed",
-                          COALESCE(CAST("t4"."amount" AS DOUBLE), 0.0) AS "_amount"
-                        FROM "deals" AS "t4"
-                        WHERE
-                          "t4"."status" = 'won' AND "t4"."closed_at" IS NOT NULL
-                      ) AS "t13"
-                        ON "t13"."_closed" >= "t11"."_from" AND "t13"."_closed" < "t11"."_to"
-                    ) AS "t16"
-                    GROUP BY
-                      1
-                  ) AS "t21"
-                    ON "t7"."id" = "t21"."_wid"
-                ) AS "t24"
-              ) AS "t26"
-            ) AS "t28"
-          ) AS "t29"
-        ) AS "t30"
-      ) AS "t31"
-      WHERE
+                          MAX("t17"."b_end") AS "Max(b_end)"
+                        FROM "t15" AS "t17"
+                      )
+                  ) AS "t26"
+                    ON "t26"."_closed" >= "t7"."b_start" AND "t26"."_closed" < "t7"."b_end"
+                ) AS "t31"
+              ),
+              0.0
+            ) / NULLIF(
+              (
+                SELECT
+                  SUM(
+                    (
+                      CAST(EPOCH_US("t17"."b_end") - EPOCH_US("t17"."b_start") AS DOUBLE) / 1000000.0
+                    ) / 86400.0
+                  ) AS "Sum(Divide(Divide(Cast(Subtract(epoch_us_0(b_end), epoch_us_0(b_start)), float64), 1000000.0), 86400.0))"
+                FROM "t15" AS "t17"
+              ),
+              0
+            ) AS "_per_day"
+          FROM (
+            SELECT
+              "t42".*
+              EXCLUDE ("_rt")
+            FROM (
+              SELECT
+                "t36"."id",
+                "t36"."external_id",
+                "t36"."name",
+                "t36"."channel",
+                "t36"."started_at",
+                "t36"."ended_at",
+                "t36"."cost",
+                "t36"."currency",
+                "t36"."_until",
+                "t36"."_t",
+                "t36"."_t2",
+                "t36"."_k",
+                "t41"."_rt",
+                "t41"."_seg_revenue"
+              FROM "t34" AS "t36"
+              LEFT OUTER JOIN (
+                SELECT
+                  "t39"."_rt",
+                  SUM("t39"."_amount") AS "_seg_revenue"
+                FROM (
+                  SELECT
+                    "t38"."_rt",
+                    "t38"."_rt2",
+                    "t14"."_closed",
+                    "t14"."_amount"
+                  FROM (
+                    SELECT DISTINCT
+                      "t35"."_t" AS "_rt",
+                      "t35"."_t2" AS "_rt2"
+                    FROM "t34" AS "t35"
+                  ) AS "t38"
+                  INNER JOIN (
+                    SELECT
+                      "t3"."closed_at" AS "_closed",
+                      COALESCE(CAST("t3"."amount" AS DOUBLE), 0.0) AS "_amount"
+                    FROM "deals" AS "t3"
+                    WHERE
+                      "t3"."status" = 'won' AND "t3"."closed_at" IS NOT NULL
+                  ) AS "t14"
+                    ON "t14"."_closed" >= "t38"."_rt" AND "t14"."_closed" < "t38"."_rt2"
+                ) AS "t39"
+                GROUP BY
+                  1
+              ) AS "t41"
+                ON "t36"."_t" = "t41"."_rt"
+            ) AS "t42"
+          ) AS "t43"
+        ) AS "t44"
+      ) AS "t46"
+      INNER JOIN "pulso_periods" AS "t5"
+        ON "t46"."_t" < "t5"."_p_end"
+        AND COALESCE("t46"."_t2", MAKE_TIMESTAMPTZ(9999, 12, 31, 0, 0, 0.0, 'UTC')) > "t5"."_p_start"
+    ) AS "t47"
+    UNION ALL
+    SELECT
+      *
+    FROM (
+      SELECT
+        "t5"."_pid",
+        -(
+          (
+            COALESCE(CAST("t16"."cost" AS DOUBLE), 0.0) * GREATEST(
+              CAST(EPOCH_US(LEAST("t16"."_until", "t5"."_p_end")) - EPOCH_US(GREATEST("t16"."started_at", "t5"."_p_start")) AS DOUBLE) / 1000000.0,
+              0.0
+            )
+          ) / (
+            CAST(EPOCH_US("t16"."_until") - EPOCH_US("t16"."started_at") AS DOUBLE) / 1000000.0
+          )
+        ) AS "incremental",
+        CAST(NULL AS DOUBLE) AS "revenue_during",
+        CAST(NULL AS DOUBLE) AS "baseline",
+        CAST(NULL AS DOUBLE) AS "unknown",
         (
-          (
-            "t31"."started_at" >= GETVARIABLE('pulso_lo')
+          COALESCE(CAST("t16"."cost" AS DOUBLE), 0.0) * GREATEST(
+            CAST(EPOCH_US(LEAST("t16"."_until", "t5"."_p_end")) - EPOCH_US(GREATEST("t16"."started_at", "t5"."_p_start")) AS DOUBLE) / 1000000.0,
+            0.0
           )
-          AND (
-            "t31"."started_at" < GETVARIABLE('pulso_hi')
-          )
-        )
-        OR (
-          (
-            "t31"."started_at" >= GETVARIABLE('pulso_lo2')
-          )
-          AND (
-            "t31"."started_at" < GETVARIABLE('pulso_hi2')
-          )
-        )
-    ) AS "t33"
-    INNER JOIN "pulso_period_slots" AS "t6"
-      ON CAST(FLOOR((
-        EPOCH_US("t33"."started_at")
-      ) / (
-        3600000000
-      )) AS BIGINT) = "t6"."_slot"
-  ) AS "t34"
+        ) / (
+          CAST(EPOCH_US("t16"."_until") - EPOCH_US("t16"."started_at") AS DOUBLE) / 1000000.0
+        ) AS "cost"
+      FROM "t11" AS "t16"
+      INNER JOIN "pulso_periods" AS "t5"
+        ON "t16"."started_at" < "t5"."_p_end"
+        AND COALESCE("t16"."_until", MAKE_TIMESTAMPTZ(9999, 12, 31, 0, 0, 0.0, 'UTC')) > "t5"."_p_start"
+    ) AS "t29"
+  ) AS "t48"
   GROUP BY
     1
-) AS "t36"
-  ON "t5"."_pid" = "t36"."_apid";
+) AS "t50"
+  ON "t4"."_pid" = "t50"."_apid";

@@ -21,8 +21,20 @@ LEFT OUTER JOIN (
     FROM (
       SELECT
         "t5"."_pid",
-        "t11"."_m_net" AS "net",
-        "t11"."_m_cost" AS "cost",
+        -(
+          (
+            COALESCE(CAST("t11"."cost" AS DOUBLE PRECISION), 0.0) * GREATEST(
+              CAST(EXTRACT('epoch' FROM LEAST("t11"."_until", "t5"."_p_end")) - EXTRACT('epoch' FROM GREATEST("t11"."started_at", "t5"."_p_start")) AS DOUBLE PRECISION),
+              0.0
+            )
+          ) / CAST(EXTRACT('epoch' FROM "t11"."_until") - EXTRACT('epoch' FROM "t11"."started_at") AS DOUBLE PRECISION)
+        ) AS "net",
+        (
+          COALESCE(CAST("t11"."cost" AS DOUBLE PRECISION), 0.0) * GREATEST(
+            CAST(EXTRACT('epoch' FROM LEAST("t11"."_until", "t5"."_p_end")) - EXTRACT('epoch' FROM GREATEST("t11"."started_at", "t5"."_p_start")) AS DOUBLE PRECISION),
+            0.0
+          )
+        ) / CAST(EXTRACT('epoch' FROM "t11"."_until") - EXTRACT('epoch' FROM "t11"."started_at") AS DOUBLE PRECISION) AS "cost",
         CAST(NULL AS DOUBLE PRECISION) AS "revenue"
       FROM (
         SELECT
@@ -34,15 +46,16 @@ LEFT OUTER JOIN (
           "t1"."ended_at",
           "t1"."cost",
           "t1"."currency",
-          -(
-            COALESCE(CAST("t1"."cost" AS DOUBLE PRECISION), 0.0)
-          ) AS "_m_net",
-          COALESCE(CAST("t1"."cost" AS DOUBLE PRECISION), 0.0) AS "_m_cost"
+          GREATEST(
+            COALESCE("t1"."ended_at", CAST(CURRENT_TIMESTAMP AS TIMESTAMPTZ)),
+            "t1"."started_at" + INTERVAL '1 SECOND'
+          ) AS "_until"
         FROM "campaigns" AS "t1"
       ) AS "t11"
       INNER JOIN "pulso_periods" AS "t5"
-        ON "t11"."started_at" >= "t5"."_p_start" AND "t11"."started_at" < "t5"."_p_end"
-    ) AS "t13"
+        ON "t11"."started_at" < "t5"."_p_end"
+        AND COALESCE("t11"."_until", CAST('9999-12-31T00:00:00+00:00' AS TIMESTAMPTZ)) > "t5"."_p_start"
+    ) AS "t16"
     UNION ALL
     SELECT
       *
@@ -54,70 +67,70 @@ LEFT OUTER JOIN (
         "t18"."_m_revenue" AS "revenue"
       FROM (
         SELECT
-          "t16"."id",
-          "t16"."external_id",
-          "t16"."account_id",
-          "t16"."lead_id",
-          "t16"."owner_id",
-          "t16"."title",
-          "t16"."amount",
-          "t16"."currency",
-          "t16"."stage_id",
-          "t16"."status",
-          "t16"."kind",
-          "t16"."created_at",
-          "t16"."expected_close_at",
-          "t16"."closed_at",
-          "t16"."lost_reason",
-          "t16"."campaign_id",
-          "t16"."search_text",
-          "t16"."product",
-          "t16"."_campaign",
-          COALESCE(CAST("t16"."amount" AS DOUBLE PRECISION), 0.0) AS "_m_net",
-          COALESCE(CAST("t16"."amount" AS DOUBLE PRECISION), 0.0) AS "_m_revenue"
+          "t15"."id",
+          "t15"."external_id",
+          "t15"."account_id",
+          "t15"."lead_id",
+          "t15"."owner_id",
+          "t15"."title",
+          "t15"."amount",
+          "t15"."currency",
+          "t15"."stage_id",
+          "t15"."status",
+          "t15"."kind",
+          "t15"."created_at",
+          "t15"."expected_close_at",
+          "t15"."closed_at",
+          "t15"."lost_reason",
+          "t15"."campaign_id",
+          "t15"."search_text",
+          "t15"."product",
+          "t15"."_campaign",
+          COALESCE(CAST("t15"."amount" AS DOUBLE PRECISION), 0.0) AS "_m_net",
+          COALESCE(CAST("t15"."amount" AS DOUBLE PRECISION), 0.0) AS "_m_revenue"
         FROM (
           SELECT
-            "t15"."id",
-            "t15"."external_id",
-            "t15"."account_id",
-            "t15"."lead_id",
-            "t15"."owner_id",
-            "t15"."title",
-            "t15"."amount",
-            "t15"."currency",
-            "t15"."stage_id",
-            "t15"."status",
-            "t15"."kind",
-            "t15"."created_at",
-            "t15"."expected_close_at",
-            "t15"."closed_at",
-            "t15"."lost_reason",
-            "t15"."campaign_id",
-            "t15"."search_text",
-            "t15"."product",
-            "t15"."_campaign"
+            "t14"."id",
+            "t14"."external_id",
+            "t14"."account_id",
+            "t14"."lead_id",
+            "t14"."owner_id",
+            "t14"."title",
+            "t14"."amount",
+            "t14"."currency",
+            "t14"."stage_id",
+            "t14"."status",
+            "t14"."kind",
+            "t14"."created_at",
+            "t14"."expected_close_at",
+            "t14"."closed_at",
+            "t14"."lost_reason",
+            "t14"."campaign_id",
+            "t14"."search_text",
+            "t14"."product",
+            "t14"."_campaign"
           FROM (
             SELECT
-              "t14"."id",
-              "t14"."external_id",
-              "t14"."account_id",
-              "t14"."lead_id",
-              "t14"."owner_id",
-              "t14"."title",
-              "t14"."amount",
-              "t14"."currency",
-              "t14"."stage_id",
-              "t14"."status",
-              "t14"."kind",
-              "t14"."created_at",
-              "t14"."expected_close_at",
-              "t14"."closed_at",
-              "t14"."lost_reason",
-              "t14"."campaign_id",
-              "t14"."search_text",
-              "t14"."product",
-              "t14"."_lcampaign",
-              "t14"."_campaign"
+              "t13"."id",
+              "t13"."external_id",
+              "t13"."account_id",
+              "t13"."lead_id",
+              "t13"."owner_id",
+              "t13"."title",
+              "t13"."amount",
+              "t13"."currency",
+              "t13"."stage_id",
+              "t13"."status",
+              "t13"."kind",
+              "t13"."created_at",
+              "t13"."expected_close_at",
+              "t13"."closed_at",
+              "t13"."lost_reason",
+              "t13"."campaign_id",
+              "t13"."search_text",
+              "t13"."product",
+              "t13"."_lcampaign",
+              "t13"."_campaign"
             FROM (
               SELECT
                 "t12"."id",
@@ -143,24 +156,24 @@ LEFT OUTER JOIN (
                 COALESCE("t12"."_lcampaign", "t12"."campaign_id") AS "_campaign"
               FROM (
                 SELECT
-                  "t9"."id",
-                  "t9"."external_id",
-                  "t9"."account_id",
-                  "t9"."lead_id",
-                  "t9"."owner_id",
-                  "t9"."title",
-                  "t9"."amount",
-                  "t9"."currency",
-                  "t9"."stage_id",
-                  "t9"."status",
-                  "t9"."kind",
-                  "t9"."created_at",
-                  "t9"."expected_close_at",
-                  "t9"."closed_at",
-                  "t9"."lost_reason",
-                  "t9"."campaign_id",
-                  "t9"."search_text",
-                  "t9"."product",
+                  "t10"."id",
+                  "t10"."external_id",
+                  "t10"."account_id",
+                  "t10"."lead_id",
+                  "t10"."owner_id",
+                  "t10"."title",
+                  "t10"."amount",
+                  "t10"."currency",
+                  "t10"."stage_id",
+                  "t10"."status",
+                  "t10"."kind",
+                  "t10"."created_at",
+                  "t10"."expected_close_at",
+                  "t10"."closed_at",
+                  "t10"."lost_reason",
+                  "t10"."campaign_id",
+                  "t10"."search_text",
+                  "t10"."product",
                   "t8"."_lid",
                   "t8"."_lcampaign"
                 FROM (
@@ -169,20 +182,20 @@ LEFT OUTER JOIN (
                   FROM "deals" AS "t2"
                   WHERE
                     "t2"."status" = 'won'
-                ) AS "t9"
+                ) AS "t10"
                 LEFT OUTER JOIN (
                   SELECT
                     "t3"."id" AS "_lid",
                     "t3"."campaign_id" AS "_lcampaign"
                   FROM "leads" AS "t3"
                 ) AS "t8"
-                  ON "t9"."lead_id" = "t8"."_lid"
+                  ON "t10"."lead_id" = "t8"."_lid"
               ) AS "t12"
-            ) AS "t14"
-          ) AS "t15"
-        ) AS "t16"
+            ) AS "t13"
+          ) AS "t14"
+        ) AS "t15"
         WHERE
-          "t16"."_campaign" IS NOT NULL
+          "t15"."_campaign" IS NOT NULL
       ) AS "t18"
       INNER JOIN "pulso_periods" AS "t5"
         ON "t18"."closed_at" >= "t5"."_p_start" AND "t18"."closed_at" < "t5"."_p_end"

@@ -1,100 +1,210 @@
 -- Written by `python -m pulso.engine.snapshots refresh`; do not edit by hand.
 
 -- incremental_revenue · postgres · monthly, company scope, no split
-WITH "t13" AS (
+WITH "t11" AS (
   SELECT
-    "t8"."b_start",
-    "t8"."b_end"
-  FROM "pulso_baseline" AS "t8"
+    "t1"."id",
+    "t1"."external_id",
+    "t1"."name",
+    "t1"."channel",
+    "t1"."started_at",
+    "t1"."ended_at",
+    "t1"."cost",
+    "t1"."currency",
+    GREATEST(
+      COALESCE("t1"."ended_at", CAST(CURRENT_TIMESTAMP AS TIMESTAMPTZ)),
+      "t1"."started_at" + INTERVAL '1 SECOND'
+    ) AS "_until"
+  FROM "campaigns" AS "t1"
+), "t15" AS (
+  SELECT
+    "t7"."b_start",
+    "t7"."b_end"
+  FROM "pulso_baseline" AS "t7"
   WHERE
     NOT EXISTS(
       SELECT
         1
-      FROM "campaigns" AS "t7"
+      FROM "campaigns" AS "t6"
       WHERE
-        "t7"."started_at" < "t8"."b_end"
-        AND COALESCE("t7"."ended_at", CAST('9999-12-31T00:00:00+00:00' AS TIMESTAMPTZ)) > "t8"."b_start"
+        "t6"."started_at" < "t7"."b_end"
+        AND COALESCE("t6"."ended_at", CAST('9999-12-31T00:00:00+00:00' AS TIMESTAMPTZ)) > "t7"."b_start"
     )
+), "t34" AS (
+  SELECT
+    "t33"."id",
+    "t33"."external_id",
+    "t33"."name",
+    "t33"."channel",
+    "t33"."started_at",
+    "t33"."ended_at",
+    "t33"."cost",
+    "t33"."currency",
+    "t33"."_until",
+    "t33"."_t",
+    "t33"."_t2",
+    COUNT("t33"."id") OVER (PARTITION BY "t33"."_t" ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS "_k"
+  FROM (
+    SELECT
+      "t16"."id",
+      "t16"."external_id",
+      "t16"."name",
+      "t16"."channel",
+      "t16"."started_at",
+      "t16"."ended_at",
+      "t16"."cost",
+      "t16"."currency",
+      "t16"."_until",
+      "t30"."_t",
+      "t30"."_t2"
+    FROM "t11" AS "t16"
+    INNER JOIN (
+      SELECT
+        *
+      FROM (
+        SELECT
+          "t21"."_t",
+          LEAD("t21"."_t") OVER (ORDER BY "t21"."_t" ASC ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS "_t2"
+        FROM (
+          SELECT
+            *
+          FROM (
+            SELECT
+              *
+            FROM (
+              SELECT
+                "t13"."started_at" AS "_t"
+              FROM "t11" AS "t13"
+            ) AS "t18"
+            UNION
+            SELECT
+              *
+            FROM (
+              SELECT
+                "t13"."_until" AS "_t"
+              FROM "t11" AS "t13"
+            ) AS "t19"
+          ) AS "t20"
+          UNION
+          SELECT
+            *
+          FROM (
+            SELECT
+              *
+            FROM (
+              SELECT
+                "t0"."_p_start" AS "_t"
+              FROM "pulso_periods" AS "t0"
+            ) AS "t8"
+            UNION
+            SELECT
+              *
+            FROM (
+              SELECT
+                "t0"."_p_end" AS "_t"
+              FROM "pulso_periods" AS "t0"
+            ) AS "t9"
+          ) AS "t10"
+        ) AS "t21"
+      ) AS "t25"
+      WHERE
+        "t25"."_t2" IS NOT NULL
+    ) AS "t30"
+      ON "t16"."started_at" <= "t30"."_t" AND "t16"."_until" >= "t30"."_t2"
+  ) AS "t33"
 )
 SELECT
   "t4"."_pid",
-  COALESCE("t34"."incremental", 0.0) AS "value",
-  COALESCE("t34"."incremental", 0.0) AS "numerator",
+  CASE
+    WHEN COALESCE("t50"."unknown", 0.0) > 0
+    THEN CAST(NULL AS DOUBLE PRECISION)
+    ELSE COALESCE("t50"."incremental", 0.0)
+  END AS "value",
+  CASE
+    WHEN COALESCE("t50"."unknown", 0.0) > 0
+    THEN CAST(NULL AS DOUBLE PRECISION)
+    ELSE COALESCE("t50"."incremental", 0.0)
+  END AS "numerator",
   CAST(NULL AS DOUBLE PRECISION) AS "denominator",
-  COALESCE("t34"."revenue_during", 0.0) AS "revenue_during",
-  COALESCE("t34"."baseline", 0.0) AS "baseline",
-  COALESCE("t34"."cost", 0.0) AS "cost"
+  COALESCE("t50"."revenue_during", 0.0) AS "revenue_during",
+  COALESCE("t50"."baseline", 0.0) AS "baseline",
+  COALESCE("t50"."cost", 0.0) AS "cost"
 FROM "pulso_periods" AS "t4"
 LEFT OUTER JOIN (
   SELECT
-    "t32"."_pid" AS "_apid",
-    SUM("t32"."incremental") AS "incremental",
-    SUM("t32"."revenue_during") AS "revenue_during",
-    SUM("t32"."baseline") AS "baseline",
-    SUM("t32"."cost") AS "cost"
+    "t48"."_pid" AS "_apid",
+    SUM("t48"."incremental") AS "incremental",
+    SUM("t48"."revenue_during") AS "revenue_during",
+    SUM("t48"."baseline") AS "baseline",
+    SUM("t48"."unknown") AS "unknown",
+    SUM("t48"."cost") AS "cost"
   FROM (
     SELECT
-      "t5"."_pid",
-      "t31"."_m_incremental" AS "incremental",
-      "t31"."_m_revenue_during" AS "revenue_during",
-      "t31"."_m_baseline" AS "baseline",
-      "t31"."_m_cost" AS "cost"
+      *
     FROM (
       SELECT
-        "t29"."id",
-        "t29"."external_id",
-        "t29"."name",
-        "t29"."channel",
-        "t29"."started_at",
-        "t29"."ended_at",
-        "t29"."cost",
-        "t29"."currency",
-        "t29"."_window_days",
-        "t29"."_revenue_during",
-        "t29"."_baseline",
-        (
-          "t29"."_revenue_during" - "t29"."_baseline"
-        ) - COALESCE(CAST("t29"."cost" AS DOUBLE PRECISION), 0.0) AS "_m_incremental",
-        "t29"."_revenue_during" AS "_m_revenue_during",
-        "t29"."_baseline" AS "_m_baseline",
-        COALESCE(CAST("t29"."cost" AS DOUBLE PRECISION), 0.0) AS "_m_cost"
+        "t5"."_pid",
+        "t46"."_m_incremental" AS "incremental",
+        "t46"."_m_revenue_during" AS "revenue_during",
+        "t46"."_m_baseline" AS "baseline",
+        "t46"."_m_unknown" AS "unknown",
+        CAST(NULL AS DOUBLE PRECISION) AS "cost"
       FROM (
         SELECT
-          "t28"."id",
-          "t28"."external_id",
-          "t28"."name",
-          "t28"."channel",
-          "t28"."started_at",
-          "t28"."ended_at",
-          "t28"."cost",
-          "t28"."currency",
-          "t28"."_window_days",
-          "t28"."_revenue_during",
-          "t28"."_baseline"
+          "t44"."id",
+          "t44"."external_id",
+          "t44"."name",
+          "t44"."channel",
+          "t44"."started_at",
+          "t44"."ended_at",
+          "t44"."cost",
+          "t44"."currency",
+          "t44"."_until",
+          "t44"."_t",
+          "t44"."_t2",
+          "t44"."_k",
+          "t44"."_seg_revenue",
+          "t44"."_per_day",
+          CAST((
+            "t44"."_seg_revenue" - (
+              "t44"."_per_day" * (
+                CAST(EXTRACT('epoch' FROM "t44"."_t2") - EXTRACT('epoch' FROM "t44"."_t") AS DOUBLE PRECISION) / 86400.0
+              )
+            )
+          ) AS DOUBLE PRECISION) / "t44"."_k" AS "_m_incremental",
+          CAST("t44"."_seg_revenue" AS DOUBLE PRECISION) / "t44"."_k" AS "_m_revenue_during",
+          CAST((
+            "t44"."_per_day" * (
+              CAST(EXTRACT('epoch' FROM "t44"."_t2") - EXTRACT('epoch' FROM "t44"."_t") AS DOUBLE PRECISION) / 86400.0
+            )
+          ) AS DOUBLE PRECISION) / "t44"."_k" AS "_m_baseline",
+          CAST(CASE WHEN COALESCE("t44"."_per_day" IS NULL, FALSE) THEN 1 ELSE 0 END AS DOUBLE PRECISION) AS "_m_unknown"
         FROM (
           SELECT
-            "t27"."id",
-            "t27"."external_id",
-            "t27"."name",
-            "t27"."channel",
-            "t27"."started_at",
-            "t27"."ended_at",
-            "t27"."cost",
-            "t27"."currency",
-            "t27"."_during",
-            "t27"."_window_days",
-            COALESCE("t27"."_during", 0.0) AS "_revenue_during",
-            COALESCE(
-              CAST((
+            "t43"."id",
+            "t43"."external_id",
+            "t43"."name",
+            "t43"."channel",
+            "t43"."started_at",
+            "t43"."ended_at",
+            "t43"."cost",
+            "t43"."currency",
+            "t43"."_until",
+            "t43"."_t",
+            "t43"."_t2",
+            "t43"."_k",
+            COALESCE("t43"."_seg_revenue", 0.0) AS "_seg_revenue",
+            CAST(COALESCE(
+              (
                 SELECT
-                  SUM("t24"."_amount") AS "Sum(_amount)"
+                  SUM("t31"."_amount") AS "Sum(_amount)"
                 FROM (
                   SELECT
-                    "t8"."b_start",
-                    "t8"."b_end",
-                    "t22"."_closed",
-                    "t22"."_amount"
-                  FROM "pulso_baseline" AS "t8"
+                    "t7"."b_start",
+                    "t7"."b_end",
+                    "t27"."_closed",
+                    "t27"."_amount"
+                  FROM "pulso_baseline" AS "t7"
                   INNER JOIN (
                     SELECT
                       "t3"."closed_at" AS "_closed",
@@ -105,116 +215,138 @@ LEFT OUTER JOIN (
                       AND "t3"."closed_at" IS NOT NULL
                       AND "t3"."closed_at" >= (
                         SELECT
-                          MIN("t14"."b_start") AS "Min(b_start)"
-                        FROM "t13" AS "t14"
+                          MIN("t17"."b_start") AS "Min(b_start)"
+                        FROM "t15" AS "t17"
                       )
                       AND "t3"."closed_at" < (
                         SELECT
-                          MAX("t14"."b_end") AS "Max(b_end)"
-                        FROM "t13" AS "t14"
+                          MAX("t17"."b_end") AS "Max(b_end)"
+                        FROM "t15" AS "t17"
                       )
-                  ) AS "t22"
-                    ON "t22"."_closed" >= "t8"."b_start" AND "t22"."_closed" < "t8"."b_end"
+                  ) AS "t27"
+                    ON "t27"."_closed" >= "t7"."b_start" AND "t27"."_closed" < "t7"."b_end"
                   WHERE
                     NOT EXISTS(
                       SELECT
                         1
-                      FROM "campaigns" AS "t7"
+                      FROM "campaigns" AS "t6"
                       WHERE
-                        "t7"."started_at" < "t8"."b_end"
-                        AND COALESCE("t7"."ended_at", CAST('9999-12-31T00:00:00+00:00' AS TIMESTAMPTZ)) > "t8"."b_start"
+                        "t6"."started_at" < "t7"."b_end"
+                        AND COALESCE("t6"."ended_at", CAST('9999-12-31T00:00:00+00:00' AS TIMESTAMPTZ)) > "t7"."b_start"
                     )
-                ) AS "t24"
-              ) AS DOUBLE PRECISION) / NULLIF(
-                (
-                  SELECT
-                    SUM(
-                      CAST(EXTRACT('epoch' FROM "t14"."b_end") - EXTRACT('epoch' FROM "t14"."b_start") AS DOUBLE PRECISION) / 86400.0
-                    ) AS "Sum(Divide(Cast(Subtract(ExtractEpochSeconds(b_end), ExtractEpochSeconds(b_start)), float64), 86400.0))"
-                  FROM "t13" AS "t14"
-                ),
-                0
+                ) AS "t31"
               ),
               0.0
-            ) * "t27"."_window_days" AS "_baseline"
+            ) AS DOUBLE PRECISION) / NULLIF(
+              (
+                SELECT
+                  SUM(
+                    CAST(EXTRACT('epoch' FROM "t17"."b_end") - EXTRACT('epoch' FROM "t17"."b_start") AS DOUBLE PRECISION) / 86400.0
+                  ) AS "Sum(Divide(Cast(Subtract(ExtractEpochSeconds(b_end), ExtractEpochSeconds(b_start)), float64), 86400.0))"
+                FROM "t15" AS "t17"
+              ),
+              0
+            ) AS "_per_day"
           FROM (
             SELECT
-              "t25"."id",
-              "t25"."external_id",
-              "t25"."name",
-              "t25"."channel",
-              "t25"."started_at",
-              "t25"."ended_at",
-              "t25"."cost",
-              "t25"."currency",
-              "t25"."_during",
-              CAST(EXTRACT('epoch' FROM COALESCE("t25"."ended_at", CAST(CURRENT_TIMESTAMP AS TIMESTAMPTZ))) - EXTRACT('epoch' FROM "t25"."started_at") AS DOUBLE PRECISION) / 86400.0 AS "_window_days"
+              "t42"."id",
+              "t42"."external_id",
+              "t42"."name",
+              "t42"."channel",
+              "t42"."started_at",
+              "t42"."ended_at",
+              "t42"."cost",
+              "t42"."currency",
+              "t42"."_until",
+              "t42"."_t",
+              "t42"."_t2",
+              "t42"."_k",
+              "t42"."_seg_revenue"
             FROM (
               SELECT
-                "t23"."id",
-                "t23"."external_id",
-                "t23"."name",
-                "t23"."channel",
-                "t23"."started_at",
-                "t23"."ended_at",
-                "t23"."cost",
-                "t23"."currency",
-                "t23"."_during"
-              FROM (
+                "t36"."id",
+                "t36"."external_id",
+                "t36"."name",
+                "t36"."channel",
+                "t36"."started_at",
+                "t36"."ended_at",
+                "t36"."cost",
+                "t36"."currency",
+                "t36"."_until",
+                "t36"."_t",
+                "t36"."_t2",
+                "t36"."_k",
+                "t41"."_rt",
+                "t41"."_seg_revenue"
+              FROM "t34" AS "t36"
+              LEFT OUTER JOIN (
                 SELECT
-                  "t6"."id",
-                  "t6"."external_id",
-                  "t6"."name",
-                  "t6"."channel",
-                  "t6"."started_at",
-                  "t6"."ended_at",
-                  "t6"."cost",
-                  "t6"."currency",
-                  "t20"."_wid",
-                  "t20"."_during"
-                FROM "campaigns" AS "t6"
-                LEFT OUTER JOIN (
+                  "t39"."_rt",
+                  SUM("t39"."_amount") AS "_seg_revenue"
+                FROM (
                   SELECT
-                    "t15"."_wid",
-                    SUM("t15"."_amount") AS "_during"
+                    "t38"."_rt",
+                    "t38"."_rt2",
+                    "t14"."_closed",
+                    "t14"."_amount"
                   FROM (
+                    SELECT DISTINCT
+                      "t35"."_t" AS "_rt",
+                      "t35"."_t2" AS "_rt2"
+                    FROM "t34" AS "t35"
+                  ) AS "t38"
+                  INNER JOIN (
                     SELECT
-                      "t10"."_wid",
-                      "t10"."_from",
-                      "t10"."_to",
-                      "t12"."_closed",
-                      "t12"."_amount"
-                    FROM (
-                      SELECT
-                        "t1"."id" AS "_wid",
-                        "t1"."started_at" AS "_from",
-                        COALESCE("t1"."ended_at", CAST(CURRENT_TIMESTAMP AS TIMESTAMPTZ)) AS "_to"
-                      FROM "campaigns" AS "t1"
-                    ) AS "t10"
-                    INNER JOIN (
-                      SELECT
-                        "t3"."closed_at" AS "_closed",
-                        COALESCE(CAST("t3"."amount" AS DOUBLE PRECISION), 0.0) AS "_amount"
-                      FROM "deals" AS "t3"
-                      WHERE
-                        "t3"."status" = 'won' AND "t3"."closed_at" IS NOT NULL
-                    ) AS "t12"
-                      ON "t12"."_closed" >= "t10"."_from" AND "t12"."_closed" < "t10"."_to"
-                  ) AS "t15"
-                  GROUP BY
-                    1
-                ) AS "t20"
-                  ON "t6"."id" = "t20"."_wid"
-              ) AS "t23"
-            ) AS "t25"
-          ) AS "t27"
-        ) AS "t28"
-      ) AS "t29"
-    ) AS "t31"
-    INNER JOIN "pulso_periods" AS "t5"
-      ON "t31"."started_at" >= "t5"."_p_start" AND "t31"."started_at" < "t5"."_p_end"
-  ) AS "t32"
+                      "t3"."closed_at" AS "_closed",
+                      COALESCE(CAST("t3"."amount" AS DOUBLE PRECISION), 0.0) AS "_amount"
+                    FROM "deals" AS "t3"
+                    WHERE
+                      "t3"."status" = 'won' AND "t3"."closed_at" IS NOT NULL
+                  ) AS "t14"
+                    ON "t14"."_closed" >= "t38"."_rt" AND "t14"."_closed" < "t38"."_rt2"
+                ) AS "t39"
+                GROUP BY
+                  1
+              ) AS "t41"
+                ON "t36"."_t" = "t41"."_rt"
+            ) AS "t42"
+          ) AS "t43"
+        ) AS "t44"
+      ) AS "t46"
+      INNER JOIN "pulso_periods" AS "t5"
+        ON "t46"."_t" < "t5"."_p_end"
+        AND COALESCE("t46"."_t2", CAST('9999-12-31T00:00:00+00:00' AS TIMESTAMPTZ)) > "t5"."_p_start"
+    ) AS "t47"
+    UNION ALL
+    SELECT
+      *
+    FROM (
+      SELECT
+        "t5"."_pid",
+        -(
+          (
+            COALESCE(CAST("t16"."cost" AS DOUBLE PRECISION), 0.0) * GREATEST(
+              CAST(EXTRACT('epoch' FROM LEAST("t16"."_until", "t5"."_p_end")) - EXTRACT('epoch' FROM GREATEST("t16"."started_at", "t5"."_p_start")) AS DOUBLE PRECISION),
+              0.0
+            )
+          ) / CAST(EXTRACT('epoch' FROM "t16"."_until") - EXTRACT('epoch' FROM "t16"."started_at") AS DOUBLE PRECISION)
+        ) AS "incremental",
+        CAST(NULL AS DOUBLE PRECISION) AS "revenue_during",
+        CAST(NULL AS DOUBLE PRECISION) AS "baseline",
+        CAST(NULL AS DOUBLE PRECISION) AS "unknown",
+        (
+          COALESCE(CAST("t16"."cost" AS DOUBLE PRECISION), 0.0) * GREATEST(
+            CAST(EXTRACT('epoch' FROM LEAST("t16"."_until", "t5"."_p_end")) - EXTRACT('epoch' FROM GREATEST("t16"."started_at", "t5"."_p_start")) AS DOUBLE PRECISION),
+            0.0
+          )
+        ) / CAST(EXTRACT('epoch' FROM "t16"."_until") - EXTRACT('epoch' FROM "t16"."started_at") AS DOUBLE PRECISION) AS "cost"
+      FROM "t11" AS "t16"
+      INNER JOIN "pulso_periods" AS "t5"
+        ON "t16"."started_at" < "t5"."_p_end"
+        AND COALESCE("t16"."_until", CAST('9999-12-31T00:00:00+00:00' AS TIMESTAMPTZ)) > "t5"."_p_start"
+    ) AS "t28"
+  ) AS "t48"
   GROUP BY
     1
-) AS "t34"
-  ON "t4"."_pid" = "t34"."_apid";
+) AS "t50"
+  ON "t4"."_pid" = "t50"."_apid";
