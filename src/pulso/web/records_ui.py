@@ -333,6 +333,20 @@ def bulk_assign(ctx: PageContext, table: str, ids: list[str], owner_id: str) -> 
     return run(ctx, ws.reassign, table, list(ids), owner_id)
 
 
+def assign_checked(ctx: PageContext, area: str, csrf_token: str, ids: list[str], owner_id: str,
+                   listing: Callable[..., Response], keep_query: bool = True) -> Response:
+    """The list's "assign owner" form: the checked records of `area` to an owner (bulk_assign), then the
+    list again (with its query when `keep_query`), or refused, `listing(ctx, error=...)` with the message."""
+    ctx.require(area)
+    check_form(ctx, csrf_token)
+    try:
+        count = bulk_assign(ctx, area, ids, owner_id)
+    except ws.WorkspaceError as exc:
+        return listing(ctx, error=refusal(ctx, exc))
+    query = ctx.request.url.query if keep_query else ""
+    return done(ctx, f"/{area}?{query}" if query else f"/{area}", {"assigned": count})
+
+
 def log_activity(ctx: PageContext, link: str, record_id: str, kind: str, note: str, due: str) -> dict[str, Any]:
     """The "log activity" form: a call, e-mail, meeting or note (ws.log_activity), or a task with its
     due date (ws.add_task), on the record (`link`: lead_id, account_id, deal_id, ticket_id)."""

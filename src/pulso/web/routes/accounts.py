@@ -76,13 +76,7 @@ def accounts_list(ctx: Ctx) -> Response:
 def accounts_assign(ctx: Ctx, owner_id: Annotated[str, Form()] = "", ids: Annotated[list[str], Form()] = [],
                     csrf_token: Annotated[str, Form()] = "") -> Response:
     """Give the checked accounts to an owner (managers in their team, admins anyone)."""
-    ctx.require("accounts")
-    ui.check_form(ctx, csrf_token)
-    try:
-        count = ui.bulk_assign(ctx, "accounts", ids, owner_id)
-    except ws.WorkspaceError as exc:
-        return _list(ctx, error=ui.refusal(ctx, exc))
-    return ui.done(ctx, "/accounts", {"assigned": count})
+    return ui.assign_checked(ctx, "accounts", csrf_token, ids, owner_id, _list, keep_query=False)
 
 
 # -- one account ---------------------------------------------------------------------------------
@@ -198,7 +192,7 @@ def _new(ctx: PageContext, values: dict[str, str] | None = None, dupes: dict[str
             "fields": [{"name": n, "label": ctx._(label), "kind": kind, "limit": limit} for n, label, kind, limit in FIELDS],
             "owners": ui.owner_choices(ctx), "can_assign": ctx.user.role in ("admin", "manager"),
             "duplicates": matches, "hidden": (dupes or {}).get("hidden", 0), "action": "/accounts/new"}
-    return ui.answer(ctx, render(ctx, "accounts", data, template="accounts_new.html"), error)
+    return ui.answer(ctx, render(ctx, "accounts", {**data, "kind": "account"}, template="records_new.html"), error)
 
 
 @router.post("/accounts/new", include_in_schema=False)

@@ -122,13 +122,7 @@ def _back(ctx: PageContext) -> str:
 def deals_assign(ctx: Ctx, owner_id: Annotated[str, Form()] = "", ids: Annotated[list[str], Form()] = [],
                  csrf_token: Annotated[str, Form()] = "") -> Response:
     """Give the checked deals to an owner (managers in their team, admins anyone)."""
-    ctx.require("deals")
-    ui.check_form(ctx, csrf_token)
-    try:
-        count = ui.bulk_assign(ctx, "deals", ids, owner_id)
-    except ws.WorkspaceError as exc:
-        return _list(ctx, error=ui.refusal(ctx, exc))
-    return ui.done(ctx, _back(ctx), {"assigned": count})
+    return ui.assign_checked(ctx, "deals", csrf_token, ids, owner_id, _list)
 
 
 @router.post("/deals/stage", include_in_schema=False)

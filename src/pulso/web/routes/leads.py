@@ -83,13 +83,7 @@ def leads_list(ctx: Ctx) -> Response:
 def leads_assign(ctx: Ctx, owner_id: Annotated[str, Form()] = "", ids: Annotated[list[str], Form()] = [],
                  csrf_token: Annotated[str, Form()] = "") -> Response:
     """Give the checked leads to an owner (managers in their team, admins anyone)."""
-    ctx.require("leads")
-    ui.check_form(ctx, csrf_token)
-    try:
-        count = ui.bulk_assign(ctx, "leads", ids, owner_id)
-    except ws.WorkspaceError as exc:
-        return _list(ctx, error=ui.refusal(ctx, exc))
-    return ui.done(ctx, "/leads?" + ctx.request.url.query if ctx.request.url.query else "/leads", {"assigned": count})
+    return ui.assign_checked(ctx, "leads", csrf_token, ids, owner_id, _list)
 
 
 # -- one lead ------------------------------------------------------------------------------------
@@ -203,7 +197,7 @@ def _new(ctx: PageContext, values: dict[str, str] | None = None, dupes: dict[str
             "fields": [{"name": n, "label": ctx._(label), "kind": kind, "limit": limit} for n, label, kind, limit in FIELDS],
             "owners": ui.owner_choices(ctx), "can_assign": ctx.user.role in ("admin", "manager"),
             "duplicates": matches, "hidden": (dupes or {}).get("hidden", 0), "checked": dupes is not None}
-    return ui.answer(ctx, render(ctx, "leads", data, template="leads_new.html"), error)
+    return ui.answer(ctx, render(ctx, "leads", {**data, "kind": "lead"}, template="records_new.html"), error)
 
 
 REASONS = {"email": N_("mismo correo"), "phone": N_("mismo teléfono"), "name": N_("mismo nombre")}

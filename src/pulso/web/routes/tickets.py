@@ -93,13 +93,7 @@ def tickets_list(ctx: Ctx) -> Response:
 def tickets_assign(ctx: Ctx, owner_id: Annotated[str, Form()] = "", ids: Annotated[list[str], Form()] = [],
                    csrf_token: Annotated[str, Form()] = "") -> Response:
     """Give the checked tickets to someone (managers in their team, admins anyone)."""
-    ctx.require("tickets")
-    ui.check_form(ctx, csrf_token)
-    try:
-        count = ui.bulk_assign(ctx, "tickets", ids, owner_id)
-    except ws.WorkspaceError as exc:
-        return _list(ctx, error=ui.refusal(ctx, exc))
-    return ui.done(ctx, "/tickets?" + ctx.request.url.query if ctx.request.url.query else "/tickets", {"assigned": count})
+    return ui.assign_checked(ctx, "tickets", csrf_token, ids, owner_id, _list)
 
 
 # -- one ticket ----------------------------------------------------------------------------------
