@@ -6,6 +6,8 @@ and hundreds of tests take a new one: so each test process migrates one template
 and every workspace after it is a copy (a file copy on DuckDB, CREATE DATABASE ... TEMPLATE on
 PostgreSQL), and only a time zone other than UTC is then written (Store.init(timezone=...) on a
 new workspace differs from Store.init() in that row alone; tests/store/test_store.py checks init).
+
+`smtp_server()` runs a real SMTP server on localhost (aiosmtpd) for the length of a with block.
 """
 
 from __future__ import annotations
@@ -13,6 +15,11 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
+import socket
+from contextlib import contextmanager
+from email import message_from_bytes
+from email.policy import default as email_policy
+from typing import Any, Iterator
 from pathlib import Path
 
 import pytest
@@ -77,3 +84,28 @@ def make_store(backend: str, tmp_path: Path, request: pytest.FixtureRequest, *, 
     if timezone != "UTC":  # the template is what Store.init() leaves; init(timezone=...) differs only here
         store.set_setting("timezone", timezone)
     return store
+
+
+@contextmanager
+def smtp_server() -> Iterator[dict[str, Any]]:
+    """A real SMTP server on 127.0.0.1 (aiosmtpd, a free port) while the with block runs:
+    {"host", "port", "received": [{"to": [...], "from": ..., "message": email.message.EmailMessage}]}."""
+    from aiosmtpd.controller import Controller
+
+    received: list[dict[str, Any]] = []
+
+    class Handler:
+        async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
+            received.append({"to": list(envelope.rcpt_tos), "from": envelope.mail_from,
+                             "message": message_from_bytes(envelope.content, policy=email_policy)})
+            return "250 OK"
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield {"host": "127.0.0.1", "port": port, "received": received}
+    finally:
+        controller.stop()

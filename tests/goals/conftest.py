@@ -9,8 +9,6 @@ import json
 import shutil
 import socket
 import threading
-from email import message_from_bytes
-from email.policy import default as email_policy
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -19,7 +17,8 @@ import sqlalchemy as sa
 from pulso.config import Settings
 from pulso.store import Store
 
-from goals.helpers import DEMO_AS_OF, free_port, tiny_records
+from goals.helpers import DEMO_AS_OF, tiny_records
+import support
 
 
 
@@ -54,22 +53,9 @@ def demo(demo_master, tmp_path) -> Store:
 
 @pytest.fixture
 def smtp_server():
-    """A real SMTP server on localhost (aiosmtpd) collecting the messages it receives."""
-    from aiosmtpd.controller import Controller
-
-    received: list = []
-
-    class Handler:
-        async def handle_DATA(self, server, session, envelope):
-            received.append({"to": list(envelope.rcpt_tos), "from": envelope.mail_from,
-                             "message": message_from_bytes(envelope.content, policy=email_policy)})
-            return "250 OK"
-
-    port = free_port()
-    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
-    controller.start()
-    yield {"host": "127.0.0.1", "port": port, "received": received}
-    controller.stop()
+    """A real SMTP server on localhost (aiosmtpd) collecting the messages it receives (support.smtp_server)."""
+    with support.smtp_server() as server:
+        yield server
 
 
 @pytest.fixture

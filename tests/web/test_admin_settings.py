@@ -12,10 +12,7 @@ import datetime as dt
 import html
 import json
 import re
-import socket
 import threading
-from email import message_from_bytes
-from email.policy import default as email_policy
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
@@ -26,7 +23,7 @@ from pulso.store import settings as ws_settings
 from pulso.store.signin import set_locale
 from pulso.web.auth import set_password
 
-from support import BACKENDS, make_store  # noqa: E402  (tests/ is on sys.path)
+from support import BACKENDS, make_store, smtp_server  # noqa: E402  (tests/ is on sys.path)
 from conftest import ARTIFACTS  # noqa: E402
 
 pytestmark = pytest.mark.xdist_group("web-settings")
@@ -221,27 +218,12 @@ def test_smtp_is_stored_the_password_never_shown_and_port_0_refused(web):
 
 
 def test_the_test_e_mail_reaches_a_real_smtp_server(web):
-    from aiosmtpd.controller import Controller
-
-    received: list = []
-
-    class Handler:
-        async def handle_DATA(self, server, session, envelope):
-            received.append({"to": list(envelope.rcpt_tos), "message": message_from_bytes(envelope.content, policy=email_policy)})
-            return "250 OK"
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        saved = post(web, "/admin/settings/smtp", {"host": "127.0.0.1", "port": str(port), "user": "", "password": "",
+    with smtp_server() as smtp:
+        saved = post(web, "/admin/settings/smtp", {"host": "127.0.0.1", "port": str(smtp["port"]), "user": "", "password": "",
                                                    "clear_password": "1", "sender": "pulso@example.com", "security": "none"})
         assert saved.status_code == 303 and stored(web)["smtp_password"] == ""
         sent = post(web, "/admin/settings/smtp/test", {})
-    finally:
-        controller.stop()
+    received = smtp["received"]
     assert sent.status_code == 200
     assert html.unescape(re.search(r'data-testid="settings-notice">([^<]*)<', sent.text).group(1)) == \
         f"Correo de prueba enviado a {ADMIN}: mira tu bandeja de entrada."

@@ -8,9 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-import socket
-from email import message_from_bytes
-from email.policy import default as email_policy
 from pathlib import Path
 
 import pytest
@@ -23,6 +20,7 @@ from conftest import csrf_of, sign_in  # noqa: E402
 from test_workspace_leads import _database, _site, live  # noqa: E402,F401  (the same small demo site; `live` serves one)
 from pulso import audit, users  # noqa: E402
 from pulso.store import schema  # noqa: E402
+from support import smtp_server  # noqa: E402
 
 SCREENS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screens17"
 GOOD = "caballo bateria grapa"  # 21 characters, not on the common list
@@ -166,30 +164,17 @@ def test_a_link_expires_after_72_hours(site):
 
 
 def test_the_link_goes_by_e_mail_through_a_real_smtp_server(site):
-    from aiosmtpd.controller import Controller
-
-    received: list = []
-
-    class Handler:
-        async def handle_DATA(self, server, session, envelope):
-            received.append({"to": list(envelope.rcpt_tos), "message": message_from_bytes(envelope.content, policy=email_policy)})
-            return "250 OK"
-
     store = site["store"]
     unset = _post(site["clients"]["admin"], "/admin/users", {"name": "Sin Correo", "email": "sincorreo@example.com", "send": "email"})
     assert unset.status_code == 200 and 'data-testid="users-mail-problem"' in unset.text and "SMTP" in unset.text
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
-    controller.start()
     try:
-        for key, value in (("smtp_host", "127.0.0.1"), ("smtp_port", str(port)), ("smtp_from", "pulso@example.com")):
-            store.set_setting(key, value)
-        sent = _post(site["clients"]["admin"], "/admin/users", {"name": "Con Correo", "email": "concorreo@example.com", "send": "email"})
+        with smtp_server() as smtp:
+            for key, value in (("smtp_host", "127.0.0.1"), ("smtp_port", str(smtp["port"])), ("smtp_from", "pulso@example.com")):
+                store.set_setting(key, value)
+            sent = _post(site["clients"]["admin"], "/admin/users", {"name": "Con Correo", "email": "concorreo@example.com", "send": "email"})
     finally:
-        controller.stop()
         store.set_setting("smtp_host", "")
+    received = smtp["received"]
     assert sent.status_code == 200 and 'data-testid="users-emailed"' in sent.text
     url = _link(sent.text)
     assert [m["to"] for m in received] == [["concorreo@example.com"]]

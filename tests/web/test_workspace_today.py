@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from email import message_from_bytes
-from email.policy import default as email_policy
 
 import pytest
 from fastapi.testclient import TestClient
@@ -17,6 +15,7 @@ pytestmark = pytest.mark.xdist_group("web")
 from conftest import ARTIFACTS, csrf_of  # noqa: E402
 from test_workspace_leads import _database, _site, live  # noqa: E402,F401  (the same small demo site; `live` serves one)
 from pulso import workspace as ws  # noqa: E402
+from support import smtp_server  # noqa: E402
 
 SCRIPT = "<script>alert('x')</script>"
 NOW = lambda: dt.datetime.now(dt.timezone.utc)  # noqa: E731  (the workspace's writes use the real clock)
@@ -264,33 +263,19 @@ def test_survey_links_per_role(site):
 
 
 def test_the_link_goes_by_e_mail_through_the_workspace_smtp_settings(site):
-    from aiosmtpd.controller import Controller
-    import socket
-
-    received: list = []
-
-    class Handler:
-        async def handle_DATA(self, server, session, envelope):
-            received.append({"to": list(envelope.rcpt_tos), "message": message_from_bytes(envelope.content, policy=email_policy)})
-            return "250 OK"
-
     rep, store = site["clients"]["rep"], site["store"]
     account = _rep_account(site, email="cliente@example.com", country="MX")
     response = _post(rep, f"/accounts/{account['id']}/survey-link", {"kind": "ces", "send": "email"})
     assert response.status_code == 200 and 'data-testid="survey-problem"' in response.text and "SMTP" in response.text
     assert 'data-testid="survey-url"' in response.text  # the link is shown to copy
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
-    controller.start()
     try:
-        for key, value in (("smtp_host", "127.0.0.1"), ("smtp_port", str(port)), ("smtp_from", "pulso@example.com")):
-            store.set_setting(key, value)
-        sent = _post(rep, f"/accounts/{account['id']}/survey-link", {"kind": "ces", "send": "email"})
+        with smtp_server() as smtp:
+            for key, value in (("smtp_host", "127.0.0.1"), ("smtp_port", str(smtp["port"])), ("smtp_from", "pulso@example.com")):
+                store.set_setting(key, value)
+            sent = _post(rep, f"/accounts/{account['id']}/survey-link", {"kind": "ces", "send": "email"})
     finally:
-        controller.stop()
         store.set_setting("smtp_host", "")
+    received = smtp["received"]
     assert sent.status_code == 200 and 'data-testid="survey-emailed"' in sent.text
     url = re.search(r'value="(http[^"]+/s/[^"]+)"', sent.text).group(1)
     assert [m["to"] for m in received] == [["cliente@example.com"]]
