@@ -11,7 +11,7 @@ from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Form
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 
 from pulso import workspace as ws
 from pulso.i18n import N_
@@ -82,13 +82,7 @@ def _page(ctx: PageContext, error: dict[str, Any] | None = None, values: dict[st
             "about_choices": _about_choices(ctx) if can_edit else [], "today": today.isoformat()}
     data["sections"] = [{"key": "open", "title": ctx._("Pendientes"), "count": len(open_rows)},
                         {"key": "done", "title": ctx._("Hechas"), "count": len(done_rows)}]
-    response = render(ctx, "tasks", data, template="tasks.html")
-    if error:
-        if ctx.wants_json:
-            return JSONResponse({"error": error["message"], "field": error["field"], "status": error["status"]},
-                                status_code=error["status"])
-        response.status_code = error["status"]
-    return response
+    return ui.answer(ctx, render(ctx, "tasks", data, template="tasks.html"), error)
 
 
 @page_route(router, "/tasks", "tasks")

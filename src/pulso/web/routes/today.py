@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Form
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 
 from pulso import formatting as f
 from pulso import workspace as ws
@@ -139,13 +139,7 @@ def _page(ctx: PageContext, error: dict[str, Any] | None = None) -> Response:
                      "waiting": ago(ctx, t["waiting_hours"]), "waiting_hours": t["waiting_hours"]} for t in day["tickets_waiting"]],
     }
     data["sections"] = [{"key": key, "title": ctx._(title), "count": len(data[key])} for key, title in SECTIONS]
-    response = render(ctx, "today", data, template="today.html")
-    if error:
-        if ctx.wants_json:
-            return JSONResponse({"error": error["message"], "field": error["field"], "status": error["status"]},
-                                status_code=error["status"])
-        response.status_code = error["status"]
-    return response
+    return ui.answer(ctx, render(ctx, "today", data, template="today.html"), error)
 
 
 @page_route(router, "/today", "today")
