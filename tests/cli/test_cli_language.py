@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from pulso.cli import app
+from pulso.cli import common
 from pulso.cli.common import language
 
 runner = CliRunner()
@@ -22,7 +23,16 @@ DEALS = [
 
 
 def invoke(args: list[str], env: dict[str, str | None]):
-    return runner.invoke(app, args, env={"COLUMNS": "200", **env})
+    # The CLI's consoles read COLUMNS once, when pulso.cli.common is first imported (by whichever
+    # test came first): give them a wide line for the run, so no sentence wraps and no header is cut.
+    wide = [(c, c._width) for c in (common.console, common.err)]
+    for c, _ in wide:
+        c.width = 200
+    try:
+        return runner.invoke(app, args, env={"COLUMNS": "200", **env})
+    finally:
+        for c, width in wide:
+            c._width = width
 
 
 @pytest.mark.parametrize(("env", "expected"), [

@@ -80,7 +80,7 @@ def error_of(text: str) -> str:
     return html.unescape(re.search(r'data-testid="rates-error">([^<]*)<', text).group(1))
 
 
-def test_the_page_shows_which_currencies_and_days_have_no_rate(web):
+def step_the_page_shows_which_currencies_and_days_have_no_rate(web):
     page = web["admin"].get("/admin/rates")
     assert page.status_code == 200 and 'href="/admin/rates' in page.text  # in the admin's navigation
     body = state(web)
@@ -93,7 +93,7 @@ def test_the_page_shows_which_currencies_and_days_have_no_rate(web):
             "revenue_won", start=dt.date(2024, 1, 1), end=dt.date(2024, 7, 1)))
 
 
-def test_a_rate_set_by_hand_holds_from_its_date(web):
+def step_a_rate_set_by_hand_holds_from_its_date(web):
     done = post(web, "/admin/rates", {"currency": "usd", "date": "2024-03-02", "rate": "1,08"})
     assert done.status_code == 303 and done.headers["location"] == "/admin/rates?currency=USD"
     assert stored(web) == [("USD", "2024-03-02", Decimal("1.08"), "manual")]
@@ -106,7 +106,7 @@ def test_a_rate_set_by_hand_holds_from_its_date(web):
                                                      "source": "manual", "manual": True}]
 
 
-def test_hostile_forms_say_why_and_store_nothing(web):
+def step_hostile_forms_say_why_and_store_nothing(web):
     before = stored(web)
     bad = {
         ("XXX", "2024-03-01", "1.5"): "Elige una moneda de la lista (las de los datos y las que ya tienen tipos).",
@@ -143,7 +143,7 @@ def test_hostile_forms_say_why_and_store_nothing(web):
     assert stored(web) == before
 
 
-def test_files_of_rates_and_the_ecb_history_are_imported(web):
+def step_files_of_rates_and_the_ecb_history_are_imported(web):
     table = post(web, "/admin/rates/upload", {}, files={"file": ("tipos.csv", b"currency,date,rate\nMXN,2024-04-01,18.5\n"
                                                                                b"USD,2024-02-29,1.07\n", "text/csv")})
     notice = html.unescape(re.search(r'data-testid="rates-notice">([^<]*)<', table.text).group(1))
@@ -166,7 +166,7 @@ def test_files_of_rates_and_the_ecb_history_are_imported(web):
     assert ("USD", "2024-03-02", Decimal("1.1"), "manual") not in stored(web) and len(stored(web)) == 4
 
 
-def test_rates_are_listed_a_page_at_a_time_newest_first(web):
+def step_rates_are_listed_a_page_at_a_time_newest_first(web):
     lines = "".join(f"USD,{dt.date(2023, 1, 1) + dt.timedelta(days=i)},1.{i:02d}\n" for i in range(60))
     post(web, "/admin/rates/upload", {}, files={"file": ("many.csv", ("currency,date,rate\n" + lines).encode(), "text/csv")})
     first = state(web, "?currency=USD")  # 62 USD rates: 2024-05-02, 2024-02-29, then 2023-03-01 ... 2023-01-01
@@ -176,3 +176,15 @@ def test_rates_are_listed_a_page_at_a_time_newest_first(web):
     assert [r["date"] for r in second["rates"]] == [str(dt.date(2023, 1, 1) + dt.timedelta(days=i)) for i in range(11, -1, -1)]
     assert second["next"] is None and second["prev"] == "/admin/rates?currency=USD&page=1"
     assert state(web, "?currency=MXN")["rates"][0]["date"] == "2024-05-02"
+
+
+STEPS = (step_the_page_shows_which_currencies_and_days_have_no_rate, step_a_rate_set_by_hand_holds_from_its_date,
+         step_hostile_forms_say_why_and_store_nothing, step_files_of_rates_and_the_ecb_history_are_imported,
+         step_rates_are_listed_a_page_at_a_time_newest_first)
+
+
+def test_the_rates_page_step_by_step(web):
+    """One workspace's story: each step works on what the steps before it left (the rates set, imported
+    and deleted), so they run in this order in one test, whatever order the runner would pick."""
+    for step in STEPS:
+        step(web)
