@@ -313,6 +313,10 @@ from pulso.web.routes import review  # noqa: E402  (duplicates and data quality 
 
 router.include_router(review.router)
 
+from pulso.web.routes import quality as quality_routes  # noqa: E402  (data quality pages)
+
+router.include_router(quality_routes.router)
+
 
 # -- API --------------------------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""Data review pages (admins): duplicates (review, merge, dismiss, undo) and data quality.
+"""Data review pages (admins): duplicates (review, merge, dismiss, undo); data quality is in routes/quality.py.
 Mounted with the import page's router (routes/data.py)."""
 
 from __future__ import annotations
@@ -8,12 +8,12 @@ from typing import Annotated
 from fastapi import APIRouter, Form
 from fastapi.responses import RedirectResponse, Response
 
-from pulso import dedupe, quality
+from pulso import dedupe
 from pulso import formatting as f
 from pulso.web.deps import Ctx
 from pulso.web.pages import cell, page_route, render, table
 from pulso.web.records_ui import when
-from pulso.web.routes.data import IMPORTABLE, actor, check
+from pulso.web.routes.data import actor, check
 
 router = APIRouter()
 
@@ -83,32 +83,3 @@ def duplicates_undo(ctx: Ctx, merge_id: Annotated[str, Form()], csrf_token: Anno
     check(ctx, "duplicates", csrf_token)
     ctx.services.run(lambda: dedupe.undo(ctx.services.store, merge_id, actor=actor(ctx)))
     return RedirectResponse("/data/duplicates", status_code=303)
-
-
-# -- quality ----------------------------------------------------------------------------------
-
-@page_route(router, "/data/quality", "quality")
-def quality_page(ctx: Ctx) -> Response:
-    """Rule violations per table, and completeness per field of one table."""
-    ctx.require("quality")
-    chosen = ctx.request.query_params.get("table", "deals")
-    chosen = chosen if chosen in IMPORTABLE else "deals"
-    store = ctx.services.store
-    findings = ctx.services.run(quality.check, store)
-    filled = ctx.services.run(quality.completeness, store, chosen)
-    rows = [[cell(x.table), cell(quality.warning_text(x, ctx.lang)), cell(f.fmt_number(x.bad, ctx.lang), sort=x.bad),
-             cell(f.fmt_number(x.total, ctx.lang), sort=x.total),
-             cell(f.fmt_percent(x.share, ctx.lang), sort=x.share, judge="bad" if x.share >= 0.05 else "")]
-            for x in findings]
-    fields = [[cell(name), cell(f.fmt_percent(share, ctx.lang), sort=share,
-                                judge="bad" if share is not None and share < 0.8 else "")] for name, share in filled.items()]
-    data = {
-        "title": ctx._("Calidad de datos"), "tables": IMPORTABLE, "table": chosen,
-        "sections": [
-            table(ctx._("Reglas"), [(ctx._("Tabla"), False), (ctx._("Regla"), False), (ctx._("Registros"), True),
-                                    (ctx._("De"), True), (ctx._("Parte"), True)], rows),
-            table(ctx._("Completitud por campo") + f" · {chosen}", [(ctx._("Campo"), False), (ctx._("Informado"), True)],
-                  fields, empty=ctx._("La tabla está vacía.")),
-        ],
-    }
-    return render(ctx, "quality", data, template="data_quality.html")
