@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Form
+from fastapi.responses import RedirectResponse
 
 from pulso.errors import ScopeError
 from pulso.i18n import N_
@@ -17,7 +18,7 @@ from pulso.web.errors import NotFoundError
 from pulso.web.pages import DIMENSION_LABELS, cell, page_route, render, split_bars, split_table, table, tile, trend_chart
 from pulso.web.periods import page_number
 from pulso.web import why
-from pulso.web.reference import KPI as REFERENCE_KPI, reference_words
+from pulso.web import reference
 
 router = APIRouter()
 PAGE_SIZE = 25
@@ -101,11 +102,23 @@ def kpi_detail(ctx: Ctx, key: str, by: str | None = None, part: str = "numerator
 
     data = dict(ctx.cached(f"kpi:{key}:{by}", build))
     data["records"] = records(ctx, key, part, page)
-    data["reference"] = reference_words(ctx, ctx.period.start) if key == REFERENCE_KPI else ""
+    ref = reference.part(ctx, ctx.period.start) if key == reference.KPI else None  # web/reference.py
+    data["reference"], data["reference_periods"] = (ref["text"], ref) if ref else ("", None)
     data["exports"] = {fmt: ctx.url(f"/kpi/{key}/export.{fmt}", by=by) for fmt in ("csv", "xlsx")}  # routes/goals.py
     data["splits"] = [{"dim": d, "label": ctx._(DIMENSION_LABELS.get(d, d)), "href": ctx.url(f"/kpi/{key}", by=d),
                        "current": d == by} for d in dims]
     return render(ctx, "kpi", data, template="kpi.html")
+
+
+@router.post(f"/kpi/{reference.KPI}/reference", include_in_schema=False)
+def save_reference(ctx: Ctx, start: Annotated[list[str], Form()] = [], end: Annotated[list[str], Form()] = [],  # noqa: B006
+                   remove: Annotated[list[str], Form()] = [], csrf_token: Annotated[str, Form()] = ""):  # noqa: B006
+    """Store the reference periods an admin chose (web/reference.py), or show the page refused (422)."""
+    if reference.save(ctx, start, end, remove, csrf_token):
+        return RedirectResponse(ctx.kpi_url(reference.KPI) + "#reference", status_code=303)
+    response = kpi_detail(ctx, reference.KPI)
+    response.status_code = 422
+    return response
 
 
 def records(ctx: Ctx, key: str, part: str, page: int) -> dict[str, Any]:
