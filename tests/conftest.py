@@ -63,6 +63,42 @@ def store_factory(backend, tmp_path, request):
     return lambda **kw: make_store(backend, tmp_path, request, **kw)
 
 
+def _groups(item: pytest.Item) -> set[str]:
+    return {str(m.args[0] if m.args else m.kwargs.get("name", "default")) for m in item.iter_markers("xdist_group")}
+
+
+def _uses_module_fixture(item: pytest.Item) -> bool:
+    info = getattr(item, "_fixtureinfo", None)
+    return info is not None and any(
+        d.scope in ("module", "class", "package") for defs in info.name2fixturedefs.values() for d in defs)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """The scheduling units of `-n 2 --dist loadgroup` (docs/testing.md), in each xdist worker.
+
+    A test marked `xdist_group(name)` runs on the worker that runs its group; a test that takes a
+    module-scoped fixture runs on the worker that runs the rest of its module's such tests (the
+    fixture is built once, not once per worker); every other test goes to whichever worker is free.
+    xdist marks a group by appending "@name" to the test's id, which pytest 9 ignores (it keeps the
+    id in `_id`, xdist writes `_nodeid`): the groups are written here, for either version.
+    """
+    if not getattr(config.option, "loadgroup", False):
+        return
+    from _pytest.nodeid import NodeId  # pytest >= 9 (the id xdist's own hook no longer reaches)
+
+    for item in items:
+        if "@" in item.nodeid:  # xdist could write it (pytest < 9)
+            continue
+        names = _groups(item) or ({"module:" + item.nodeid.split("::")[0]} if _uses_module_fixture(item) else set())
+        if names:
+            grouped = f"{item.nodeid}@{'_'.join(sorted(names))}"
+            if hasattr(item, "_id"):
+                item._id = NodeId.parse(grouped)
+            else:
+                item._nodeid = grouped
+
+
 _skipped: list[str] = []
 
 

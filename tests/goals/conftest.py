@@ -4,22 +4,18 @@ server (aiosmtpd) and a local webhook receiver: real servers, no mocks."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import shutil
-import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-import sqlalchemy as sa
 
 from pulso.config import Settings
 from pulso.store import Store
 
 from goals.helpers import DEMO_AS_OF, tiny_records
 import support
-
 
 
 @pytest.fixture

@@ -13,8 +13,6 @@ from pytest import approx
 from kpis.builders import Kpis, campaign, deal, lead
 from support import BACKENDS, make_store
 
-pytestmark = pytest.mark.xdist_group("web")
-
 JAN, FEB = dt.date(2026, 1, 1), dt.date(2026, 2, 1)
 Y2025, Y2026, Y2027 = dt.date(2025, 1, 1), dt.date(2026, 1, 1), dt.date(2027, 1, 1)
 

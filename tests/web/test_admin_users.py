@@ -14,8 +14,6 @@ import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
-pytestmark = pytest.mark.xdist_group("web")
-
 from conftest import csrf_of, sign_in  # noqa: E402
 from test_workspace_leads import _database, _site, live  # noqa: E402,F401  (the same small demo site; `live` serves one)
 from pulso import audit, users  # noqa: E402

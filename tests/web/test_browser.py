@@ -11,9 +11,6 @@ from urllib.parse import urlparse
 
 import pytest
 
-# One xdist worker runs every web test (`--dist loadgroup`): one demo workspace, one warm cache.
-pytestmark = pytest.mark.xdist_group("web")
-
 from conftest import ARTIFACTS, ROLES, XSS
 from pulso.web import nav
 

@@ -18,7 +18,6 @@ from fastapi.testclient import TestClient
 from conftest import AS_OF, csrf_of, sign_in
 from test_browser import Watched, browser  # noqa: F401  (Chromium, as the page tests drive it)
 
-pytestmark = pytest.mark.xdist_group("web")
 SCREENS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screens17"
 
 

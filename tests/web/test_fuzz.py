@@ -34,8 +34,6 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
 
-pytestmark = pytest.mark.xdist_group("web")
-
 from pulso.store import schema  # noqa: E402
 from pulso.web.deps import DIMENSIONS, page_context  # noqa: E402
 

@@ -20,8 +20,6 @@ import datetime as dt
 import pytest
 from fastapi.testclient import TestClient
 
-pytestmark = pytest.mark.xdist_group("web")
-
 from conftest import sign_in  # noqa: E402
 from pulso.config import Settings  # noqa: E402
 from pulso.formatting import fmt_percent  # noqa: E402

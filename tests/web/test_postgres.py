@@ -9,8 +9,6 @@ import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
-pytestmark = pytest.mark.xdist_group("web")
-
 from conftest import AS_OF, sign_in  # noqa: E402
 from pulso.config import Settings  # noqa: E402
 from pulso.store import Store  # noqa: E402

@@ -20,8 +20,6 @@ import pytest
 from fastapi.testclient import TestClient
 from pytest import approx
 
-pytestmark = pytest.mark.xdist_group("web")
-
 from conftest import sign_in  # noqa: E402
 from kpis.builders import campaign, deal  # noqa: E402
 from pulso.config import Settings  # noqa: E402

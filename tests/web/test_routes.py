@@ -7,9 +7,6 @@ import datetime as dt
 import pytest
 from fastapi.testclient import TestClient
 
-# One xdist worker runs every web test (`--dist loadgroup`): one demo workspace, one warm cache.
-pytestmark = pytest.mark.xdist_group("web")
-
 from conftest import ROLES, XSS, csrf_of, sign_in
 from pulso.catalog import load_catalog
 from pulso.web import nav

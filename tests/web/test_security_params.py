@@ -16,8 +16,6 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from markupsafe import escape
 
-pytestmark = pytest.mark.xdist_group("web")
-
 from conftest import sign_in  # noqa: E402
 from pulso.config import Settings  # noqa: E402
 from pulso.store import schema  # noqa: E402

@@ -12,8 +12,6 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
-pytestmark = pytest.mark.xdist_group("web")
-
 from conftest import ARTIFACTS, csrf_of, sign_in  # noqa: E402
 from pulso.config import Settings  # noqa: E402
 from pulso.web.auth import set_password  # noqa: E402

@@ -14,8 +14,6 @@ import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
-pytestmark = pytest.mark.xdist_group("web")
-
 from conftest import AS_OF, ARTIFACTS, ROLES, csrf_of, sign_in  # noqa: E402
 from pulso import workspace as ws  # noqa: E402
 from pulso.config import Settings  # noqa: E402

@@ -10,8 +10,6 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
-pytestmark = pytest.mark.xdist_group("web")
-
 from conftest import ARTIFACTS, csrf_of  # noqa: E402
 from test_workspace_leads import _database, _site, live  # noqa: E402,F401  (the same small demo site; `live` serves one)
 from pulso import workspace as ws  # noqa: E402
