@@ -33,11 +33,11 @@ def test_rules_completeness_and_tile_warnings(store):
     assert found[("accounts", "no_source")] == (2, 4)       # a2 (none), a3 (blank)
     assert found[("accounts", "no_owner")] == (4, 4)
     assert found[("deals", "no_amount")] == (2, 4)          # d2, d3
-    assert found[("deals", "won_without_amount")] == (1, 4)  # d2
-    assert found[("deals", "stale_open")] == (1, 4)         # d3: open since January
+    assert found[("deals", "won_without_amount")] == (1, 2)  # d2, of the won d1 and d2
+    assert found[("deals", "stale_open")] == (1, 2)         # d3: open since January, of the open d3 and d4
     assert found[("tickets", "no_owner")] == (0, 0)
     filled = quality.completeness(store, "deals")
-    assert filled["amount"] == 2 / 4 and filled["account_id"] == 2 / 4 and filled["closed_at"] == 2 / 4
+    assert filled["amount"] == 2 / 4 and filled["account_id"] == 2 / 4 and filled["closed_at"] == 2 / 2  # of the closed deals
     warnings = quality.kpi_warnings(store)
-    assert quality.warning_text(warnings["revenue_won"]) == "50 % de las oportunidades no tienen importe"
-    assert quality.warning_text(warnings["pipeline_value"], "en") == "50 % of deals lack an amount"
+    assert quality.warning_text(warnings["revenue_won"]) == "50 % de las oportunidades abiertas o ganadas no tienen importe"
+    assert quality.warning_text(warnings["pipeline_value"], "en") == "50 % of open or won deals lack an amount"

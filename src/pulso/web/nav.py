@@ -33,7 +33,7 @@ PAGES: dict[str, tuple[str, str, frozenset[str]]] = {
     "settings": ("/admin/settings", "Ajustes", frozenset({"admin"})),
     "import": ("/data/import", "Importar", frozenset({"admin"})),
     "duplicates": ("/data/duplicates", "Duplicados", frozenset({"admin"})),
-    "quality": ("/data/quality", "Calidad de datos", frozenset({"admin"})),
+    "quality": ("/data/quality", "Calidad de datos", frozenset({"admin", "manager", "rep"})),  # counts and rows inside the scope
 }
 
 
