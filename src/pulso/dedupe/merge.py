@@ -19,11 +19,12 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
+import pyarrow as pa
 import sqlalchemy as sa
 
 from pulso import audit
 from pulso.errors import PulsoError
-from pulso.store import Store, schema, searchwords
+from pulso.store import Store, schema, searchable, searchwords
 from pulso.store.tables_data import merges as merges_table
 
 FILLED = ("email", "phone", "company", "source", "segment", "country")
@@ -120,6 +121,20 @@ def _apply_moves(conn, moves, lifted) -> None:
             conn.execute(schema.table(name).insert(), list(lifted[name].values()))
 
 
+def _research(conn, table: str, rid: str) -> None:
+    """Recompute a record's search columns from its fields and rewrite its words (what the store's
+    write door does on every write): the survivor's filled (or, on undo, emptied) fields are found."""
+    t = schema.table(table)
+    row = conn.execute(sa.select(t).where(t.c.id == rid)).mappings().first()
+    if row is None or table not in searchable.TEXT:
+        return
+    fields = [f for f in (*searchable.TEXT[table], searchable.PHONE.get(table)) if f]
+    fresh = {k: v[0].as_py() for k, v in searchable.compute(table, {f: pa.array([row[f]], pa.string()) for f in fields}).items()}
+    searchwords.remove(conn, table, [(rid, row.get("search_text"), row.get("search_phone"))])
+    conn.execute(t.update().where(t.c.id == rid).values(fresh))
+    searchwords.insert(conn, searchwords.rows(table, [(rid, fresh.get("search_text"), fresh.get("search_phone"))]))
+
+
 def _bump(conn) -> None:
     t = schema.workspace_settings
     current = conn.execute(sa.select(t.c.value).where(t.c.key == "data_version")).scalar()
@@ -166,6 +181,7 @@ def merge(store: Store, table: str, survivor_id: str, merged_id: str, *, actor: 
     def after(conn) -> None:
         if filled:
             conn.execute(t.update().where(t.c.id == survivor_id).values(filled))
+            _research(conn, table, survivor_id)
         conn.execute(t.delete().where(t.c.id == merged_id))
         searchwords.remove(conn, table, [(merged_id, merged.get("search_text"), merged.get("search_phone"))])
         if statuses:
@@ -197,6 +213,7 @@ def undo(store: Store, merge_id: str, *, actor: audit.Actor) -> None:
         fields = {k: v for k, v in survivor.items() if k != "id"}
         if fields:
             conn.execute(t.update().where(t.c.id == survivor["id"]).values({k: None for k in fields}))
+            _research(conn, table, survivor["id"])
 
     def after(conn) -> None:
         for cid, status in data["candidates"].items():

@@ -1,5 +1,6 @@
 """What the API routers share: the prefix, page limits, refused parameters, error descriptions and
-JSON-ready rows (`plain`, `plain_row`: pulso.store.records's)."""
+JSON-ready rows (`plain`: pulso.store.records's; `plain_row` without the store's internal search
+columns, pulso.store.searchable.COLUMNS)."""
 
 from __future__ import annotations
 
@@ -7,12 +8,19 @@ from typing import Any
 
 from fastapi import Request
 
-from pulso.store.records import plain, plain_row  # noqa: F401  (shared by the routers)
+from pulso.store.records import plain  # noqa: F401  (shared by the routers)
+from pulso.store.searchable import COLUMNS as HIDDEN
 from pulso.web.api_deps import ApiError
 
 PREFIX = "/api/v1"
 DEFAULT_PAGE = 100
 MAX_PAGE = 1000
+
+
+def plain_row(row: Any) -> dict[str, Any]:
+    """A row mapping as a JSON object, without the search columns the store keeps for itself."""
+    return {k: plain(v) for k, v in dict(row).items() if k not in HIDDEN}
+
 
 ERROR_SCHEMA = {
     "type": "object", "required": ["error"],

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, create
 
 from pulso.store import coerce
 from pulso.store.schema import CANONICAL_TABLES, ROLES, table
+from pulso.store.searchable import COLUMNS as HIDDEN
 from pulso.workspace.base import LIMITS, MAX_BULK
 
 # The values of the store's enum columns: pulso.store.choices, the one list the store's schema reads.
@@ -39,6 +40,8 @@ def _python_type(table: str, column: Any) -> Any:
 def _record_model(name: str) -> type[BaseModel]:
     fields: dict[str, Any] = {}
     for column in table(name).columns:
+        if column.name in HIDDEN:  # the store's own search columns: never in an answer (api/common.plain_row)
+            continue
         length = getattr(column.type, "length", None)
         extra = {"max_length": length} if isinstance(length, int) else {}
         ref = column.info.get("references") or next((fk.column.table.name for fk in column.foreign_keys), None)
