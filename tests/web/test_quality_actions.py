@@ -152,3 +152,72 @@ def test_labels_and_numbers_in_the_readers_language(site, lang):
         assert "owner_id" not in rule
     finally:
         client.post("/preferences/language", data={"lang": "es", "csrf_token": csrf_of(client.get("/").text)})
+
+
+def test_in_chromium_the_pages_fit_1280_and_390_and_a_row_is_fixed_inline(site):
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+    from playwright.sync_api import sync_playwright
+
+    from conftest import ARTIFACTS
+
+    site["store"].upsert_many({"leads": [{"id": "q-8", "name": "Quiteria Ocho", "owner_id": site["signins"]["admin"]["id"],
+                                          "created_at": "2026-10-26T10:00:00"}]})
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(site["app"], host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert time.monotonic() < deadline, "the test server did not start"
+        time.sleep(0.05)
+    base, admin = f"http://127.0.0.1:{port}", site["signins"]["admin"]
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
+                                        args=["--no-sandbox", "--disable-gpu", "--no-first-run"])
+            try:
+                for lang, width in (("es", 1280), ("es", 390), ("en", 1280), ("en", 390)):
+                    context = browser.new_context(viewport={"width": width, "height": 900})
+                    page = context.new_page()
+                    page.goto(base + "/signin")
+                    page.fill("input[name=email]", admin["email"])
+                    page.fill("input[name=password]", admin["password"])
+                    page.click("button[type=submit]")
+                    if lang == "en":
+                        page.goto(base + "/data/quality")
+                        page.click("[data-testid=lang-switch]")
+                    for path, name in (("/data/quality?table=deals", "rules"), (f"/data/quality/{RULE}", "rows")):
+                        page.goto(base + path)
+                        page.screenshot(path=str(ARTIFACTS / f"quality-{name}-{lang}-{width}.png"), full_page=True)
+                        assert page.evaluate("document.documentElement.scrollWidth") <= width, (lang, width, path)
+                        assert page.locator("html").get_attribute("lang") == lang
+                    if lang == "en":  # the reader's language is stored on the user: back to Spanish
+                        page.click("[data-testid=lang-switch]")
+                        assert page.locator("html").get_attribute("lang") == "es"
+                    context.close()
+                context = browser.new_context(viewport={"width": 390, "height": 900})
+                page = context.new_page()
+                page.goto(base + "/signin")
+                page.fill("input[name=email]", admin["email"])
+                page.fill("input[name=password]", admin["password"])
+                page.click("button[type=submit]")
+                page.goto(base + f"/data/quality/{RULE}")
+                row = page.locator('tr[data-id="q-8"]')
+                row.locator("select[name=value]").select_option("referral")
+                row.locator("button[type=submit]").click()
+                page.wait_for_url("**fixed=1")
+                assert page.locator('tr[data-id="q-8"]').count() == 0
+                context.close()
+            finally:
+                browser.close()
+    finally:
+        server.should_exit = True
+        thread.join(10)
+    assert _source(site, "q-8") == "referral"

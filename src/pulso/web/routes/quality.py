@@ -154,9 +154,9 @@ def _rule_page(ctx: Ctx, key: str, error: dict[str, Any] | None = None) -> Respo
     last = max(1, (total + PAGE - 1) // PAGE)
     done_n = ctx.request.query_params.get("fixed", "")
     data = {
-        "title": ctx._(TABLE_LABELS[r.table]) + " · " + _sentence(ctx, finding).removeprefix("de ").removeprefix("of "),
-        "rule": key, "table": r.table, "sentence": f"{f.fmt_number(finding.bad, ctx.lang)} / {f.fmt_number(finding.total, ctx.lang)}"
-        f" ({f.fmt_percent(finding.share, ctx.lang)}) {_sentence(ctx, finding)}",
+        "title": ctx._("Calidad de datos") + " · " + ctx._(TABLE_LABELS[r.table]),
+        "rule": key, "table": r.table, "sentence": f"{f.fmt_number(finding.bad, ctx.lang)} {ctx._('de')} "
+        f"{f.fmt_number(finding.total, ctx.lang)} ({f.fmt_percent(finding.share, ctx.lang)}) {_sentence(ctx, finding)}",
         "why": finding.why[0 if ctx.lang == "es" else 1], "count": total, "page": page, "pages": last,
         "prev": f"/data/quality/{key}?page={page - 1}" if page > 1 else None,
         "next": f"/data/quality/{key}?page={page + 1}" if page < last else None,
