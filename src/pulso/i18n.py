@@ -22,7 +22,7 @@ from collections.abc import Callable
 import functools
 from pathlib import Path
 
-from pulso.errors import PulsoError, RecordError
+from pulso.errors import PulsoError, RecordError, ValidationError
 
 LANGS = ("es", "en")
 DOMAIN = "pulso"
@@ -101,10 +101,63 @@ def record_error(table: str, record_id: str | None, field: str, text: str, index
     return RecordError(table, record_id, field, translate(text, "en").format(**values) + got, index, text, values)
 
 
+class Saying(str):
+    """A text in English (what str() and the old code read) that keeps its Spanish msgid and values
+    (`.text`, `.values`): a reason handed on as a string (a reader's ValueError, pulso.ingest.values)
+    that a door can still say in its reader's language."""
+
+    text: str | None = None
+    values: dict | None = None
+
+
+def saying(text: str, /, **values: object) -> Saying:
+    """`text` (a Spanish msgid, marked N_) filled with `values`, as a `Saying` whose str is the English."""
+    said_as = Saying(translate(text, "en").format(**values))
+    said_as.text, said_as.values = text, values
+    return said_as
+
+
+def error_text(exc: BaseException, lang: str) -> str:
+    """An error in `lang` when it carries its message as a msgid and values (`said`), else as raised:
+    the one rendering of "an error in a language" the web's forms and the CLI share. A refused batch
+    (ValidationError) is its count and one line per record, each said in `lang` when it has a msgid."""
+    if isinstance(exc, ValidationError):
+        return validation_text(exc, lang)
+    return said_text(getattr(exc, "text", None), getattr(exc, "values", None), str(exc), translator(lang))
+
+
+def validation_text(exc: ValidationError, lang: str, shown: int = 10) -> str:
+    """A ValidationError in `lang`, line for line what its English str() lists."""
+    _ = translator(lang)
+    count = (lambda n: f"{n:,}") if lang == "en" else (lambda n: f"{n:,}".replace(",", "."))
+    head = (_("{total} error; no se escribió nada:") if exc.total == 1 else
+            _("{total} errores; no se escribió nada:") if len(exc.errors) >= exc.total else
+            _("{total} errores, listados los {n} primeros; no se escribió nada:"))
+    lines = [record_error_text(e, _) for e in exc.errors[:shown]]
+    if len(exc.errors) > shown:
+        lines.append(_("... y {n} más").format(n=count(len(exc.errors) - shown)))
+    return head.format(total=count(exc.total), n=count(len(exc.errors))) + "\n  " + "\n  ".join(lines)
+
+
+def record_error_text(error: RecordError, say: Callable[[str], str]) -> str:
+    """One refused record as str(RecordError) says it, its reason in the language of `say`."""
+    if error.record_id is not None:
+        where = f"{error.table} {error.record_id}"
+    elif error.index is not None:
+        where = say(N_("{table} registro n.º {n}")).format(table=error.table, n=error.index + 1)
+    else:
+        where = error.table
+    return f"{where}: {error.field}: {said_text(error.text, error.values, error.reason, say)}"
+
+
 def said_text(text: str | None, values: dict | None, fallback: str, say: Callable[[str], str]) -> str:
     """A message kept as a msgid and values, in the language of `say` (a translator); `fallback`
-    (its English as raised) when it has none."""
-    return say(text).format(**values) if isinstance(text, str) and isinstance(values, dict) else fallback
+    (its English as raised) when it has none. A value that is itself a `Saying` (a field's name, say)
+    is said in the same language."""
+    if not (isinstance(text, str) and isinstance(values, dict)):
+        return fallback
+    return say(text).format(**{k: said_text(v.text, v.values, v, say) if isinstance(v, Saying) else v
+                               for k, v in values.items()})
 
 
 def pick_language(value: str | None) -> str:

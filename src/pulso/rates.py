@@ -35,6 +35,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from pulso.errors import RecordError, ValidationError
+from pulso.i18n import N_, Saying, said_text, saying, translator
 from pulso.store.store import _bump_version
 from pulso.store.tables_data import exchange_rates
 
@@ -67,27 +68,38 @@ def _text(path: Path) -> str:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             names = [n for n in z.namelist() if n.lower().endswith(".csv")]
             if len(names) != 1:
-                raise _refused(path.name, "file", "a zip of rates must hold exactly one .csv file")
+                raise _refused(path.name, "file", saying(N_("un zip de tipos debe contener exactamente un archivo .csv")))
             if z.getinfo(names[0]).file_size > MAX_UNZIPPED:  # read() stops at the declared size
-                raise _refused(path.name, "file", f"{names[0]} unpacks to more than {MAX_UNZIPPED >> 20} MB")
+                raise _refused(path.name, "file", saying(N_("{file} ocupa más de {mb} MB al descomprimirlo"),
+                                                         file=names[0], mb=MAX_UNZIPPED >> 20))
             data = z.read(names[0])
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise _refused(path.name, "file", "not a UTF-8 text file") from None
+        raise _refused(path.name, "file", saying(N_("no es un archivo de texto UTF-8"))) from None
 
 
 def _refused(name: str, column: str, reason: str, line: int | None = None) -> ValidationError:
-    return ValidationError([RecordError(name if line is None else f"{name} line {line}", None, column, reason)])
+    return ValidationError([_error(name if line is None else f"{name} line {line}", column, reason)])
+
+
+def _error(where: str, column: str, reason: str) -> RecordError:
+    """A refused row or file; a reason that is a Saying keeps its msgid for a door in another language."""
+    return RecordError(where, None, column, str(reason), None, getattr(reason, "text", None), getattr(reason, "values", None))
+
+
+def _reason(exc: ValueError) -> str:
+    """A ValueError's reason, its Saying when it has one."""
+    return exc.args[0] if exc.args and isinstance(exc.args[0], Saying) else str(exc)
 
 
 def _rate(text: str) -> Decimal:
     try:
         value = Decimal(text.strip())
     except InvalidOperation:
-        raise ValueError(f"'{text}' is not a number") from None
+        raise ValueError(saying(N_("'{value}' no es un número"), value=text)) from None
     if not value.is_finite() or value <= 0:
-        raise ValueError(f"'{text}' is not a rate: it must be a number above 0")
+        raise ValueError(saying(N_("'{value}' no es un tipo: debe ser un número mayor que 0"), value=text))
     return value
 
 
@@ -95,13 +107,13 @@ def _date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text.strip())
     except ValueError:
-        raise ValueError(f"'{text}' is not a date; use YYYY-MM-DD") from None
+        raise ValueError(saying(N_("'{value}' no es una fecha; use AAAA-MM-DD"), value=text)) from None
 
 
 def _code(text: str) -> str:
     code = text.strip().upper()
     if not CODE.fullmatch(code):
-        raise ValueError(f"'{text}' is not a currency code; use three letters such as EUR, MXN or USD")
+        raise ValueError(saying(N_("'{value}' no es un código de moneda; use tres letras como EUR, MXN o USD"), value=text))
     return code
 
 
@@ -112,7 +124,7 @@ def parse(path: Path, reporting: str) -> tuple[str, str, list[tuple[str, dt.date
     while rows and not any(c.strip() for c in rows[-1]):
         rows.pop()
     if not rows:
-        raise _refused(name, "file", "the file is empty")
+        raise _refused(name, "file", saying(N_("el archivo está vacío")))
     header = [c.strip() for c in rows[0]]
     while header and not header[-1]:
         header.pop()  # the ECB's trailing comma
@@ -128,7 +140,7 @@ def parse(path: Path, reporting: str) -> tuple[str, str, list[tuple[str, dt.date
             try:
                 day = _date(cells[0])
             except ValueError as exc:
-                errors.append(RecordError(f"{name} line {n}", None, "Date", str(exc)))
+                errors.append(_error(f"{name} line {n}", "Date", _reason(exc)))
                 continue
             for code, cell in zip(header[1:], cells[1:]):
                 if cell.upper() in MISSING:
@@ -136,7 +148,7 @@ def parse(path: Path, reporting: str) -> tuple[str, str, list[tuple[str, dt.date
                 try:
                     out.append((code, day, _rate(cell), "ecb"))
                 except ValueError as exc:
-                    errors.append(RecordError(f"{name} line {n}", None, code, str(exc)))
+                    errors.append(_error(f"{name} line {n}", code, _reason(exc)))
     elif {"currency", "date", "rate"} <= set(lower):
         fmt, base = "table", reporting
         at = {h: lower.index(h) for h in ("currency", "date", "rate", "base", "source") if h in lower}
@@ -151,15 +163,17 @@ def parse(path: Path, reporting: str) -> tuple[str, str, list[tuple[str, dt.date
                 rate = _rate(cells[at["rate"]])
                 bases.add(_code(cells[at["base"]]) if "base" in at and cells[at["base"]] else reporting)
             except ValueError as exc:
-                errors.append(RecordError(f"{name} line {n}", None, "row", str(exc)))
+                errors.append(_error(f"{name} line {n}", "row", _reason(exc)))
                 continue
             source = cells[at["source"]] if "source" in at and cells[at["source"]] else "manual"
             out.append((code, day, rate, source))
         if len(bases) > 1:
-            errors.append(RecordError(name, None, "base", f"one base currency per file, not {', '.join(sorted(bases))}"))
+            errors.append(_error(name, "base", saying(N_("una sola moneda base por archivo, no {bases}"),
+                                                      bases=", ".join(sorted(bases)))))
         base = bases.pop() if len(bases) == 1 else reporting
     else:
-        raise _refused(name, "header", "not a rates file: expected the ECB's `Date,USD,JPY,...` or `currency,date,rate`")
+        raise _refused(name, "header", saying(N_("no es un archivo de tipos: se esperaba `Date,USD,JPY,...` del BCE o "
+                                                 "`currency,date,rate`")))
     if errors:
         raise ValidationError(errors, total=len(errors))
     return fmt, base, out
@@ -172,8 +186,9 @@ def to_reporting(rows: list[tuple[str, dt.date, Decimal, str]], base: str, repor
         return [r for r in rows if r[0] != reporting]
     pivot = {day: rate for code, day, rate, _ in rows if code == reporting}
     if not pivot:
-        raise _refused("rates", reporting, f"the file has no rate of {reporting} against {base}, so its rates "
-                                           f"cannot be turned into {reporting} (the reporting currency)")
+        raise _refused("rates", reporting, saying(N_("el archivo no tiene ningún tipo de {reporting} frente a {base}, así "
+                                                     "que sus tipos no se pueden pasar a {reporting} (la moneda de los "
+                                                     "informes)"), reporting=reporting, base=base))
     out, lost = [], set()
     for code, day, rate, source in rows:
         if code == reporting:
@@ -204,7 +219,8 @@ def import_file(store, path: Path) -> ImportResult:
                                                "rate_date": day, "rate": rate, "source": source}
     records = list(latest.values())
     if any(r["rate"] <= 0 for r in records):
-        raise _refused(path.name, "rate", "a converted rate rounds to 0; the rates are too small to keep")
+        raise _refused(path.name, "rate", saying(N_("un tipo convertido se redondea a 0; los tipos son demasiado "
+                                                    "pequeños para guardarlos")))
     write(store, records)
     result.written = len(records)
     for r in records:
@@ -233,11 +249,12 @@ def set_rate(store, currency: str, day: dt.date, rate: float | str, source: str 
     try:
         code, value = _code(currency), _rate(str(rate))
     except ValueError as exc:
-        raise _refused("exchange_rates", "rate", str(exc)) from None
+        raise _refused("exchange_rates", "rate", _reason(exc)) from None
     if code == reporting_currency(store):
-        raise _refused("exchange_rates", "currency", f"{code} is the reporting currency: its rate is always 1")
+        raise _refused("exchange_rates", "currency", saying(N_("{code} es la moneda de los informes: su tipo es siempre 1"),
+                                                            code=code))
     if not math.isfinite(float(value)):
-        raise _refused("exchange_rates", "rate", f"'{rate}' is not a rate")
+        raise _refused("exchange_rates", "rate", saying(N_("'{value}' no es un tipo"), value=rate))
     write(store, [{"id": f"{code}:{day.isoformat()}", "currency": code, "rate_date": day, "rate": value,
                    "source": source}])
 
@@ -249,12 +266,15 @@ def delete_rate(store, currency: str, day: dt.date) -> None:
     try:
         key = f"{_code(currency)}:{day.isoformat()}"
     except ValueError as exc:
-        raise _refused("exchange_rates", "currency", str(exc)) from None
+        raise _refused("exchange_rates", "currency", _reason(exc)) from None
     with store.engine.begin() as conn:
         found = conn.execute(sa.select(t.c.source).where(t.c.id == key)).scalar()
         if found != "manual":
-            raise _refused("exchange_rates", "rate", f"there is no rate of {key.replace(':', ' on ')} set by hand"
-                           + (f" (that rate comes from {found})" if found else ""))
+            code, day_text = key.split(":", 1)
+            raise _refused("exchange_rates", "rate",
+                           saying(N_("no hay ningún tipo de {code} el {day} puesto a mano (ese tipo viene de {source})"),
+                                  code=code, day=day_text, source=found) if found else
+                           saying(N_("no hay ningún tipo de {code} el {day} puesto a mano"), code=code, day=day_text))
         conn.execute(t.delete().where(t.c.id == key))
         _bump_version(conn)
 
@@ -281,6 +301,17 @@ def list_rates(store, currency: str | None = None, *, newest_first: bool = False
         try:
             query = query.where(t.c.currency == _code(currency))
         except ValueError as exc:
-            raise _refused("exchange_rates", "currency", str(exc)) from None
+            raise _refused("exchange_rates", "currency", _reason(exc)) from None
     with store.engine.connect() as conn:
         return [dict(r._mapping) for r in conn.execute(query)]
+
+
+def refusal_lines(exc: ValidationError, lang: str, shown: int = 20) -> list[str]:
+    """A refused rates file's first `shown` errors, one line each, in `lang` (str(RecordError) in English)."""
+    say = translator(lang)
+    lines = []
+    for e in exc.errors[:shown]:
+        row = re.fullmatch(r"(.*) line (\d+)", e.table)
+        where = say(N_("{file} línea {line}")).format(file=row[1], line=row[2]) if row else e.table
+        lines.append(f"{where}: {e.field}: {said_text(e.text, e.values, e.reason, say)}")
+    return lines

@@ -63,6 +63,9 @@ HOSTILE = {
     "digits.jsonl": (digits_jsonl, "digits.jsonl, line 2, column amount: amount '" + "7" * 5000 + "' is too large"),
 }
 
+#: the page's reader is Spanish: a reason that is a msgid reads in Spanish there (the API keeps the English)
+SPANISH_PAGE = {"big.csv": ("is not a number", "no es un número"), "digits.jsonl": ("is too large", "es demasiado grande")}
+
 
 def _failed_run_says(store, expected: str) -> None:
     run = list_runs(store)[0]
@@ -218,7 +221,8 @@ def test_hostile_files_through_the_web_page_and_the_api(web, uploads, name):
     error = api.json()["errors"][0]
     messages.append(f"{error['file']}, line {error['line']}" + (f", column {error['column']}" if error["column"] else "")
                     + f": {error['reason']}")
-    assert all(m.startswith(expected) for m in messages), messages
+    page = expected.replace(*SPANISH_PAGE[name]) if name in SPANISH_PAGE else expected
+    assert all(m.startswith(page) for m in messages[:-1]) and messages[-1].startswith(expected), messages
     assert in_store(web, snapshot) == store_before
     runs = in_store(web, list_runs)
     assert len(runs) > runs_before and runs[0]["status"] == "failed" and runs[0]["files"][0]["name"] == name

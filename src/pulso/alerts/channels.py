@@ -20,7 +20,7 @@ from pulso.alerts import webhook
 from pulso.alerts.texts import WEBHOOK_FACTS, Reading, localized
 from pulso.alerts.texts import facts as texts_facts
 from pulso.errors import GoalError, PulsoError
-from pulso.i18n import LANGS, pick_language
+from pulso.i18n import LANGS, N_, pick_language, said
 from pulso.store import schema
 
 TIMEOUT = 10  # seconds for an SMTP server or a webhook to answer
@@ -46,14 +46,15 @@ def check_settings(values: Mapping[str, str]) -> None:
     """Refuse (GoalError) an unknown channel setting or a value of the wrong kind, before any is stored."""
     bad = [k for k in values if k not in SETTINGS]
     if bad:
-        raise GoalError(f"unknown setting(s) {', '.join(bad)}; use: {', '.join(SETTINGS)}")
+        raise said(GoalError, N_("ajuste(s) desconocido(s) {bad}; use: {settings}"), bad=", ".join(bad),
+                   settings=", ".join(SETTINGS))
     for key in WHOLE_NUMBERS:
         if key in values and not values[key].isdigit():
-            raise GoalError(f"{key} must be a whole number, not '{values[key]}'")
+            raise said(GoalError, N_("{key} debe ser un número entero, no '{value}'"), key=key, value=values[key])
     if values.get("smtp_security", "none") not in SECURITY:
-        raise GoalError("smtp_security is none, starttls or ssl")
+        raise said(GoalError, N_("smtp_security es none, starttls o ssl"))
     if values.get("language", "es") not in LANGS:
-        raise GoalError(f"language is {' or '.join(LANGS)}")
+        raise said(GoalError, N_("language es {langs}"), langs=" or ".join(LANGS))
 
 
 def language(store) -> str:

@@ -19,6 +19,7 @@ from pulso.cli.common import (
     DbOption, FormatOption, ScopeOption, check_format, console, engine_of, language, open_workspace, print_json, print_table, texts,
 )
 from pulso.errors import GoalError
+from pulso.i18n import N_, said, saying
 
 alerts_app = typer.Typer(help="Alert rules, their evaluation, and the inbox.", no_args_is_help=True)
 
@@ -147,7 +148,7 @@ def alerts_channels(setting: Annotated[Optional[list[str]], typer.Option("--set"
     try:
         check_settings(values)
     except GoalError as exc:
-        raise GoalError(f"--set: {exc}") from None
+        raise said(GoalError, N_("--set: {error}"), error=saying(exc.text, **exc.values)) from None
     with open_workspace(db) as store:
         for key, value in values.items():
             store.set_setting(key, value)

@@ -27,7 +27,7 @@ from rich.console import Console
 from rich.table import Table
 
 from pulso.errors import GoalError, PulsoError
-from pulso.i18n import translator
+from pulso.i18n import error_text as i18n_error_text, translator
 
 console = Console()
 err = Console(stderr=True)
@@ -85,10 +85,7 @@ def error_text(exc: PulsoError, lang: str | None = None) -> str:
         from pulso.ingest.notes import refusal_text
 
         return refusal_text(exc.result, lang)
-    text, values = getattr(exc, "text", None), getattr(exc, "values", None)
-    if isinstance(text, str) and isinstance(values, dict):
-        return translator(lang)(text).format(**values)
-    return str(exc)
+    return i18n_error_text(exc, lang)
 
 
 def open_workspace(db: str | None, *, require: bool = True):

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from pulso import audit
 from pulso.access import Scope
 from pulso.goals.scopes import GoalError, parse_number, parse_period, require_visible, resolve_scope
+from pulso.i18n import N_, said, saying
 from pulso.store import tables_goals as T
 
 MIN_KRS, MAX_KRS = 2, 5
@@ -35,7 +36,8 @@ def parse_key_result(text: str) -> dict[str, Any]:
     """'TITLE|KPI|START|TARGET' (KPI may be empty for a key result updated by hand)."""
     parts = [p.strip() for p in str(text).split("|")]
     if len(parts) != 4 or not parts[0]:
-        raise GoalError(f"key result '{text}' is not TITLE|KPI|START|TARGET (leave KPI empty for one updated by hand)")
+        raise said(GoalError, N_("el resultado clave '{text}' no es TÍTULO|KPI|INICIO|META (deje el KPI vacío si se "
+                                 "actualiza a mano)"), text=text)
     return {"title": parts[0], "kpi": parts[1] or None, "start_value": parts[2], "target_value": parts[3]}
 
 
@@ -45,27 +47,28 @@ def create_objective(store, engine, *, title: str, quarter: str, key_results: li
     """Check and store an objective with its key results (all or nothing)."""
     title = (title or "").strip()
     if not title or len(title) > 200:
-        raise GoalError("title: give one of 1 to 200 characters")
+        raise said(GoalError, N_("título: escriba uno de 1 a 200 caracteres"))
     span = parse_period(quarter)
     if span.grain != "quarter":
-        raise GoalError(f"quarter '{quarter}' is not a quarter; write 2026-Q4")
+        raise said(GoalError, N_("'{quarter}' no es un trimestre; escriba 2026-Q4"), quarter=quarter)
     where = resolve_scope(store, scope, caller)
     if not MIN_KRS <= len(key_results) <= MAX_KRS:
-        raise GoalError(f"an objective has {MIN_KRS} to {MAX_KRS} key results; {len(key_results)} given")
+        raise said(GoalError, N_("un objetivo tiene de {low} a {high} resultados clave; se dieron {n}"),
+                   low=MIN_KRS, high=MAX_KRS, n=len(key_results))
     krs = []
     for i, kr in enumerate(key_results, 1):
         kr_title = str(kr.get("title") or "").strip()
         if not kr_title:
-            raise GoalError(f"key result {i}: a title is needed")
+            raise said(GoalError, N_("resultado clave {i}: hace falta un título"), i=i)
         kpi = (kr.get("kpi") or "").strip() or None
         if kpi:
             meta = engine.kpi(kpi)
             if where.kind != "company" and not meta.owned:
-                raise GoalError(f"key result {i}: {kpi} can only be measured for the whole company")
-        start = parse_number(kr.get("start_value"), f"key result {i} start")
-        target = parse_number(kr.get("target_value"), f"key result {i} target")
+                raise said(GoalError, N_("resultado clave {i}: {kpi} solo se puede medir para toda la empresa"), i=i, kpi=kpi)
+        start = parse_number(kr.get("start_value"), saying(N_("inicio del resultado clave {i}"), i=i))
+        target = parse_number(kr.get("target_value"), saying(N_("meta del resultado clave {i}"), i=i))
         if start == target:
-            raise GoalError(f"key result {i}: start and target are both {start}")
+            raise said(GoalError, N_("resultado clave {i}: el inicio y la meta son ambos {start}"), i=i, start=start)
         krs.append({"id": "kr-" + uuid.uuid4().hex[:12], "title": kr_title, "kpi": kpi, "start_value": start,
                     "target_value": target, "current_value": None, "position": i})
     objective = {"id": "okr-" + uuid.uuid4().hex[:12], "title": title, "quarter": span.text, "scope_kind": where.stored_kind,
@@ -129,20 +132,21 @@ def check_in(store, engine, kr_id: str, value=None, *, note: str | None = None, 
         kr = conn.execute(sa.select(k).where(k.c.id == kr_id)).mappings().first()
         obj = conn.execute(sa.select(o).where(o.c.id == kr["objective_id"])).mappings().first() if kr else None
     if kr is None:
-        raise GoalError(f"no key result has the id '{kr_id}'")
-    require_visible(store, Scope.stored(obj["scope_kind"], obj["scope_id"]), caller, f"no key result has the id '{kr_id}'")
+        raise said(GoalError, N_("ningún resultado clave tiene el id '{id}'"), id=kr_id)
+    require_visible(store, Scope.stored(obj["scope_kind"], obj["scope_id"]), caller,
+                    said(GoalError, N_("ningún resultado clave tiene el id '{id}'"), id=kr_id))
     if note is not None and len(note) > 1000:
-        raise GoalError("note: at most 1000 characters")
+        raise said(GoalError, N_("nota: como mucho 1000 caracteres"))
     if value is None or value == "":
         if not kr["kpi"]:
-            raise GoalError(f"key result {kr_id} is updated by hand: give its value")
+            raise said(GoalError, N_("el resultado clave {id} se actualiza a mano: indique su valor"), id=kr_id)
         number = _measure(engine, dict(obj), dict(kr), today or dt.date.today())
         if number is None:
-            raise GoalError(f"{kr['kpi']} has no value for {obj['quarter']} yet")
+            raise said(GoalError, N_("{kpi} aún no tiene valor para {quarter}"), kpi=kr["kpi"], quarter=obj["quarter"])
     else:
         if kr["kpi"]:
-            raise GoalError(f"key result {kr_id} is measured from {kr['kpi']}; check in without a value")
-        number = parse_number(value, "value")
+            raise said(GoalError, N_("el resultado clave {id} se mide con {kpi}; regístrelo sin valor"), id=kr_id, kpi=kr["kpi"])
+        number = parse_number(value, saying(N_("valor")))
     entry = {"id": "ci-" + uuid.uuid4().hex[:12], "key_result_id": kr_id, "value": number,
              "score": score(number, kr["start_value"], kr["target_value"]), "note": note,
              "checked_at": dt.datetime.now(dt.timezone.utc), "checked_by": actor.id}

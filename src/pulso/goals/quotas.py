@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from pulso import audit, events
 from pulso.access import Scope
 from pulso.goals.scopes import GoalError, parse_number, parse_period, parse_scope, resolve_scope
-from pulso.i18n import N_, said
+from pulso.i18n import N_, said, saying
 from pulso.store import schema
 
 
@@ -29,7 +29,7 @@ def set_quota(store, *, scope: str | Scope, period: str, amount, currency: str |
     span = parse_period(period)
     if span.grain == "week":
         raise said(GoalError, N_("periodo '{period}': las cuotas son por mes, trimestre o año"), period=period)
-    value = parse_number(amount, "amount")
+    value = parse_number(amount, saying(N_("importe")))
     if value < 0:
         raise said(GoalError, N_("importe: {amount} es negativo"), amount=amount)
     currency = (currency or store.settings_dict().get("currency") or "EUR").strip().upper()

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from pulso.access import Scope, shown
 from pulso.engine import periods as P
 from pulso.errors import GoalError, PulsoError  # noqa: F401  (GoalError is re-exported)
+from pulso.i18n import N_, said
 from pulso.store import schema
 from pulso.store.scoping import team_lookup
 
@@ -37,7 +38,9 @@ def check_scope(store, target: Scope) -> Scope:
     with store.engine.connect() as conn:
         found = conn.execute(sa.select(table.c.id).where(table.c.id == target.id)).first()
     if found is None:
-        raise GoalError(f"scope {target.text}: no {'team' if target.kind == 'team' else 'user'} has the id '{target.id}'")
+        raise (said(GoalError, N_("ámbito {scope}: ningún equipo tiene el id '{id}'"), scope=target.text, id=target.id)
+               if target.kind == "team" else
+               said(GoalError, N_("ámbito {scope}: ningún usuario tiene el id '{id}'"), scope=target.text, id=target.id))
     return target
 
 
@@ -58,13 +61,22 @@ def require_within(store, target: Scope, caller: Scope | None) -> None:
     if caller is None or within(store, target, caller):
         return
     if target.kind == "company":
-        raise GoalError(f"scope company is outside what you can see ({caller.text})")
-    raise GoalError(unseen_scope(target))
+        raise said(GoalError, N_("el ámbito company está fuera de lo que puede ver ({scope})"), scope=caller.text)
+    raise unseen_scope_error(target)
 
 
 def unseen_scope(target: Scope) -> str:
     """The one message for a team or rep that does not exist or lies outside the caller's scope."""
-    return f"scope {target.text}: no {'team' if target.kind == 'team' else 'user'} you can see has the id '{target.id}'"
+    return str(unseen_scope_error(target))
+
+
+def unseen_scope_error(target: Scope) -> PulsoError:
+    """`unseen_scope` as a GoalError whose message is a msgid (said in its reader's language)."""
+    if target.kind == "team":
+        return said(GoalError, N_("ámbito {scope}: ningún equipo que pueda ver tiene el id '{id}'"),
+                    scope=target.text, id=target.id)
+    return said(GoalError, N_("ámbito {scope}: ningún usuario que pueda ver tiene el id '{id}'"),
+                scope=target.text, id=target.id)
 
 
 def resolve_scope(store, scope: "str | Scope", caller: Scope | None) -> Scope:
@@ -75,18 +87,18 @@ def resolve_scope(store, scope: "str | Scope", caller: Scope | None) -> Scope:
     return check_scope(store, target) if caller is None else _exists(store, target)
 
 
-def require_visible(store, target: Scope, caller: Scope | None, absent: str) -> None:
+def require_visible(store, target: Scope, caller: Scope | None, absent: "str | PulsoError") -> None:
     """GoalError(absent) unless the caller may act on a record of `target`: a goal, rule or alert
     outside the caller's scope gets the message of one that does not exist."""
     if caller is not None and not within(store, target, caller):
-        raise GoalError(absent)
+        raise absent if isinstance(absent, PulsoError) else GoalError(absent)
 
 
 def _exists(store, target: Scope) -> Scope:
     try:
         return check_scope(store, target)
     except GoalError:
-        raise GoalError(unseen_scope(target)) from None
+        raise unseen_scope_error(target) from None
 
 
 @dataclass(frozen=True)
@@ -112,15 +124,15 @@ def parse_period(text: str) -> Span:
     raw = (text or "").strip().upper()
     found = _PERIOD.match(raw)
     if not found:
-        raise GoalError(f"period '{shown(text)}' is not valid; write 2026-10 (month), 2026-Q4 (quarter), "
-                        "2026-W05 (week) or 2026 (year)")
+        raise said(GoalError, N_("el periodo '{period}' no es válido; escriba 2026-10 (mes), 2026-Q4 (trimestre), "
+                                 "2026-W05 (semana) o 2026 (año)"), period=shown(text))
     year, month, quarter, week = found.groups()
     year = int(year)
     if year < 1900 or year > 2999:
-        raise GoalError(f"period '{text}': the year {year} is out of range")
+        raise said(GoalError, N_("periodo '{period}': el año {year} está fuera de rango"), period=text, year=year)
     if month:
         if not 1 <= int(month) <= 12:
-            raise GoalError(f"period '{text}': there is no month {month}")
+            raise said(GoalError, N_("periodo '{period}': no existe el mes {month}"), period=text, month=month)
         start, grain = dt.date(year, int(month), 1), "month"
     elif quarter:
         start, grain = dt.date(year, 3 * (int(quarter) - 1) + 1, 1), "quarter"
@@ -128,7 +140,8 @@ def parse_period(text: str) -> Span:
         try:
             start, grain = dt.date.fromisocalendar(year, int(week), 1), "week"
         except ValueError:
-            raise GoalError(f"period '{text}': {year} has no week {week}") from None
+            raise said(GoalError, N_("periodo '{period}': {year} no tiene semana {week}"), period=text, year=year,
+                       week=week) from None
     else:
         start, grain = dt.date(year, 1, 1), "year"
     return Span(name_period(start, grain), start, P.add(start, grain, 1), grain)
@@ -155,13 +168,13 @@ def parse_date(value, what: str) -> dt.date:
     try:
         return dt.date.fromisoformat(str(value).strip())
     except ValueError:
-        raise GoalError(f"{what}: '{shown(value)}' is not a date; use YYYY-MM-DD") from None
+        raise said(GoalError, N_("{what}: '{value}' no es una fecha; use AAAA-MM-DD"), what=what, value=shown(value)) from None
 
 
 def parse_number(value, what: str) -> float:
     """A finite number, or a GoalError naming the field (accepts '1.5', '1,5' and '20%')."""
     if isinstance(value, bool):
-        raise GoalError(f"{what}: '{shown(value)}' is not a number")
+        raise said(GoalError, N_("{what}: '{value}' no es un número"), what=what, value=shown(value))
     if isinstance(value, (int, float)):
         number = float(value)
     else:
@@ -171,9 +184,9 @@ def parse_number(value, what: str) -> float:
         try:
             number = float(text)
         except ValueError:
-            raise GoalError(f"{what}: '{shown(value)}' is not a number") from None
+            raise said(GoalError, N_("{what}: '{value}' no es un número"), what=what, value=shown(value)) from None
         if percent:
             number /= 100
     if number != number or number in (float("inf"), float("-inf")):
-        raise GoalError(f"{what}: '{shown(value)}' is not a finite number")
+        raise said(GoalError, N_("{what}: '{value}' no es un número finito"), what=what, value=shown(value))
     return number

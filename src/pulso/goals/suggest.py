@@ -26,7 +26,7 @@ from pulso.access import Scope
 from pulso.engine import periods as P
 from pulso.goals.scopes import GoalError
 from pulso.goals.tracking import create_goal, goals, is_cumulative
-from pulso.i18n import N_, translate
+from pulso.i18n import N_, said, translate
 
 KPIS = ("revenue_won", "close_rate", "lead_conversion_rate", "churn_rate", "nps", "first_response_time_hours",
         "lead_response_time_hours")
@@ -115,10 +115,10 @@ def accept(store, engine, kpi: str, today: dt.date, scope: Scope | None = None, 
     scope = scope or Scope.company()
     found = [s for s in suggestions(engine, today, scope) if s["kpi"] == kpi]
     if not found:
-        raise GoalError(f"no suggested goal for '{kpi}': it has no value in the last {MONTHS} months, "
-                        f"or is not one of {', '.join(KPIS)}")
+        raise said(GoalError, N_("no hay meta sugerida para '{kpi}': no tiene valor en los últimos {months} meses, "
+                                 "o no es uno de {kpis}"), kpi=kpi, months=MONTHS, kpis=", ".join(KPIS))
     s = found[0]
     if s["goal_id"]:
-        raise GoalError(f"the suggested goal on {kpi} is already accepted ({s['goal_id']})")
+        raise said(GoalError, N_("la meta sugerida sobre {kpi} ya está aceptada ({id})"), kpi=kpi, id=s["goal_id"])
     return create_goal(store, engine, kpi=kpi, target=s["target"], scope=scope, start=s["start"],
                        deadline=s["deadline"], today=today, caller=caller, actor=actor, ip=ip)

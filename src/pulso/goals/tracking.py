@@ -22,6 +22,7 @@ from pulso.access import Scope
 from pulso.engine import periods as P
 from pulso.goals import progress as G
 from pulso.goals.scopes import GoalError, parse_date, parse_number, require_visible, resolve_scope
+from pulso.i18n import N_, said, saying
 from pulso.store import tables_goals as T
 from pulso.store.store import _bump_version
 
@@ -38,14 +39,15 @@ def is_cumulative(kpi) -> bool:
 def check_target(kpi, raw) -> float:
     """The target as a number in the KPI's unit (a fraction for percentages)."""
     text = str(raw).strip() if not isinstance(raw, (int, float)) else raw
-    value = parse_number(text, "target")
+    value = parse_number(text, saying(N_("meta")))
     if kpi.unit == "%":
         if isinstance(text, str) and not text.endswith("%") and value > 1:
-            raise GoalError(f"target: {raw} is not a fraction; {kpi.key} is a percentage, write 0.25 or 25%")
+            raise said(GoalError, N_("meta: {raw} no es una fracción; {kpi} es un porcentaje, escriba 0.25 o 25%"),
+                       raw=raw, kpi=kpi.key)
         if not 0 <= value <= 1:
-            raise GoalError(f"target: {raw} is outside 0–100 % for {kpi.key}")
+            raise said(GoalError, N_("meta: {raw} está fuera de 0–100 % para {kpi}"), raw=raw, kpi=kpi.key)
     elif kpi.unit in ("count", "currency", "hours", "days", "seconds", "months") and value < 0:
-        raise GoalError(f"target: {raw} is negative; {kpi.key} cannot be")
+        raise said(GoalError, N_("meta: {raw} es negativa; {kpi} no puede serlo"), raw=raw, kpi=kpi.key)
     return value
 
 
@@ -55,9 +57,13 @@ def _dimension(kpi, text: str | None) -> tuple[str | None, str | None]:
     dim, sep, value = str(text).partition("=")
     dim = dim.strip()
     if not sep or not dim or not value.strip():
-        raise GoalError(f"dimension: '{text}' is not DIM=VALUE, e.g. source=web")
+        raise said(GoalError, N_("dimensión: '{text}' no es DIM=VALOR, p. ej. source=web"), text=text)
     if dim not in kpi.dimensions:
-        raise GoalError(f"dimension: {kpi.key} cannot be split by '{dim}'; it can be by: {', '.join(kpi.dimensions) or 'nothing'}")
+        if not kpi.dimensions:
+            raise said(GoalError, N_("dimensión: {kpi} no se puede desglosar por '{dim}'; no admite ningún desglose"),
+                       kpi=kpi.key, dim=dim)
+        raise said(GoalError, N_("dimensión: {kpi} no se puede desglosar por '{dim}'; se puede por: {dims}"),
+                   kpi=kpi.key, dim=dim, dims=", ".join(kpi.dimensions))
     return dim, value.strip()
 
 
@@ -79,19 +85,20 @@ def create_goal(store, engine, *, kpi: str, target, scope: str | Scope = "compan
     meta = engine.kpi(str(kpi).strip())
     where = resolve_scope(store, scope, caller)
     if where.kind != "company" and not meta.owned:
-        raise GoalError(f"{meta.key} counts records that belong to nobody; only a company goal can be set on it")
+        raise said(GoalError, N_("{kpi} cuenta registros que no son de nadie; solo admite una meta de toda la empresa"),
+                   kpi=meta.key)
     value = check_target(meta, target)
-    start = parse_date(start, "start") if start not in (None, "") else today
-    deadline = parse_date(deadline, "deadline") if deadline not in (None, "") else None
+    start = parse_date(start, saying(N_("fecha de inicio"))) if start not in (None, "") else today
+    deadline = parse_date(deadline, saying(N_("plazo"))) if deadline not in (None, "") else None
     if deadline is not None and deadline <= start:
-        raise GoalError(f"deadline {deadline} is not after the start {start}")
+        raise said(GoalError, N_("el plazo {deadline} no es posterior al inicio {start}"), deadline=deadline, start=start)
     if grain not in GRAINS:
-        raise GoalError(f"grain '{grain}' is not one of {', '.join(GRAINS)}")
+        raise said(GoalError, N_("el grano '{grain}' no es uno de {grains}"), grain=grain, grains=", ".join(GRAINS))
     if not isinstance(baseline_periods, int) or not 1 <= baseline_periods <= 24:
-        raise GoalError("baseline periods: give a whole number from 1 to 24")
+        raise said(GoalError, N_("periodos de referencia: indique un número entero de 1 a 24"))
     dim, dim_value = _dimension(meta, dimension)
     if name is not None and len(name) > 200:
-        raise GoalError("name: at most 200 characters")
+        raise said(GoalError, N_("nombre: como mucho 200 caracteres"))
     filters = {dim: dim_value} if dim else None
     base = baseline(engine, meta, where, start, deadline, grain, baseline_periods, filters)
     row = {
@@ -139,7 +146,7 @@ def goal(store, goal_id: str) -> dict[str, Any]:
     with store.engine.connect() as conn:
         row = conn.execute(sa.select(T.goals).where(T.goals.c.id == goal_id)).mappings().first()
     if row is None:
-        raise GoalError(f"no goal has the id '{goal_id}'")
+        raise said(GoalError, N_("ninguna meta tiene el id '{id}'"), id=goal_id)
     return dict(row)
 
 
@@ -147,7 +154,8 @@ def delete_goal(store, goal_id: str, *, caller: Scope | None = None, actor: audi
                 ip: str | None = None) -> None:
     """Remove a goal (and say so in the audit log); one outside the caller's scope looks absent."""
     found = goal(store, goal_id)
-    require_visible(store, Scope.stored(found["scope_kind"], found["scope_id"]), caller, f"no goal has the id '{goal_id}'")
+    require_visible(store, Scope.stored(found["scope_kind"], found["scope_id"]), caller,
+                    said(GoalError, N_("ninguna meta tiene el id '{id}'"), id=goal_id))
     with store.connect() as conn:
         conn.execute(T.goals.delete().where(T.goals.c.id == goal_id))
         _bump_version(conn)

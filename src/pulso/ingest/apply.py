@@ -10,6 +10,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import sqlalchemy as sa
 
+from pulso.i18n import N_, saying
 from pulso.ingest import values
 from pulso.ingest.columns import Case, ColumnSpec, MappingError
 from pulso.ingest.mapping import TableSpec, resolve_header
@@ -29,6 +30,10 @@ class Problem:
     column: str
     value: str | None
     reason: str
+    # The reason as `lead` + a Spanish msgid and its values (a reader's pulso.i18n.Saying), as RowError keeps it.
+    lead: str = ""
+    text: str | None = None
+    values: dict | None = None
 
 
 @dataclass
@@ -201,7 +206,8 @@ class TableBuilder:
             self._date_only[col.target] = pc.fill_null(pc.match_substring_regex(arr, values.DATE_ONLY), False)
         typed, bad = values.convert(arr, column, opts)
         for i, value, reason in bad:
-            self.problems.append(Problem(rows[i].as_py(), label, value, f"{col.target} {reason}"))
+            self.problems.append(Problem(rows[i].as_py(), label, value, f"{col.target} {reason}", f"{col.target} ",
+                                         getattr(reason, "text", None), getattr(reason, "values", None)))
         return typed
 
     def _has_default(self, col: ColumnSpec) -> bool:
@@ -229,9 +235,10 @@ class TableBuilder:
         if unknown:
             known = ", ".join(k for k in table if k != "*")
             mask = pc.fill_null(pc.is_in(arr, value_set=pa.array(sorted(unknown), pa.string())), False)
+            reason = saying(N_("valor desconocido; el mapeo conoce: {known}"), known=known)
             for i in pc.indices_nonzero(mask).to_pylist():
                 self.problems.append(Problem(rows[i].as_py(), col.source or col.target, arr[i].as_py(),
-                                             f"{col.target}: unknown value; the mapping knows: {known}"))
+                                             f"{col.target}: {reason}", f"{col.target}: ", reason.text, reason.values))
         return out
 
     def result(self) -> pa.Table:

@@ -30,6 +30,7 @@ from typing import Iterator
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from pulso.i18n import N_, saying
 from pulso.ingest.mapping import Mapping, MappingError, SourceSpec, header_key, load_mapping, presets
 from pulso.ingest.readers import EmptyFile, ReadError, open_source
 from pulso.ingest.runlog import Note
@@ -105,7 +106,7 @@ def _unzip(path: Path, name: str, work: Path, start: int) -> tuple[list[tuple[Pa
             check_sizes(data, name, whole="its data files unpack", advice="unzip it and import the folder",
                         part="its file", not_what="not a CRM export")
             if len({e.filename for e in data}) < len(data):
-                raise ReadError(name, "the zip holds the same file name twice")
+                raise ReadError(name, saying(N_("el zip contiene dos veces el mismo nombre de archivo")))
             members = []
             for number, e in enumerate(data, start=start + 1):
                 target = work / f"{number}{PurePosixPath(e.filename).suffix.lower()}"
@@ -115,16 +116,18 @@ def _unzip(path: Path, name: str, work: Path, start: int) -> tuple[list[tuple[Pa
                 members.append((target, e.filename))
             return members, left_out
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError, RuntimeError) as exc:
-        raise ReadError(name, f"cannot open the zip: {exc}") from None
+        raise ReadError(name, saying(N_("no se puede abrir el zip: {detail}"), detail=exc)) from None
 
 
 def _check_entry(e: zipfile.ZipInfo, name: str) -> None:
     """Refuse a link, or a path that is absolute or climbs out of the zip (`../x.csv`, `C:\\x.csv`)."""
     if (e.external_attr >> 16) & 0o170000 == _LINK:
-        raise ReadError(name, f"its entry {e.filename!r} is a symbolic link; a CRM export holds none")
+        raise ReadError(name, saying(N_("su entrada {entry} es un enlace simbólico; una exportación de un CRM no tiene "
+                                        "ninguno"), entry=repr(e.filename)))
     parts = e.filename.replace("\\", "/").split("/")
     if e.filename.startswith(("/", "\\")) or ".." in parts or (parts[0][1:2] == ":") or "\x00" in e.filename:
-        raise ReadError(name, f"its entry {e.filename!r} points outside the zip; refused before unpacking anything")
+        raise ReadError(name, saying(N_("su entrada {entry} apunta fuera del zip; rechazado antes de descomprimir nada"),
+                                     entry=repr(e.filename)))
 
 
 def _hidden(inner: str) -> bool:

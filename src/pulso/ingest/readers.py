@@ -24,6 +24,7 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 
 from pulso.errors import PulsoError
+from pulso.i18n import N_, saying
 
 SAMPLE = 1 << 20
 BATCH_ROWS = 50_000
@@ -244,7 +245,7 @@ def _open_csv(path: Path, encoding: str | None, delimiter: str | None) -> Source
         raise ReadError(path.name, "the file has no header row")
     columns = unique_names(header_rows[0])
     if len(header_rows) < 2 and _data_lines(path, sample) == 0:
-        raise EmptyFile(path.name, "the file has a header but no rows")
+        raise EmptyFile(path.name, saying(N_("el archivo tiene cabecera pero ninguna fila")))
     src = Source(path, "csv", columns, encoding=enc, delimiter=delim)
     src._batches = _csv_batches(src)
     return src

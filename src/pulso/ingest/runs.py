@@ -19,6 +19,7 @@ import pyarrow as pa
 
 from pulso import audit, events
 from pulso.errors import PulsoError, ValidationError
+from pulso.i18n import N_, saying
 from pulso.ingest import bundle, checks, resolve, values
 from pulso.ingest.apply import ROW, Problem, TableBuilder
 from pulso.ingest.mapping import Mapping, MappingError, load_mapping
@@ -68,8 +69,9 @@ def import_files(store: Store, paths: list[Path | str], *, table: str | None = N
         raise
     except PulsoError as exc:
         where = exc.file if isinstance(exc, ReadError) else where
-        reason = getattr(exc, "reason", None) or str(exc).removeprefix(f"{where}: ")
-        _fail(store, stream, result, actor, started, RowError(where, getattr(exc, "line", None), None, None, reason))
+        reason = getattr(exc, "reason", None) or str(exc).removeprefix(f"{where}: ")  # a reader's Saying keeps its msgid
+        _fail(store, stream, result, actor, started, RowError(where, getattr(exc, "line", None), None, None, str(reason), "",
+                                                              getattr(reason, "text", None), getattr(reason, "values", None)))
         raise ImportFailed(result) from None
     except BaseException as exc:
         # Not the file's fault (a bug, Ctrl-C, the database): roll back, release the connection,
@@ -167,7 +169,7 @@ def _read_all(store, paths, names, table, mapping, encoding, delimiter, date_ord
                     stream.feed(name, src, builders)
                 progress(f"Reading {name}", result.rows_read)
             if offset == 0 and not src.rejected:
-                raise EmptyFile(name, "the file has a header but no rows")
+                raise EmptyFile(name, saying(N_("el archivo tiene cabecera pero ninguna fila")))
             result.notes += file_notes(name, src, builders)
             if streaming:
                 stream.end_file(name, src)
@@ -185,7 +187,8 @@ def _read_all(store, paths, names, table, mapping, encoding, delimiter, date_ord
                     origins.setdefault(b.spec.table, []).extend([name] * data.num_rows)
             problems += future_problems(fresh, name)
             lines = src.lines({p.row for p in problems[:MAX_STORED_ERRORS]})
-            result.errors += [RowError(name, lines.get(p.row), p.column, p.value, p.reason) for p in problems]
+            result.errors += [RowError(name, lines.get(p.row), p.column, p.value, p.reason, p.lead, p.text, p.values)
+                              for p in problems]
             result.errors += [RowError(name, line, None, None, f"the row {reason}") for line, reason in src.rejected]
             result.bad_rows |= {(name, p.row) for p in problems}
     result.mapping = ", ".join(dict.fromkeys(mapping_names))

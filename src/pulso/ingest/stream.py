@@ -159,7 +159,8 @@ class Stream:
         """Place this file's problems at their lines (one scan) and its unreadable rows."""
         problems = self.pending.pop(name, [])
         lines = src.lines({p.row for p in problems[:MAX_STORED_ERRORS]})
-        self.result.errors += [RowError(name, lines.get(p.row), p.column, p.value, p.reason) for p in problems]
+        self.result.errors += [RowError(name, lines.get(p.row), p.column, p.value, p.reason, p.lead, p.text, p.values)
+                               for p in problems]
         self.result.errors += [RowError(name, line, None, None, f"the row {reason}") for line, reason in src.rejected]
         if src.rejected:
             self.failed = True

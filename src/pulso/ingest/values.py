@@ -18,6 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import sqlalchemy as sa
 
+from pulso.i18n import N_, Saying, saying
 from pulso.store import coerce
 
 DATE_ORDERS = ("ymd", "dmy", "mdy")
@@ -30,7 +31,7 @@ _TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,6})\d*)?)?\s*([Aa
 TRUE = frozenset({"true", "t", "yes", "y", "1", "si", "sí", "s", "x", "verdadero"})
 FALSE = frozenset({"false", "f", "no", "n", "0", "falso"})
 
-Bad = tuple[int, str, str]  # (row in the batch, value, reason)
+Bad = tuple[int, str, str]  # (row in the batch, value, reason: a Saying, its English with its msgid)
 
 
 class ValueOptions:
@@ -86,7 +87,7 @@ def _by_unique(arr: pa.Array, fn: Callable[[str], Any], target: pa.DataType) -> 
             values.append(fn(text))
         except (ValueError, ArithmeticError, OverflowError) as exc:
             values.append(None)
-            reasons[text] = str(exc)
+            reasons[text] = exc.args[0] if exc.args and isinstance(exc.args[0], Saying) else str(exc)
     typed = pa.array(values, type=target)
     out = pc.take(typed, pc.index_in(arr, value_set=uniques))
     bad: list[Bad] = []
@@ -99,7 +100,8 @@ def _by_unique(arr: pa.Array, fn: Callable[[str], Any], target: pa.DataType) -> 
 
 
 def _text(arr: pa.Array) -> tuple[pa.Array, list[Bad]]:
-    return arr, [(i, arr[i].as_py(), coerce.FORMULA_REASON) for i in coerce.formula_rows(arr)]
+    reason = saying(coerce.FORMULA_TEXT)  # its English is coerce.FORMULA_REASON
+    return arr, [(i, arr[i].as_py(), reason) for i in coerce.formula_rows(arr)]
 
 
 # -- dates ------------------------------------------------------------------------------------
@@ -120,14 +122,15 @@ def _infer_order(arr: pa.Array) -> str | tuple[str, str]:
         else:
             ambiguous = True
     if day_first and month_first:
-        return ("error", "mixes day-first (31/12) and month-first (12/31) dates; fix the column or give date_order")
+        return ("error", saying(N_("mezcla fechas con el día primero (31/12) y con el mes primero (12/31); "
+                                   "corrija la columna o indique date_order")))
     if day_first:
         return "dmy"
     if month_first:
         return "mdy"
     if ambiguous:
-        return ("error", "dates such as 03/04/2024 could be day-first or month-first; say which with "
-                         "--date-order dmy or --date-order mdy (date_order in a mapping)")
+        return ("error", saying(N_("una fecha como 03/04/2024 puede tener el día o el mes primero; indique cuál "
+                                   "con --date-order dmy o --date-order mdy (date_order en un mapeo)")))
     return "ymd"
 
 
@@ -149,7 +152,8 @@ def parse_datetime(text: str, order: str, tz: ZoneInfo) -> dt.datetime | dt.date
         value = value.replace(tzinfo=tz)
     value = value.astimezone(dt.timezone.utc)
     if not coerce.MIN_YEAR <= value.year <= coerce.MAX_YEAR:
-        raise ValueError(f"'{text}' is outside the years {coerce.MIN_YEAR}–{coerce.MAX_YEAR}")
+        raise ValueError(saying(N_("'{value}' está fuera de los años {low}–{high}"), value=text,
+                                low=coerce.MIN_YEAR, high=coerce.MAX_YEAR))
     return value
 
 
@@ -162,7 +166,8 @@ def _parse_text_date(s: str, order: str) -> dt.datetime:
         try:
             date = dt.datetime(year, month, day)
         except ValueError:
-            raise ValueError(f"'{s}' is not a valid date (read as {'day/month' if order == 'dmy' else 'month/day'}/year)") from None
+            raise ValueError(saying(N_("'{value}' no es una fecha válida (leída como día/mes/año)") if order == "dmy" else
+                                    N_("'{value}' no es una fecha válida (leída como mes/día/año)"), value=s)) from None
         return _with_time(date, m.group(4), s)
     if m:  # 2012/10/09 14:50:17.000
         s = f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}" + (f" {m.group(4)}" if m.group(4) else "")
@@ -170,7 +175,8 @@ def _parse_text_date(s: str, order: str) -> dt.datetime:
     try:
         return dt.datetime.fromisoformat(s)
     except ValueError:
-        raise ValueError(f"'{s}' is not a date (use 2024-12-31, 31/12/2024 or 12/31/2024, with an optional time)") from None
+        raise ValueError(saying(N_("'{value}' no es una fecha (use 2024-12-31, 31/12/2024 o 12/31/2024, con una hora "
+                                   "si quiere)"), value=s)) from None
 
 
 def _with_time(date: dt.datetime, time: str | None, original: str) -> dt.datetime:
@@ -178,7 +184,7 @@ def _with_time(date: dt.datetime, time: str | None, original: str) -> dt.datetim
         return date
     m = _TIME.match(time.strip())
     if not m:
-        raise ValueError(f"'{original}': cannot read the time '{time}'")
+        raise ValueError(saying(N_("'{value}': no se puede leer la hora '{time}'"), value=original, time=time))
     hour, minute = int(m.group(1)), int(m.group(2))
     second = int(m.group(3) or 0)
     micro = int((m.group(4) or "0").ljust(6, "0"))
@@ -210,25 +216,25 @@ def _number(text: str, decimal: str) -> Decimal:
     try:
         d = Decimal(s)
     except InvalidOperation:
-        raise ValueError(f"'{text}' is not a number") from None
+        raise ValueError(saying(N_("'{value}' no es un número"), value=text)) from None
     if not d.is_finite():
-        raise ValueError(f"'{text}' is not a finite number")
+        raise ValueError(saying(N_("'{value}' no es un número finito"), value=text))
     return -d if negative else d
 
 
 def _money(text: str, decimal: str) -> Decimal:
     d = _number(text, decimal)
     if abs(d) > coerce.MAX_MONEY:
-        raise ValueError(f"'{text}' is too large")
+        raise ValueError(saying(N_("'{value}' es demasiado grande"), value=text))
     return d.quantize(Decimal("0.01"))
 
 
 def _integer(text: str, decimal: str) -> int:
     d = _number(text, decimal)
     if d != d.to_integral_value():
-        raise ValueError(f"'{text}' is not a whole number")
+        raise ValueError(saying(N_("'{value}' no es un número entero"), value=text))
     if abs(d) > coerce.INT32_MAX:
-        raise ValueError(f"'{text}' is too large")
+        raise ValueError(saying(N_("'{value}' es demasiado grande"), value=text))
     return int(d)
 
 
@@ -238,4 +244,4 @@ def _boolean(text: str) -> bool:
         return True
     if s in FALSE:
         return False
-    raise ValueError(f"'{text}' is not yes/no or true/false")
+    raise ValueError(saying(N_("'{value}' no es sí/no ni verdadero/falso"), value=text))

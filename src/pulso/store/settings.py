@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from pulso.errors import ConfigError
+from pulso.i18n import N_, said
 from pulso.store import schema
 
 DEFAULT_SETTINGS = {"timezone": "UTC", "currency": "EUR", "data_version": "0"}
@@ -25,14 +26,16 @@ def check_timezone(name: str) -> str:
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ConfigError(f"unknown time zone '{name}'; use an IANA name such as Europe/Madrid or America/Mexico_City") from None
+        raise said(ConfigError, N_("zona horaria desconocida '{name}'; use un nombre IANA como Europe/Madrid o "
+                                   "America/Mexico_City"), name=name) from None
     return name
 
 
 def check_currency(code: str) -> str:
     """A three-letter ISO 4217 code, or a clear error."""
     if not re.fullmatch(r"[A-Z]{3}", code or ""):
-        raise ConfigError(f"'{code}' is not a currency code; use three capital letters such as EUR, MXN or USD")
+        raise said(ConfigError, N_("'{code}' no es un código de moneda; use tres letras mayúsculas como EUR, MXN o USD"),
+                   code=code)
     return code
 
 
@@ -80,7 +83,8 @@ def parse_sla_hours(text: str) -> dict[str, float]:
         except ValueError:
             value = -1.0
         if not name.strip() or not value > 0 or value == float("inf"):
-            raise ConfigError(f"'{item.strip()}' is not priority=hours; write e.g. urgent=1,high=4,normal=8")
+            raise said(ConfigError, N_("'{item}' no es prioridad=horas; escriba p. ej. urgent=1,high=4,normal=8"),
+                       item=item.strip())
         out[name.strip()] = value
     return out
 
@@ -107,7 +111,7 @@ LABEL_LENGTH = 80
 def check_fiscal_year_start(text: str) -> str:
     """A month number 1-12 as text, or a clear error."""
     if not (text or "").strip().isdigit() or not 1 <= int(text) <= 12:
-        raise ConfigError(f"fiscal_year_start is a month from 1 to 12, not '{text}'")
+        raise said(ConfigError, N_("fiscal_year_start es un mes de 1 a 12, no '{text}'"), text=text)
     return str(int(text))
 
 
@@ -115,7 +119,8 @@ def check_working_days(text: str) -> str:
     """ISO weekdays '1,2,3,4,5' (at least one, 1-7, each once, in order), or a clear error."""
     items = [d.strip() for d in (text or "").split(",") if d.strip()]
     if not items or any(not d.isdigit() or not 1 <= int(d) <= 7 for d in items) or len(set(items)) < len(items):
-        raise ConfigError(f"working_days are weekdays 1 (Monday) to 7 (Sunday) such as 1,2,3,4,5, not '{text}'")
+        raise said(ConfigError, N_("working_days son días de la semana de 1 (lunes) a 7 (domingo) como 1,2,3,4,5, "
+                                   "no '{text}'"), text=text)
     return ",".join(str(d) for d in sorted(int(d) for d in items))
 
 
@@ -123,7 +128,7 @@ def check_working_hours(text: str) -> str:
     """'09:00-18:00' (start before end, within one day), or a clear error."""
     found = re.fullmatch(r"([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]|24):([0-5]\d)", (text or "").strip())
     if not found or (found[3] == "24" and found[4] != "00") or found.group(1, 2) >= found.group(3, 4):
-        raise ConfigError(f"working_hours are HH:MM-HH:MM with the start before the end, not '{text}'")
+        raise said(ConfigError, N_("working_hours son HH:MM-HH:MM con el inicio antes del fin, no '{text}'"), text=text)
     return found[0]
 
 
@@ -140,7 +145,8 @@ def check_value_labels(text: str) -> str:
             for langs in values.values())
         for dim, values in data.items())
     if not ok:
-        raise ConfigError(f"value_labels is {{dimension: {{value: {{es|en: label}}}}}} for {', '.join(LABELLED)}")
+        raise said(ConfigError, N_("value_labels es {{dimensión: {{valor: {{es|en: etiqueta}}}}}} para {dimensions}"),
+                   dimensions=", ".join(LABELLED))
     return json.dumps(data, ensure_ascii=False, sort_keys=True)
 
 

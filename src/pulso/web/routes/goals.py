@@ -18,6 +18,7 @@ from fastapi.responses import RedirectResponse, Response
 from pulso import alerts, audit
 from pulso.access import Scope
 from pulso.errors import PulsoError
+from pulso.i18n import error_text
 from pulso.web import goal_forms as Forms, goals_pages as G
 from pulso.web.auth import ForbiddenError
 from pulso.web.deps import Ctx, csrf_binding
@@ -54,7 +55,7 @@ def _act(ctx, page: str, csrf_token: str, action: Callable[[], Any], back: str,
     except ForbiddenError:
         raise
     except PulsoError as exc:
-        response = _page(ctx, page, error=str(exc), form=(values, {}) if values else None)
+        response = _page(ctx, page, error=error_text(exc, ctx.lang), form=(values, {}) if values else None)
         response.status_code = 400
         return response
     return RedirectResponse(ctx.url(back), status_code=303)
@@ -292,7 +293,7 @@ def download_report(ctx: Ctx, report: str = "", format: str = "pdf", lang: str =
                                               scope=caller(ctx), lang=lang or ctx.lang, today=ctx.today))
         body = render_report(data, format)
     except PulsoError as exc:  # a bad period, language or format: say so on the page
-        response = _page(ctx, "reports", error=str(exc))
+        response = _page(ctx, "reports", error=error_text(exc, ctx.lang))
         response.status_code = 400
         return response
     kind = "application/pdf" if format == "pdf" else "text/html; charset=utf-8"

@@ -19,7 +19,7 @@ from fastapi.responses import RedirectResponse, Response
 from pulso import audit
 from pulso.alerts import channels, webhook
 from pulso.errors import ConfigError
-from pulso.i18n import LANGS, N_, translate
+from pulso.i18n import LANGS, N_, error_text, translate
 from pulso.store import lookups
 from pulso.store import settings as ws_settings
 from pulso.store.choices import TICKET_PRIORITIES
@@ -129,8 +129,9 @@ def _save(ctx, section: str, values: dict[str, str], shown: dict[str, Any] | Non
     """Store a checked section (or say which field is wrong, nothing stored) and go back to it."""
     try:
         stored = ctx.services.run(ws_settings.save, ctx.services.store, values)
-    except ConfigError:
-        return _page(ctx, section, {"form": ctx._("Revisa los valores: no se ha guardado nada.")}, shown or values, status=422)
+    except ConfigError as exc:  # what the checks above let through: the store's reason, in the reader's language
+        return _page(ctx, section, {"form": ctx._("Revisa los valores: no se ha guardado nada.") + " " + error_text(exc, ctx.lang)},
+                     shown or values, status=422)
     _audit(ctx, "settings.save", {"section": section} | {k: ("•••" if k == "smtp_password" else v) for k, v in stored.items()})
     return RedirectResponse(f"/admin/settings?saved={section}#{section}", status_code=303)
 
