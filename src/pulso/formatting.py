@@ -10,9 +10,12 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from typing import Any, Iterable
+from zoneinfo import ZoneInfo
 
 from babel import Locale, dates, numbers
+from markupsafe import Markup, escape
 
 from pulso.i18n import N_, pgettext, translate
 
@@ -36,6 +39,13 @@ def fmt_number(value: float | None, lang: str, digits: int = 0) -> str:
         return "—"
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
     return numbers.format_decimal(_unsigned_zero(value, digits), format=pattern, locale=lang)
+
+
+def fmt_exact(value: Any, lang: str) -> str:
+    """A number with every decimal it has, for the locale (an exchange rate: '1,0842' / '1.0842')."""
+    if value is None:
+        return "—"
+    return numbers.format_decimal(value, format="#,##0.##########", locale=lang, decimal_quantization=False)
 
 
 def _unsigned_zero(value: float, digits: int) -> float:
@@ -111,6 +121,69 @@ def fmt_date(day: dt.date | dt.datetime | None, lang: str, form: str = "medium")
     if isinstance(day, dt.datetime):
         return dates.format_datetime(day, format="short" if form == "short" else "medium", locale=lang)
     return dates.format_date(day, format=form, locale=lang)
+
+
+def fmt_time(moment: dt.datetime | None, lang: str, timezone: str, *, zone: bool = False) -> str:
+    """A moment in the workspace's time zone ('31 oct 2026, 0:30' / 'Oct 31, 2026, 12:30 AM'); a
+    naive moment is UTC, as the store keeps them. With zone, the zone's abbreviation follows (CET)."""
+    if moment is None:
+        return "—"
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.timezone.utc)
+    local = moment.astimezone(ZoneInfo(timezone))
+    day = dates.format_date(local.date(), format="medium", locale=lang)
+    clock = dates.format_time(local, format="short", locale=lang)
+    text = f"{day}, {clock}"
+    return f"{text} {local.tzname()}" if zone else text  # the zone's abbreviation (CET, CEST) in any language
+
+
+def fmt_compact(value: float | None, unit: str, lang: str, currency: str) -> str:
+    """A figure where space is short (tiles, chart axes): '1,2 M €' / '€1.2M', '15,3 mil' / '15.3K'.
+    Below ten thousand, and for units other than money and counts, the figure as fmt_value writes it."""
+    if value is None or unit not in ("currency", "count") or abs(value) < 10_000:
+        return fmt_value(value, unit, lang, currency)
+    if unit == "currency":
+        return numbers.format_compact_currency(value, currency, locale=lang, fraction_digits=1)
+    return numbers.format_compact_decimal(value, locale=lang, fraction_digits=1)
+
+
+_CODE = re.compile(r"`([^`]+)`")
+
+
+def code_plain(text: str | None) -> str:
+    """A text with `code` in backticks, for plain text: the backticks dropped."""
+    return _CODE.sub(r"\1", text or "")
+
+
+def code_html(text: str | None) -> Markup:
+    """A text with `code` in backticks, for HTML: escaped, each `code` a <code> element."""
+    parts = _CODE.split(text or "")
+    return Markup("").join(Markup("<code>{}</code>").format(p) if i % 2 else escape(p) for i, p in enumerate(parts))
+
+
+def fmt_figure(value: float | None, lang: str) -> str:
+    """A figure of no known unit (an OKR's key result): whole numbers as they are, else two decimals."""
+    if value is None:
+        return "—"
+    return fmt_number(value, lang, 0 if float(value).is_integer() else 2)
+
+
+def okr_texts(objective: dict[str, Any], lang: str) -> dict[str, Any]:
+    """An objective scored (pulso.goals.okrs.scored) with its figures written for a reader: the
+    score, and each key result's value, start → target and score (JSON keeps the numbers)."""
+    krs = [{**kr, "value_text": fmt_figure(kr.get("value"), lang), "score_text": fmt_number(kr.get("score"), lang, 2),
+            "span_text": f"{fmt_figure(kr.get('start_value'), lang)} → {fmt_figure(kr.get('target_value'), lang)}"}
+           for kr in objective.get("key_results") or []]
+    return {**objective, "key_results": krs, "score_text": fmt_number(objective.get("score") or 0, lang, 2),
+            "quarter_text": _quarter_text(objective.get("quarter"), lang)}
+
+
+def _quarter_text(quarter: str | None, lang: str) -> str:
+    """'2026-Q4' as people write it ('T4 2026' / 'Q4 2026'); anything else as it is."""
+    found = re.fullmatch(r"(\d{4})-Q([1-4])", quarter or "")
+    if not found:
+        return quarter or ""
+    return pgettext("trimestre", "T{quarter} {year}", lang).format(quarter=found.group(2), year=found.group(1))
 
 
 def fmt_period(kind: str, start: dt.date, last_day: dt.date, lang: str) -> str:

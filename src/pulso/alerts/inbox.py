@@ -167,7 +167,8 @@ def deliver(store, now: dt.datetime) -> list[dict[str, Any]]:
         pending = [dict(x) for x in conn.execute(query).mappings()]
     logs = []
     known = names(store) if pending else {}
-    currency = store.settings_dict().get("currency", "EUR") if pending else "EUR"
+    kept = store.settings_dict() if pending else {}
+    currency, zone = kept.get("currency", "EUR"), kept.get("timezone", "UTC")
     for alert in pending:
         alert["detail"] = load_detail(alert["detail"])
         target, status, error = alert["recipients"], "sent", None
@@ -176,10 +177,10 @@ def deliver(store, now: dt.datetime) -> list[dict[str, Any]]:
                 to = [x.strip() for x in (alert["recipients"] or "").split(",") if x.strip()]
                 for lang, group in channels.languages(store, to).items():
                     channels.send_email(store, group, f"[Pulso] {W.localized(alert, lang)[0]}",
-                                        _email_text(alert, W.Reading(lang, known, currency)))
+                                        _email_text(alert, W.Reading(lang, known, currency, zone)))
             else:  # a webhook in the workspace's language
                 target = channels.webhook_url(store, alert["recipients"])
-                reading = W.Reading(channels.language(store), known, currency)
+                reading = W.Reading(channels.language(store), known, currency, zone)
                 channels.post_webhook(target, channels.slack_payload(alert, reading.lang, reading),
                                       allow=channels.allowed_hosts(store))
         except channels.WebhookRefused as exc:

@@ -152,10 +152,12 @@ WEBHOOK_FACTS = ("value", "threshold", "baseline", "sample", "z", "period")
 
 class Reading:
     """How one reader reads an alert's figures: language, the workspace's currency and the names
-    of people, teams, stages and campaigns by id (pulso.store.lookups.names)."""
+    of people, teams, stages and campaigns by id (pulso.store.lookups.names); times in the
+    workspace's time zone."""
 
-    def __init__(self, lang: str, names: dict[str, dict[str, str]] | None = None, currency: str = "EUR"):
-        self.lang, self.names, self.currency = lang, names or {}, currency
+    def __init__(self, lang: str, names: dict[str, dict[str, str]] | None = None, currency: str = "EUR",
+                 timezone: str = "UTC"):
+        self.lang, self.names, self.currency, self.timezone = lang, names or {}, currency, timezone
 
     def _(self, msgid: str) -> str:
         return translate(msgid, self.lang)
@@ -188,19 +190,18 @@ class Reading:
         if how in ("owner", "stage"):
             return self.name(how, x)
         if how == "date":
-            return _date(x, self.lang)
+            return _date(x, self.lang, self.timezone)
         return str(x)
 
 
-def _date(x: Any, lang: str) -> str:
+def _date(x: Any, lang: str, timezone: str = "UTC") -> str:
     try:
         when = dt.datetime.fromisoformat(str(x))
     except ValueError:
         return str(x)
     if len(str(x)) == 10:
         return F.fmt_date(when.date(), lang)
-    zone = "" if when.utcoffset() is None else " UTC" if not when.utcoffset() else f" {when:%z}"
-    return f"{F.fmt_date(when.date(), lang)} {when:%H:%M}{zone}"
+    return F.fmt_time(when, lang, timezone, zone=True)  # a moment without a zone is UTC, as stored
 
 
 def facts(alert: dict[str, Any], reading: Reading, keys: tuple[str, ...] | None = None) -> list[tuple[str, str]]:

@@ -13,6 +13,7 @@ from pulso.catalog.sources import tables
 from pulso.engine import periods as P
 from pulso.engine.compile import Context, compile_kpi
 from pulso.errors import KpiError
+from pulso.formatting import code_plain
 from pulso.i18n import N_, translate
 
 DIALECTS = ("duckdb", "postgres", "trino", "bigquery", "snowflake")
@@ -61,7 +62,7 @@ class Explanation:
         """A readable page: names, formula, choices, then the SQL."""
         lab = {key: translate(text, self.lang) for key, text in _LABELS.items()}
         lines = [f"{self.name} ({self.key})", "",
-                 f"{lab['formula']}: {self.formula}",
+                 f"{lab['formula']}: {code_plain(self.formula)}",
                  f"{lab['unit']}: {UNITS[self.unit][self.lang]} · {lab['direction']}: {lab[self.direction]}",
                  f"{lab['category']}: {CATEGORIES[kpi.category][self.lang]} · {lab['area']}: {AREAS[kpi.area][self.lang]}",
                  f"{lab['dimensions']}: " + (", ".join(f"{d} ({DIMENSIONS[d][self.lang]})" for d in kpi.dimensions) or "—"),
@@ -69,7 +70,7 @@ class Explanation:
         if kpi.extras:
             lines.append(f"{lab['extras']}: {', '.join(kpi.extras)}")
         if self.choices:
-            lines.append(f"{lab['choices']}: {self.choices}")
+            lines.append(f"{lab['choices']}: {code_plain(self.choices)}")
         lines += ["", f"-- {lab['sql']} ({self.dialect}). {lab['periods']}"]
         if self.note:
             lines.append(f"-- {self.note}")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from pulso.formatting import fmt_number
 from pulso.i18n import N_, said_text, translator
 from pulso.ingest.runlog import MAX_STORED_ERRORS, ImportResult, Note, RowError
 
@@ -72,7 +73,7 @@ SUGGESTION = N_("Correspondencia sugerida: guárdala como fichero .yaml, revísa
 
 def number(n: int, lang: str) -> str:
     """A count grouped for the language: 1.365 in Spanish, 1,365 in English."""
-    return f"{n:,}".replace(",", "." if lang == "es" else ",")
+    return fmt_number(n, lang)
 
 
 def _check_text(note: Note, lang: str, _: Say) -> str:

@@ -127,7 +127,7 @@ def build(store, engine, *, period: str, scope: str | Scope = "company", lang: s
             "forecast": f.fmt_value(state["forecast"], meta.unit, lang, currency) if state["forecast"] is not None else "—",
             "deadline": g["deadline"]})
     quarter = P.floor(span.start, "quarter")
-    objectives = [okrs_mod.scored(engine, o, as_of)
+    objectives = [f.okr_texts(okrs_mod.scored(engine, o, as_of), lang)
                   for o in okrs_mod.objectives(store, quarter=f"{quarter.year}-Q{(quarter.month - 1) // 3 + 1}", scope=where)]
     return {
         "title": text("title", lang), "lang": lang, "period": span.text,
@@ -135,7 +135,7 @@ def build(store, engine, *, period: str, scope: str | Scope = "company", lang: s
                                      span.end - dt.timedelta(days=1), lang),
         "start": span.start, "end": span.end, "scope": where.text, "scope_label": _scope_label(store, where, lang),
         "compared_text": elapsed.words(cmp, lang),
-        "currency": currency, "generated": today, "kpis": kpis, "movers": moves[:MOVERS_SHOWN],
+        "currency": currency, "generated": today, "generated_text": f.fmt_date(today, lang), "kpis": kpis, "movers": moves[:MOVERS_SHOWN],
         "goals": goal_states, "okrs": objectives, "alerts": _alerts(store, where, span, lang),
         "t": {k: text(k, lang) for k in TEXTS},
     }

@@ -22,10 +22,28 @@ def _axis_format(unit: str) -> str | None:
     return ",.1f"
 
 
-def _value_axis(unit: str) -> alt.Axis:
-    """The value axis: whole numbers of things get whole ticks, each once (never 0 0 0 1 1 1)."""
+#: Compact axis labels, as Babel's compact formats write them (pulso.formatting.fmt_compact):
+#: (at least, divisor, suffix) per language, largest first; the number in the page's locale.
+COMPACT = {"es": ((1e9, 1e9, " mil M"), (1e6, 1e6, " M"), (1e4, 1e3, " mil")),
+           "en": ((1e9, 1e9, "B"), (1e6, 1e6, "M"), (1e4, 1e3, "K"))}
+
+
+def compact_label(lang: str) -> str:
+    """A Vega expression for an axis label: '1,2 M' / '1.2M', '15,3 mil' / '15.3K' from ten thousand
+    up, else the axis' own label (so a huge figure never crowds the axis)."""
+    expr = "datum.label"
+    for least, divisor, suffix in reversed(COMPACT.get(lang, COMPACT["en"])):
+        expr = (f"abs(datum.value) >= {least:.0f} ? format(datum.value / {divisor:.0f}, ',.1~f') + '{suffix}' : {expr}")
+    return expr
+
+
+def _value_axis(unit: str, lang: str = "en") -> alt.Axis:
+    """The value axis: whole numbers of things get whole ticks, each once (never 0 0 0 1 1 1);
+    money and counts compact from ten thousand up."""
     if unit == "count":
-        return alt.Axis(format=",d", tickMinStep=1)
+        return alt.Axis(format=",d", tickMinStep=1, labelExpr=compact_label(lang))
+    if unit in ("currency", "currency/day"):
+        return alt.Axis(format=_axis_format(unit), labelExpr=compact_label(lang))
     return alt.Axis(format=_axis_format(unit))
 
 
@@ -54,7 +72,7 @@ _TIME_AXIS = {  # grain → (tick interval, step, label format)
 
 
 def line_over_time(points: list[dict], *, unit: str, value_title: str, grain: str = "month",
-                   series_title: str | None = None, height: int = 220) -> dict[str, Any]:
+                   series_title: str | None = None, height: int = 220, lang: str = "en") -> dict[str, Any]:
     """Points {period, label, value[, series]} as a line (one per series when split)."""
     interval, step, time_format = _TIME_AXIS.get(grain, _TIME_AXIS["month"])
     buckets = len({p["period"] for p in points})
@@ -63,7 +81,7 @@ def line_over_time(points: list[dict], *, unit: str, value_title: str, grain: st
     enc: dict[str, Any] = {
         "x": alt.X("period:T", title=None, axis=alt.Axis(format=time_format, labelAngle=0, labelOverlap=True,
                                                           tickCount={"interval": interval, "step": step})),
-        "y": alt.Y("value:Q", title=value_title, axis=_value_axis(unit)),
+        "y": alt.Y("value:Q", title=value_title, axis=_value_axis(unit, lang)),
         "tooltip": [alt.Tooltip("label:N", title=" "), alt.Tooltip("text:N", title=value_title)],
     }
     if series_title:
@@ -76,7 +94,7 @@ def line_over_time(points: list[dict], *, unit: str, value_title: str, grain: st
 
 
 def bars(items: list[dict], *, unit: str, value_title: str, category_title: str, height: int | None = None,
-         colour_field: str | None = None) -> dict[str, Any]:
+         colour_field: str | None = None, lang: str = "en") -> dict[str, Any]:
     """Items {label, value, text[, meaning]} as horizontal bars, in the given order."""
     order = [i["label"] for i in items]
     colour: Any = alt.value(INK)
@@ -85,7 +103,7 @@ def bars(items: list[dict], *, unit: str, value_title: str, category_title: str,
                            scale=alt.Scale(domain=["good", "bad", "neutral"], range=[GOOD, BAD, NEUTRAL]))
     chart = _base(items, height or max(80, 26 * len(items))).mark_bar(color=INK).encode(
         y=alt.Y("label:N", title=category_title, sort=order),
-        x=alt.X("value:Q", title=value_title, axis=_value_axis(unit), scale=_value_scale([i["value"] for i in items])),
+        x=alt.X("value:Q", title=value_title, axis=_value_axis(unit, lang), scale=_value_scale([i["value"] for i in items])),
         color=colour,
         tooltip=[alt.Tooltip("label:N", title=category_title), alt.Tooltip("text:N", title=value_title)],
     )

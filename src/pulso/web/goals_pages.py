@@ -93,6 +93,7 @@ def goals_page(ctx, caller: Scope, form: tuple[dict, dict] | None = None) -> dic
             "status": s["status"], "status_text": s["status_text"],
             "forecast": fmt(s["forecast"]) if s["forecast"] is not None else "—",
             "start": g["start_date"], "deadline": g["deadline"] or "—",
+            "start_text": f.fmt_date(g["start_date"], lang), "deadline_text": f.fmt_date(g["deadline"], lang),
             "smart": [{"letter": x.letter, "ok": x.ok, "message": x.message} for x in s["smart"]],
         })
     tracked = goals.tracked_kpis(store)
@@ -108,7 +109,8 @@ def goals_page(ctx, caller: Scope, form: tuple[dict, dict] | None = None) -> dic
                for r in board]
     quarter = P.floor(ctx.period.start, "quarter")
     quarter_text = f"{quarter.year}-Q{(quarter.month - 1) // 3 + 1}"
-    okrs = [goals.scored(engine, o, ctx.today) for o in _visible(store, goals.objectives(store, quarter=quarter_text), caller)]
+    okrs = [f.okr_texts(goals.scored(engine, o, ctx.today), lang)
+            for o in _visible(store, goals.objectives(store, quarter=quarter_text), caller)]
     sections = [table(ctx._("Objetivos sobre indicadores"),
                       [(ctx._("Objetivo"), False), (ctx._("Alcance"), False), (ctx._("Meta"), True), (ctx._("Valor"), True),
                        (ctx._("Progreso"), True), (ctx._("Estado"), False)],
@@ -118,8 +120,10 @@ def goals_page(ctx, caller: Scope, form: tuple[dict, dict] | None = None) -> dic
 
     suggested = suggestions(engine, ctx.today, caller, lang=lang) if ctx.user.role in ("admin", "manager") else []
     return {"title": ctx._("Objetivos"), "sections": sections, "goals": items, "general": general, "tracked": sorted(tracked),
-            "suggested": suggested,
+            "suggested": [{**s, "span_text": f.fmt_period("custom", s["start"], s["deadline"], lang)} for s in suggested],
             "leaderboard": leaders, "quota_period": period.text, "okrs": okrs, "quarter": quarter_text,
+            "quota_period_text": f.fmt_period(period.grain, period.start, period.end - dt.timedelta(days=1), lang),
+            "quarter_label": f.fmt_period("quarter", quarter, quarter, lang),
             "kpis": kpi_options(ctx), "scope_text": caller.text, "form": goal_form(ctx, form),
             "team_scopes": Forms.grouped(Forms.scope_options(ctx, company=False))}
 
@@ -136,13 +140,17 @@ def alerts_page(ctx, caller: Scope, page: int = 1, form: tuple[dict, dict] | Non
     the rules (a webhook's URL, which may carry a secret, is shown to admins only)."""
     from pulso import alerts
     from pulso.alerts.detect import localized
+    from pulso.alerts.texts import Reading, breakdown
 
     store = ctx.services.store
     found = alerts.inbox(store, caller=caller, limit=INBOX_PAGE + 1, offset=(page - 1) * INBOX_PAGE)
     open_, more = found[:INBOX_PAGE], len(found) > INBOX_PAGE
     done = alerts.inbox(store, caller=caller, handled=True, limit=20)
+    reading = Reading(ctx.lang, ctx.services.names(ctx.version), ctx.currency, ctx.timezone)
     for a in open_ + done:
         a["title"], a["message"] = localized(a, ctx.lang)
+        a["raised_text"] = f.fmt_time(a.get("raised_at"), ctx.lang, ctx.timezone, zone=True)
+        a["breakdown_text"], a["breakdown_rows"] = breakdown(a, reading)  # members by name, figures in the KPI's unit
     rules = _visible(store, alerts.rules(store), caller)
     for r in rules:
         r["scope"] = _scope_text(r)

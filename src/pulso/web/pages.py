@@ -154,9 +154,9 @@ def _shift_params(ctx: PageContext, steps: int) -> dict[str, str]:
 
 
 def _public(value: Any) -> Any:
-    """Drop presentation-only keys (SVG points) from the JSON twin."""
+    """Drop presentation-only keys (SVG points, *_html) from the JSON twin."""
     if isinstance(value, dict):
-        return {k: _public(v) for k, v in value.items() if k not in ("spark",)}
+        return {k: _public(v) for k, v in value.items() if k not in ("spark",) and not k.endswith("_html")}
     if isinstance(value, list):
         return [_public(v) for v in value]
     return value
@@ -191,6 +191,7 @@ def tile(ctx: PageContext, key: str) -> dict[str, Any]:
     previous = current.get("previous") if current else None
     out.update(
         value=value, previous=previous, text=k.fmt(key, value),
+        short_text=f.fmt_compact(value, meta.unit, ctx.lang, ctx.currency),  # the tile's; text (exact) in its title
         change=f.fmt_change(value, previous, meta.unit, ctx.lang),
         **samples.parts(ctx, meta, current, previous),  # n, interval; no colour within noise
         empty=_is_empty(current),
@@ -302,7 +303,7 @@ def trend_chart(ctx: PageContext, key: str, *, title: str | None = None, by: str
     spec = None
     if points:
         spec = charts.line_over_time(points, unit=k.meta(key).unit, value_title=k.name(key), grain=grain,
-                                     series_title=ctx._(DIMENSION_LABELS.get(by, by)) if by else None)
+                                     series_title=ctx._(DIMENSION_LABELS.get(by, by)) if by else None, lang=ctx.lang)
     return chart(title, spec, empty=empty_text(ctx, missing or ["deals"]))
 
 
@@ -325,5 +326,5 @@ def split_bars(ctx: PageContext, key: str, by: str, *, title: str | None = None,
                       key=lambda r: place.get(r.get(by), len(place)))
     items = [{"label": ctx.label(by, r.get(by)), "value": r["value"], "text": k.fmt(key, r["value"])} for r in rows[:limit]]
     spec = charts.bars(items, unit=k.meta(key).unit, value_title=k.name(key),
-                       category_title=ctx._(DIMENSION_LABELS.get(by, by))) if items else None
+                       category_title=ctx._(DIMENSION_LABELS.get(by, by)), lang=ctx.lang) if items else None
     return chart(title, spec, empty=empty_text(ctx, missing or ["deals"]))

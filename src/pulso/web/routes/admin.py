@@ -11,6 +11,7 @@ from fastapi import APIRouter
 from fastapi.responses import RedirectResponse, Response
 
 from pulso import audit, tokens
+from pulso import formatting as f
 from pulso.i18n import N_
 from pulso.store.schema import ROLES
 from pulso.web.deps import Ctx, csrf_binding
@@ -27,9 +28,7 @@ AUDIT_GROUPS = {"": ((), N_("Todo")), "auth": (("auth.*",), N_("Accesos")), "tok
 def _when(value: dt.datetime | None, ctx) -> str:
     if value is None:
         return ""
-    from zoneinfo import ZoneInfo
-
-    return value.astimezone(ZoneInfo(ctx.timezone)).strftime("%Y-%m-%d %H:%M")
+    return f.fmt_time(value, ctx.lang, ctx.timezone, zone=True)
 
 
 def _tokens_page(ctx, created: tokens.Created | None = None, error: str = "") -> Response:

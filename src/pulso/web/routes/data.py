@@ -18,6 +18,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.datastructures import UploadFile as StarletteUpload
 
 from pulso import audit
+from pulso import formatting as f
 from pulso.errors import PulsoError
 from pulso.i18n import N_
 from pulso.ingest import (ImportFailed, ReadError, detect_mapping, import_files, list_runs, open_source, parse_mapping,
@@ -61,10 +62,12 @@ def actor(ctx) -> audit.Actor:
 
 def _runs_section(ctx) -> dict[str, Any]:
     runs = ctx.services.run(list_runs, ctx.services.store)
-    rows = [[cell(r["id"]), cell(f"{r['started_at']:%Y-%m-%d %H:%M}"), cell(f"{r['actor_kind']} {r['actor_id'] or ''}".strip()),
-             cell(", ".join(f["name"] for f in r["files"])), cell(ctx._(STATUS[r["status"]])),
-             cell(f"{r['rows_read']:,}", sort=r["rows_read"]), cell(f"{r['rows_written']:,}", sort=r["rows_written"]),
-             cell(f"{r['error_count']:,}", sort=r["error_count"],
+    rows = [[cell(r["id"]), cell(f.fmt_time(r["started_at"], ctx.lang, ctx.timezone, zone=True), sort=str(r["started_at"])),
+             cell(f"{r['actor_kind']} {r['actor_id'] or ''}".strip()),
+             cell(", ".join(x["name"] for x in r["files"])), cell(ctx._(STATUS[r["status"]])),
+             cell(f.fmt_number(r["rows_read"], ctx.lang), sort=r["rows_read"]),
+             cell(f.fmt_number(r["rows_written"], ctx.lang), sort=r["rows_written"]),
+             cell(f.fmt_number(r["error_count"], ctx.lang), sort=r["error_count"],
                   href=f"/data/imports/{r['id']}/errors.csv" if r["error_count"] else None)] for r in runs]
     columns = [(ctx._("Importación"), False), (ctx._("Cuándo"), False), (ctx._("Quién"), False), (ctx._("Ficheros"), False),
                (ctx._("Estado"), False), (ctx._("Filas leídas"), True), (ctx._("Registros escritos"), True), (ctx._("Errores"), True)]

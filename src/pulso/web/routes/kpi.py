@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Form
 from fastapi.responses import RedirectResponse
@@ -181,8 +180,7 @@ def _cell(ctx: Ctx, name: str, value: Any) -> dict:
     if isinstance(value, bool):
         return cell(ctx._("sí") if value else ctx._("no"), sort=int(value))
     if isinstance(value, dt.datetime):
-        local = value.astimezone(ZoneInfo(ctx.timezone)) if value.tzinfo else value
-        return cell(f.fmt_date(local, ctx.lang, "short"), sort=value.isoformat())
+        return cell(f.fmt_time(value, ctx.lang, ctx.timezone), sort=value.isoformat())
     if isinstance(value, dt.date):
         return cell(f.fmt_date(value, ctx.lang), sort=value.isoformat())
     if isinstance(value, (int, float, Decimal)):
@@ -203,11 +201,17 @@ def _explain(ctx: Ctx, key: str) -> dict[str, str]:
         found = ctx.kpis.explain(key)
     except Exception as exc:  # the SQL is a help, never a reason to lose the page
         out["error"] = str(exc)
-        return out
+        return _with_code(out)
     get = found.get if isinstance(found, dict) else (lambda name: getattr(found, name, None))
     out["sql"] = str(get("sql") or "")
     out["formula"] = out["formula"] or str(get("formula") or "")
-    return out
+    return _with_code(out)
+
+
+def _with_code(out: dict[str, str]) -> dict[str, Any]:
+    """Description and formula as plain text (JSON) and with <code> (the page's *_html, not in JSON)."""
+    html = {f"{k}_html": f.code_html(out[k]) for k in ("description", "formula")}
+    return {**out, "description": f.code_plain(out["description"]), "formula": f.code_plain(out["formula"]), **html}
 
 
 def _text(value: Any, lang: str) -> str:

@@ -17,6 +17,7 @@ from fastapi import APIRouter, File, Form, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from pulso import audit, rates
+from pulso import formatting as f
 from pulso.errors import ValidationError
 from pulso.web.deps import Ctx, csrf_binding
 from pulso.web.pages import cell, page_route, render, table
@@ -58,11 +59,12 @@ def _rates_page(ctx, currency: str = "", error: str = "", notice: str = "", deta
     gaps: dict[str, list[dt.date]] = {}
     for code, day in missing:
         gaps.setdefault(code, []).append(day)
-    gap_rows = [[cell(code), cell(f"{len(days):,}", sort=len(days)), cell(days[0].isoformat()), cell(days[-1].isoformat()),
-                 cell(", ".join(d.isoformat() for d in days[:GAP_DAYS]) + (" …" if len(days) > GAP_DAYS else ""))]
+    day = (lambda d: cell(f.fmt_date(d, ctx.lang), sort=d.isoformat()))
+    gap_rows = [[cell(code), cell(f.fmt_number(len(days), ctx.lang), sort=len(days)), day(days[0]), day(days[-1]),
+                 cell(", ".join(f.fmt_date(d, ctx.lang) for d in days[:GAP_DAYS]) + (" …" if len(days) > GAP_DAYS else ""))]
                 for code, days in sorted(gaps.items())]
     stored_rows = [[cell(c["currency"], href="/admin/rates?" + urlencode({"currency": c["currency"]})),
-                    cell(f"{c['rates']:,}", sort=c["rates"]), cell(c["first"].isoformat()), cell(c["last"].isoformat())]
+                    cell(f.fmt_number(c["rates"], ctx.lang), sort=c["rates"]), day(c["first"]), day(c["last"])]
                    for c in stored]
     there = "/admin/rates?" + urlencode({"currency": currency})
     data = {
@@ -71,6 +73,7 @@ def _rates_page(ctx, currency: str = "", error: str = "", notice: str = "", deta
         "missing": [{"currency": code, "days": len(days), "first": days[0].isoformat(), "last": days[-1].isoformat()}
                     for code, days in sorted(gaps.items())],
         "rates": [{"currency": r["currency"], "date": r["rate_date"].isoformat(), "rate": _text(r["rate"]),
+                   "date_text": f.fmt_date(r["rate_date"], ctx.lang), "rate_text": f.fmt_exact(r["rate"], ctx.lang),
                    "source": r["source"] or "", "manual": r["source"] == "manual"} for r in listed[:PAGE]],
         "page_number": page,
         "prev": f"{there}&page={page - 1}" if page > 1 else None,
@@ -163,7 +166,7 @@ def rates_upload(ctx: Ctx, file: Annotated[UploadFile, File()], csrf_token: Anno
             return _rates_page(ctx, error=ctx._("{file} no se ha importado; no se ha guardado nada:").format(file=name),
                                details=rates.refusal_lines(exc, ctx.lang))
     _audit(ctx, "rates.import", {"file": name, "format": result.format, "written": result.written})
-    per = ", ".join(f"{c} {n:,}" for c, n in sorted(result.currencies.items()))
+    per = ", ".join(f"{c} {f.fmt_number(n, ctx.lang)}" for c, n in sorted(result.currencies.items()))
     return _rates_page(ctx, error="", notice=ctx._("{file}: {count} tipos guardados en {reporting} ({currencies}).").format(
-        file=name, count=f"{result.written:,}", reporting=result.reporting, currencies=per or "—"),
+        file=name, count=f.fmt_number(result.written, ctx.lang), reporting=result.reporting, currencies=per or "—"),
         details=result.skipped)

@@ -74,7 +74,7 @@ def funnel(ctx: Ctx) -> list[dict]:
     title = ctx._("Embudo de conversión")
     if not any(i["value"] for i in items):
         return [{"type": "empty", "title": title, "text": empty_text(ctx, ["web_sessions", "leads"])}]
-    spec = charts.bars(items, unit="count", value_title=ctx._("Cantidad"), category_title=ctx._("Etapa"))
+    spec = charts.bars(items, unit="count", value_title=ctx._("Cantidad"), category_title=ctx._("Etapa"), lang=ctx.lang)
     note = ctx._("Cada etapa cuenta lo ocurrido en el periodo; el paso es la tasa de conversión de la etapa anterior.")
     return [
         chart(title, spec),
