@@ -17,7 +17,7 @@ from pulso.web.errors import NotFoundError
 from pulso.web.pages import DIMENSION_LABELS, cell, page_route, render, split_bars, split_table, table, tile, trend_chart
 from pulso.web.periods import page_number
 from pulso.web import why
-from pulso.web import reference
+from pulso.web import maturing, reference
 
 router = APIRouter()
 PAGE_SIZE = 25
@@ -103,6 +103,7 @@ def kpi_detail(ctx: Ctx, key: str, by: str | None = None, part: str = "numerator
     data["records"] = records(ctx, key, part, page)
     ref = reference.part(ctx, ctx.period.start) if key == reference.KPI else None  # web/reference.py
     data["reference"], data["reference_periods"] = (ref["text"], ref) if ref else ("", None)
+    data["maturing"] = maturing.detail(ctx, key)  # a cohort rate's maturity and window (web/maturing.py)
     data["exports"] = {fmt: ctx.url(f"/kpi/{key}/export.{fmt}", by=by) for fmt in ("csv", "xlsx")}  # routes/goals.py
     data["splits"] = [{"dim": d, "label": ctx._(DIMENSION_LABELS.get(d, d)), "href": ctx.url(f"/kpi/{key}", by=d),
                        "current": d == by} for d in dims]
