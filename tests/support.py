@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import re
 import shutil
 import socket
 from contextlib import contextmanager
@@ -109,3 +110,21 @@ def smtp_server() -> Iterator[dict[str, Any]]:
         yield {"host": "127.0.0.1", "port": port, "received": received}
     finally:
         controller.stop()
+
+
+# -- the words a page must not show (tests/web/test_screen_defects.py, tests/web/test_every_page.py) --
+
+#: Codes of the store that must never reach a person, in either language.
+CODES = re.compile(r"\b(paid_social|paid_search|organic_search|left_voicemail|no_answer|no_show|team:\w+|rep:\w+)\b")
+#: English words of the UI (never of the data: a campaign may be called anything) that a Spanish
+#: page must not show (whole words, case-sensitive), and Spanish ones for English pages.
+ENGLISH = re.compile(r"\b(the|page|month|quarter|week|high|low|email|phone|sent|done|connected|threshold|anomaly|"
+                     r"Goals|Sign out|user|system)\b")
+SPANISH = re.compile(r"\b(mes|trimestre|alta|baja|correo|teléfono|enviado|hecha|umbral|Objetivos|Cerrar sesión|sistema)\b")
+#: What a template or the code leaves when a value is missing.
+PLACEHOLDERS = re.compile(r"\bNone\b|\bnan\b|\bNaN\b|Traceback|[{}]")
+
+
+def other_language(lang: str) -> re.Pattern:
+    """The words of the other language a page in `lang` must not show."""
+    return ENGLISH if lang == "es" else SPANISH

@@ -14,17 +14,11 @@ import pytest
 pytestmark = pytest.mark.xdist_group("web")
 
 from conftest import csrf_of  # noqa: E402
+from support import CODES, ENGLISH, SPANISH  # noqa: E402  (the word lists, shared with test_every_page.py)
 from pulso import formatting as f  # noqa: E402
 from pulso.web import charts  # noqa: E402
 from pulso.web.periods import parse_period  # noqa: E402
 
-#: Codes of the store that must never reach a person, in either language.
-CODES = re.compile(r"\b(paid_social|paid_search|organic_search|left_voicemail|no_answer|no_show|team:\w+|rep:\w+)\b")
-#: English words of the UI (never of the data: a campaign may be called anything) that a Spanish
-#: page must not show (whole words, case-sensitive), and Spanish ones for English pages.
-ENGLISH = re.compile(r"\b(the|page|month|quarter|week|high|low|email|phone|sent|done|connected|threshold|anomaly|"
-                     r"Goals|Sign out)\b")
-SPANISH = re.compile(r"\b(mes|trimestre|alta|baja|correo|teléfono|enviado|hecha|umbral|Objetivos|Cerrar sesión)\b")
 PAGES = ["/", "/sales", "/team", "/retention", "/customers", "/service", "/marketing", "/adoption", "/kpi",
          "/goals", "/alerts", "/reports", "/data/quality", "/data/duplicates", "/kpi/close_rate"]
 

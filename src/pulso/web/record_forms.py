@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from pulso import workspace as ws
 from pulso.errors import RecordNotFoundError
-from pulso.store import records
+from pulso.store import records, searchable
 from pulso.web.auth import ForbiddenError
 from pulso.web.deps import PageContext, csrf_binding
 from pulso.web.errors import classify
@@ -65,9 +65,10 @@ def answer(ctx: PageContext, response: Response, error: dict[str, Any] | None) -
 
 
 def plain(value: Any) -> Any:
-    """An operation's result for JSON (dates as ISO text, nested dicts too)."""
+    """An operation's result for JSON (dates as ISO text, nested dicts too), without the store's own
+    search columns (pulso.store.searchable.COLUMNS)."""
     if isinstance(value, dict):
-        return {k: plain(v) for k, v in value.items()}
+        return {k: plain(v) for k, v in value.items() if k not in searchable.COLUMNS}
     return records.plain(value)
 
 

@@ -138,7 +138,7 @@ def _page(ctx: PageContext, account_id: str, error: dict[str, Any] | None = None
             "status_label": ctx._(STATUS_LABELS[status]), "fields": rows, "error": error, "base": base,
             "can_edit": ui.can_edit(ctx), "timeline": ui.timeline(ctx, "account_id", account["id"]),
             "types": ui.activity_types(ctx), "related": _sections(ctx, account["id"]),
-            "account": {k: records.plain(v) for k, v in account.items()} | {"owner": ui.owner_name(ctx, account["owner_id"])}}
+            "account": ui.plain(account) | {"owner": ui.owner_name(ctx, account["owner_id"])}}
     return ui.answer(ctx, render(ctx, "accounts", data, template="accounts_record.html"), error)
 
 

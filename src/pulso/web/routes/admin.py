@@ -104,9 +104,9 @@ def audit_page(ctx: Ctx) -> Response:
                                                  limit=AUDIT_PAGE + 1, offset=(page - 1) * AUDIT_PAGE))
     more = len(entries) > AUDIT_PAGE
     rows = [[cell(_when(e["occurred_at"], ctx), sort=e["occurred_at"].timestamp()),
-             cell(f"{e['actor_kind']} {ctx.label('owner', e['actor_id']) if e['actor_kind'] == 'user' else e['actor_id'] or ''}".strip()),
-             cell(e["action"]), cell(f"{e['target_table'] or ''} {e['target_id'] or ''}".strip()),
-             cell(_detail(e["detail"])), cell(e["ip"] or "")] for e in entries[:AUDIT_PAGE]]
+             cell(_actor(ctx, e["actor_kind"], e["actor_id"])),
+             code(e["action"]), code(f"{e['target_table'] or ''} {e['target_id'] or ''}".strip()),
+             code(_detail(e["detail"])), cell(e["ip"] or "")] for e in entries[:AUDIT_PAGE]]
     columns = [(ctx._("Cuándo"), False), (ctx._("Quién"), False), (ctx._("Acción"), False),
                (ctx._("Sobre qué"), False), (ctx._("Detalle"), False), ("IP", False)]
     data: dict[str, Any] = {
@@ -118,6 +118,21 @@ def audit_page(ctx: Ctx) -> Response:
         "next": f"/admin/audit?kind={group}&page={page + 1}" if more else None,
     }
     return render(ctx, "audit", data, template="admin_audit.html")
+
+
+#: Who acted, in words (audit.ACTOR_KINDS): a user is shown by their name alone.
+ACTORS = {"token": N_("token de API"), "cli": N_("línea de órdenes"), "system": N_("sistema"), "anonymous": N_("anónimo")}
+
+
+def _actor(ctx, kind: str, actor_id: str | None) -> str:
+    if kind == "user":
+        return ctx.label("owner", actor_id)
+    return f"{ctx._(ACTORS[kind]) if kind in ACTORS else kind} {actor_id or ''}".strip()
+
+
+def code(text: str) -> dict[str, Any]:
+    """A cell of the log's own codes (action, record, detail as JSON), shown as code (macros.html)."""
+    return {**cell(text), "code": True}
 
 
 def _detail(detail: dict[str, Any]) -> str:

@@ -82,7 +82,7 @@ def _filters(ctx: PageContext) -> list[dict[str, Any]]:
 
 def plain_deal(ctx: PageContext, deal: dict[str, Any], account: str = "") -> dict[str, Any]:
     """A deal as its JSON twin shows it: stored values plus the names people read."""
-    return {k: records.plain(v) for k, v in deal.items()} | {
+    return ui.plain(deal) | {
         "owner": ui.owner_name(ctx, deal["owner_id"]), "stage": ctx.label("stage", deal["stage_id"]), "account": account}
 
 

@@ -112,7 +112,7 @@ def _page(ctx: PageContext, lead_id: str, error: dict[str, Any] | None = None) -
             "open": status in ("new", "mql", "sql"), "can_edit": ui.can_edit(ctx), "base": base,
             "account": f"/accounts/{lead['account_id']}" if lead["account_id"] else None,
             "timeline": ui.timeline(ctx, "lead_id", lead["id"]), "types": ui.activity_types(ctx),
-            "lead": {k: records.plain(v) for k, v in lead.items()} | {"owner": ui.owner_name(ctx, lead["owner_id"])}}
+            "lead": ui.plain(lead) | {"owner": ui.owner_name(ctx, lead["owner_id"])}}
     return ui.answer(ctx, render(ctx, "leads", data, template="leads_record.html"), error)
 
 

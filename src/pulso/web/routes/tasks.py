@@ -44,7 +44,7 @@ def _about_choices(ctx: PageContext) -> list[dict[str, Any]]:
 
 def _row(ctx: PageContext, task: dict[str, Any], about: dict[str, dict[str, Any]], today: dt.date) -> dict[str, Any]:
     due = task["due_at"]
-    return {"id": task["id"], "title": task["outcome"] or "—", "due": due_day(ctx, due), "due_at": records.plain(due),
+    return {"id": task["id"], "title": ctx.note("outcome", task["outcome"]) or "—", "due": due_day(ctx, due), "due_at": records.plain(due),
             "overdue": due is not None and task["done_at"] is None and _local(ctx, due).date() < today,
             "done": task["done_at"] is not None, "done_at": records.plain(task["done_at"]), "about": about.get(task["id"])}
 

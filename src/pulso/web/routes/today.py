@@ -128,7 +128,7 @@ def _page(ctx: PageContext, error: dict[str, Any] | None = None) -> Response:
         "people": ui.owner_choices(ctx) if ctx.user.role != "rep" else [],
         "leads": [{"id": r["id"], "name": r["name"] or "—", "company": r["company"] or "", "href": f"/leads/{r['id']}",
                    "waiting": ago(ctx, r["waiting_hours"]), "waiting_hours": r["waiting_hours"]} for r in day["leads_waiting"]],
-        "tasks": [{"id": t["id"], "title": t["outcome"] or "—", "due": due_day(ctx, t["due_at"]), "due_at": records.plain(t["due_at"]),
+        "tasks": [{"id": t["id"], "title": ctx.note("outcome", t["outcome"]) or "—", "due": due_day(ctx, t["due_at"]), "due_at": records.plain(t["due_at"]),
                    "overdue": t["overdue"], "about": about.get(t["id"])} for t in tasks],
         "deals": [{"id": d["id"], "title": d["title"] or "—", "href": f"/deals/{d['id']}", "stage": stages.get(d["stage_id"] or "", ""),
                    "amount": f.fmt_money(float(d["amount"]), d["currency"] or ctx.currency, ctx.lang) if d["amount"] is not None else "",
