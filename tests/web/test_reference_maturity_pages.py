@@ -22,7 +22,7 @@ from fastapi.testclient import TestClient
 from pytest import approx
 
 from conftest import sign_in  # noqa: E402
-from kpis.builders import campaign, deal, lead  # noqa: E402
+from kpis.builders import campaign, deal, lead, session  # noqa: E402
 from pulso.config import Settings  # noqa: E402
 from pulso.formatting import fmt_percent  # noqa: E402
 from pulso.store.signin import set_locale  # noqa: E402
@@ -50,7 +50,9 @@ def app(request, tmp_path_factory):
                   {"id": "u2", "name": "Ed Admin", "email": "u2@example.com", "role": "admin", "created_at": "2025-01-01"},
                   {"id": "u3", "name": "Rita Rep", "email": "u3@example.com", "role": "rep", "created_at": "2025-01-01"}],
         "campaigns": [campaign("K1", "2026-03-10T00:00:00", "2026-03-20T00:00:00")],
-        "leads": _leads("J", dt.datetime(2026, 1, 1, 10), [5, 10, 20, 40] + [None] * 6)
+        "web_sessions": [session("s1", "v1", "2026-01-02T10:00:00", 60), session("s2", "v2", "2026-01-03T10:00:00", 60)],
+        "leads": [{**r, "visitor_id": "v1" if r["id"] == "J0" else None}
+                  for r in _leads("J", dt.datetime(2026, 1, 1, 10), [5, 10, 20, 40] + [None] * 6)]
                  + _leads("A", dt.datetime(2026, 4, 1, 10), [3, 3] + [None] * 8),
         "deals": [{**deal("C1", "2026-03-01T00:00:00", "won", closed="2026-03-12T00:00:00", amount=2000, campaign="K1"),
                    "product": "Plan Pro"},
@@ -193,6 +195,10 @@ def test_the_window_is_kept_in_the_url_and_the_json_and_shown_on_the_tile(admin,
                     if t["key"] == "lead_conversion_rate")
         assert tile["value"] == approx(0.3) and tile["window_text"] == "en 30 días", area
     assert 'data-testid="window">within 30 days<' in admin_en.get(f"/sales?{JAN}&ventana=30").text
+    marketing = admin.get(f"/marketing?{JAN}&ventana=30", headers={"accept": "application/json"}).json()
+    visitors = next(t for s in marketing["sections"] if s["type"] == "tiles" for t in s["tiles"]
+                    if t["key"] == "visitor_to_lead_rate")
+    assert visitors["value"] == approx(1 / 2) and visitors["window_text"] == "en 30 días"
     whenever = admin.get(f"/kpi/lead_conversion_rate.json?{JAN}").json()["sections"][0]["tiles"][0]
     assert whenever["value"] == approx(0.4) and "window_text" not in whenever
 
