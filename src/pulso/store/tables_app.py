@@ -45,6 +45,9 @@ search_words = sa.Table(
     sa.Column("word", sa.Text, nullable=False),
     sa.Column("tbl", sa.Text, nullable=False),
     sa.Column("id", sa.Text, nullable=False),
+    # migration 0016: the record's owner (search scopes the index itself), its name (deals: title)
+    # and the row's kind (0 first word, 1 a word or the whole phone, 2 a fragment): search ranks by them
+    sa.Column("owner_id", sa.Text), sa.Column("name", sa.Text), sa.Column("kind", sa.SmallInteger),
 )
 sa.Index("ix_search_words_word", search_words.c.word, postgresql_ops={"word": "text_pattern_ops"}).ddl_if(
     dialect="postgresql")

@@ -64,7 +64,7 @@ def upsert_many(store: Store, batches: Mapping[str, coerce.Records], *,
             raise ValidationError(errors)
         for name, stg in staged.items():
             searchwords.write(conn, name, data[name])  # the words index, before the stored words change
-            _merge(store.dialect, conn, schema.table(name), stg)
+            _merge(store.dialect, conn, schema.table(name), stg, data[name].num_rows)
         if "users" in staged:  # a deactivated person's sessions end and tokens are revoked
             tables_api.end_access_of_inactive(conn, staged["users"])
         if staged:
@@ -139,7 +139,9 @@ def _reference_checks(conn: sa.Connection, name: str, staged: dict[str, sa.Table
         if arrow is not None and arrow[field].null_count == arrow.num_rows:
             continue
         parent = schema.metadata.tables[target]
-        missing = [_absent(conn, stg.c[field], parent, stg.c[field])]
+        few = _few(conn, arrow, field)
+        missing = [_absent(conn, stg.c[field], parent, stg.c[field]) if few is None
+                   else stg.c[field].not_in(sa.select(parent.c.id).where(parent.c.id.in_(few)))]
         if target in staged:
             missing.append(_absent(conn, stg.c[field], staged[target], stg.c[field]))
         query = (
@@ -150,6 +152,18 @@ def _reference_checks(conn: sa.Connection, name: str, staged: dict[str, sa.Table
         )
         checks.append((name, field, target, query))
     return checks
+
+
+#: Up to this many distinct values a reference is checked on DuckDB against a literal list (its
+#: primary key's index answers it) rather than the staged column (a scan of the parent).
+FEW = 50
+
+
+def _few(conn: sa.Connection, arrow: pa.Table | None, field: str) -> list[Any] | None:
+    """The distinct values of a small batch's reference field on DuckDB, else None."""
+    if conn.dialect.name != "duckdb" or arrow is None or arrow.num_rows > FEW:
+        return None
+    return sorted({v for v in arrow[field].to_pylist() if v is not None})
 
 
 def _broken_references(conn: sa.Connection, checks: list[tuple[str, str, str, sa.Select]]) -> list[RecordError]:
@@ -182,8 +196,9 @@ def _absent(conn: sa.Connection, value: sa.ColumnElement, table: sa.FromClause,
     return ~sa.exists().where(table.c.id == value)
 
 
-def _merge(dialect: str, conn: sa.Connection, tbl: sa.Table, stg: sa.TableClause) -> None:
-    """Write a staged batch into its table: plain insert when every id is new."""
+def _merge(dialect: str, conn: sa.Connection, tbl: sa.Table, stg: sa.TableClause, rows: int | None = None) -> None:
+    """Write a staged batch (of `rows` rows) into its table: plain insert when every id is new, no
+    insert when every id is known."""
     cols = [c.name for c in tbl.columns]
     select = sa.select(*(stg.c[c] for c in cols))
     existing = conn.execute(
@@ -205,6 +220,8 @@ def _merge(dialect: str, conn: sa.Connection, tbl: sa.Table, stg: sa.TableClause
             if group:
                 changed = sa.or_(*(tbl.c[c].is_distinct_from(stg.c[c]) for c in group))
                 conn.execute(tbl.update().where(tbl.c.id == stg.c.id, changed).values({c: stg.c[c] for c in group}))
+        if existing == rows:  # every id known (ids are unique in a batch): nothing to insert
+            return
         conn.execute(tbl.insert().from_select(cols, select.where(_absent(conn, stg.c.id, tbl, stg.c.id))))
         return
     stmt = pg_insert(tbl).from_select(cols, select)

@@ -237,6 +237,13 @@ def _board_filter(caller: Caller, stage_ids: list[str], owners: list[str] | None
     return wanted if scoped is None else [*wanted, scoped]
 
 
+def _card_order(deal: dict[str, Any]) -> tuple[Any, ...]:
+    """A column's order: the soonest expected close first (none last), then the oldest, then id."""
+    close, created = deal["expected_close_at"], deal["created_at"]
+    return (close is None, close.timestamp() if close is not None else 0, created is None,
+            created.timestamp() if created is not None else 0, deal["id"])
+
+
 def board(store: Store, caller: Caller, stage_ids: list[str], *, owners: list[str] | None = None,
           campaign: str | None = None, closed_since: Any = None, limit: int = 50, offset: int = 0) -> dict[str, Any]:
     """The deal board's data inside the caller's scope: the deals of `stage_ids` that are open, or
@@ -247,14 +254,17 @@ def board(store: Store, caller: Caller, stage_ids: list[str], *, owners: list[st
     offset+limit, the soonest expected close first (none last), then the oldest}; count and totals
     are over the whole column. `next_task`: each shown deal's first open task (earliest due, then
     id) as {deal_id: {id, outcome, due_at}}; `accounts`: {account_id: name} of the shown deals.
-    The cards as ids first (a window over narrow columns), then their rows by primary key; tasks
-    and accounts over the shown ids only (by index). Reading: no usage event, no audit."""
+    The cards as ids first (the board's deals once, narrow; per column its first offset+limit by
+    a LIMIT, no window over every card), then their rows by primary key; count and totals by one
+    GROUP BY; tasks and accounts over the shown ids only (by index). Reading: no usage event, no
+    audit."""
     d, t, st, acc = schema.deals, schema.activities, schema.stages, schema.accounts
     wanted = _board_filter(caller, stage_ids, owners, campaign, closed_since)
-    place = sa.func.row_number().over(partition_by=d.c.stage_id, order_by=(
-        d.c.expected_close_at.asc().nulls_last(), d.c.created_at, d.c.id)).label("n")
-    ranked = sa.select(d.c.id, place).where(*wanted).subquery()  # narrow: the window sorts ids, not rows
-    cards = sa.select(ranked.c.id).where(ranked.c.n > offset, ranked.c.n <= offset + limit).order_by(ranked.c.n)
+    narrow = sa.select(d.c.id, d.c.stage_id, d.c.expected_close_at, d.c.created_at).where(*wanted).cte("board_deals")
+    first = [sa.select(narrow.c.id).where(narrow.c.stage_id == s).order_by(
+        narrow.c.expected_close_at.asc().nulls_last(), narrow.c.created_at, narrow.c.id).limit(limit).offset(offset)
+        .subquery(f"column_{i}") for i, s in enumerate(dict.fromkeys(stage_ids))]
+    cards = sa.union_all(*(sa.select(f.c.id) for f in first)) if len(first) > 1 else sa.select(first[0].c.id)
     sums = (sa.select(d.c.stage_id, d.c.currency, sa.func.count().label("n"), sa.func.sum(d.c.amount).label("amount"))
             .where(*wanted).group_by(d.c.stage_id, d.c.currency))
     columns: dict[str, dict[str, Any]] = {s: {"count": 0, "totals": [], "deals": []} for s in stage_ids}
@@ -269,9 +279,9 @@ def board(store: Store, caller: Caller, stage_ids: list[str], *, owners: list[st
             if r.amount is not None:
                 amount = float(r.amount)
                 column["totals"].append({"currency": r.currency, "amount": amount, "weighted": amount * chance[r.stage_id]})
-        order = {r.id: i for i, r in enumerate(conn.execute(cards))} if any(c["count"] for c in columns.values()) else {}
-        rows = conn.execute(sa.select(*(d.c[f] for f in BOARD_FIELDS)).where(d.c.id.in_(list(order)))).mappings()
-        shown = sorted((dict(r) for r in rows), key=lambda r: order[r["id"]]) if order else []
+        picked = [r.id for r in conn.execute(cards)] if any(c["count"] for c in columns.values()) else []
+        rows = conn.execute(sa.select(*(d.c[f] for f in BOARD_FIELDS)).where(d.c.id.in_(picked))).mappings()
+        shown = sorted((dict(r) for r in rows), key=_card_order) if picked else []
         for deal in shown:
             columns[deal["stage_id"]]["deals"].append(deal)
         if not shown:

@@ -3,8 +3,9 @@ account is saved, search by name, e-mail, company or phone (accents and case asi
 "Mi día" (leads waiting for a first answer, tasks due, idle deals, tickets waiting for a reply).
 
 Search looks each query word up by prefix in the store's words index (pulso.store.searchwords,
-migration 0013: the words of search_text, e-mail fragments, phone digit suffixes) and ranks the
-records found by their search columns (pulso.store.searchable). Duplicates compare normalised
+migrations 0013 and 0016: the words of search_text, e-mail fragments, phone digit suffixes, each
+with its record's owner, so the caller's scope applies to the index), takes its first CANDIDATES
+ids and ranks those records by their search columns (pulso.store.searchable). Duplicates compare normalised
 text in SQL that both run: lower(strip_accents) on DuckDB, lower(translate(column, accented,
 plain)) elsewhere, and, for phones, the digits only (regexp_replace).
 """
@@ -19,6 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
+from pulso.access import condition
 from pulso.store import Store, schema, scoping, searchable, searchwords
 from pulso.workspace.base import Caller, email, ident, now_utc, text
 from pulso.workspace.errors import N_, InputError, NotFoundError
@@ -139,8 +141,8 @@ for _test in (_Contains, _Starts):
     compiles(_test, "duckdb")(_text_test_duckdb)
 
 
-#: How many matches of one table search ranks: the first found (a LIMIT without ORDER BY, so the
-#: scan stops once it has them); the ranking is exact when fewer match.
+#: How many matches of one table search ranks: the first the words index gives (a LIMIT without
+#: ORDER BY, so its scan stops once it has them); the ranking is exact when fewer match.
 CANDIDATES = 300
 
 
@@ -167,11 +169,14 @@ def search(store: Store, caller: Caller, query: Any, *, tables: tuple[str, ...] 
 
     A word matches where it starts a word of the record (pulso.store.searchwords.tokens: also
     after punctuation and anywhere in an e-mail's local part; a phone by any run of its digits).
-    Per table the words index gives the ids (every word's, intersected; or the phone's); the
-    first CANDIDATES of them inside the scope are ranked by their search columns; the order above
-    is exact up to CANDIDATES matches. The wide rows are then read by id."""
+    The words index's rows carry their record's owner, name and kind (searchwords.kinds), so it
+    is read inside the caller's scope and a one-word query (or a phone) is ranked by the index
+    alone: per record the least kind of the rows it matches (0: its first word → first group;
+    1: a word or the whole phone → second; 2: a fragment → the rest), then its name; only the
+    first `limit` records are read. Several words: every word's ids intersected (or the
+    phone's), at most CANDIDATES of them, ranked by their search columns (exact up to CANDIDATES
+    matches). The records read are checked against the scope again."""
     words = searchable.plain(text(query, "q", "name", required=True)).split()
-    whole = " ".join(words)
     digits = searchable.digits(query)
     limit = max(1, min(int(limit), 100))
     found: list[dict[str, Any]] = []
@@ -187,31 +192,66 @@ def _search_table(conn: sa.Connection, caller: Caller, table: str, words: list[s
                   limit: int) -> list[dict[str, Any]]:
     tbl = schema.table(table)
     hay, whole = tbl.c.search_text, " ".join(words)
-    label = tbl.c.title if table == "deals" else tbl.c.name
     dialect = conn.dialect.name
-    sets = [searchwords.starting(dialect, table, w) for w in words]
+    owners = condition(caller.scope, scoping.SqlConditions(), schema.search_words.c.owner_id)
+    owners = None if caller.scope.is_company else owners
+    sets = [searchwords.starting(dialect, table, w, owners=owners) for w in words]
     found = [sa.intersect(*sets) if len(sets) > 1 else sets[0]] if sets else []
     near = [_has(sa.literal(" ", sa.Text) + hay, " " + whole)] if whole else []
-    if "search_phone" in tbl.c and len(digits) >= 3:
-        found.append(searchwords.starting(dialect, table, digits, phone=True))
+    phone = "search_phone" in tbl.c and len(digits) >= 3
+    if len(words) == 1:
+        return _ranked_by_index(conn, caller, table, words[0], digits if phone else "", owners, limit)
+    if phone:
+        found.append(searchwords.starting(dialect, table, digits, phone=True, owners=owners))
         near.append(_starts(tbl.c.search_phone, digits))
-    ids = [r[0] for r in conn.execute(sa.union(*found) if len(found) > 1 else found[0])]
+    # the first CANDIDATES ids the index gives (no ORDER BY: its scan stops there), not every id
+    # of a common word
+    ids = [r[0] for r in conn.execute((sa.union(*found) if len(found) > 1 else found[0]).limit(CANDIDATES))]
     if not ids:
         return []
-    listed = sa.select(sa.func.unnest(sa.bindparam("ids", ids, type_=sa.ARRAY(sa.Text))))
-    scope = scoping.sql_scoped(caller.scope, table)
     first = _starts(hay, whole) if whole else sa.false()
     rank = sa.case((first, 0), (sa.or_(*near), 1), else_=2) if near else sa.literal(2)
-    pool = (sa.select(tbl.c.id, label.label("name"), rank.label("rank")).where(tbl.c.id.in_(listed), scope)
-            .limit(CANDIDATES).subquery("pool"))
-    ranked = conn.execute(sa.select(pool.c.id).order_by(pool.c.rank, pool.c.name, pool.c.id).limit(limit)).all()
-    order = [r.id for r in ranked]
+    listed = _by_id(caller, table, ids, rank)
+    ranked = (sa.select(*(listed.c[c] for c in SHOWN)).where(condition(caller.scope, scoping.SqlConditions(),
+                                                                        listed.c.owner_id))
+              .order_by(listed.c.rank, listed.c.name, listed.c.id).limit(limit))
+    return [dict(r) for r in conn.execute(ranked).mappings()]
+
+
+SHOWN = ("id", "name", "email", "phone", "company", "owner_id")
+
+
+def _by_id(caller: Caller, table: str, ids: list[str], rank: sa.ColumnElement) -> sa.Subquery:
+    """The records of `ids` by primary key with their `rank`. OFFSET 0 keeps the caller's scope,
+    tested on the result, out of the lookup (with it DuckDB scans the table instead of using its
+    primary key's index)."""
+    tbl = schema.table(table)
+    label = tbl.c[searchwords.label(table)]
+    extra = [(tbl.c[c] if c in tbl.c else sa.null()).label(c) for c in ("email", "phone", "company")]
+    return (sa.select(tbl.c.id, label.label("name"), *extra, tbl.c.owner_id, rank.label("rank"))
+            .where(tbl.c.id.in_(ids)).offset(0).subquery("listed"))
+
+
+def _ranked_by_index(conn: sa.Connection, caller: Caller, table: str, word: str, digits: str,
+                     owners: sa.ColumnElement | None, limit: int) -> list[dict[str, Any]]:
+    """One word (and its digits, for a phone): the first `limit` records ranked by the index (per
+    record the least kind of its matched rows: a first word is group 0, a word or the whole
+    phone 1, a fragment 2; then the name, then the id), then read by id."""
+    dialect, columns = conn.dialect.name, ("id", "kind", "name")
+    parts = [searchwords.starting(dialect, table, word, owners=owners, columns=columns)]
+    if digits:
+        parts.append(searchwords.starting(dialect, table, digits, phone=True, owners=owners, columns=columns))
+    rows = sa.union_all(*parts).subquery("hits") if len(parts) > 1 else parts[0].subquery("hits")
+    group = sa.func.min(rows.c.kind).label("rank")
+    best = (sa.select(rows.c.id, group, sa.func.min(rows.c.name).label("name")).group_by(rows.c.id)
+            .order_by(group, sa.func.min(rows.c.name), rows.c.id).limit(limit))
+    order = [r.id for r in conn.execute(best)]
     if not order:
         return []
-    extra = [(tbl.c[c] if c in tbl.c else sa.null()).label(c) for c in ("email", "phone", "company")]
-    rows = {r["id"]: r for r in conn.execute(sa.select(tbl.c.id, label.label("name"), *extra, tbl.c.owner_id)
-                                            .where(tbl.c.id.in_(order))).mappings()}
-    return [dict(rows[i]) for i in order]
+    listed = _by_id(caller, table, order, sa.literal(0))
+    inside = condition(caller.scope, scoping.SqlConditions(), listed.c.owner_id)
+    found = {r["id"]: dict(r) for r in conn.execute(sa.select(*(listed.c[c] for c in SHOWN)).where(inside)).mappings()}
+    return [found[i] for i in order if i in found]
 
 
 def my_day(store: Store, caller: Caller, user_id: Any = None, *, idle_days: int = 14,
