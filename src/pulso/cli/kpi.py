@@ -2,7 +2,7 @@
 
     pulso kpi list [--lang es|en] [--format table|json]
     pulso kpi show KEY --from YYYY-MM-DD --to YYYY-MM-DD [--grain G] [--by DIM ...] [--where DIM=VALUE ...]
-                   [--format table|csv|json]
+                   [--stat mean|median|pN] [--today YYYY-MM-DD] [--format table|csv|json]
     pulso kpi explain KEY [--dialect NAME] [--lang es|en]
     pulso kpi drill KEY --from ... --to ... [--part numerator|denominator] [--limit N] [--offset N]
 
@@ -20,7 +20,7 @@ from typing import Annotated, Any, Optional
 import typer
 from rich.table import Table
 
-from pulso.cli.common import DbOption, console, given, open_workspace, texts
+from pulso.cli.common import DbOption, TodayOption, as_of, console, given, open_workspace, texts
 from pulso.errors import KpiError
 
 kpi_app = typer.Typer(help="KPIs: list the catalog, compute one, explain it, drill into it.", no_args_is_help=True)
@@ -70,6 +70,15 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+def _cell(value: Any) -> str:
+    """A table or CSV cell: a span as 'first/last' day, an interval as 'low/high', else the value."""
+    if isinstance(value, dict) and "start" in value:
+        return f"{value['start']}/{value['end']}"
+    if isinstance(value, (list, tuple)):
+        return "/".join(str(v) for v in value)
+    return str(_jsonable(value))
+
+
 def _print_rows(rows: list[dict[str, Any]], columns: list[str], fmt: str, title: str = "",
                 render=lambda column, value: "—" if value is None else str(value)) -> None:
     if fmt == "json":
@@ -78,7 +87,7 @@ def _print_rows(rows: list[dict[str, Any]], columns: list[str], fmt: str, title:
         writer = csv.writer(sys.stdout)
         writer.writerow(columns)
         for r in rows:
-            writer.writerow(["" if r.get(c) is None else _jsonable(r.get(c)) for c in columns])
+            writer.writerow(["" if r.get(c) is None else _cell(r.get(c)) for c in columns])
     else:
         table = Table(title=title or None)
         for c in columns:
@@ -127,33 +136,49 @@ def show(
     where: WhereOption = None,
     stat: Annotated[Optional[str], typer.Option(
         "--stat", help="mean (default), median or a percentile such as p90, for KPIs with a value per record.")] = None,
+    today: TodayOption = None,
     format: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
     db: DbOption = None,
 ) -> None:
-    """Compute one KPI over [--from, --to), per period and dimension value."""
-    from pulso.engine import Engine
+    """Compute one KPI over [--from, --to), per period and dimension value.
+
+    Without --grain (one figure): a period in progress on --today (default today) is computed over
+    its elapsed part, `previous` is the same elapsed part of the previous period (`previous_span`)
+    and `previous_full` the whole previous period; a mean KPI's figure gets its 95 % bootstrap
+    `interval` and `n` (pulso.engine.bootstrap.figure, as the API answers)."""
+    from pulso.engine import Engine, bootstrap
     from pulso.formatting import plain_number, plain_value
 
     _choice(format, FORMATS_ROWS, "--format")
     first, last = _date(start, "--from"), _date(end, "--to")
     with open_workspace(db) as store:
-        result = Engine(store).query(key, start=first, end=last, grain=grain, by=_by(by), filters=_filters(where),
-                                    stat=stat)
+        engine = Engine(store)
+        if grain is None:
+            kpi = engine.kpi(key)
+            rows = bootstrap.figure(engine, key, start=first, end=last, today=as_of(today), by=_by(by),
+                                    filters=_filters(where), stat=stat)
+            columns = ["period_start", "period_end", *_by(by), "value", "numerator", "denominator", "previous",
+                       "previous_span", "previous_full", "year_ago", *kpi.extras]
+            columns += ["n", "interval"] if rows and "interval" in rows[0] else []
+        else:
+            result = engine.query(key, start=first, end=last, grain=grain, by=_by(by), filters=_filters(where),
+                                  stat=stat)
+            kpi, rows, columns = result.kpi, result.rows, list(result.columns)
         currency = store.settings_dict().get("currency", "")
-    kpi = result.kpi
-    columns = list(result.columns)
     if format == "table":
         columns = [c for c in columns if c != "period_end"]
-    figures = {"value", "previous", "year_ago", *(e for e in kpi.extras if e == "median")}
+    figures = {"value", "previous", "previous_full", "year_ago", *(e for e in kpi.extras if e == "median")}
 
     def render(column: str, value: Any) -> str:
         if column in figures:
             return plain_value(value, kpi.unit, currency)
+        if column == "interval" and value:
+            return " – ".join(plain_value(v, kpi.unit, currency) for v in value)
         if isinstance(value, float):
             return plain_number(value)
-        return "—" if value is None else str(value)
+        return "—" if value is None else _cell(value)
 
-    _print_rows(result.rows, columns, format, f"{kpi.name['es']} · {kpi.name['en']} ({kpi.key})", render)
+    _print_rows(rows, columns, format, f"{kpi.name['es']} · {kpi.name['en']} ({kpi.key})", render)
 
 
 @kpi_app.command("explain")

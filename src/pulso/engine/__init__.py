@@ -34,7 +34,7 @@ from pulso.engine import periods as P
 from pulso.engine import plancache
 from pulso.engine.compile import (
     SLA_TABLE, Context, Scope, Values, can_roll_up, compile_drill, compile_from_groups, compile_from_rollup, compile_group,
-    compile_kpi, compile_rollup, fusion_key, group_schema, quantile_value, rollup_dims, rollup_schema,
+    compile_kpi, compile_rollup, compile_values, fusion_key, group_schema, quantile_value, rollup_dims, rollup_schema,
 )
 from pulso.engine.explain import DIALECTS, Explanation, explain_kpi
 from pulso.errors import CatalogError, KpiError, ScopeError
@@ -148,8 +148,11 @@ class Engine:
 
     def query_many(self, keys: Sequence[str], *, start: dt.date, end: dt.date, grain: str | None = None,
                    by: Sequence[str] | str | None = None, filters: Mapping[str, Any] | None = None,
-                   scope: Scope | None = None, params: Mapping[str, Any] | None = None) -> dict[str, QueryResult]:
+                   scope: Scope | None = None, params: Mapping[str, Any] | None = None,
+                   stat: str | None = None) -> dict[str, QueryResult]:
         """Several KPIs over the same periods, split, filters and scope: {key: what `query` gives}.
+
+        With a `stat` other than the mean (see `query`), each KPI is queried on its own with it.
 
         On DuckDB the KPIs' parts that read the same rows the same way (table, rows, timing) are
         computed together, one scan per such group (see _fusion_key), and every KPI is finished
@@ -158,6 +161,8 @@ class Engine:
         per local day when the query is long or asked again (see _rollup and _materialize)."""
         kpis = [self.kpi(key) for key in dict.fromkeys([keys] if isinstance(keys, str) else keys)]
         one_by_one = dict(start=start, end=end, grain=grain, by=by, filters=filters, scope=scope, params=params)
+        if stat is not None and str(stat).strip().lower() not in ("", "mean"):
+            return {kpi.key: self.query(kpi.key, **one_by_one, stat=stat) for kpi in kpis}
         if self.store.dialect != "duckdb" or len(kpis) < 2 or self._foreign()[1]:
             # several currencies: each KPI converts and checks its own rates (see _in_reporting_currency)
             return {kpi.key: self.query(kpi.key, **one_by_one) for kpi in kpis}
@@ -217,6 +222,28 @@ class Engine:
         results = self._run_together(finishing, plan.all, tz, baseline, exclude, windows, found, memo)
         out = {kpi.key: _assemble(kpi, plan, by, grain, rows) for (kpi, *_), rows in zip(finishing, results)}
         return {kpi.key: out[kpi.key] if kpi.key in out else self.query(kpi.key, **one_by_one) for kpi in kpis}
+
+    def values(self, key: str, *, start: dt.date, end: dt.date, filters: Mapping[str, Any] | None = None,
+               scope: Scope | None = None, params: Mapping[str, Any] | None = None) -> list[float]:
+        """The per-record values behind one figure of a mean KPI over [start, end) (the values its
+        median and percentiles are taken of: a deal's cycle days, a ticket's hours...), sorted;
+        for the bootstrap interval of that one figure (pulso.engine.bootstrap). A KpiError for a
+        KPI with no per-record value."""
+        kpi = self.kpi(key)
+        if quantile_value(kpi) is None:
+            raise said(KpiError, N_("{kpi} no tiene un valor por registro del que tomar percentiles; solo la media"),
+                       kpi=kpi.key)
+        start, end = _span(start, end)
+        values = self._check_filters(kpi, filters)
+        scope = self._check_scope(kpi, scope)
+        tz, ranges, exclude = self._settings(start, params)
+        span = P.instant(start, tz), P.instant(end, tz)
+        shape = ("v", kpi.key, tuple(sorted(values.items())), scope, exclude)
+        shape, build = self._in_reporting_currency(kpi, [span], shape, lambda ctx: compile_values(
+            kpi, ctx, filters=values, scope=scope))
+        rows = self._run(shape, build, [P.Period(start, end)], tz, lambda: P.ranges_table(ranges, tz), exclude, kpi,
+                         [span, span])
+        return [float(r["value"]) for r in rows]
 
     def drill(self, key: str, *, start: dt.date, end: dt.date, part: str = "numerator",
               filters: Mapping[str, Any] | None = None, scope: Scope | None = None,

@@ -346,6 +346,18 @@ def quantile_value(kpi: Kpi) -> str | None:
     return values[0] if kpi.kind == "mean" and len(values) == 1 else None
 
 
+def compile_values(kpi: Kpi, ctx: Context, *, filters: Values | None = None, scope: Scope = Scope.company()) -> Any:
+    """The per-record values (see quantile_value) of one figure: every record the KPI's median
+    reads in ctx.periods' first period, non-null, as one column `value`, sorted (for the bootstrap
+    interval of pulso.engine.bootstrap: the same order on every backend)."""
+    name = quantile_value(kpi)
+    with building_for(ctx.dialect):
+        frames = [_part_frame(part, ctx, (name,), (), filters or {}, scope) for part in kpi.parts if name in part.values]
+        u = frames[0] if len(frames) == 1 else ibis.union(*frames, distinct=False)
+        u = u.filter((u._pid == 0) & u[name].notnull())
+        return u.select(value=u[name].cast("float64")).order_by("value")
+
+
 def _compile_kpi(kpi: Kpi, ctx: Context, *, by: Sequence[str], filters: Values | None, scope: Scope,
                  quantile: float | None = None) -> Any:
     sums, values = measure_names(kpi)

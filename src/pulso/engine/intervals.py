@@ -12,17 +12,20 @@ movers): a figure over few records is not coloured as signal.
   centre (p + z²/2n) ÷ (1 + z²/n), half-width z ÷ (1 + z²/n) · √(p(1 − p)/n + z²/4n²);
   NPS: var = (p_promoters + p_detractors) − (p_promoters − p_detractors)², se = √(var/n),
   NPS ± 1.96 se, in points, within −100..100.
-  Means and medians get none: the engine sums them in SQL and returns neither the values nor
-  their squares, so neither a bootstrap nor a normal interval is cheap; nor do ratios of money.
+  means, medians and percentiles: a percentile-bootstrap interval (pulso.engine.bootstrap) from
+  the figure's own per-record values, asked of the engine for ONE figure on demand (a detail
+  page, the API's KPI answer), never for every tile: the caller puts it in the row as
+  `interval` (see with_bootstrap); a row without one has no interval. Ratios of money get none.
 - **Noise**: a change lies within noise when the previous value lies inside the current
-  value's interval; a mean over fewer than SMALL_N records, which has no interval, counts as
-  noise too. Such a change is not coloured, and the figure is called a small sample.
+  value's interval; a mean over fewer than SMALL_N records without a bootstrap interval (a
+  tile, a table cell) counts as noise too. Such a change is not coloured, and the figure is
+  called a small sample.
 """
 
 from __future__ import annotations
 
 import math
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 #: z for a two-sided 95 % interval, as the published formulas round it.
 Z = 1.96
@@ -85,7 +88,19 @@ def interval(kpi: Any, row: Mapping[str, Any] | None) -> tuple[float, float] | N
         return wilson(row.get("numerator"), row.get("denominator"))
     if k == "nps":
         return nps_interval(row.get("promoters"), row.get("detractors"), row.get("denominator"))
+    if k == "mean" and row.get("interval"):
+        low, high = row["interval"]
+        return float(low), float(high)
     return None
+
+
+def with_bootstrap(row: Mapping[str, Any], values: Sequence[float], quantile: float | None = None) -> dict[str, Any]:
+    """The row of a mean KPI's figure with its bootstrap `interval` from the figure's per-record
+    `values` (Engine.values; None for fewer than 2) and `n` = how many values."""
+    from pulso.engine import bootstrap
+
+    ci = bootstrap.interval(values, quantile)
+    return {**row, "interval": list(ci) if ci else None, "n": len(values)}
 
 
 _OWN = object()

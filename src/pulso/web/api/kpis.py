@@ -14,7 +14,11 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 
 from pulso import audit
+from pulso.engine import bootstrap, parse_stat
+from pulso.engine import periods as P
 from pulso.engine.periods import GRAINS
+from pulso.errors import KpiError
+from pulso.i18n import error_text
 from pulso.web.api.common import clean_parameters, PREFIX, error_responses, plain
 from pulso.web.api_deps import ApiCaller, ApiError, Caller
 from pulso.formatting import csv_text
@@ -90,6 +94,17 @@ def _csv(rows: list[dict[str, Any]], columns: list[str]) -> str:
     return csv_text(columns, ([plain(r.get(c)) for c in columns] for r in rows))
 
 
+def _flat(row: dict[str, Any]) -> dict[str, Any]:
+    """A row for a CSV cell each: a span as 'first/last' day, an interval as 'low/high'."""
+    out = dict(row)
+    for name in ("previous_span", "previous_full_span"):
+        if isinstance(out.get(name), dict):
+            out[name] = f"{out[name]['start']}/{out[name]['end']}"
+    if out.get("interval"):
+        out["interval"] = "/".join(str(v) for v in out["interval"])
+    return out
+
+
 def _export(request: Request, caller: Caller, action: str, key: str, detail: dict[str, Any], text: str,
             filename: str) -> Response:
     services = request.app.state.services
@@ -122,20 +137,49 @@ def values(request: Request, caller: ApiCaller, key: str = KeyPath,
            grain: Literal[GRAINS] | None = Query(None, description="one row per period of this length; none: one row for the whole span"),
            by: list[str] = Query([], max_length=3, description="split by dimensions (repeatable)"),
            where: list[str] = Query([], max_length=20, description="filter dimension:value (repeatable)"),
+           stat: str | None = Query(None, max_length=12, description="mean (default), median or a percentile "
+                                    "pN such as p50 or p90: KPIs with a value per record (durations, amounts)"),
+           lang: Lang = Query("en", description="language of error messages"),
            format: Literal["json", "csv"] = "json") -> Any:
     """Values of one KPI for each period between `from` and `to`, split by `by`, filtered by `where`,
-    with the previous period's and the year-ago value."""
+    with the previous period's and the year-ago value.
+
+    Without a grain (one figure): a period in progress on today (`to` after today, or neither
+    `from` nor `to`: this month) is computed over its elapsed part, `previous` is the same
+    elapsed part of the previous period (`previous_span`, first and last day) and
+    `previous_full` the whole previous period (`previous_full_span`); a mean KPI's single figure
+    also has its 95 % bootstrap `interval` and its `n`."""
     kpis = _kpis(request, caller)
     meta = _meta(kpis, key)
-    start, end = _period(from_, to, _today(request))
+    today = _today(request)
+    start, end = _period(from_, to, today)
     split, filters = _by(meta, by), _where(meta, where)
-    rows = kpis.query(key, start, end, grain, split, filters)
+    engine = request.app.state.services.engine
+    try:
+        parse_stat(meta, stat)
+    except KpiError as exc:
+        raise ApiError(422, "invalid_stat", error_text(exc, lang), "stat") from None
     columns = ["period_start", "period_end", *split, "value", "numerator", "denominator", "previous", "year_ago",
                *meta.extras]
+    if grain is None:
+        month = from_ is None and to is None  # this month, in progress
+        full_end = P.add_months(start, 1) if month else end
+        rows = request.app.state.services.run(lambda: bootstrap.figure(
+            engine, key, start=start, end=full_end, today=today, by=split, filters=filters, scope=kpis.scope, stat=stat))
+        columns[columns.index("previous") + 1:columns.index("previous") + 1] = [
+            "previous_span", "previous_full", "previous_full_span"]
+        if rows and "interval" in rows[0]:
+            columns += ["n", "interval"]
+    elif stat is None:
+        rows = kpis.query(key, start, end, grain, split, filters)
+    else:
+        rows = request.app.state.services.run(lambda: engine.query(
+            key, start=start, end=end, grain=grain, by=list(split), filters=filters, scope=kpis.scope, stat=stat).rows)
     if format == "csv":
         detail = {"from": start.isoformat(), "to": (end - dt.timedelta(days=1)).isoformat(), "grain": grain,
                   "by": list(split), "where": filters, "rows": len(rows)}
-        return _export(request, caller, "export.kpi_values", key, detail, _csv(rows, columns), f"{key}.csv")
+        return _export(request, caller, "export.kpi_values", key, detail, _csv([_flat(r) for r in rows], columns),
+                       f"{key}.csv")
     return {"kpi": key, "unit": meta.unit, "from": start.isoformat(), "to": (end - dt.timedelta(days=1)).isoformat(),
             "grain": grain, "by": list(split), "where": filters, "columns": columns,
             "rows": [{k: plain(v) for k, v in r.items()} for r in rows]}

@@ -16,7 +16,9 @@ from pulso.web.deps import Ctx
 from pulso.web.errors import NotFoundError
 from pulso.web.pages import DIMENSION_LABELS, cell, page_route, render, split_bars, split_table, table, tile, trend_chart
 from pulso.web.periods import page_number
-from pulso.web import why
+from pulso.web import samples, why
+from pulso.engine import bootstrap, intervals
+from pulso.engine import quantile_value
 from pulso.web import maturing, reference
 
 router = APIRouter()
@@ -64,8 +66,10 @@ def kpi_index(ctx: Ctx):
 
 
 @page_route(router, "/kpi/{key}", "kpi_detail")
-def kpi_detail(ctx: Ctx, key: str, by: str | None = None, part: str = "numerator", page: str = "1"):
-    """One KPI in depth."""
+def kpi_detail(ctx: Ctx, key: str, by: str | None = None, part: str = "numerator", page: str = "1",
+               stat: str | None = None):
+    """One KPI in depth. A mean KPI's figure has its bootstrap interval; a KPI with a value per
+    record (durations, amounts) can show its median or p90 instead of its mean (`stat`)."""
     ctx.require("kpi")
     if key.endswith(".json"):
         key = key[:-5]
@@ -81,12 +85,15 @@ def kpi_detail(ctx: Ctx, key: str, by: str | None = None, part: str = "numerator
         by = None
     part = part if part in ("numerator", "denominator") else "numerator"
     page = page_number(page, PAGE_SIZE)  # 1 to the page at the API's largest offset, else a 400
+    stat = stat if stat in STATS and quantile_value(meta) is not None else None  # else the mean
 
     def build():
         head = {**tile(ctx, key), "detail": True}  # the detail page's tile also shows its interval
         if not head["available"]:
             raise ScopeError(f"'{key}' counts records that belong to nobody (such as web visits or spend); "
                              "only people who see the whole company can open it")
+        if intervals.kind(meta) == "mean":
+            head.update(_figure(ctx, key, meta, head, stat))
         split = by or (dims[0] if dims else None)
         sections = [
             {"type": "tiles", "title": "", "tiles": [head], "sparklines": ctx.url("/sparklines", keys=key)},
@@ -99,7 +106,7 @@ def kpi_detail(ctx: Ctx, key: str, by: str | None = None, part: str = "numerator
                 "dimensions": dims, "by": by, "sections": sections, "explain": _explain(ctx, key),
                 "why": why.section(ctx, key, split)}  # why it changed, split by the same dimension
 
-    data = dict(ctx.cached(f"kpi:{key}:{by}", build))
+    data = dict(ctx.cached(f"kpi:{key}:{by}:{stat}", build))
     data["records"] = records(ctx, key, part, page)
     ref = reference.part(ctx, ctx.period.start) if key == reference.KPI else None  # web/reference.py
     data["reference"], data["reference_periods"] = (ref["text"], ref) if ref else ("", None)
@@ -107,7 +114,36 @@ def kpi_detail(ctx: Ctx, key: str, by: str | None = None, part: str = "numerator
     data["exports"] = {fmt: ctx.url(f"/kpi/{key}/export.{fmt}", by=by) for fmt in ("csv", "xlsx")}  # routes/goals.py
     data["splits"] = [{"dim": d, "label": ctx._(DIMENSION_LABELS.get(d, d)), "href": ctx.url(f"/kpi/{key}", by=d),
                        "current": d == by} for d in dims]
+    data["stat"] = stat or "mean"
+    data["stats"] = [{"stat": name, "label": ctx._(label), "current": name == (stat or "mean"),
+                      "href": ctx.url(f"/kpi/{key}", by=by, stat=None if name == "mean" else name)}
+                     for name, label in STATS.items()] if quantile_value(meta) is not None else []
     return render(ctx, "kpi", data, template="kpi.html")
+    return render(ctx, "kpi", data, template="kpi.html")
+
+
+#: The figures a KPI with a value per record can show (?stat=), and their names.
+STATS = {"mean": N_("Media"), "median": N_("Mediana"), "p90": N_("Percentil 90")}
+
+
+def _figure(ctx: Ctx, key: str, meta: Any, head: dict[str, Any], stat: str | None) -> dict[str, Any]:
+    """The head tile of a mean KPI: the chosen `stat` (mean, median, p90) over the period (like-for-
+    like with the previous one when in progress) and its bootstrap interval from the figure's own
+    values (pulso.engine.bootstrap, for this one figure); a change inside the interval is noise."""
+    k = ctx.kpis
+    row = ctx.services.run(lambda: bootstrap.figure(
+        ctx.services.engine, key, start=ctx.period.start, end=ctx.period.end, today=k.today,
+        filters=k.applicable(key, ctx.filters), scope=k.scope, stat=stat))[0]
+    value, previous = row.get("value"), row.get("previous")
+    out = {"value": value, "previous": previous, "text": k.fmt(key, value),
+           "change": f.fmt_change(value, previous, meta.unit, ctx.lang), "stat": stat or "mean",
+           "previous_span": row.get("previous_span"), "previous_full": row.get("previous_full"),
+           **samples.parts(ctx, meta, row, previous)}
+    if stat:  # the chart and the tables below stay the mean: the head says which figure it is
+        out["name"] = f"{head['name']} · {ctx._(STATS[stat])}"
+    if head.get("goal") or head.get("maturity"):  # coloured by pace, or a young cohort: as the tile says
+        out.pop("judge")
+    return out
 
 
 @router.post(f"/kpi/{reference.KPI}/reference", include_in_schema=False)
