@@ -103,6 +103,7 @@ def step_a_rate_set_by_hand_holds_from_its_date(web):
     assert post(web, "/admin/rates", {"currency": "USD", "date": "2024-03-02", "rate": "1.1"}).status_code == 303
     assert stored(web) == [("USD", "2024-03-02", Decimal("1.1"), "manual")]  # replaced, not repeated
     assert state(web, "?currency=USD")["rates"] == [{"currency": "USD", "date": "2024-03-02", "rate": "1.1",
+                                                     "date_text": "2 mar 2024", "rate_text": "1,1",
                                                      "source": "manual", "manual": True}]
 
 
