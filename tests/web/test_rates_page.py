@@ -131,7 +131,7 @@ def step_hostile_forms_say_why_and_store_nothing(web):
     assert error_of(not_rates.text) == "x.csv no se ha importado; no se ha guardado nada:"
     bad_line = post(web, "/admin/rates/upload", {}, files={"file": ("r.csv", b"currency,date,rate\nMXN,2024-04-01,18\n"
                                                                          b"MXN,2024-04-02,-1\n", "text/csv")})
-    assert "r.csv line 3" in bad_line.text  # every bad line named; the good one not stored either
+    assert "r.csv línea 3" in bad_line.text  # every bad line named; the good one not stored either
     # without the form's CSRF token, and from a role that is not admin
     assert web["admin"].post("/admin/rates", data={"currency": "USD", "date": "2024-03-01", "rate": "1.2",
                                                    "csrf_token": "x"}).status_code == 403
