@@ -186,10 +186,19 @@ def _quarter_text(quarter: str | None, lang: str) -> str:
     return pgettext("trimestre", "T{quarter} {year}", lang).format(quarter=found.group(2), year=found.group(1))
 
 
-def fmt_period(kind: str, start: dt.date, last_day: dt.date, lang: str) -> str:
-    """How people name a period: 'marzo de 2026', 'T1 2026', '2026', '1 mar – 15 abr 2026'."""
+def fmt_period(kind: str, start: dt.date, last_day: dt.date, lang: str, fiscal: int = 1) -> str:
+    """How people name a period: 'marzo de 2026', 'T1 2026', '2026', '1 mar – 15 abr 2026'. With a
+    fiscal year starting in month `fiscal` > 1, quarters and years name the fiscal year by the two
+    years it spans: 'T1 del ejercicio 2026-27' / 'Q1 FY2026-27', 'Ejercicio 2026-27' / 'FY2026-27'."""
     if kind == "month":
         return dates.format_date(start, format="LLLL y", locale=lang).capitalize()
+    if kind in ("quarter", "year") and fiscal != 1:
+        first = start.year if start.month >= fiscal else start.year - 1  # the fiscal year's first year
+        years = f"{first}-{(first + 1) % 100:02d}"
+        if kind == "year":
+            return pgettext("ejercicio", "Ejercicio {years}", lang).format(years=years)
+        quarter = (start.month - fiscal) % 12 // 3 + 1
+        return pgettext("trimestre", "T{quarter} del ejercicio {years}", lang).format(quarter=quarter, years=years)
     if kind == "quarter":
         quarter = (start.month - 1) // 3 + 1
         return pgettext("trimestre", "T{quarter} {year}", lang).format(quarter=quarter, year=start.year)
@@ -198,12 +207,12 @@ def fmt_period(kind: str, start: dt.date, last_day: dt.date, lang: str) -> str:
     return f"{fmt_date(start, lang)} – {fmt_date(last_day, lang)}"
 
 
-def fmt_bucket(start: dt.date, grain: str, lang: str) -> str:
-    """A label for one point of a series at a grain."""
+def fmt_bucket(start: dt.date, grain: str, lang: str, fiscal: int = 1) -> str:
+    """A label for one point of a series at a grain (quarters and years of the fiscal year)."""
     if grain == "month":
         return dates.format_date(start, format="LLL y", locale=lang)
     if grain in ("quarter", "year"):
-        return fmt_period(grain, start, start, lang)
+        return fmt_period(grain, start, start, lang, fiscal)
     return fmt_date(start, lang)
 
 

@@ -160,7 +160,7 @@ def threshold(engine, rule, today: dt.date) -> list[Finding]:
     kpi = engine.kpi(rule["kpi"])
     scope = Scope.stored(rule["scope_kind"], rule["scope_id"])
     grain = p["grain"]
-    start = P.floor(today, grain)
+    start = P.floor(today, grain, engine.fiscal_start())  # quarters and years of the fiscal year
     cmp = None
     if p["period"] == "previous":
         start, end = P.add(start, grain, -1), start
@@ -201,7 +201,7 @@ def anomaly(engine, rule, today: dt.date) -> list[Finding]:
     kpi = engine.kpi(rule["kpi"])
     scope = Scope.stored(rule["scope_kind"], rule["scope_id"])
     grain, n = p["grain"], p["history"]
-    end = P.floor(today, grain)
+    end = P.floor(today, grain, engine.fiscal_start())
     last = P.add(end, grain, -1)
     # One query: the last period and the `n` before it, each with its value a year earlier.
     rows = engine.query(kpi.key, start=P.add(last, grain, -n), end=end, grain=grain, scope=scope).rows

@@ -82,6 +82,7 @@ class _Once:
         self.engine = engine
         self.store = engine.store
         self.kpi = engine.kpi
+        self.fiscal_start = engine.fiscal_start
         self._found: dict[tuple, Any] = {}
         self._series: dict[tuple, list] = {}
 

@@ -135,7 +135,7 @@ class Engine:
         values = self._check_filters(kpi, filters)
         scope = self._check_scope(kpi, scope)
         tz, ranges, exclude = self._settings(start, params)
-        plan = P.plan(start, end, grain)
+        plan = P.plan(start, end, grain, fiscal=self.fiscal_start())
         windows = P.windows(plan, tz)
         shape = ("q", kpi.key, by, tuple(sorted(values.items())), scope, exclude)  # no time zone: see _plan
         if quantile is not None:
@@ -171,7 +171,7 @@ class Engine:
         checked = [(self._check_by(k, by), self._check_filters(k, filters), self._check_scope(k, scope)) for k in kpis]
         by, values, scope = checked[0]
         tz, ranges, exclude = self._settings(start, params)
-        plan = P.plan(start, end, grain)
+        plan = P.plan(start, end, grain, fiscal=self.fiscal_start())
         windows, memo, baseline = P.windows(plan, tz), {}, (lambda: P.ranges_table(ranges, tz))
         filtered = tuple(sorted(values.items()))
 
@@ -453,6 +453,10 @@ class Engine:
         return Context(self._src, P.placeholder(), baseline_factory=P.baseline_placeholder, dialect=self.store.dialect,
                        baseline_excludes_campaigns=exclude, slots=P.slots_placeholder() if slot else None,
                        slot=slot or 3600, days=P.days_placeholder())
+
+    def fiscal_start(self) -> int:
+        """The month (1-12) the workspace's fiscal year starts: quarters and years are cut on it."""
+        return P.fiscal_start(self._workspace_settings())
 
     def _workspace_settings(self) -> dict[str, str]:
         """The workspace settings, on DuckDB through the engine's own connection (no pool round trip)."""

@@ -14,6 +14,7 @@ import datetime as dt
 import difflib
 import math
 from dataclasses import dataclass
+from typing import Mapping
 from zoneinfo import ZoneInfo
 
 import ibis
@@ -22,6 +23,7 @@ import pyarrow as pa
 
 from pulso.errors import KpiError
 from pulso.i18n import N_, said
+from pulso.store.settings import FISCAL_YEAR_START
 
 GRAINS = ("day", "week", "month", "quarter", "year")
 MIN_SLOT = 900  # seconds: below this, slot tables grow too big and the engine range-joins instead
@@ -58,17 +60,25 @@ def check_grain(grain: str | None) -> str | None:
     raise said(KpiError, N_("grano desconocido '{grain}'; los granos son: {grains}"), grain=grain, grains=", ".join(GRAINS))
 
 
-def floor(day: dt.date, grain: str) -> dt.date:
-    """The start of the grain period that contains `day` (weeks start on Monday)."""
+def fiscal_start(settings: Mapping[str, str]) -> int:
+    """The month (1-12) the workspace's fiscal year starts, from its settings rows (1 when unset
+    or unreadable): quarters and years start on its boundaries."""
+    text = str(settings.get(FISCAL_YEAR_START) or "1").strip()
+    return int(text) if text.isdigit() and 1 <= int(text) <= 12 else 1
+
+
+def floor(day: dt.date, grain: str, fiscal: int = 1) -> dt.date:
+    """The start of the grain period that contains `day` (weeks start on Monday; quarters and
+    years on the fiscal year's boundaries, its first month `fiscal`)."""
     if grain == "day":
         return day
     if grain == "week":
         return day - dt.timedelta(days=day.weekday())
     if grain == "month":
         return day.replace(day=1)
-    if grain == "quarter":
-        return dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
-    return dt.date(day.year, 1, 1)
+    months = 3 if grain == "quarter" else 12
+    since = (day.month - fiscal) % months  # months since the period's first month
+    return add_months(day.replace(day=1), -since)
 
 
 def add(day: dt.date, grain: str, n: int = 1) -> dt.date:
@@ -94,11 +104,11 @@ def minus_year(day: dt.date) -> dt.date:
     return add_months(day, -12)
 
 
-def split(start: dt.date, end: dt.date, grain: str | None) -> list[Period]:
+def split(start: dt.date, end: dt.date, grain: str | None, fiscal: int = 1) -> list[Period]:
     """[start, end) cut at grain boundaries; the first and last period are clipped to it."""
     if grain is None:
         return [Period(start, end)]
-    out, cursor = [], floor(start, grain)
+    out, cursor = [], floor(start, grain, fiscal)
     while cursor < end:
         nxt = add(cursor, grain)
         out.append(Period(max(cursor, start), min(nxt, end)))
@@ -114,9 +124,9 @@ def _whole_months(p: Period) -> int | None:
     return (p.end.year - p.start.year) * 12 + p.end.month - p.start.month
 
 
-def previous(p: Period, grain: str | None) -> Period:
+def previous(p: Period, grain: str | None, fiscal: int = 1) -> Period:
     """The period just before, of the same grain (or the same number of months, or days)."""
-    if grain and p.start == floor(p.start, grain) and p.end == add(p.start, grain):
+    if grain and p.start == floor(p.start, grain, fiscal) and p.end == add(p.start, grain):
         return Period(add(p.start, grain, -1), p.start)
     months = _whole_months(p)
     if months:
@@ -157,11 +167,12 @@ class Plan:
     year_ago: list[int]
 
 
-def plan(start: dt.date, end: dt.date, grain: str | None, *, compare: bool = True) -> Plan:
-    """Main periods plus their previous and year-ago periods, each once, numbered."""
-    main = split(start, end, grain)
+def plan(start: dt.date, end: dt.date, grain: str | None, *, compare: bool = True, fiscal: int = 1) -> Plan:
+    """Main periods plus their previous and year-ago periods, each once, numbered (quarters and
+    years cut on the fiscal year starting in month `fiscal`)."""
+    main = split(start, end, grain, fiscal)
     wanted = list(main)
-    prev = [previous(p, grain) for p in main] if compare else []
+    prev = [previous(p, grain, fiscal) for p in main] if compare else []
     ago = [year_ago(p, grain) for p in main] if compare else []
     index: dict[Period, int] = {}
     for p in [*wanted, *prev, *ago]:

@@ -16,6 +16,7 @@ from pulso.web.auth import ANON_COOKIE, SESSION_COOKIE, AuthError, ForbiddenErro
 from pulso.i18n import N_, pick_language, translate
 from pulso.store.settings import value_labels
 from pulso.web.kpis import Kpis
+from pulso.engine.periods import fiscal_start
 from pulso.web.periods import Period, parse_period
 from pulso.web.services import Services
 
@@ -120,7 +121,7 @@ class PageContext:
         self.strict = services.settings.strict_i18n
         today = services.settings.today or dt.datetime.now(ZoneInfo(self.timezone)).date()
         self.today = today
-        self.period: Period = parse_period(request.query_params, today)
+        self.period: Period = parse_period(request.query_params, today, fiscal_start(ws))
         self.filters: dict[str, Any] = {}
         for dim in DIMENSIONS:
             values = [v for v in request.query_params.getlist(dim) if v]

@@ -105,7 +105,7 @@ def layout_context(ctx: PageContext, page: str, payload: dict[str, Any]) -> dict
         "nav_items": [(k, path, label) for k, (path, label, roles) in nav.PAGES.items()
                       if ctx.user.role in roles and k != "kpi"] + [("kpi", "/kpi", "Indicadores")],
         "role_labels": ROLE_LABELS, "scope_label": scope_label, "chips": filter_chips(ctx),
-        "period_label": f.fmt_period(p.kind, p.start, p.last_day, ctx.lang),
+        "period_label": f.fmt_period(p.kind, p.start, p.last_day, ctx.lang, p.fiscal),
         "period_prev": _shift_params(ctx, -1), "period_next": _shift_params(ctx, 1),
     }
 
@@ -295,7 +295,7 @@ def trend_chart(ctx: PageContext, key: str, *, title: str | None = None, by: str
     except ScopeError:
         return {"type": "empty", "title": title, "text": ctx._("No disponible con tu alcance")}
     points = [
-        {"period": r["period_start"].isoformat(), "label": f.fmt_bucket(r["period_start"], grain, ctx.lang),
+        {"period": r["period_start"].isoformat(), "label": f.fmt_bucket(r["period_start"], grain, ctx.lang, ctx.period.fiscal),
          "value": r.get("value"), "text": k.fmt(key, r.get("value")),
          **({"series": ctx.label(by, r.get(by))} if by else {})}
         for r in rows if r.get("value") is not None

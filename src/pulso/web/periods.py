@@ -11,8 +11,9 @@ from pulso.errors import PulsoError
 from pulso.i18n import N_
 from pulso.web.i18n import translate
 
-#: The periods a page shows: a calendar month, quarter or year (the engine's grains of those
-#: names, so a period of a kind starts on the 1st), or custom dates. Charts cut them by GRAINS.
+#: The periods a page shows: a calendar month, a quarter or year of the workspace's fiscal year
+#: (the engine's grains of those names, so a period of a kind starts on the 1st of a month), or
+#: custom dates. Charts cut them by GRAINS.
 KINDS = ("month", "quarter", "year", "custom")
 #: How many periods of the same kind a trend (sparkline, chart over time) shows.
 TREND_LENGTH = {"month": 12, "quarter": 8, "year": 3}
@@ -85,6 +86,7 @@ class Period:
     start: dt.date
     end: dt.date
     grain: str
+    fiscal: int = 1  #: the month the workspace's fiscal year starts (quarters and years follow it)
 
     @property
     def last_day(self) -> dt.date:
@@ -130,8 +132,9 @@ def default_grain(kind: str) -> str:
     return "month" if kind == "custom" else kind
 
 
-def parse_period(params: Mapping[str, str], today: dt.date) -> Period:
-    """The period a URL asks for; the current month when it asks for none."""
+def parse_period(params: Mapping[str, str], today: dt.date, fiscal: int = 1) -> Period:
+    """The period a URL asks for; the current month when it asks for none. A quarter or a year
+    is the fiscal one (its first month `fiscal`) holding `at`."""
     kind = params.get("period") or "month"
     if kind not in KINDS:
         raise PeriodError(N_("'{name}' no admite '{value}'; usa uno de: {choices}"), "period",
@@ -144,10 +147,10 @@ def parse_period(params: Mapping[str, str], today: dt.date) -> Period:
         start = _date(params.get("from"), "from") if params.get("from") else floor(today, "month")
         last = _date(params.get("to"), "to") if params.get("to") else today
         start, end = check_span(start, last)
-        return Period(kind, start, end, grain)
+        return Period(kind, start, end, grain, fiscal)
     at = check_day(_date(params.get("at"), "at"), "at") if params.get("at") else today
-    start = floor(at, kind)
-    return Period(kind, start, add(start, kind), grain)
+    start = floor(at, kind, fiscal)
+    return Period(kind, start, add(start, kind), grain, fiscal)
 
 
 def _date(value: str | None, name: str) -> dt.date:

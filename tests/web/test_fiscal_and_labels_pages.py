@@ -1,0 +1,76 @@
+"""The fiscal year on pages (issue 17 item 4) and the value labels of the record lists, on a copy
+of the web test workspace (its today is 31 October 2026) with an admin signed in."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+
+from conftest import AS_OF, csrf_of, sign_in  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def admin(web_workspace, tmp_path_factory):
+    """An admin's client on a copy of the web workspace (the settings change there only)."""
+    from fastapi.testclient import TestClient
+
+    from pulso.config import Settings
+    from pulso.web import WebSettings, create_app
+
+    target = tmp_path_factory.mktemp("fiscal") / "fiscal.duckdb"
+    shutil.copy(web_workspace["url"].removeprefix("duckdb:///"), target)
+    app = create_app(WebSettings(store=Settings(f"duckdb:///{target}"), secret_key="test-secret",
+                                 strict_i18n=True, today=AS_OF))
+    client = TestClient(app, client=("10.0.9.1", 5000))
+    info = web_workspace["signins"]["admin"]
+    assert sign_in(client, info["email"], info["password"]).status_code == 303
+    yield client
+    app.state.services.close()
+
+
+def in_language(client, lang: str) -> None:
+    client.post("/preferences/language", data={"lang": lang, "csrf_token": csrf_of(client.get("/").text)})
+
+
+def period_label(client, path: str) -> str:
+    found = re.search(r'data-testid="period-label">([^<]*)<', client.get(path).text)
+    assert found, path
+    return found.group(1)
+
+
+def fiscal_start(client, month: str) -> None:
+    token = csrf_of(client.get("/admin/settings").text)
+    response = client.post("/admin/settings/general", data={"timezone": "Europe/Madrid", "currency": "EUR",
+                                                            "fiscal_year_start": month, "csrf_token": token},
+                           follow_redirects=False)
+    assert response.status_code == 303, response.text
+
+
+def test_the_quarter_and_the_year_move_when_the_fiscal_year_start_changes(admin):
+    in_language(admin, "es")
+    # 31 October 2026, calendar year: Q4 = 1 Oct – 31 Dec 2026
+    assert period_label(admin, "/?period=quarter") == "T4 2026"
+    assert period_label(admin, "/?period=year") == "2026"
+    fiscal_start(admin, "4")
+    try:
+        # From April: 31 Oct 2026 is in the third quarter (1 Oct – 31 Dec) of the year 1 Apr 2026 – 31 Mar 2027
+        assert period_label(admin, "/?period=quarter") == "T3 del ejercicio 2026-27"
+        assert period_label(admin, "/?period=year") == "Ejercicio 2026-27"
+        body = admin.get("/?period=year", headers={"accept": "application/json"}).json()
+        assert body["period"]["start"] == "2026-04-01" and body["period"]["end"] == "2027-04-01"
+        in_language(admin, "en")
+        assert period_label(admin, "/?period=quarter") == "Q3 FY2026-27"
+        fiscal_start(admin, "2")
+        # From February: quarters Feb–Apr, May–Jul, Aug–Oct: 31 Oct is the last day of Q3 (1 Aug – 31 Oct)
+        assert period_label(admin, "/?period=quarter") == "Q3 FY2026-27"
+        body = admin.get("/?period=quarter", headers={"accept": "application/json"}).json()
+        assert body["period"]["start"] == "2026-08-01" and body["period"]["end"] == "2026-11-01"
+        # the previous quarter is May–Jul
+        page = admin.get("/?period=quarter").text
+        assert "at=2026-05-01" in page
+    finally:
+        fiscal_start(admin, "1")
+        in_language(admin, "es")
+    assert period_label(admin, "/?period=quarter") == "T4 2026"
