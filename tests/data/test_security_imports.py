@@ -236,9 +236,9 @@ def test_the_web_form_takes_preset_names_only(web, uploads, preset):
     shown = preview(web, "ventas.csv", GOOD_CSV)
     form = {"csrf_token": csrf(shown.text), "token": token_of(shown.text), "table": "deals", "preset": preset,
             "mode": "dry_run", **EDITOR}
-    started = time.monotonic()
+    started = time.process_time()  # CPU, not wall: the bound must not depend on the machine's load
     done = web["client"].post("/data/import/run", data=form)
-    assert time.monotonic() - started < 5
+    assert time.process_time() - started < 5
     assert done.status_code == 200 and "Correspondencia desconocida" in done.text
     assert "root:" not in done.text and "PATH=" not in done.text
 
@@ -263,7 +263,7 @@ def test_the_api_takes_preset_names_only(web, uploads):
 
 
 def test_mapping_files_on_the_command_line_are_bounded(store, tmp_path):
-    started = time.monotonic()
+    started = time.process_time()  # CPU, not wall: the bound must not depend on the machine's load
     with pytest.raises(MappingError, match="must be a YAML file, not a folder, device or pipe"):
         load_mapping("/dev/zero")
     with pytest.raises(MappingError, match="must be a YAML file"):
@@ -272,7 +272,7 @@ def test_mapping_files_on_the_command_line_are_bounded(store, tmp_path):
     huge.write_bytes(b"# " + b"x" * (300 << 10) + b"\n")
     with pytest.raises(MappingError, match="huge.yaml: 307,203 bytes is too large for a mapping"):
         load_mapping(huge)
-    assert time.monotonic() - started < 5
+    assert time.process_time() - started < 5
     data = tmp_path / "deals.csv"
     data.write_bytes(GOOD_CSV)
     done = run_cli("import", str(data), "--table", "deals", "--mapping", "/dev/zero", store=store)
@@ -396,10 +396,10 @@ def refused_fast(store, path: Path, expected: str) -> None:
     with pytest.raises(Exception) as direct:  # the check that runs before openpyxl opens the file
         check_workbook(path, path.name)
     assert expected in str(direct.value)
-    started = time.monotonic()
+    started = time.process_time()  # CPU, not wall: the bound must not depend on the machine's load
     with pytest.raises(ImportFailed) as caught:
         import_files(store, [path], table="deals")
-    assert time.monotonic() - started < 5
+    assert time.process_time() - started < 5
     assert f"\n  {path.name}" in str(caught.value) and expected in str(caught.value)
 
 
@@ -436,10 +436,10 @@ def test_xlsx_row_number_far_beyond_excel(store, tmp_path):
     sheet = (SHEET_OPEN + b"<sheetData>" + HEADER_ROW + b'<row r="2"><c r="A2" t="inlineStr"><is><t>x1</t></is></c></row>'
              b'<row r="900000000"><c r="A900000000"><v>1</v></c></row></sheetData></worksheet>')
     path = workbook(tmp_path, "far.xlsx", sheet)
-    started = time.monotonic()
+    started = time.process_time()  # CPU, not wall: the bound must not depend on the machine's load
     with pytest.raises(ImportFailed) as caught:
         import_files(store, [path], table="deals")
-    assert time.monotonic() - started < 5
+    assert time.process_time() - started < 5
     assert "far.xlsx, line 1048577: the sheet has more than 1,048,576 rows (Excel's limit)" in str(caught.value)
 
 

@@ -23,7 +23,6 @@ import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
-pytestmark = pytest.mark.xdist_group("web")
 
 from conftest import csrf_of  # noqa: E402
 from support import CODES, PLACEHOLDERS, other_language  # noqa: E402

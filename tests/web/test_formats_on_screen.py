@@ -15,7 +15,6 @@ from decimal import Decimal
 
 import pytest
 
-pytestmark = pytest.mark.xdist_group("web")
 
 from conftest import AS_OF, csrf_of, sign_in  # noqa: E402
 from pulso import formatting as f  # noqa: E402

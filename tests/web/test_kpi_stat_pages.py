@@ -14,7 +14,6 @@ import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
-pytestmark = pytest.mark.xdist_group("web")
 
 from conftest import sign_in  # noqa: E402
 from pulso.config import Settings  # noqa: E402

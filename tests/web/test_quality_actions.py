@@ -11,7 +11,6 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
-pytestmark = pytest.mark.xdist_group("web")
 
 from conftest import csrf_of  # noqa: E402
 from test_screen_defects import visible_text  # noqa: E402  (a page's text as a reader sees it)

@@ -11,7 +11,6 @@ import re
 
 import pytest
 
-pytestmark = pytest.mark.xdist_group("web")
 
 from conftest import csrf_of  # noqa: E402
 from support import CODES, ENGLISH, SPANISH  # noqa: E402  (the word lists, shared with test_every_page.py)
