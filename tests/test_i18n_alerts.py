@@ -52,9 +52,9 @@ def test_each_recipient_reads_the_alert_in_their_language_and_the_webhook_in_the
     assert spanish["Subject"] == "[Pulso] Lead sin respuesta en 24 h: Lead 1"
     assert english["Subject"] == "[Pulso] Lead unanswered after 24 h: Lead 1"
     # the owner by name, never by id
-    assert ("El lead Lead 1 (responsable Ana) llegó el 2026-05-03 06:00 UTC y está sin respuesta desde hace 30 h; "
+    assert ("El lead Lead 1 (responsable Ana) llegó el 3 may 2026, 6:00 UTC y está sin respuesta desde hace 30 h; "
             "el plazo es de 24 h.") in spanish.get_body().get_content()
-    assert ("The lead Lead 1 (owner Ana) arrived on 2026-05-03 06:00 UTC and has had no answer for 30 h; "
+    assert ("The lead Lead 1 (owner Ana) arrived on May 3, 2026, 6:00\u202fAM UTC and has had no answer for 30 h; "
             "the limit is 24 h.") in english.get_body().get_content()
     [hook] = [r["json"] for r in webhook_server["received"]]
     assert hook["text"].startswith("Lead unanswered after 24 h: Lead 1\nThe lead Lead 1 (owner Ana)")

@@ -62,7 +62,7 @@ def test_response_time_rule_fires_for_unanswered_leads_only(day):
     from pulso.alerts.detect import localized
 
     assert localized(raised["L1"], "en") == ("Lead unanswered after 24 h: Lead 1",
-                                             "The lead Lead 1 (owner Ana) arrived on 2026-05-03 06:00 UTC and has had no "
+                                             "The lead Lead 1 (owner Ana) arrived on May 3, 2026, 6:00\u202fAM UTC and has had no "
                                              "answer for 30 h; the limit is 24 h.")
     assert localized(raised["L3"], "es")[1].endswith("está respondido a las 26 h; el plazo es de 24 h.")
     # the same condition is not raised (nor notified) twice

@@ -11,6 +11,7 @@ date: the same in every language) or a dict of one kind:
     {"number": x, "digits": 0}               a plain number (pulso.formatting)
     {"money": x, "currency": "EUR"}          an amount
     {"percent": x}                           a fraction as a whole percentage
+    {"time": iso, "zone": "Europe/Madrid"}   a moment in the workspace's zone, with its abbreviation
     {"status": "off_track"}                  a goal's status in words
     {"text": msgid, "args": {...}}           a nested text (a scope, a sample size)
 
@@ -64,6 +65,11 @@ def money(x: float | None, currency: str) -> dict[str, Any]:
     return {"money": x, "currency": currency}
 
 
+def moment(at: dt.datetime, zone: str) -> dict[str, Any]:
+    """A moment, said in the workspace's time zone (`zone`) and the reader's format."""
+    return {"time": at.isoformat(), "zone": zone}
+
+
 def sample(n: float) -> dict[str, Any]:
     """A sample size as a message says it (a sum of amounts has none)."""
     if not math.isfinite(n):
@@ -95,6 +101,8 @@ def _arg(arg: Any, lang: str, strict: bool) -> str:
         return F.fmt_money(arg["money"], arg.get("currency") or "EUR", lang)
     if "number" in arg:
         return F.fmt_number(arg["number"], lang, arg.get("digits", 0))
+    if "time" in arg:
+        return F.fmt_time(dt.datetime.fromisoformat(arg["time"]), lang, arg.get("zone") or "UTC", zone=True)
     if "status" in arg:
         return status_text(arg["status"], lang)
     return str(arg)
