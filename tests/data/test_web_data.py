@@ -8,11 +8,12 @@ import re
 import socket
 import threading
 import time
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
-from pulso import tokens
+from pulso import dedupe, tokens
 from pulso.config import Settings
 from pulso.store import Store
 from pulso.store.schema import CANONICAL_TABLES
@@ -162,12 +163,29 @@ def test_browser_finds_merges_and_undoes_a_duplicate(app, workspace):
             page.goto(base + "/data/duplicates")
             with page.expect_navigation():
                 page.click("[data-testid=find-duplicates]")
-            candidate = page.locator("[data-testid=candidate]")
-            assert candidate.count() == 1 and "Cafe Martinez" in candidate.inner_text()
+            dedupe.finding.latest(store).wait()  # finding runs in the background (the page polls it)
+            page.goto(base + "/data/duplicates")
+            cluster = page.locator("[data-testid=cluster]")
+            assert cluster.count() == 1 and "Cafe Martinez" in cluster.inner_text()
             with page.expect_navigation():
-                candidate.locator("[data-testid=merge]").click()
+                cluster.locator("[data-testid=compare]").click()
+            # side by side: the older of two equally complete records survives; the admin keeps a2's e-mail
+            assert page.locator("[data-testid=survivor-a1]").is_checked()
+            page.locator("[data-testid=pick-email-a2]").check()
+            shots = Path(__file__).resolve().parents[2] / "test-artifacts" / "screens"
+            shots.mkdir(parents=True, exist_ok=True)
+            for width in (1280, 390):
+                page.set_viewport_size({"width": width, "height": 900})
+                page.screenshot(path=str(shots / f"duplicates-side-by-side-{width}.png"), full_page=True)
+                assert page.evaluate("document.documentElement.scrollWidth") <= width
+            with page.expect_navigation():
+                page.click("[data-testid=merge-cluster]")
             deals = app.state.services.run(store.rows, "deals")
             assert next(d for d in deals if d["id"] == "dx")["account_id"] == "a1"
+            a1 = next(a for a in app.state.services.run(store.rows, "accounts") if a["id"] == "a1")
+            assert (a1["name"], a1["email"]) == ("Café Martínez", "CAFE@martinez.es")
+            page.screenshot(path=str(shots / "duplicates-history-390.png"), full_page=True)
+            page.set_viewport_size({"width": 1280, "height": 900})
             with page.expect_navigation():
                 page.locator("[data-testid^=undo-]").first.click()
             assert "deshecha" in page.content()

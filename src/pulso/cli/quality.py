@@ -27,8 +27,14 @@ def dedupe_find(db: DbOption = None, table: TableOption = "accounts",
     from pulso import dedupe
 
     _ = texts()
+    steps = {"read": _("Leyendo {table}"), "compare": _("Comparando {table}"), "save": _("Guardando los pares de {table}"),
+             "done": _("Terminado")}
+
+    def heard(fraction: float, step: str) -> None:
+        console.print(f"{round(100 * fraction):>3} % " + steps[step].format(table=table))
+
     with open_workspace(db) as store:
-        found = dedupe.find(store, table, threshold=threshold)
+        found = dedupe.find(store, table, threshold=threshold, progress=heard)
         said = _("{pairs} pares de probables duplicados en {table} ({clusters} grupos)").format(
             pairs=f"{len(found.pairs):,}", table=table, clusters=f"{len(found.clusters):,}")
         if found.auto_merged:

@@ -15,6 +15,7 @@ import logging
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from typing import Any, Callable
 
 import pyarrow as pa
 import sqlalchemy as sa
@@ -121,16 +122,32 @@ def score(records: pa.Table, threshold: float) -> tuple[list[tuple[str, str, flo
     return sorted(pairs), [sorted(g) for g in groups.values() if len(g) > 1]
 
 
-def find(store: Store, table: str = "accounts", *, threshold: float = DEFAULT_THRESHOLD) -> Found:
+def find(store: Store, table: str = "accounts", *, threshold: float = DEFAULT_THRESHOLD,
+         progress: Callable[[float, str], None] | None = None,
+         runner: Callable[[Callable[[], Any]], Any] | None = None) -> Found:
     """Score `table`, store the pairs as pending candidates (decisions already taken are kept).
 
     Pairs are merged without a person only when an admin set `dedupe_auto_merge_threshold`, and
-    only those at or above it."""
+    only those at or above it. `progress(fraction, step)` hears each step ("read", "compare",
+    "save", "done"); `runner` runs the reads and writes (the web's database thread) while the
+    comparing, which touches no workspace, runs on the caller's thread."""
     if table not in TABLES:
         raise PulsoError(f"dedupe works on {' and '.join(TABLES)}, not '{table}'")
     if not 0 < threshold < 1:
         raise PulsoError(f"threshold {threshold}: give a probability between 0 and 1, such as 0.9")
-    pairs, clusters = score(_records(store, table), threshold)
+    run = runner or (lambda fn: fn())
+    say = progress or (lambda fraction, step: None)
+    say(0.0, "read")
+    records = run(lambda: _records(store, table))
+    say(0.1, "compare")
+    pairs, clusters = score(records, threshold)
+    say(0.9, "save")
+    found = run(lambda: _save(store, table, pairs, clusters))
+    say(1.0, "done")
+    return found
+
+
+def _save(store: Store, table: str, pairs: list[tuple[str, str, float]], clusters: list[list[str]]) -> Found:
     dc = schema.duplicate_candidates
     now = dt.datetime.now(dt.timezone.utc)
     with store.connect() as conn:

@@ -142,8 +142,13 @@ def _bump(conn) -> None:
 
 
 def merge(store: Store, table: str, survivor_id: str, merged_id: str, *, actor: audit.Actor,
-          probability: float | None = None) -> str:
-    """Merge `merged_id` into `survivor_id`; returns the merge id (for undo)."""
+          probability: float | None = None, values: dict[str, Any] | None = None,
+          batch: str | None = None, step: int = 0) -> str:
+    """Merge `merged_id` into `survivor_id`; returns the merge id (for undo).
+
+    `values`: the survivor's fields as a person chose them (pulso.dedupe.clusters); a field given
+    there is never filled from the duplicate. `batch`/`step`: the cluster or bulk merge this one is
+    part of (undone together by clusters.undo_batch, last step first)."""
     if table not in ("accounts", "leads"):
         raise MergeError(f"merges work on accounts and leads, not '{table}'")
     if survivor_id == merged_id:
@@ -164,10 +169,12 @@ def merge(store: Store, table: str, survivor_id: str, merged_id: str, *, actor: 
         statuses = {r["id"]: r["status"] for r in conn.execute(
             sa.select(dc.c.id, dc.c.status).where(dc.c.table_name == table,
                                                   sa.or_(dc.c.record_id == merged_id, dc.c.duplicate_of == merged_id))).mappings()}
-    filled = {f: merged[f] for f in FILLED if f in t.c and survivor.get(f) in (None, "") and merged.get(f) not in (None, "")}
+    filled = {f: merged[f] for f in FILLED if f in t.c and f not in (values or {})
+              and survivor.get(f) in (None, "") and merged.get(f) not in (None, "")}
+    filled.update({f: v for f, v in (values or {}).items() if f in t.c and f != "id" and survivor.get(f) != v})
     merge_id = uuid.uuid4().hex[:12]
     undo_record = {"merged": _encode(merged), "survivor": _encode({"id": survivor_id, **{f: survivor[f] for f in filled}}),
-                   "moves": [[c, col, ids] for c, col, ids, _ in moves], "candidates": statuses}
+                   "moves": [[c, col, ids] for c, col, ids, _ in moves], "candidates": statuses, "batch": batch, "step": step}
 
     def before(conn) -> None:
         conn.execute(merges_table.insert().values(
@@ -176,7 +183,12 @@ def merge(store: Store, table: str, survivor_id: str, merged_id: str, *, actor: 
             undo=json.dumps(undo_record)))
         audit.record(store, "dedupe.merge", actor=actor, target=(table, merged_id),
                      detail={"survivor": survivor_id, "merge": merge_id, "moved": {f"{c}.{col}": len(ids) for c, col, ids, _ in moves},
-                             "probability": probability}, conn=conn)
+                             "probability": probability, "batch": batch, "fields": sorted(filled)}, conn=conn)
+        users = schema.users
+        if actor.kind == "user" and conn.execute(sa.select(users.c.id).where(users.c.id == actor.id)).first():
+            # one usage event per record merged away, as the workspace's writes record theirs
+            store.upsert_many({"usage_events": [{"id": uuid.uuid4().hex, "user_id": actor.id, "action": "delete",
+                                                 "entity": table, "occurred_at": dt.datetime.now(dt.timezone.utc)}]}, conn=conn)
 
     def after(conn) -> None:
         if filled:
@@ -212,7 +224,7 @@ def undo(store: Store, merge_id: str, *, actor: audit.Actor) -> None:
                                                            merged.get("search_phone"))]))
         fields = {k: v for k, v in survivor.items() if k != "id"}
         if fields:
-            conn.execute(t.update().where(t.c.id == survivor["id"]).values({k: None for k in fields}))
+            conn.execute(t.update().where(t.c.id == survivor["id"]).values(fields))  # as they were before
             _research(conn, table, survivor["id"])
 
     def after(conn) -> None:

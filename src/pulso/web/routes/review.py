@@ -1,73 +1,171 @@
-"""Data review pages (admins): duplicates (review, merge, dismiss, undo); data quality is in routes/quality.py.
-Mounted with the import page's router (routes/data.py)."""
+"""Data review pages (admins): duplicates you can act on; data quality is in routes/quality.py.
+Mounted with the import page's router (routes/data.py).
+
+/data/duplicates: finding (a background job with its progress), the pending pairs grouped into
+clusters (members by name, e-mail, phone, owner; the weakest pair's probability), a bulk merge of
+the clusters at or above a probability with its preview, and the history of merges with names,
+each undoable (a cluster's or a bulk merge's as one step). /data/duplicates/{cluster}: the members
+side by side, a radio per field for the surviving value and one for the survivor record.
+Admins only (nav.py): managers, reps and viewers do not open these pages nor post their forms."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form
 from fastapi.responses import RedirectResponse, Response
 
 from pulso import dedupe
 from pulso import formatting as f
+from pulso.i18n import N_
 from pulso.web.deps import Ctx
-from pulso.web.pages import cell, page_route, render, table
+from pulso.web.errors import NotFoundError
+from pulso.web.pages import page_route, render
+from pulso.web.record_forms import answer
 from pulso.web.records_ui import when
 from pulso.web.routes.data import actor, check
 
 router = APIRouter()
+LEVELS = (0.99, 0.98, 0.95, 0.9)
+PREVIEW = 10
+STEPS = {"read": N_("Leyendo {table}"), "compare": N_("Comparando {table}"),
+         "save": N_("Guardando los pares de {table}"), "done": N_("Terminado")}
+TABLES = {"accounts": N_("cuentas"), "leads": N_("leads")}
+FIELDS = {"name": N_("Nombre"), "email": N_("Email"), "phone": N_("Teléfono"), "company": N_("Empresa"),
+          "country": N_("País"), "segment": N_("Segmento"), "source": N_("Origen"), "owner": N_("Responsable"),
+          "created_at": N_("Creado")}
 
 
-# -- duplicates -------------------------------------------------------------------------------
+def chance(p: float | None, lang: str) -> str:
+    """A match probability in whole percent ('98 %'); '100 %' only when certain, '> 99 %' below it."""
+    if p is None:
+        return "—"
+    if p < 1 and round(p * 100) >= 100:
+        return "> " + f.fmt_percent(0.99, lang, 0)
+    return f.fmt_percent(min(p, 1.0), lang, 0)
 
-def _show(record: dict | None) -> str:
-    if not record:
-        return "?"
-    return " · ".join(str(v) for v in (record["name"], record["email"], record["phone"], record["company"]) if v)
+
+def _finding(ctx: Ctx) -> dict[str, Any] | None:
+    job = dedupe.finding.latest(ctx.services.store)
+    if job is None:
+        return None
+    s = job.state()
+    table = ctx._(TABLES.get(s["table"], s["table"]))
+    return {**s, "text": ctx._(STEPS[s["step"]]).format(table=table),
+            "pairs_text": ctx._("{accounts} pares en cuentas y {leads} en leads").format(
+                accounts=f.fmt_number(s["pairs"].get("accounts", 0), ctx.lang), leads=f.fmt_number(s["pairs"].get("leads", 0), ctx.lang))
+            if not s["running"] and not s["error"] else ""}
+
+
+def _member(ctx: Ctx, m: dict[str, Any]) -> dict[str, Any]:
+    return {"id": m["id"], "name": m["name"] or m["id"], "email": m.get("email") or "", "phone": m.get("phone") or "",
+            "owner": m.get("owner") or ""}
+
+
+def _cluster(ctx: Ctx, c: dedupe.Cluster) -> dict[str, Any]:
+    names = {m["id"]: m["name"] or m["id"] for m in c.members}
+    return {"id": c.id, "table": c.table, "table_text": ctx._(TABLES[c.table]), "probability": round(c.probability, 4),
+            "chance": chance(c.probability, ctx.lang), "members": [_member(ctx, m) for m in c.members],
+            "survivor": c.survivor, "survivor_name": names[c.survivor], "href": f"/data/duplicates/{c.id}"}
+
+
+def _history(ctx: Ctx) -> list[dict[str, Any]]:
+    out = []
+    for h in ctx.services.run(dedupe.history, ctx.services.store, limit=50):
+        out.append({**{k: h[k] for k in ("id", "table", "merged_id", "merged_name", "survivor_id", "survivor_name",
+                                         "batch", "undone")},
+                    "actor": h["actor"] or ctx._("Pulso (automático)"), "when": when(ctx, h["merged_at"]),
+                    "merged_at": h["merged_at"], "chance": chance(h["probability"], ctx.lang) if h["probability"] else ""})
+    standing: dict[str, int] = {}
+    for h in out:
+        if h["batch"] and not h["undone"]:
+            standing[h["batch"]] = standing.get(h["batch"], 0) + 1
+    for h in out:  # the whole batch offered once, on its newest standing merge, when it has several
+        h["batch_offer"] = standing.pop(h["batch"], 0) if h["batch"] and not h["undone"] else 0
+        h["batch_offer"] = h["batch_offer"] if h["batch_offer"] > 1 else 0
+    return out
+
+
+def _level(value: Any) -> float | None:
+    try:
+        level = float(str(value).replace(",", "."))
+    except ValueError:
+        return None
+    return level if 0 < level < 1 else None
 
 
 @page_route(router, "/data/duplicates", "duplicates")
 def duplicates_page(ctx: Ctx) -> Response:
-    """Probable duplicates waiting for a decision, and recent merges (undoable)."""
+    """Finding's progress, clusters waiting for a decision, a bulk merge's preview, and the history."""
     ctx.require("duplicates")
     store = ctx.services.store
-    pending = ctx.services.run(dedupe.pending, store, None, limit=200)
-    done = ctx.services.run(dedupe.merges, store, limit=50)
-    candidates = [{"id": c["id"], "table": c["table_name"], "probability": round(c["probability"], 4),
-                   "record_id": c["record_id"], "original_id": c["duplicate_of"],
-                   "record": _show(c["record"]), "original": _show(c["original"])} for c in pending]
-    rows = [[cell(c["table"]), cell(f.fmt_percent(c["probability"], ctx.lang), sort=c["probability"]),
-             cell(c["record"]), cell(c["original"])] for c in candidates]
-    merged = [[cell(m["id"]), cell(when(ctx, m["merged_at"])), cell(m["table_name"]),
-               cell(m["merged_id"]), cell(m["survivor_id"]), cell(ctx._("deshecha") if m["undone_at"] else "")] for m in done]
-    data = {
-        "title": ctx._("Duplicados"), "candidates": candidates,
-        "merges": [{"id": m["id"], "undone": m["undone_at"] is not None} for m in done],
-        "sections": [
-            table(ctx._("Probables duplicados"), [(ctx._("Tabla"), False), (ctx._("Probabilidad"), True),
-                                                   (ctx._("Registro"), False), (ctx._("Duplicado de"), False)], rows,
-                  empty=ctx._("No hay duplicados pendientes. Búscalos con el botón o con `pulso dedupe find`.")),
-            table(ctx._("Fusiones"), [(ctx._("Fusión"), False), (ctx._("Cuándo"), False), (ctx._("Tabla"), False),
-                                      (ctx._("Fusionado"), False), (ctx._("Superviviente"), False), (ctx._("Estado"), False)],
-                  merged, empty=ctx._("Todavía no hay fusiones.")),
-        ],
+    found = ctx.services.run(dedupe.clusters, store)
+    data: dict[str, Any] = {
+        "title": ctx._("Duplicados"), "finding": _finding(ctx),
+        "clusters": [_cluster(ctx, c) for c in found],
+        "levels": [{"value": v, "text": chance(v, ctx.lang)} for v in LEVELS],
+        "history": _history(ctx), "preview": None,
+        "records": sum(len(c.members) for c in found),
     }
-    return render(ctx, "duplicates", data, template="data_duplicates.html")
+    asked, error = ctx.request.query_params.get("bulk"), None
+    level = _level(asked) if asked is not None else None
+    if asked is not None and level is None:
+        error = data["error"] = {"message": ctx._("Elige una probabilidad entre 0 y 1, como 0,95"), "field": "bulk",
+                                 "status": 422}
+    elif level is not None:
+        preview = ctx.services.run(dedupe.bulk_preview, store, level)
+        data["preview"] = {"at_least": level, "chance": chance(level, ctx.lang), "count": preview["count"],
+                           "disappear": preview["disappear"],
+                           "first": [_cluster(ctx, c) for c in preview["clusters"][:PREVIEW]]}
+    return answer(ctx, render(ctx, "duplicates", data, template="data_duplicates.html"), error)
+
+
+@page_route(router, "/data/duplicates/{cluster}", "duplicate")
+def duplicate_page(ctx: Ctx, cluster: str) -> Response:
+    """One cluster's members side by side: a row per field, differing values marked, a radio per field."""
+    ctx.require("duplicates")
+    return _cluster_page(ctx, cluster)
+
+
+def _cluster_page(ctx: Ctx, cluster: str, error: dict[str, Any] | None = None) -> Response:
+    c = ctx.services.run(dedupe.cluster, ctx.services.store, cluster)
+    if c is None:
+        raise NotFoundError(f"no pending cluster '{cluster}'")
+    rows = []
+    for name in (*dedupe.CHOOSABLE[c.table], "owner", "created_at"):
+        values = [m.get(name) for m in c.members]
+        shown = [when(ctx, v) if name == "created_at" else ("" if v is None else str(v)) for v in values]
+        rows.append({"field": name, "label": ctx._(FIELDS[name]), "shown": shown,
+                     "differ": len({s for s in shown}) > 1, "choosable": name in dedupe.CHOOSABLE[c.table],
+                     "chosen": c.choice.get(name)})
+    data = {"title": ctx._("Fusionar {n} registros").format(n=len(c.members)), "cluster": _cluster(ctx, c),
+            "members": [_member(ctx, m) for m in c.members], "rows": rows, "error": error}
+    return answer(ctx, render(ctx, "duplicate", data, template="data_duplicate.html"), error)
 
 
 @router.post("/data/duplicates/find", include_in_schema=False)
 def duplicates_find(ctx: Ctx, csrf_token: Annotated[str, Form()] = "") -> Response:
-    """Score accounts and leads again."""
+    """Find accounts and leads again, in the background (the page shows the progress)."""
     check(ctx, "duplicates", csrf_token)
-    for name in ("accounts", "leads"):
-        ctx.services.run(dedupe.find, ctx.services.store, name)
+    dedupe.finding.start(ctx.services.store, runner=ctx.services.run)
+    return RedirectResponse("/data/duplicates", status_code=303)
+
+
+@router.post("/data/duplicates/bulk", include_in_schema=False)
+def duplicates_bulk(ctx: Ctx, at_least: Annotated[str, Form()] = "", csrf_token: Annotated[str, Form()] = "") -> Response:
+    """Merge every cluster at or above the probability previewed, with its defaults, as one batch."""
+    check(ctx, "duplicates", csrf_token)
+    level = _level(at_least)
+    if level is None:
+        return RedirectResponse("/data/duplicates?bulk=" + at_least[:20].replace("&", ""), status_code=303)
+    ctx.services.run(lambda: dedupe.bulk_merge(ctx.services.store, level, actor=actor(ctx)))
     return RedirectResponse("/data/duplicates", status_code=303)
 
 
 @router.post("/data/duplicates/decide", include_in_schema=False)
 def duplicates_decide(ctx: Ctx, candidate: Annotated[str, Form()], action: Annotated[str, Form()],
                       csrf_token: Annotated[str, Form()] = "") -> Response:
-    """Merge a pair (the older record survives) or dismiss it."""
+    """Dismiss a pair (later runs keep the decision); `merge` merges it (the older record survives)."""
     check(ctx, "duplicates", csrf_token)
     table_name, record_id, original_id = (candidate.split(":", 2) + ["", ""])[:3]
     if action == "merge":
@@ -78,8 +176,48 @@ def duplicates_decide(ctx: Ctx, candidate: Annotated[str, Form()], action: Annot
 
 
 @router.post("/data/duplicates/undo", include_in_schema=False)
-def duplicates_undo(ctx: Ctx, merge_id: Annotated[str, Form()], csrf_token: Annotated[str, Form()] = "") -> Response:
-    """Undo a merge."""
+def duplicates_undo(ctx: Ctx, merge_id: Annotated[str, Form()] = "", batch: Annotated[str, Form()] = "",
+                    csrf_token: Annotated[str, Form()] = "") -> Response:
+    """Undo one merge, or a cluster's or bulk merge's merges as one step (`batch`)."""
     check(ctx, "duplicates", csrf_token)
-    ctx.services.run(lambda: dedupe.undo(ctx.services.store, merge_id, actor=actor(ctx)))
+    try:
+        if batch:
+            ctx.services.run(lambda: dedupe.undo_batch(ctx.services.store, batch, actor=actor(ctx)))
+        else:
+            ctx.services.run(lambda: dedupe.undo(ctx.services.store, merge_id, actor=actor(ctx)))
+    except dedupe.MergeError:
+        raise NotFoundError("nothing to undo there") from None
+    return RedirectResponse("/data/duplicates", status_code=303)
+
+
+@router.post("/data/duplicates/{cluster}/merge", include_in_schema=False)
+def duplicate_merge(ctx: Ctx, cluster: str, survivor: Annotated[str, Form()] = "",
+                    field_name: Annotated[str, Form()] = "", field_email: Annotated[str, Form()] = "",
+                    field_phone: Annotated[str, Form()] = "", field_company: Annotated[str, Form()] = "",
+                    field_country: Annotated[str, Form()] = "", field_segment: Annotated[str, Form()] = "",
+                    field_source: Annotated[str, Form()] = "", csrf_token: Annotated[str, Form()] = "") -> Response:
+    """Merge a cluster: the survivor record and, per field, the member whose value survives."""
+    check(ctx, "duplicates", csrf_token)
+    c = ctx.services.run(dedupe.cluster, ctx.services.store, cluster)
+    if c is None:
+        raise NotFoundError(f"no pending cluster '{cluster}'")
+    given = {"name": field_name, "email": field_email, "phone": field_phone, "company": field_company,
+             "country": field_country, "segment": field_segment, "source": field_source}
+    choice = {name: given[name] for name in dedupe.CHOOSABLE[c.table]}
+    try:
+        ctx.services.run(lambda: dedupe.merge_cluster(ctx.services.store, c.table, survivor, c.ids, choice,
+                                                      actor=actor(ctx), probability=c.probability))
+    except dedupe.MergeError:
+        error = {"message": ctx._("Elige el registro que queda y, en cada campo, el valor de uno de los registros del grupo"),
+                 "field": "survivor", "status": 422}
+        return _cluster_page(ctx, cluster, error)
+    return RedirectResponse("/data/duplicates", status_code=303)
+
+
+@router.post("/data/duplicates/{cluster}/dismiss", include_in_schema=False)
+def duplicate_dismiss(ctx: Ctx, cluster: str, csrf_token: Annotated[str, Form()] = "") -> Response:
+    """Not duplicates: every pending pair of the cluster is dismissed (later runs keep the decision)."""
+    check(ctx, "duplicates", csrf_token)
+    if not ctx.services.run(lambda: dedupe.dismiss_cluster(ctx.services.store, cluster, actor=actor(ctx))):
+        raise NotFoundError(f"no pending cluster '{cluster}'")
     return RedirectResponse("/data/duplicates", status_code=303)
