@@ -74,3 +74,32 @@ def test_the_quarter_and_the_year_move_when_the_fiscal_year_start_changes(admin)
         fiscal_start(admin, "1")
         in_language(admin, "es")
     assert period_label(admin, "/?period=quarter") == "T4 2026"
+
+
+def cells_of(page: str, tag: str = "td") -> list[str]:
+    return [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(rf"<{tag}[^>]*>(.*?)</{tag}>", page, re.S)]
+
+
+def test_the_leads_and_accounts_lists_show_the_source_by_the_workspaces_label_in_the_readers_language(admin):
+    from pulso.store.settings import save
+
+    store = admin.app.state.services.store
+    lead = next(r for r in store.rows("leads") if r["source"] == "referral")
+    save(store, {"value_labels": '{"source": {"referral": {"es": "Boca a boca", "en": "Word of mouth"}}}'})
+    try:
+        in_language(admin, "es")
+        lead_page = admin.get(f"/leads?q={lead['email']}").text
+        assert "Boca a boca" in cells_of(lead_page) and "referral" not in cells_of(lead_page)
+        accounts = admin.get("/accounts?source=referral").text
+        assert "Origen" in cells_of(accounts, "th") and "Boca a boca" in cells_of(accounts)
+        assert {"value": "referral", "label": "Boca a boca"} in admin.get(
+            "/accounts?source=referral", headers={"accept": "application/json"}).json()["filters"][1]["options"]
+        in_language(admin, "en")
+        assert "Word of mouth" in cells_of(admin.get(f"/leads?q={lead['email']}").text)
+        page = admin.get("/accounts?source=referral").text
+        assert "Word of mouth" in cells_of(page) and "Source" in cells_of(page, "th")
+    finally:
+        save(store, {"value_labels": "{}"})
+        in_language(admin, "es")
+    # without a workspace label, the built-in one: 'Recomendación' (es)
+    assert "Recomendación" in cells_of(admin.get("/accounts?source=referral").text)

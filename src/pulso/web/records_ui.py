@@ -2,8 +2,8 @@
 (search `q`, filters, sort, page, page size; QueryError → 400 on a malformed value), the page of
 records it selects (pulso.workspace.search and pulso.store.records, never SQL), the pager and the
 sort headers, the owner picker (the names in the caller's scope), inline edits and the activity
-timeline; the form plumbing (acting on a record, bulk "assign owner", "log activity") lives in
-pulso.web.record_forms and is re-exported here. Templates: records_macros.html.
+timeline. The form plumbing (acting on a record, bulk "assign owner", "log activity") lives in
+pulso.web.record_forms, which the pages import themselves. Templates: records_macros.html.
 
     LIST = ListSpec("leads", sorts=("created_at", "name"), default="-created_at",
                     filters={"owner": column("owner_id"), "status": choices(LEAD_STATUS)})
@@ -29,10 +29,7 @@ from pulso.store import lookups, records
 from pulso.web.deps import VALUE_LABELS, PageContext
 from pulso.web.pages import cell, table
 from pulso.web.periods import QueryError
-from pulso.web.record_forms import (  # noqa: F401 (the pages use them as records_ui.*)
-    account_name, act, answer, assign_checked, bulk_assign, caller, can_edit, check_form, done, log_activity,
-    plain, refusal, run, set_task_done,
-)
+from pulso.web.record_forms import caller
 
 SIZES = (25, 50, 100)
 MAX_PAGE = 10_000
@@ -205,10 +202,11 @@ def owner_choices(ctx: PageContext) -> list[dict[str, str]]:
 
 
 def source_label(ctx: PageContext, value: str | None) -> str:
-    """A lead's or account's source as people read it ('' for none)."""
+    """A lead's or account's source as people read it, in the reader's language: the workspace's
+    own label (the settings page's value labels), else Pulso's ('' for none)."""
     if not value:
         return ""
-    return ctx._(SOURCE_LABELS[value]) if value in SOURCE_LABELS else value
+    return ctx.label("source", value)
 
 
 def value_options(ctx: PageContext, table: str, column: str) -> list[dict[str, str]]:

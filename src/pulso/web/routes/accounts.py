@@ -15,6 +15,7 @@ from pulso import formatting as f
 from pulso import workspace as ws
 from pulso.i18n import N_
 from pulso.store import records
+from pulso.web import record_forms as forms
 from pulso.web import records_ui as ui
 from pulso.web.deps import Ctx, PageContext
 from pulso.web.pages import page_route, render
@@ -30,7 +31,7 @@ LIST = ui.ListSpec("accounts", sorts=("created_at", "name", "company", "acquired
                    filters={"owner": ui.column("owner_id"), "source": ui.column("source"), "segment": ui.column("segment"),
                             "status": ui.choices(STATUS)})
 COLUMNS = [(N_("Nombre"), "name"), (N_("Empresa"), "company"), (N_("País"), "country"), (N_("Segmento"), None),
-           (N_("Comercial"), None), (N_("Estado"), None), (N_("Cliente desde"), "acquired_at")]
+           (N_("Origen"), None), (N_("Comercial"), None), (N_("Estado"), None), (N_("Cliente desde"), "acquired_at")]
 FIELDS = (("name", N_("Nombre"), "text", 200), ("company", N_("Empresa"), "text", 200), ("email", N_("Correo"), "email", 254),
           ("phone", N_("Teléfono"), "tel", 40), ("country", N_("País"), "text", 2), ("segment", N_("Segmento"), "text", 80),
           ("source", N_("Origen"), "text", 80))
@@ -48,7 +49,8 @@ def _list(ctx: PageContext, error: dict[str, Any] | None = None) -> Response:
     query = ui.list_query(ctx, LIST)
     found, more = ui.fetch(ctx, LIST, query)
     rows = [{"id": r["id"], "href": f"/accounts/{r['id']}",
-             "cells": [r["name"] or "—", r["company"] or "", r["country"] or "", r["segment"] or "", ui.owner_name(ctx, r["owner_id"]),
+             "cells": [r["name"] or "—", r["company"] or "", r["country"] or "", r["segment"] or "",
+                       ui.source_label(ctx, r["source"]), ui.owner_name(ctx, r["owner_id"]),
                        ctx._(STATUS_LABELS[status_of_account(r)]), ui.when(ctx, r["acquired_at"])]} for r in found]
     filters = [{"name": "owner", "label": ctx._("Comercial"),
                 "options": [{"value": o["id"], "label": o["name"]} for o in ui.owner_choices(ctx)]},
@@ -58,12 +60,12 @@ def _list(ctx: PageContext, error: dict[str, Any] | None = None) -> Response:
                 "options": [{"value": k, "label": ctx._(v)} for k, v in STATUS_LABELS.items()]}]
     data = {"title": ctx._("Cuentas"), "query": query.as_dict(), "rows": rows, "error": error, "filters": filters,
             "headers": ui.headers(ctx, "/accounts", query, COLUMNS), "pager": ui.pager(ctx, "/accounts", query, more),
-            "can_edit": ui.can_edit(ctx), "can_assign": ctx.user.role in ("admin", "manager"), "owners": ui.owner_choices(ctx),
+            "can_edit": forms.can_edit(ctx), "can_assign": ctx.user.role in ("admin", "manager"), "owners": ui.owner_choices(ctx),
             "accounts": [{**{k: r[k] for k in ("id", "name", "email", "phone", "company", "country", "segment", "source")},
                           "owner": ui.owner_name(ctx, r["owner_id"]), "status": status_of_account(r),
                           "acquired_at": records.plain(r["acquired_at"])} for r in found]}
     data["sections"] = [ui.section(ctx, data["title"], data["headers"], rows)]
-    return ui.answer(ctx, render(ctx, "accounts", data, template="accounts_list.html"), error)
+    return forms.answer(ctx, render(ctx, "accounts", data, template="accounts_list.html"), error)
 
 
 @page_route(router, "/accounts", "accounts")
@@ -76,7 +78,7 @@ def accounts_list(ctx: Ctx) -> Response:
 def accounts_assign(ctx: Ctx, owner_id: Annotated[str, Form()] = "", ids: Annotated[list[str], Form()] = [],
                     csrf_token: Annotated[str, Form()] = "") -> Response:
     """Give the checked accounts to an owner (managers in their team, admins anyone)."""
-    return ui.assign_checked(ctx, "accounts", csrf_token, ids, owner_id, _list, keep_query=False)
+    return forms.assign_checked(ctx, "accounts", csrf_token, ids, owner_id, _list, keep_query=False)
 
 
 # -- one account ---------------------------------------------------------------------------------
@@ -136,10 +138,10 @@ def _page(ctx: PageContext, account_id: str, error: dict[str, Any] | None = None
     base = f"/accounts/{account['id']}"
     data = {"title": account["name"] or ctx._("Cuenta"), "id": account["id"], "status": status,
             "status_label": ctx._(STATUS_LABELS[status]), "fields": rows, "error": error, "base": base,
-            "can_edit": ui.can_edit(ctx), "timeline": ui.timeline(ctx, "account_id", account["id"]),
+            "can_edit": forms.can_edit(ctx), "timeline": ui.timeline(ctx, "account_id", account["id"]),
             "types": ui.activity_types(ctx), "related": _sections(ctx, account["id"]),
-            "account": ui.plain(account) | {"owner": ui.owner_name(ctx, account["owner_id"])}}
-    return ui.answer(ctx, render(ctx, "accounts", data, template="accounts_record.html"), error)
+            "account": forms.plain(account) | {"owner": ui.owner_name(ctx, account["owner_id"])}}
+    return forms.answer(ctx, render(ctx, "accounts", data, template="accounts_record.html"), error)
 
 
 @page_route(router, "/accounts/new", "accounts_new")
@@ -155,8 +157,8 @@ def account_page(ctx: Ctx, account_id: str) -> Response:
 
 
 def _act(ctx: PageContext, account_id: str, csrf_token: str, operation, *args: Any) -> Response:
-    work = (lambda: operation(*args)) if operation is ui.log_activity else (lambda: ui.run(ctx, operation, *args))
-    return ui.act(ctx, "accounts", account_id, csrf_token, work, _page)
+    work = (lambda: operation(*args)) if operation is forms.log_activity else (lambda: forms.run(ctx, operation, *args))
+    return forms.act(ctx, "accounts", account_id, csrf_token, work, _page)
 
 
 @router.post("/accounts/{account_id}/edit", include_in_schema=False)
@@ -170,7 +172,7 @@ def account_edit(ctx: Ctx, account_id: str, field: Annotated[str, Form()] = "", 
 def account_activity(ctx: Ctx, account_id: str, type: Annotated[str, Form()] = "call", note: Annotated[str, Form()] = "",
                      due: Annotated[str, Form()] = "", csrf_token: Annotated[str, Form()] = "") -> Response:
     """Log a call, e-mail, meeting or note, or add a task, on the account."""
-    return _act(ctx, account_id, csrf_token, ui.log_activity, ctx, "account_id", account_id, type, note, due)
+    return _act(ctx, account_id, csrf_token, forms.log_activity, ctx, "account_id", account_id, type, note, due)
 
 
 @router.post("/accounts/{account_id}/task", include_in_schema=False)
@@ -188,11 +190,11 @@ def _new(ctx: PageContext, values: dict[str, str] | None = None, dupes: dict[str
     ctx.require("accounts")
     matches = [{**m, "href": f"/accounts/{m['id']}", "owner": ui.owner_name(ctx, m["owner_id"]),
                 "reasons": [ctx._(REASONS[r]) for r in m["reasons"]]} for m in (dupes or {}).get("matches", [])]
-    data = {"title": ctx._("Nueva cuenta"), "values": values or {}, "error": error, "can_edit": ui.can_edit(ctx),
+    data = {"title": ctx._("Nueva cuenta"), "values": values or {}, "error": error, "can_edit": forms.can_edit(ctx),
             "fields": [{"name": n, "label": ctx._(label), "kind": kind, "limit": limit} for n, label, kind, limit in FIELDS],
             "owners": ui.owner_choices(ctx), "can_assign": ctx.user.role in ("admin", "manager"),
             "duplicates": matches, "hidden": (dupes or {}).get("hidden", 0), "action": "/accounts/new"}
-    return ui.answer(ctx, render(ctx, "accounts", {**data, "kind": "account"}, template="records_new.html"), error)
+    return forms.answer(ctx, render(ctx, "accounts", {**data, "kind": "account"}, template="records_new.html"), error)
 
 
 @router.post("/accounts/new", include_in_schema=False)
@@ -203,7 +205,7 @@ def account_create(ctx: Ctx, name: Annotated[str, Form()] = "", company: Annotat
                    anyway: Annotated[str, Form()] = "", csrf_token: Annotated[str, Form()] = "") -> Response:
     """Save a new account; probable duplicates first shown, unless "save anyway"."""
     ctx.require("accounts")
-    ui.check_form(ctx, csrf_token)
+    forms.check_form(ctx, csrf_token)
     values = {"name": name, "company": company, "email": email, "phone": phone, "country": country,
               "segment": segment, "source": source}
     given = {k: v for k, v in values.items() if v.strip()}
@@ -211,12 +213,12 @@ def account_create(ctx: Ctx, name: Annotated[str, Form()] = "", company: Annotat
         given["owner_id"] = owner_id
     try:
         if anyway != "1":
-            dupes = ctx.services.run(lambda: ws.duplicates(ctx.services.store, ui.caller(ctx), "accounts", given))
+            dupes = ctx.services.run(lambda: ws.duplicates(ctx.services.store, forms.caller(ctx), "accounts", given))
             if dupes["matches"] or dupes["hidden"]:
                 if ctx.wants_json:
-                    return JSONResponse({"ok": False, "duplicates": ui.plain(dupes)}, status_code=409)
+                    return JSONResponse({"ok": False, "duplicates": forms.plain(dupes)}, status_code=409)
                 return _new(ctx, values, dupes)
-        account = ui.run(ctx, ws.create_account, given)
+        account = forms.run(ctx, ws.create_account, given)
     except ws.WorkspaceError as exc:
-        return _new(ctx, values, error=ui.refusal(ctx, exc))
-    return ui.done(ctx, f"/accounts/{account['id']}", {"account": ui.plain(account)})
+        return _new(ctx, values, error=forms.refusal(ctx, exc))
+    return forms.done(ctx, f"/accounts/{account['id']}", {"account": forms.plain(account)})

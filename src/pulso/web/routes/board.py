@@ -22,6 +22,7 @@ from pulso import formatting as f
 from pulso import workspace as ws
 from pulso.i18n import N_
 from pulso.store import records
+from pulso.web import record_forms as forms
 from pulso.web import records_ui as ui
 from pulso.web.deps import Ctx, PageContext
 from pulso.web.pages import page_route, render
@@ -67,9 +68,9 @@ def _filters(ctx: PageContext, chosen: dict[str, str]) -> dict[str, Any]:
 
 def _read(ctx: PageContext, column_ids: list[str], filters: dict[str, Any], whole: str) -> dict[str, Any]:
     """ws.board's data: PER_COLUMN cards a column, COLUMN_LIMIT of the one shown whole."""
-    read = ui.run(ctx, ws.board, column_ids, limit=PER_COLUMN, **filters)
+    read = forms.run(ctx, ws.board, column_ids, limit=PER_COLUMN, **filters)
     if whole:
-        wide = ui.run(ctx, ws.board, [whole], limit=COLUMN_LIMIT, **filters)
+        wide = forms.run(ctx, ws.board, [whole], limit=COLUMN_LIMIT, **filters)
         read["columns"][whole] = wide["columns"][whole]
         read["next_task"].update(wide["next_task"])
         read["accounts"].update(wide["accounts"])
@@ -133,10 +134,10 @@ def _board(ctx: PageContext, error: dict[str, Any] | None = None, failed: str = 
     filters.append({"name": "source", "label": ctx._("Campaña"),
                     "options": sorted(({"value": k, "label": v} for k, v in names["campaign"].items()), key=lambda o: o["label"].casefold())})
     data = {"title": ctx._("Tablero de oportunidades"), "chosen": chosen, "pipelines": pipelines, "columns": out,
-            "filters": filters, "error": error, "failed": failed, "can_edit": ui.can_edit(ctx), "column": whole,
+            "filters": filters, "error": error, "failed": failed, "can_edit": forms.can_edit(ctx), "column": whole,
             "back": "/deals/board?" + urlencode(back | ({"column": whole} if whole else {})), "today": ctx.today.isoformat(),
             "closed_days": CLOSED_DAYS, "per_column": PER_COLUMN, "truncated": truncated}
-    return ui.answer(ctx, render(ctx, "deals_board", data, template="board.html"), error)
+    return forms.answer(ctx, render(ctx, "deals_board", data, template="board.html"), error)
 
 
 @lru_cache(maxsize=20_000)
@@ -161,7 +162,7 @@ def board_move(ctx: Ctx, deal_id: Annotated[str, Form()] = "", stage_id: Annotat
                csrf_token: Annotated[str, Form()] = "") -> Response:
     """Move a deal from the board; into won or lost, first the reason and close date (a small form)."""
     ctx.require("deals")
-    ui.check_form(ctx, csrf_token)
+    forms.check_form(ctx, csrf_token)
     back = back if back.startswith("/deals/board") and "//" not in back and "\\" not in back else "/deals/board"
     target = next((s for s in stages(ctx) if s["id"] == stage_id), None)
     if target is not None and target["kind"] != "open" and confirm != "1" and not ctx.wants_json:
@@ -170,8 +171,8 @@ def board_move(ctx: Ctx, deal_id: Annotated[str, Form()] = "", stage_id: Annotat
     try:
         result = move(ctx, deal_id, stage_id, reason, closed_at)
     except ws.WorkspaceError as exc:
-        return _board(ctx, ui.refusal(ctx, exc), failed=deal_id)
-    return ui.done(ctx, back, {"deal": ui.plain(result)})
+        return _board(ctx, forms.refusal(ctx, exc), failed=deal_id)
+    return forms.done(ctx, back, {"deal": forms.plain(result)})
 
 
 def _confirm(ctx: PageContext, deal: dict[str, Any], stage: dict[str, Any], back: str,

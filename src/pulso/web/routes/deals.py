@@ -20,6 +20,7 @@ from pulso.access import Scope
 from pulso.i18n import N_
 from pulso.store import records
 from pulso.store.choices import DEAL_KINDS, DEAL_STATUSES
+from pulso.web import record_forms as forms
 from pulso.web import records_ui as ui
 from pulso.web.deps import Ctx, PageContext
 from pulso.web.pages import page_route, render
@@ -82,7 +83,7 @@ def _filters(ctx: PageContext) -> list[dict[str, Any]]:
 
 def plain_deal(ctx: PageContext, deal: dict[str, Any], account: str = "") -> dict[str, Any]:
     """A deal as its JSON twin shows it: stored values plus the names people read."""
-    return ui.plain(deal) | {
+    return forms.plain(deal) | {
         "owner": ui.owner_name(ctx, deal["owner_id"]), "stage": ctx.label("stage", deal["stage_id"]), "account": account}
 
 
@@ -101,11 +102,11 @@ def _list(ctx: PageContext, error: dict[str, Any] | None = None) -> Response:
             ui.when(ctx, r["created_at"])]})
     data = {"title": ctx._("Oportunidades"), "query": query.as_dict(), "rows": rows, "error": error,
             "headers": ui.headers(ctx, "/deals", query, COLUMNS), "pager": ui.pager(ctx, "/deals", query, more),
-            "filters": _filters(ctx), "can_edit": ui.can_edit(ctx), "can_assign": ctx.user.role in ("admin", "manager"),
+            "filters": _filters(ctx), "can_edit": forms.can_edit(ctx), "can_assign": ctx.user.role in ("admin", "manager"),
             "owners": ui.owner_choices(ctx), "stages": [{"id": s["id"], "name": s["name"]} for s in stages(ctx)],
             "deals": [plain_deal(ctx, r, labels.get(r["id"], ("", ""))[1]) for r in found]}
     data["sections"] = [ui.section(ctx, data["title"], data["headers"], rows)]  # the JSON twin's table, as every nav page
-    return ui.answer(ctx, render(ctx, "deals", data, template="deals_list.html"), error)
+    return forms.answer(ctx, render(ctx, "deals", data, template="deals_list.html"), error)
 
 
 @page_route(router, "/deals", "deals")
@@ -122,7 +123,7 @@ def _back(ctx: PageContext) -> str:
 def deals_assign(ctx: Ctx, owner_id: Annotated[str, Form()] = "", ids: Annotated[list[str], Form()] = [],
                  csrf_token: Annotated[str, Form()] = "") -> Response:
     """Give the checked deals to an owner (managers in their team, admins anyone)."""
-    return ui.assign_checked(ctx, "deals", csrf_token, ids, owner_id, _list)
+    return forms.assign_checked(ctx, "deals", csrf_token, ids, owner_id, _list)
 
 
 @router.post("/deals/stage", include_in_schema=False)
@@ -131,14 +132,14 @@ def deals_stage(ctx: Ctx, stage_id: Annotated[str, Form()] = "", ids: Annotated[
     """Move the checked deals to one open stage (one stage-history row each; closing asks a reason:
     that is done deal by deal)."""
     ctx.require("deals")
-    ui.check_form(ctx, csrf_token)
+    forms.check_form(ctx, csrf_token)
     try:
         if stage_id and next((s for s in stages(ctx) if s["id"] == stage_id and s["kind"] != "open"), None):
             raise ws.InputError(N_("Para ganar o perder una oportunidad, muévela una a una con su motivo y fecha"), "stage_id")
-        count = ui.run(ctx, ws.bulk_move, ids, stage_id)
+        count = forms.run(ctx, ws.bulk_move, ids, stage_id)
     except ws.WorkspaceError as exc:
-        return _list(ctx, error=ui.refusal(ctx, exc))
-    return ui.done(ctx, _back(ctx), {"moved": count})
+        return _list(ctx, error=forms.refusal(ctx, exc))
+    return forms.done(ctx, _back(ctx), {"moved": count})
 
 
 # -- moving a deal (the record page and the board) ----------------------------------------------
@@ -167,7 +168,7 @@ def move(ctx: PageContext, deal_id: str, stage_id: str, reason: str, day: str) -
     deal = ctx.services.run(records.get, ctx.services.store, ctx.scope, "deals", deal_id)
     target = next((s for s in stages(ctx) if s["id"] == stage_id), None)
     closing = target is not None and target["kind"] != "open"
-    return ui.run(ctx, ws.move_deal, deal["id"], stage_id, reason=(reason.strip() or None) if closing else None,
+    return forms.run(ctx, ws.move_deal, deal["id"], stage_id, reason=(reason.strip() or None) if closing else None,
                   at=close_at(ctx, deal, day) if closing else None)
 
 
@@ -209,13 +210,13 @@ def _page(ctx: PageContext, deal_id: str, error: dict[str, Any] | None = None) -
     base = f"/deals/{deal['id']}"
     data = {"title": deal["title"] or ctx._("Oportunidad"), "id": deal["id"], "status": deal["status"],
             "status_label": ctx._(STATUS_LABELS.get(deal["status"], deal["status"])), "fields": rows, "error": error,
-            "can_edit": ui.can_edit(ctx), "base": base, "today": ctx.today.isoformat(),
+            "can_edit": forms.can_edit(ctx), "base": base, "today": ctx.today.isoformat(),
             "account": {"href": f"/accounts/{deal['account_id']}", "name": account or "—"} if deal["account_id"] else None,
             "stages": [{"id": s["id"], "name": s["name"], "kind": s["kind"]} for s in stages(ctx)
                        if s["pipeline"] == pipeline and s["id"] != deal["stage_id"]],
             "history": history(ctx, deal["id"]), "timeline": ui.timeline(ctx, "deal_id", deal["id"]),
             "types": ui.activity_types(ctx), "deal": plain_deal(ctx, deal, account)}
-    return ui.answer(ctx, render(ctx, "deals", data, template="deals_record.html"), error)
+    return forms.answer(ctx, render(ctx, "deals", data, template="deals_record.html"), error)
 
 
 @page_route(router, "/deals/new", "deals_new")
@@ -226,7 +227,7 @@ def deal_new(ctx: Ctx) -> Response:
 
 def _act(ctx: PageContext, deal_id: str, csrf_token: str, work) -> Response:
     """Run one change on the deal: its page again (303) or, refused, with the message inline."""
-    return ui.act(ctx, "deals", deal_id, csrf_token, work, _page)
+    return forms.act(ctx, "deals", deal_id, csrf_token, work, _page)
 
 
 @router.post("/deals/{deal_id}/edit", include_in_schema=False)
@@ -234,7 +235,7 @@ def deal_edit(ctx: Ctx, deal_id: str, field: Annotated[str, Form()] = "", value:
               csrf_token: Annotated[str, Form()] = "") -> Response:
     """Change one field (inline editing); `owner_id` reassigns (managers and admins)."""
     given: Any = value.strip().replace(",", ".") if field == "amount" else value
-    return _act(ctx, deal_id, csrf_token, lambda: ui.run(ctx, ws.edit_deal, deal_id, {field or "field": given or None}))
+    return _act(ctx, deal_id, csrf_token, lambda: forms.run(ctx, ws.edit_deal, deal_id, {field or "field": given or None}))
 
 
 @router.post("/deals/{deal_id}/move", include_in_schema=False)
@@ -248,14 +249,14 @@ def deal_move(ctx: Ctx, deal_id: str, stage_id: Annotated[str, Form()] = "", rea
 def deal_activity(ctx: Ctx, deal_id: str, type: Annotated[str, Form()] = "call", note: Annotated[str, Form()] = "",
                   due: Annotated[str, Form()] = "", csrf_token: Annotated[str, Form()] = "") -> Response:
     """Log a call, e-mail, meeting or note, or add a task, on the deal."""
-    return _act(ctx, deal_id, csrf_token, lambda: ui.log_activity(ctx, "deal_id", deal_id, type, note, due))
+    return _act(ctx, deal_id, csrf_token, lambda: forms.log_activity(ctx, "deal_id", deal_id, type, note, due))
 
 
 @router.post("/deals/{deal_id}/task", include_in_schema=False)
 def deal_task(ctx: Ctx, deal_id: str, task_id: Annotated[str, Form()] = "", done: Annotated[str, Form()] = "true",
               csrf_token: Annotated[str, Form()] = "") -> Response:
     """Tick (or untick) a task of the deal's timeline."""
-    return _act(ctx, deal_id, csrf_token, lambda: ui.set_task_done(ctx, task_id, done == "true"))
+    return _act(ctx, deal_id, csrf_token, lambda: forms.set_task_done(ctx, task_id, done == "true"))
 
 
 # -- a new deal ----------------------------------------------------------------------------------
@@ -267,12 +268,12 @@ def _new(ctx: PageContext, values: dict[str, str] | None = None, error: dict[str
     ctx.require("deals")
     values = values or {"account_id": ctx.request.query_params.get("account", "")[:80]}
     account = values.get("account_id") or ""
-    named = ui.account_name(ctx, account)
+    named = forms.account_name(ctx, account)
     data = {"title": ctx._("Nueva oportunidad"), "action": "/deals/new", "values": values, "error": error,
-            "can_edit": ui.can_edit(ctx), "owners": ui.owner_choices(ctx), "can_assign": ctx.user.role in ("admin", "manager"),
+            "can_edit": forms.can_edit(ctx), "owners": ui.owner_choices(ctx), "can_assign": ctx.user.role in ("admin", "manager"),
             "currency": ctx.currency, "account_name": named, "picker": ui.account_picker(ctx, account), "kinds": [{"value": k, "label": ctx.label("deal_kind", k)} for k in DEAL_KINDS],
             "stages": [{"id": s["id"], "name": s["name"]} for s in stages(ctx) if s["kind"] == "open"]}
-    return ui.answer(ctx, render(ctx, "deals", data, template="deals_new.html"), error)
+    return forms.answer(ctx, render(ctx, "deals", data, template="deals_new.html"), error)
 
 
 @router.post("/deals/new", include_in_schema=False)
@@ -283,7 +284,7 @@ def deal_create(ctx: Ctx, title: Annotated[str, Form()] = "", amount: Annotated[
                 csrf_token: Annotated[str, Form()] = "") -> Response:
     """Save a new open deal (its first stage-history row too)."""
     ctx.require("deals")
-    ui.check_form(ctx, csrf_token)
+    forms.check_form(ctx, csrf_token)
     values = {"title": title, "amount": amount, "currency": currency, "expected_close_at": expected_close_at,
               "kind": kind, "stage_id": stage_id, "account_id": account_id}
     given: dict[str, Any] = {k: v.strip() for k, v in values.items() if v.strip()}
@@ -292,10 +293,10 @@ def deal_create(ctx: Ctx, title: Annotated[str, Form()] = "", amount: Annotated[
     if owner_id:
         given["owner_id"] = owner_id
     try:
-        deal = ui.run(ctx, ws.create_deal, given)
+        deal = forms.run(ctx, ws.create_deal, given)
     except ws.WorkspaceError as exc:
-        return _new(ctx, values, error=ui.refusal(ctx, exc))
-    return ui.done(ctx, f"/deals/{deal['id']}", {"deal": ui.plain(deal)})
+        return _new(ctx, values, error=forms.refusal(ctx, exc))
+    return forms.done(ctx, f"/deals/{deal['id']}", {"deal": forms.plain(deal)})
 
 
 @page_route(router, "/deals/{deal_id}", "deal")

@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse, Response
 from pulso import workspace as ws
 from pulso.i18n import N_
 from pulso.store import records
+from pulso.web import record_forms as forms
 from pulso.web import records_ui as ui
 from pulso.web.deps import Ctx, PageContext
 from pulso.web.pages import page_route, render
@@ -64,13 +65,13 @@ def _list(ctx: PageContext, error: dict[str, Any] | None = None, notice: str = "
                        ctx._(STATUS_LABELS[status_of(r)]), ui.when(ctx, r["created_at"])]} for r in found]
     data = {"title": ctx._("Leads"), "query": query.as_dict(), "rows": rows, "error": error, "notice": notice,
             "headers": ui.headers(ctx, "/leads", query, COLUMNS), "pager": ui.pager(ctx, "/leads", query, more),
-            "filters": _filters(ctx), "can_edit": ui.can_edit(ctx), "can_assign": ctx.user.role in ("admin", "manager"),
+            "filters": _filters(ctx), "can_edit": forms.can_edit(ctx), "can_assign": ctx.user.role in ("admin", "manager"),
             "owners": ui.owner_choices(ctx),
             "leads": [{"id": r["id"], "name": r["name"], "email": r["email"], "phone": r["phone"], "company": r["company"],
                        "source": r["source"], "owner": ui.owner_name(ctx, r["owner_id"]), "status": status_of(r),
                        "created_at": records.plain(r["created_at"])} for r in found]}
     data["sections"] = [ui.section(ctx, data["title"], data["headers"], rows)]
-    return ui.answer(ctx, render(ctx, "leads", data, template="leads_list.html"), error)
+    return forms.answer(ctx, render(ctx, "leads", data, template="leads_list.html"), error)
 
 
 @page_route(router, "/leads", "leads")
@@ -83,7 +84,7 @@ def leads_list(ctx: Ctx) -> Response:
 def leads_assign(ctx: Ctx, owner_id: Annotated[str, Form()] = "", ids: Annotated[list[str], Form()] = [],
                  csrf_token: Annotated[str, Form()] = "") -> Response:
     """Give the checked leads to an owner (managers in their team, admins anyone)."""
-    return ui.assign_checked(ctx, "leads", csrf_token, ids, owner_id, _list)
+    return forms.assign_checked(ctx, "leads", csrf_token, ids, owner_id, _list)
 
 
 # -- one lead ------------------------------------------------------------------------------------
@@ -109,11 +110,11 @@ def _page(ctx: PageContext, lead_id: str, error: dict[str, Any] | None = None) -
     base = f"/leads/{lead['id']}"
     data = {"title": lead["name"] or ctx._("Lead"), "id": lead["id"], "status": status,
             "status_label": ctx._(STATUS_LABELS[status]), "fields": rows, "error": error,
-            "open": status in ("new", "mql", "sql"), "can_edit": ui.can_edit(ctx), "base": base,
+            "open": status in ("new", "mql", "sql"), "can_edit": forms.can_edit(ctx), "base": base,
             "account": f"/accounts/{lead['account_id']}" if lead["account_id"] else None,
             "timeline": ui.timeline(ctx, "lead_id", lead["id"]), "types": ui.activity_types(ctx),
-            "lead": ui.plain(lead) | {"owner": ui.owner_name(ctx, lead["owner_id"])}}
-    return ui.answer(ctx, render(ctx, "leads", data, template="leads_record.html"), error)
+            "lead": forms.plain(lead) | {"owner": ui.owner_name(ctx, lead["owner_id"])}}
+    return forms.answer(ctx, render(ctx, "leads", data, template="leads_record.html"), error)
 
 
 @page_route(router, "/leads/new", "leads_new")
@@ -130,7 +131,7 @@ def lead_page(ctx: Ctx, lead_id: str) -> Response:
 
 def _act(ctx: PageContext, lead_id: str, csrf_token: str, operation, *args: Any, **kwargs: Any) -> Response:
     """Run one operation on the lead; its page again (303) or, refused, with the message inline."""
-    return ui.act(ctx, "leads", lead_id, csrf_token, lambda: ui.run(ctx, operation, *args, **kwargs), _page)
+    return forms.act(ctx, "leads", lead_id, csrf_token, lambda: forms.run(ctx, operation, *args, **kwargs), _page)
 
 
 @router.post("/leads/{lead_id}/edit", include_in_schema=False)
@@ -166,14 +167,14 @@ def lead_activity(ctx: Ctx, lead_id: str, type: Annotated[str, Form()] = "call",
                   due: Annotated[str, Form()] = "", csrf_token: Annotated[str, Form()] = "") -> Response:
     """Log a call, e-mail, meeting or note, or add a task, on the lead."""
     ctx.require("leads")
-    ui.check_form(ctx, csrf_token)
+    forms.check_form(ctx, csrf_token)
     try:
-        result = ui.log_activity(ctx, "lead_id", lead_id, type, note, due)
+        result = forms.log_activity(ctx, "lead_id", lead_id, type, note, due)
     except ws.NotFoundError:
         raise
     except ws.WorkspaceError as exc:
-        return _page(ctx, lead_id, ui.refusal(ctx, exc))
-    return ui.done(ctx, f"/leads/{lead_id}", {"result": ui.plain(result)})
+        return _page(ctx, lead_id, forms.refusal(ctx, exc))
+    return forms.done(ctx, f"/leads/{lead_id}", {"result": forms.plain(result)})
 
 
 @router.post("/leads/{lead_id}/task", include_in_schema=False)
@@ -193,11 +194,11 @@ def _new(ctx: PageContext, values: dict[str, str] | None = None, dupes: dict[str
     ctx.require("leads")
     matches = [{**m, "href": f"/leads/{m['id']}", "owner": ui.owner_name(ctx, m["owner_id"]),
                 "reasons": [ctx._(REASONS[r]) for r in m["reasons"]]} for m in (dupes or {}).get("matches", [])]
-    data = {"title": ctx._("Nuevo lead"), "action": "/leads/new", "values": values or {}, "error": error, "can_edit": ui.can_edit(ctx),
+    data = {"title": ctx._("Nuevo lead"), "action": "/leads/new", "values": values or {}, "error": error, "can_edit": forms.can_edit(ctx),
             "fields": [{"name": n, "label": ctx._(label), "kind": kind, "limit": limit} for n, label, kind, limit in FIELDS],
             "owners": ui.owner_choices(ctx), "can_assign": ctx.user.role in ("admin", "manager"),
             "duplicates": matches, "hidden": (dupes or {}).get("hidden", 0), "checked": dupes is not None}
-    return ui.answer(ctx, render(ctx, "leads", {**data, "kind": "lead"}, template="records_new.html"), error)
+    return forms.answer(ctx, render(ctx, "leads", {**data, "kind": "lead"}, template="records_new.html"), error)
 
 
 REASONS = {"email": N_("mismo correo"), "phone": N_("mismo teléfono"), "name": N_("mismo nombre")}
@@ -210,19 +211,19 @@ def lead_create(ctx: Ctx, name: Annotated[str, Form()] = "", company: Annotated[
                 anyway: Annotated[str, Form()] = "", csrf_token: Annotated[str, Form()] = "") -> Response:
     """Save a new lead; probable duplicates first shown, unless "save anyway"."""
     ctx.require("leads")
-    ui.check_form(ctx, csrf_token)
+    forms.check_form(ctx, csrf_token)
     values = {"name": name, "company": company, "email": email, "phone": phone, "source": source}
     given = {k: v for k, v in values.items() if v.strip()}
     if owner_id:
         given["owner_id"] = owner_id
     try:
         if anyway != "1":
-            dupes = ctx.services.run(lambda: ws.duplicates(ctx.services.store, ui.caller(ctx), "leads", given))
+            dupes = ctx.services.run(lambda: ws.duplicates(ctx.services.store, forms.caller(ctx), "leads", given))
             if dupes["matches"] or dupes["hidden"]:
                 if ctx.wants_json:
-                    return JSONResponse({"ok": False, "duplicates": ui.plain(dupes)}, status_code=409)
+                    return JSONResponse({"ok": False, "duplicates": forms.plain(dupes)}, status_code=409)
                 return _new(ctx, values, dupes)
-        lead = ui.run(ctx, ws.create_lead, given)
+        lead = forms.run(ctx, ws.create_lead, given)
     except ws.WorkspaceError as exc:
-        return _new(ctx, values, error=ui.refusal(ctx, exc))
-    return ui.done(ctx, f"/leads/{lead['id']}", {"lead": ui.plain(lead)})
+        return _new(ctx, values, error=forms.refusal(ctx, exc))
+    return forms.done(ctx, f"/leads/{lead['id']}", {"lead": forms.plain(lead)})

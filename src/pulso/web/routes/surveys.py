@@ -19,6 +19,7 @@ from pulso import workspace as ws
 from pulso.alerts import channels
 from pulso.i18n import N_, pick_language, translator
 from pulso.store import records
+from pulso.web import record_forms as forms
 from pulso.web import records_ui as ui
 from pulso.web.deps import Ctx, PageContext
 from pulso.web.pages import render
@@ -69,15 +70,15 @@ def survey_link(ctx: Ctx, account_id: str, kind: Annotated[str, Form()] = "nps",
                 send: Annotated[str, Form()] = "link", csrf_token: Annotated[str, Form()] = "") -> Response:
     """Create a survey link for the account: shown to copy, or (send=email) also e-mailed to it."""
     ctx.require("accounts")
-    ui.check_form(ctx, csrf_token)
+    forms.check_form(ctx, csrf_token)
     account = ctx.services.run(records.get, ctx.services.store, ctx.scope, "accounts", account_id)
     lang = locale or default_language(ctx, account)
     data: dict[str, Any] = {"title": ctx._("Enlace de encuesta"), "account": {"id": account["id"], "name": account["name"] or "—"},
                             "id": account["id"], "can_edit": True, "error": None}
     try:
-        link = ui.run(ctx, ws.create_link, account["id"], kind, locale=lang)
+        link = forms.run(ctx, ws.create_link, account["id"], kind, locale=lang)
     except ws.WorkspaceError as exc:
-        data["error"] = ui.refusal(ctx, exc)
+        data["error"] = forms.refusal(ctx, exc)
         if ctx.wants_json:
             return JSONResponse({"error": data["error"]["message"], "field": data["error"]["field"]},
                                 status_code=data["error"]["status"])

@@ -16,6 +16,7 @@ from fastapi.responses import Response
 from pulso import workspace as ws
 from pulso.i18n import N_
 from pulso.store import records
+from pulso.web import record_forms as forms
 from pulso.web import records_ui as ui
 from pulso.web.deps import Ctx, PageContext
 from pulso.web.pages import page_route, render
@@ -67,14 +68,14 @@ def _page(ctx: PageContext, error: dict[str, Any] | None = None, values: dict[st
     ctx.require("tasks")
     person = _person(ctx)
     own = person == ctx.user.id
-    found = ui.run(ctx, ws.tasks, person, include_done=True, limit=1000)
+    found = forms.run(ctx, ws.tasks, person, include_done=True, limit=1000)
     about = related(ctx, found)
     today = dt.datetime.now(ZoneInfo(ctx.timezone)).date()  # as the workspace's writes and "Mi día": the real today
     rows = [_row(ctx, t, about, today) for t in found]
     open_rows = sorted((r for r in rows if not r["done"]), key=lambda r: (not r["overdue"], r["due_at"] is None, r["due_at"] or ""))
     done_rows = sorted((r for r in rows if r["done"]), key=lambda r: r["done_at"] or "", reverse=True)[:DONE_SHOWN]
     done = ctx.request.query_params.get("done", "")
-    can_edit = ui.can_edit(ctx) and own  # another person's tasks are read here, done on their page
+    can_edit = forms.can_edit(ctx) and own  # another person's tasks are read here, done on their page
     data = {"title": ctx._("Tareas"), "open": open_rows, "done": done_rows, "error": error, "values": values or {},
             "can_edit": can_edit, "notice": ctx._(DONE[done]) if done in DONE else "",
             "person": person, "person_name": ctx.label("owner", person), "own": own,
@@ -82,7 +83,7 @@ def _page(ctx: PageContext, error: dict[str, Any] | None = None, values: dict[st
             "about_choices": _about_choices(ctx) if can_edit else [], "today": today.isoformat()}
     data["sections"] = [{"key": "open", "title": ctx._("Pendientes"), "count": len(open_rows)},
                         {"key": "done", "title": ctx._("Hechas"), "count": len(done_rows)}]
-    return ui.answer(ctx, render(ctx, "tasks", data, template="tasks.html"), error)
+    return forms.answer(ctx, render(ctx, "tasks", data, template="tasks.html"), error)
 
 
 @page_route(router, "/tasks", "tasks")
@@ -98,7 +99,7 @@ Field = Annotated[str, Form()]
 def task_add(ctx: Ctx, title: Field = "", due: Field = "", about: Field = "", csrf_token: Field = "") -> Response:
     """Add a task: what to do, its due date, optionally the record it is about (`lead_id:…`)."""
     ctx.require("tasks")
-    ui.check_form(ctx, csrf_token)
+    forms.check_form(ctx, csrf_token)
     values: dict[str, Any] = {"outcome": title or None, "due_at": due or None}
     link, _, record_id = about.partition(":")
     if about:
@@ -107,23 +108,23 @@ def task_add(ctx: Ctx, title: Field = "", due: Field = "", about: Field = "", cs
                          {"title": title, "due": due})
         values[link] = record_id
     try:
-        ui.run(ctx, ws.add_task, values)
+        forms.run(ctx, ws.add_task, values)
     except ws.WorkspaceError as exc:
-        error = ui.refusal(ctx, exc)
+        error = forms.refusal(ctx, exc)
         error["field"] = {"outcome": "title", "due_at": "due"}.get(error["field"], "about" if error["field"] in
                                                                     {a[0] for a in ABOUT} else error["field"])
         return _page(ctx, error, {"title": title, "due": due})
-    return ui.done(ctx, "/tasks?done=added")
+    return forms.done(ctx, "/tasks?done=added")
 
 
 def _set(ctx: PageContext, task_id: str, csrf_token: str, is_done: bool) -> Response:
     ctx.require("tasks")
-    ui.check_form(ctx, csrf_token)
+    forms.check_form(ctx, csrf_token)
     try:
-        ui.set_task_done(ctx, task_id, is_done)
+        forms.set_task_done(ctx, task_id, is_done)
     except ws.WorkspaceError as exc:
-        return _page(ctx, ui.refusal(ctx, exc))
-    return ui.done(ctx, "/tasks?done=" + ("done" if is_done else "undone"))
+        return _page(ctx, forms.refusal(ctx, exc))
+    return forms.done(ctx, "/tasks?done=" + ("done" if is_done else "undone"))
 
 
 @router.post("/tasks/{task_id}/done", include_in_schema=False)

@@ -17,6 +17,7 @@ from pulso.errors import RecordNotFoundError
 from pulso.i18n import N_
 from pulso.store import records
 from pulso.store.choices import TICKET_PRIORITIES, TICKET_STATUSES
+from pulso.web import record_forms as forms
 from pulso.web import records_ui as ui
 from pulso.web.deps import Ctx, PageContext
 from pulso.web.pages import page_route, render
@@ -50,7 +51,7 @@ def _fetch(ctx: PageContext, query: ui.ListQuery) -> tuple[list[dict[str, Any]],
     if not words:
         return [], False
     try:
-        hits = ui.run(ctx, ws.search, words, tables=("accounts",), limit=ui.SEARCH_LIMIT)
+        hits = forms.run(ctx, ws.search, words, tables=("accounts",), limit=ui.SEARCH_LIMIT)
     except ws.InputError as exc:
         raise QueryError(exc.text, "q", **exc.values) from None
     if not hits:
@@ -77,10 +78,10 @@ def _list(ctx: PageContext, error: dict[str, Any] | None = None) -> Response:
                {"name": "channel", "label": ctx._("Canal"), "options": None}]
     data = {"title": ctx._("Tickets"), "query": query.as_dict(), "rows": rows, "error": error, "filters": filters,
             "headers": ui.headers(ctx, "/tickets", query, COLUMNS), "pager": ui.pager(ctx, "/tickets", query, more),
-            "can_edit": ui.can_edit(ctx), "can_assign": ctx.user.role in ("admin", "manager"), "owners": ui.owner_choices(ctx),
+            "can_edit": forms.can_edit(ctx), "can_assign": ctx.user.role in ("admin", "manager"), "owners": ui.owner_choices(ctx),
             "tickets": [plain_ticket(ctx, r, labels.get(r["id"], ("", ""))[1]) for r in found]}
     data["sections"] = [ui.section(ctx, data["title"], data["headers"], rows)]  # the JSON twin's table, as every nav page
-    return ui.answer(ctx, render(ctx, "tickets", data, template="tickets_list.html"), error)
+    return forms.answer(ctx, render(ctx, "tickets", data, template="tickets_list.html"), error)
 
 
 @page_route(router, "/tickets", "tickets")
@@ -93,7 +94,7 @@ def tickets_list(ctx: Ctx) -> Response:
 def tickets_assign(ctx: Ctx, owner_id: Annotated[str, Form()] = "", ids: Annotated[list[str], Form()] = [],
                    csrf_token: Annotated[str, Form()] = "") -> Response:
     """Give the checked tickets to someone (managers in their team, admins anyone)."""
-    return ui.assign_checked(ctx, "tickets", csrf_token, ids, owner_id, _list)
+    return forms.assign_checked(ctx, "tickets", csrf_token, ids, owner_id, _list)
 
 
 # -- one ticket ----------------------------------------------------------------------------------
@@ -117,12 +118,12 @@ def _page(ctx: PageContext, ticket_id: str, error: dict[str, Any] | None = None)
     base = f"/tickets/{t['id']}"
     data = {"title": ctx._("Ticket de {name}").format(name=account) if account else ctx._("Ticket"), "id": t["id"],
             "status": t["status"], "status_label": ctx._(STATUS_LABELS.get(t["status"], t["status"])), "fields": rows,
-            "error": error, "can_edit": ui.can_edit(ctx), "base": base,
+            "error": error, "can_edit": forms.can_edit(ctx), "base": base,
             "account": {"href": f"/accounts/{t['account_id']}", "name": account or "—"} if t["account_id"] else None,
             "can_respond": t["first_response_at"] is None, "resolved": t["status"] in ("resolved", "closed"),
             "timeline": ui.timeline(ctx, "ticket_id", t["id"]), "types": ui.activity_types(ctx),
             "ticket": plain_ticket(ctx, t, account)}
-    return ui.answer(ctx, render(ctx, "tickets", data, template="tickets_record.html"), error)
+    return forms.answer(ctx, render(ctx, "tickets", data, template="tickets_record.html"), error)
 
 
 @page_route(router, "/tickets/new", "tickets_new")
@@ -133,7 +134,7 @@ def ticket_new(ctx: Ctx) -> Response:
 
 def _act(ctx: PageContext, ticket_id: str, csrf_token: str, work) -> Response:
     """Run one change on the ticket: its page again (303) or, refused, with the message inline."""
-    return ui.act(ctx, "tickets", ticket_id, csrf_token, work, _page)
+    return forms.act(ctx, "tickets", ticket_id, csrf_token, work, _page)
 
 
 @router.post("/tickets/{ticket_id}/edit", include_in_schema=False)
@@ -144,7 +145,7 @@ def ticket_edit(ctx: Ctx, ticket_id: str, field: Annotated[str, Form()] = "", va
         if field != "owner_id":
             raise ws.InputError(N_("Campo desconocido: '{field}'"), field or "field", field=field[:40])
         ticket = ctx.services.run(records.get, ctx.services.store, ctx.scope, "tickets", ticket_id)
-        return {"assigned": ui.bulk_assign(ctx, "tickets", [ticket["id"]], value)}
+        return {"assigned": forms.bulk_assign(ctx, "tickets", [ticket["id"]], value)}
     return _act(ctx, ticket_id, csrf_token, work)
 
 
@@ -154,11 +155,11 @@ def ticket_step(ctx: Ctx, ticket_id: str, step: str, automated: Annotated[str, F
                 task_id: Annotated[str, Form()] = "", done: Annotated[str, Form()] = "true",
                 csrf_token: Annotated[str, Form()] = "") -> Response:
     """respond (first response), resolve, reopen, activity (log one), task (tick a task)."""
-    steps = {"respond": lambda: ui.run(ctx, ws.respond, ticket_id, automated=automated == "1"),
-             "resolve": lambda: ui.run(ctx, ws.resolve, ticket_id),
-             "reopen": lambda: ui.run(ctx, ws.reopen, ticket_id),
-             "activity": lambda: ui.log_activity(ctx, "ticket_id", ticket_id, type, note, due),
-             "task": lambda: ui.set_task_done(ctx, task_id, done == "true")}
+    steps = {"respond": lambda: forms.run(ctx, ws.respond, ticket_id, automated=automated == "1"),
+             "resolve": lambda: forms.run(ctx, ws.resolve, ticket_id),
+             "reopen": lambda: forms.run(ctx, ws.reopen, ticket_id),
+             "activity": lambda: forms.log_activity(ctx, "ticket_id", ticket_id, type, note, due),
+             "task": lambda: forms.set_task_done(ctx, task_id, done == "true")}
     if step not in steps:
         raise RecordNotFoundError("no such action", "step")
     return _act(ctx, ticket_id, csrf_token, steps[step])
@@ -171,12 +172,12 @@ def _new(ctx: PageContext, values: dict[str, str] | None = None, error: dict[str
     ctx.require("tickets")
     values = values or {"account_id": ctx.request.query_params.get("account", "")[:80]}
     account = values.get("account_id") or ""
-    named = ui.account_name(ctx, account)
+    named = forms.account_name(ctx, account)
     data = {"title": ctx._("Nuevo ticket"), "action": "/tickets/new", "values": values, "error": error,
-            "can_edit": ui.can_edit(ctx), "owners": ui.owner_choices(ctx), "can_assign": ctx.user.role in ("admin", "manager"),
+            "can_edit": forms.can_edit(ctx), "owners": ui.owner_choices(ctx), "can_assign": ctx.user.role in ("admin", "manager"),
             "account_name": named, "picker": ui.account_picker(ctx, account),
             "priorities": [{"value": k, "label": ctx.label("priority", k)} for k in PRIORITIES]}
-    return ui.answer(ctx, render(ctx, "tickets", data, template="tickets_new.html"), error)
+    return forms.answer(ctx, render(ctx, "tickets", data, template="tickets_new.html"), error)
 
 
 @router.post("/tickets/new", include_in_schema=False)
@@ -185,16 +186,16 @@ def ticket_create(ctx: Ctx, channel: Annotated[str, Form()] = "", priority: Anno
                   csrf_token: Annotated[str, Form()] = "") -> Response:
     """Save a new open ticket."""
     ctx.require("tickets")
-    ui.check_form(ctx, csrf_token)
+    forms.check_form(ctx, csrf_token)
     values = {"channel": channel, "priority": priority, "account_id": account_id}
     given: dict[str, Any] = {k: v.strip() for k, v in values.items() if v.strip()}
     if owner_id:
         given["owner_id"] = owner_id
     try:
-        ticket = ui.run(ctx, ws.create_ticket, given)
+        ticket = forms.run(ctx, ws.create_ticket, given)
     except ws.WorkspaceError as exc:
-        return _new(ctx, values, error=ui.refusal(ctx, exc))
-    return ui.done(ctx, f"/tickets/{ticket['id']}", {"ticket": ui.plain(ticket)})
+        return _new(ctx, values, error=forms.refusal(ctx, exc))
+    return forms.done(ctx, f"/tickets/{ticket['id']}", {"ticket": forms.plain(ticket)})
 
 
 @page_route(router, "/tickets/{ticket_id}", "ticket")

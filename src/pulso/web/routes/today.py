@@ -20,6 +20,7 @@ from pulso import formatting as f
 from pulso import workspace as ws
 from pulso.i18n import N_
 from pulso.store import records
+from pulso.web import record_forms as forms
 from pulso.web import records_ui as ui
 from pulso.web.deps import Ctx, PageContext
 from pulso.web.pages import page_route, render
@@ -112,7 +113,7 @@ def _params(ctx: PageContext) -> tuple[str | None, int]:
 def _page(ctx: PageContext, error: dict[str, Any] | None = None) -> Response:
     ctx.require("today")
     who, idle = _params(ctx)
-    day = ui.run(ctx, ws.my_day, who, idle_days=idle)
+    day = forms.run(ctx, ws.my_day, who, idle_days=idle)
     stages = ctx.services.names(ctx.version)["stage"]
     tasks = [{**t, "overdue": True} for t in day["tasks_overdue"]] + [{**t, "overdue": False} for t in day["tasks_today"]]
     about = related(ctx, tasks)
@@ -123,7 +124,7 @@ def _page(ctx: PageContext, error: dict[str, Any] | None = None) -> Response:
     done = ctx.request.query_params.get("done", "")
     data = {
         "title": ctx._("Mi día"), "person": person, "person_name": ctx.label("owner", person), "idle": idle,
-        "own": person == ctx.user.id, "can_edit": ui.can_edit(ctx), "hidden": hidden, "error": error,
+        "own": person == ctx.user.id, "can_edit": forms.can_edit(ctx), "hidden": hidden, "error": error,
         "notice": ctx._(DONE[done]) if done in DONE else "",
         "people": ui.owner_choices(ctx) if ctx.user.role != "rep" else [],
         "leads": [{"id": r["id"], "name": r["name"] or "—", "company": r["company"] or "", "href": f"/leads/{r['id']}",
@@ -139,7 +140,7 @@ def _page(ctx: PageContext, error: dict[str, Any] | None = None) -> Response:
                      "waiting": ago(ctx, t["waiting_hours"]), "waiting_hours": t["waiting_hours"]} for t in day["tickets_waiting"]],
     }
     data["sections"] = [{"key": key, "title": ctx._(title), "count": len(data[key])} for key, title in SECTIONS]
-    return ui.answer(ctx, render(ctx, "today", data, template="today.html"), error)
+    return forms.answer(ctx, render(ctx, "today", data, template="today.html"), error)
 
 
 @page_route(router, "/today", "today")
@@ -156,12 +157,12 @@ def back(ctx: PageContext, user: str, idle: str, done: str) -> str:
 
 def _act(ctx: PageContext, csrf_token: str, user: str, idle: str, done: str, operation, *args: Any, **kwargs: Any) -> Response:
     ctx.require("today")
-    ui.check_form(ctx, csrf_token)
+    forms.check_form(ctx, csrf_token)
     try:
-        result = ui.run(ctx, operation, *args, **kwargs)
+        result = forms.run(ctx, operation, *args, **kwargs)
     except ws.WorkspaceError as exc:
-        return _page(ctx, error=ui.refusal(ctx, exc))
-    return ui.done(ctx, back(ctx, user, idle, done), {"id": result.get("id")})
+        return _page(ctx, error=forms.refusal(ctx, exc))
+    return forms.done(ctx, back(ctx, user, idle, done), {"id": result.get("id")})
 
 
 Token = Annotated[str, Form()]
