@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from pulso import alerts
 from pulso.alerts.detect import localized
 from pulso.alerts.texts import render
 from pulso.engine import Engine
+from support import BACKENDS, make_store
 
 UTC = dt.timezone.utc
 
@@ -40,3 +43,78 @@ def test_an_alert_stored_with_the_old_utc_message_still_reads():
                     "waited": {"number": 30, "digits": 0}}}
     assert render(old, "en", strict=True)[1] == ("The lead Lead 1 (owner Ana) arrived on 2026-05-03 06:00 UTC and has "
                                                  "had no answer for 30 h; the limit is 24 h.")
+
+
+# -- 2. ?stat=p90 on the KPI detail page: the chart and the tables too ---------------------------------
+
+TODAY = dt.date(2026, 12, 5)
+PASSWORD = "correct horse battery"
+# First response hours of tickets by owner. November (u1): 1, 2, 3, 4, 10. December (opened the 2nd):
+# u1 2, 4; u2 10, 20, 30. Continuous percentile at p × (n − 1):
+#   November p90: index 3.6 → 4 + 0.6 × (10 − 4) = 7.6          (mean 4)
+#   December p90: 2, 4, 10, 20, 30, index 3.6 → 20 + 0.6 × 10 = 26  (mean 13.2)
+#   December u1 p90: index 0.9 → 2 + 0.9 × 2 = 3.8; u2: index 1.8 → 20 + 0.8 × 10 = 28
+TICKETS = [("2026-11-10", "u1", h) for h in (1, 2, 3, 4, 10)] + \
+    [("2026-12-02", "u1", h) for h in (2, 4)] + [("2026-12-02", "u2", h) for h in (10, 20, 30)]
+
+
+def _seed_tickets(store) -> None:
+    from pulso.web.auth import set_password
+
+    rows = []
+    for i, (day, owner, hours) in enumerate(TICKETS):
+        opened = dt.datetime.fromisoformat(day + "T09:00:00+00:00")
+        rows.append({"id": f"k{i}", "owner_id": owner, "status": "open", "opened_at": opened.isoformat(),
+                     "first_response_at": (opened + dt.timedelta(hours=hours)).isoformat()})
+    store.upsert_many({
+        "users": [{"id": "u1", "name": "Ada Admin", "email": "u1@example.com", "role": "admin", "created_at": "2025-01-01"},
+                  {"id": "u2", "name": "Bruno Rep", "email": "u2@example.com", "role": "rep", "created_at": "2025-01-01"}],
+        "tickets": rows})
+    set_password(store, "u1", PASSWORD)
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def stat_page(request, tmp_path_factory):
+    from fastapi.testclient import TestClient
+
+    from conftest import sign_in
+    from pulso.config import Settings
+    from pulso.web import WebSettings, create_app
+
+    store = make_store(request.param, tmp_path_factory.mktemp("honest-stat"), request)
+    _seed_tickets(store)
+    url = store.url
+    store.close()
+    app = create_app(WebSettings(store=Settings(url), secret_key="honest-loose-ends", strict_i18n=True, today=TODAY))
+    page = TestClient(app, client=("10.9.3.1", 5000))
+    assert sign_in(page, "u1@example.com", PASSWORD).status_code == 303
+    yield page
+    app.state.services.close()
+
+
+def _chart_values(section: dict) -> dict[str, float]:
+    values = section["spec"]["datasets"] if "datasets" in section["spec"] else None
+    rows = next(iter(values.values())) if values else section["spec"]["data"]["values"]
+    return {r["period"][:7] if "period" in r else r["label"]: r["value"] for r in rows}
+
+
+def test_p90_on_the_kpi_page_reaches_the_chart_and_the_tables(stat_page):
+    trend = stat_page.get("/kpi/first_response_time_hours.json", params={"stat": "p90"}).json()["sections"][1]
+    assert trend["type"] == "chart" and "Percentil 90" in trend["title"]
+    series = _chart_values(trend)
+    assert series["2026-11"] == pytest.approx(7.6) and series["2026-12"] == pytest.approx(26.0)
+    body = stat_page.get("/kpi/first_response_time_hours.json", params={"stat": "p90", "by": "owner"}).json()
+    bars, table = body["sections"][2], body["sections"][3]
+    assert bars["type"] == "chart" and "Percentil 90" in bars["title"]
+    assert _chart_values(bars) == {"Bruno Rep": pytest.approx(28.0), "Ada Admin": pytest.approx(3.8)}
+    assert table["type"] == "table" and "Percentil 90" in table["title"]
+    assert {r[0]["text"]: r[1]["sort"] for r in table["rows"]} == {"Bruno Rep": pytest.approx(28.0),
+                                                                   "Ada Admin": pytest.approx(3.8)}
+    # the mean, as before: no stat in the titles, December's mean 13.2, u1's 3 and u2's 20
+    trend = stat_page.get("/kpi/first_response_time_hours.json").json()["sections"][1]
+    assert "Percentil 90" not in trend["title"] and _chart_values(trend)["2026-12"] == pytest.approx(13.2)
+    table = stat_page.get("/kpi/first_response_time_hours.json", params={"by": "owner"}).json()["sections"][3]
+    assert {r[0]["text"]: r[1]["sort"] for r in table["rows"]} == {"Bruno Rep": pytest.approx(20.0),
+                                                                   "Ada Admin": pytest.approx(3.0)}
+    html = stat_page.get("/kpi/first_response_time_hours", params={"stat": "p90"}).text
+    assert html.count("Tiempo de respuesta · Percentil 90") >= 3  # head, chart, bars and table titles

@@ -84,14 +84,15 @@ class Kpis:
         return value
 
     def query(self, key: str, start: dt.date, end: dt.date, grain: str | None = None,
-              by: tuple[str, ...] = (), filters: Mapping[str, Any] | None = None) -> list[dict]:
-        """Rows of one KPI query (see pulso.engine), under this request's scope."""
+              by: tuple[str, ...] = (), filters: Mapping[str, Any] | None = None, stat: str | None = None) -> list[dict]:
+        """Rows of one KPI query (see pulso.engine), under this request's scope; `stat`: the mean
+        (None), the median or a percentile of a KPI with a value per record."""
         filters = dict(filters or {})
         frozen = _frozen(filters)
         return self._cached(
-            ("q", key, start, end, grain, tuple(by), frozen),
+            ("q", key, start, end, grain, tuple(by), frozen) + ((stat,) if stat else ()),
             lambda: self.services.engine.query(
-                key, start=start, end=end, grain=grain, by=list(by), filters=filters, scope=self.scope
+                key, start=start, end=end, grain=grain, by=list(by), filters=filters, scope=self.scope, stat=stat
             ).rows,
         )
 
@@ -162,20 +163,21 @@ class Kpis:
         """The period as seen today: its elapsed part and the spans it is compared with."""
         return elapsed.comparison(period.start, period.end, self.today)
 
-    def total(self, key: str, period: Period, filters: Mapping[str, Any] | None = None, by: tuple[str, ...] = ()) -> list[dict]:
+    def total(self, key: str, period: Period, filters: Mapping[str, Any] | None = None, by: tuple[str, ...] = (),
+              stat: str | None = None) -> list[dict]:
         """The KPI over the period (one row, or one per `by` value): over its elapsed part when it
         is in progress, with `previous` and `year_ago` like-for-like and `previous_full`,
         `year_ago_full` the whole periods (pulso.engine.elapsed)."""
         applicable = self.applicable(key, filters or {})
-        return elapsed.figures(lambda a, b: self.query(key, a, b, None, by, applicable), self.comparison(period), by)
+        return elapsed.figures(lambda a, b: self.query(key, a, b, None, by, applicable, stat), self.comparison(period), by)
 
     def trend(self, key: str, period: Period, filters: Mapping[str, Any] | None = None,
-              by: tuple[str, ...] = (), grain: str | None = None) -> list[dict]:
+              by: tuple[str, ...] = (), grain: str | None = None, stat: str | None = None) -> list[dict]:
         """The KPI over the trend window ending with the period, at the period's grain; it stops
         at today (no values for days still to come)."""
         grain = grain or period.grain
         end = self.comparison(period).upto
-        return self.query(key, period.trend_start(grain), end, grain, by, self.applicable(key, filters or {}))
+        return self.query(key, period.trend_start(grain), end, grain, by, self.applicable(key, filters or {}), stat)
 
     def goal(self, key: str, period: Period) -> dict[str, Any] | None:
         """Where the goal on this KPI for this scope stands today (`pulso.goals.evaluate`, as the

@@ -285,13 +285,13 @@ def chart(title: str, spec: dict[str, Any] | None, *, empty: str = "", note: str
 
 
 def trend_chart(ctx: PageContext, key: str, *, title: str | None = None, by: str | None = None,
-                grain: str | None = None, missing: Iterable[str] = ()) -> dict[str, Any]:
-    """A KPI over time (one line per value of `by` when given)."""
+                grain: str | None = None, missing: Iterable[str] = (), stat: str | None = None) -> dict[str, Any]:
+    """A KPI over time (one line per value of `by` when given); `stat` as in KpiView.query."""
     k = ctx.kpis
     title = title or k.name(key)
     grain = grain or ctx.period.grain
     try:
-        rows = k.trend(key, ctx.period, ctx.filters, by=(by,) if by else (), grain=grain)
+        rows = k.trend(key, ctx.period, ctx.filters, by=(by,) if by else (), grain=grain, stat=stat)
     except ScopeError:
         return {"type": "empty", "title": title, "text": ctx._("No disponible con tu alcance")}
     points = [
@@ -308,12 +308,12 @@ def trend_chart(ctx: PageContext, key: str, *, title: str | None = None, by: str
 
 
 def split_bars(ctx: PageContext, key: str, by: str, *, title: str | None = None, limit: int = 15,
-               missing: Iterable[str] = (), order: str = "value") -> dict[str, Any]:
-    """A KPI over the period split by one dimension, as bars, best first."""
+               missing: Iterable[str] = (), order: str = "value", stat: str | None = None) -> dict[str, Any]:
+    """A KPI over the period split by one dimension, as bars, best first; `stat` as in KpiView.query."""
     k = ctx.kpis
     title = title or f"{k.name(key)} · {ctx._(DIMENSION_LABELS.get(by, by))}"
     try:
-        rows = k.total(key, ctx.period, ctx.filters, by=(by,))
+        rows = k.total(key, ctx.period, ctx.filters, by=(by,), stat=stat)
     except ScopeError:
         return {"type": "empty", "title": title, "text": ctx._("No disponible con tu alcance")}
     rows = [r for r in rows if r.get("value") is not None]

@@ -48,10 +48,11 @@ def table(title: str, columns: list[tuple[str, bool]], rows: list[list[dict]], *
 
 
 def split_table(ctx: PageContext, by: str, keys: list[str], *, title: str, missing: Iterable[str] = (),
-                compare_total: bool = False) -> dict[str, Any]:
+                compare_total: bool = False, stat: str | None = None) -> dict[str, Any]:
     """Several KPIs split by one dimension, one row per value; every number links to its detail.
 
     With compare_total, each value is judged against the whole scope's value (rep vs team).
+    `stat`: each KPI's mean (None), median or a percentile (KpiView.query).
     """
     k = ctx.kpis
     by_value: dict[Any, dict[str, dict]] = {}
@@ -59,8 +60,8 @@ def split_table(ctx: PageContext, by: str, keys: list[str], *, title: str, missi
     shown = []
     for key in keys:
         try:
-            rows = k.total(key, ctx.period, ctx.filters, by=(by,))
-            totals[key] = (k.total(key, ctx.period, ctx.filters) or [None])[0] if compare_total else None
+            rows = k.total(key, ctx.period, ctx.filters, by=(by,), stat=stat)
+            totals[key] = (k.total(key, ctx.period, ctx.filters, stat=stat) or [None])[0] if compare_total else None
         except ScopeError:
             continue
         shown.append(key)

@@ -95,13 +95,15 @@ def kpi_detail(ctx: Ctx, key: str, by: str | None = None, part: str = "numerator
         if intervals.kind(meta) == "mean":
             head.update(_figure(ctx, key, meta, head, stat))
         split = by or (dims[0] if dims else None)
+        name = f"{k.name(key)} · {ctx._(STATS[stat])}" if stat else k.name(key)  # the chosen figure throughout
         sections = [
             {"type": "tiles", "title": "", "tiles": [head], "sparklines": ctx.url("/sparklines", keys=key)},
-            trend_chart(ctx, key, by=by),
+            trend_chart(ctx, key, by=by, title=name, stat=stat),
         ]
         if split:
-            sections.append(split_bars(ctx, key, split))
-            sections.append(split_table(ctx, split, [key], title=f"{k.name(key)} · {ctx._(DIMENSION_LABELS.get(split, split))}"))
+            label = ctx._(DIMENSION_LABELS.get(split, split))
+            sections.append(split_bars(ctx, key, split, title=f"{name} · {label}", stat=stat))
+            sections.append(split_table(ctx, split, [key], title=f"{name} · {label}", stat=stat))
         return {"title": k.name(key), "key": key, "unit": meta.unit, "direction": meta.direction,
                 "dimensions": dims, "by": by, "sections": sections, "explain": _explain(ctx, key),
                 "why": why.section(ctx, key, split)}  # why it changed, split by the same dimension
@@ -139,7 +141,7 @@ def _figure(ctx: Ctx, key: str, meta: Any, head: dict[str, Any], stat: str | Non
            "change": f.fmt_change(value, previous, meta.unit, ctx.lang), "stat": stat or "mean",
            "previous_span": row.get("previous_span"), "previous_full": row.get("previous_full"),
            **samples.parts(ctx, meta, row, previous)}
-    if stat:  # the chart and the tables below stay the mean: the head says which figure it is
+    if stat:  # the head, the chart and the tables below say which figure they show
         out["name"] = f"{head['name']} · {ctx._(STATS[stat])}"
     if head.get("goal") or head.get("maturity"):  # coloured by pace, or a young cohort: as the tile says
         out.pop("judge")
