@@ -103,3 +103,25 @@ def test_the_leads_and_accounts_lists_show_the_source_by_the_workspaces_label_in
         in_language(admin, "es")
     # without a workspace label, the built-in one: 'Recomendación' (es)
     assert "Recomendación" in cells_of(admin.get("/accounts?source=referral").text)
+
+
+@pytest.mark.parametrize("key, low, expected", [
+    ("lead_conversion_rate", True, "Tu Tasa de conversión de leads está por debajo de la de tus compañeros"),  # fs
+    ("first_response_time_hours", False, "Tu Tiempo de respuesta está por encima del de tus compañeros"),  # ms
+    ("revenue_won", True, "Tus Ingresos nuevos están por debajo de los de tus compañeros"),  # mp
+    ("open_opportunities", False, "Tus Oportunidades abiertas están por encima de las de tus compañeros"),  # fp
+])
+def test_a_flagged_reps_own_peers_title_agrees_with_the_kpi_name(key, low, expected):
+    """The rep's own view of a peers alert: 'Tu … está por debajo de la de …' only for a
+    feminine singular name; masculine and plural names agree (alerts/wording.py)."""
+    from pulso.alerts import detect, texts
+    from pulso.catalog import load_catalog
+
+    meta = next(m for m in load_catalog() if m.key == key)
+    row = {"owner": "usr-ana", "value": 0.05 if low else 0.5, "numerator": 5, "denominator": 100}
+    params = {"days": 180, "min_sample": 30, "confidence": 0.99}
+    finding = detect._peers_finding(meta, params, row, 0.20, -3.5 if low else 3.5, 5, True, AS_OF,
+                                    AS_OF, AS_OF, "source", [], ("EUR", {"owner": {"usr-ana": "Ana Ruiz"}}))
+    own = finding.detail["for_rep"]["text"]
+    assert texts.render(own, "es")[0] == expected
+    assert texts.render(own, "en")[0] == f"Your {meta.name['en']} is {'below' if low else 'above'} your peers'"

@@ -295,13 +295,13 @@ def _peers_finding(kpi, p, r, others: float, z: float, n_peers: int, shown: bool
     args = {"kpi": W.kpi(kpi), "value": W.value(r["value"], kpi, currency), "days": W.number(p["days"]),
             "z": W.number(z, 2), "sample": W.sample(sample)}
     if low:
-        own = (N_("Tu {kpi} está por debajo de la de tus compañeros"),
+        own = (wording.peers_own_title(kpi, True),
                N_("{kpi} fue {value} en los últimos {days} días, por debajo del resto del equipo ({others}) "
                   "(z = {z}, {sample}).") if shown else
                N_("{kpi} fue {value} en los últimos {days} días, por debajo del resto del equipo (z = {z}, {sample})."))
         title = wording.peers_title(kpi, True)
     else:
-        own = (N_("Tu {kpi} está por encima de la de tus compañeros"),
+        own = (wording.peers_own_title(kpi, False),
                N_("{kpi} fue {value} en los últimos {days} días, por encima del resto del equipo ({others}) "
                   "(z = {z}, {sample}).") if shown else
                N_("{kpi} fue {value} en los últimos {days} días, por encima del resto del equipo (z = {z}, {sample})."))

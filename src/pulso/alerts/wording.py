@@ -25,6 +25,18 @@ PEERS = {
     (False, "fp"): N_("{kpi} de {who} anormalmente altas frente a sus compañeros"),
 }
 
+#: (low, agreement) → title of a peers finding as the flagged rep reads it ("Tu tasa … de la de …").
+PEERS_OWN = {
+    (True, "ms"): N_("Tu {kpi} está por debajo del de tus compañeros"),
+    (True, "fs"): N_("Tu {kpi} está por debajo de la de tus compañeros"),
+    (True, "mp"): N_("Tus {kpi} están por debajo de los de tus compañeros"),
+    (True, "fp"): N_("Tus {kpi} están por debajo de las de tus compañeros"),
+    (False, "ms"): N_("Tu {kpi} está por encima del de tus compañeros"),
+    (False, "fs"): N_("Tu {kpi} está por encima de la de tus compañeros"),
+    (False, "mp"): N_("Tus {kpi} están por encima de los de tus compañeros"),
+    (False, "fp"): N_("Tus {kpi} están por encima de las de tus compañeros"),
+}
+
 
 def anomaly_title(meta, low: bool) -> str:
     """The msgid of an anomaly's title, agreeing with the KPI's name."""
@@ -34,3 +46,8 @@ def anomaly_title(meta, low: bool) -> str:
 def peers_title(meta, low: bool) -> str:
     """The msgid of a peers finding's title, agreeing with the KPI's name."""
     return PEERS[low, getattr(meta, "agreement", "ms")]
+
+
+def peers_own_title(meta, low: bool) -> str:
+    """The msgid of a peers finding's title as the flagged rep reads it, agreeing with the KPI's name."""
+    return PEERS_OWN[low, getattr(meta, "agreement", "ms")]
