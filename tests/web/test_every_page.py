@@ -15,6 +15,7 @@ One browser, one context per width and reader, reused by every page.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from pathlib import Path
@@ -69,7 +70,31 @@ def page_name(path: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def world(web_app, web_workspace):
+def planted_cluster(web_app):
+    """A pending duplicate pair of two accounts for /data/duplicates/{cluster}, taken away afterwards
+    (both bump the data version, so no cached figure keeps it)."""
+    from pulso.store import schema
+    from pulso.store.settings import bump_version
+
+    store, dc = web_app.state.services.store, schema.duplicate_candidates
+
+    def plant(add: bool) -> str:
+        first, second = sorted(r["id"] for r in store.rows("accounts"))[:2]
+        with store.connect() as conn:
+            if add:
+                conn.execute(dc.insert().values(id="every-page", table_name="accounts", record_id=second, duplicate_of=first,
+                                                probability=0.95, status="pending", found_at=dt.datetime.now(dt.timezone.utc)))
+            else:
+                conn.execute(dc.delete().where(dc.c.id == "every-page"))
+            bump_version(conn)
+        return f"accounts:{first}"
+
+    yield web_app.state.services.run(plant, True)
+    web_app.state.services.run(plant, False)
+
+
+@pytest.fixture(scope="module")
+def world(web_app, web_workspace, planted_cluster):
     """Real ids of the web workspace for every path parameter: the rep's own records, a survey link
     in each language, a set-password link, a KPI."""
     from pulso import audit, quality, users
@@ -80,7 +105,7 @@ def world(web_app, web_workspace):
     rep = web_workspace["signins"]["rep"]["id"]
 
     rows = {t: services.run(store.rows, t) for t in ("leads", "accounts", "deals", "tickets")}
-    admins = set()  # the parameters no record of the rep's fills (the demo's rep owns no ticket): swept as an admin
+    admins = {"cluster"}  # the parameters no record of the rep's fills (the demo's rep owns no ticket): swept as an admin
 
     def first(table: str, name: str, **where) -> str:
         fits = sorted(r["id"] for r in rows[table] if all(r.get(k) == v for k, v in where.items()))
@@ -103,6 +128,7 @@ def world(web_app, web_workspace):
         **{name: (lambda lang, rid=rid: rid) for name, rid in ids.items()}, "admins": admins,
         "key": lambda lang: "close_rate", "rule": lambda lang: sorted(quality.BY_KEY)[0], "lang": lambda lang: lang, "token": None,
         "survey": lambda lang: tokens[lang], "welcome": lambda lang: invite.token,
+        "cluster": lambda lang: planted_cluster,
     }
 
 

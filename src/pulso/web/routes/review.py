@@ -31,7 +31,7 @@ PREVIEW = 10
 STEPS = {"read": N_("Leyendo {table}"), "compare": N_("Comparando {table}"),
          "save": N_("Guardando los pares de {table}"), "done": N_("Terminado")}
 TABLES = {"accounts": N_("cuentas"), "leads": N_("leads")}
-FIELDS = {"name": N_("Nombre"), "email": N_("Email"), "phone": N_("Teléfono"), "company": N_("Empresa"),
+FIELDS = {"name": N_("Nombre"), "email": N_("Correo"), "phone": N_("Teléfono"), "company": N_("Empresa"),
           "country": N_("País"), "segment": N_("Segmento"), "source": N_("Origen"), "owner": N_("Responsable"),
           "created_at": N_("Creado")}
 
@@ -134,7 +134,8 @@ def _cluster_page(ctx: Ctx, cluster: str, error: dict[str, Any] | None = None) -
     rows = []
     for name in (*dedupe.CHOOSABLE[c.table], "owner", "created_at"):
         values = [m.get(name) for m in c.members]
-        shown = [when(ctx, v) if name == "created_at" else ("" if v is None else str(v)) for v in values]
+        shown = [when(ctx, v) if name == "created_at" else "" if v in (None, "")
+                 else ctx.label(name, v) if name in ("source", "segment", "country") else str(v) for v in values]
         rows.append({"field": name, "label": ctx._(FIELDS[name]), "shown": shown,
                      "differ": len({s for s in shown}) > 1, "choosable": name in dedupe.CHOOSABLE[c.table],
                      "chosen": c.choice.get(name)})
