@@ -58,7 +58,14 @@ TICKETS = [("2026-11-10", "u1", h) for h in (1, 2, 3, 4, 10)] + \
     [("2026-12-02", "u1", h) for h in (2, 4)] + [("2026-12-02", "u2", h) for h in (10, 20, 30)]
 
 
-def _seed_tickets(store) -> None:
+# Won deals (closed at noon UTC, amount) for the API's per-period rows on 5 December 2026:
+#   October 70; November 200 (the 3rd) + 400 (the 20th) = 600; December so far 100 (the 2nd).
+#   December's row: previous like-for-like = 1–5 November = 200, previous_full = all November = 600.
+DEALS = [("2026-10-10", 70), ("2026-11-03", 200), ("2026-11-20", 400), ("2026-12-02", 100)]
+
+
+def _seed_tickets(store) -> str:
+    from pulso import tokens
     from pulso.web.auth import set_password
 
     rows = []
@@ -69,8 +76,12 @@ def _seed_tickets(store) -> None:
     store.upsert_many({
         "users": [{"id": "u1", "name": "Ada Admin", "email": "u1@example.com", "role": "admin", "created_at": "2025-01-01"},
                   {"id": "u2", "name": "Bruno Rep", "email": "u2@example.com", "role": "rep", "created_at": "2025-01-01"}],
-        "tickets": rows})
+        "tickets": rows,
+        "deals": [{"id": f"d{i}", "owner_id": "u1", "title": f"Trato {i}", "amount": amount, "currency": "EUR",
+                   "status": "won", "created_at": f"{day}T09:00:00+00:00", "closed_at": f"{day}T12:00:00+00:00"}
+                  for i, (day, amount) in enumerate(DEALS)]})
     set_password(store, "u1", PASSWORD)
+    return tokens.create(store, "honest test", role="admin").secret
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
@@ -82,12 +93,13 @@ def stat_page(request, tmp_path_factory):
     from pulso.web import WebSettings, create_app
 
     store = make_store(request.param, tmp_path_factory.mktemp("honest-stat"), request)
-    _seed_tickets(store)
+    secret = _seed_tickets(store)
     url = store.url
     store.close()
     app = create_app(WebSettings(store=Settings(url), secret_key="honest-loose-ends", strict_i18n=True, today=TODAY))
     page = TestClient(app, client=("10.9.3.1", 5000))
     assert sign_in(page, "u1@example.com", PASSWORD).status_code == 303
+    page.api = TestClient(app, headers={"Authorization": f"Bearer {secret}"}, client=("10.9.3.2", 5000))
     yield page
     app.state.services.close()
 
@@ -118,3 +130,28 @@ def test_p90_on_the_kpi_page_reaches_the_chart_and_the_tables(stat_page):
                                                                    "Ada Admin": pytest.approx(3.0)}
     html = stat_page.get("/kpi/first_response_time_hours", params={"stat": "p90"}).text
     assert html.count("Tiempo de respuesta · Percentil 90") >= 3  # head, chart, bars and table titles
+
+
+# -- 3. the API's per-period rows: the period in progress like-for-like ---------------------------------
+
+def test_the_api_row_of_the_month_in_progress_compares_like_for_like(stat_page):
+    for to in (None, "2026-12-31"):
+        params = {"grain": "month", "from": "2026-10-01", **({"to": to} if to else {})}
+        body = stat_page.api.get("/api/v1/kpis/revenue_won/values", params=params).json()
+        rows = {r["period_start"]: r for r in body["rows"]}
+        assert set(rows) == {"2026-10-01", "2026-11-01", "2026-12-01"}
+        december = rows["2026-12-01"]
+        assert december["value"] == pytest.approx(100)
+        assert december["previous"] == pytest.approx(200), to
+        assert december["previous_span"] == {"start": "2026-11-01", "end": "2026-11-05"}
+        assert december["previous_full"] == pytest.approx(600)
+        assert december["previous_full_span"] == {"start": "2026-11-01", "end": "2026-11-30"}
+        # ended months: whole with whole, as before
+        november = rows["2026-11-01"]
+        assert november["value"] == pytest.approx(600) and november["previous"] == pytest.approx(70)
+        assert november["previous_full"] == pytest.approx(70)
+        assert november["previous_span"] == november["previous_full_span"] == {"start": "2026-10-01", "end": "2026-10-31"}
+        assert {"previous_span", "previous_full", "previous_full_span"} <= set(body["columns"])
+    csv = stat_page.api.get("/api/v1/kpis/revenue_won/values",
+                            params={"grain": "month", "from": "2026-11-01", "format": "csv"}).text
+    assert "2026-11-01/2026-11-05" in csv

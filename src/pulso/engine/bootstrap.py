@@ -70,6 +70,35 @@ def figure(engine, key: str, *, start, end, today, by: Sequence[str] = (), filte
     return rows
 
 
+def by_period(engine, key: str, rows: list[dict[str, Any]], *, grain: str, today, by: Sequence[str] = (),
+              filters=None, scope=None, stat: str | None = None) -> list[dict[str, Any]]:
+    """An engine query's rows at `grain` (one per period and `by` value) as the API's per-period
+    answer gives them: a period in progress on `today` is computed over its elapsed part and
+    compared like-for-like, its rows replaced by `figure`'s (`previous` the same elapsed part of
+    the period before, `previous_span`, `previous_full` the whole period before and its span); an
+    ended period keeps its row, `previous_full` being its `previous` and both spans the engine's
+    previous period."""
+    from pulso.engine import elapsed, periods as P
+
+    fiscal = engine.fiscal_start()
+    out: list[dict[str, Any]] = []
+    done: set = set()
+    for r in rows:
+        start = r["period_start"]
+        whole_end = P.add(P.floor(start, grain, fiscal), grain)
+        cmp = elapsed.comparison(start, max(r["period_end"], whole_end), today)
+        if cmp.partial:
+            if start not in done:  # the period's rows, every `by` value, at once
+                done.add(start)
+                single = figure(engine, key, start=start, end=cmp.period.end, today=today, by=by, filters=filters,
+                                scope=scope, stat=stat)
+                out += [{k: v for k, v in row.items() if k not in ("n", "interval")} for row in single]  # one figure's
+            continue
+        before = _days(P.previous(P.Period(start, r["period_end"]), grain, fiscal))
+        out.append({**r, "previous_span": before, "previous_full": r.get("previous"), "previous_full_span": before})
+    return out
+
+
 def _days(p) -> dict[str, str]:
     """A span's first and last day (both included), ISO dates."""
     import datetime as dt

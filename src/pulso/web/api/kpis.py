@@ -144,6 +144,10 @@ def values(request: Request, caller: ApiCaller, key: str = KeyPath,
     """Values of one KPI for each period between `from` and `to`, split by `by`, filtered by `where`,
     with the previous period's and the year-ago value.
 
+    With a grain, the row of a period in progress on today is computed and compared as the one
+    figure below is (`previous` like-for-like, `previous_span`, `previous_full`,
+    `previous_full_span`); an ended period's `previous_full` is its `previous`.
+
     Without a grain (one figure): a period in progress on today (`to` after today, or neither
     `from` nor `to`: this month) is computed over its elapsed part, `previous` is the same
     elapsed part of the previous period (`previous_span`, first and last day) and
@@ -170,11 +174,14 @@ def values(request: Request, caller: ApiCaller, key: str = KeyPath,
             "previous_span", "previous_full", "previous_full_span"]
         if rows and "interval" in rows[0]:
             columns += ["n", "interval"]
-    elif stat is None:
-        rows = kpis.query(key, start, end, grain, split, filters)
-    else:
-        rows = request.app.state.services.run(lambda: engine.query(
-            key, start=start, end=end, grain=grain, by=list(split), filters=filters, scope=kpis.scope, stat=stat).rows)
+    else:  # the period in progress like-for-like, as the one figure (bootstrap.by_period)
+        found = kpis.query(key, start, end, grain, split, filters) if stat is None else \
+            request.app.state.services.run(lambda: engine.query(
+                key, start=start, end=end, grain=grain, by=list(split), filters=filters, scope=kpis.scope, stat=stat).rows)
+        rows = request.app.state.services.run(lambda: bootstrap.by_period(
+            engine, key, found, grain=grain, today=today, by=split, filters=filters, scope=kpis.scope, stat=stat))
+        columns[columns.index("previous") + 1:columns.index("previous") + 1] = [
+            "previous_span", "previous_full", "previous_full_span"]
     if format == "csv":
         detail = {"from": start.isoformat(), "to": (end - dt.timedelta(days=1)).isoformat(), "grain": grain,
                   "by": list(split), "where": filters, "rows": len(rows)}
