@@ -170,8 +170,9 @@ def fmt_figure(value: float | None, lang: str) -> str:
 
 def okr_texts(objective: dict[str, Any], lang: str) -> dict[str, Any]:
     """An objective scored (pulso.goals.okrs.scored) with its figures written for a reader: the
-    score, and each key result's value, start → target and score (JSON keeps the numbers)."""
+    score, and each key result's KPI by name, value, start → target and score (JSON keeps the numbers)."""
     krs = [{**kr, "value_text": fmt_figure(kr.get("value"), lang), "score_text": fmt_number(kr.get("score"), lang, 2),
+            "kpi_text": (kr.get("kpi_name") or {}).get(lang) or kr.get("kpi") or "",
             "span_text": f"{fmt_figure(kr.get('start_value'), lang)} → {fmt_figure(kr.get('target_value'), lang)}"}
            for kr in objective.get("key_results") or []]
     return {**objective, "key_results": krs, "score_text": fmt_number(objective.get("score") or 0, lang, 2),

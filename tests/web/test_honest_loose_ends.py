@@ -81,6 +81,11 @@ def _seed_tickets(store) -> str:
                    "status": "won", "created_at": f"{day}T09:00:00+00:00", "closed_at": f"{day}T12:00:00+00:00"}
                   for i, (day, amount) in enumerate(DEALS)]})
     set_password(store, "u1", PASSWORD)
+    from pulso.goals.okrs import create_objective
+
+    create_objective(store, Engine(store), title="Crecer", quarter="2026-Q4", key_results=[
+        {"title": "Vender más", "kpi": "revenue_won", "start_value": 0, "target_value": 1000},
+        {"title": "Charlas", "kpi": None, "start_value": 0, "target_value": 10}])
     return tokens.create(store, "honest test", role="admin").secret
 
 
@@ -155,3 +160,21 @@ def test_the_api_row_of_the_month_in_progress_compares_like_for_like(stat_page):
     csv = stat_page.api.get("/api/v1/kpis/revenue_won/values",
                             params={"grain": "month", "from": "2026-11-01", "format": "csv"}).text
     assert "2026-11-01/2026-11-05" in csv
+
+
+# -- 4. OKR key results name their KPI in the reader's language ----------------------------------------
+
+def _okr_rows(html: str) -> str:
+    import re
+
+    return " ".join(re.findall(r"<tr><td>(?:Vender más|Charlas)</td>.*?</tr>", html, re.S))
+
+
+def test_okr_key_results_name_their_kpi(stat_page):
+    page = stat_page.get("/goals").text
+    rows = _okr_rows(page)
+    assert "Ingresos nuevos" in rows and "a mano" in rows and "revenue_won" not in rows, rows
+    for lang, name in (("es", "Ingresos nuevos"), ("en", "New revenue")):
+        report = stat_page.get("/reports/download", params={"report": "2026-12", "format": "html", "lang": lang}).text
+        rows = _okr_rows(report)
+        assert "Vender más" in rows and name in rows and "revenue_won" not in rows, (lang, rows)

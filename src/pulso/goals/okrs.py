@@ -114,11 +114,13 @@ def _measure(engine, obj: dict[str, Any], kr: dict[str, Any], today: dt.date) ->
 
 
 def scored(engine, obj: dict[str, Any], today: dt.date) -> dict[str, Any]:
-    """The objective with each key result's value and score, and the rollup."""
+    """The objective with each key result's value and score (and its KPI's name in each language,
+    `kpi_name`), and the rollup."""
     krs = []
     for kr in obj["key_results"]:
         value = _measure(engine, obj, kr, today)
-        krs.append({**kr, "value": value, "score": score(value, kr["start_value"], kr["target_value"])})
+        name = dict(engine.kpi(kr["kpi"]).name) if kr["kpi"] else None
+        krs.append({**kr, "value": value, "score": score(value, kr["start_value"], kr["target_value"]), "kpi_name": name})
     scores = [kr["score"] for kr in krs]
     rollup = sum(s or 0.0 for s in scores) / len(scores) if scores else None
     return {**obj, "key_results": krs, "score": rollup}
