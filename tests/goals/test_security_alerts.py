@@ -360,7 +360,8 @@ def test_web_goal_and_alert_actions_are_audited_with_the_address(site):
     goal_id = services.run(lambda: next(g["id"] for g in goals(store) if g["name"] == "audited"))
     post(f"/goals/{goal_id}/delete")
     post("/quotas", scope=f"team:{team}", period="2026-03", amount="1000")
-    post("/okrs", title="audited okr", quarter="2026-Q1", scope=f"team:{team}", key_results="uno||0|10\ndos||0|5")
+    post("/okrs", title="audited okr", quarter="2026-Q1", scope=f"team:{team}",
+         **{"kr.0.title": "uno", "kr.0.start": "0", "kr.0.target": "10", "kr.1.title": "dos", "kr.1.start": "0", "kr.1.target": "5"})
     def first_kr():
         with store.engine.connect() as conn:
             return conn.execute(sa.select(T.okr_key_results.c.id).where(T.okr_key_results.c.title == "uno")).scalar()

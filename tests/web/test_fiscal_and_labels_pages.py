@@ -125,3 +125,90 @@ def test_a_flagged_reps_own_peers_title_agrees_with_the_kpi_name(key, low, expec
     own = finding.detail["for_rep"]["text"]
     assert texts.render(own, "es")[0] == expected
     assert texts.render(own, "en")[0] == f"Your {meta.name['en']} is {'below' if low else 'above'} your peers'"
+
+
+# -- the OKR form (issue 17 item 2): key results as labelled rows with the KPI picker -------------------
+
+def okr_post(client, **fields):
+    token = csrf_of(client.get("/goals").text)
+    return client.post("/okrs", data={"csrf_token": token, "title": "Crecer", "quarter": "2026-Q4", **fields},
+                       follow_redirects=False)
+
+
+def okr_rows(client, table: str) -> list[dict]:
+    import sqlalchemy as sa
+
+    from pulso.store import tables_goals
+
+    with client.app.state.services.store.connect() as conn:
+        return [dict(r._mapping) for r in conn.execute(sa.select(getattr(tables_goals, table)))]
+
+
+def stored(client) -> tuple[int, int]:
+    return len(okr_rows(client, "okr_objectives")), len(okr_rows(client, "okr_key_results"))
+
+
+def field_errors(page: str) -> dict[str, str]:
+    return dict(re.findall(r'data-field="([^"]+)">([^<]*)<', page))
+
+
+def test_the_okr_form_has_labelled_key_result_rows_added_and_removed_without_storing(admin):
+    in_language(admin, "es")
+    page = admin.get("/goals").text
+    form = page.split('data-testid="okr-form"')[1].split("</form>")[0]
+    assert "<textarea" not in form and form.count('data-testid="key-result"') == 2
+    for i in (0, 1):
+        for field in ("title", "kpi", "start", "target"):
+            assert f'<label for="kr-{i}-{field}">' in form and f'name="kr.{i}.{field}" id="kr-{i}-{field}"' in form
+    assert '<option value="lead_conversion_rate"' in form and "T4 2026" in form  # KPIs and quarters by name
+    before = stored(admin)
+    added = okr_post(admin, **{"kr.0.title": "Más leads", "kr.1.title": "Menos bajas", "action": "add"})
+    assert added.status_code == 200 and added.text.count('data-testid="key-result"') == 3
+    assert 'value="Más leads"' in added.text and 'value="Crecer"' in added.text
+    removed = okr_post(admin, **{"kr.0.title": "Más leads", "kr.1.title": "Menos bajas", "kr.2.title": "",
+                                 "action": "remove:0"})
+    rows = removed.text.split('data-testid="okr-form"')[1]
+    assert rows.count('data-testid="key-result"') == 2 and 'value="Más leads"' not in rows
+    assert 'name="kr.0.title" id="kr-0-title" maxlength="200" value="Menos bajas"' in rows
+    assert stored(admin) == before
+
+
+@pytest.mark.parametrize("fields, errors", [
+    ({"kr.0.title": "A", "kr.0.start": "0", "kr.0.target": "10"},
+     {"key_results": "Un objetivo tiene de 2 a 5 resultados clave."}),
+    ({"kr.0.title": "A", "kr.0.kpi": "nope'; drop table", "kr.0.start": "x", "kr.0.target": "10",
+      "kr.1.title": "", "kr.1.start": "1", "kr.1.target": "1"},
+     {"kr.0.kpi": "Elija una opción de la lista.", "kr.0.start": "Escriba un número, por ejemplo 25 o 12,5.",
+      "kr.1.title": "Este campo es obligatorio.", "kr.1.target": "La meta debe ser distinta del inicio."}),
+    ({"title": "", "quarter": "2026-Q9", "scope": "team:ajeno", "kr.0.title": "A" * 201, "kr.0.start": "0",
+      "kr.0.target": "1", "kr.1.title": "B", "kr.1.start": "nan", "kr.1.target": "inf"},
+     {"title": "Este campo es obligatorio.", "quarter": "Elija una opción de la lista.", "scope": "Elija una opción de la lista.",
+      "kr.0.title": "Como mucho 200 caracteres.", "kr.1.start": "Escriba un número, por ejemplo 25 o 12,5.",
+      "kr.1.target": "Escriba un número, por ejemplo 25 o 12,5."}),
+])
+def test_hostile_okr_forms_are_refused_field_by_field_and_store_nothing(admin, fields, errors):
+    in_language(admin, "es")
+    before = stored(admin)
+    response = okr_post(admin, **fields)
+    assert response.status_code == 400
+    assert field_errors(response.text) == errors
+    assert stored(admin) == before
+
+
+def test_an_okr_with_a_kpi_key_result_and_one_by_hand_is_stored(admin):
+    in_language(admin, "en")
+    title = "<script>alert(1)</script> grow"
+    before = stored(admin)
+    response = okr_post(admin, title=title, **{
+        "kr.0.title": "Convert more leads", "kr.0.kpi": "lead_conversion_rate", "kr.0.start": "10", "kr.0.target": "12,5",
+        "kr.1.title": "Ship the portal", "kr.1.start": "0", "kr.1.target": "1", "action": "save"})
+    assert response.status_code == 303, field_errors(response.text)
+    assert stored(admin) == (before[0] + 1, before[1] + 2)
+    krs = sorted((r["title"], r["kpi"], float(r["start_value"]), float(r["target_value"]))
+                 for r in okr_rows(admin, "okr_key_results") if r["title"] in ("Convert more leads", "Ship the portal"))
+    assert krs == [("Convert more leads", "lead_conversion_rate", 10.0, 12.5), ("Ship the portal", None, 0.0, 1.0)]
+    page = admin.get("/goals?period=quarter").text
+    assert title not in page and "&lt;script&gt;" in page
+    refused = okr_post(admin, **{"kr.0.title": "A", "kr.0.start": "1", "kr.0.target": "1"})
+    assert field_errors(refused.text) == {"kr.0.target": "The target must differ from the start."}
+    in_language(admin, "es")

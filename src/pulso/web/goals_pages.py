@@ -74,7 +74,18 @@ def rule_form(ctx, form: tuple[dict, dict] | None) -> dict[str, Any]:
             "values": {"scope": ctx.scope.text, "kind": "threshold", "channel": "inbox", **values}, "errors": errors}
 
 
-def goals_page(ctx, caller: Scope, form: tuple[dict, dict] | None = None) -> dict[str, Any]:
+def okr_form(ctx, quarter: str, okr: tuple[dict, dict, list] | None) -> dict[str, Any]:
+    """The new-objective form: quarters by name, scopes, KPIs by area, key-result rows (two empty
+    ones, or what was typed with its messages)."""
+    values, errors, rows = okr or ({}, {}, Forms.okr_rows({}))
+    return {"kpis": Forms.kpi_groups(ctx), "scope_groups": Forms.grouped(Forms.scope_options(ctx)),
+            "quarters": Forms.quarter_choices(ctx, quarter, str(values.get("quarter", ""))), "rows": rows, "errors": errors,
+            "values": {"scope": ctx.scope.text, "quarter": quarter, **values},
+            "can_add": len(rows) < Forms.MAX_KEY_RESULTS}
+
+
+def goals_page(ctx, caller: Scope, form: tuple[dict, dict] | None = None,
+               okr: tuple[dict, dict, list] | None = None) -> dict[str, Any]:
     """Goals with their state, the metrics without goals, quotas, leaderboard and OKRs."""
     from pulso import goals
 
@@ -125,6 +136,7 @@ def goals_page(ctx, caller: Scope, form: tuple[dict, dict] | None = None) -> dic
             "quota_period_text": f.fmt_period(period.grain, period.start, period.end - dt.timedelta(days=1), lang),
             "quarter_label": f.fmt_period("quarter", quarter, quarter, lang),
             "kpis": kpi_options(ctx), "scope_text": caller.text, "form": goal_form(ctx, form),
+            "okr_form": okr_form(ctx, quarter_text, okr),
             "team_scopes": Forms.grouped(Forms.scope_options(ctx, company=False))}
 
 

@@ -62,13 +62,13 @@ def _act(ctx, page: str, csrf_token: str, action: Callable[[], Any], back: str,
 
 
 def _page(ctx, page: str, error: str | None = None, number: int = 1,
-          form: tuple[dict, dict] | None = None) -> Response:
+          form: tuple[dict, dict] | None = None, okr: tuple[dict, dict, list] | None = None) -> Response:
     """A page; `form`: the values and messages of a refused goal or rule form, shown in its fields."""
     ctx.require(page)
     build = {"goals": G.goals_page, "alerts": lambda c, who: G.alerts_page(c, who, number, form),
              "reports": G.reports_page}[page]
     if page == "goals":
-        build = lambda c, who: G.goals_page(c, who, form)  # noqa: E731
+        build = lambda c, who: G.goals_page(c, who, form, okr)  # noqa: E731
     data = ctx.services.run(build, ctx, caller(ctx))
     data["error"] = error
     data["writable"] = ctx.user.role != "viewer"
@@ -101,12 +101,13 @@ async def form_of(request: Request) -> dict[str, str]:
 FormData = Annotated[dict, Depends(form_of)]
 
 
-def _refused(ctx, page: str, csrf_token: str, errors: dict[str, str], values: dict[str, str]) -> Response:
+def _refused(ctx, page: str, csrf_token: str, errors: dict[str, str], values: dict[str, str],
+             okr: tuple[dict, dict, list] | None = None) -> Response:
     """The page again with each bad field's message next to it (nothing was stored)."""
     ctx.request.app.state.sessions.check_csrf(csrf_binding(ctx.request, ctx.user), csrf_token)
     if ctx.user.role == "viewer":
         raise ForbiddenError("viewers can read goals, alerts and reports but not change them")
-    response = _page(ctx, page, error=" · ".join(errors.values()), form=(values, errors))
+    response = _page(ctx, page, error=" · ".join(errors.values()), form=None if okr else (values, errors), okr=okr)
     response.status_code = 400
     return response
 
@@ -147,18 +148,29 @@ def add_quota(ctx: Ctx, csrf_token: F = "", scope: F = "", period: F = "", amoun
 
 
 @router.post("/okrs", include_in_schema=False)
-def add_objective(ctx: Ctx, csrf_token: F = "", title: F = "", quarter: F = "", scope: F = "",
-                  key_results: F = "") -> Response:
-    """Add an objective; key results one per line as TITLE|KPI|START|TARGET."""
+def add_objective(ctx: Ctx, form: FormData) -> Response:
+    """Add an objective from the form's rows (title, KPI picked by name or by hand, start, target);
+    its add/remove buttons show the form again with a row more or less, storing nothing."""
     from pulso.goals import create_objective
-    from pulso.goals.okrs import parse_key_result
 
-    def action():
-        krs = [parse_key_result(line) for line in key_results.splitlines() if line.strip()]
-        return create_objective(ctx.services.store, ctx.services.engine, title=title, quarter=quarter, key_results=krs,
-                                scope=scope or caller(ctx).text, caller=caller(ctx), actor=actor(ctx), ip=ip(ctx))
+    token = form.get("csrf_token", "")
+    current = _quarter(ctx)
+    okr, errors, rows = Forms.read_okr(ctx, form, Forms.quarter_choices(ctx, current))
+    values = {k: form.get(k, "") for k in ("title", "quarter", "scope")}
+    if form.get("action", "save") != "save":
+        ctx.request.app.state.sessions.check_csrf(csrf_binding(ctx.request, ctx.user), token)
+        if ctx.user.role == "viewer":
+            raise ForbiddenError("viewers can read goals, alerts and reports but not change them")
+        return _page(ctx, "goals", okr=(values, {}, rows))
+    if errors:
+        return _refused(ctx, "goals", token, errors, values, okr=(values, errors, rows))
+    return _act(ctx, "goals", token, lambda: create_objective(
+        ctx.services.store, ctx.services.engine, **okr, caller=caller(ctx), actor=actor(ctx), ip=ip(ctx)), "/goals")
 
-    return _act(ctx, "goals", csrf_token, action, "/goals")
+
+def _quarter(ctx) -> str:
+    """The quarter the goals page shows OKRs for (that of the page's period), as stored: 2026-Q4."""
+    return f"{ctx.period.start.year}-Q{(ctx.period.start.month - 1) // 3 + 1}"
 
 
 @router.post("/okrs/checkin", include_in_schema=False)
