@@ -33,6 +33,12 @@ def serve(
     _ = texts()
     console.print(_("Pulso en http://{host}:{port}/ sobre {url} (Ctrl+C lo detiene)").format(
         host=host, port=port, url=app.state.services.store.display_url))
+    from pulso.web.routes.setup import offer
+
+    token = offer(app)  # a workspace nobody can manage yet: its first admin is named in the browser
+    if token:
+        console.print(_("Pulso aún no tiene quien lo administre: abre este enlace de puesta en marcha en un navegador:"))
+        console.print(f"http://{host}:{port}/setup/{token}", soft_wrap=True, highlight=False)
     proxies = [p.strip() for p in (forwarded_allow_ips or "").split(",") if p.strip()]
     # Without a proxy named, uvicorn must not read X-Forwarded-For at all (its own default trusts
     # 127.0.0.1, so any local client could choose the throttled and audited address).

@@ -20,3 +20,7 @@ ROUTERS += [goals.router]
 from pulso.web.routes import data  # noqa: E402  (import, duplicates and data quality pages; POST /api/v1/imports)
 
 ROUTERS += [data.router, data.api_router()]
+
+from pulso.web.routes import setup  # noqa: E402  (the first admin, from the link `pulso serve` prints)
+
+ROUTERS += [setup.router]
