@@ -97,3 +97,50 @@ def test_revenue_by_quarter_follows_the_fiscal_year_setting(store):
     assert by_quarter() == [(D(2026, 4, 1), 100), (D(2026, 5, 1), 600), (D(2026, 8, 1), 0),
                             (D(2026, 11, 1), 2400), (D(2027, 2, 1), 3200)]
     assert engine.fiscal_start() == 2
+
+
+# -- working hours (issue 17 item 4): the SLA alerts count working hours when the workspace sets them ---
+
+UTC = dt.timezone.utc
+
+
+def test_working_hours_between_two_moments_by_hand():
+    from zoneinfo import ZoneInfo
+
+    from pulso.alerts.sla import Week, working_hours
+
+    week = Week(frozenset({1, 2, 3, 4, 5}), dt.time(9), dt.time(18), ZoneInfo("UTC"))
+    fri_17, mon_10 = dt.datetime(2026, 11, 6, 17, tzinfo=UTC), dt.datetime(2026, 11, 9, 10, tzinfo=UTC)
+    assert working_hours(fri_17, mon_10, week) == 2  # Friday 17–18, Monday 9–10
+    assert working_hours(dt.datetime(2026, 11, 7, 8, tzinfo=UTC), mon_10, week) == 1  # Saturday counts nothing
+    assert working_hours(dt.datetime(2026, 11, 9, 8, tzinfo=UTC), dt.datetime(2026, 11, 10, 20, tzinfo=UTC), week) == 18
+    # in Madrid (UTC+1 in November), 16:00 UTC Friday is 17:00 local: the same 2 working hours
+    madrid = Week(week.days, week.opens, week.closes, ZoneInfo("Europe/Madrid"))
+    assert working_hours(dt.datetime(2026, 11, 6, 16, tzinfo=UTC), dt.datetime(2026, 11, 9, 9, tzinfo=UTC), madrid) == 2
+
+
+def test_the_ticket_sla_alert_counts_working_hours_once_the_workspace_sets_them(store):
+    from pulso import alerts
+
+    store.upsert_many({
+        "users": [{"id": "u1", "name": "Ana", "email": "a@x.es", "role": "rep", "created_at": "2025-01-01"}],
+        "tickets": [
+            # high priority: 4 h. Opened Friday 17:00, answered Monday 10:00: 65 clock hours, 2 working hours
+            {"id": "T1", "owner_id": "u1", "channel": "email", "priority": "high", "status": "open",
+             "opened_at": "2026-11-06T17:00:00", "first_response_at": "2026-11-09T10:00:00", "first_response_automated": False},
+            # answered Monday 13:00: 5 working hours, late either way
+            {"id": "T2", "owner_id": "u1", "channel": "email", "priority": "high", "status": "open",
+             "opened_at": "2026-11-06T17:00:00", "first_response_at": "2026-11-09T13:00:00", "first_response_automated": False},
+        ],
+    })
+    engine = engine_for(store)
+    rule = alerts.create_rule(store, engine, kind="unanswered", params={"record": "ticket", "hours": "sla"})
+    now = dt.datetime(2026, 11, 10, 12, tzinfo=UTC)
+
+    def late():
+        found = alerts.records.unanswered(store, {**rule, "params": rule["params"]}, now)
+        return {f.detail["id"]: f.detail["waited_hours"] for f in found}
+
+    assert late() == {"T1": 65.0, "T2": 68.0}  # nothing set: clock hours, as before
+    save(store, {"working_days": "1,2,3,4,5", "working_hours": "09:00-18:00"})
+    assert late() == {"T2": 5.0}

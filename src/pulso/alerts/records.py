@@ -86,15 +86,15 @@ def unanswered(store, rule, now: dt.datetime) -> list[Finding]:
     word = "lead" if p["record"] == "lead" else "ticket"
     people = _people(store) if rows else {}
     zone = store.timezone.key if rows else "UTC"
+    week = sla.working_week(store.settings_dict()) if rows else None  # working hours, when set (alerts/sla.py)
     for r in rows:
         at, answered_at = _utc(r.arrived), _utc(r.answered)
         limit = p["hours"] if per_priority is None else sla.hours_for(per_priority, r.priority)
-        hours = dt.timedelta(hours=limit)
-        if answered_at is not None and answered_at - at <= hours:
+        waited = sla.waited(at, answered_at or now, week)
+        if answered_at is not None and waited <= limit:
             continue
-        if answered_at is None and now - at < hours:  # not yet due by its priority's hours
+        if answered_at is None and waited < limit:  # not yet due by its priority's hours
             continue
-        waited = ((answered_at or now) - at).total_seconds() / 3600
         title, late, never = UNANSWERED[word]
         out.append(Finding(
             f"{word}:{r.id}", W.text(title, late if answered_at else never, name=r.name or r.id,
