@@ -49,13 +49,13 @@ def test_an_alert_stored_with_the_old_utc_message_still_reads():
 
 TODAY = dt.date(2026, 12, 5)
 PASSWORD = "correct horse battery"
-# First response hours of tickets by owner. November (u1): 1, 2, 3, 4, 10. December (opened the 2nd):
-# u1 2, 4; u2 10, 20, 30. Continuous percentile at p × (n − 1):
-#   November p90: index 3.6 → 4 + 0.6 × (10 − 4) = 7.6          (mean 4)
-#   December p90: 2, 4, 10, 20, 30, index 3.6 → 20 + 0.6 × 10 = 26  (mean 13.2)
-#   December u1 p90: index 0.9 → 2 + 0.9 × 2 = 3.8; u2: index 1.8 → 20 + 0.8 × 10 = 28
+# First response hours of tickets by owner (long names: a narrow value axis on a phone). November (u1): 1, 2, 3, 4, 10. December (opened the 2nd):
+# u1 2, 4; u2 100, 200, 300. Continuous percentile at p × (n − 1):
+#   November p90: index 3.6 → 4 + 0.6 × (10 − 4) = 7.6                  (mean 4)
+#   December p90: 2, 4, 100, 200, 300, index 3.6 → 200 + 0.6 × 100 = 260  (mean 606 / 5 = 121.2)
+#   December u1 p90: index 0.9 → 2 + 0.9 × 2 = 3.8 (mean 3); u2: index 1.8 → 200 + 0.8 × 100 = 280 (mean 200)
 TICKETS = [("2026-11-10", "u1", h) for h in (1, 2, 3, 4, 10)] + \
-    [("2026-12-02", "u1", h) for h in (2, 4)] + [("2026-12-02", "u2", h) for h in (10, 20, 30)]
+    [("2026-12-02", "u1", h) for h in (2, 4)] + [("2026-12-02", "u2", h) for h in (100, 200, 300)]
 
 
 # Won deals (closed at noon UTC, amount) for the API's per-period rows on 5 December 2026:
@@ -74,8 +74,8 @@ def _seed_tickets(store) -> str:
         rows.append({"id": f"k{i}", "owner_id": owner, "status": "open", "opened_at": opened.isoformat(),
                      "first_response_at": (opened + dt.timedelta(hours=hours)).isoformat()})
     store.upsert_many({
-        "users": [{"id": "u1", "name": "Ada Admin", "email": "u1@example.com", "role": "admin", "created_at": "2025-01-01"},
-                  {"id": "u2", "name": "Bruno Rep", "email": "u2@example.com", "role": "rep", "created_at": "2025-01-01"}],
+        "users": [{"id": "u1", "name": "Esmeralda Duarte Solorzano", "email": "u1@example.com", "role": "admin", "created_at": "2025-01-01"},
+                  {"id": "u2", "name": "José María Santos Gonzalez", "email": "u2@example.com", "role": "rep", "created_at": "2025-01-01"}],
         "tickets": rows,
         "deals": [{"id": f"d{i}", "owner_id": "u1", "title": f"Trato {i}", "amount": amount, "currency": "EUR",
                    "status": "won", "created_at": f"{day}T09:00:00+00:00", "closed_at": f"{day}T12:00:00+00:00"}
@@ -119,20 +119,20 @@ def test_p90_on_the_kpi_page_reaches_the_chart_and_the_tables(stat_page):
     trend = stat_page.get("/kpi/first_response_time_hours.json", params={"stat": "p90"}).json()["sections"][1]
     assert trend["type"] == "chart" and "Percentil 90" in trend["title"]
     series = _chart_values(trend)
-    assert series["2026-11"] == pytest.approx(7.6) and series["2026-12"] == pytest.approx(26.0)
+    assert series["2026-11"] == pytest.approx(7.6) and series["2026-12"] == pytest.approx(260.0)
     body = stat_page.get("/kpi/first_response_time_hours.json", params={"stat": "p90", "by": "owner"}).json()
     bars, table = body["sections"][2], body["sections"][3]
     assert bars["type"] == "chart" and "Percentil 90" in bars["title"]
-    assert _chart_values(bars) == {"Bruno Rep": pytest.approx(28.0), "Ada Admin": pytest.approx(3.8)}
+    assert _chart_values(bars) == {"José María Santos Gonzalez": pytest.approx(280.0), "Esmeralda Duarte Solorzano": pytest.approx(3.8)}
     assert table["type"] == "table" and "Percentil 90" in table["title"]
-    assert {r[0]["text"]: r[1]["sort"] for r in table["rows"]} == {"Bruno Rep": pytest.approx(28.0),
-                                                                   "Ada Admin": pytest.approx(3.8)}
+    assert {r[0]["text"]: r[1]["sort"] for r in table["rows"]} == {"José María Santos Gonzalez": pytest.approx(280.0),
+                                                                   "Esmeralda Duarte Solorzano": pytest.approx(3.8)}
     # the mean, as before: no stat in the titles, December's mean 13.2, u1's 3 and u2's 20
     trend = stat_page.get("/kpi/first_response_time_hours.json").json()["sections"][1]
-    assert "Percentil 90" not in trend["title"] and _chart_values(trend)["2026-12"] == pytest.approx(13.2)
+    assert "Percentil 90" not in trend["title"] and _chart_values(trend)["2026-12"] == pytest.approx(121.2)
     table = stat_page.get("/kpi/first_response_time_hours.json", params={"by": "owner"}).json()["sections"][3]
-    assert {r[0]["text"]: r[1]["sort"] for r in table["rows"]} == {"Bruno Rep": pytest.approx(20.0),
-                                                                   "Ada Admin": pytest.approx(3.0)}
+    assert {r[0]["text"]: r[1]["sort"] for r in table["rows"]} == {"José María Santos Gonzalez": pytest.approx(200.0),
+                                                                   "Esmeralda Duarte Solorzano": pytest.approx(3.0)}
     html = stat_page.get("/kpi/first_response_time_hours", params={"stat": "p90"}).text
     assert html.count("Tiempo de respuesta · Percentil 90") >= 3  # head, chart, bars and table titles
 
@@ -178,3 +178,78 @@ def test_okr_key_results_name_their_kpi(stat_page):
         report = stat_page.get("/reports/download", params={"report": "2026-12", "format": "html", "lang": lang}).text
         rows = _okr_rows(report)
         assert "Vender más" in rows and name in rows and "revenue_won" not in rows, (lang, rows)
+
+
+# -- 5. narrow charts: value axis labels never run together ----------------------------------------------
+
+TOO_CLOSE = """() => [...document.querySelectorAll('.chart svg')].flatMap(svg =>
+  [...svg.querySelectorAll('g.role-axis')].map(axis => {
+    const shown = [...axis.querySelectorAll('g.role-axis-label text')]
+      .filter(t => t.getAttribute('opacity') !== '0' && t.textContent)
+      .map(t => [t.textContent, t.getBoundingClientRect()]);
+    const close = [];
+    for (let i = 0; i < shown.length; i++) for (let j = i + 1; j < shown.length; j++) {
+      const [ta, a] = shown[i], [tb, b] = shown[j];
+      const rows = a.top < b.bottom - 1 && b.top < a.bottom - 1, cols = a.left < b.right + 3 && b.left < a.right + 3;
+      if (rows && cols) close.push(ta + tb);
+    }
+    return close; })).flat()"""
+
+
+def test_in_chromium_axis_labels_keep_apart_at_390_and_1280(web_workspace, tmp_path):
+    """The demo's close rate by rep on a phone drew '80%100%' under the bars; on a copy of the web
+    workspace, every chart of the page keeps its axis labels at least 3 px apart, 390 and 1280 px."""
+    import shutil
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+    from playwright.sync_api import sync_playwright
+
+    from conftest import ARTIFACTS
+    from pulso.config import Settings
+    from pulso.web import WebSettings, create_app
+
+    target = tmp_path / "axes.duckdb"
+    shutil.copy(web_workspace["url"].removeprefix("duckdb:///"), target)
+    app = create_app(WebSettings(store=Settings(f"duckdb:///{target}"), secret_key="honest-axes", strict_i18n=True))
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert time.monotonic() < deadline, "the test server did not start"
+        time.sleep(0.05)
+    base, admin = f"http://127.0.0.1:{port}", web_workspace["signins"]["admin"]
+    screens = ARTIFACTS.parent / "screens"
+    screens.mkdir(parents=True, exist_ok=True)
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
+                                        args=["--no-sandbox", "--disable-dev-shm-usage"])
+            try:
+                for width in (390, 1280):
+                    context = browser.new_context(viewport={"width": width, "height": 900})
+                    page = context.new_page()
+                    page.goto(base + "/signin")
+                    page.fill('input[name="email"]', admin["email"])
+                    page.fill('input[name="password"]', admin["password"])
+                    page.click('button[type="submit"]')
+                    page.wait_for_load_state()
+                    page.goto(base + "/kpi/close_rate?period=month&at=2026-10-01&by=owner")
+                    page.wait_for_selector(".chart[data-rendered]")
+                    page.wait_for_selector(".chart[data-spec]:not([data-rendered])", state="detached")
+                    assert page.evaluate(TOO_CLOSE) == [], width
+                    assert page.evaluate("document.documentElement.scrollWidth") <= width
+                    page.screenshot(path=str(screens / f"kpi-axes-{width}.png"), full_page=True)
+                    context.close()
+            finally:
+                browser.close()
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        app.state.services.close()

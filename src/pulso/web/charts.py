@@ -37,14 +37,30 @@ def compact_label(lang: str) -> str:
     return expr
 
 
-def _value_axis(unit: str, lang: str = "en") -> alt.Axis:
+#: Room a value axis' label needs (px) along a horizontal and a vertical axis: the axis asks for
+#: about one tick per that much of its length, so a narrow chart (a phone, long category names)
+#: gets fewer ticks; labels closer than LABEL_GAP are thinned out (never '80%100%').
+LABEL_ROOM = {"width": 56, "height": 36}
+LABEL_GAP = 6
+
+
+def room(along: str = "width") -> dict[str, Any]:
+    """A value axis' tick count by its length (`along`: the chart's width for a horizontal axis,
+    its height for a vertical one) and its overlapping labels hidden."""
+    return {"tickCount": {"expr": f"max(2, floor({along} / {LABEL_ROOM[along]}))"}, "labelOverlap": True,
+            "labelSeparation": LABEL_GAP}
+
+
+def _value_axis(unit: str, lang: str = "en", along: str = "height") -> alt.Axis:
     """The value axis: whole numbers of things get whole ticks, each once (never 0 0 0 1 1 1);
-    money and counts compact from ten thousand up."""
+    money and counts compact from ten thousand up; ticks by the axis' length (`along`: the
+    chart's width for a horizontal axis, its height for a vertical one), overlapping labels hidden."""
+    fit = room(along)
     if unit == "count":
-        return alt.Axis(format=",d", tickMinStep=1, labelExpr=compact_label(lang))
+        return alt.Axis(format=",d", tickMinStep=1, labelExpr=compact_label(lang), **fit)
     if unit in ("currency", "currency/day"):
-        return alt.Axis(format=_axis_format(unit), labelExpr=compact_label(lang))
-    return alt.Axis(format=_axis_format(unit))
+        return alt.Axis(format=_axis_format(unit), labelExpr=compact_label(lang), **fit)
+    return alt.Axis(format=_axis_format(unit), **fit)
 
 
 def _value_scale(values: list[Any]) -> alt.Scale:
@@ -80,6 +96,7 @@ def line_over_time(points: list[dict], *, unit: str, value_title: str, grain: st
         step *= -(-buckets // 12)
     enc: dict[str, Any] = {
         "x": alt.X("period:T", title=None, axis=alt.Axis(format=time_format, labelAngle=0, labelOverlap=True,
+                                                          labelSeparation=LABEL_GAP,
                                                           tickCount={"interval": interval, "step": step})),
         "y": alt.Y("value:Q", title=value_title, axis=_value_axis(unit, lang)),
         "tooltip": [alt.Tooltip("label:N", title=" "), alt.Tooltip("text:N", title=value_title)],
@@ -103,7 +120,8 @@ def bars(items: list[dict], *, unit: str, value_title: str, category_title: str,
                            scale=alt.Scale(domain=["good", "bad", "neutral"], range=[GOOD, BAD, NEUTRAL]))
     chart = _base(items, height or max(80, 26 * len(items))).mark_bar(color=INK).encode(
         y=alt.Y("label:N", title=category_title, sort=order),
-        x=alt.X("value:Q", title=value_title, axis=_value_axis(unit, lang), scale=_value_scale([i["value"] for i in items])),
+        x=alt.X("value:Q", title=value_title, axis=_value_axis(unit, lang, "width"),
+                scale=_value_scale([i["value"] for i in items])),
         color=colour,
         tooltip=[alt.Tooltip("label:N", title=category_title), alt.Tooltip("text:N", title=value_title)],
     )
@@ -128,7 +146,7 @@ def stacked_bars(items: list[dict], *, value_title: str, category_title: str, pa
     labels = list(dict.fromkeys(i["label"] for i in items))
     chart = _base(items, max(80, 26 * len(labels))).mark_bar().encode(
         y=alt.Y("label:N", title=category_title, sort=labels),
-        x=alt.X("value:Q", title=value_title, axis=_value_axis("count")),
+        x=alt.X("value:Q", title=value_title, axis=_value_axis("count", along="width")),
         color=alt.Color("part:N", title=part_title, scale=alt.Scale(scheme="tableau10")),
         tooltip=[alt.Tooltip("label:N", title=category_title), alt.Tooltip("part:N", title=part_title),
                  alt.Tooltip("value:Q", title=value_title, format=",.0f")],

@@ -7,7 +7,7 @@ from typing import Any
 
 import altair as alt
 
-from pulso.web.charts import BAD, GOOD, INK, NEUTRAL
+from pulso.web.charts import BAD, GOOD, INK, NEUTRAL, room
 
 
 def spec(steps: list[dict[str, Any]], *, unit: str, value_title: str, height: int | None = None) -> dict[str, Any]:
@@ -18,7 +18,7 @@ def spec(steps: list[dict[str, Any]], *, unit: str, value_title: str, height: in
     chart = alt.Chart(alt.Data(values=steps)).properties(width="container", height=height or max(90, 28 * len(steps)))
     bars = chart.mark_bar(height={"band": 0.7}).encode(
         y=alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=160)),
-        x=alt.X("start:Q", title=value_title, axis=alt.Axis(format=fmt, tickCount=5)),
+        x=alt.X("start:Q", title=value_title, axis=alt.Axis(format=fmt, **room("width"))),
         x2="end:Q",
         color=alt.Color("meaning:N", legend=None, scale=alt.Scale(domain=["total", "good", "bad", "neutral"],
                                                                   range=[INK, GOOD, BAD, NEUTRAL])),
