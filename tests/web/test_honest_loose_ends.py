@@ -253,3 +253,19 @@ def test_in_chromium_axis_labels_keep_apart_at_390_and_1280(web_workspace, tmp_p
         server.should_exit = True
         thread.join(timeout=10)
         app.state.services.close()
+
+
+# -- 6. the incremental revenue's choices in words ---------------------------------------------------------
+
+def test_incremental_revenue_says_its_reference_periods_in_words():
+    from pathlib import Path
+
+    from pulso.catalog import load_catalog
+
+    choices = load_catalog()["incremental_revenue"].choices
+    assert "elegidos en la página del indicador" in choices["es"]
+    assert "chosen on the KPI page" in choices["en"]
+    for text in (choices["es"], choices["en"]):
+        assert "baseline" not in text and "`" not in text and "campaign_roi" not in text, text
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "kpis.md").read_text()
+    assert "baseline_periods" not in docs and "chosen on the KPI page" in docs

@@ -151,9 +151,10 @@ KPIS = (
         time="campaigns.started_at/ended_at", seeds=("004",),
         choices=T("Cada trozo de tiempo en que corrían campañas se reparte a partes iguales entre ellas (ingresos y "
                   "referencia), así que la suma por campaña es el total y nada cuenta dos veces. Periodos de "
-                  "referencia: el ajuste `baseline_periods` (o el parámetro `baseline`); si no hay, los 365 días "
+                  "referencia: los elegidos en la página del indicador; si no se ha elegido ninguno, los 365 días "
                   "anteriores al periodo en que no corría ninguna campaña. Sin ningún día de referencia el valor queda "
-                  "vacío: no hay con qué comparar. El costo se reparte como en campaign_roi."),
+                  "vacío: no hay con qué comparar. El costo se reparte por los días de cada campaña, como en el ROI de "
+                  "campaña."),
         parts=(Part("campaigns", "campaign", Overlap("_t", "_t2"), rows=_campaign_segments, measures={
                     "incremental": lambda j: (j._seg_revenue - j._per_day * days_between(j._t, j._t2)) / j._k,
                     "revenue_during": lambda j: j._seg_revenue / j._k,
