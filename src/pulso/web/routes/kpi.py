@@ -121,7 +121,6 @@ def kpi_detail(ctx: Ctx, key: str, by: str | None = None, part: str = "numerator
                       "href": ctx.url(f"/kpi/{key}", by=by, stat=None if name == "mean" else name)}
                      for name, label in STATS.items()] if quantile_value(meta) is not None else []
     return render(ctx, "kpi", data, template="kpi.html")
-    return render(ctx, "kpi", data, template="kpi.html")
 
 
 #: The figures a KPI with a value per record can show (?stat=), and their names.
