@@ -12,7 +12,6 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
-pytestmark = pytest.mark.xdist_group("web")
 
 from conftest import csrf_of  # noqa: E402
 from test_screen_defects import visible_text  # noqa: E402
