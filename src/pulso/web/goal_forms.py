@@ -18,7 +18,6 @@ from typing import Any, Mapping
 from pulso.access import Scope
 from pulso.catalog import AREAS, DIMENSIONS
 from pulso import formatting as f
-from pulso.formatting import fmt_number
 from pulso.i18n import N_
 
 CHOOSE = N_("Elija una opción de la lista.")
@@ -228,7 +227,7 @@ def read_rule(ctx, form: Mapping[str, Any], goal_choices: list[dict]) -> tuple[d
             lo, hi, _unit = extra
             value = _number(text)
             if value is None or value != int(value) or not lo <= value <= hi:
-                errors[field] = ctx._(WHOLE).format(lo=lo, hi=fmt_number(hi, ctx.lang))
+                errors[field] = ctx._(WHOLE).format(lo=lo, hi=f.fmt_number(hi, ctx.lang))
             else:
                 params[name] = str(int(value))
         elif how == "select":

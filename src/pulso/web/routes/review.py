@@ -23,6 +23,7 @@ from pulso.web.errors import NotFoundError
 from pulso.web.pages import page_route, render
 from pulso.web.record_forms import answer
 from pulso.web.records_ui import when
+from pulso.web.tables import cell, table
 from pulso.web.routes.data import actor, check
 
 router = APIRouter()
@@ -69,6 +70,20 @@ def _cluster(ctx: Ctx, c: dedupe.Cluster) -> dict[str, Any]:
             "survivor": c.survivor, "survivor_name": names[c.survivor], "href": f"/data/duplicates/{c.id}"}
 
 
+def _sections(ctx: Ctx, clusters: list[dict[str, Any]], history: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The clusters waiting and the merges done, as the tables of the page's JSON twin."""
+    waiting = [[cell(c["table_text"]), cell(c["chance"], sort=c["probability"]),
+                cell(", ".join(m["name"] for m in c["members"]), href=c["href"]), cell(c["survivor_name"])]
+               for c in clusters]
+    done = [[cell(h["when"]), cell(h["actor"]), cell(h["merged_name"] or h["merged_id"]),
+             cell(h["survivor_name"] or h["survivor_id"]), cell(ctx._("deshecha") if h["undone"] else "")] for h in history]
+    return [table(ctx._("Probables duplicados"), [(ctx._("Tabla"), False), (ctx._("Probabilidad"), True),
+                                                   (ctx._("Registros"), False), (ctx._("Superviviente"), False)], waiting),
+            table(ctx._("Fusiones"), [(ctx._("Cuándo"), False), (ctx._("Quién"), False), (ctx._("Fusionado"), False),
+                                      (ctx._("Superviviente"), False), (ctx._("Estado"), False)], done,
+                  empty=ctx._("Todavía no hay fusiones."))]
+
+
 def _history(ctx: Ctx) -> list[dict[str, Any]]:
     out = []
     for h in ctx.services.run(dedupe.history, ctx.services.store, limit=50):
@@ -107,6 +122,7 @@ def duplicates_page(ctx: Ctx) -> Response:
         "history": _history(ctx), "preview": None,
         "records": sum(len(c.members) for c in found),
     }
+    data["sections"] = _sections(ctx, data["clusters"], data["history"])  # the JSON twin's tables, as every nav page
     asked, error = ctx.request.query_params.get("bulk"), None
     level = _level(asked) if asked is not None else None
     if asked is not None and level is None:
