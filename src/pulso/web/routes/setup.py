@@ -26,9 +26,8 @@ from pulso.alerts import channels
 from pulso.formatting import LANGS
 from pulso.i18n import error_text, translator
 from pulso.store import signin
-from pulso.web import passwords
 from pulso.web.auth import ANON_COOKIE, SESSION_COOKIE, hash_password
-from pulso.web.routes.users import LANG_COOKIE, _problem
+from pulso.web.routes.users import LANG_COOKIE, _problem, token_page
 
 router = APIRouter()
 _LOCK = threading.Lock()  # one claim at a time: the check "nobody is admin yet" and the write go together
@@ -63,21 +62,10 @@ def _lang(request: Request) -> str:
 
 
 def _page(request: Request, lang: str, status: int = 200, **context: Any) -> Response:
-    services, sessions = request.app.state.services, request.app.state.sessions
-    nonce = sessions.token(request.cookies.get(ANON_COOKIE))
-    fresh = nonce is None
-    nonce = nonce or secrets.token_urlsafe(24)
-    response = request.app.state.templates.TemplateResponse(
-        request, "setup.html", {"_": translator(lang, strict=services.settings.strict_i18n), "lang": lang,
-                                "csrf": sessions.csrf_token(nonce), "min_length": passwords.MIN_LENGTH, **context},
-        status_code=status)
-    if fresh:
-        response.set_cookie(ANON_COOKIE, sessions.signer.dumps(nonce), httponly=True, samesite="lax",
-                            secure=services.settings.secure_cookies, path="/")
+    response = token_page(request, "setup.html", lang, status, **context)
     if request.query_params.get("lang") in LANGS:
-        response.set_cookie(LANG_COOKIE, lang, httponly=True, samesite="lax", secure=services.settings.secure_cookies)
-    response.headers["Referrer-Policy"] = "no-referrer"  # the token is in the URL
-    response.headers["X-Robots-Tag"] = "noindex"
+        response.set_cookie(LANG_COOKIE, lang, httponly=True, samesite="lax",
+                            secure=request.app.state.services.settings.secure_cookies)
     return response
 
 

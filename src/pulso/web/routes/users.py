@@ -15,7 +15,7 @@ from fastapi.responses import RedirectResponse, Response
 from pulso import audit, users
 from pulso.alerts import channels
 from pulso.formatting import LANGS, fmt_date
-from pulso.i18n import N_, pick_language, translator
+from pulso.i18n import N_, translator
 from pulso.store import users as user_rows
 from pulso.store.schema import ROLES
 from pulso.web import passwords
@@ -211,13 +211,19 @@ def team_change(ctx: Ctx, team_id: str, name: Annotated[str, Form()] = "", manag
 
 
 def _welcome(request: Request, lang: str, status: int = 200, **context: Any) -> Response:
+    return token_page(request, "welcome.html", lang, status, **context)
+
+
+def token_page(request: Request, template: str, lang: str, status: int = 200, **context: Any) -> Response:
+    """A public page reached by a one-time link (welcome, set-up): signed-out CSRF, the token kept out
+    of referrers and search engines."""
     services, sessions = request.app.state.services, request.app.state.sessions
     nonce = sessions.token(request.cookies.get(ANON_COOKIE))
     fresh = nonce is None
     nonce = nonce or secrets.token_urlsafe(24)
     response = request.app.state.templates.TemplateResponse(
-        request, "welcome.html", {"_": translator(lang, strict=services.settings.strict_i18n), "lang": lang,
-                                  "csrf": sessions.csrf_token(nonce), "min_length": passwords.MIN_LENGTH, **context},
+        request, template, {"_": translator(lang, strict=services.settings.strict_i18n), "lang": lang,
+                            "csrf": sessions.csrf_token(nonce), "min_length": passwords.MIN_LENGTH, **context},
         status_code=status)
     if fresh:
         response.set_cookie(ANON_COOKIE, sessions.signer.dumps(nonce), httponly=True, samesite="lax",
