@@ -81,14 +81,15 @@ def _translate_positional(text: str, *, lang: str, strict: bool) -> str:
     return translate(text, lang, strict=strict)
 
 
-def said(error: type[PulsoError], text: str, /, **values: object) -> PulsoError:
+def said(error: type[PulsoError], text: str, /, *args: object, **values: object) -> PulsoError:
     """An error whose message is a Spanish msgid (`text`, marked N_) and the `values` that fill
     it: str() is the English (as before: logs, the API), `.text` and `.values` let a door say it
     in its reader's language (the CLI: pulso.cli.common.error_text), as the workspace's errors do.
 
         raise said(KpiError, N_("'{value}' no es una fecha; use AAAA-MM-DD"), value=value)
-    """
-    exc = error(translate(text, "en").format(**values))
+
+    `args` follow the message into the error's constructor (a RecordsError's field, say)."""
+    exc = error(translate(text, "en").format(**values), *args)
     exc.text, exc.values = text, values
     return exc
 

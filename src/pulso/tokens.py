@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from pulso import audit
 from pulso.access import Scope
 from pulso.errors import PulsoError
+from pulso.i18n import N_, said
 from pulso.store import Store, schema
 from pulso.store.tables_api import api_tokens
 
@@ -77,27 +78,29 @@ def create(store: Store, name: str, *, role: str, team_id: str | None = None, us
            created_by: audit.Actor = audit.CLI, ip: str | None = None) -> Created:
     """A new token; audit-logged as "token.create"."""
     if any("\x00" in v for v in (name, team_id, user_id, role) if isinstance(v, str)):
-        raise TokenError("a token's name, role, team and user cannot contain a NUL character")
+        raise said(TokenError, N_("el nombre, el rol, el equipo y el usuario de un token no pueden llevar un carácter "
+                                  "NUL"))
     name = (name or "").strip()
     if not name or len(name) > 200:
-        raise TokenError("give the token a name of 1 to 200 characters, e.g. 'crm sync'")
+        raise said(TokenError, N_("dé al token un nombre de 1 a 200 caracteres, p. ej. 'sincronización crm'"))
     if role not in ROLES:
-        raise TokenError(f"unknown role '{role}'; use one of: {', '.join(ROLES)}")
+        raise said(TokenError, N_("rol desconocido '{role}'; use uno de: {roles}"), role=role, roles=", ".join(ROLES))
     team_id, user_id = (team_id or None), (user_id or None)
     with store.engine.connect() as conn:
         person = None if user_id is None else conn.execute(
             sa.select(schema.users.c.active).where(schema.users.c.id == user_id)).first()
         if user_id is not None and person is None:
-            raise TokenError(f"no user '{user_id}' in this workspace")
+            raise said(TokenError, N_("no hay ningún usuario '{user}' en este espacio de trabajo"), user=user_id)
         if person is not None and not person.active:
-            raise TokenError(f"the user '{user_id}' is deactivated: a token acting for them would not work; "
-                             "reactivate them first, or make the token for someone else")
+            raise said(TokenError, N_("el usuario '{user}' está desactivado: un token que actúe por él no funcionaría; "
+                                      "reactívelo antes, o cree el token para otra persona"), user=user_id)
         if team_id is not None and conn.execute(sa.select(schema.teams.c.id).where(schema.teams.c.id == team_id)).first() is None:
-            raise TokenError(f"no team '{team_id}' in this workspace")
+            raise said(TokenError, N_("no hay ningún equipo '{team}' en este espacio de trabajo"), team=team_id)
     if role == "rep" and user_id is None:
-        raise TokenError("a rep token sees one person's records: give --user")
+        raise said(TokenError, N_("un token de comercial ve los registros de una persona: indique el usuario (--user)"))
     if role == "manager" and user_id is None and team_id is None:
-        raise TokenError("a manager token sees a team: give --team (or --user of a manager)")
+        raise said(TokenError, N_("un token de responsable ve un equipo: indique el equipo (--team), o el usuario de un "
+                                  "responsable (--user)"))
     secret = PREFIX + secrets.token_urlsafe(32)
     row = {
         "id": uuid.uuid4().hex[:16], "name": name, "token_hash": digest(secret), "prefix": secret[:12],
@@ -129,7 +132,7 @@ def revoke(store: Store, token_id: str, *, actor: audit.Actor = audit.CLI, ip: s
     with store.connect() as conn:
         found = conn.execute(sa.select(t.c.id, t.c.revoked_at).where(t.c.id == token_id)).first()
         if found is None:
-            raise TokenError(f"no token '{token_id}'; `pulso tokens list` shows them")
+            raise said(TokenError, N_("no hay ningún token '{id}'; `pulso tokens list` los muestra"), id=token_id)
         if found.revoked_at is None:
             conn.execute(t.update().where(t.c.id == token_id).values(revoked_at=_now()))
             audit.record(store, "token.revoke", actor=actor, target=("api_tokens", token_id), ip=ip, conn=conn)

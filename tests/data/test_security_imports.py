@@ -64,7 +64,9 @@ HOSTILE = {
 }
 
 #: the page's reader is Spanish: a reason that is a msgid reads in Spanish there (the API keeps the English)
-SPANISH_PAGE = {"big.csv": ("is not a number", "no es un número"), "digits.jsonl": ("is too large", "es demasiado grande")}
+SPANISH_PAGE = {"big.csv": ("is not a number", "no es un número"), "digits.jsonl": ("is too large", "es demasiado grande"),
+                "deep.jsonl": ("line 2: the JSON nests arrays or objects too deeply to be read",
+                               "línea 2: el JSON anida listas u objetos demasiado hondo para leerlo")}
 
 
 def _failed_run_says(store, expected: str) -> None:
@@ -316,7 +318,7 @@ def test_uploads_go_away_after_the_import_a_failed_preview_or_a_day(web, uploads
                                                  "preset": "", "mode": "import", **EDITOR})
     assert "escrita" in done.text and not (uploads / token).exists()
     empty = preview(web, "empty.csv", b"")
-    assert "empty.csv: the file is empty" in empty.text and list(uploads.iterdir()) == []
+    assert "empty.csv: el archivo está vacío" in empty.text and list(uploads.iterdir()) == []
     stale = uploads / ("a" * 32)
     stale.mkdir()
     (stale / "1.csv").write_bytes(GOOD_CSV)

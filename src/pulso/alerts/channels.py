@@ -160,7 +160,7 @@ def post_webhook(url: str, payload: dict[str, Any], *, allow: set[str] | frozens
     refuses it, ChannelError unless it answers 2xx."""
     try:
         webhook.post(url, payload, allow)
-    except webhook.WebhookRefused as exc:
-        raise WebhookRefused(str(exc)) from None
-    except webhook.WebhookError as exc:
-        raise ChannelError(str(exc)) from None
+    except webhook.WebhookError as exc:  # the same words, still sayable in a reader's language (said)
+        again = (WebhookRefused if isinstance(exc, webhook.WebhookRefused) else ChannelError)(str(exc))
+        again.text, again.values = getattr(exc, "text", None), getattr(exc, "values", None)
+        raise again from None

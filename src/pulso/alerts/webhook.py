@@ -21,6 +21,7 @@ from typing import Any, Iterable
 from urllib.parse import urlsplit
 
 from pulso.errors import PulsoError
+from pulso.i18n import N_, said, saying
 
 TIMEOUT = 10  # seconds to connect, and to answer
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -45,14 +46,17 @@ def why_refused(address: Address) -> str | None:
     inner = _embedded_ipv4(address)
     if inner is not None:
         reason = why_refused(inner)
-        return f"{reason} (inside the IPv6 address {address})" if reason else None
-    for test, reason in (("is_unspecified", "an unspecified"), ("is_loopback", "a loopback"),
-                         ("is_link_local", "a link-local"), ("is_multicast", "a multicast"),
-                         ("is_private", "a private"), ("is_reserved", "a reserved")):
+        return saying(N_("{reason} (dentro de la dirección IPv6 {address})"), reason=reason,
+                      address=address) if reason else None
+    for test, reason in (("is_unspecified", N_("es una dirección sin especificar")),
+                         ("is_loopback", N_("es una dirección de bucle local")),
+                         ("is_link_local", N_("es una dirección de enlace local")),
+                         ("is_multicast", N_("es una dirección de multidifusión")),
+                         ("is_private", N_("es una dirección privada")), ("is_reserved", N_("es una dirección reservada"))):
         if getattr(address, test):
-            return f"{reason} address"
+            return saying(reason)
     if not address.is_global:
-        return "not a public address"
+        return saying(N_("no es una dirección pública"))
     return None
 
 
@@ -75,28 +79,29 @@ def resolve(url: str, allow: Iterable[str] = ()) -> tuple[str, int, str, list[st
     WebhookRefused/WebhookError saying why it may not be used."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise WebhookRefused(f"webhook {url}: not a http(s) URL with a host")
+        raise said(WebhookRefused, N_("webhook {url}: no es una URL http(s) con un servidor"), url=url)
     if parts.username or parts.password:
-        raise WebhookRefused(f"webhook {parts.hostname}: a user name or password in the URL is not allowed")
+        raise said(WebhookRefused, N_("webhook {host}: no se admite un usuario ni una contraseña en la URL"),
+                   host=parts.hostname)
     host = parts.hostname.lower().rstrip(".")
     try:
         port = parts.port or (443 if parts.scheme == "https" else 80)
     except ValueError:
-        raise WebhookRefused(f"webhook {url}: the port is not a number from 1 to 65535") from None
+        raise said(WebhookRefused, N_("webhook {url}: el puerto no es un número de 1 a 65535"), url=url) from None
     try:
         found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
-        raise WebhookError(f"webhook {host}: the name does not resolve ({exc})") from None
+        raise said(WebhookError, N_("webhook {host}: el nombre no se resuelve ({detail})"), host=host, detail=exc) from None
     addresses = list(dict.fromkeys(ipaddress.ip_address(info[4][0].split("%")[0]) for info in found))
     if not addresses:
-        raise WebhookError(f"webhook {host}: the name resolves to no address")
+        raise said(WebhookError, N_("webhook {host}: el nombre no lleva a ninguna dirección"), host=host)
     if host not in set(allow):
         for address in addresses:
             reason = why_refused(address)
             if reason:
-                raise WebhookRefused(
-                    f"webhook {host} refused: {address} is {reason}; an admin may allow this host with "
-                    "the workspace setting webhook_allow_hosts")
+                raise said(WebhookRefused, N_("webhook {host} rechazado: {address} {reason}; un administrador puede "
+                                              "permitir este servidor con el ajuste webhook_allow_hosts"),
+                           host=host, address=address, reason=reason)
     return parts.scheme, port, host, [str(a) for a in addresses]
 
 
@@ -143,10 +148,11 @@ def post(url: str, payload: dict[str, Any], allow: Iterable[str] = ()) -> None:
                                                        "User-Agent": "Pulso alerts"})
         status = conn.getresponse().status
     except (OSError, http.client.HTTPException) as exc:
-        raise WebhookError(f"webhook {host} could not be reached: {exc}") from None
+        raise said(WebhookError, N_("no se pudo llegar al webhook {host}: {detail}"), host=host, detail=exc) from None
     finally:
         conn.close()
     if 300 <= status < 400:
-        raise WebhookRefused(f"webhook {host} answered {status} (a redirect): redirects are not followed")
+        raise said(WebhookRefused, N_("el webhook {host} respondió {status} (una redirección): las redirecciones no "
+                                      "se siguen"), host=host, status=status)
     if not 200 <= status < 300:
-        raise WebhookError(f"webhook {host} answered {status}")
+        raise said(WebhookError, N_("el webhook {host} respondió {status}"), host=host, status=status)

@@ -26,6 +26,7 @@ import sqlalchemy as sa
 
 from pulso import audit
 from pulso.dedupe.merge import MergeError, merge, undo
+from pulso.i18n import N_, said
 from pulso.store import Store, schema
 from pulso.store.tables_data import merges as merges_table
 
@@ -165,18 +166,18 @@ def merge_cluster(store: Store, table: str, survivor: str, ids: list[str], choic
     names per field; returns the batch id (undo_batch undoes it as one step). Refuses a survivor
     or a chosen member outside `ids`, a field that cannot be chosen, a member that is gone."""
     if table not in CHOOSABLE:
-        raise MergeError(f"merges work on accounts and leads, not '{table}'")
+        raise said(MergeError, N_("las fusiones son de cuentas y leads, no de '{table}'"), table=table)
     ids = list(dict.fromkeys(ids))
     if survivor not in ids or len(ids) < 2:
-        raise MergeError("the survivor must be one of the cluster's records, and the cluster have two")
+        raise said(MergeError, N_("el registro que queda debe ser uno de los del grupo, y el grupo tener dos"))
     wrong = [f for f, m in choice.items() if f not in CHOOSABLE[table] or m not in ids]
     if wrong:
-        raise MergeError(f"cannot choose {', '.join(sorted(wrong))} that way")
+        raise said(MergeError, N_("no se puede elegir {fields} así"), fields=", ".join(sorted(wrong)))
     with store.engine.connect() as conn:
         records = _members(conn, table, ids)
     gone = [i for i in ids if i not in records]
     if gone:
-        raise MergeError(f"{table} '{gone[0]}' does not exist (already merged?)")
+        raise said(MergeError, N_("{table} '{id}' no existe (¿ya fusionado?)"), table=table, id=gone[0])
     values = {f: records[m][f] for f, m in choice.items()}
     batch = batch or uuid.uuid4().hex[:12]
     step = _last_step(store, batch)
@@ -203,7 +204,7 @@ def undo_batch(store: Store, batch: str, *, actor: audit.Actor) -> int:
     """Undo every merge of a cluster or bulk merge still standing, the last first; returns how many."""
     rows = [r for r in _batch_rows(store, batch) if r["undone_at"] is None]
     if not rows:
-        raise MergeError(f"no merge to undo in '{batch}'")
+        raise said(MergeError, N_("no hay ninguna fusión que deshacer en '{batch}'"), batch=batch)
     for r in sorted(rows, key=lambda r: json.loads(r["undo"]).get("step", 0), reverse=True):
         undo(store, r["id"], actor=actor)
     return len(rows)

@@ -21,6 +21,7 @@ import pyarrow as pa
 import sqlalchemy as sa
 
 from pulso.errors import PulsoError
+from pulso.i18n import N_, said
 from pulso.store import Store, schema
 
 TABLES = ("accounts", "leads")
@@ -132,9 +133,10 @@ def find(store: Store, table: str = "accounts", *, threshold: float = DEFAULT_TH
     "save", "done"); `runner` runs the reads and writes (the web's database thread) while the
     comparing, which touches no workspace, runs on the caller's thread."""
     if table not in TABLES:
-        raise PulsoError(f"dedupe works on {' and '.join(TABLES)}, not '{table}'")
+        raise said(PulsoError, N_("la búsqueda de duplicados es de cuentas y leads, no de '{table}'"), table=table)
     if not 0 < threshold < 1:
-        raise PulsoError(f"threshold {threshold}: give a probability between 0 and 1, such as 0.9")
+        raise said(PulsoError, N_("umbral {threshold}: indique una probabilidad entre 0 y 1, como 0.9"),
+                   threshold=threshold)
     run = runner or (lambda fn: fn())
     say = progress or (lambda fraction, step: None)
     say(0.0, "read")

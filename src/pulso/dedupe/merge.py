@@ -24,6 +24,7 @@ import sqlalchemy as sa
 
 from pulso import audit
 from pulso.errors import PulsoError
+from pulso.i18n import N_, said
 from pulso.store import Store, schema, searchable, searchwords
 from pulso.store.tables_data import merges as merges_table
 
@@ -150,16 +151,16 @@ def merge(store: Store, table: str, survivor_id: str, merged_id: str, *, actor: 
     there is never filled from the duplicate. `batch`/`step`: the cluster or bulk merge this one is
     part of (undone together by clusters.undo_batch, last step first)."""
     if table not in ("accounts", "leads"):
-        raise MergeError(f"merges work on accounts and leads, not '{table}'")
+        raise said(MergeError, N_("las fusiones son de cuentas y leads, no de '{table}'"), table=table)
     if survivor_id == merged_id:
-        raise MergeError("a record cannot be merged into itself")
+        raise said(MergeError, N_("un registro no se puede fusionar consigo mismo"))
     t = schema.table(table)
     dc = schema.duplicate_candidates
     with store.engine.connect() as conn:
         survivor, merged = _row(conn, table, survivor_id), _row(conn, table, merged_id)
         if survivor is None or merged is None:
             missing = survivor_id if survivor is None else merged_id
-            raise MergeError(f"{table} '{missing}' does not exist (already merged?)")
+            raise said(MergeError, N_("{table} '{id}' no existe (¿ya fusionado?)"), table=table, id=missing)
         moves = []
         for child, col in _referrers(table):
             c = schema.table(child)
@@ -209,9 +210,10 @@ def undo(store: Store, merge_id: str, *, actor: audit.Actor) -> None:
     with store.engine.connect() as conn:
         row = conn.execute(sa.select(merges_table).where(merges_table.c.id == merge_id)).mappings().first()
     if row is None:
-        raise MergeError(f"no merge '{merge_id}'; see `pulso dedupe merges`")
+        raise said(MergeError, N_("no hay ninguna fusión '{id}'; vea `pulso dedupe merges`"), id=merge_id)
     if row["undone_at"] is not None:
-        raise MergeError(f"merge '{merge_id}' was already undone on {row['undone_at']:%Y-%m-%d %H:%M}")
+        raise said(MergeError, N_("la fusión '{id}' ya se deshizo el {when}"), id=merge_id,
+                   when=f"{row['undone_at']:%Y-%m-%d %H:%M}")
     table, data = row["table_name"], json.loads(row["undo"])
     t, dc = schema.table(table), schema.duplicate_candidates
     merged = _decode(table, data["merged"])
@@ -245,7 +247,7 @@ def dismiss(store: Store, candidate_id: str, *, actor: audit.Actor) -> None:
     with store.connect() as conn:
         done = conn.execute(dc.update().where(dc.c.id == candidate_id).values(status="dismissed")).rowcount
         if not done:
-            raise MergeError(f"no duplicate candidate '{candidate_id}'")
+            raise said(MergeError, N_("no hay ningún candidato a duplicado '{id}'"), id=candidate_id)
         audit.record(store, "dedupe.dismiss", actor=actor, target=("duplicate_candidates", candidate_id), conn=conn)
 
 

@@ -103,8 +103,9 @@ def _unzip(path: Path, name: str, work: Path, start: int) -> tuple[list[tuple[Pa
             wanted = [e for e in entries if not e.is_dir() and not _hidden(e.filename)]
             data = [e for e in wanted if PurePosixPath(e.filename).suffix.lower() in DATA_SUFFIXES]
             left_out = [e.filename for e in wanted if e not in data]
-            check_sizes(data, name, whole="its data files unpack", advice="unzip it and import the folder",
-                        part="its file", not_what="not a CRM export")
+            check_sizes(data, name, whole=saying(N_("sus archivos de datos se descomprimen")),
+                        advice=saying(N_("descomprímalo e importe la carpeta")), part=saying(N_("su archivo")),
+                        not_what=saying(N_("no es la exportación de un CRM")))
             if len({e.filename for e in data}) < len(data):
                 raise ReadError(name, saying(N_("el zip contiene dos veces el mismo nombre de archivo")))
             members = []

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from pulso.i18n import N_, saying
 from pulso.ingest.readers import (BATCH_ROWS, MAX_COLUMNS, SAMPLE, EmptyFile, ReadError, Source, _check_text,
                                   detect_encoding, rows_table, unique_names)
 
@@ -18,7 +19,7 @@ def open_parquet(path: Path) -> Source:
     try:
         pf = pq.ParquetFile(path)
     except (pa.ArrowInvalid, OSError) as exc:
-        raise ReadError(path.name, f"this is not a Parquet file: {exc}") from None
+        raise ReadError(path.name, saying(N_("no es un archivo Parquet: {detail}"), detail=exc)) from None
     if pf.metadata.num_rows == 0:
         raise EmptyFile(path.name, "the file has columns but no rows")
     columns = unique_names(pf.schema_arrow.names)
@@ -52,10 +53,10 @@ def open_jsonl(path: Path, encoding: str | None) -> Source:
         if isinstance(line, dict):
             columns.update(dict.fromkeys(line))
             if len(columns) > MAX_COLUMNS:
-                raise ReadError(path.name, f"the objects have more than {MAX_COLUMNS:,} different keys; "
-                                           "this is not a table export", number)
+                raise ReadError(path.name, saying(N_("los objetos tienen más de {limit} claves distintas; no es la "
+                                                     "exportación de una tabla"), limit=f"{MAX_COLUMNS:,}"), number)
     if not columns:
-        raise ReadError(path.name, "no JSON objects found (one object per line)")
+        raise ReadError(path.name, saying(N_("no se encontró ningún objeto JSON (uno por línea)")))
     names = list(columns)
     src = Source(path, "jsonl", names, encoding=enc)
 
@@ -63,11 +64,12 @@ def open_jsonl(path: Path, encoding: str | None) -> Source:
         chunk: list[tuple] = []
         for number, obj in _json_lines(path, enc):
             if not isinstance(obj, dict):
-                raise ReadError(path.name, f"expected a JSON object, got {type(obj).__name__}", number)
+                raise ReadError(path.name, saying(N_("se esperaba un objeto JSON, no {kind}"), kind=type(obj).__name__), number)
             try:
                 chunk.append(tuple(_json_text(obj.get(c)) for c in names))
             except RecursionError:
-                raise ReadError(path.name, "a value is nested too deeply to be kept as text", number) from None
+                raise ReadError(path.name, saying(N_("un valor está anidado demasiado hondo para guardarlo como texto")),
+                                number) from None
             if len(chunk) == BATCH_ROWS:
                 yield rows_table(names, chunk)
                 chunk = []
@@ -98,11 +100,14 @@ def _json_lines(path: Path, encoding: str) -> Iterator[tuple[int, object]]:
                     # Whole numbers stay text: int() refuses over 4,300 digits, and the column's type decides.
                     obj = json.loads(line, parse_int=str)
                 except json.JSONDecodeError as exc:
-                    raise ReadError(path.name, f"not valid JSON: {exc.msg} (column {exc.colno})", number) from None
+                    raise ReadError(path.name, saying(N_("JSON no válido: {detail} (columna {column})"), detail=exc.msg,
+                                                      column=exc.colno), number) from None
                 except RecursionError:
-                    raise ReadError(path.name, "the JSON nests arrays or objects too deeply to be read", number) from None
+                    raise ReadError(path.name, saying(N_("el JSON anida listas u objetos demasiado hondo para leerlo")),
+                                    number) from None
                 except ValueError as exc:
-                    raise ReadError(path.name, f"not valid JSON: {exc}", number) from None
+                    raise ReadError(path.name, saying(N_("JSON no válido: {detail}"), detail=exc), number) from None
                 yield number, obj
         except UnicodeDecodeError:
-            raise ReadError(path.name, f"not valid {encoding}; give the encoding (--encoding latin-1)") from None
+            raise ReadError(path.name, saying(N_("no es {encoding} válido; indique la codificación (--encoding latin-1)"),
+                                              encoding=encoding)) from None

@@ -41,8 +41,9 @@ class ReadError(PulsoError):
 
     def __init__(self, file: str, reason: str, line: int | None = None):
         self.file, self.reason, self.line = file, reason, line
-        where = f"{file}, line {line}" if line else file
+        where = saying(N_("{file}, línea {line}"), file=file, line=line) if line else file
         super().__init__(f"{where}: {reason}")
+        self.text, self.values = N_("{where}: {reason}"), {"where": where, "reason": reason}  # pulso.i18n.error_text
 
 
 class EmptyFile(ReadError):
@@ -105,7 +106,7 @@ def _reading(name: str) -> Iterator[None]:
         raise
     except UNREADABLE as exc:
         text = str(exc).strip().splitlines()[0][:300] if str(exc).strip() else type(exc).__name__
-        raise ReadError(name, f"cannot read the file: {text}") from None
+        raise ReadError(name, saying(N_("no se puede leer el archivo: {detail}"), detail=text)) from None
 
 
 def _guarded(name: str, batches: Iterator[pa.Table]) -> Iterator[pa.Table]:
@@ -127,13 +128,13 @@ def open_source(path: Path | str, *, format: str | None = None, encoding: str | 
     """Open a file for reading; the format comes from its extension unless given."""
     path = Path(path)
     if not path.exists():
-        raise ReadError(str(path), "no such file")
+        raise ReadError(str(path), saying(N_("no existe ese archivo")))
     if path.is_dir():
-        raise ReadError(str(path), "is a folder, not a file")
+        raise ReadError(str(path), saying(N_("es una carpeta, no un archivo")))
     if not path.is_file():
-        raise ReadError(path.name, "is not a regular file (a device or a pipe?)")
+        raise ReadError(path.name, saying(N_("no es un archivo normal (¿un dispositivo o una tubería?)")))
     if path.stat().st_size == 0:
-        raise ReadError(path.name, "the file is empty")
+        raise ReadError(path.name, saying(N_("el archivo está vacío")))
     fmt = format or _format_of(path)
     with _reading(path.name):
         if fmt == "csv":
@@ -150,7 +151,7 @@ def open_source(path: Path | str, *, format: str | None = None, encoding: str | 
             from pulso.ingest.formats import open_jsonl
 
             return open_jsonl(path, encoding)
-    raise ReadError(path.name, f"unknown format '{fmt}'; use one of: {', '.join(FORMATS)}")
+    raise ReadError(path.name, saying(N_("formato desconocido '{fmt}'; use uno de: {formats}"), fmt=fmt, formats=", ".join(FORMATS)))
 
 
 def _format_of(path: Path) -> str:
@@ -164,7 +165,7 @@ def _format_of(path: Path) -> str:
     if ext in ("jsonl", "ndjson", "json"):
         return "jsonl"
     if ext == "xls":
-        raise ReadError(path.name, "old .xls workbooks are not supported; save it as .xlsx or CSV")
+        raise ReadError(path.name, saying(N_("los libros .xls antiguos no se admiten; guárdelo como .xlsx o CSV")))
     return "csv"
 
 
@@ -173,7 +174,7 @@ def detect_encoding(sample: bytes, name: str) -> str:
     if sample.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise ReadError(name, "the file is UTF-16; save it as UTF-8 (CSV UTF-8 in Excel)")
+        raise ReadError(name, saying(N_("el archivo es UTF-16; guárdelo como UTF-8 (CSV UTF-8 en Excel)")))
     try:
         codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
         return "utf-8"
@@ -181,8 +182,8 @@ def detect_encoding(sample: bytes, name: str) -> str:
         text = sample.decode("utf-8", errors="replace")
         if any("\u0080" <= ch < "\ufffd" for ch in text):
             line = sample[: exc.start].count(b"\n") + 1
-            raise ReadError(name, "this line is not valid UTF-8 although other lines are: the file mixes encodings; "
-                                  "re-save it as UTF-8 or give the encoding (--encoding latin-1)", line) from None
+            raise ReadError(name, saying(N_("esta línea no es UTF-8 válido aunque otras sí: el archivo mezcla codificaciones; "
+                                            "vuelva a guardarlo como UTF-8 o indique la codificación (--encoding latin-1)")), line) from None
     if any(b in _CP1252_UNDEFINED for b in sample):
         return "latin-1"
     return "cp1252"
@@ -200,10 +201,10 @@ def is_binary(sample: bytes) -> bool:
 
 def _check_text(sample: bytes, name: str, size: int) -> None:
     if is_binary(sample):
-        raise ReadError(name, "this is a binary file, not text; export the data as CSV, XLSX, Parquet or JSON lines")
+        raise ReadError(name, saying(N_("es un archivo binario, no texto; exporte los datos como CSV, XLSX, Parquet o JSON lines")))
     if b"\n" not in sample and b"\r" not in sample and size > len(sample):
-        raise ReadError(name, f"the first line is longer than {SAMPLE // (1 << 20)} MB: this is not a table export "
-                              "(or its line breaks are missing)", line=1)
+        raise ReadError(name, saying(N_("la primera línea ocupa más de {mb} MB: no es la exportación de una tabla (o le "
+                                        "faltan los saltos de línea)"), mb=SAMPLE // (1 << 20)), line=1)
 
 
 def unique_names(names: list[str]) -> list[str]:
@@ -230,19 +231,19 @@ def _open_csv(path: Path, encoding: str | None, delimiter: str | None) -> Source
         try:
             codecs.lookup(encoding)
         except LookupError:
-            raise ReadError(path.name, f"unknown encoding '{encoding}'; use one of: {', '.join(ENCODINGS)}") from None
+            raise ReadError(path.name, saying(N_("codificación desconocida '{encoding}'; use una de: {encodings}"), encoding=encoding, encodings=", ".join(ENCODINGS))) from None
     sample = sample.replace(b"\x00", b"")
     enc = encoding or detect_encoding(sample, path.name)
     text = sample.decode(enc, errors="replace")
     if len(sample) == SAMPLE:  # drop the last, probably partial line
         text = text[: text.rfind("\n") + 1] or text
     if not text.strip():
-        raise ReadError(path.name, "the file holds no text, only blank space")
+        raise ReadError(path.name, saying(N_("el archivo no tiene texto, solo espacios en blanco")))
     delim = delimiter or _sniff_delimiter(text)
     header_rows = list(csv.reader(io.StringIO(text), delimiter=delim))
     header_rows = [r for r in header_rows if any(c.strip() for c in r)]
     if not header_rows:
-        raise ReadError(path.name, "the file has no header row")
+        raise ReadError(path.name, saying(N_("el archivo no tiene fila de cabecera")))
     columns = unique_names(header_rows[0])
     if len(header_rows) < 2 and _data_lines(path, sample) == 0:
         raise EmptyFile(path.name, saying(N_("el archivo tiene cabecera pero ninguna fila")))
@@ -318,11 +319,11 @@ class _NulFree(io.RawIOBase):
 def _csv_failure(src: Source, message: str) -> ReadError:
     if "UTF8" in message or "utf8" in message.lower():
         line = _first_bad_utf8_line(src.path)
-        return ReadError(src.name, "this line is not valid UTF-8 although the start of the file is: the file mixes "
-                                   "encodings; re-save it as UTF-8 or give the encoding (--encoding latin-1)", line)
+        return ReadError(src.name, saying(N_("esta línea no es UTF-8 válido aunque el principio del archivo sí: el archivo mezcla "
+                                             "codificaciones; vuelva a guardarlo como UTF-8 o indique la codificación (--encoding latin-1)")), line)
     if "straddling" in message:
-        return ReadError(src.name, "a row is longer than 16 MB (a quote left open?)")
-    return ReadError(src.name, f"cannot parse the CSV: {message.splitlines()[0]}")
+        return ReadError(src.name, saying(N_("una fila ocupa más de 16 MB (¿unas comillas sin cerrar?)")))
+    return ReadError(src.name, saying(N_("no se puede analizar el CSV: {detail}"), detail=message.splitlines()[0]))
 
 
 def _first_bad_utf8_line(path: Path) -> int | None:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from pulso.i18n import N_, saying
 from pulso.ingest.readers import BATCH_ROWS, MAX_COLUMNS, EmptyFile, ReadError, Source, rows_table, unique_names
 
 MAX_UNCOMPRESSED = 1 << 30  # all entries together, as the zip declares them
@@ -40,11 +41,13 @@ def check_sizes(entries: list[zipfile.ZipInfo], name: str, *, whole: str, advice
     more than MAX_RATIO times its packed size (read from the zip's directory: nothing is unpacked)."""
     total = sum(e.file_size for e in entries)
     if total > MAX_UNCOMPRESSED:
-        raise ReadError(name, f"{whole} to {total >> 20:,} MB, over the limit of {MAX_UNCOMPRESSED >> 20:,} MB; {advice}")
+        raise ReadError(name, saying(N_("{whole} hasta {total} MB, por encima del límite de {limit} MB; {advice}"), whole=whole,
+                                     total=f"{total >> 20:,}", limit=f"{MAX_UNCOMPRESSED >> 20:,}", advice=advice))
     for e in entries:
         if e.file_size > RATIO_FROM and e.file_size > MAX_RATIO * max(e.compress_size, 1):
-            raise ReadError(name, f"{part} {e.filename} unpacks {e.file_size // max(e.compress_size, 1):,} "
-                                  f"times larger than it is packed (over {MAX_RATIO}): {not_what} (a zip bomb?)")
+            raise ReadError(name, saying(N_("{part} {file} se descomprime {ratio} veces más grande de lo que ocupa comprimido "
+                                            "(más de {limit}): {not_what} (¿una bomba zip?)"), part=part, file=e.filename,
+                                         ratio=f"{e.file_size // max(e.compress_size, 1):,}", limit=MAX_RATIO, not_what=not_what))
 
 
 def check_workbook(path: Path, name: str) -> None:
@@ -52,13 +55,13 @@ def check_workbook(path: Path, name: str) -> None:
     try:
         with zipfile.ZipFile(path) as book:
             entries = book.infolist()
-            check_sizes(entries, name, whole="the workbook unpacks", advice="export the sheet as CSV",
-                        part="its part", not_what="this is not a spreadsheet export")
+            check_sizes(entries, name, whole=saying(N_("el libro se descomprime")), advice=saying(N_("exporte la hoja como CSV")),
+                        part=saying(N_("su parte")), not_what=saying(N_("no es la exportación de una hoja de cálculo")))
             for e in entries:
                 if _SHEET.fullmatch(e.filename):
                     _check_sheet(book, e, name)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, NotImplementedError) as exc:
-        raise ReadError(name, f"cannot open the workbook: {exc}") from None
+        raise ReadError(name, saying(N_("no se puede abrir el libro: {detail}"), detail=exc)) from None
 
 
 def _check_sheet(book: zipfile.ZipFile, entry: zipfile.ZipInfo, name: str) -> None:
@@ -79,8 +82,9 @@ def _check_sheet(book: zipfile.ZipFile, entry: zipfile.ZipInfo, name: str) -> No
             cut = end.start() if end else max(0, len(text) - 16)
             cells += sum(1 for m in _CELL.finditer(text) if m.start() < cut)
             if cells > MAX_COLUMNS:
-                raise ReadError(name, f"the first row of sheet {sheet} has more than {MAX_COLUMNS:,} cells "
-                                      "(Excel's limit); this is not a table export", 1)
+                raise ReadError(name, saying(N_("la primera fila de la hoja {sheet} tiene más de {limit} celdas (el límite "
+                                                "de Excel); no es la exportación de una tabla"), sheet=sheet,
+                                             limit=f"{MAX_COLUMNS:,}"), 1)
             more = b"" if end else f.read(CHUNK)
             if end or not more:
                 return
@@ -96,29 +100,32 @@ def _check_dimension(ref: str, sheet: str, name: str) -> None:
         column = column * 26 + ord(letter) - 64
     row = int(last.group(2))
     if column > MAX_COLUMNS or row > MAX_ROWS:
-        raise ReadError(name, f"sheet {sheet} declares {column:,} columns and {row:,} rows; Excel's limits are "
-                              f"{MAX_COLUMNS:,} and {MAX_ROWS:,}: this is not a spreadsheet export")
+        raise ReadError(name, saying(N_("la hoja {sheet} declara {columns} columnas y {rows} filas; los límites de Excel son "
+                                        "{max_columns} y {max_rows}: no es la exportación de una hoja de cálculo"), sheet=sheet,
+                                     columns=f"{column:,}", rows=f"{row:,}", max_columns=f"{MAX_COLUMNS:,}",
+                                     max_rows=f"{MAX_ROWS:,}"))
 
 
 def open_xlsx(path: Path, sheet: str | None) -> Source:
     """A Source over the first sheet (or `sheet`) of a checked workbook."""
     if not zipfile.is_zipfile(path):
-        raise ReadError(path.name, "this is not an XLSX workbook (not a zip archive)")
+        raise ReadError(path.name, saying(N_("no es un libro XLSX (no es un archivo zip)")))
     check_workbook(path, path.name)
     import openpyxl
 
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for broken workbooks
-        raise ReadError(path.name, f"cannot open the workbook: {exc}") from None
+        raise ReadError(path.name, saying(N_("no se puede abrir el libro: {detail}"), detail=exc)) from None
     if sheet and sheet not in book.sheetnames:
         book.close()
-        raise ReadError(path.name, f"no sheet '{sheet}'; the sheets are: {', '.join(book.sheetnames)}")
+        raise ReadError(path.name, saying(N_("no hay ninguna hoja '{sheet}'; las hojas son: {sheets}"), sheet=sheet,
+                                          sheets=", ".join(book.sheetnames)))
     ws = book[sheet] if sheet else book.worksheets[0]
     header = next(ws.iter_rows(min_row=1, max_row=1, values_only=True), None)
     if header is None or not any(v is not None for v in header):
         book.close()
-        raise ReadError(path.name, "the sheet is empty")
+        raise ReadError(path.name, saying(N_("la hoja está vacía")))
     columns = unique_names(["" if v is None else str(v) for v in header])
     src = Source(path, "xlsx", columns, record_lines=array("L"))
     # Rows no wider than the header, so that a stray far-right cell cannot widen every row.
@@ -129,7 +136,8 @@ def open_xlsx(path: Path, sheet: str | None) -> Source:
         try:
             for line, row in enumerate(rows, start=2):
                 if line > MAX_ROWS:
-                    raise ReadError(path.name, f"the sheet has more than {MAX_ROWS:,} rows (Excel's limit)", line)
+                    raise ReadError(path.name, saying(N_("la hoja tiene más de {limit} filas (el límite de Excel)"),
+                                                      limit=f"{MAX_ROWS:,}"), line)
                 if not any(v is not None for v in row):
                     continue  # blank rows are skipped, as in CSV files
                 chunk.append(row)
@@ -140,7 +148,7 @@ def open_xlsx(path: Path, sheet: str | None) -> Source:
             if chunk:
                 yield rows_table(columns, chunk)
             elif not src.record_lines:
-                raise EmptyFile(path.name, "the sheet has a header but no rows")
+                raise EmptyFile(path.name, saying(N_("la hoja tiene cabecera pero ninguna fila")))
         finally:
             book.close()
 

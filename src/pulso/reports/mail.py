@@ -19,6 +19,7 @@ from pulso.alerts import channels
 from pulso.alerts.rules import check_recipients
 from pulso.engine import periods as P
 from pulso.goals.scopes import GoalError, name_period, require_visible, resolve_scope
+from pulso.i18n import N_, said
 from pulso.reports.render import FORMATS, render
 from pulso.reports.scorecard import build, text
 from pulso.store import tables_goals as T
@@ -32,13 +33,14 @@ def create_schedule(store, *, name: str, frequency: str, recipients: str, scope:
     """Check and store a report schedule (a scope outside the caller's looks absent)."""
     name = (name or "").strip()
     if not name or len(name) > 200:
-        raise GoalError("name: give one of 1 to 200 characters")
+        raise said(GoalError, N_("nombre: escriba uno de 1 a 200 caracteres"))
     if frequency not in FREQUENCIES:
-        raise GoalError(f"frequency '{frequency}' is not one of {', '.join(FREQUENCIES)}")
+        raise said(GoalError, N_("la frecuencia '{frequency}' no es ninguna de {frequencies}"), frequency=frequency,
+                   frequencies=", ".join(FREQUENCIES))
     if lang not in ("es", "en"):
-        raise GoalError(f"language '{lang}' is not es or en")
+        raise said(GoalError, N_("el idioma '{lang}' no es es ni en"), lang=lang)
     if fmt not in FORMATS:
-        raise GoalError(f"format '{fmt}' is not pdf or html")
+        raise said(GoalError, N_("el formato '{fmt}' no es pdf ni html"), fmt=fmt)
     where = resolve_scope(store, scope, caller)
     to = check_recipients("email", recipients)
     row = {"id": "sched-" + uuid.uuid4().hex[:12], "name": name, "frequency": frequency, "scope_kind": where.stored_kind,
@@ -62,9 +64,9 @@ def delete_schedule(store, schedule_id: str, *, caller: Scope | None = None, act
                     ip: str | None = None) -> None:
     """Remove a schedule; one outside the caller's scope looks absent."""
     found = [s for s in schedules(store) if s["id"] == schedule_id]
-    absent = f"no report schedule has the id '{schedule_id}'"
+    absent = said(GoalError, N_("ningún envío programado de informe tiene el id '{id}'"), id=schedule_id)
     if not found:
-        raise GoalError(absent)
+        raise absent
     require_visible(store, Scope.stored(found[0]["scope_kind"], found[0]["scope_id"]), caller, absent)
     with store.connect() as conn:
         conn.execute(T.report_schedules.delete().where(T.report_schedules.c.id == schedule_id))

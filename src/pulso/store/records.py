@@ -27,7 +27,7 @@ import sqlalchemy as sa
 from pulso.access import OWNERSHIP, UNOWNED, Scope, admits, describe
 from pulso.errors import (FilterError, RecordError, RecordForbiddenError, RecordNotFoundError,
                           RecordReferencedError, RecordScopeError, UnknownFilterError, ValidationError)
-from pulso.i18n import N_, record_error
+from pulso.i18n import N_, Saying, record_error, said
 from pulso.store import coerce, schema, scoping, searchwords, tables_api
 from pulso.store.store import Store, _bump_version
 
@@ -70,13 +70,21 @@ def plain_row(row: Any) -> dict[str, Any]:
     return {k: plain(v) for k, v in dict(row).items()}
 
 
+def _reason(error: RecordError) -> Saying:
+    """A refused record's reason handed on inside another message, still sayable in a reader's language."""
+    reason = Saying(error.reason)
+    reason.text, reason.values = error.text, error.values
+    return reason
+
+
 def condition(scope: Scope, table: str) -> sa.ColumnElement | None:
     """The rows of `table` the scope reads (None: every row); RecordScopeError for a table
     without owners under a non-company scope."""
     try:
         return scoping.sql_condition(scope, table)
     except ValueError:
-        raise RecordScopeError(f"{table} have no owner; only a company-wide scope reads them", "table") from None
+        raise said(RecordScopeError, N_("{table} no tienen dueño; solo un ámbito de toda la empresa los lee"), "table",
+                   table=table) from None
 
 
 # -- reading ----------------------------------------------------------------------------------
@@ -92,18 +100,20 @@ def filters(store: Store, table: str, params: Iterable[tuple[str, str]]) -> list
         column, _, op = name.partition("__")
         if column not in tbl.c:
             near = difflib.get_close_matches(column, list(tbl.c.keys()), n=1)
-            hint = f"; did you mean '{near[0]}'?" if near else f"; the fields are: {', '.join(tbl.c.keys())}"
-            raise UnknownFilterError(f"{tbl.name} has no field '{column}'{hint}", name)
+            raise (said(UnknownFilterError, N_("{table} no tiene el campo '{column}'; ¿quería decir '{near}'?"), name,
+                        table=tbl.name, column=column, near=near[0]) if near else
+                   said(UnknownFilterError, N_("{table} no tiene el campo '{column}'; los campos son: {fields}"), name,
+                        table=tbl.name, column=column, fields=", ".join(tbl.c.keys())))
         if op == "null":
             if raw.lower() not in ("true", "false"):
-                raise FilterError(f"{name} takes true or false", name)
+                raise said(FilterError, N_("{name} admite true o false"), name, name=name)
             conditions.append(tbl.c[column].is_(None) if raw.lower() == "true" else tbl.c[column].is_not(None))
             continue
         if op and op not in OPERATORS:
-            raise UnknownFilterError(f"unknown operator '{op}'; use gt, gte, lt, lte, ne or null", name)
+            raise said(UnknownFilterError, N_("operador desconocido '{op}'; use gt, gte, lt, lte, ne o null"), name, op=op)
         converted, errors = coerce.from_dicts(tbl, [{column: raw}], store.timezone)
         if errors:
-            raise FilterError(f"{name}: {errors[0].reason}", name)
+            raise said(FilterError, N_("{name}: {reason}"), name, name=name, reason=_reason(errors[0]))
         value = converted[column][0].as_py()
         if op in ("", "eq"):
             equal.setdefault(column, []).append(value)
@@ -148,7 +158,8 @@ def get(store: Store, scope: Scope, table: str, record_id: str) -> dict[str, Any
     with store.engine.connect() as conn:
         row = conn.execute(query).mappings().first()
     if row is None:
-        raise RecordNotFoundError(f"no record '{record_id}' in {table} within your scope", "record_id")
+        raise said(RecordNotFoundError, N_("no hay ningún registro '{id}' en {table} dentro de su ámbito"), "record_id",
+                   id=record_id, table=table)
     return dict(row)
 
 
@@ -239,7 +250,8 @@ def _check_scope(conn: sa.Connection, scope: Scope, user_id: str | None, table: 
     unknown = [e for e, owner in zip(unknown, old_owners)
                if not admits(scope, table, stored[e.record_id], _text(owner), allowed)]
     if unknown:
-        raise RecordNotFoundError(f"{unknown[0].reason}; nothing was written", "id", errors=unknown[:1000])
+        raise said(RecordNotFoundError, N_("{reason}; no se escribió nada"), "id", unknown[:1000],
+                   reason=_reason(unknown[0]))
     hidden = _hidden_references(conn, scope, table, records)
     if hidden:
         raise ValidationError(hidden)
@@ -254,8 +266,8 @@ def _check_scope(conn: sa.Connection, scope: Scope, user_id: str | None, table: 
         elif table == "quotas" and owner is not None and _text(owner) == user_id:
             errors.append(record_error(table, rid, field, N_("es usted: su propia cuota la fija un administrador"), i))
     if errors:
-        raise RecordScopeError(f"{len(errors)} record(s) outside your scope; nothing was written",
-                               errors[0].field, errors=errors[:1000])
+        raise said(RecordScopeError, N_("{n} registro(s) fuera de su ámbito; no se escribió nada"), errors[0].field,
+                   errors[:1000], n=len(errors))
 
 
 def _hidden_references(conn: sa.Connection, scope: Scope, table: str, records: list[dict]) -> list[RecordError]:
@@ -282,10 +294,10 @@ def upsert(store: Store, scope: Scope, table: str, records: list[Any], *, admin:
     records outside the scope and ValidationError for references outside it (both as for records
     that do not exist); RecordScopeError for records that would leave it."""
     if table in ADMIN_WRITES and not admin:
-        raise RecordForbiddenError(f"only an admin writes {table}", "table")
+        raise said(RecordForbiddenError, N_("solo un administrador escribe {table}"), "table", table=table)
     if table == "quotas" and scope.kind not in ("company", "team"):
-        raise RecordForbiddenError("quotas are set by an admin, or by a manager for their team; "
-                                   "you may read your own", "table")
+        raise said(RecordForbiddenError, N_("las cuotas las fija un administrador, o un responsable para su equipo; "
+                                            "usted puede leer la suya"), "table")
     tbl = schema.table(table)
     records = coerce.trim_keys(tbl, records)  # ids and references as the store will keep them
     # One transaction: ids resolved, scope checked, records and audit entries written together.
@@ -364,7 +376,8 @@ def delete(store: Store, scope: Scope, table: str, record_id: str, *, audit: Aud
     with store.connect() as conn:
         row = conn.execute(query if scoped is None else query.where(scoped)).mappings().first()
         if row is None:
-            raise RecordNotFoundError(f"no record '{record_id}' in {table}", "record_id")
+            raise said(RecordNotFoundError, N_("no hay ningún registro '{id}' en {table}"), "record_id", id=record_id,
+                       table=table)
         using = []
         for name in schema.CANONICAL_TABLES:
             child = schema.metadata.tables[name]
@@ -374,8 +387,8 @@ def delete(store: Store, scope: Scope, table: str, record_id: str, *, audit: Aud
                     if n:
                         using.append(f"{n} {name} ({column})")
         if using:
-            raise RecordReferencedError(f"{table} '{record_id}' is referred to by {', '.join(using)}; "
-                                        "delete or re-point those first", "record_id")
+            raise said(RecordReferencedError, N_("{table} '{id}' está referido por {using}; borre o vuelva a apuntar "
+                                                 "esos antes"), "record_id", table=table, id=record_id, using=", ".join(using))
         conn.execute(tbl.delete().where(tbl.c.id == record_id))
         searchwords.remove(conn, table, [(record_id, row.get("search_text"), row.get("search_phone"))])
         if table == "users":

@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from pulso.errors import (FilterError, KpiError, PulsoError, RecordForbiddenError, RecordNotFoundError,
                           RecordReferencedError, ScopeError, StoreBusyError, StoreError, UnknownFilterError)
-from pulso.i18n import N_
+from pulso.i18n import N_, said_text
 from pulso.tokens import TokenError
 from pulso.web.auth import AuthError, CsrfError, ForbiddenError, ThrottledError
 from pulso.web.i18n import pick_language, translate
@@ -66,6 +66,11 @@ def classify(exc: Exception) -> tuple[int, str, str]:
     return 500, "internal", N_("Error")
 
 
+def said_as(exc: Exception) -> bool:
+    """True for an error that carries its message as a msgid and values (pulso.i18n.said)."""
+    return isinstance(getattr(exc, "text", None), str) and isinstance(getattr(exc, "values", None), dict)
+
+
 def _wants_json(request: Request) -> bool:
     accept = request.headers.get("accept", "")
     return request.url.path.endswith(".json") or ("application/json" in accept and "text/html" not in accept)
@@ -79,7 +84,8 @@ async def _language(request: Request) -> str:
     return pick_language(user.locale if user and user.locale else request.cookies.get("pulso_lang"))
 
 
-async def error_response(request: Request, status: int, title: str, message: str | QueryError | WorkspaceError) -> Response:
+async def error_response(request: Request, status: int, title: str,
+                         message: str | QueryError | WorkspaceError | PulsoError) -> Response:
     """An error as JSON or as a page in the user's language (a QueryError's or a workspace refusal's
     message too)."""
     strict = request.app.state.services.settings.strict_i18n
@@ -88,6 +94,8 @@ async def error_response(request: Request, status: int, title: str, message: str
         message = message.message(lang, strict=strict)
     elif isinstance(message, WorkspaceError):
         message = message.message(lambda text: translate(text, lang, strict=strict))
+    elif isinstance(message, Exception):  # a lower layer's error raised with pulso.i18n.said
+        message = said_text(message.text, message.values, str(message), lambda text: translate(text, lang, strict=strict))
     if _wants_json(request):
         return JSONResponse({"error": message, "status": status}, status_code=status)
     templates = request.app.state.templates
@@ -109,7 +117,7 @@ def install(app: FastAPI) -> None:
         if isinstance(exc, AuthError) and not _wants_json(request) and request.method == "GET":
             target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
             return RedirectResponse(f"/signin?next={quote(target, safe='')}", status_code=303)
-        message = exc if isinstance(exc, (QueryError, WorkspaceError)) else str(exc)
+        message = exc if isinstance(exc, (QueryError, WorkspaceError)) or (status != 403 and said_as(exc)) else str(exc)
         if status == 403 and isinstance(message, str) and not _wants_json(request):  # a page in one language
             message = QueryError(N_("El formulario ha caducado: vuelve a cargar la página e inténtalo de nuevo.")
                                  if isinstance(exc, CsrfError) else N_("Tu rol o tu alcance no te dejan ver esta página."))

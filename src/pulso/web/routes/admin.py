@@ -12,7 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from pulso import audit, tokens
 from pulso import formatting as f
-from pulso.i18n import N_
+from pulso.i18n import N_, error_text
 from pulso.store.schema import ROLES
 from pulso.web.deps import Ctx, csrf_binding
 from pulso.web.pages import cell, page_route, render, table
@@ -73,7 +73,7 @@ def tokens_create(ctx: Ctx, name: Annotated[str, Form()] = "", role: Annotated[s
         created = ctx.services.run(lambda: tokens.create(ctx.services.store, name, role=role, team_id=team_id.strip(),
                                                          user_id=user_id.strip(), created_by=actor, ip=ip))
     except tokens.TokenError as exc:
-        return _tokens_page(ctx, error=str(exc))
+        return _tokens_page(ctx, error=error_text(exc, ctx.lang))
     return _tokens_page(ctx, created=created)
 
 
@@ -85,7 +85,7 @@ def tokens_revoke(ctx: Ctx, token_id: str, csrf_token: Annotated[str, Form()] = 
     try:
         ctx.services.run(tokens.revoke, ctx.services.store, token_id, actor=audit.Actor("user", ctx.user.id), ip=ip)
     except tokens.TokenError as exc:
-        return _tokens_page(ctx, error=str(exc))
+        return _tokens_page(ctx, error=error_text(exc, ctx.lang))
     return RedirectResponse("/settings/tokens", status_code=303)
 
 

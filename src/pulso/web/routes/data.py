@@ -20,7 +20,7 @@ from starlette.datastructures import UploadFile as StarletteUpload
 from pulso import audit
 from pulso import formatting as f
 from pulso.errors import PulsoError
-from pulso.i18n import N_
+from pulso.i18n import N_, error_text
 from pulso.ingest import (ImportFailed, ReadError, detect_mapping, import_files, list_runs, open_source, parse_mapping,
                           presets, run_errors, suggestions, write_error_report)
 from pulso.ingest.bundle import expanded, is_bundle, plan_files
@@ -101,10 +101,10 @@ def import_preview(ctx: Ctx, files: Annotated[list[UploadFile], File()], table_n
         first = next(src.batches()).slice(0, PREVIEW_ROWS).to_pylist()
     except ReadError as exc:  # named as the browser sent it, not as the server stored it
         discard_upload(token)
-        return _import_page(ctx, error=str(ReadError(names[str(paths[0])], exc.reason, exc.line)))
+        return _import_page(ctx, error=error_text(ReadError(names[str(paths[0])], exc.reason, exc.line), ctx.lang))
     except PulsoError as exc:
         discard_upload(token)
-        return _import_page(ctx, error=str(exc))
+        return _import_page(ctx, error=error_text(exc, ctx.lang))
     shown = [names[str(p)] for p in paths]
     preset = detect_mapping(shown[0], src.columns)
     target = table_name if table_name in IMPORTABLE else (preset.sources[0].tables[0].table if preset else "deals")
@@ -173,7 +173,7 @@ async def import_run(ctx: Ctx) -> Response:
     except UploadGone:
         return _import_page(ctx, error=ctx._(GONE))
     except PulsoError as exc:
-        return _import_page(ctx, error=str(exc))
+        return _import_page(ctx, error=error_text(exc, ctx.lang))
     again = _again(form)
     again.pop("saved_mapping", None)
     if uploads.kept(token, SAVED_MAPPING) is not None and not again.get("preset"):
@@ -196,7 +196,7 @@ async def _run(ctx: Ctx, token: str, paths: list[Path], names: dict[str, str], m
     except ImportFailed as exc:
         result = exc.result
     except PulsoError as exc:
-        return _import_page(ctx, error=str(exc))
+        return _import_page(ctx, error=error_text(exc, ctx.lang))
     if result.status in ("committed", "partial"):
         discard_upload(token)
     unknown = _unknown_rows(result) if dry_run else []
@@ -269,7 +269,7 @@ async def import_fix(ctx: Ctx) -> Response:
     except UploadGone:
         return _import_page(ctx, error=ctx._(GONE))
     except PulsoError as exc:
-        return _import_page(ctx, error=str(exc))
+        return _import_page(ctx, error=error_text(exc, ctx.lang))
     if form.get("action") == "download":
         return _yaml_download(text)
     uploads.keep(token, SAVED_MAPPING, text)

@@ -17,7 +17,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from pulso import dedupe
 from pulso import formatting as f
-from pulso.i18n import N_
+from pulso.i18n import N_, said
 from pulso.web.deps import Ctx
 from pulso.web.errors import NotFoundError
 from pulso.web.pages import page_route, render
@@ -146,7 +146,7 @@ def duplicate_page(ctx: Ctx, cluster: str) -> Response:
 def _cluster_page(ctx: Ctx, cluster: str, error: dict[str, Any] | None = None) -> Response:
     c = ctx.services.run(dedupe.cluster, ctx.services.store, cluster)
     if c is None:
-        raise NotFoundError(f"no pending cluster '{cluster}'")
+        raise said(NotFoundError, N_("no hay ningún grupo pendiente '{cluster}'"), cluster=cluster)
     rows = []
     for name in (*dedupe.CHOOSABLE[c.table], "owner", "created_at"):
         values = [m.get(name) for m in c.members]
@@ -203,7 +203,7 @@ def duplicates_undo(ctx: Ctx, merge_id: Annotated[str, Form()] = "", batch: Anno
         else:
             ctx.services.run(lambda: dedupe.undo(ctx.services.store, merge_id, actor=actor(ctx)))
     except dedupe.MergeError:
-        raise NotFoundError("nothing to undo there") from None
+        raise said(NotFoundError, N_("no hay nada que deshacer ahí")) from None
     return RedirectResponse("/data/duplicates", status_code=303)
 
 
@@ -217,7 +217,7 @@ def duplicate_merge(ctx: Ctx, cluster: str, survivor: Annotated[str, Form()] = "
     check(ctx, "duplicates", csrf_token)
     c = ctx.services.run(dedupe.cluster, ctx.services.store, cluster)
     if c is None:
-        raise NotFoundError(f"no pending cluster '{cluster}'")
+        raise said(NotFoundError, N_("no hay ningún grupo pendiente '{cluster}'"), cluster=cluster)
     given = {"name": field_name, "email": field_email, "phone": field_phone, "company": field_company,
              "country": field_country, "segment": field_segment, "source": field_source}
     choice = {name: given[name] for name in dedupe.CHOOSABLE[c.table]}
@@ -236,5 +236,5 @@ def duplicate_dismiss(ctx: Ctx, cluster: str, csrf_token: Annotated[str, Form()]
     """Not duplicates: every pending pair of the cluster is dismissed (later runs keep the decision)."""
     check(ctx, "duplicates", csrf_token)
     if not ctx.services.run(lambda: dedupe.dismiss_cluster(ctx.services.store, cluster, actor=actor(ctx))):
-        raise NotFoundError(f"no pending cluster '{cluster}'")
+        raise said(NotFoundError, N_("no hay ningún grupo pendiente '{cluster}'"), cluster=cluster)
     return RedirectResponse("/data/duplicates", status_code=303)

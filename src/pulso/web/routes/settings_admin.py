@@ -318,7 +318,7 @@ def test_webhook(ctx: Ctx, csrf_token: Annotated[str, Form()] = "") -> Response:
     except channels.WebhookRefused:
         failure = ctx._("No se ha enviado: la dirección está en una red privada o local, o redirige a otra.")
     except channels.ChannelError as exc:
-        failure = ctx._("El webhook no ha respondido bien. Detalle: {detail}").format(detail=str(exc))
+        failure = ctx._("El webhook no ha respondido bien. Detalle: {detail}").format(detail=error_text(exc, ctx.lang))
     else:
         _audit(ctx, "settings.test_webhook", {"ok": True})
         return _page(ctx, "webhook", notice=ctx._("Mensaje de prueba entregado: el webhook respondió bien."))
