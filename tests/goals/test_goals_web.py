@@ -105,8 +105,8 @@ def test_forms_refuse_hostile_input_and_store_nothing(site):
         ("/okrs", {"title": "x", "quarter": "2026-Q1", "kr.0.title": "solo uno", "kr.0.start": "0", "kr.0.target": "1"},
          "de 2 a 5 resultados clave"),
         ("/alerts/rules", {"kind": "unanswered", "unanswered.hours": "mañana"}, "Escriba un número entero entre 1 y 8.760."),
-        ("/alerts/rules", dict(kind="stuck", channel="email", recipients="x@"), "give e-mail addresses"),
-        ("/reports/schedules", dict(name="x", frequency="daily", recipients="a@example.com"), "frequency 'daily'"),
+        ("/alerts/rules", dict(kind="stuck", channel="email", recipients="x@"), "escriba direcciones de correo"),
+        ("/reports/schedules", dict(name="x", frequency="daily", recipients="a@example.com"), "la frecuencia 'daily'"),
         ("/alerts/alert-nope/ack", {}, "no alert has the id 'alert-nope'"),
     ]
     for path, data, message in cases:
