@@ -269,3 +269,26 @@ def test_the_webhook_test_send_says_the_delivery_failure_in_the_reader_s_languag
     assert i18n.error_text(caught.value, "es") == (
         "webhook 10.1.2.3 rechazado: 10.1.2.3 es una dirección privada; un administrador puede permitir este servidor "
         "con el ajuste webhook_allow_hosts")
+
+
+def test_an_import_without_files_or_with_an_unknown_date_order_is_refused_in_the_readers_language(tmp_path):
+    from pulso.errors import PulsoError
+    from pulso.ingest.runs import import_files
+
+    with pytest.raises(PulsoError) as none:
+        import_files(None, [])
+    assert str(none.value) == "give at least one file to import"
+    assert i18n.error_text(none.value, "es") == "da al menos un archivo para importar"
+    with pytest.raises(PulsoError) as order:
+        import_files(None, [tmp_path / "x.csv"], date_order="ydm")
+    assert str(order.value).startswith("date order 'ydm': use one of ")
+    assert i18n.error_text(order.value, "es").startswith("orden de fechas 'ydm': usa uno de ")
+
+
+def test_an_expired_upload_is_said_in_spanish_and_its_english_is_unchanged():
+    from pulso.web.uploads import uploaded, UploadGone
+
+    with pytest.raises(UploadGone) as gone:
+        uploaded("0" * 32, "usr-1")
+    assert str(gone.value) == "the uploaded files are gone (uploads are kept 24 hours); upload them again"
+    assert i18n.error_text(gone.value, "es") == "los archivos subidos ya no están (se guardan 24 horas); vuélvelos a subir"

@@ -19,7 +19,7 @@ import pyarrow as pa
 
 from pulso import audit, events
 from pulso.errors import PulsoError, ValidationError
-from pulso.i18n import N_, saying
+from pulso.i18n import N_, said, saying
 from pulso.ingest import bundle, checks, resolve, values
 from pulso.ingest.apply import ROW, Problem, TableBuilder
 from pulso.ingest.mapping import Mapping, MappingError, load_mapping
@@ -45,9 +45,10 @@ def import_files(store: Store, paths: list[Path | str], *, table: str | None = N
     """
     paths = [Path(p) for p in paths]
     if not paths:
-        raise PulsoError("give at least one file to import")
+        raise said(PulsoError, N_("da al menos un archivo para importar"))
     if date_order and date_order not in values.DATE_ORDERS:
-        raise PulsoError(f"date order '{date_order}': use one of {', '.join(values.DATE_ORDERS)}")
+        raise said(PulsoError, N_("orden de fechas '{order}': usa uno de {orders}"), order=date_order,
+                   orders=", ".join(values.DATE_ORDERS))
     names = names or {}
     started = dt.datetime.now(dt.timezone.utc)
     files = [{"name": names.get(str(p), p.name), "sha256": file_digest(p) if p.is_file() else None,

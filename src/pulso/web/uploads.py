@@ -26,6 +26,7 @@ from typing import Any
 from fastapi import UploadFile
 
 from pulso.errors import PulsoError
+from pulso.i18n import N_, said
 
 UPLOADS = Path(tempfile.gettempdir()) / f"pulso-uploads-{os.getuid()}"
 UPLOAD_HOURS = 24
@@ -35,6 +36,9 @@ NAMES = "names.json"
 SAVED_MAPPING = "mapping.yaml"  # a mapping file sent with a dry run (or corrected on the page), to import the same upload
 UNKNOWN = "unknown.json"  # the unknown stage and status values of the upload's last dry run
 TOKEN = re.compile(r"[0-9a-f]{32}")
+
+
+GONE = N_("los archivos subidos ya no están (se guardan 24 horas); vuélvelos a subir")
 
 
 class UploadGone(PulsoError):
@@ -58,7 +62,8 @@ def _upload_root() -> Path:
     UPLOADS.mkdir(mode=0o700, parents=True, exist_ok=True)
     info = os.lstat(UPLOADS)
     if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid():
-        raise PulsoError(f"{UPLOADS} is not a folder of this server's user; remove it and try again")
+        raise said(PulsoError, N_("{folder} no es una carpeta del usuario de este servidor; bórrala y vuelve a intentarlo"),
+                   folder=str(UPLOADS))
     if stat.S_IMODE(info.st_mode) != 0o700:
         os.chmod(UPLOADS, 0o700)
     return UPLOADS
@@ -96,7 +101,8 @@ def save_uploads(files: list[UploadFile], owner: str = "") -> tuple[str, list[Pa
                 while chunk := upload.file.read(1 << 20):
                     written += len(chunk)
                     if written > MAX_UPLOAD:
-                        raise PulsoError(f"{shown} is larger than {MAX_UPLOAD >> 20} MB; import it with `pulso import`")
+                        raise said(PulsoError, N_("{file} pesa más de {mb} MB; impórtalo con `pulso import`"), file=shown,
+                                   mb=MAX_UPLOAD >> 20)
                     out.write(chunk)
             paths.append(path)
             names[str(path)] = shown
@@ -125,10 +131,10 @@ def uploaded(token: str, owner: str | None = None) -> tuple[list[Path], dict[str
     another admin sees in a page proves nothing)."""
     folder = _folder(token)
     if folder is None or not (folder / NAMES).is_file():
-        raise UploadGone("the uploaded files are gone (uploads are kept 24 hours); upload them again")
+        raise said(UploadGone, GONE)
     kept = json.loads((folder / NAMES).read_text(encoding="utf-8"))
     if owner is not None and kept["owner"] != owner:
-        raise UploadGone("the uploaded files are gone (uploads are kept 24 hours); upload them again")
+        raise said(UploadGone, GONE)
     listed = kept["files"]
     paths = [folder / stored for stored, _ in listed]
     return paths, {str(folder / stored): shown for stored, shown in listed}
@@ -138,7 +144,7 @@ def keep(token: str, name: str, data: bytes) -> None:
     """Keep `data` with an upload (SAVED_MAPPING, UNKNOWN), replacing what was kept under that name."""
     folder = _folder(token)
     if folder is None or not folder.is_dir():
-        raise UploadGone("the uploaded files are gone (uploads are kept 24 hours); upload them again")
+        raise said(UploadGone, GONE)
     private_write(folder / name, data)
 
 
