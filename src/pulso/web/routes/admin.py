@@ -104,7 +104,7 @@ def audit_page(ctx: Ctx) -> Response:
                                                  limit=AUDIT_PAGE + 1, offset=(page - 1) * AUDIT_PAGE))
     more = len(entries) > AUDIT_PAGE
     rows = [[cell(_when(e["occurred_at"], ctx), sort=e["occurred_at"].timestamp()),
-             cell(_actor(ctx, e["actor_kind"], e["actor_id"])),
+             cell(actor_text(ctx, e["actor_kind"], e["actor_id"])),
              code(e["action"]), code(f"{e['target_table'] or ''} {e['target_id'] or ''}".strip()),
              code(_detail(e["detail"])), cell(e["ip"] or "")] for e in entries[:AUDIT_PAGE]]
     columns = [(ctx._("Cuándo"), False), (ctx._("Quién"), False), (ctx._("Acción"), False),
@@ -124,7 +124,7 @@ def audit_page(ctx: Ctx) -> Response:
 ACTORS = {"token": N_("token de API"), "cli": N_("línea de órdenes"), "system": N_("sistema"), "anonymous": N_("anónimo")}
 
 
-def _actor(ctx, kind: str, actor_id: str | None) -> str:
+def actor_text(ctx, kind: str, actor_id: str | None) -> str:
     if kind == "user":
         return ctx.label("owner", actor_id)
     return f"{ctx._(ACTORS[kind]) if kind in ACTORS else kind} {actor_id or ''}".strip()

@@ -35,6 +35,7 @@ from pulso.web.deps import Ctx, csrf_binding
 from pulso.web.errors import NotFoundError
 from pulso.web.import_notes import error_total, note_text, suggestion_title
 from pulso.web.pages import cell, page_route, render, table
+from pulso.web.routes.admin import actor_text
 from pulso.web.uploads import (SAVED_MAPPING, UNKNOWN, UploadGone, discard_upload, display_name, save_uploads,
                                sweep_uploads, uploaded)
 
@@ -63,7 +64,7 @@ def actor(ctx) -> audit.Actor:
 def _runs_section(ctx) -> dict[str, Any]:
     runs = ctx.services.run(list_runs, ctx.services.store)
     rows = [[cell(r["id"]), cell(f.fmt_time(r["started_at"], ctx.lang, ctx.timezone, zone=True), sort=str(r["started_at"])),
-             cell(f"{r['actor_kind']} {r['actor_id'] or ''}".strip()),
+             cell(actor_text(ctx, r["actor_kind"], r["actor_id"])),
              cell(", ".join(x["name"] for x in r["files"])), cell(ctx._(STATUS[r["status"]])),
              cell(f.fmt_number(r["rows_read"], ctx.lang), sort=r["rows_read"]),
              cell(f.fmt_number(r["rows_written"], ctx.lang), sort=r["rows_written"]),
