@@ -15,8 +15,8 @@ from pulso.dedupe.clusters import (CHOOSABLE, Cluster, bulk_merge, bulk_preview,
                                    group, history,
                                    merge_cluster, undo_batch)
 from pulso.dedupe.matching import DEFAULT_THRESHOLD, Found, find, pending
-from pulso.dedupe.merge import MergeError, dismiss, merge, merges, undo
+from pulso.dedupe.merge import MergeError, MergeFailed, dismiss, merge, merges, undo
 
-__all__ = ["CHOOSABLE", "Cluster", "DEFAULT_THRESHOLD", "Found", "MergeError", "bulk_merge", "bulk_preview", "cluster",
+__all__ = ["CHOOSABLE", "Cluster", "DEFAULT_THRESHOLD", "Found", "MergeError", "MergeFailed", "bulk_merge", "bulk_preview", "cluster",
            "clusters", "dismiss", "dismiss_cluster", "find", "finding", "group", "history", "merge", "merge_cluster", "merges", "pending",
            "undo", "undo_batch"]

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,7 +26,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from pulso import audit
-from pulso.dedupe.merge import MergeError, merge, undo
+from pulso.dedupe.merge import MergeError, MergeFailed, merge, undo
 from pulso.i18n import N_, said
 from pulso.store import Store, schema
 from pulso.store.tables_data import merges as merges_table
@@ -35,6 +36,7 @@ from pulso.store.tables_data import merges as merges_table
 CHOOSABLE = {"accounts": ("name", "email", "phone", "company", "country", "segment", "source"),
              "leads": ("name", "email", "phone", "company", "source")}
 SHOWN = ("owner_id", "created_at")
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -164,7 +166,16 @@ def merge_cluster(store: Store, table: str, survivor: str, ids: list[str], choic
                   actor: audit.Actor, batch: str | None = None, probability: float | None = None) -> str:
     """Merge every member of `ids` but `survivor` into it, writing the value of the member `choice`
     names per field; returns the batch id (undo_batch undoes it as one step). Refuses a survivor
-    or a chosen member outside `ids`, a field that cannot be chosen, a member that is gone."""
+    or a chosen member outside `ids`, a field that cannot be chosen, a member that is gone
+    (MergeError, nothing written). All or nothing: one transaction; a merge that fails part-way
+    raises MergeFailed and keeps none of them."""
+    ids = _checked(table, survivor, ids, choice)
+    batch = batch or uuid.uuid4().hex[:12]
+    _run(store, batch, [(table, survivor, ids, choice, probability)], actor)
+    return batch
+
+
+def _checked(table: str, survivor: str, ids: list[str], choice: dict[str, str]) -> list[str]:
     if table not in CHOOSABLE:
         raise said(MergeError, N_("las fusiones son de cuentas y leads, no de '{table}'"), table=table)
     ids = list(dict.fromkeys(ids))
@@ -173,40 +184,67 @@ def merge_cluster(store: Store, table: str, survivor: str, ids: list[str], choic
     wrong = [f for f, m in choice.items() if f not in CHOOSABLE[table] or m not in ids]
     if wrong:
         raise said(MergeError, N_("no se puede elegir {fields} así"), fields=", ".join(sorted(wrong)))
-    with store.engine.connect() as conn:
-        records = _members(conn, table, ids)
-    gone = [i for i in ids if i not in records]
-    if gone:
-        raise said(MergeError, N_("{table} '{id}' no existe (¿ya fusionado?)"), table=table, id=gone[0])
-    values = {f: records[m][f] for f, m in choice.items()}
-    batch = batch or uuid.uuid4().hex[:12]
-    step = _last_step(store, batch)
-    for other in ids:
-        if other != survivor:
-            step += 1
-            merge(store, table, survivor, other, actor=actor, probability=probability, values=values,
-                  batch=batch, step=step)
-    return batch
+    return ids
 
 
-def _batch_rows(store: Store, batch: str) -> list[dict[str, Any]]:
+def _run(store: Store, batch: str, plan: list[tuple[str, str, list[str], dict[str, str], float | None]],
+         actor: audit.Actor) -> None:
+    """Merge each (table, survivor, ids, choice, probability) of `plan` in ONE transaction: either
+    every merge is kept or none. A refusal found before the first write (a member gone) is the
+    MergeError it is; any failure after it rolls everything back, is audit-logged as
+    `dedupe.merge_failed` (in a transaction of its own: the attempt is what happened) and raised as
+    MergeFailed naming the merge that failed."""
+    at: dict[str, Any] = {}
+    names: dict[str, str] = {}
+    try:
+        with store.connect() as conn:
+            step = _last_step(conn, batch)
+            for table, survivor, ids, choice, probability in plan:
+                records = _members(conn, table, ids)
+                gone = [i for i in ids if i not in records]
+                if gone:
+                    raise said(MergeError, N_("{table} '{id}' no existe (¿ya fusionado?)"), table=table, id=gone[0])
+                names.update({i: records[i]["name"] or i for i in ids})
+                values = {f: records[m][f] for f, m in choice.items()}
+                for other in ids:
+                    if other != survivor:
+                        step += 1
+                        at.update(table=table, survivor=survivor, record=other)
+                        merge(store, table, survivor, other, actor=actor, probability=probability, values=values,
+                              batch=batch, step=step, conn=conn)
+    except Exception as exc:
+        if not at and isinstance(exc, MergeError):
+            raise
+        if not at:
+            at = {"table": plan[0][0], "survivor": plan[0][1], "record": next(i for i in plan[0][2] if i != plan[0][1])}
+        log.exception("dedupe: batch %s failed at %s into %s; nothing kept", batch, at["record"], at["survivor"])
+        audit.record(store, "dedupe.merge_failed", actor=actor, target=(at["table"], at["survivor"]), detail={
+            "batch": batch, "survivor": at["survivor"], "failed_at": at["record"], "error": type(exc).__name__,
+            "records": [i for _t, s, ids, _c, _p in plan for i in ids if i != s]})
+        raise said(MergeFailed, N_("No se fusionó nada: falló la fusión de «{name}» en «{survivor}», así que no se "
+                                   "guardó ninguna fusión de este lote; todo queda como estaba."),
+                   name=names.get(at["record"], at["record"]), survivor=names.get(at["survivor"], at["survivor"])) from exc
+
+
+def _batch_rows(conn, batch: str) -> list[dict[str, Any]]:
     like = f'%"batch": {json.dumps(batch)}%'
-    with store.engine.connect() as conn:
-        rows = [dict(r) for r in conn.execute(sa.select(merges_table).where(merges_table.c.undo.like(like))).mappings()]
+    rows = [dict(r) for r in conn.execute(sa.select(merges_table).where(merges_table.c.undo.like(like))).mappings()]
     return [r for r in rows if json.loads(r["undo"]).get("batch") == batch]
 
 
-def _last_step(store: Store, batch: str) -> int:
-    return max((json.loads(r["undo"]).get("step", 0) for r in _batch_rows(store, batch)), default=0)
+def _last_step(conn, batch: str) -> int:
+    return max((json.loads(r["undo"]).get("step", 0) for r in _batch_rows(conn, batch)), default=0)
 
 
 def undo_batch(store: Store, batch: str, *, actor: audit.Actor) -> int:
-    """Undo every merge of a cluster or bulk merge still standing, the last first; returns how many."""
-    rows = [r for r in _batch_rows(store, batch) if r["undone_at"] is None]
-    if not rows:
-        raise said(MergeError, N_("no hay ninguna fusión que deshacer en '{batch}'"), batch=batch)
-    for r in sorted(rows, key=lambda r: json.loads(r["undo"]).get("step", 0), reverse=True):
-        undo(store, r["id"], actor=actor)
+    """Undo every merge of a cluster or bulk merge still standing, the last first, in one
+    transaction (all or nothing); returns how many."""
+    with store.connect() as conn:
+        rows = [r for r in _batch_rows(conn, batch) if r["undone_at"] is None]
+        if not rows:
+            raise said(MergeError, N_("no hay ninguna fusión que deshacer en '{batch}'"), batch=batch)
+        for r in sorted(rows, key=lambda r: json.loads(r["undo"]).get("step", 0), reverse=True):
+            undo(store, r["id"], actor=actor, conn=conn)
     return len(rows)
 
 
@@ -219,14 +257,14 @@ def bulk_preview(store: Store, at_least: float, *, table: str | None = None) -> 
 
 
 def bulk_merge(store: Store, at_least: float, *, actor: audit.Actor, table: str | None = None) -> str | None:
-    """Merge every cluster of the pairs at or above `at_least` with its defaults, as one batch
-    (undo_batch undoes it all); None when there is nothing to merge."""
+    """Merge every cluster of the pairs at or above `at_least` with its defaults, as one batch in
+    one transaction (all or nothing: MergeFailed keeps none; undo_batch undoes it all); None when
+    there is nothing to merge."""
     found = clusters(store, table, at_least=at_least)
     if not found:
         return None
     batch = uuid.uuid4().hex[:12]
-    for c in found:
-        merge_cluster(store, c.table, c.survivor, c.ids, c.choice, actor=actor, batch=batch, probability=c.probability)
+    _run(store, batch, [(c.table, c.survivor, c.ids, c.choice, c.probability) for c in found], actor)
     return batch
 
 

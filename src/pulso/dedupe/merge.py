@@ -3,12 +3,14 @@
 A merge re-points every reference to the duplicate (deals, activities, tickets, orders, survey
 answers, leads... whatever `schema.references` lists) to the survivor, fills the survivor's empty
 contact fields from the duplicate, deletes the duplicate, and keeps everything undo needs in
-`merges.undo`. It is audit-logged (`dedupe.merge`, `dedupe.undo`).
+`merges.undo`. It is audit-logged (`dedupe.merge`, `dedupe.undo`), counted in `usage_events`
+(one `delete` per record merged away, one `create` per record an undo puts back) and bumps the
+data version.
 
-PostgreSQL does it in one transaction. DuckDB cannot update a key column of a row that other rows
-reference, even inside the transaction that deletes them (its foreign-key limitations), so there
-the rows that hang below re-pointed ones are taken out and put back: three short transactions,
-the first of which stores the merge with its complete undo record.
+A merge or an undo is one transaction on both backends (DuckDB workspaces have no declared
+foreign keys since migration 0010, so re-pointing a referenced row is a plain update there too).
+With `conn=` it joins the caller's open transaction: pulso.dedupe.clusters runs a whole cluster or
+bulk merge, and a whole batch's undo, in one, so that it is all or nothing.
 """
 
 from __future__ import annotations
@@ -33,6 +35,11 @@ FILLED = ("email", "phone", "company", "source", "segment", "country")
 
 class MergeError(PulsoError):
     """A merge or undo cannot be done as asked."""
+
+
+class MergeFailed(MergeError):
+    """A cluster or bulk merge failed part-way (a constraint, a record gone, the database): nothing
+    of it was kept. `.text`/`.values` say which merge failed, in the reader's language."""
 
 
 def _referrers(table: str) -> list[tuple[str, str]]:
@@ -66,60 +73,22 @@ def _decode(table: str, row: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _below(conn, table: str, ids: list[str], seen: dict[str, dict[str, dict]]) -> None:
-    """Every row that references `ids` of `table`, recursively, into `seen` (table → id → row)."""
-    if not ids:
-        return
-    for child, col in _referrers(table):
-        t = schema.table(child)
-        found = []
-        for i in range(0, len(ids), 5000):
-            for r in conn.execute(sa.select(t).where(t.c[col].in_(ids[i:i + 5000]))).mappings():
-                if r["id"] not in seen.setdefault(child, {}):
-                    seen[child][r["id"]] = dict(r)
-                    found.append(r["id"])
-        _below(conn, child, found, seen)
-
-
-def _repoint(store: Store, table: str, moves: list[tuple[str, str, list[str], str]], before=None, after=None) -> None:
-    """Set `col` of rows `ids` in each (child, col, ids, value) of `moves`; DuckDB-safe (see above)."""
-    duck = store.dialect == "duckdb"
-    with store.connect() as conn:
-        if before:
-            before(conn)
-        lifted: dict[str, dict[str, dict]] = {}
-        if duck:
-            for child, _col, ids, _value in moves:
-                _below(conn, child, ids, lifted)
-            for name in reversed(schema.CANONICAL_TABLES):
-                if lifted.get(name):
-                    t = schema.table(name)
-                    ids = list(lifted[name])
-                    for i in range(0, len(ids), 5000):
-                        conn.execute(t.delete().where(t.c.id.in_(ids[i:i + 5000])))
-        if not duck:
-            _apply_moves(conn, moves, lifted)
-            if after:
-                after(conn)
-    if duck:
-        with store.connect() as conn:
-            _apply_moves(conn, moves, lifted)
-        if after:
-            with store.connect() as conn:
-                after(conn)
-
-
-def _apply_moves(conn, moves, lifted) -> None:
+def _moves(conn, moves: list[tuple[str, str, list[str], str]]) -> None:
+    """Set `col` of rows `ids` in each (child, col, ids, value) of `moves`."""
     for child, col, ids, value in moves:
         t = schema.table(child)
         for i in range(0, len(ids), 5000):
             conn.execute(t.update().where(t.c.id.in_(ids[i:i + 5000])).values({col: value}))
-        for rid in ids:
-            if rid in lifted.get(child, {}):
-                lifted[child][rid][col] = value
-    for name in schema.CANONICAL_TABLES:
-        if lifted.get(name):
-            conn.execute(schema.table(name).insert(), list(lifted[name].values()))
+
+
+def _usage(store: Store, conn, actor: audit.Actor, action: str, table: str, count: int = 1) -> None:
+    """`count` usage events of a person (as the workspace's writes record theirs); none for the
+    command line, a token or Pulso itself."""
+    users = schema.users
+    if actor.kind == "user" and conn.execute(sa.select(users.c.id).where(users.c.id == actor.id)).first():
+        at = dt.datetime.now(dt.timezone.utc)
+        store.upsert_many({"usage_events": [{"id": uuid.uuid4().hex, "user_id": actor.id, "action": action,
+                                             "entity": table, "occurred_at": at} for _ in range(count)]}, conn=conn)
 
 
 def _research(conn, table: str, rid: str) -> None:
@@ -144,71 +113,69 @@ def _bump(conn) -> None:
 
 def merge(store: Store, table: str, survivor_id: str, merged_id: str, *, actor: audit.Actor,
           probability: float | None = None, values: dict[str, Any] | None = None,
-          batch: str | None = None, step: int = 0) -> str:
+          batch: str | None = None, step: int = 0, conn: sa.Connection | None = None) -> str:
     """Merge `merged_id` into `survivor_id`; returns the merge id (for undo).
 
     `values`: the survivor's fields as a person chose them (pulso.dedupe.clusters); a field given
     there is never filled from the duplicate. `batch`/`step`: the cluster or bulk merge this one is
-    part of (undone together by clusters.undo_batch, last step first)."""
+    part of (undone together by clusters.undo_batch, last step first). `conn`: an open transaction
+    to join (the caller commits or rolls back); without it the merge is a transaction of its own."""
     if table not in ("accounts", "leads"):
         raise said(MergeError, N_("las fusiones son de cuentas y leads, no de '{table}'"), table=table)
     if survivor_id == merged_id:
         raise said(MergeError, N_("un registro no se puede fusionar consigo mismo"))
+    if conn is None:
+        with store.connect() as own:
+            return merge(store, table, survivor_id, merged_id, actor=actor, probability=probability, values=values,
+                         batch=batch, step=step, conn=own)
     t = schema.table(table)
     dc = schema.duplicate_candidates
-    with store.engine.connect() as conn:
-        survivor, merged = _row(conn, table, survivor_id), _row(conn, table, merged_id)
-        if survivor is None or merged is None:
-            missing = survivor_id if survivor is None else merged_id
-            raise said(MergeError, N_("{table} '{id}' no existe (¿ya fusionado?)"), table=table, id=missing)
-        moves = []
-        for child, col in _referrers(table):
-            c = schema.table(child)
-            ids = list(conn.execute(sa.select(c.c.id).where(c.c[col] == merged_id)).scalars())
-            if ids:
-                moves.append((child, col, ids, survivor_id))
-        statuses = {r["id"]: r["status"] for r in conn.execute(
-            sa.select(dc.c.id, dc.c.status).where(dc.c.table_name == table,
-                                                  sa.or_(dc.c.record_id == merged_id, dc.c.duplicate_of == merged_id))).mappings()}
+    survivor, merged = _row(conn, table, survivor_id), _row(conn, table, merged_id)
+    if survivor is None or merged is None:
+        missing = survivor_id if survivor is None else merged_id
+        raise said(MergeError, N_("{table} '{id}' no existe (¿ya fusionado?)"), table=table, id=missing)
+    moves = []
+    for child, col in _referrers(table):
+        c = schema.table(child)
+        ids = list(conn.execute(sa.select(c.c.id).where(c.c[col] == merged_id)).scalars())
+        if ids:
+            moves.append((child, col, ids, survivor_id))
+    statuses = {r["id"]: r["status"] for r in conn.execute(
+        sa.select(dc.c.id, dc.c.status).where(dc.c.table_name == table,
+                                              sa.or_(dc.c.record_id == merged_id, dc.c.duplicate_of == merged_id))).mappings()}
     filled = {f: merged[f] for f in FILLED if f in t.c and f not in (values or {})
               and survivor.get(f) in (None, "") and merged.get(f) not in (None, "")}
     filled.update({f: v for f, v in (values or {}).items() if f in t.c and f != "id" and survivor.get(f) != v})
     merge_id = uuid.uuid4().hex[:12]
     undo_record = {"merged": _encode(merged), "survivor": _encode({"id": survivor_id, **{f: survivor[f] for f in filled}}),
                    "moves": [[c, col, ids] for c, col, ids, _ in moves], "candidates": statuses, "batch": batch, "step": step}
-
-    def before(conn) -> None:
-        conn.execute(merges_table.insert().values(
-            id=merge_id, table_name=table, survivor_id=survivor_id, merged_id=merged_id, probability=probability,
-            merged_at=dt.datetime.now(dt.timezone.utc), actor_kind=actor.kind, actor_id=actor.id,
-            undo=json.dumps(undo_record)))
-        audit.record(store, "dedupe.merge", actor=actor, target=(table, merged_id),
-                     detail={"survivor": survivor_id, "merge": merge_id, "moved": {f"{c}.{col}": len(ids) for c, col, ids, _ in moves},
-                             "probability": probability, "batch": batch, "fields": sorted(filled)}, conn=conn)
-        users = schema.users
-        if actor.kind == "user" and conn.execute(sa.select(users.c.id).where(users.c.id == actor.id)).first():
-            # one usage event per record merged away, as the workspace's writes record theirs
-            store.upsert_many({"usage_events": [{"id": uuid.uuid4().hex, "user_id": actor.id, "action": "delete",
-                                                 "entity": table, "occurred_at": dt.datetime.now(dt.timezone.utc)}]}, conn=conn)
-
-    def after(conn) -> None:
-        if filled:
-            conn.execute(t.update().where(t.c.id == survivor_id).values(filled))
-            _research(conn, table, survivor_id)
-        conn.execute(t.delete().where(t.c.id == merged_id))
-        searchwords.remove(conn, table, [(merged_id, merged.get("search_text"), merged.get("search_phone"))])
-        if statuses:
-            conn.execute(dc.update().where(dc.c.id.in_(list(statuses))).values(status="merged"))
-        _bump(conn)
-
-    _repoint(store, table, moves, before, after)
+    conn.execute(merges_table.insert().values(
+        id=merge_id, table_name=table, survivor_id=survivor_id, merged_id=merged_id, probability=probability,
+        merged_at=dt.datetime.now(dt.timezone.utc), actor_kind=actor.kind, actor_id=actor.id,
+        undo=json.dumps(undo_record)))
+    audit.record(store, "dedupe.merge", actor=actor, target=(table, merged_id),
+                 detail={"survivor": survivor_id, "merge": merge_id, "moved": {f"{c}.{col}": len(ids) for c, col, ids, _ in moves},
+                         "probability": probability, "batch": batch, "fields": sorted(filled)}, conn=conn)
+    _usage(store, conn, actor, "delete", table)  # one per record merged away
+    _moves(conn, moves)
+    if filled:
+        conn.execute(t.update().where(t.c.id == survivor_id).values(filled))
+        _research(conn, table, survivor_id)
+    conn.execute(t.delete().where(t.c.id == merged_id))
+    searchwords.remove(conn, table, [(merged_id, merged.get("search_text"), merged.get("search_phone"))])
+    if statuses:
+        conn.execute(dc.update().where(dc.c.id.in_(list(statuses))).values(status="merged"))
+    _bump(conn)
     return merge_id
 
 
-def undo(store: Store, merge_id: str, *, actor: audit.Actor) -> None:
-    """Put back the merged record, the survivor's fields and every re-pointed reference."""
-    with store.engine.connect() as conn:
-        row = conn.execute(sa.select(merges_table).where(merges_table.c.id == merge_id)).mappings().first()
+def undo(store: Store, merge_id: str, *, actor: audit.Actor, conn: sa.Connection | None = None) -> None:
+    """Put back the merged record, the survivor's fields and every re-pointed reference (in `conn`'s
+    transaction when given, else in one of its own)."""
+    if conn is None:
+        with store.connect() as own:
+            return undo(store, merge_id, actor=actor, conn=own)
+    row = conn.execute(sa.select(merges_table).where(merges_table.c.id == merge_id)).mappings().first()
     if row is None:
         raise said(MergeError, N_("no hay ninguna fusión '{id}'; vea `pulso dedupe merges`"), id=merge_id)
     if row["undone_at"] is not None:
@@ -218,27 +185,21 @@ def undo(store: Store, merge_id: str, *, actor: audit.Actor) -> None:
     t, dc = schema.table(table), schema.duplicate_candidates
     merged = _decode(table, data["merged"])
     survivor = _decode(table, data["survivor"])
-    moves = [(c, col, ids, row["merged_id"]) for c, col, ids in data["moves"]]
-
-    def before(conn) -> None:
-        conn.execute(t.insert().values(merged))
-        searchwords.insert(conn, searchwords.rows(table, [(merged["id"], merged.get("search_text"),
-                                                           merged.get("search_phone"))]))
-        fields = {k: v for k, v in survivor.items() if k != "id"}
-        if fields:
-            conn.execute(t.update().where(t.c.id == survivor["id"]).values(fields))  # as they were before
-            _research(conn, table, survivor["id"])
-
-    def after(conn) -> None:
-        for cid, status in data["candidates"].items():
-            conn.execute(dc.update().where(dc.c.id == cid).values(status=status))
-        conn.execute(merges_table.update().where(merges_table.c.id == merge_id)
-                     .values(undone_at=dt.datetime.now(dt.timezone.utc)))
-        audit.record(store, "dedupe.undo", actor=actor, target=(table, row["merged_id"]),
-                     detail={"merge": merge_id, "survivor": row["survivor_id"]}, conn=conn)
-        _bump(conn)
-
-    _repoint(store, table, moves, before, after)
+    conn.execute(t.insert().values(merged))
+    searchwords.insert(conn, searchwords.rows(table, [(merged["id"], merged.get("search_text"), merged.get("search_phone"))]))
+    fields = {k: v for k, v in survivor.items() if k != "id"}
+    if fields:
+        conn.execute(t.update().where(t.c.id == survivor["id"]).values(fields))  # as they were before
+        _research(conn, table, survivor["id"])
+    _moves(conn, [(c, col, ids, row["merged_id"]) for c, col, ids in data["moves"]])
+    for cid, status in data["candidates"].items():
+        conn.execute(dc.update().where(dc.c.id == cid).values(status=status))
+    conn.execute(merges_table.update().where(merges_table.c.id == merge_id)
+                 .values(undone_at=dt.datetime.now(dt.timezone.utc)))
+    audit.record(store, "dedupe.undo", actor=actor, target=(table, row["merged_id"]),
+                 detail={"merge": merge_id, "survivor": row["survivor_id"]}, conn=conn)
+    _usage(store, conn, actor, "create", table)  # one per record put back
+    _bump(conn)
 
 
 def dismiss(store: Store, candidate_id: str, *, actor: audit.Actor) -> None:

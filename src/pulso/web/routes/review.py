@@ -17,7 +17,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from pulso import dedupe
 from pulso import formatting as f
-from pulso.i18n import N_, said
+from pulso.i18n import N_, error_text, said
 from pulso.web.deps import Ctx
 from pulso.web.errors import NotFoundError
 from pulso.web.pages import page_route, render
@@ -113,6 +113,15 @@ def _level(value: Any) -> float | None:
 def duplicates_page(ctx: Ctx) -> Response:
     """Finding's progress, clusters waiting for a decision, a bulk merge's preview, and the history."""
     ctx.require("duplicates")
+    return _duplicates(ctx)
+
+
+def _failed(ctx: Ctx, exc: dedupe.MergeFailed, field: str) -> dict[str, Any]:
+    """A cluster or bulk merge that failed part-way (nothing kept), said in the reader's language: 409."""
+    return {"message": error_text(exc, ctx.lang), "field": field, "status": 409}
+
+
+def _duplicates(ctx: Ctx, failed: dict[str, Any] | None = None) -> Response:
     store = ctx.services.store
     found = ctx.services.run(dedupe.clusters, store)
     data: dict[str, Any] = {
@@ -123,7 +132,9 @@ def duplicates_page(ctx: Ctx) -> Response:
         "records": sum(len(c.members) for c in found),
     }
     data["sections"] = _sections(ctx, data["clusters"], data["history"])  # the JSON twin's tables, as every nav page
-    asked, error = ctx.request.query_params.get("bulk"), None
+    asked, error = ctx.request.query_params.get("bulk"), failed
+    if failed:
+        data["error"] = failed
     level = _level(asked) if asked is not None else None
     if asked is not None and level is None:
         error = data["error"] = {"message": ctx._("Elige una probabilidad entre 0 y 1, como 0,95"), "field": "bulk",
@@ -175,7 +186,10 @@ def duplicates_bulk(ctx: Ctx, at_least: Annotated[str, Form()] = "", csrf_token:
     level = _level(at_least)
     if level is None:
         return RedirectResponse("/data/duplicates?bulk=" + at_least[:20].replace("&", ""), status_code=303)
-    ctx.services.run(lambda: dedupe.bulk_merge(ctx.services.store, level, actor=actor(ctx)))
+    try:
+        ctx.services.run(lambda: dedupe.bulk_merge(ctx.services.store, level, actor=actor(ctx)))
+    except dedupe.MergeFailed as exc:
+        return _duplicates(ctx, _failed(ctx, exc, "at_least"))
     return RedirectResponse("/data/duplicates", status_code=303)
 
 
@@ -224,6 +238,8 @@ def duplicate_merge(ctx: Ctx, cluster: str, survivor: Annotated[str, Form()] = "
     try:
         ctx.services.run(lambda: dedupe.merge_cluster(ctx.services.store, c.table, survivor, c.ids, choice,
                                                       actor=actor(ctx), probability=c.probability))
+    except dedupe.MergeFailed as exc:
+        return _cluster_page(ctx, cluster, _failed(ctx, exc, "survivor"))
     except dedupe.MergeError:
         error = {"message": ctx._("Elige el registro que queda y, en cada campo, el valor de uno de los registros del grupo"),
                  "field": "survivor", "status": 422}
