@@ -18,27 +18,44 @@ def _per_day(a):
 
 def _with_sla(src, ctx):
     """Tickets with the SLA hours of their priority (`_sla_first_response`, `_sla_resolution`; no
-    priority: the "normal" hours) and the clock (`_now`), to tell which deadlines have passed."""
+    priority: the "normal" hours) and the clock (`_now`), to tell which deadlines have passed; once
+    the workspace sets a working week (`ctx.week`), each instant's working-time coordinate too
+    (`_w_opened_at`, `_w_first_response_at`, `_w_resolved_at`, `_w__now`: engine/workcal.py)."""
     t, hours = src["tickets"], ctx.sla
     j = t.left_join(hours, ibis.coalesce(t.priority, "") == hours._sla_priority).drop("_sla_priority")
-    return j.mutate(_now=ctx.now)
+    j = j.mutate(_now=ctx.now)
+    return ctx.working_time(ctx.within(j, "opened_at"), _INSTANTS) if ctx.week else j
+
+
+_INSTANTS = ("opened_at", "first_response_at", "resolved_at", "_now")
+
+
+def _hours(j, start: str, stop: str):
+    """Hours from `start` to `stop`: working hours when the rows carry working-time coordinates,
+    else clock hours."""
+    if f"_w_{start}" in j.columns:
+        return (j[f"_w_{stop}"] - j[f"_w_{start}"]) / 3600.0
+    return hours_between(j[start], j[stop])
 
 
 def _sla_part(done: str, hours: str) -> Part:
     """Tickets opened in the period: `within` = `done` within the hours of their priority; `due` =
     done, or not done and past the deadline (a missed one); `pending` = not done, deadline ahead."""
     def late(j):
-        return j[done].isnull() & (hours_between(j.opened_at, j._now) > j[hours])
+        return j[done].isnull() & (_hours(j, "opened_at", "_now") > j[hours])
 
     return Part("tickets", "ticket", Event("opened_at"), rows=_with_sla, measures={
-        "within": lambda j: flag(j[done].notnull() & (hours_between(j.opened_at, j[done]) <= j[hours])),
+        "within": lambda j: flag(j[done].notnull() & (_hours(j, "opened_at", done) <= j[hours])),
         "due": lambda j: flag(j[done].notnull() | late(j)),
         "pending": lambda j: flag(j[done].isnull() & ~late(j).fill_null(False))})
 
 
 _SLA_CHOICES = T("Horas por prioridad de los ajustes `sla_first_response_hours` y `sla_resolution_hours` del "
                  "espacio de trabajo (urgente 1 y 8, alta 4 y 24, media 8 y 72, baja 24 y 120 si no se fijan); "
-                 "un caso sin prioridad usa las horas de `normal`. Dentro = en esas horas o menos. Un caso sin "
+                 "un caso sin prioridad usa las horas de `normal`. Son horas laborables cuando el espacio de trabajo "
+                 "fija su semana laboral (`working_days`, `working_hours`, en su zona horaria: un caso abierto el "
+                 "viernes a las 17:00 y respondido el lunes a las 10:00 esperó 2 horas con 09:00–18:00 de lunes a "
+                 "viernes); si no, horas de reloj. Dentro = en esas horas o menos. Un caso sin "
                  "atender cuyo plazo ya venció cuenta como incumplido; si aún no venció, va aparte en `pending`.")
 
 KPIS = (

@@ -32,6 +32,7 @@ from pulso.catalog.sources import FACT_PREFIX, FACTS, building_for, noting_money
 from pulso.engine import money as M
 from pulso.engine import periods as P
 from pulso.engine import plancache
+from pulso.engine import workcal as WC
 from pulso.engine.compile import (
     SLA_TABLE, Context, Scope, Values, can_roll_up, compile_drill, compile_from_groups, compile_from_rollup, compile_group,
     compile_kpi, compile_rollup, compile_values, fusion_key, group_schema, quantile_value, rollup_dims, rollup_schema,
@@ -39,7 +40,7 @@ from pulso.engine.compile import (
 from pulso.engine.explain import DIALECTS, Explanation, explain_kpi
 from pulso.errors import CatalogError, KpiError, ScopeError
 from pulso.i18n import N_, said
-from pulso.store.settings import sla_hours
+from pulso.store.workweek import working_week
 
 __all__ = ["DIALECTS", "Engine", "Explanation", "QueryResult", "Scope", "engine_for"]
 
@@ -466,15 +467,15 @@ class Engine:
             return dict(self.store.ibis().con.execute("SELECT key, value FROM workspace_settings").fetchall())
 
     def _plan(self, shape: tuple, build: Callable[[Context], Any], exclude: bool, kpi: Kpi,
-              slot: int | None, inline: bool = False) -> tuple[str, bool, bool, tuple[str, ...]]:
+              slot: int | None, inline: bool = False, week: bool = False) -> tuple[str, bool, bool, tuple[str, ...]]:
         """The SQL of a query shape, compiled once by Ibis over the named input tables (and kept
         on disk for later processes, see plancache). With `inline`, the derived facts it reads
         are computed inside the query, over the query's time windows only.
 
         A shape names no time zone: the periods, cut in the workspace's zone, are tables handed
         in when the query runs, so one plan serves every zone with the same hour `slot` (a
-        rollup's zone is in its name, a hash of its SQL)."""
-        shape = (*shape, slot, "inline") if inline else (*shape, slot)
+        rollup's zone is in its name, a hash of its SQL). `week`: working hours (engine/workcal.py)."""
+        shape = (*shape, slot, *(("inline",) if inline else ()), *(("week",) if week else ()))
         found = self._plans.get(shape)
         if found is not None:
             self._plans.move_to_end(shape)
@@ -485,6 +486,7 @@ class Engine:
             self.plans_loaded += 1
             return self._keep(shape, found)
         ctx = self._context(exclude, slot)
+        ctx.week = week
         if inline:
             ctx.src = {**self._src, **{name: FACTS[name](self._src, ctx.within) for name in self._facts}}
         try:
@@ -564,8 +566,14 @@ class Engine:
         slot = P.slot_seconds(periods, tz) if self.store.dialect == "duckdb" and self.slots else None
         slot = slot if slot and slot >= P.MIN_SLOT else None
         sql, needs_baseline, needs_slots, facts = self._plan(shape, build, exclude, kpi, slot)
-        if facts and not self._use_facts(facts, windows):
+        inline = bool(facts) and not self._use_facts(facts, windows)
+        if inline:
             sql, needs_baseline, needs_slots, _ = self._plan(shape, build, exclude, kpi, slot, inline=True)
+        if f'"{SLA_TABLE}"' in sql:  # an SLA KPI: working hours once the workspace sets a working week
+            if "week" not in memo:
+                memo["week"] = working_week(self._workspace_settings())
+            if memo["week"] is not None:
+                sql, needs_baseline, needs_slots, _ = self._plan(shape, build, exclude, kpi, slot, inline, week=True)
         if P.PERIODS_TABLE not in memo:
             memo[P.PERIODS_TABLE] = P.table(periods, tz, slot or 3600)
         inputs = {P.PERIODS_TABLE: memo[P.PERIODS_TABLE]}
@@ -579,8 +587,13 @@ class Engine:
             inputs[P.DAYS_TABLE] = memo[P.DAYS_TABLE]
         if f'"{SLA_TABLE}"' in sql:
             if SLA_TABLE not in memo:
-                memo[SLA_TABLE] = _sla_table(self._workspace_settings())
+                memo[SLA_TABLE] = WC.sla_table(self._workspace_settings())
             inputs[SLA_TABLE] = memo[SLA_TABLE]
+        if f'"{WC.WORKCAL_TABLE}"' in sql:
+            if WC.WORKCAL_TABLE not in memo:
+                memo[WC.WORKCAL_TABLE] = WC.calendar(memo["week"], windows, _execute(self.store, ibis.to_sql(
+                    WC.bounds_expr(self._src), dialect=self.store.dialect), {}, [])[0])
+            inputs[WC.WORKCAL_TABLE] = memo[WC.WORKCAL_TABLE]
         if needs_baseline:
             if P.BASELINE_TABLE not in memo:
                 memo[P.BASELINE_TABLE] = baseline()
@@ -652,19 +665,6 @@ def parse_stat(kpi: Kpi, stat: str | None) -> float | None:
         raise said(KpiError, N_("{kpi} no tiene un valor por registro del que tomar percentiles; solo la media"),
                    kpi=kpi.key)
     return q
-
-
-def _sla_table(settings: Mapping[str, str]) -> pa.Table:
-    """The SLA hours per ticket priority for compile.SLA_TABLE: one row per priority of the settings,
-    '' (tickets with no priority) with the "normal" hours."""
-    hours = sla_hours(settings)
-    first, resolution = hours["sla_first_response_hours"], hours["sla_resolution_hours"]
-    names = sorted(set(first) | set(resolution))
-    rows = [("" if name == "normal" else name, first.get(name, first["normal"]),
-             resolution.get(name, resolution["normal"])) for name in names]
-    return pa.table({"_sla_priority": pa.array([r[0] for r in rows], pa.string()),
-                     "_sla_first_response": pa.array([r[1] for r in rows], pa.float64()),
-                     "_sla_resolution": pa.array([r[2] for r in rows], pa.float64())})
 
 
 def _distinct(parts: Sequence[Part]) -> tuple[list[Part], list[int]]:

@@ -22,10 +22,10 @@ from pulso.catalog.model import AtEnd, AtStart, Dated, Event, Kpi, Overlap, Part
 from pulso.catalog.sources import (
     OWNER, TEAM_SCOPE, ENTITIES, add_dims, building_for, dim_column, epoch_us, flag, one,
 )
+from pulso.engine import workcal
+from pulso.engine.workcal import SLA_SCHEMA, SLA_TABLE
 
 FAR_FUTURE = ibis.timestamp("9999-12-31 00:00:00", timezone="UTC")
-SLA_TABLE = "pulso_sla"  # one row per ticket priority ('' for none): its first-response and resolution hours
-SLA_SCHEMA = ibis.schema({"_sla_priority": "string", "_sla_first_response": "float64", "_sla_resolution": "float64"})
 
 
 @ibis.udf.scalar.builtin(name="getvariable")
@@ -85,6 +85,7 @@ class Context:
     days: Any = None  # the periods' local days (_pid, _day): rollups are joined to it (DuckDB)
     _baseline: Any = None
     read_sla: bool = False  # whether the expression reads the SLA hours table (see `sla`)
+    week: bool = False  # whether the workspace sets a working week (the SLA KPIs then count working hours)
 
     def within(self, t: Any, column: str) -> Any:
         """Rows of `t` whose `column` falls in the query's time windows (a pre-filter on DuckDB,
@@ -104,6 +105,12 @@ class Context:
         in when the query runs, so the compiled SQL does not depend on the setting."""
         self.read_sla = True
         return ibis.table(SLA_SCHEMA, name=SLA_TABLE)
+
+    def working_time(self, t: Any, columns: Sequence[str]) -> Any:
+        """`t` with the working-time coordinate (seconds) of each instant column `c` as `_w_<c>`,
+        read from the working calendar the engine hands in when `week` is set (engine/workcal.py):
+        the working time between two instants is the difference of their coordinates."""
+        return workcal.working_time(t, columns, workcal.placeholder())
 
 
 def measure_names(kpi: Kpi) -> tuple[list[str], list[str]]:

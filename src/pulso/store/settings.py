@@ -99,7 +99,7 @@ def sla_hours(settings: Mapping[str, str]) -> dict[str, dict[str, float]]:
 
 #: the month (1-12) a fiscal year starts: quarters and years follow it (engine/periods.fiscal_start)
 FISCAL_YEAR_START = "fiscal_year_start"
-#: the working week: ISO weekdays (1 Monday … 7 Sunday) and the hours of a working day (alerts/sla.py)
+#: the working week: ISO weekdays (1 Monday … 7 Sunday) and the hours of a working day (store/workweek.py)
 WORKING_DAYS, WORKING_HOURS = "working_days", "working_hours"
 DEFAULT_WORKING = {WORKING_DAYS: "1,2,3,4,5", WORKING_HOURS: "09:00-18:00"}
 #: people's labels of stored values, {dimension: {value: {language: label}}} as JSON
