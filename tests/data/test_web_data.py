@@ -178,6 +178,8 @@ def test_browser_finds_merges_and_undoes_a_duplicate(app, workspace):
                 page.set_viewport_size({"width": width, "height": 900})
                 page.screenshot(path=str(shots / f"duplicates-side-by-side-{width}.png"), full_page=True)
                 assert page.evaluate("document.documentElement.scrollWidth") <= width
+                box = "(e => e.scrollWidth <= e.clientWidth)(document.querySelector('[data-testid=side-by-side] .scroll'))"
+                assert page.evaluate(box), width  # the comparison fits: no scrolling inside its box either
             with page.expect_navigation():
                 page.click("[data-testid=merge-cluster]")
             deals = app.state.services.run(store.rows, "deals")
