@@ -5,7 +5,8 @@ created by the test: the database itself refuses the second row); every table of
 then exactly as it was (compared row by row, data version included), the audit log gains one
 `dedupe.merge_failed` entry and nothing else, and the web says so in the reader's language. A
 merge bumps the data version, writes one usage event per record merged away (undo: one per record
-put back) and keeps the search words in step with the records.
+put back) and keeps the search words in step with the records; a survey link sent to a record merged
+away follows it to the survivor (and back on undo).
 """
 
 from __future__ import annotations
@@ -56,6 +57,9 @@ def seed(store) -> None:
     })
     dc = schema.duplicate_candidates
     with store.connect() as conn:
+        # a survey link sent to q3, not answered yet: its answer must land on the record that stays
+        conn.execute(schema.metadata.tables["survey_invitations"].insert().values(
+            id="i1", account_id="q3", kind="nps", token_hash="h1", sent_at=day(5), expires_at=day(40)))
         conn.execute(dc.insert(), [
             {"id": f"accounts:{r}:{d}", "table_name": "accounts", "record_id": r, "duplicate_of": d, "probability": p,
              "status": "pending", "found_at": T0}
@@ -138,12 +142,13 @@ def test_a_merge_bumps_the_version_counts_its_usage_and_keeps_the_words(store):
         moved = dict(conn.execute(sa.select(schema.leads.c.id, schema.leads.c.account_id)).all())
         deal = conn.execute(sa.select(schema.deals.c.account_id)).scalar()
         activity = conn.execute(sa.select(schema.activities.c.account_id, schema.activities.c.deal_id)).one()
+        invitation = conn.execute(sa.text("SELECT account_id FROM survey_invitations")).scalar()
     # two records merged away: two 'delete' events of accounts by Alba
     assert events == [("a0", "delete", "accounts")] * 2
     # the merged records' words are gone; the survivor is found by the e-mail it took from q1
     assert set(words) == {"p1", "p2", "q2"}
     assert any("quima@sol.es" in x or x == "quima" for x in words["q2"]) and "correo" not in " ".join(words["q2"])
-    assert (moved, deal, tuple(activity)) == ({"l1": "q2", "l2": "p2"}, "q2", ("q2", "d1"))
+    assert (moved, deal, tuple(activity), invitation) == ({"l1": "q2", "l2": "p2"}, "q2", ("q2", "d1"), "q2")
 
     version = store.data_version
     assert dedupe.undo_batch(store, batch, actor=ACTOR) == 2

@@ -42,9 +42,14 @@ class MergeFailed(MergeError):
     of it was kept. `.text`/`.values` say which merge failed, in the reader's language."""
 
 
+#: References to a CRM record kept outside the canonical tables: a survey link sent to an account
+#: (its answer is written against that account, so it follows the merge).
+APP_REFERRERS = {"accounts": [("survey_invitations", "account_id")]}
+
+
 def _referrers(table: str) -> list[tuple[str, str]]:
     return [(name, col) for name in schema.CANONICAL_TABLES
-            for col, target in schema.references(schema.table(name)).items() if target == table]
+            for col, target in schema.references(schema.table(name)).items() if target == table] + APP_REFERRERS.get(table, [])
 
 
 def _row(conn, table: str, rid: str) -> dict[str, Any] | None:
@@ -76,7 +81,7 @@ def _decode(table: str, row: dict[str, Any]) -> dict[str, Any]:
 def _moves(conn, moves: list[tuple[str, str, list[str], str]]) -> None:
     """Set `col` of rows `ids` in each (child, col, ids, value) of `moves`."""
     for child, col, ids, value in moves:
-        t = schema.table(child)
+        t = schema.metadata.tables[child]
         for i in range(0, len(ids), 5000):
             conn.execute(t.update().where(t.c.id.in_(ids[i:i + 5000])).values({col: value}))
 
@@ -136,7 +141,7 @@ def merge(store: Store, table: str, survivor_id: str, merged_id: str, *, actor: 
         raise said(MergeError, N_("{table} '{id}' no existe (¿ya fusionado?)"), table=table, id=missing)
     moves = []
     for child, col in _referrers(table):
-        c = schema.table(child)
+        c = schema.metadata.tables[child]
         ids = list(conn.execute(sa.select(c.c.id).where(c.c[col] == merged_id)).scalars())
         if ids:
             moves.append((child, col, ids, survivor_id))
