@@ -166,7 +166,7 @@ def goals_metrics(lang: LangOption = "es", db: DbOption = None) -> None:
 
 @quotas_app.command("set")
 def quotas_set(scope: Annotated[str, typer.Option("--scope", help="rep:ID or team:ID.")],
-               period: Annotated[str, typer.Option("--period", help="2026-10, 2026-Q4 or 2026.")],
+               period: Annotated[str, typer.Option("--period", help="2026-10, 2026-Q4 or 2026 (quarters and years of the fiscal year).")],
                amount: Annotated[str, typer.Option("--amount", help="Revenue to win in the period.")],
                currency: Annotated[Optional[str], typer.Option("--currency", help="ISO code; default the workspace's.")] = None,
                db: DbOption = None) -> None:
@@ -195,7 +195,7 @@ def quotas_list(period: Annotated[Optional[str], typer.Option("--period", help="
 
 
 @quotas_app.command("leaderboard")
-def quotas_leaderboard(period: Annotated[str, typer.Option("--period", help="2026-10, 2026-Q4 or 2026.")],
+def quotas_leaderboard(period: Annotated[str, typer.Option("--period", help="2026-10, 2026-Q4 or 2026 (quarters and years of the fiscal year).")],
                        scope: ScopeOption = "company", db: DbOption = None) -> None:
     """Reps by quota attainment."""
     from pulso.goals import leaderboard, parse_scope
@@ -213,7 +213,7 @@ def quotas_leaderboard(period: Annotated[str, typer.Option("--period", help="202
 
 @okrs_app.command("add")
 def okrs_add(title: Annotated[str, typer.Option("--title", help="The objective.")],
-             quarter: Annotated[str, typer.Option("--quarter", help="2026-Q4.")],
+             quarter: Annotated[str, typer.Option("--quarter", help="2026-Q4 (a quarter of the fiscal year, named by the year it starts in).")],
              kr: Annotated[list[str], typer.Option("--kr", help="TITLE|KPI|START|TARGET (KPI empty: updated by hand); 2 to 5.")],
              scope: ScopeOption = "company", db: DbOption = None) -> None:
     """Add an objective with its key results."""

@@ -4,6 +4,11 @@ A key result linked to a KPI is scored from the KPI's value over the quarter so 
 (value − start) ÷ (target − start), clipped to [0, 1]. One without a KPI is scored from the last
 value checked in by hand. The objective's score is the mean of its key results'. Every check-in
 (by hand, or recorded by `refresh` for linked ones) is kept as history.
+
+An objective keeps its quarter's dates (`start_date`, `end_date`): `2026-Q1` is read as a quarter
+of the workspace's fiscal year when the objective is saved, and later changes of the fiscal year
+start never move it. One that no longer lines up with the fiscal quarters is shown by its dates,
+and said so (`period_words`).
 """
 
 from __future__ import annotations
@@ -16,11 +21,15 @@ import sqlalchemy as sa
 
 from pulso import audit
 from pulso.access import Scope
-from pulso.goals.scopes import GoalError, parse_number, parse_period, require_visible, resolve_scope
-from pulso.i18n import N_, said, saying
+from pulso import formatting as f
+from pulso.goals.scopes import (GoalError, aligned, fiscal_of, name_period, parse_number, parse_period,
+                                require_visible, resolve_scope)
+from pulso.i18n import N_, said, saying, translate
 from pulso.store import tables_goals as T
 
 MIN_KRS, MAX_KRS = 2, 5
+#: Said of an objective whose dates are not a quarter of the fiscal year in force.
+NOT_A_QUARTER = N_("No coincide con un trimestre del ejercicio actual: se guardó para {span}.")
 
 
 def score(value: float | None, start: float, target: float) -> float | None:
@@ -48,7 +57,7 @@ def create_objective(store, engine, *, title: str, quarter: str, key_results: li
     title = (title or "").strip()
     if not title or len(title) > 200:
         raise said(GoalError, N_("título: escriba uno de 1 a 200 caracteres"))
-    span = parse_period(quarter)
+    span = parse_period(quarter, fiscal_of(store))
     if span.grain != "quarter":
         raise said(GoalError, N_("'{quarter}' no es un trimestre; escriba 2026-Q4"), quarter=quarter)
     where = resolve_scope(store, scope, caller)
@@ -72,7 +81,8 @@ def create_objective(store, engine, *, title: str, quarter: str, key_results: li
         krs.append({"id": "kr-" + uuid.uuid4().hex[:12], "title": kr_title, "kpi": kpi, "start_value": start,
                     "target_value": target, "current_value": None, "position": i})
     objective = {"id": "okr-" + uuid.uuid4().hex[:12], "title": title, "quarter": span.text, "scope_kind": where.stored_kind,
-                 "scope_id": where.id, "created_by": actor.id, "created_at": dt.datetime.now(dt.timezone.utc)}
+                 "scope_id": where.id, "created_by": actor.id, "created_at": dt.datetime.now(dt.timezone.utc),
+                 "start_date": span.start, "end_date": span.end}
     with store.connect() as conn:
         conn.execute(T.okr_objectives.insert().values(**objective))
         for kr in krs:
@@ -82,12 +92,18 @@ def create_objective(store, engine, *, title: str, quarter: str, key_results: li
     return {**objective, "key_results": krs}
 
 
-def objectives(store, *, quarter: str | None = None, scope: Scope | None = None) -> list[dict[str, Any]]:
-    """Objectives with their key results (no scores; see `scored`)."""
+def objectives(store, *, quarter: str | None = None, scope: Scope | None = None,
+               fiscal: int | None = None) -> list[dict[str, Any]]:
+    """Objectives with their key results (no scores; see `scored`); `quarter` ('2026-Q1', a quarter
+    of the fiscal year): those whose dates overlap it, so one saved under another fiscal year start
+    is still listed (its `aligned` is False). Each carries `aligned` and `quarter` (its name under
+    the fiscal year in force when aligned, else the text it was saved with)."""
     o, k = T.okr_objectives, T.okr_key_results
-    query = sa.select(o).order_by(o.c.quarter.desc(), o.c.created_at)
+    fiscal = fiscal_of(store) if fiscal is None else fiscal
+    query = sa.select(o).order_by(o.c.start_date.desc(), o.c.created_at)
     if quarter:
-        query = query.where(o.c.quarter == parse_period(quarter).text)
+        span = parse_period(quarter, fiscal)
+        query = query.where(o.c.start_date < span.end, o.c.end_date > span.start)
     if scope is not None:
         query = query.where(o.c.scope_kind == scope.stored_kind)
         if scope.id is not None:
@@ -98,17 +114,30 @@ def objectives(store, *, quarter: str | None = None, scope: Scope | None = None)
         krs = [dict(r) for r in conn.execute(sa.select(k).where(k.c.objective_id.in_(ids)).order_by(k.c.position)).mappings()] if ids else []
     for obj in objs:
         obj["key_results"] = [kr for kr in krs if kr["objective_id"] == obj["id"]]
+        obj["aligned"] = aligned(obj["start_date"], obj["end_date"], "quarter", fiscal)
+        if obj["aligned"]:
+            obj["quarter"] = name_period(obj["start_date"], "quarter", fiscal)
     return objs
+
+
+def period_words(obj: dict[str, Any], lang: str, fiscal: int) -> tuple[str, str]:
+    """(the objective's quarter as people name it, '' or why that is not a fiscal quarter): 'T1 del
+    ejercicio 2026-27'; one saved for July–September under calendar quarters, once the fiscal year
+    starts in February, reads '1 jul 2026 – 30 sep 2026' and says it is no quarter of the year."""
+    start, last = obj["start_date"], obj["end_date"] - dt.timedelta(days=1)
+    if aligned(obj["start_date"], obj["end_date"], "quarter", fiscal):
+        return f.fmt_period("quarter", start, last, lang, fiscal), ""
+    span = f.fmt_period("custom", start, last, lang)
+    return span, translate(NOT_A_QUARTER, lang).format(span=span)
 
 
 def _measure(engine, obj: dict[str, Any], kr: dict[str, Any], today: dt.date) -> float | None:
     if not kr["kpi"]:
         return kr["current_value"]
-    span = parse_period(obj["quarter"])
-    end = min(span.end, today + dt.timedelta(days=1))
-    if end <= span.start:
+    end = min(obj["end_date"], today + dt.timedelta(days=1))
+    if end <= obj["start_date"]:
         return None
-    rows = engine.query(kr["kpi"], start=span.start, end=end,
+    rows = engine.query(kr["kpi"], start=obj["start_date"], end=end,
                         scope=Scope.stored(obj["scope_kind"], obj["scope_id"])).rows
     return rows[0]["value"] if rows else None
 

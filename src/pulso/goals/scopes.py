@@ -3,6 +3,12 @@
 A scope is written `company`, `team:ID` or `rep:ID`; a period `2026-10` (month), `2026-Q4`
 (quarter), `2026-W05` (ISO week) or `2026` (year). Both are checked against the workspace before
 anything is stored, and a caller may only name scopes inside their own.
+
+Quarters and years are those of the workspace's fiscal year (`fiscal`, the month it starts;
+`fiscal_of(store)`): a fiscal year is named by the calendar year it starts in, so with a year
+starting in April `2026-Q1` is April–June 2026 and `2026` April 2026 – March 2027. With January,
+as before, calendar quarters and years. What is stored keeps its dates (a quota's, an objective's),
+never a text whose meaning would move with the setting.
 """
 
 from __future__ import annotations
@@ -101,26 +107,45 @@ def _exists(store, target: Scope) -> Scope:
         raise unseen_scope_error(target) from None
 
 
+def fiscal_of(store) -> int:
+    """The month (1-12) the workspace's fiscal year starts (1 when unset)."""
+    return P.fiscal_start(store.settings_dict())
+
+
 @dataclass(frozen=True)
 class Span:
-    """A named period: [start, end) and its grain."""
+    """A named period: [start, end) and its grain (quarters and years of the fiscal year starting
+    in month `fiscal`)."""
 
     text: str
     start: dt.date
     end: dt.date
     grain: str
+    fiscal: int = 1
 
     def previous(self) -> "Span":
         """The period of the same grain just before."""
         start = P.add(self.start, self.grain, -1)
-        return Span(name_period(start, self.grain), start, self.start, self.grain)
+        return Span(name_period(start, self.grain, self.fiscal), start, self.start, self.grain, self.fiscal)
+
+
+def span_of(start: dt.date, grain: str, fiscal: int = 1) -> Span:
+    """The period of `grain` that holds `start` (a quarter or year of the fiscal year), as a Span."""
+    first = P.floor(start, grain, fiscal)
+    return Span(name_period(first, grain, fiscal), first, P.add(first, grain, 1), grain, fiscal)
+
+
+def aligned(start: dt.date, end: dt.date, grain: str, fiscal: int = 1) -> bool:
+    """Whether [start, end) is exactly one period of `grain` (a fiscal quarter or year)."""
+    return P.floor(start, grain, fiscal) == start and P.add(start, grain, 1) == end
 
 
 _PERIOD = re.compile(r"^(\d{4})(?:-(?:(\d{2})|Q([1-4])|W(\d{2})))?$")
 
 
-def parse_period(text: str) -> Span:
-    """'2026-10', '2026-Q4', '2026-W05' or '2026' → Span."""
+def parse_period(text: str, fiscal: int = 1) -> Span:
+    """'2026-10', '2026-Q4', '2026-W05' or '2026' → Span (a quarter or year of the fiscal year
+    starting in month `fiscal`, named by the calendar year it starts in)."""
     raw = (text or "").strip().upper()
     found = _PERIOD.match(raw)
     if not found:
@@ -135,7 +160,7 @@ def parse_period(text: str) -> Span:
             raise said(GoalError, N_("periodo '{period}': no existe el mes {month}"), period=text, month=month)
         start, grain = dt.date(year, int(month), 1), "month"
     elif quarter:
-        start, grain = dt.date(year, 3 * (int(quarter) - 1) + 1, 1), "quarter"
+        start, grain = P.add_months(dt.date(year, fiscal, 1), 3 * (int(quarter) - 1)), "quarter"
     elif week:
         try:
             start, grain = dt.date.fromisocalendar(year, int(week), 1), "week"
@@ -143,20 +168,22 @@ def parse_period(text: str) -> Span:
             raise said(GoalError, N_("periodo '{period}': {year} no tiene semana {week}"), period=text, year=year,
                        week=week) from None
     else:
-        start, grain = dt.date(year, 1, 1), "year"
-    return Span(name_period(start, grain), start, P.add(start, grain, 1), grain)
+        start, grain = dt.date(year, fiscal, 1), "year"
+    return Span(name_period(start, grain, fiscal), start, P.add(start, grain, 1), grain, fiscal)
 
 
-def name_period(start: dt.date, grain: str) -> str:
-    """The text of the period of `grain` starting on `start`."""
+def name_period(start: dt.date, grain: str, fiscal: int = 1) -> str:
+    """The text of the period of `grain` starting on `start` (a quarter or year of the fiscal year
+    starting in month `fiscal`: `2026-Q1` is its first quarter, the year named by its first year)."""
     if grain == "month":
         return f"{start.year}-{start.month:02d}"
-    if grain == "quarter":
-        return f"{start.year}-Q{(start.month - 1) // 3 + 1}"
     if grain == "week":
         iso = start.isocalendar()
         return f"{iso.year}-W{iso.week:02d}"
-    return str(start.year)
+    first = start.year if start.month >= fiscal else start.year - 1  # the fiscal year's first year
+    if grain == "quarter":
+        return f"{first}-Q{(start.month - fiscal) % 12 // 3 + 1}"
+    return str(first)
 
 
 def parse_date(value, what: str) -> dt.date:

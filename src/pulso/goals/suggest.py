@@ -8,7 +8,8 @@ The baseline is the mean of the KPI's values over the last MONTHS (6) whole mont
 month (months without a value are left out); the target improves it by UPLIFT (5 %) in the KPI's
 direction (more revenue, less churn), rounded sensibly (a percentage to half a point, a tenth of a point
 below 10 %; an amount or a count to three significant figures and whole units; hours and scores
-to three significant figures and at most one decimal; never rounded back to the baseline). A goal's window is the current quarter; for a count or an
+to three significant figures and at most one decimal; never rounded back to the baseline). A goal's window is the current quarter (of the
+fiscal year); for a count or an
 amount that piles up (revenue won) the target is for the whole quarter: the mean per month times
 the quarter's months, plus 5 %. A suggestion is only a suggestion until accepted: then it is a
 goal like any other (removing the goal switches it off again).
@@ -62,9 +63,10 @@ def improved(baseline: float, direction: str, uplift: float = UPLIFT) -> float:
     return baseline - step if direction == "down" else baseline + step
 
 
-def window(today: dt.date) -> tuple[dt.date, dt.date]:
-    """(start, deadline) of a suggested goal: the current quarter, its last day as the deadline."""
-    start = P.floor(today, "quarter")
+def window(today: dt.date, fiscal: int = 1) -> tuple[dt.date, dt.date]:
+    """(start, deadline) of a suggested goal: the current quarter (of the fiscal year starting in
+    month `fiscal`), its last day as the deadline."""
+    start = P.floor(today, "quarter", fiscal)
     return start, P.add(start, "quarter") - dt.timedelta(days=1)
 
 
@@ -77,7 +79,7 @@ def suggestions(engine, today: dt.date, scope: Scope | None = None, *, months: i
 
     scope = scope or Scope.company()
     first = P.floor(today, "month")
-    start, deadline = window(today)
+    start, deadline = window(today, engine.fiscal_start())
     quarter_months = 3
     accepted = {(g["kpi"], g["start_date"]): g["id"] for g in goals(engine.store)
                 if g["scope_kind"] == scope.stored_kind and g["scope_id"] == scope.id and not g["dimension"]}

@@ -69,8 +69,9 @@ def _dimension(kpi, text: str | None) -> tuple[str | None, str | None]:
 
 def history(engine, kpi, target: Scope, start: dt.date, grain: str, periods: int,
             filters: dict | None = None) -> list[tuple[dt.date, float | None]]:
-    """(period start, value) of the `periods` whole periods of `grain` before `start`."""
-    first = P.floor(start, grain)
+    """(period start, value) of the `periods` whole periods of `grain` before `start` (quarters of
+    the workspace's fiscal year, as the engine cuts them)."""
+    first = P.floor(start, grain, engine.fiscal_start())
     lo = P.add(first, grain, -periods)
     rows = engine.query(kpi.key, start=lo, end=first, grain=grain, scope=target, filters=filters).rows
     return [(r["period_start"], r["value"]) for r in rows]
@@ -122,11 +123,12 @@ def baseline(engine, meta, where: Scope, start: dt.date, deadline: dt.date | Non
     goal's length for a cumulative goal)."""
     periods = history(engine, meta, where, start, grain, n, filters)
     scale = 1.0
+    first = P.floor(start, grain, engine.fiscal_start())
     if is_cumulative(meta) and deadline is not None and periods:
-        span = (P.floor(start, grain) - periods[0][0]).days / len(periods)
+        span = (first - periods[0][0]).days / len(periods)
         scale = (deadline - start).days / span
     base = G.baseline_of(periods, scale=scale)
-    return G.Baseline(base.value, base.periods, periods[0][0] if periods else None, P.floor(start, grain), base.method)
+    return G.Baseline(base.value, base.periods, periods[0][0] if periods else None, first, base.method)
 
 
 def goals(store, *, scope: Scope | None = None, kpi: str | None = None) -> list[dict[str, Any]]:
@@ -225,16 +227,16 @@ def _forecast(engine, meta, where, g, today, filters, value, expected, past) -> 
     """The value at the deadline: run rate for a cumulative goal, the trend line for a level."""
     if is_cumulative(meta):
         return G.run_rate_forecast(value, expected)
-    grain = g["grain"]
-    first = P.floor(g["start_date"], grain)
-    last = P.add(P.floor(min(today, g["deadline"] - dt.timedelta(days=1)), grain), grain, 1)
+    grain, fiscal = g["grain"], engine.fiscal_start()
+    first = P.floor(g["start_date"], grain, fiscal)
+    last = P.add(P.floor(min(today, g["deadline"] - dt.timedelta(days=1)), grain, fiscal), grain, 1)
     if last <= first:  # the goal has not started yet
         return None
     rows = engine.query(meta.key, start=first, end=last, grain=grain, scope=where, filters=filters).rows
     series = list(past[-BASELINE_PERIODS:]) + [(r["period_start"], r["value"]) for r in rows]
     points = [(float(i), v) for i, (_, v) in enumerate(series)]
     periods_to_deadline = 0
-    cursor = P.floor(min(today, g["deadline"]), grain)
+    cursor = P.floor(min(today, g["deadline"]), grain, fiscal)
     while P.add(cursor, grain, periods_to_deadline + 1) < g["deadline"]:
         periods_to_deadline += 1
     return G.trend_forecast(points, float(len(series) - 1 + periods_to_deadline))

@@ -1,8 +1,11 @@
 """Report schedules: a scope's scorecard e-mailed to recipients every week, month or quarter.
 
 `send_due(store, engine, now)` sends, for every schedule, the last whole period of its frequency
-that it has not sent yet (`last_period` remembers it, so a period is never sent twice); the
-server's scheduler calls it daily at `report_hour`. Each delivery is logged in `notification_log`.
+that it has not sent yet (`last_start`, the first day of the last period sent, remembers it, so a
+period is never sent twice; `last_period` keeps its text); the server's scheduler calls it daily at
+`report_hour`. Each delivery is logged in `notification_log`. Quarterly schedules send the quarters
+of the workspace's fiscal year; since what was sent is remembered by its first day, changing the
+fiscal year start neither sends a quarter again nor skips one that starts on another day.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from pulso.access import Scope
 from pulso.alerts import channels
 from pulso.alerts.rules import check_recipients
 from pulso.engine import periods as P
-from pulso.goals.scopes import GoalError, name_period, require_visible, resolve_scope
+from pulso.goals.scopes import GoalError, Span, fiscal_of, parse_period, require_visible, resolve_scope, span_of
 from pulso.i18n import N_, said
 from pulso.reports.render import FORMATS, render
 from pulso.reports.scorecard import build, text
@@ -73,16 +76,24 @@ def delete_schedule(store, schedule_id: str, *, caller: Scope | None = None, act
         audit.record(store, "reports.schedule_delete", actor=actor, target=("report_schedules", schedule_id), ip=ip, conn=conn)
 
 
-def last_whole_period(frequency: str, today: dt.date) -> str:
-    """The last period of `frequency` that ended by `today` (2026-10 on any day of November)."""
-    return name_period(P.add(P.floor(today, frequency), frequency, -1), frequency)
+def last_whole_span(frequency: str, today: dt.date, fiscal: int = 1) -> Span:
+    """The last period of `frequency` that ended by `today` (October 2026 on any day of November; a
+    quarter of the fiscal year starting in month `fiscal`)."""
+    return span_of(P.add(P.floor(today, frequency, fiscal), frequency, -1), frequency, fiscal)
 
 
-def send_schedule(store, engine, schedule: dict[str, Any], period: str, now: dt.datetime) -> dict[str, Any]:
+def last_whole_period(frequency: str, today: dt.date, fiscal: int = 1) -> str:
+    """`last_whole_span`'s text (2026-10; 2026-Q2 for July–September with a year from April)."""
+    return last_whole_span(frequency, today, fiscal).text
+
+
+def send_schedule(store, engine, schedule: dict[str, Any], period: "str | Span", now: dt.datetime) -> dict[str, Any]:
     """Build a schedule's report for `period`, e-mail it, log it and remember the period."""
     lang, fmt = schedule["lang"], schedule["format"]
     today = now.astimezone(store.timezone).date()
-    report = build(store, engine, period=period, scope=Scope.stored(schedule["scope_kind"], schedule["scope_id"]),
+    span = period if isinstance(period, Span) else parse_period(period, fiscal_of(store))
+    period = span.text
+    report = build(store, engine, period=span, scope=Scope.stored(schedule["scope_kind"], schedule["scope_id"]),
                    lang=lang, today=today)
     body = render(report, fmt)
     to = [x.strip() for x in schedule["recipients"].split(",") if x.strip()]
@@ -102,7 +113,7 @@ def send_schedule(store, engine, schedule: dict[str, Any], period: str, now: dt.
         conn.execute(T.notification_log.insert().values(**entry))
         if status == "sent":
             conn.execute(T.report_schedules.update().where(T.report_schedules.c.id == schedule["id"])
-                         .values(last_period=period))
+                         .values(last_period=period, last_start=span.start))
     return entry
 
 
@@ -110,10 +121,11 @@ def send_due(store, engine, now: dt.datetime | None = None) -> list[dict[str, An
     """Send every schedule's last whole period not sent yet; returns the deliveries."""
     now = now or dt.datetime.now(dt.timezone.utc)
     today = now.astimezone(store.timezone).date()
+    fiscal = fiscal_of(store)
     out = []
     for schedule in schedules(store):
-        period = last_whole_period(schedule["frequency"], today)
-        if schedule["last_period"] == period:
+        span = last_whole_span(schedule["frequency"], today, fiscal)
+        if schedule["last_start"] == span.start:
             continue
-        out.append(send_schedule(store, engine, schedule, period, now))
+        out.append(send_schedule(store, engine, schedule, span, now))
     return out

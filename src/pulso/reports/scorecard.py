@@ -2,7 +2,9 @@
 a chart of the last periods), goals, OKRs, the alerts of the period, and the biggest movers.
 
 `build(store, engine, period="2026-10", scope="team:t1", lang="es")` returns plain data; the
-`render` module turns it into HTML or PDF. Figures come from the engine only.
+`render` module turns it into HTML or PDF. Figures come from the engine only. A quarter or a year
+is one of the workspace's fiscal year (`2026-Q1` with a year starting in April: April–June 2026,
+'T1 del ejercicio 2026-27'); `period` may be a pulso.goals.scopes.Span already read.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import sqlalchemy as sa
 from pulso.access import Scope
 from pulso.engine import changes, elapsed, intervals, maturity, periods as P
 from pulso.goals import okrs as okrs_mod, tracking as goals_mod
-from pulso.goals.scopes import GoalError, check_scope, parse_period, parse_scope
+from pulso.goals.scopes import GoalError, Span, check_scope, fiscal_of, name_period, parse_period, parse_scope
 from pulso.store import schema, tables_goals as T
 from pulso import formatting as f
 from pulso.i18n import N_, pgettext, translate
@@ -54,12 +56,13 @@ def text(key: str, lang: str) -> str:
     return IN_REPORT[key](lang) if key in IN_REPORT else translate(TEXTS[key], lang)
 
 
-def build(store, engine, *, period: str, scope: str | Scope = "company", lang: str = "es",
+def build(store, engine, *, period: "str | Span", scope: str | Scope = "company", lang: str = "es",
           today: dt.date | None = None) -> dict[str, Any]:
     """Everything the scorecard shows, as plain data."""
     if lang not in ("es", "en"):
         raise GoalError(f"language '{lang}' is not es or en")
-    span = parse_period(period)
+    span = period if isinstance(period, Span) else parse_period(period, fiscal_of(store))
+    fiscal = span.fiscal
     where = check_scope(store, parse_scope(scope) if isinstance(scope, str) else scope)
     settings = store.settings_dict()
     currency = settings.get("currency", "EUR")
@@ -105,7 +108,7 @@ def build(store, engine, *, period: str, scope: str | Scope = "company", lang: s
             target = targets.get(key)
             entry["target"] = target
             entry["target_text"] = f.fmt_value(target, meta.unit, lang, currency) if target is not None else ""
-            entry["chart"] = bar_chart([(r["period_start"], r["value"]) for r in rows], span.grain, lang)
+            entry["chart"] = bar_chart([(r["period_start"], r["value"]) for r in rows], span.grain, lang, fiscal=fiscal)
             kpis.append(entry)
         if move is not None and value is not None and not intervals.within_noise(meta, row) and "maturity" not in entry:
             moves.append(entry)
@@ -126,13 +129,16 @@ def build(store, engine, *, period: str, scope: str | Scope = "company", lang: s
             "pace": f.fmt_percent(state["pace"], lang, 0) if state["pace"] is not None else "—",
             "forecast": f.fmt_value(state["forecast"], meta.unit, lang, currency) if state["forecast"] is not None else "—",
             "deadline": g["deadline"]})
-    quarter = P.floor(span.start, "quarter")
-    objectives = [f.okr_texts(okrs_mod.scored(engine, o, as_of), lang)
-                  for o in okrs_mod.objectives(store, quarter=f"{quarter.year}-Q{(quarter.month - 1) // 3 + 1}", scope=where)]
+    quarter = name_period(P.floor(span.start, "quarter", fiscal), "quarter", fiscal)
+    objectives = []
+    for o in okrs_mod.objectives(store, quarter=quarter, scope=where, fiscal=fiscal):
+        words, note = okrs_mod.period_words(o, lang, fiscal)  # a quarter saved under another fiscal year says so
+        objectives.append({**f.okr_texts(okrs_mod.scored(engine, o, as_of), lang),
+                           "quarter_text": " · ".join(filter(None, [words, note]))})
     return {
         "title": text("title", lang), "lang": lang, "period": span.text,
         "period_label": f.fmt_period(span.grain if span.grain != "week" else "custom", span.start,
-                                     span.end - dt.timedelta(days=1), lang),
+                                     span.end - dt.timedelta(days=1), lang, fiscal),
         "start": span.start, "end": span.end, "scope": where.text, "scope_label": _scope_label(store, where, lang),
         "compared_text": elapsed.words(cmp, lang),
         "currency": currency, "generated": today, "generated_text": f.fmt_date(today, lang), "kpis": kpis, "movers": moves[:MOVERS_SHOWN],
@@ -193,7 +199,7 @@ def _alerts(store, where: Scope, span, lang: str) -> list[dict[str, Any]]:
 
 
 def bar_chart(points: list[tuple[dt.date, float | None]], grain: str, lang: str, width: int = 180,
-              height: int = 36) -> dict[str, Any]:
+              height: int = 36, fiscal: int = 1) -> dict[str, Any]:
     """A small bar chart of a series as SVG geometry (the last bar is the period reported)."""
     values = [v for _, v in points if v is not None]
     top = max((abs(v) for v in values), default=0) or 1.0
@@ -203,5 +209,5 @@ def bar_chart(points: list[tuple[dt.date, float | None]], grain: str, lang: str,
         h = 0 if v is None else max(1.0, abs(v) / top * (height - 4))
         bars.append({"x": round(i * step + 2, 1), "y": round(height - 2 - h, 1), "w": round(step - 4, 1),
                      "h": round(h, 1), "last": i == len(points) - 1,
-                     "label": f.fmt_bucket(start, grain, lang)})
+                     "label": f.fmt_bucket(start, grain, lang, fiscal)})
     return {"width": width, "height": height, "bars": bars}

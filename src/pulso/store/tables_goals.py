@@ -37,11 +37,13 @@ okr_objectives = sa.Table(
     "okr_objectives", metadata,
     sa.Column("id", sa.Text, primary_key=True),
     sa.Column("title", sa.Text, nullable=False),
-    sa.Column("quarter", sa.Text, nullable=False),  # 2026-Q4
+    sa.Column("quarter", sa.Text, nullable=False),  # 2026-Q4, as named under the fiscal year when saved
     sa.Column("scope_kind", sa.Text, nullable=False),
     sa.Column("scope_id", sa.Text),
     sa.Column("created_by", sa.Text),
     sa.Column("created_at", TS, nullable=False),
+    sa.Column("start_date", sa.Date),  # the quarter's first day (migration 0017): what it means
+    sa.Column("end_date", sa.Date),  # the day after its last
 )
 
 okr_key_results = sa.Table(
@@ -126,6 +128,7 @@ report_schedules = sa.Table(
     sa.Column("last_period", sa.Text),  # the last period sent (2026-10), so none is sent twice
     sa.Column("created_by", sa.Text),
     sa.Column("created_at", TS, nullable=False),
+    sa.Column("last_start", sa.Date),  # its first day (migration 0017): what is compared
 )
 
 _pg_index(alerts, "raised_at")

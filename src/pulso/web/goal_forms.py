@@ -4,14 +4,12 @@ parameters as labelled fields with units and per-kind defaults, dates from date 
 labelled selects. Each field is checked here, with a message next to it in the reader's language;
 what passes is turned into the stored format (`team:ID`, `{"days": "180"}`, `"30%"`) that
 pulso.goals.create_goal and pulso.alerts.create_rule check again, as for the CLI and the API. The
-OKR form takes its key results as repeated rows (title, KPI picker or "by hand", start, target),
-a row added or removed by the form's own buttons (no script needed).
+OKR form and the periods the goal, quota and report forms offer are in pulso.web.period_forms.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from decimal import Decimal, InvalidOperation
 from typing import Any, Mapping
 
@@ -317,84 +315,3 @@ def goal_choices(ctx) -> list[dict[str, str]]:
 
 def _scope_text(row: dict[str, Any]) -> str:
     return "company" if row["scope_kind"] == "company" else f"{row['scope_kind']}:{row['scope_id']}"
-
-
-# -- the OKR form: an objective and its key results as repeated labelled rows ----------------------
-
-KR_FIELDS = ("title", "kpi", "start", "target")
-MIN_KEY_RESULTS, MAX_KEY_RESULTS = 2, 5  # pulso.goals.okrs.MIN_KRS, MAX_KRS
-TITLE_LENGTH = 200
-TOO_LONG = N_("Como mucho {n} caracteres.")
-SAME_AS_START = N_("La meta debe ser distinta del inicio.")
-HOW_MANY = N_("Un objetivo tiene de {low} a {high} resultados clave.")
-
-
-def okr_rows(form: Mapping[str, Any]) -> list[dict[str, str]]:
-    """The key-result rows as typed (kr.0.title, kr.0.kpi, kr.0.start, kr.0.target, kr.1...), at
-    least MIN_KEY_RESULTS, with a row added or removed when the form's add/remove button was used."""
-    indexes = [int(k.split(".")[1]) for k in form if re.fullmatch(r"kr\.[0-9]\.(title|kpi|start|target)", k)]
-    count = min(max([MIN_KEY_RESULTS - 1, *indexes]) + 1, MAX_KEY_RESULTS)
-    rows = [{k: str(form.get(f"kr.{i}.{k}", "")).strip() for k in KR_FIELDS} for i in range(count)]
-    action = str(form.get("action", ""))
-    if action == "add" and len(rows) < MAX_KEY_RESULTS:
-        rows.append(dict.fromkeys(KR_FIELDS, ""))
-    elif re.fullmatch(r"remove:[0-9]", action) and int(action[7:]) < len(rows) and len(rows) > 1:
-        rows.pop(int(action[7:]))
-    return rows
-
-
-def quarter_choices(ctx, current: str, chosen: str = "") -> list[dict[str, str]]:
-    """The quarters the form offers: the one shown, the one before and the next four (and the one
-    chosen, when another)."""
-    year, q = int(current[:4]), int(current[-1])
-    out = []
-    steps = list(range(-1, 5))
-    if re.fullmatch(r"(19|2[0-9])[0-9]{2}-Q[1-4]", chosen):
-        steps.append((int(chosen[:4]) * 4 + int(chosen[-1])) - (year * 4 + q))
-    for step in dict.fromkeys(steps):
-        index = year * 4 + q - 1 + step
-        start = dt.date(index // 4, 3 * (index % 4) + 1, 1)
-        out.append({"value": f"{start.year}-Q{index % 4 + 1}", "label": f.fmt_period("quarter", start, start, ctx.lang)})
-    return out
-
-
-def read_okr(ctx, form: Mapping[str, Any], quarters: list[dict[str, str]]
-             ) -> tuple[dict[str, Any], dict[str, str], list[dict[str, str]]]:
-    """The OKR form read: (objective for pulso.goals.create_objective, {field: message in the
-    reader's language}, the key-result rows to show again). Empty rows are left out."""
-    errors: dict[str, str] = {}
-    rows = okr_rows(form)
-    title = str(form.get("title", "")).strip()
-    if not title:
-        errors["title"] = ctx._(REQUIRED)
-    elif len(title) > TITLE_LENGTH:
-        errors["title"] = ctx._(TOO_LONG).format(n=TITLE_LENGTH)
-    typed = str(form.get("quarter", ""))  # a quarter of the select, or any other one written as stored
-    shown = {q["value"] for q in quarters} | ({typed} if re.fullmatch(r"(19|2[0-9])[0-9]{2}-Q[1-4]", typed) else set())
-    quarter = _choice(ctx, form, "quarter", shown, errors)
-    scope = _scope(ctx, form, errors)
-    kpis = {k["key"] for g in kpi_groups(ctx) for k in g["kpis"]}
-    krs = []
-    for i, row in enumerate(rows):
-        if not any(row.values()):
-            continue
-        name = f"kr.{i}."
-        if not row["title"]:
-            errors[name + "title"] = ctx._(REQUIRED)
-        elif len(row["title"]) > TITLE_LENGTH:
-            errors[name + "title"] = ctx._(TOO_LONG).format(n=TITLE_LENGTH)
-        if row["kpi"] and row["kpi"] not in kpis:
-            errors[name + "kpi"] = ctx._(CHOOSE)
-        figures = {}
-        for field in ("start", "target"):
-            value = _number(row[field]) if row[field] else None
-            if value is None:
-                errors[name + field] = ctx._(NOT_NUMBER if row[field] else REQUIRED)
-            figures[field] = value
-        if None not in figures.values() and figures["start"] == figures["target"]:
-            errors[name + "target"] = ctx._(SAME_AS_START)
-        krs.append({"title": row["title"], "kpi": row["kpi"] or None, "start_value": str(figures["start"]),
-                    "target_value": str(figures["target"])})
-    if not errors and not MIN_KEY_RESULTS <= len(krs) <= MAX_KEY_RESULTS:
-        errors["key_results"] = ctx._(HOW_MANY).format(low=MIN_KEY_RESULTS, high=MAX_KEY_RESULTS)
-    return {"title": title, "quarter": quarter, "scope": scope, "key_results": krs}, errors, rows

@@ -14,7 +14,7 @@ from pulso.goals.scopes import GoalError, within
 from pulso.i18n import N_
 from pulso import formatting as f
 from pulso.catalog import DIMENSIONS
-from pulso.web import goal_forms as Forms
+from pulso.web import goal_forms as Forms, period_forms as PF
 from pulso.web.pages import cell, table
 
 INBOX_PAGE = 50  # alerts per page of the inbox
@@ -77,17 +77,32 @@ def rule_form(ctx, form: tuple[dict, dict] | None) -> dict[str, Any]:
 def okr_form(ctx, quarter: str, okr: tuple[dict, dict, list] | None) -> dict[str, Any]:
     """The new-objective form: quarters by name, scopes, KPIs by area, key-result rows (two empty
     ones, or what was typed with its messages)."""
-    values, errors, rows = okr or ({}, {}, Forms.okr_rows({}))
+    values, errors, rows = okr or ({}, {}, PF.okr_rows({}))
     return {"kpis": Forms.kpi_groups(ctx), "scope_groups": Forms.grouped(Forms.scope_options(ctx)),
-            "quarters": Forms.quarter_choices(ctx, quarter, str(values.get("quarter", ""))), "rows": rows, "errors": errors,
+            "quarters": PF.quarter_choices(ctx, quarter, str(values.get("quarter", ""))), "rows": rows, "errors": errors,
             "values": {"scope": ctx.scope.text, "quarter": quarter, **values},
-            "can_add": len(rows) < Forms.MAX_KEY_RESULTS}
+            "can_add": len(rows) < PF.MAX_KEY_RESULTS}
+
+
+def quarter_of(ctx) -> str:
+    """The fiscal quarter holding the page's period, as pulso.goals reads it (2026-Q1)."""
+    from pulso.goals.scopes import name_period
+
+    fiscal = ctx.period.fiscal
+    return name_period(P.floor(ctx.period.start, "quarter", fiscal), "quarter", fiscal)
+
+
+#: The periods the quota form offers around the page's: months, quarters and years (fiscal).
+QUOTA_STEPS = {"month": (-2, 9), "quarter": (-1, 4), "year": (-1, 1)}
+#: The periods a report can be downloaded for: the last twelve months, five quarters, three years.
+REPORT_STEPS = {"month": (-12, 0), "quarter": (-4, 0), "year": (-2, 0)}
 
 
 def goals_page(ctx, caller: Scope, form: tuple[dict, dict] | None = None,
                okr: tuple[dict, dict, list] | None = None) -> dict[str, Any]:
     """Goals with their state, the metrics without goals, quotas, leaderboard and OKRs."""
     from pulso import goals
+    from pulso.goals.okrs import period_words
 
     store, engine, lang = ctx.services.store, ctx.services.engine, ctx.lang
     items = []
@@ -109,7 +124,8 @@ def goals_page(ctx, caller: Scope, form: tuple[dict, dict] | None = None,
         })
     tracked = goals.tracked_kpis(store)
     general = [m.name[lang] for k, m in ctx.services.catalog().items() if k not in tracked]
-    period = goals.parse_period(_period_text(ctx))
+    fiscal = ctx.period.fiscal
+    period = goals.parse_period(_period_text(ctx), fiscal)
     try:
         board = goals.leaderboard(engine, period=period.text, scope=caller)
     except (GoalError, KpiError):
@@ -118,10 +134,12 @@ def goals_page(ctx, caller: Scope, form: tuple[dict, dict] | None = None,
     leaders = [{"rank": r["rank"], "owner": names.get(r["owner"], r["owner"]), "attainment": _pct(r["attainment"], lang),
                 "revenue": f.fmt_money(r["revenue"], ctx.currency, lang), "quota": f.fmt_money(r["quota"], ctx.currency, lang)}
                for r in board]
-    quarter = P.floor(ctx.period.start, "quarter")
-    quarter_text = f"{quarter.year}-Q{(quarter.month - 1) // 3 + 1}"
-    okrs = [f.okr_texts(goals.scored(engine, o, ctx.today), lang)
-            for o in _visible(store, goals.objectives(store, quarter=quarter_text), caller)]
+    quarter = P.floor(ctx.period.start, "quarter", fiscal)
+    quarter_text = quarter_of(ctx)
+    okrs = []
+    for o in _visible(store, goals.objectives(store, quarter=quarter_text, fiscal=fiscal), caller):
+        words, note = period_words(o, lang, fiscal)  # one saved under another fiscal year says so
+        okrs.append({**f.okr_texts(goals.scored(engine, o, ctx.today), lang), "quarter_text": words, "quarter_note": note})
     sections = [table(ctx._("Objetivos sobre indicadores"),
                       [(ctx._("Objetivo"), False), (ctx._("Alcance"), False), (ctx._("Meta"), True), (ctx._("Valor"), True),
                        (ctx._("Progreso"), True), (ctx._("Estado"), False)],
@@ -133,8 +151,9 @@ def goals_page(ctx, caller: Scope, form: tuple[dict, dict] | None = None,
     return {"title": ctx._("Objetivos"), "sections": sections, "goals": items, "general": general, "tracked": sorted(tracked),
             "suggested": [{**s, "span_text": f.fmt_period("custom", s["start"], s["deadline"], lang)} for s in suggested],
             "leaderboard": leaders, "quota_period": period.text, "okrs": okrs, "quarter": quarter_text,
-            "quota_period_text": f.fmt_period(period.grain, period.start, period.end - dt.timedelta(days=1), lang),
-            "quarter_label": f.fmt_period("quarter", quarter, quarter, lang),
+            "quota_period_text": f.fmt_period(period.grain, period.start, period.end - dt.timedelta(days=1), lang, fiscal),
+            "quota_periods": PF.period_options(ctx, ctx.period.start, QUOTA_STEPS),
+            "quarter_label": f.fmt_period("quarter", quarter, quarter, lang, fiscal),
             "kpis": kpi_options(ctx), "scope_text": caller.text, "form": goal_form(ctx, form),
             "okr_form": okr_form(ctx, quarter_text, okr),
             "team_scopes": Forms.grouped(Forms.scope_options(ctx, company=False))}
@@ -144,7 +163,7 @@ def _period_text(ctx) -> str:
     kind = ctx.period.kind if ctx.period.kind in ("month", "quarter", "year") else "month"
     from pulso.goals.scopes import name_period
 
-    return name_period(P.floor(ctx.period.start, kind), kind)
+    return name_period(P.floor(ctx.period.start, kind, ctx.period.fiscal), kind, ctx.period.fiscal)
 
 
 def alerts_page(ctx, caller: Scope, page: int = 1, form: tuple[dict, dict] | None = None) -> dict[str, Any]:
@@ -198,12 +217,20 @@ def reports_page(ctx, caller: Scope) -> dict[str, Any]:
     found = _visible(store, reports.schedules(store), caller)
     for s in found:
         s["scope"] = _scope_text(s)
+        s["frequency_text"] = ctx._(PF.FREQUENCIES.get(s["frequency"], s["frequency"]))
+        s["format_text"] = ctx._(PF.FORMATS.get(s["format"], s["format"]))
+        s["lang_text"] = {"es": "Español", "en": "English"}.get(s["lang"], s["lang"])
+        s["last_text"] = PF.period_name(ctx, s["last_start"], s["frequency"]) if s.get("last_start") else "—"
     last = ctx.today.replace(day=1) - dt.timedelta(days=1)
     sections = [table(ctx._("Envíos programados"), [(ctx._("Nombre"), False), (ctx._("Frecuencia"), False),
                                                      (ctx._("Alcance"), False)],
-                      [[cell(x["name"]), cell(x["frequency"]), cell(x["scope"])] for x in found],
+                      [[cell(x["name"]), cell(x["frequency_text"]), cell(ctx.scope_name(x["scope"]))] for x in found],
                       empty=ctx._("Sin envíos programados."))]
-    return {"title": ctx._("Informes"), "sections": sections, "schedules": found, "default_period": f"{last:%Y-%m}", "scope_text": caller.text}
+    return {"title": ctx._("Informes"), "sections": sections, "schedules": found, "default_period": f"{last:%Y-%m}",
+            "scope_text": caller.text, "periods": PF.period_options(ctx, ctx.today, REPORT_STEPS),
+            "formats": PF.labelled(ctx, PF.FORMATS), "frequencies": PF.labelled(ctx, PF.FREQUENCIES),
+            "schedule_form": {"scope_groups": Forms.grouped(Forms.scope_options(ctx)), "values": {"scope": caller.text},
+                              "errors": {}}}
 
 
 safe_cell = f.safe_cell  # one rule for every download (pulso.formatting)

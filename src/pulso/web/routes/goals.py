@@ -19,7 +19,7 @@ from pulso import alerts, audit
 from pulso.access import Scope
 from pulso.errors import PulsoError
 from pulso.i18n import error_text
-from pulso.web import goal_forms as Forms, goals_pages as G
+from pulso.web import goal_forms as Forms, goals_pages as G, period_forms as PF
 from pulso.web.auth import ForbiddenError
 from pulso.web.deps import Ctx, csrf_binding
 from pulso.web.pages import page_route, render
@@ -155,7 +155,7 @@ def add_objective(ctx: Ctx, form: FormData) -> Response:
 
     token = form.get("csrf_token", "")
     current = _quarter(ctx)
-    okr, errors, rows = Forms.read_okr(ctx, form, Forms.quarter_choices(ctx, current))
+    okr, errors, rows = PF.read_okr(ctx, form, PF.quarter_choices(ctx, current))
     values = {k: form.get(k, "") for k in ("title", "quarter", "scope")}
     if form.get("action", "save") != "save":
         ctx.request.app.state.sessions.check_csrf(csrf_binding(ctx.request, ctx.user), token)
@@ -169,8 +169,9 @@ def add_objective(ctx: Ctx, form: FormData) -> Response:
 
 
 def _quarter(ctx) -> str:
-    """The quarter the goals page shows OKRs for (that of the page's period), as stored: 2026-Q4."""
-    return f"{ctx.period.start.year}-Q{(ctx.period.start.month - 1) // 3 + 1}"
+    """The quarter the goals page shows OKRs for (the fiscal quarter of the page's period), as
+    pulso.goals reads it: 2026-Q4."""
+    return G.quarter_of(ctx)
 
 
 @router.post("/okrs/checkin", include_in_schema=False)

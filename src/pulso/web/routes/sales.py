@@ -85,14 +85,15 @@ def funnel(ctx: Ctx) -> list[dict]:
 
 
 def quota_table(ctx: Ctx) -> dict:
-    """Quota attainment per rep for the month, quarter and year that hold the period's last day."""
+    """Quota attainment per rep for the month, quarter and year that hold the period's last day
+    (a quarter and a year of the workspace's fiscal year, named so)."""
     k = ctx.kpis
     anchor = {"at": ctx.period.last_day.isoformat()}
     columns = [(ctx._("Comercial"), False)]
     per_owner: dict = {}
     for kind, label in (("month", N_("Mes")), ("quarter", N_("Trimestre")), ("year", N_("Año"))):
-        p = parse_period({"period": kind, **anchor}, ctx.today)
-        columns.append((f"{ctx._(label)} ({f.fmt_period(kind, p.start, p.last_day, ctx.lang)})", True))
+        p = parse_period({"period": kind, **anchor}, ctx.today, ctx.period.fiscal)
+        columns.append((f"{ctx._(label)} ({f.fmt_period(kind, p.start, p.last_day, ctx.lang, p.fiscal)})", True))
         try:
             rows = k.query("quota_attainment", p.start, p.end, None, ("owner",), k.applicable("quota_attainment", ctx.filters))
         except ScopeError:
