@@ -53,7 +53,7 @@ class Store:
             path = self.url.split(":///", 1)[-1]
             if path and path != ":memory:":
                 Path(path).parent.mkdir(parents=True, exist_ok=True)
-        self.engine = sa.create_engine(self.url, **_engine_options(self.dialect))
+        self.engine = sa.create_engine(self.url, **_engine_options(self.dialect, self.url))
         try:
             with self.engine.connect():
                 pass
@@ -213,7 +213,7 @@ class Store:
                 u = sa.engine.make_url(self.url)
                 self._ibis = ibis.postgres.connect(
                     host=u.host or "localhost", port=u.port or 5432, user=u.username,
-                    password=u.password, database=u.database,
+                    password=u.password, database=u.database, **pg_connect_args(self.url),
                 )
         return self._ibis
 
@@ -231,10 +231,25 @@ def open_store(database_url: str | None = None, *, create: bool = True) -> Store
     return Store(settings)
 
 
-def _engine_options(dialect: str) -> dict[str, Any]:
+#: Set on every PostgreSQL session of the store. PostgreSQL's JIT compiles a query to machine code
+#: when its estimated cost is high; the engine's generated queries (many CTEs over session temporary
+#: tables that have no statistics) are estimated high even on a small workspace, and compiling one
+#: took 2-4 s where running it takes milliseconds (benchmarks/postgres_jit.py).
+PG_OPTIONS = "-c jit=off"
+
+
+def pg_connect_args(url: str) -> dict[str, Any]:
+    """The driver's connection arguments of a PostgreSQL URL's query (sslmode, options...), with
+    PG_OPTIONS added to any `options` it gives."""
+    query = {k: v if isinstance(v, str) else v[-1] for k, v in sa.engine.make_url(url).query.items()}
+    query["options"] = " ".join(filter(None, (query.get("options", "").strip(), PG_OPTIONS)))
+    return query
+
+
+def _engine_options(dialect: str, url: str) -> dict[str, Any]:
     if dialect == "duckdb":
         return {"poolclass": sa.pool.SingletonThreadPool}
-    return {"pool_pre_ping": True}
+    return {"pool_pre_ping": True, "connect_args": pg_connect_args(url)}
 
 
 def _open_error(url: str, exc: Exception) -> StoreError:
