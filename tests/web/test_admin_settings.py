@@ -163,6 +163,24 @@ def test_a_bad_zone_currency_or_month_is_refused_inline_with_the_store_unchanged
     assert stored(web) == before
 
 
+def test_every_hour_counts_again_once_the_admin_says_so(web):
+    """The working week can be set and unset from the page: unset, alerts and SLA KPIs count clock
+    hours (store/workweek.working_week gives None), and the page says which is in force."""
+    from pulso.store.workweek import working_week
+
+    assert post(web, "/admin/settings/work", {"mode": "week", "day": ["1", "2"], "start": "10:00", "end": "14:00"}).status_code == 303
+    page = web["admin"].get("/admin/settings").text
+    assert re.search(r'value="week" checked data-testid="work-week"', page)
+    assert working_week(stored(web)) is not None
+    assert post(web, "/admin/settings/work", {"mode": "clock", "day": ["1"], "start": "10:00", "end": "14:00"}).status_code == 303
+    assert (stored(web)["working_days"], stored(web)["working_hours"]) == ("", "")
+    assert working_week(stored(web)) is None
+    page = web["admin"].get("/admin/settings").text
+    assert re.search(r'value="clock" checked data-testid="work-clock"', page)
+    assert "cuentan solo las horas de este horario" in page
+    assert "siguen el año fiscal" in page
+
+
 def test_the_working_week_is_stored_and_a_bad_one_refused(web):
     response = post(web, "/admin/settings/work", {"day": ["6", "1", "2", "3", "4", "5"], "start": "08:30", "end": "17:00"})
     assert response.status_code == 303

@@ -165,11 +165,16 @@ CHECKS = {"timezone": check_timezone, "currency": check_currency, FISCAL_YEAR_ST
           **{key: (lambda text: (parse_sla_hours(text), text)[1]) for key in SLA_SETTINGS}}
 
 
+#: settings an empty value unsets: no working week, hours are clock hours (store/workweek.py)
+UNSETTABLE = (WORKING_DAYS, WORKING_HOURS)
+
+
 def save(store, values: Mapping[str, str]) -> dict[str, str]:
     """Check every value Pulso understands (CHECKS), then store them all and bump the data version
     in one transaction (pages and results cached on the version show the change); all or nothing.
-    Returns what was stored."""
-    checked = {key: CHECKS[key](value) if key in CHECKS else str(value) for key, value in values.items()}
+    An empty value of an UNSETTABLE setting unsets it. Returns what was stored."""
+    checked = {key: "" if key in UNSETTABLE and not str(value).strip()
+               else CHECKS[key](value) if key in CHECKS else str(value) for key, value in values.items()}
     with store.engine.begin() as conn:
         put_settings(conn, checked)
         bump_version(conn)

@@ -83,7 +83,8 @@ def _page(ctx, section: str = "", errors: dict[str, str] | None = None, given: d
                     if str(shown.get(ws_settings.FISCAL_YEAR_START) or "1").isdigit() else 1,
                     "months": [(i, get_month_names("wide", locale=lang)[i].capitalize()) for i in range(1, 13)]},
         "work": {"days": [{"value": i + 1, "label": days[i].capitalize(), "on": i + 1 in work_days} for i in range(7)],
-                 "start": start, "end": end},
+                 "start": start, "end": end,
+                 "clock": not shown.get(ws_settings.WORKING_DAYS) and not shown.get(ws_settings.WORKING_HOURS)},
         "sla": [{"priority": p, "label": ctx.label("priority", p) if p != "normal" else ctx._("sin prioridad u otra"),
                  "first": _hours(sla["sla_first_response_hours"][p]), "resolution": _hours(sla["sla_resolution_hours"][p])}
                 for p in PRIORITIES],
@@ -167,9 +168,12 @@ def save_general(ctx: Ctx, timezone: Annotated[str, Form()] = "", currency: Anno
 
 @router.post("/admin/settings/work", include_in_schema=False)
 def save_work(ctx: Ctx, day: Annotated[list[str], Form()] = [], start: Annotated[str, Form()] = "",  # noqa: B006
-              end: Annotated[str, Form()] = "", csrf_token: Annotated[str, Form()] = "") -> Response:
-    """The working week: days and hours."""
+              end: Annotated[str, Form()] = "", mode: Annotated[str, Form()] = "week",
+              csrf_token: Annotated[str, Form()] = "") -> Response:
+    """The working week: days and hours, or none (`mode=clock`: every hour counts)."""
     _check(ctx, csrf_token)
+    if mode == "clock":
+        return _save(ctx, "work", {ws_settings.WORKING_DAYS: "", ws_settings.WORKING_HOURS: ""})
     values = {ws_settings.WORKING_DAYS: ",".join(day), ws_settings.WORKING_HOURS: f"{start.strip()}-{end.strip()}"}
     errors = {}
     try:
