@@ -113,3 +113,21 @@ def test_errors_are_one_line_on_stderr(workspace):
                            "--db", workspace], capture_output=True, text=True, env=env, timeout=120)
     assert done.returncode == 1
     assert done.stderr.strip() == "error: target: 'abc' is not a number"
+
+
+def test_the_schedules_list_names_the_last_period_sent_by_the_fiscal_year(workspace):
+    """A quarterly schedule last sent for April-June 2026 in a workspace whose year starts in April:
+    the list says 'Q1 FY2026-27' (the fiscal name), not the stored text."""
+    import datetime as dt
+
+    import sqlalchemy as sa
+
+    from pulso.store.tables_goals import report_schedules
+
+    db = ("--db", workspace)
+    ok("report-schedules", "add", "--name", "Trimestral", "--frequency", "quarter", "--to", "a@example.com", *db)
+    with Store(Settings(workspace)) as store:
+        store.set_setting("fiscal_year_start", "4")
+        with store.engine.begin() as conn:
+            conn.execute(sa.update(report_schedules).values(last_period="2026-Q1", last_start=dt.date(2026, 4, 1)))
+    assert "Q1 FY2026-27" in ok("report-schedules", "list", *db)  # the command line speaks English here (PULSO_LANG)

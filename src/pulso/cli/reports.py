@@ -15,7 +15,8 @@ from typing import Annotated, Optional
 import typer
 
 from pulso.cli.common import (
-    DbOption, LangOption, ScopeOption, TodayOption, as_of, console, engine_of, given, open_workspace, print_table, texts,
+    DbOption, LangOption, ScopeOption, TodayOption, as_of, console, engine_of, given, language, open_workspace, print_table,
+    texts,
 )
 from pulso.errors import GoalError
 
@@ -65,15 +66,25 @@ def schedules_add(name: Annotated[str, typer.Option("--name")],
 @schedules_app.command("list")
 def schedules_list(db: DbOption = None) -> None:
     """The report schedules."""
+    from pulso.formatting import fmt_period
+    from pulso.goals.scopes import fiscal_of
     from pulso.reports import schedules
 
     with open_workspace(db) as store:
-        found = schedules(store)
+        found, fiscal = schedules(store), fiscal_of(store)
     _ = texts()
+
+    def sent(s) -> str:  # by its name, as the reports page says it (fiscal quarters when the year is)
+        if not s.get("last_start"):
+            return s["last_period"] or ""
+        first = s["last_start"]
+        last = first + dt.timedelta(days=6) if s["frequency"] == "week" else first
+        return fmt_period(s["frequency"], first, last, language(), fiscal)
+
     print_table(_("Programaciones de informes"), ["id", _("nombre"), _("frecuencia"), _("ámbito"), _("idioma"), _("formato"), _("para"),
                                                   _("último enviado")],
                 [[s["id"], s["name"], s["frequency"], s["scope_kind"] + (":" + s["scope_id"] if s["scope_id"] else ""),
-                  s["lang"], s["format"], s["recipients"], s["last_period"]] for s in found])
+                  s["lang"], s["format"], s["recipients"], sent(s)] for s in found])
 
 
 @schedules_app.command("remove")
