@@ -47,9 +47,10 @@ def headline_values(store, engine=None) -> dict[str, float | None] | None:
 
 
 def headline_figures(store, engine=None, lang: str = "en") -> list[tuple[str, str]]:
-    """(label, formatted value) pairs: the headline KPIs, named as the catalog names them, in `lang`."""
+    """(label, formatted value) pairs: the headline KPIs, named as the catalog names them, in `lang`
+    and its number formats (47,3% and 6.586.842 € in Spanish)."""
     from pulso.catalog import load_catalog
-    from pulso.formatting import plain_value
+    from pulso.formatting import fmt_value
 
     values = headline_values(store, engine)
     if values is None:
@@ -60,5 +61,5 @@ def headline_figures(store, engine=None, lang: str = "en") -> list[tuple[str, st
     for key, value in values.items():
         kpi = catalog[key]
         when = translate(N_("últimos 12 meses") if key in OVER_THE_PERIOD else N_("ahora"), lang)
-        out.append((f"{kpi.name[lang].lower()}, {when}", plain_value(value, kpi.unit, currency)))
+        out.append((f"{kpi.name[lang].lower()}, {when}", fmt_value(value, kpi.unit, lang, currency)))
     return out

@@ -66,13 +66,13 @@ def test_status_in_spanish_and_in_english(store):
     spanish = invoke(["status", "--db", store.url], {"PULSO_LANG": "es"})
     assert spanish.exit_code == 0, spanish.output
     for text in ("Cifras principales (zona horaria UTC, moneda EUR)", "tabla", "filas", "cifra", "valor",
-                 "tasa de cierre, últimos 12 meses", "50.0 %", "100.00 EUR"):
+                 "tasa de cierre, últimos 12 meses", "50,0%", "100,00\xa0€", "oportunidades (deals)"):
         assert text in spanish.output, (text, spanish.output)
     assert "Headline figures" not in spanish.output
     english = invoke(["status", "--db", store.url], {"PULSO_LANG": "en", "LANG": "C"})
     assert english.exit_code == 0, english.output
     for text in ("Headline figures (time zone UTC, currency EUR)", "figure", "value",
-                 "close (win) rate, last 12 months", "50.0 %", "100.00 EUR"):
+                 "close (win) rate, last 12 months", "50.0%", "€100.00", "deals"):
         assert text in english.output, (text, english.output)
     assert "Cifras principales" not in english.output
 
@@ -175,3 +175,19 @@ def test_lang_option_wins_and_json_does_not_change():
     as_json = {lang: json.loads(invoke(["kpi", "list", "--format", "json", "--lang", "en"], {"PULSO_LANG": lang}).output)
                for lang in ("es", "en")}
     assert as_json["es"] == as_json["en"] and "key" in as_json["es"][0]
+
+
+def test_the_demo_says_its_steps_and_tables_in_the_cli_s_language(tmp_path):
+    """`pulso demo` (here 100 accounts, the smallest) prints its steps in the reader's language and
+    names the tables for a person: the Spanish run writes 'Escribiendo clientes (accounts)', the
+    English one 'Writing customers (accounts)' (the progress line a log or a pipe gets)."""
+    args = ["demo", "--size", "100", "--as-of", "2026-06-30"]
+    spanish = invoke([*args, "--db", f"duckdb:///{tmp_path / 'es.duckdb'}"], {"PULSO_LANG": "es"})
+    assert spanish.exit_code == 0, spanish.output
+    for line in ("demo: Preparando el espacio de trabajo (0%)", "demo: Escribiendo clientes (accounts) (",
+                 "demo: Poniendo el nuevo espacio de trabajo en su sitio (99%)", "oportunidades (deals)"):
+        assert line in spanish.output, (line, spanish.output)
+    assert "Writing" not in spanish.output
+    english = invoke([*args, "--db", f"duckdb:///{tmp_path / 'en.duckdb'}"], {"PULSO_LANG": "en"})
+    assert english.exit_code == 0, english.output
+    assert "demo: Writing customers (accounts) (" in english.output and "Escribiendo" not in english.output

@@ -48,12 +48,14 @@ def test_status_figures_are_the_engines_values(store):
         [row] = engine.query(key, start=start, end=end).rows
         assert abs(row["value"] - expected) < 1e-9, key
     assert headline_figures(store, engine) == [
-        ("new revenue, last 12 months", "400.00 EUR"),
-        ("close (win) rate, last 12 months", "66.7 %"),
+        ("new revenue, last 12 months", "€400.00"),  # English formats (pulso.formatting.fmt_value)
+        ("close (win) rate, last 12 months", "66.7%"),
         ("new customers, last 12 months", "2"),
         ("open opportunities, now", "2"),
-        ("pipeline value, now", "120.50 EUR"),
+        ("pipeline value, now", "€120.50"),
     ]
+    assert headline_figures(store, engine, lang="es")[:2] == [("ingresos nuevos, últimos 12 meses", "400,00\xa0€"),
+                                                              ("tasa de cierre, últimos 12 meses", "66,7%")]
 
 
 def test_pulso_status_prints_the_engines_figures(store):
@@ -61,8 +63,8 @@ def test_pulso_status_prints_the_engines_figures(store):
     store.engine.dispose()  # a DuckDB file admits one holder at a time
     done = CliRunner().invoke(app, ["status", "--db", store.url], env={"COLUMNS": "200"})
     assert done.exit_code == 0, done.output
-    for label, figure in [("new revenue, last 12 months", "400.00 EUR"), ("close (win) rate, last 12 months", "66.7 %"),
-                          ("pipeline value, now", "120.50 EUR")]:
+    for label, figure in [("new revenue, last 12 months", "€400.00"), ("close (win) rate, last 12 months", "66.7%"),
+                          ("pipeline value, now", "€120.50")]:
         assert label in done.output and figure in done.output, done.output
 
 

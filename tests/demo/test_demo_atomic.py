@@ -15,7 +15,7 @@ from pulso.store import Store, schema
 
 ARGS = ["--size", "100", "--seed", "7", "--as-of", "2026-03-15"]
 #: (progress line the demo prints, whether the swap can have happened by the time the kill lands)
-KILL_POINTS = [("Preparing the workspace", False), ("Writing accounts", False), ("Writing activities", True),
+KILL_POINTS = [("Preparing the workspace", False), ("Writing customers (accounts)", False), ("Writing activities", True),
                ("Recording the planted stories", True), ("Swapping in the new workspace", True)]
 
 

@@ -29,17 +29,26 @@ def demo(
     from pulso.config import Settings
     from pulso.demo.atomic import build
 
+    from pulso.store.names import TABLE_NAMES
+
+    _ = texts()
+
+    def said(step: str) -> str:  # a step the demo names with a msgid (pulso.i18n.saying), in the CLI's language
+        if getattr(step, "text", None) is None:
+            return step
+        values = {k: _(TABLE_NAMES[v]) if k == "table" and v in TABLE_NAMES else v for k, v in (step.values or {}).items()}
+        return _(step.text).format(**values)
+
     day = parse_date(as_of, "--as-of") if as_of else dt.date.today()
     demo_data.parse_size(size)
     url = Settings.from_env(db).database_url
     if sys.stderr.isatty():
         columns = (TextColumn("{task.description}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"), TimeElapsedColumn())
         with Progress(*columns, console=err) as progress:
-            _ = texts()
             task = progress.add_task(_("Generando el espacio de trabajo de demostración"), total=100)
 
             def report(step: str, fraction: float) -> None:
-                progress.update(task, description=step, completed=round(100 * fraction))
+                progress.update(task, description=said(step), completed=round(100 * fraction))
 
             build(url, size=size, seed=seed, as_of=day, replace=replace, progress=report)
     else:  # a log or a pipe: one line per step
@@ -48,7 +57,7 @@ def demo(
         def report(step: str, fraction: float) -> None:
             if step not in seen:
                 seen.add(step)
-                sys.stderr.write(f"demo: {step} ({100 * fraction:.0f}%)\n")
+                sys.stderr.write(f"demo: {said(step)} ({100 * fraction:.0f}%)\n")
                 sys.stderr.flush()
 
         build(url, size=size, seed=seed, as_of=day, replace=replace, progress=report)

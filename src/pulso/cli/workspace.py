@@ -71,6 +71,8 @@ def status(db: DbOption = None) -> None:
 
 def show_summary(store) -> None:
     """Print every table's row count and headline figures of the workspace, in the environment's language."""
+    from pulso.formatting import fmt_number
+    from pulso.store.names import TABLE_NAMES
     from pulso.summary import headline_figures
 
     lang = language()
@@ -81,10 +83,11 @@ def show_summary(store) -> None:
     table.add_column(_("tabla"))
     table.add_column(_("filas"), justify="right")
     for name, n in counts.items():
-        table.add_row(name, f"{n:,}")
+        table.add_row(_(TABLE_NAMES[name]) if name in TABLE_NAMES else name, fmt_number(n, lang))
     console.print(table)
-    figures = Table(title=_("Cifras principales (zona horaria {timezone}, moneda {currency})").format(
-        timezone=settings.get("timezone"), currency=settings.get("currency")))
+    title = _("Cifras principales (zona horaria {timezone}, moneda {currency})").format(
+        timezone=settings.get("timezone"), currency=settings.get("currency"))
+    figures = Table(title=title, min_width=len(title))  # a title wider than the table would wrap
     figures.add_column(_("cifra"))
     figures.add_column(_("valor"), justify="right")
     for label, value in headline_figures(store, lang=lang):

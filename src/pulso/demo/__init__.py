@@ -21,6 +21,7 @@ from pulso.demo.clock import TIMEZONE, Window
 from pulso.demo.names import Pools
 from pulso.demo.world import World, inverse
 from pulso.errors import PulsoError
+from pulso.i18n import N_, saying
 
 SIZES = {"small": 1_000, "medium": 20_000, "large": 200_000}
 MIN_ACCOUNTS = 100
@@ -61,7 +62,7 @@ class _Steps:
         self._advance(label, share * self.GENERATION)
 
     def tick(self, table: str, rows: int) -> None:
-        self._advance(f"Writing {table}", (1 - self.GENERATION) * rows / self.rows)
+        self._advance(saying(N_("Escribiendo {table}"), table=table), (1 - self.GENERATION) * rows / self.rows)
 
     def _advance(self, label: str, by: float) -> None:
         self.fraction = min(self.fraction + by, 0.99)
@@ -75,7 +76,7 @@ def generate(store, *, size: str | int = "small", seed: int = 42, as_of: dt.date
     n_accounts = parse_size(size)
     as_of = as_of or dt.date.today()
     steps = _Steps(progress or (lambda step, fraction: None), n_accounts)
-    steps.step("Preparing the workspace")
+    steps.step(saying(N_("Preparando el espacio de trabajo")))
     load.empty(store, replace=replace, conn=conn)
     load.put_settings(store, {"timezone": TIMEZONE, "currency": "EUR"}, conn)
     world = World(seed=int(seed), n_accounts=n_accounts, window=Window(as_of), pools=Pools.build(int(seed)))
@@ -83,11 +84,11 @@ def generate(store, *, size: str | int = "small", seed: int = 42, as_of: dt.date
     loader = load.Loader(store, steps.step, steps.tick, conn)
     loader.run(_tables(world, story))
 
-    steps.step("Recording the planted stories")
+    steps.step(saying(N_("Registrando las historias sembradas")))
     load.write_duplicates(store, story["duplicates"], conn)
     _record_settings(store, world, story["staff"], story["campaigns"], seed, conn)
     if progress:
-        progress("Done", 1.0)
+        progress(saying(N_("Listo")), 1.0)
     return dict(loader.counts)
 
 
@@ -96,7 +97,7 @@ def _tables(world: World, story: dict) -> Iterator[tuple[str, object]]:
 
     Runs in the loader's worker thread; what the caller needs afterwards goes into `story`.
     """
-    yield "step", ("Generating staff, campaigns and leads", 0.0)
+    yield "step", (saying(N_("Generando el personal, las campañas y los leads")), 0.0)
     staff = people.build(world)
     camps = marketing.plan_campaigns(world)
     leads = leads_mod.build(world, staff, camps)
@@ -105,7 +106,7 @@ def _tables(world: World, story: dict) -> Iterator[tuple[str, object]]:
     order = leads_mod.sort(leads)
     lead_variation = dict(zip(inverse(order)[n_base:].tolist(), lead_variations))
 
-    yield "step", ("Generating customers and deals", 0.5)
+    yield "step", (saying(N_("Generando los clientes y las oportunidades")), 0.5)
     n_dup_accounts = round(dirty.ACCOUNT_DUPLICATES * world.n_accounts)
     acc = sales.accounts(world, staff, leads, n_dup_accounts)
     n_acc_base = len(acc.created)
@@ -121,7 +122,7 @@ def _tables(world: World, story: dict) -> Iterator[tuple[str, object]]:
     responses = np.bincount(leads.campaign[leads.campaign >= 0], minlength=len(camps.name))
     marketing.set_costs(world, camps, responses, revenue)
     story.update(staff=staff, campaigns=camps)
-    yield "step", ("Writing people, campaigns, customers, leads and deals", 0.5)
+    yield "step", (saying(N_("Escribiendo personas, campañas, clientes, leads y oportunidades")), 0.5)
 
     yield "+", {"teams": staff.teams_frame(), "users": staff.users_frame()}
     yield "campaigns", camps.frame()
@@ -136,7 +137,7 @@ def _tables(world: World, story: dict) -> Iterator[tuple[str, object]]:
     yield "deals", deals.frame(acc, leads)
     yield "deal_stage_changes", sales.stage_changes(world, deals)
 
-    yield "step", "Generating tickets and activities"
+    yield "step", saying(N_("Generando los casos y las actividades"))
     tickets = service.tickets(world, staff, acc.acquired, acc.churned, acc.segment)
     yield "tickets", tickets.frame()
     first_id = 0

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Callable
 
 from pulso.config import Settings
+from pulso.i18n import N_, saying
 from pulso.store import Store
 
 BUILD_SUFFIX = ".demo-build"
@@ -59,8 +60,8 @@ def build(url: str, *, size="small", seed: int = 42, as_of: dt.date | None = Non
             with store.connect() as conn:
                 counts = generate(store, size=size, seed=seed, as_of=as_of, replace=replace,
                                   progress=before_done, conn=conn)
-                report("Swapping in the new workspace", 0.99)  # the commit
-        report("Done", 1.0)
+                report(saying(N_("Poniendo el nuevo espacio de trabajo en su sitio")), 0.99)  # the commit
+        report(saying(N_("Listo")), 1.0)
         return counts
     work = build_path(path)
     _remove(work)
@@ -72,14 +73,14 @@ def build(url: str, *, size="small", seed: int = 42, as_of: dt.date | None = Non
             counts = generate(store, size=size, seed=seed, as_of=as_of, replace=replace, progress=before_done)
             with store.engine.connect() as conn:  # everything into the file: no write-ahead log to carry
                 conn.exec_driver_sql("CHECKPOINT")
-        report("Swapping in the new workspace", 0.99)
+        report(saying(N_("Poniendo el nuevo espacio de trabajo en su sitio")), 0.99)
         _sync(work)
         os.replace(work, path)
         _sync(path.parent)
     except BaseException:
         _remove(work)
         raise
-    report("Done", 1.0)
+    report(saying(N_("Listo")), 1.0)
     return counts
 
 

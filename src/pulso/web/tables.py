@@ -8,17 +8,12 @@ from typing import Any, Iterable
 
 from pulso.errors import ScopeError
 from pulso.i18n import N_
+from pulso.store.names import TABLE_NAMES
 from pulso.web import samples
 from pulso.web.deps import PageContext
 
 #: Where the data behind each kind of KPI comes from, for empty states.
-SOURCES = {
-    "deals": N_("oportunidades (deals)"), "leads": N_("leads"), "accounts": N_("clientes (accounts)"),
-    "activities": N_("actividades"), "tickets": N_("tickets de soporte"), "survey_responses": N_("respuestas de encuestas"),
-    "orders": N_("pedidos (orders)"), "subscriptions": N_("suscripciones"), "spend": N_("gastos (spend)"),
-    "campaigns": N_("campañas"), "web_sessions": N_("visitas web (web_sessions)"), "quotas": N_("cuotas (quotas)"),
-    "usage_events": N_("eventos de uso del CRM (usage_events)"), "users": N_("usuarios"),
-}
+SOURCES = TABLE_NAMES
 
 
 def empty_text(ctx: PageContext, tables: Iterable[str]) -> str:
