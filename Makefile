@@ -34,6 +34,7 @@ system-deps:
 demo: install
 	$(VENV)/bin/pulso demo --db $(DEMO_DB) --size small
 	$(VENV)/bin/pulso users demo-passwords --db $(DEMO_DB)
+	@echo "Abre http://$(HOST):$(PORT)/ y entra con una de las cuentas de arriba (Ctrl+C detiene el servidor)."
 	@echo "Open http://$(HOST):$(PORT)/ and sign in with one of the accounts above (Ctrl+C stops the server)."
 	$(VENV)/bin/pulso serve --db $(DEMO_DB) --host $(HOST) --port $(PORT)
 
