@@ -190,7 +190,8 @@ def test_the_side_by_side_page_says_a_failed_merge_in_the_readers_language(store
             answer = client.post("/data/duplicates/accounts:q1/merge", data=form, follow_redirects=False)
             assert answer.status_code == 409, answer.text[:500]
             assert says in answer.text and "Q. Sol" in answer.text
-            bulk = client.post("/data/duplicates/bulk", data={"at_least": "0.9", "csrf_token": token},
+            printed = client.get("/data/duplicates.json?bulk=0.9").json()["preview"]["fingerprint"]
+            bulk = client.post("/data/duplicates/bulk", data={"at_least": "0.9", "fingerprint": printed, "csrf_token": token},
                                follow_redirects=False)
             assert bulk.status_code == 409 and says in bulk.text
             assert app.state.services.run(everything, mine) == before

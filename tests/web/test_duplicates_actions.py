@@ -131,7 +131,8 @@ def test_bulk_preview_counts_and_bulk_merge_undone_as_one_step(site):
                     "2 groups with at least 90%: 3 records disappear.")) in pct(visible_text(page.text))
     before = state(site)
     token = csrf_of(page.text)
-    assert admin.post("/data/duplicates/bulk", data={"csrf_token": token, "at_least": "0.9"},
+    printed = admin.get("/data/duplicates.json?bulk=0.9").json()["preview"]["fingerprint"]  # what the preview showed
+    assert admin.post("/data/duplicates/bulk", data={"csrf_token": token, "at_least": "0.9", "fingerprint": printed},
                       follow_redirects=False).status_code == 303
     left = sorted(r["id"] for r in site["store"].rows("accounts") if r["id"].startswith("d-"))
     assert left == ["d-2", "d-4"]

@@ -4,7 +4,8 @@ merges with a preview, undo of a whole cluster or bulk merge, and the history wi
     groups = clusters(store, at_least=0.95)                  # pending pairs, connected: A~B, B~C → {A, B, C}
     c = cluster(store, "accounts:a1")                        # one, with members, survivor and choice
     batch = merge_cluster(store, "accounts", c.survivor, c.ids, c.choice, actor=...)
-    preview = bulk_preview(store, 0.98); batch = bulk_merge(store, 0.98, actor=...)
+    preview = bulk_preview(store, 0.98)                      # counts, clusters and their fingerprint
+    batch = bulk_merge(store, 0.98, actor=..., expect=preview["fingerprint"])   # exactly those, else PreviewChanged
     undo_batch(store, batch, actor=...)                      # every merge of it, last first
 
 A cluster's probability is its weakest pair's: every member is at least that likely a copy of
@@ -17,11 +18,12 @@ nothing that was not already in the workspace.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import logging
 import uuid
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 import sqlalchemy as sa
 
@@ -125,18 +127,22 @@ def clusters(store: Store, table: str | None = None, *, at_least: float = 0.0) -
     """Pending pairs at or above `at_least` grouped into clusters (records since gone left out),
     most probable first."""
     with store.engine.connect() as conn:
-        pairs = _pending_pairs(conn, table, at_least)
-        out = []
-        for name in sorted({p[0] for p in pairs}):
-            mine = [(r, d, p) for n, r, d, p in pairs if n == name]
-            records = _members(conn, name, sorted({x for r, d, _ in mine for x in (r, d)}))
-            mine = [(r, d, p) for r, d, p in mine if r in records and d in records]
-            for ids in group([(r, d) for r, d, _ in mine]):
-                inside = set(ids)
-                weakest = min(p for r, d, p in mine if r in inside)
-                c = Cluster(f"{name}:{ids[0]}", name, [records[i] for i in ids], weakest)
-                c.survivor, c.choice = defaults(name, c.members)
-                out.append(c)
+        return _clusters(conn, table, at_least)
+
+
+def _clusters(conn, table: str | None, at_least: float) -> list[Cluster]:
+    pairs = _pending_pairs(conn, table, at_least)
+    out = []
+    for name in sorted({p[0] for p in pairs}):
+        mine = [(r, d, p) for n, r, d, p in pairs if n == name]
+        records = _members(conn, name, sorted({x for r, d, _ in mine for x in (r, d)}))
+        mine = [(r, d, p) for r, d, p in mine if r in records and d in records]
+        for ids in group([(r, d) for r, d, _ in mine]):
+            inside = set(ids)
+            weakest = min(p for r, d, p in mine if r in inside)
+            c = Cluster(f"{name}:{ids[0]}", name, [records[i] for i in ids], weakest)
+            c.survivor, c.choice = defaults(name, c.members)
+            out.append(c)
     return sorted(out, key=lambda c: (-c.probability, c.id))
 
 
@@ -187,19 +193,25 @@ def _checked(table: str, survivor: str, ids: list[str], choice: dict[str, str]) 
     return ids
 
 
-def _run(store: Store, batch: str, plan: list[tuple[str, str, list[str], dict[str, str], float | None]],
-         actor: audit.Actor) -> None:
+Plan = list[tuple[str, str, list[str], dict[str, str], float | None]]
+
+
+def _run(store: Store, batch: str, plan: Plan | Callable[[Any], Plan], actor: audit.Actor) -> int:
     """Merge each (table, survivor, ids, choice, probability) of `plan` in ONE transaction: either
-    every merge is kept or none. A refusal found before the first write (a member gone) is the
+    every merge is kept or none; returns how many clusters. `plan` may be a function of the open
+    connection that reads it inside the transaction (bulk_merge: what is merged is what was
+    checked). A refusal found before the first write (a member gone, PreviewChanged) is the
     MergeError it is; any failure after it rolls everything back, is audit-logged as
     `dedupe.merge_failed` (in a transaction of its own: the attempt is what happened) and raised as
     MergeFailed naming the merge that failed."""
     at: dict[str, Any] = {}
     names: dict[str, str] = {}
+    steps: Plan = plan if isinstance(plan, list) else []
     try:
         with store.connect() as conn:
-            step = _last_step(conn, batch)
-            for table, survivor, ids, choice, probability in plan:
+            steps = plan if isinstance(plan, list) else plan(conn)
+            step = _last_step(conn, batch) if steps else 0
+            for table, survivor, ids, choice, probability in steps:
                 records = _members(conn, table, ids)
                 gone = [i for i in ids if i not in records]
                 if gone:
@@ -213,17 +225,18 @@ def _run(store: Store, batch: str, plan: list[tuple[str, str, list[str], dict[st
                         merge(store, table, survivor, other, actor=actor, probability=probability, values=values,
                               batch=batch, step=step, conn=conn)
     except Exception as exc:
-        if not at and isinstance(exc, MergeError):
+        if not at and (isinstance(exc, MergeError) or not steps):
             raise
         if not at:
-            at = {"table": plan[0][0], "survivor": plan[0][1], "record": next(i for i in plan[0][2] if i != plan[0][1])}
+            at = {"table": steps[0][0], "survivor": steps[0][1], "record": next(i for i in steps[0][2] if i != steps[0][1])}
         log.exception("dedupe: batch %s failed at %s into %s; nothing kept", batch, at["record"], at["survivor"])
         audit.record(store, "dedupe.merge_failed", actor=actor, target=(at["table"], at["survivor"]), detail={
             "batch": batch, "survivor": at["survivor"], "failed_at": at["record"], "error": type(exc).__name__,
-            "records": [i for _t, s, ids, _c, _p in plan for i in ids if i != s]})
+            "records": [i for _t, s, ids, _c, _p in steps for i in ids if i != s]})
         raise said(MergeFailed, N_("No se fusionó nada: falló la fusión de «{name}» en «{survivor}», así que no se "
                                    "guardó ninguna fusión de este lote; todo queda como estaba."),
                    name=names.get(at["record"], at["record"]), survivor=names.get(at["survivor"], at["survivor"])) from exc
+    return len(steps)
 
 
 def _batch_rows(conn, batch: str) -> list[dict[str, Any]]:
@@ -248,24 +261,47 @@ def undo_batch(store: Store, batch: str, *, actor: audit.Actor) -> int:
     return len(rows)
 
 
+class PreviewChanged(MergeError):
+    """A bulk merge whose clusters are no longer exactly the ones its preview showed (pairs found,
+    dismissed or merged since, another survivor or value): nothing was merged."""
+
+
+def fingerprint(found: list[Cluster]) -> str:
+    """What merging `found` with its defaults would do, as a SHA-256: each cluster's table, members,
+    survivor and the member whose value each field keeps (not the probabilities, not the order)."""
+    plan = sorted([c.table, sorted(c.ids), c.survivor, sorted(c.choice.items())] for c in found)
+    return hashlib.sha256(json.dumps(plan, separators=(",", ":")).encode()).hexdigest()
+
+
 def bulk_preview(store: Store, at_least: float, *, table: str | None = None) -> dict[str, Any]:
     """What a bulk merge at `at_least` would do: the clusters of the pairs at or above it, how many
-    records disappear (each cluster's members but its survivor), each with its default survivor."""
+    records disappear (each cluster's members but its survivor), each with its default survivor,
+    and their `fingerprint` (give it back to bulk_merge as `expect`)."""
     found = clusters(store, table, at_least=at_least)
     return {"at_least": at_least, "clusters": found, "count": len(found),
-            "disappear": sum(len(c.members) - 1 for c in found)}
+            "disappear": sum(len(c.members) - 1 for c in found), "fingerprint": fingerprint(found)}
 
 
-def bulk_merge(store: Store, at_least: float, *, actor: audit.Actor, table: str | None = None) -> str | None:
+def bulk_merge(store: Store, at_least: float, *, actor: audit.Actor, table: str | None = None,
+               expect: str | None = None) -> str | None:
     """Merge every cluster of the pairs at or above `at_least` with its defaults, as one batch in
     one transaction (all or nothing: MergeFailed keeps none; undo_batch undoes it all); None when
-    there is nothing to merge."""
-    found = clusters(store, table, at_least=at_least)
-    if not found:
-        return None
+    there is nothing to merge. With `expect` (a preview's fingerprint) the clusters are read and
+    checked inside the merge's transaction (on PostgreSQL with the pairs table locked against other
+    writers until it ends) and, unless they are exactly the previewed ones, PreviewChanged is raised
+    and nothing is written."""
     batch = uuid.uuid4().hex[:12]
-    _run(store, batch, [(c.table, c.survivor, c.ids, c.choice, c.probability) for c in found], actor)
-    return batch
+
+    def plan(conn) -> Plan:
+        if expect is not None and conn.dialect.name == "postgresql":
+            conn.execute(sa.text("LOCK TABLE duplicate_candidates IN SHARE ROW EXCLUSIVE MODE"))
+        found = _clusters(conn, table, at_least)
+        if expect is not None and fingerprint(found) != expect:
+            raise said(PreviewChanged, N_("No se fusionó nada: los duplicados con esa probabilidad cambiaron desde la "
+                                          "vista previa."))
+        return [(c.table, c.survivor, c.ids, c.choice, c.probability) for c in found]
+
+    return batch if _run(store, batch, plan, actor) else None
 
 
 def history(store: Store, *, limit: int = 100) -> list[dict[str, Any]]:

@@ -17,6 +17,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from pulso import dedupe
 from pulso import formatting as f
+from pulso.dedupe.clusters import PreviewChanged
 from pulso.i18n import N_, error_text, said
 from pulso.web.deps import Ctx
 from pulso.web.errors import NotFoundError
@@ -121,7 +122,7 @@ def _failed(ctx: Ctx, exc: dedupe.MergeFailed, field: str) -> dict[str, Any]:
     return {"message": error_text(exc, ctx.lang), "field": field, "status": 409}
 
 
-def _duplicates(ctx: Ctx, failed: dict[str, Any] | None = None) -> Response:
+def _duplicates(ctx: Ctx, failed: dict[str, Any] | None = None, bulk: str | None = None) -> Response:
     store = ctx.services.store
     found = ctx.services.run(dedupe.clusters, store)
     data: dict[str, Any] = {
@@ -132,7 +133,7 @@ def _duplicates(ctx: Ctx, failed: dict[str, Any] | None = None) -> Response:
         "records": sum(len(c.members) for c in found),
     }
     data["sections"] = _sections(ctx, data["clusters"], data["history"])  # the JSON twin's tables, as every nav page
-    asked, error = ctx.request.query_params.get("bulk"), failed
+    asked, error = bulk if bulk is not None else ctx.request.query_params.get("bulk"), failed
     if failed:
         data["error"] = failed
     level = _level(asked) if asked is not None else None
@@ -142,7 +143,7 @@ def _duplicates(ctx: Ctx, failed: dict[str, Any] | None = None) -> Response:
     elif level is not None:
         preview = ctx.services.run(dedupe.bulk_preview, store, level)
         data["preview"] = {"at_least": level, "chance": chance(level, ctx.lang), "count": preview["count"],
-                           "disappear": preview["disappear"],
+                           "disappear": preview["disappear"], "fingerprint": preview["fingerprint"],
                            "first": [_cluster(ctx, c) for c in preview["clusters"][:PREVIEW]]}
     return answer(ctx, render(ctx, "duplicates", data, template="data_duplicates.html"), error)
 
@@ -180,16 +181,24 @@ def duplicates_find(ctx: Ctx, csrf_token: Annotated[str, Form()] = "") -> Respon
 
 
 @router.post("/data/duplicates/bulk", include_in_schema=False)
-def duplicates_bulk(ctx: Ctx, at_least: Annotated[str, Form()] = "", csrf_token: Annotated[str, Form()] = "") -> Response:
-    """Merge every cluster at or above the probability previewed, with its defaults, as one batch."""
+def duplicates_bulk(ctx: Ctx, at_least: Annotated[str, Form()] = "", fingerprint: Annotated[str, Form()] = "",
+                    csrf_token: Annotated[str, Form()] = "") -> Response:
+    """Merge every cluster at or above the probability previewed, with its defaults, as one batch —
+    exactly the clusters the preview showed (its fingerprint): when they changed since (pairs found,
+    dismissed or merged), nothing is merged and the page answers 409 with the new preview."""
     check(ctx, "duplicates", csrf_token)
     level = _level(at_least)
     if level is None:
         return RedirectResponse("/data/duplicates?bulk=" + at_least[:20].replace("&", ""), status_code=303)
     try:
-        ctx.services.run(lambda: dedupe.bulk_merge(ctx.services.store, level, actor=actor(ctx)))
+        ctx.services.run(lambda: dedupe.bulk_merge(ctx.services.store, level, actor=actor(ctx), expect=fingerprint[:100]))
+    except PreviewChanged:
+        changed = {"message": ctx._("Los duplicados cambiaron desde la vista previa (se encontraron, descartaron o "
+                                    "fusionaron pares): no se fusionó nada. La vista previa de abajo es la de ahora: "
+                                    "revísala y confirma otra vez."), "field": "at_least", "status": 409}
+        return _duplicates(ctx, changed, str(level))
     except dedupe.MergeFailed as exc:
-        return _duplicates(ctx, _failed(ctx, exc, "at_least"))
+        return _duplicates(ctx, _failed(ctx, exc, "at_least"), str(level))
     return RedirectResponse("/data/duplicates", status_code=303)
 
 
