@@ -485,12 +485,19 @@ def test_every_additive_kpi_adds_up_over_every_dimension(store):
 @pytest.mark.slow
 @pytest.mark.parametrize("zone", ["Europe/Madrid", "Asia/Kathmandu"])  # hour slots; 15-minute slots (+05:45)
 def test_duckdb_fast_paths_give_the_same_rows_as_range_joins(rich_duckdb, zone):
-    """Slots, running sums and window pre-filters are optimisations: they change no figure."""
+    """Slots, running sums and window pre-filters are optimisations: they change no figure.
+
+    Every KPI, over every span below, unsplit and (in Madrid, hour slots) split by its first
+    dimension. Kathmandu's point is its 15-minute slots (+05:45): how an instant finds its slot and
+    how a period's bounds fall on slots, which the unsplit query exercises whole; a split adds
+    group-by columns (and partitions of the running sums) that do not depend on the slot length,
+    and Madrid checks them, so Kathmandu runs unsplit only (each of its slot-900 shapes is a
+    compilation of its own)."""
     store = rich_duckdb(zone)  # the fast paths are DuckDB's
     fast, plain = Engine(store), Engine(store)
     plain.slots = False
     for kpi in load_catalog():
-        for by in ([], list(kpi.dimensions[:1])):
+        for by in ([], list(kpi.dimensions[:1])) if zone == "Europe/Madrid" else ([],):
             spans = [("month", D(2025, 2, 1), D(2025, 12, 1)), (None, D(2025, 3, 15), D(2025, 9, 20))]
             if kpi.snapshot:  # a clipped first quarter ends on the same day as its previous period
                 spans.append(("quarter", D(2025, 2, 1), D(2025, 12, 1)))
