@@ -1,4 +1,10 @@
-"""`pulso users ...` and `pulso serve` as a user types them."""
+"""`pulso users ...` and `pulso serve` as a user types them.
+
+The `users` commands run in this process (Typer's CliRunner: the same command line, prompts
+answered on its standard input; a subprocess would cost a second of imports each); `serve` and
+the `status` that finds the workspace held are real processes, as they must be. Running
+`python -m pulso` itself is tests/cli/test_cli.py's.
+"""
 
 from __future__ import annotations
 
@@ -8,15 +14,43 @@ import socket
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 
 import httpx
+from typer.testing import CliRunner
 
 PULSO = [sys.executable, "-m", "pulso"]
 
 
-def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+@dataclass
+class Ran:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def run(*args: str, stdin: str | None = None) -> Ran:
+    """A pulso command in this process, through the entry point `python -m pulso` calls
+    (pulso.cli.main, which turns an error into its line on standard error): its exit status,
+    standard output and error."""
+    from pulso.cli import main
+
+    argv, code = sys.argv, 0
+    with CliRunner().isolation(input=stdin, env={"COLUMNS": "200"}) as (out, err, _):
+        sys.argv = ["pulso", *args]
+        try:
+            main()
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        finally:
+            sys.argv = argv
+        return Ran(code, out.getvalue().decode(), err.getvalue().decode())
+
+
+def run_apart(*args: str) -> subprocess.CompletedProcess:
+    """A pulso command in a process of its own."""
     env = {**os.environ, "COLUMNS": "200"}
-    return subprocess.run([*PULSO, *args], capture_output=True, text=True, env=env, timeout=120, input=stdin)
+    return subprocess.run([*PULSO, *args], capture_output=True, text=True, env=env, timeout=120)
 
 
 def test_users_add_list_set_password_and_serve(tmp_path):
@@ -57,7 +91,7 @@ def test_users_add_list_set_password_and_serve(tmp_path):
             signed = client.post("/signin", data={"email": "ana@empresa.es", "password": "nueva-clave-9", "csrf_token": token})
             assert signed.status_code == 303
             assert client.get("/index.json").json()["scope"]["kind"] == "company"
-        busy = run("status", "--db", db)  # the server holds the DuckDB file
+        busy = run_apart("status", "--db", db)  # the server holds the DuckDB file
         assert busy.returncode == 1 and "in use" in busy.stderr
     finally:
         server.terminate()
