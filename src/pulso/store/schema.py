@@ -136,7 +136,7 @@ stages = sa.Table(
     sa.Column("name", sa.Text, nullable=False),
     sa.Column("position", sa.Integer, nullable=False),
     sa.Column("kind", sa.Text, nullable=False),
-    sa.Column("probability", sa.Float, nullable=False),
+    sa.Column("probability", sa.Double, nullable=False),
 )
 
 deals = sa.Table(
@@ -203,9 +203,9 @@ survey_responses = sa.Table(
     _ref("account_id", "accounts"),
     _ref("ticket_id", "tickets"),
     sa.Column("kind", sa.Text, nullable=False),
-    sa.Column("score", sa.Float, nullable=False),
-    sa.Column("scale_min", sa.Float, nullable=False),
-    sa.Column("scale_max", sa.Float, nullable=False),
+    sa.Column("score", sa.Double, nullable=False),
+    sa.Column("scale_min", sa.Double, nullable=False),
+    sa.Column("scale_max", sa.Double, nullable=False),
     sa.Column("high_is_good", sa.Boolean, nullable=False, server_default=sa.true()),
     sa.Column("answered_at", TS, nullable=False),
     sa.Column("comment", sa.Text),

@@ -32,7 +32,7 @@ duplicate_candidates = sa.Table(
     sa.Column("table_name", sa.Text, nullable=False),
     sa.Column("record_id", sa.Text, nullable=False),
     sa.Column("duplicate_of", sa.Text, nullable=False),
-    sa.Column("probability", sa.Float, nullable=False),
+    sa.Column("probability", sa.Double, nullable=False),
     sa.Column("status", sa.Text, nullable=False, server_default="pending"),
     sa.Column("found_at", TS, nullable=False),
 )

@@ -50,7 +50,7 @@ merges = sa.Table(
     sa.Column("table_name", sa.Text, nullable=False),
     sa.Column("survivor_id", sa.Text, nullable=False),
     sa.Column("merged_id", sa.Text, nullable=False),
-    sa.Column("probability", sa.Float),
+    sa.Column("probability", sa.Double),
     sa.Column("merged_at", TS, nullable=False),
     sa.Column("actor_kind", sa.Text, nullable=False),
     sa.Column("actor_id", sa.Text),
