@@ -1,7 +1,10 @@
 """Every page of the app in Chromium (issues 15 and 16): at 1280 and 390 px, in Spanish and in
 English, with no horizontal scroll, no raw code, no word of the other language and no "None",
-"nan", "Traceback" or "{" in its visible text; a full-page screenshot of each under
-test-artifacts/screens/<page>-<lang>-<width>.png.
+"nan", "Traceback" or "{" in its visible text, every chart drawn with marks (and the tiles'
+sparklines), no console error, no script error, no dialog and no request outside the app; a
+full-page screenshot of each under test-artifacts/screens/<page>-<lang>-<width>.png.
+(tests/web/test_browser.py walks the menu's pages as the other roles, who see and are refused
+other things.)
 
 The pages come from the app's routes, not from a list: every GET route outside /api/ whose last
 segment is not a file name (JSON twins, CSV and exports) and that answers a whole HTML document
@@ -19,6 +22,7 @@ import datetime as dt
 import os
 import re
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 from fastapi.routing import APIRoute
@@ -34,14 +38,15 @@ CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run"]
 SCREENS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screens"
+MARKS = ".chart svg .mark-line path, .chart svg .mark-rect path, .chart svg .mark-symbol path, .chart svg .mark-area path"
 WIDTHS = (1280, 390)
 LANGS = ("es", "en")
 #: The record pages and the day's work are a rep's; every other signed-in page an admin's.
 REP_PAGES = ("/today", "/tasks", "/leads", "/accounts", "/deals", "/tickets")
 #: Pages being rebuilt by others (/data/quality, /data/duplicates): the checks known to fail on them
 #: (route → check names: "status", "scroll-390", "code", "other-language", "placeholder",
-#: "placeholder-cell"), tolerated until their rebuild lands. The sweep fails on any failure not
-#: listed here. Empty: both passed every check when this was written.
+#: "placeholder-cell", "chart", "sparkline", "console"), tolerated until their rebuild lands. The
+#: sweep fails on any failure not listed here. Empty: both passed every check when this was written.
 KNOWN: dict[str, set[str]] = {"/data/quality": set(), "/data/duplicates": set()}
 
 
@@ -230,6 +235,37 @@ def check(page, width: int, lang: str) -> dict[str, str]:
     return failed
 
 
+def watch(page, base: str, seen: list[str]) -> None:
+    """Collect in `seen` the page's console errors, script errors, dialogs (dismissed) and requests
+    outside the app (heard, not intercepted: routing every request through this process costs more
+    than the sweep's own checks)."""
+    host = urlparse(base).hostname
+    page.on("request", lambda r: seen.append(f"outside request: {r.url}")
+            if r.url.startswith(("http:", "https:", "ws:", "wss:")) and urlparse(r.url).hostname != host else None)
+    page.on("console", lambda m: seen.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: seen.append(str(e)))
+    page.on("dialog", lambda d: (seen.append(f"dialog: {d.message}"), d.dismiss()))
+
+
+def drawn(page) -> dict[str, str]:
+    """The failed chart checks of the page shown: every chart drawn ("1", not failed), with marks;
+    a tile with a figure has its sparkline."""
+    found = page.evaluate("""marks => {
+        const charts = [...document.querySelectorAll('.chart[data-spec]')];
+        return {charts: charts.length, failed: charts.filter(c => c.dataset.rendered !== '1').length,
+                marks: document.querySelectorAll(marks).length,
+                tiles: document.querySelectorAll('a.tile:not(.off)').length,
+                sparks: document.querySelectorAll('a.tile svg.spark polyline').length}; }""", MARKS)
+    failed = {}
+    if found["failed"]:
+        failed["chart"] = f"{found['failed']} of {found['charts']} chart(s) failed to draw"
+    elif found["charts"] and not found["marks"]:
+        failed["chart"] = f"{found['charts']} chart(s) without marks"
+    if found["tiles"] and not found["sparks"]:
+        failed["sparkline"] = f"{found['tiles']} tile(s), no sparkline"
+    return failed
+
+
 def test_the_sweep_finds_every_kind_of_page(pages):
     found = {p["route"]: p["who"] for p in pages}
     assert {"/": "admin", "/leads/{lead_id}": "rep", "/deals/board": "rep", "/today": "rep", "/admin/users": "admin",
@@ -242,12 +278,14 @@ def test_every_page_at_both_widths_in_both_languages(browser, live_server, web_w
     SCREENS.mkdir(parents=True, exist_ok=True)
     failures: dict[tuple[str, str, int, str], str] = {}
     contexts = {}
+    seen: list[str] = []  # the page's console errors, script errors, dialogs, requests outside the app
     try:
         for width in WIDTHS:
             for who in ("public", "rep", "admin"):
                 ctx = browser.new_context(viewport={"width": width, "height": 900}, is_mobile=width < 500,
                                           has_touch=width < 500)
                 page = ctx.new_page()
+                watch(page, live_server, seen)
                 if who != "public":
                     info = web_workspace["signins"][who]
                     page.goto(live_server + "/signin")
@@ -263,6 +301,7 @@ def test_every_page_at_both_widths_in_both_languages(browser, live_server, web_w
                 url = fill(item["route"], lang, world) + ("?lang=" + lang if item["public"] else "")
                 for width in WIDTHS:
                     page = contexts[(width, item["who"])]
+                    seen.clear()
                     response = page.goto(live_server + url)
                     if response is None or response.status != 200:
                         failures[(item["route"], lang, width, "status")] = str(response and response.status)
@@ -270,8 +309,10 @@ def test_every_page_at_both_widths_in_both_languages(browser, live_server, web_w
                     page.wait_for_function(
                         "() => [...document.querySelectorAll('.chart[data-spec]')].every(c => c.dataset.rendered)"
                         " && !document.querySelector('[hx-trigger=load]')", timeout=15000)
-                    for name, seen in check(page, width, lang).items():
-                        failures[(item["route"], lang, width, name)] = seen
+                    for name, what in {**check(page, width, lang), **drawn(page)}.items():
+                        failures[(item["route"], lang, width, name)] = what
+                    if seen:
+                        failures[(item["route"], lang, width, "console")] = repr(seen[:3])
                     page.screenshot(path=str(SCREENS / f"{page_name(item['route'])}-{lang}-{width}.png"), full_page=True)
     finally:
         for role in ("rep", "admin"):
