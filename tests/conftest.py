@@ -28,6 +28,20 @@ os.environ.setdefault("PULSO_CACHE_DIR", tempfile.mkdtemp(prefix="pulso-test-cac
 # sets the language it tests).
 os.environ["PULSO_LANG"] = "en"
 
+# Passwords: the product hashes with argon2id at the library's default cost (64 MiB, 3 passes,
+# 4 lanes), about a quarter of a CPU second per hash or check. Hundreds of tests set passwords
+# and sign in; none tests that cost but tests/web/test_password_cost.py, which checks the
+# product's own hasher (kept as support.PRODUCTION_HASHER). Everywhere else the hashes are argon2id
+# at the lowest cost: a check reads the cost from the stored hash, so the app checks them cheaply
+# through its own code. Processes the tests start (`pulso serve`) keep the product's cost.
+import pulso.web.auth as _auth  # noqa: E402
+import support  # noqa: E402
+from argon2 import PasswordHasher  # noqa: E402
+
+support.PRODUCTION_HASHER = _auth._hasher
+_auth._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+_auth._DUMMY_HASH = _auth._hasher.hash("pulso-no-such-user")
+
 
 @pytest.fixture(scope="session")
 def pg_server():

@@ -30,6 +30,9 @@ from pulso.config import Settings
 from pulso.store import Store
 
 BACKENDS = ("duckdb", "postgres")
+#: The product's password hasher (pulso.web.auth._hasher as the code builds it); conftest.py swaps
+#: in a cheap one for the rest of the suite. tests/web/test_password_cost.py checks this one.
+PRODUCTION_HASHER: Any = None
 _counter = itertools.count()
 #: backend → this process's migrated empty workspace: a DuckDB file, a PostgreSQL database name
 _templates: dict[str, str] = {}
