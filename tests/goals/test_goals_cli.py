@@ -130,4 +130,13 @@ def test_the_schedules_list_names_the_last_period_sent_by_the_fiscal_year(worksp
         store.set_setting("fiscal_year_start", "4")
         with store.engine.begin() as conn:
             conn.execute(sa.update(report_schedules).values(last_period="2026-Q1", last_start=dt.date(2026, 4, 1)))
-    assert "Q1 FY2026-27" in ok("report-schedules", "list", *db)  # the command line speaks English here (PULSO_LANG)
+    from pulso.cli import common
+
+    wide = [(c, c._width) for c in (common.console, common.err)]  # made at import: COLUMNS comes too late
+    for c, _ in wide:
+        c.width = 200
+    try:
+        assert "Q1 FY2026-27" in ok("report-schedules", "list", *db)  # the command line speaks English here (PULSO_LANG)
+    finally:
+        for c, width in wide:
+            c._width = width
