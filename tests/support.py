@@ -131,3 +131,25 @@ PLACEHOLDERS = re.compile(r"\bNone\b|\bnan\b|\bNaN\b|Traceback|[{}]")
 def other_language(lang: str) -> re.Pattern:
     """The words of the other language a page in `lang` must not show."""
     return ENGLISH if lang == "es" else SPANISH
+
+
+@contextmanager
+def signed_in_app(store: Store, email: str, password: str, *, today) -> Iterator[tuple[Any, Any]]:
+    """(app, client): the web app on `store`'s workspace (the store is closed first: a DuckDB file
+    has one holder) in strict translation mode, and a TestClient signed in as `email` that shows
+    server errors as responses; the app's services are closed afterwards."""
+    from fastapi.testclient import TestClient
+
+    from pulso.web import WebSettings, create_app
+
+    url = store.url
+    store.close()
+    app = create_app(WebSettings(store=Settings(url), secret_key="s", strict_i18n=True, today=today))
+    try:
+        client = TestClient(app, raise_server_exceptions=False)
+        token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/signin").text).group(1)
+        client.post("/signin", data={"email": email, "password": password, "csrf_token": token, "next": "/"},
+                    follow_redirects=False)
+        yield app, client
+    finally:
+        app.state.services.close()

@@ -16,15 +16,14 @@ import re
 
 import pytest
 import sqlalchemy as sa
-from fastapi.testclient import TestClient
 
 from test_merge_all_or_nothing import ACTOR, PASSWORD, audit_entries, day, everything, seed
 from pulso import dedupe
-from pulso.config import Settings
 from pulso.dedupe import matching
 from pulso.dedupe.clusters import PreviewChanged
 from pulso.store import schema
 from pulso.web.auth import set_password
+from support import signed_in_app
 
 SEEDED = [("p2", "p1", 0.99), ("q2", "q1", 0.96), ("q3", "q2", 0.95)]
 
@@ -101,18 +100,9 @@ def test_a_tampered_fingerprint_is_refused(store):
 
 
 def test_the_page_refuses_a_changed_preview_in_the_readers_language_and_shows_the_new_one(store):
-    from pulso.web import WebSettings, create_app
-
     seed(store)
     set_password(store, "a0", PASSWORD)
-    url = store.url
-    store.close()
-    app = create_app(WebSettings(store=Settings(url), secret_key="s", strict_i18n=True, today=dt.date(2026, 3, 10)))
-    try:
-        client = TestClient(app, raise_server_exceptions=False)
-        token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/signin").text).group(1)
-        client.post("/signin", data={"email": "alba@example.com", "password": PASSWORD, "csrf_token": token, "next": "/"},
-                    follow_redirects=False)
+    with signed_in_app(store, "alba@example.com", PASSWORD, today=dt.date(2026, 3, 10)) as (app, client):
         mine = app.state.services.store
         run = app.state.services.run
         shown = client.get("/data/duplicates.json?bulk=0.9").json()["preview"]
@@ -146,5 +136,3 @@ def test_the_page_refuses_a_changed_preview_in_the_readers_language_and_shows_th
         with mine.engine.connect() as conn:
             left = sorted(r[0] for r in conn.execute(sa.select(schema.accounts.c.id)))
         assert left == ["p1", "q2"]  # 6 accounts, the 4 records the new preview said disappear gone
-    finally:
-        app.state.services.close()

@@ -17,12 +17,11 @@ import re
 
 import pytest
 import sqlalchemy as sa
-from fastapi.testclient import TestClient
 
 from pulso import audit, dedupe
-from pulso.config import Settings
 from pulso.store import schema
 from pulso.web.auth import set_password
+from support import signed_in_app
 
 ACTOR = audit.Actor("user", "a0")
 T0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.timezone.utc)
@@ -164,19 +163,10 @@ def test_a_merge_bumps_the_version_counts_its_usage_and_keeps_the_words(store):
 
 
 def test_the_side_by_side_page_says_a_failed_merge_in_the_readers_language(store):
-    from pulso.web import WebSettings, create_app
-
     seed(store)
     set_password(store, "a0", PASSWORD)
     second_merge_fails(store)
-    url = store.url
-    store.close()
-    app = create_app(WebSettings(store=Settings(url), secret_key="s", strict_i18n=True, today=dt.date(2026, 3, 10)))
-    try:
-        client = TestClient(app, raise_server_exceptions=False)
-        token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/signin").text).group(1)
-        client.post("/signin", data={"email": "alba@example.com", "password": PASSWORD, "csrf_token": token, "next": "/"},
-                    follow_redirects=False)
+    with signed_in_app(store, "alba@example.com", PASSWORD, today=dt.date(2026, 3, 10)) as (app, client):
         mine = app.state.services.store
         for lang, says in (("es", "No se fusionó nada"), ("en", "Nothing was merged")):
             token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/data/duplicates").text).group(1)
@@ -195,5 +185,3 @@ def test_the_side_by_side_page_says_a_failed_merge_in_the_readers_language(store
                                follow_redirects=False)
             assert bulk.status_code == 409 and says in bulk.text
             assert app.state.services.run(everything, mine) == before
-    finally:
-        app.state.services.close()

@@ -11,14 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from pathlib import Path
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
+from test_browser import browser  # noqa: F401  (its fixture: headless Chromium, one per module)
+
 SCREENS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screens"
 PAGES = ("/goals", "/alerts", "/reports", "/admin/users", "/settings/tokens", "/admin/settings", "/admin/audit",
          "/admin/rates", "/data/import", "/data/quality", "/data/duplicates")
@@ -81,18 +79,6 @@ def planted(web_app, web_workspace):
     web_app.state.services.run(plant, True)
     yield
     web_app.state.services.run(plant, False)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (`apt-get install -y chromium`)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield b
-        b.close()
 
 
 def test_admin_pages_fit_a_phone_and_keep_their_tables_on_a_desk(browser, live_server, web_workspace, planted):
