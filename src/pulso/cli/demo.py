@@ -33,7 +33,7 @@ def demo(
 
     _ = texts()
 
-    def said(step: str) -> str:  # a step the demo names with a msgid (pulso.i18n.saying), in the CLI's language
+    def in_language(step: str) -> str:  # a step the demo names with a msgid (pulso.i18n.saying), in the CLI's language
         if getattr(step, "text", None) is None:
             return step
         values = {k: _(TABLE_NAMES[v]) if k == "table" and v in TABLE_NAMES else v for k, v in (step.values or {}).items()}
@@ -48,7 +48,7 @@ def demo(
             task = progress.add_task(_("Generando el espacio de trabajo de demostración"), total=100)
 
             def report(step: str, fraction: float) -> None:
-                progress.update(task, description=said(step), completed=round(100 * fraction))
+                progress.update(task, description=in_language(step), completed=round(100 * fraction))
 
             build(url, size=size, seed=seed, as_of=day, replace=replace, progress=report)
     else:  # a log or a pipe: one line per step
@@ -57,7 +57,7 @@ def demo(
         def report(step: str, fraction: float) -> None:
             if step not in seen:
                 seen.add(step)
-                sys.stderr.write(f"demo: {said(step)} ({100 * fraction:.0f}%)\n")
+                sys.stderr.write(f"demo: {in_language(step)} ({100 * fraction:.0f}%)\n")
                 sys.stderr.flush()
 
         build(url, size=size, seed=seed, as_of=day, replace=replace, progress=report)
