@@ -138,34 +138,3 @@ def test_the_migration_fills_the_search_columns_of_an_existing_workspace(store):
                         .scalars())
         assert names == {"ix_leads_search_text", "ix_leads_search_phone", "ix_accounts_search_text",
                          "ix_accounts_search_phone", "ix_deals_search_text"}
-
-
-def test_more_matches_than_the_candidates_ranks_the_first_found(store, monkeypatch):
-    """Search ranks at most finding.CANDIDATES matches per table (the first its scan finds, so a
-    common word stops the scan early): exact when fewer match, else the first found, ranked."""
-    from pulso.workspace import finding
-
-    seed(store)
-    rank = {"p0": 0, "p1": 1, "p2": 1, "p3": 1, "p4": 2}  # name starts with it, a word does, inside a word
-    store.upsert_many({"leads": [
-        {"id": "p1", "name": "Ana Pérez", "owner_id": "u1", "created_at": MAR},
-        {"id": "p4", "name": "Zoe", "email": "zperez@x.es", "owner_id": "u1", "created_at": MAR},
-        {"id": "p2", "name": "Eva Pérez", "owner_id": "u1", "created_at": MAR},
-        {"id": "p0", "name": "Pérez Uno", "owner_id": "u3", "created_at": MAR},
-        {"id": "p3", "name": "Lola Pérez", "owner_id": "u1", "created_at": MAR},
-    ]})
-    admin = ws.caller_for(store, "a0")
-    monkeypatch.setattr(finding, "CANDIDATES", 5)
-    assert ids(ws.search(store, admin, "PEREZ", tables=("leads",))) == ["p0", "p1", "p2", "p3", "p4"]
-    monkeypatch.setattr(finding, "CANDIDATES", 3)
-    # one word: ranked by the words index alone (migration 0016), exact whatever CANDIDATES
-    assert ids(ws.search(store, admin, "PEREZ", tables=("leads",))) == ["p0", "p1", "p2", "p3", "p4"]
-    assert ids(ws.search(store, admin, "PEREZ", tables=("leads",), limit=2)) == ["p0", "p1"]
-    # several words: the first CANDIDATES found, ranked
-    store.upsert_many({"leads": [{"id": p, "email": f"{p}@x.es"} for p in ("p0", "p1", "p2", "p3")]})
-    got = ids(ws.search(store, admin, "PEREZ x.es", tables=("leads",)))
-    names = {"p0": "Pérez Uno", "p1": "Ana Pérez", "p2": "Eva Pérez", "p3": "Lola Pérez", "p4": "Zoe"}
-    assert len(got) == 3 and set(got) <= set(rank)
-    assert got == sorted(got, key=lambda i: names[i])  # no name nor word starts with "perez x.es": by name
-    assert ids(ws.search(store, admin, "PEREZ x.es", tables=("leads",), limit=2)) == got[:2]
-    assert ids(ws.search(store, ws.caller_for(store, "u3"), "perez", tables=("leads",))) == ["p0"]  # scope first

@@ -18,6 +18,13 @@ of its words or the whole phone, 2 for a fragment (after punctuation, inside an 
 shorter suffix). A one-word query is thus ranked by the index alone (its rank is the least kind
 of the rows it matches, then the name), and only the records shown are read.
 
+A word of search_text is indexed once per place it holds (migration 0019): `pos` is its position
+(0 for the first word; kind 0 is pos 0), NULL for a fragment and a phone's digits. Search finds
+a phrase ("jose garcia": a word "jose" followed by a word starting with "garcia") by joining the
+rows of its words on id and consecutive positions, so a query of several words is ranked by the
+index alone too. Only a record's first MAX_POS words get a position: a word first seen beyond
+them has one row without it (a hostile name of 30,000 "a a a…" is one row, not 30,000).
+
 `write` is called by the store's write door (store/writes.py) before a batch is merged: for the
 ids whose search columns or owner change (or that are new), the stored words are deleted and
 the new ones inserted, in the same transaction; a write that changes neither (a stage move)
@@ -43,6 +50,8 @@ PHONE_MIN = 3
 #: a punctuation mark every other character, make a quadratic number of bytes of fragments.
 MAX_WORD = 64
 MAX_PHONE = 20
+#: Words of search_text past this many are indexed without a position (once per distinct word).
+MAX_POS = 1_000
 
 
 FIRST, WORD, FRAGMENT = 0, 1, 2  # kinds of index rows
@@ -58,37 +67,57 @@ def kinds(search_text: str | None, search_phone: str | None = None) -> tuple[dic
     """({text word: kind}, {phone word: kind}) of a record's search columns: a word's least kind
     (FIRST, WORD or FRAGMENT)."""
     words: dict[str, int] = {}
+    for word, kind, _pos in places(search_text):
+        words[word] = min(words.get(word, FRAGMENT), kind)
+    return words, _phone(search_phone)
+
+
+def places(search_text: str | None) -> list[tuple[str, int, int | None]]:
+    """(word, kind, pos) rows of a search_text: each word at each of its first MAX_POS places (a
+    word seen only after them once, without a position), then each fragment that is not also a
+    word (kind FRAGMENT, no position)."""
+    out: list[tuple[str, int, int | None]] = []
+    seen: set[str] = set()
+    fragments: dict[str, None] = {}  # in order of appearance
     for n, word in enumerate((search_text or "").split()):
         word = word[:MAX_WORD]
-        words[word] = min(words.get(word, FRAGMENT), FIRST if n == 0 else WORD)
+        if n < MAX_POS or word not in seen:
+            out.append((word, FIRST if n == 0 else WORD, n if n < MAX_POS else None))
+        if word in seen:
+            continue
+        seen.add(word)
         at = word.find("@")
         for i in range(1, len(word)):
-            if (0 < at and i <= at + 1) or not word[i - 1].isalnum():
-                if word[i:]:
-                    words.setdefault(word[i:], FRAGMENT)
+            if ((0 < at and i <= at + 1) or not word[i - 1].isalnum()) and word[i:]:
+                fragments.setdefault(word[i:])
+    return out + [(f, FRAGMENT, None) for f in fragments if f not in seen]
+
+
+def _phone(search_phone: str | None) -> dict[str, int]:
     digits = (search_phone or "")[-MAX_PHONE:]
-    phone = {digits[i:]: WORD if i == 0 else FRAGMENT for i in range(len(digits) - PHONE_MIN + 1)}
-    return words, phone
+    return {digits[i:]: WORD if i == 0 else FRAGMENT for i in range(len(digits) - PHONE_MIN + 1)}
 
 
 def rows(table: str, records: Iterable[tuple[Any, ...]]) -> pa.Table:
     """The words of (id, search_text, search_phone[, owner_id, name]) records of `table`, sorted by
-    word; with owner_id, name and kind columns when the records carry their owner and name."""
-    word, tbl, ids, owners, names, kind = [], [], [], [], [], []
+    word. With the records' owner and name: a row per place of a word (`places`), with owner_id,
+    name, kind and pos columns; without them (the index before migration 0016): a row per
+    distinct word."""
+    word, tbl, ids, owners, names, kind, pos = [], [], [], [], [], [], []
     phone_tbl = f"{table}:phone"
     owned = False
     for rid, text, phone, *rest in records:
         owned = owned or bool(rest)
         owner, name = rest if rest else (None, None)
-        text_words, phone_words = kinds(text, phone)
-        for where, found in ((table, text_words), (phone_tbl, phone_words)):
-            for w, k in found.items():
-                word.append(w), tbl.append(where), ids.append(rid), owners.append(owner), names.append(name)
-                kind.append(k)
+        text_rows = places(text) if rest else [(w, k, None) for w, k in kinds(text)[0].items()]
+        found = [(table, w, k, p) for w, k, p in text_rows] + [(phone_tbl, w, k, None) for w, k in _phone(phone).items()]
+        for where, w, k, p in found:
+            word.append(w), tbl.append(where), ids.append(rid), owners.append(owner), names.append(name)
+            kind.append(k), pos.append(p)
     columns = {"word": pa.array(word, pa.string()), "tbl": pa.array(tbl, pa.string()), "id": pa.array(ids, pa.string())}
     if owned:
         columns.update(owner_id=pa.array(owners, pa.string()), name=pa.array(names, pa.string()),
-                       kind=pa.array(kind, pa.int16()))
+                       kind=pa.array(kind, pa.int16()), pos=pa.array(pos, pa.int16()))
     out = pa.table(columns)
     return out.sort_by("word") if out.num_rows else out
 
@@ -140,13 +169,13 @@ def remove(conn: sa.Connection, table: str, records: list[tuple[Any, str | None,
 
 
 def insert(conn: sa.Connection, words: pa.Table) -> None:
-    """Append rows (word, tbl, id[, owner_id, name, kind]), in the order given (sorted by word: the zone maps
-    stay narrow)."""
+    """Append rows (word, tbl, id[, owner_id, name, kind, pos]), in the order given (sorted by word: the
+    zone maps stay narrow)."""
     if not words.num_rows:
         return
     if "owner_id" not in words.column_names and _owned(conn):
         words = _with_owners(conn, words)
-    columns = ", ".join(c for c in ("word", "tbl", "id", "owner_id", "name", "kind") if c in words.column_names)
+    columns = ", ".join(c for c in ("word", "tbl", "id", "owner_id", "name", "kind", "pos") if c in words.column_names)
     if conn.dialect.name == "duckdb":
         raw = conn.connection.driver_connection
         raw.register("_stg_search_words", words)
@@ -196,17 +225,74 @@ def _with_owners(conn: sa.Connection, words: pa.Table) -> pa.Table:
     return pa.concat_tables(out).sort_by("word") if out else words
 
 
+def _prefixed(column: sa.ColumnElement, prefix: str, dialect: str) -> sa.ColumnElement:
+    """column starts with prefix: a range of code points on DuckDB (its zone maps prune it), LIKE
+    'prefix%' on PostgreSQL (its text_pattern_ops index serves it whatever the collation)."""
+    if dialect == "duckdb":
+        return sa.and_(column >= prefix, column < prefix + "\U0010ffff")
+    return column.like(prefix.replace("/", "//").replace("%", "/%").replace("_", "/_") + "%", escape="/")
+
+
 def starting(dialect: str, table: str, prefix: str, *, phone: bool = False,
              owners: sa.ColumnElement | None = None, columns: tuple[str, ...] = ("id",)) -> sa.Select:
-    """The ids of `table` with a word (phone: a run of digits) starting with `prefix`: a range of
-    code points on DuckDB (its zone maps prune it), LIKE 'prefix%' on PostgreSQL (its
-    text_pattern_ops index serves it whatever the database's collation). `owners`: a condition
-    on search_words.owner_id (the caller's scope), None for every row; `columns`: those read."""
+    """The ids of `table` with a word (phone: a run of digits) starting with `prefix` (see
+    `_prefixed`). `owners`: a condition on search_words.owner_id (the caller's scope), None for
+    every row; `columns`: those read."""
     sw = schema.search_words
     prefix = prefix[:MAX_PHONE if phone else MAX_WORD]  # as the words were indexed
-    if dialect == "duckdb":
-        found = sa.and_(sw.c.word >= prefix, sw.c.word < prefix + "\U0010ffff")
-    else:
-        found = sw.c.word.like(prefix.replace("/", "//").replace("%", "/%").replace("_", "/_") + "%", escape="/")
-    query = sa.select(*(sw.c[c] for c in columns)).where(sw.c.tbl == (f"{table}:phone" if phone else table), found)
+    query = sa.select(*(sw.c[c] for c in columns)).where(sw.c.tbl == (f"{table}:phone" if phone else table),
+                                                          _prefixed(sw.c.word, prefix, dialect))
     return query if owners is None else query.where(owners)
+
+
+def matches(dialect: str, tables: tuple[str, ...], words: list[str], digits: str = "", *,
+            owners: sa.ColumnElement | None = None) -> sa.Select:
+    """(tbl, id, rank, name) of each record of `tables` matching a query's `words` (every one
+    starts a word of it) or its `digits` (a run of its phone's digits, for the tables that keep a
+    phone; "" for none), ranked by the index alone: 0 where the words start its search_text, one
+    after the other, the last as a prefix ("jose garcia": a word "jose", then a word starting
+    with "garcia"), 1 where they stand so elsewhere or the whole phone starts with the digits,
+    else 2. One word's rank is the least kind of its rows (its first word 0, another word 1, a
+    fragment 2). Each word's range of the index is read once for every table.
+
+    Several words: the rows of their ranges are kept (a MATERIALIZED common table expression,
+    `placed`). A row of word i at position p belongs to the phrase starting at p - i when it
+    stands as the query has it (a word before the last one whole, compared by its first MAX_WORD
+    characters as indexed), and carries bit i. The records with rows of every word match (an
+    INTERSECT: quicker than grouping every row when the words are common); their rows grouped by
+    (record, start), a group with every bit is the phrase. `owners`: as in `starting`."""
+    sw = schema.search_words
+    kept = sw.c.tbl.in_(tables)
+
+    def rows(word: str, *columns: sa.ColumnElement) -> sa.Select:
+        query = sa.select(sw.c.tbl, sw.c.id, *columns).where(kept, _prefixed(sw.c.word, word[:MAX_WORD], dialect))
+        return query if owners is None else query.where(owners)
+
+    parts = []
+    phones = [f"{t}:phone" for t in tables if t in searchable.PHONE]
+    if digits and phones:
+        phone = sa.select(sa.func.replace(sw.c.tbl, ":phone", "").label("tbl"), sw.c.id, sw.c.kind, sw.c.name).where(
+            sw.c.tbl.in_(phones), _prefixed(sw.c.word, digits[:MAX_PHONE], dialect))
+        parts.append(phone if owners is None else phone.where(owners))
+    if len(words) == 1:
+        parts.append(rows(words[0], sw.c.kind, sw.c.name))
+    elif words:
+        every = (1 << len(words)) - 1
+        placed = sa.union_all(*(
+            rows(word, sw.c.name, sa.case((sw.c.pos.isnot(None) if n == len(words) - 1 else
+                                           sa.and_(sw.c.pos.isnot(None), sw.c.word == word[:MAX_WORD]),
+                                           sw.c.pos - n), else_=sa.null()).label("start"),
+                 sa.literal(1 << n, sa.Integer).label("bit"))
+            for n, word in enumerate(words))).cte("placed").prefix_with("MATERIALIZED")
+        held = sa.intersect(*(sa.select(placed.c.tbl, placed.c.id).where(placed.c.bit == 1 << n)
+                              for n in range(len(words)))).subquery("held")
+        groups = (sa.select(placed.c.tbl, placed.c.id, placed.c.start, sa.func.bit_or(placed.c.bit).label("bits"),
+                            sa.func.min(placed.c.name).label("name"))
+                  .join(held, sa.and_(held.c.tbl == placed.c.tbl, held.c.id == placed.c.id))
+                  .group_by(placed.c.tbl, placed.c.id, placed.c.start).subquery("groups"))
+        phrase = sa.and_(groups.c.start.isnot(None), groups.c.bits == every)
+        rank = sa.case((sa.and_(phrase, groups.c.start == 0), FIRST), (phrase, WORD), else_=FRAGMENT)
+        parts.append(sa.select(groups.c.tbl, groups.c.id, rank.label("kind"), groups.c.name))
+    hits = (sa.union_all(*parts) if len(parts) > 1 else parts[0]).subquery("hits")
+    return (sa.select(hits.c.tbl, hits.c.id, sa.func.min(hits.c.kind).label("rank"),
+                      sa.func.min(hits.c.name).label("name")).group_by(hits.c.tbl, hits.c.id))

@@ -48,6 +48,9 @@ search_words = sa.Table(
     # migration 0016: the record's owner (search scopes the index itself), its name (deals: title)
     # and the row's kind (0 first word, 1 a word or the whole phone, 2 a fragment): search ranks by them
     sa.Column("owner_id", sa.Text), sa.Column("name", sa.Text), sa.Column("kind", sa.SmallInteger),
+    # migration 0019: the word's position in search_text (NULL for a fragment or a phone's digits);
+    # a word holding several places has a row for each: search finds phrases by them
+    sa.Column("pos", sa.SmallInteger),
 )
 sa.Index("ix_search_words_word", search_words.c.word, postgresql_ops={"word": "text_pattern_ops"}).ddl_if(
     dialect="postgresql")

@@ -3,11 +3,12 @@ account is saved, search by name, e-mail, company or phone (accents and case asi
 "Mi día" (leads waiting for a first answer, tasks due, idle deals, tickets waiting for a reply).
 
 Search looks each query word up by prefix in the store's words index (pulso.store.searchwords,
-migrations 0013 and 0016: the words of search_text, e-mail fragments, phone digit suffixes, each
-with its record's owner, so the caller's scope applies to the index), takes its first CANDIDATES
-ids and ranks those records by their search columns (pulso.store.searchable). Duplicates compare normalised
-text in SQL that both run: lower(strip_accents) on DuckDB, lower(translate(column, accented,
-plain)) elsewhere, and, for phones, the digits only (regexp_replace).
+migrations 0013, 0016 and 0019: the words of search_text with their positions, e-mail fragments,
+phone digit suffixes, each with its record's owner, so the caller's scope applies to the index),
+ranks the matches there and reads only the records it shows (pulso.store.searchable).
+Duplicates compare normalised text in SQL that both run: lower(strip_accents) on DuckDB,
+lower(translate(column, accented, plain)) elsewhere, and, for phones, the digits only
+(regexp_replace).
 """
 
 from __future__ import annotations
@@ -105,153 +106,67 @@ def duplicates(store: Store, caller: Caller, table: str, values: dict[str, Any],
     return {"matches": shown[:limit], "hidden": sum(1 for r in rows if not r["_inside"])}
 
 
-class _Contains(FunctionElement):
-    """column contains a literal text: DuckDB's contains() (a plain substring scan, quicker than
-    its LIKE with ESCAPE), LIKE '%…%' elsewhere (PostgreSQL's pg_trgm GIN index serves it)."""
-
-    type = sa.Boolean()
-    inherit_cache = True
-    name = "text_contains"
-    duckdb_function = "contains"
-
-
-class _Starts(FunctionElement):
-    """column starts with a literal text: DuckDB's starts_with(), LIKE '…%' elsewhere."""
-
-    type = sa.Boolean()
-    inherit_cache = True
-    name = "text_starts"
-    duckdb_function = "starts_with"
-
-
-def _text_test_sql(element: _Contains | _Starts, compiler: Any, **kw: Any) -> str:
-    """Elsewhere: the column LIKE the escaped pattern (the third argument)."""
-    column, _value, pattern = element.clauses
-    return compiler.process(column.like(pattern, escape="/"), **kw)
-
-
-def _text_test_duckdb(element: _Contains | _Starts, compiler: Any, **kw: Any) -> str:
-    """DuckDB: its own function on the column and the plain text (the second argument)."""
-    column, value, _pattern = element.clauses
-    return compiler.process(getattr(sa.func, element.duckdb_function)(column, value), **kw)
-
-
-for _test in (_Contains, _Starts):
-    compiles(_test)(_text_test_sql)
-    compiles(_test, "duckdb")(_text_test_duckdb)
-
-
-#: How many matches of one table search ranks: the first the words index gives (a LIMIT without
-#: ORDER BY, so its scan stops once it has them); the ranking is exact when fewer match.
-CANDIDATES = 300
-
-
-def _like(value: str) -> str:
-    return value.replace("/", "//").replace("%", "/%").replace("_", "/_")
-
-
-def _has(column: sa.ColumnElement, value: str) -> sa.ColumnElement:
-    """Both the text and its LIKE pattern travel as bound values (compiled statements are cached)."""
-    return _Contains(column, sa.literal(value, sa.Text), sa.literal(f"%{_like(value)}%", sa.Text))
-
-
-def _starts(column: sa.ColumnElement, value: str) -> sa.ColumnElement:
-    return _Starts(column, sa.literal(value, sa.Text), sa.literal(f"{_like(value)}%", sa.Text))
-
-
 def search(store: Store, caller: Caller, query: Any, *, tables: tuple[str, ...] = ("leads", "accounts", "deals"),
            limit: int = 20) -> list[dict[str, Any]]:
     """Records whose name, e-mail, company or phone (deals: title) contain the words of `query`,
     accents and case aside (a phone matches by its digits), inside the caller's scope; at most
     `limit` per table, each as {table, id, name, email, phone, company, owner_id}: first those whose
-    name starts with the query, then those with a word (or the phone) starting with it, then the
-    rest, each group by name.
+    search text starts with the query, then those with the query's words one after the other
+    elsewhere (or the phone starting with its digits), then the rest, each group by name.
 
     A word matches where it starts a word of the record (pulso.store.searchwords.tokens: also
-    after punctuation and anywhere in an e-mail's local part; a phone by any run of its digits).
-    The words index's rows carry their record's owner, name and kind (searchwords.kinds), so it
-    is read inside the caller's scope and a one-word query (or a phone) is ranked by the index
-    alone: per record the least kind of the rows it matches (0: its first word → first group;
-    1: a word or the whole phone → second; 2: a fragment → the rest), then its name; only the
-    first `limit` records are read. Several words: every word's ids intersected (or the
-    phone's), at most CANDIDATES of them, ranked by their search columns (exact up to CANDIDATES
-    matches). The records read are checked against the scope again."""
+    after punctuation and anywhere in an e-mail's local part; a phone by any run of its digits);
+    a record matches when every word does (or its phone the query's digits). The words index's
+    rows carry their record's owner, name, kind and position, so it is read inside the caller's
+    scope and every match is ranked by the index alone (searchwords.matches: each word's range
+    read once for every table). Two statements in all: the first `limit` matches of each table,
+    then those records by id, checked against the scope again."""
     words = searchable.plain(text(query, "q", "name", required=True)).split()
     digits = searchable.digits(query)
     limit = max(1, min(int(limit), 100))
-    found: list[dict[str, Any]] = []
-    with store.engine.connect() as conn:
-        for table in tables:
-            if table not in SEARCHED:
-                raise InputError(N_("No se puede buscar en '{value}'"), "tables", value=table)
-            found += [{"table": table, **r} for r in _search_table(conn, caller, table, words, digits, limit)]
-    return found
-
-
-def _search_table(conn: sa.Connection, caller: Caller, table: str, words: list[str], digits: str,
-                  limit: int) -> list[dict[str, Any]]:
-    tbl = schema.table(table)
-    hay, whole = tbl.c.search_text, " ".join(words)
-    dialect = conn.dialect.name
+    for table in tables:
+        if table not in SEARCHED:
+            raise InputError(N_("No se puede buscar en '{value}'"), "tables", value=table)
+    tables = tuple(dict.fromkeys(tables))
+    phone = digits if len(digits) >= 3 else ""
+    if not words and not phone:
+        return []
     owners = condition(caller.scope, scoping.SqlConditions(), schema.search_words.c.owner_id)
     owners = None if caller.scope.is_company else owners
-    sets = [searchwords.starting(dialect, table, w, owners=owners) for w in words]
-    found = [sa.intersect(*sets) if len(sets) > 1 else sets[0]] if sets else []
-    near = [_has(sa.literal(" ", sa.Text) + hay, " " + whole)] if whole else []
-    phone = "search_phone" in tbl.c and len(digits) >= 3
-    if len(words) == 1:
-        return _ranked_by_index(conn, caller, table, words[0], digits if phone else "", owners, limit)
-    if phone:
-        found.append(searchwords.starting(dialect, table, digits, phone=True, owners=owners))
-        near.append(_starts(tbl.c.search_phone, digits))
-    # the first CANDIDATES ids the index gives (no ORDER BY: its scan stops there), not every id
-    # of a common word
-    ids = [r[0] for r in conn.execute((sa.union(*found) if len(found) > 1 else found[0]).limit(CANDIDATES))]
-    if not ids:
-        return []
-    first = _starts(hay, whole) if whole else sa.false()
-    rank = sa.case((first, 0), (sa.or_(*near), 1), else_=2) if near else sa.literal(2)
-    listed = _by_id(caller, table, ids, rank)
-    ranked = (sa.select(*(listed.c[c] for c in SHOWN)).where(condition(caller.scope, scoping.SqlConditions(),
-                                                                        listed.c.owner_id))
-              .order_by(listed.c.rank, listed.c.name, listed.c.id).limit(limit))
-    return [dict(r) for r in conn.execute(ranked).mappings()]
+    with store.engine.connect() as conn:
+        found = searchwords.matches(conn.dialect.name, tables, words, phone, owners=owners).subquery("found")
+        place = sa.func.row_number().over(partition_by=found.c.tbl, order_by=(found.c.rank, found.c.name, found.c.id))
+        numbered = sa.select(found, place.label("place")).subquery("numbered")
+        shelf = sa.case({t: n for n, t in enumerate(tables)}, value=numbered.c.tbl)
+        order = conn.execute(sa.select(numbered.c.tbl, numbered.c.id).where(numbered.c.place <= limit)
+                             .order_by(shelf, numbered.c.rank, numbered.c.name, numbered.c.id)).all()
+        shown = _shown(conn, caller, order) if order else {}
+    return [{"table": t, **shown[t, i]} for t, i in order if (t, i) in shown]
 
 
 SHOWN = ("id", "name", "email", "phone", "company", "owner_id")
 
 
-def _by_id(caller: Caller, table: str, ids: list[str], rank: sa.ColumnElement) -> sa.Subquery:
-    """The records of `ids` by primary key with their `rank`. OFFSET 0 keeps the caller's scope,
-    tested on the result, out of the lookup (with it DuckDB scans the table instead of using its
-    primary key's index)."""
+def _shown(conn: sa.Connection, caller: Caller, order: list[tuple[str, str]]) -> dict[tuple[str, str], dict[str, Any]]:
+    """{(table, id): the SHOWN fields} of records inside the caller's scope, in one statement."""
+    parts = []
+    for table in dict.fromkeys(t for t, _ in order):
+        listed = _by_id(table, [i for t, i in order if t == table])
+        inside = condition(caller.scope, scoping.SqlConditions(), listed.c.owner_id)
+        parts.append(sa.select(sa.literal(table).label("tbl"), *(listed.c[c] for c in SHOWN)).where(inside))
+    rows = conn.execute(sa.union_all(*parts) if len(parts) > 1 else parts[0]).mappings()
+    return {(r["tbl"], r["id"]): {c: r[c] for c in SHOWN} for r in rows}
+
+
+def _by_id(table: str, ids: list[str]) -> sa.Subquery:
+    """The records of `ids` by primary key. OFFSET 0 keeps the caller's scope, tested on the
+    result, out of the lookup (with it DuckDB scans the table instead of using its primary
+    key's index)."""
     tbl = schema.table(table)
     label = tbl.c[searchwords.label(table)]
-    extra = [(tbl.c[c] if c in tbl.c else sa.null()).label(c) for c in ("email", "phone", "company")]
-    return (sa.select(tbl.c.id, label.label("name"), *extra, tbl.c.owner_id, rank.label("rank"))
-            .where(tbl.c.id.in_(ids)).offset(0).subquery("listed"))
-
-
-def _ranked_by_index(conn: sa.Connection, caller: Caller, table: str, word: str, digits: str,
-                     owners: sa.ColumnElement | None, limit: int) -> list[dict[str, Any]]:
-    """One word (and its digits, for a phone): the first `limit` records ranked by the index (per
-    record the least kind of its matched rows: a first word is group 0, a word or the whole
-    phone 1, a fragment 2; then the name, then the id), then read by id."""
-    dialect, columns = conn.dialect.name, ("id", "kind", "name")
-    parts = [searchwords.starting(dialect, table, word, owners=owners, columns=columns)]
-    if digits:
-        parts.append(searchwords.starting(dialect, table, digits, phone=True, owners=owners, columns=columns))
-    rows = sa.union_all(*parts).subquery("hits") if len(parts) > 1 else parts[0].subquery("hits")
-    group = sa.func.min(rows.c.kind).label("rank")
-    best = (sa.select(rows.c.id, group, sa.func.min(rows.c.name).label("name")).group_by(rows.c.id)
-            .order_by(group, sa.func.min(rows.c.name), rows.c.id).limit(limit))
-    order = [r.id for r in conn.execute(best)]
-    if not order:
-        return []
-    listed = _by_id(caller, table, order, sa.literal(0))
-    inside = condition(caller.scope, scoping.SqlConditions(), listed.c.owner_id)
-    found = {r["id"]: dict(r) for r in conn.execute(sa.select(*(listed.c[c] for c in SHOWN)).where(inside)).mappings()}
-    return [found[i] for i in order if i in found]
+    extra = [(tbl.c[c] if c in tbl.c else sa.cast(sa.null(), sa.Text)).label(c) for c in ("email", "phone", "company")]
+    return (sa.select(tbl.c.id, label.label("name"), *extra, tbl.c.owner_id)
+            .where(tbl.c.id.in_(ids)).offset(0).subquery(f"listed_{table}"))
 
 
 def my_day(store: Store, caller: Caller, user_id: Any = None, *, idle_days: int = 14,
