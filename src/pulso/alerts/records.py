@@ -91,9 +91,7 @@ def unanswered(store, rule, now: dt.datetime) -> list[Finding]:
         at, answered_at = _utc(r.arrived), _utc(r.answered)
         limit = p["hours"] if per_priority is None else sla.hours_for(per_priority, r.priority)
         waited = sla.waited(at, answered_at or now, week)
-        if answered_at is not None and waited <= limit:
-            continue
-        if answered_at is None and waited < limit:  # not yet due by its priority's hours
+        if not sla.breached(waited, limit):  # answered within, or not yet due (exactly at the limit is within)
             continue
         title, late, never = UNANSWERED[word]
         out.append(Finding(
