@@ -6,7 +6,10 @@
     pulso kpi explain KEY [--dialect NAME] [--lang es|en]
     pulso kpi drill KEY --from ... --to ... [--part numerator|denominator] [--limit N] [--offset N]
 
-In JSON a percentage is a fraction (0.2 for 20 %); dates are ISO strings.
+Tables are written for a reader, in the CLI's language (pulso.cli.common.language), with the
+formats of `pulso status` (pulso.formatting): '1.235 €', '66,7%', '1 ene 2025' / '€1,235', '66.7%',
+'Jan 1, 2025'. CSV and JSON stay plain, the same in every language: in JSON a percentage is a
+fraction (0.2 for 20 %); dates are ISO strings.
 """
 
 from __future__ import annotations
@@ -14,13 +17,14 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import numbers
 import sys
 from typing import Annotated, Any, Optional
 
 import typer
 from rich.table import Table
 
-from pulso.cli.common import DbOption, TodayOption, as_of, console, given, open_workspace, texts
+from pulso.cli.common import DbOption, TodayOption, as_of, console, given, language, open_workspace, texts
 from pulso.errors import KpiError
 
 kpi_app = typer.Typer(help="KPIs: list the catalog, compute one, explain it, drill into it.", no_args_is_help=True)
@@ -77,6 +81,39 @@ def _cell(value: Any) -> str:
     if isinstance(value, (list, tuple)):
         return "/".join(str(v) for v in value)
     return str(_jsonable(value))
+
+
+def _for_reader(unit: str, currency: str, timezone: str, figures: frozenset[str] | set[str] = frozenset()):
+    """How a table cell reads in the CLI's language (pulso.formatting, as `pulso status` writes its
+    figures): a KPI figure in its unit ('1.234 €', '47,3%'), an interval 'low – high', other numbers
+    grouped for the locale, days as dates ('1 ene 2025'), a span 'first – last', a moment in the
+    workspace's time zone. CSV and JSON never come here: they keep plain, parseable values."""
+    from pulso.formatting import fmt_date, fmt_figure, fmt_number, fmt_time, fmt_value
+
+    lang = language()
+
+    def render(column: str, value: Any) -> str:
+        if value is None:
+            return "—"
+        if column in figures:
+            return fmt_value(value, unit, lang, currency)
+        if column == "interval" and isinstance(value, (list, tuple)):
+            return " – ".join(fmt_value(v, unit, lang, currency) for v in value)
+        if isinstance(value, dict) and "start" in value:
+            return " – ".join(fmt_date(dt.date.fromisoformat(str(value[k])[:10]), lang) for k in ("start", "end"))
+        if isinstance(value, bool) or isinstance(value, str):
+            return str(value)
+        if isinstance(value, numbers.Integral):
+            return fmt_number(value, lang)
+        if isinstance(value, numbers.Number):
+            return fmt_figure(value, lang)
+        if isinstance(value, dt.datetime):
+            return fmt_time(value, lang, timezone)
+        if isinstance(value, dt.date):
+            return fmt_date(value, lang)
+        return _cell(value)
+
+    return render
 
 
 def _print_rows(rows: list[dict[str, Any]], columns: list[str], fmt: str, title: str = "",
@@ -147,7 +184,6 @@ def show(
     and `previous_full` the whole previous period; a mean KPI's figure gets its 95 % bootstrap
     `interval` and `n` (pulso.engine.bootstrap.figure, as the API answers)."""
     from pulso.engine import Engine, bootstrap
-    from pulso.formatting import plain_number, plain_value
 
     _choice(format, FORMATS_ROWS, "--format")
     first, last = _date(start, "--from"), _date(end, "--to")
@@ -164,21 +200,13 @@ def show(
             result = engine.query(key, start=first, end=last, grain=grain, by=_by(by), filters=_filters(where),
                                   stat=stat)
             kpi, rows, columns = result.kpi, result.rows, list(result.columns)
-        currency = store.settings_dict().get("currency", "")
+        settings = store.settings_dict()
+    currency, timezone = settings.get("currency", ""), settings.get("timezone") or "UTC"
     if format == "table":
         columns = [c for c in columns if c != "period_end"]
     figures = {"value", "previous", "previous_full", "year_ago", *(e for e in kpi.extras if e == "median")}
-
-    def render(column: str, value: Any) -> str:
-        if column in figures:
-            return plain_value(value, kpi.unit, currency)
-        if column == "interval" and value:
-            return " – ".join(plain_value(v, kpi.unit, currency) for v in value)
-        if isinstance(value, float):
-            return plain_number(value)
-        return "—" if value is None else _cell(value)
-
-    _print_rows(rows, columns, format, f"{kpi.name['es']} · {kpi.name['en']} ({kpi.key})", render)
+    _print_rows(rows, columns, format, f"{kpi.name['es']} · {kpi.name['en']} ({kpi.key})",
+                _for_reader(kpi.unit, currency, timezone, figures))
 
 
 @kpi_app.command("explain")
@@ -216,7 +244,8 @@ def drill(
         engine = Engine(store)
         rows = engine.drill(key, start=first, end=last, part=part, filters=_filters(where), limit=limit, offset=offset)
         kpi = engine.kpi(key)
+        timezone = store.settings_dict().get("timezone") or "UTC"
     columns = ["table", "id", "at", *kpi.dimensions, "contribution"]
     if format == "table":
         columns = [c for c in columns if any(r.get(c) is not None for r in rows) or c in ("table", "id", "at")]
-    _print_rows(rows, columns, format, f"{kpi.key}: {part}")
+    _print_rows(rows, columns, format, f"{kpi.key}: {part}", _for_reader(kpi.unit, "", timezone))
