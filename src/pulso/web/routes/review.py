@@ -39,7 +39,8 @@ FIELDS = {"name": N_("Nombre"), "email": N_("Correo"), "phone": N_("Teléfono"),
 
 
 def chance(p: float | None, lang: str) -> str:
-    """A match probability in whole percent ('98 %'); '100 %' only when certain, '> 99 %' below it."""
+    """A match probability in whole percent, fmt_percent's format ('98%'); '100%' only when certain,
+    '> 99%' below it."""
     if p is None:
         return "—"
     if p < 1 and round(p * 100) >= 100:
@@ -54,6 +55,7 @@ def _finding(ctx: Ctx) -> dict[str, Any] | None:
     s = job.state()
     table = ctx._(TABLES.get(s["table"], s["table"]))
     return {**s, "text": ctx._(STEPS[s["step"]]).format(table=table),
+            "percent_text": f.fmt_percent(s["percent"] / 100, ctx.lang, 0),
             "pairs_text": ctx._("{accounts} pares en cuentas y {leads} en leads").format(
                 accounts=f.fmt_number(s["pairs"].get("accounts", 0), ctx.lang), leads=f.fmt_number(s["pairs"].get("leads", 0), ctx.lang))
             if not s["running"] and not s["error"] else ""}
@@ -128,7 +130,7 @@ def _duplicates(ctx: Ctx, failed: dict[str, Any] | None = None, bulk: str | None
     data: dict[str, Any] = {
         "title": ctx._("Duplicados"), "finding": _finding(ctx),
         "clusters": [_cluster(ctx, c) for c in found],
-        "levels": [{"value": v, "text": chance(v, ctx.lang)} for v in LEVELS],
+        "levels": [{"value": v, "text": chance(v, ctx.lang)} for v in LEVELS], "certain": chance(1.0, ctx.lang),
         "history": _history(ctx), "preview": None,
         "records": sum(len(c.members) for c in found),
     }
