@@ -6,11 +6,11 @@ engine's SQL shows in review as a diff of those files.
 
 Each file holds the SQL `Engine.query` compiles for one KPI in two query shapes: monthly, company
 scope, no split; and, when the KPI can be split by owner, the same split by owner. The SQL is
-the engine's own (its compile context, see `Engine._context`), printed with line breaks. It does
+the engine's own (its compile context, see `plans.context`), printed with line breaks. It does
 not depend on the dates asked for (periods are a table the query reads, DuckDB's time windows
 are `getvariable()` calls filled in when it runs), nor on the data: compiling needs no database,
 only the dialect's name. The fixed window below only decides DuckDB's slot length, as
-`Engine._prepare` does for a real query.
+`run.prepare` does for a real query.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ import ibis
 from pulso.catalog import Kpi, load_catalog
 from pulso.engine import Engine
 from pulso.engine import periods as P
+from pulso.engine import plans
 from pulso.engine.compile import Scope, compile_kpi
 
 DIALECTS = ("duckdb", "postgres")
@@ -46,7 +47,7 @@ class Dialect:
 
 
 def _slot(engine: Engine) -> int | None:
-    """DuckDB's slot length for the fixed window (as Engine._prepare works it out); None elsewhere."""
+    """DuckDB's slot length for the fixed window (as run.prepare works it out); None elsewhere."""
     if engine.store.dialect != "duckdb" or not engine.slots:
         return None
     slot = P.slot_seconds(P.plan(START, END, GRAIN).all, ZoneInfo(ZONE))
@@ -57,7 +58,7 @@ def compiled(engine: Engine, kpi: Kpi, by: tuple[str, ...] = ()) -> str:
     """The SQL Engine.query runs for `kpi` split by `by`, company-wide, with the default
     reference periods (the query shape of Engine.query, printed with line breaks)."""
     scope = Scope.company()
-    ctx = engine._context(True, _slot(engine))
+    ctx = plans.context(engine, True, _slot(engine))
     expr = compile_kpi(kpi, ctx, by=by, filters={}, scope=scope)
     return ibis.to_sql(expr, dialect=engine.store.dialect, pretty=True).strip()
 
