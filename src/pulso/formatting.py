@@ -1,7 +1,7 @@
 """How Pulso writes figures, for every door: the web, the API, reports, e-mails and the CLI.
 
-Numbers, money, durations and dates for a locale, with Babel; what a change means; the plain
-(locale-free) figures of the command line; and the CSV every download writes (web exports and
+Numbers, money, durations and dates for a locale, with Babel (the command line's tables too, in
+the reader's language); what a change means; and the CSV every download writes (web exports and
 the API alike). Nothing here reads the store or knows about HTTP.
 """
 
@@ -65,7 +65,7 @@ def fmt_money(value: float | None, currency: str, lang: str) -> str:
 
 
 def fmt_percent(value: float | None, lang: str, digits: int = 1) -> str:
-    """A fraction as a percentage: 0.2 → '20,0 %' / '20.0%'."""
+    """A fraction as a percentage: 0.2 → '20,0%' (es) / '20.0%' (en): the pattern has no space before %."""
     if value is None:
         return "—"
     value = _unsigned_zero(value, digits + 2)
@@ -215,26 +215,6 @@ def fmt_bucket(start: dt.date, grain: str, lang: str, fiscal: int = 1) -> str:
     if grain in ("quarter", "year"):
         return fmt_period(grain, start, start, lang, fiscal)
     return fmt_date(start, lang)
-
-
-def plain_value(value: float | None, unit: str, currency: str = "") -> str:
-    """A KPI figure for the command line, in no locale: 20.0 %, 1,234.50 EUR, 12."""
-    if value is None:
-        return "—"
-    if unit == "%":
-        return f"{value * 100:.1f} %"
-    if unit == "currency":
-        return f"{value:,.2f} {currency}".strip()
-    if unit == "currency/day":
-        return f"{value:,.2f} {currency}/day".strip()
-    if unit == "count" and float(value).is_integer():
-        return f"{value:,.0f}"
-    return f"{value:,.2f}"
-
-
-def plain_number(value: float) -> str:
-    """A number for the command line: grouped, no trailing zeros (1,234.5; 12)."""
-    return f"{value:,.2f}".rstrip("0").rstrip(".") if not float(value).is_integer() else f"{value:,.0f}"
 
 
 #: A cell a spreadsheet would run as a formula starts with one of these.
