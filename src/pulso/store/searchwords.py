@@ -168,9 +168,10 @@ def remove(conn: sa.Connection, table: str, records: list[tuple[Any, str | None,
     conn.execute(sw.delete().where(sw.c.tbl.in_(tbls), sw.c.id.in_(known)))
 
 
-def insert(conn: sa.Connection, words: pa.Table) -> None:
+def insert(conn: sa.Connection, words: pa.Table, *, into: str = "search_words") -> None:
     """Append rows (word, tbl, id[, owner_id, name, kind, pos]), in the order given (sorted by word: the
-    zone maps stay narrow)."""
+    zone maps stay narrow), to the index (`into`: a table of its columns, migration 0019's scratch
+    table)."""
     if not words.num_rows:
         return
     if "owner_id" not in words.column_names and _owned(conn):
@@ -180,13 +181,13 @@ def insert(conn: sa.Connection, words: pa.Table) -> None:
         raw = conn.connection.driver_connection
         raw.register("_stg_search_words", words)
         try:
-            conn.exec_driver_sql(f"INSERT INTO search_words ({columns}) SELECT {columns} FROM _stg_search_words")
+            conn.exec_driver_sql(f"INSERT INTO {into} ({columns}) SELECT {columns} FROM _stg_search_words")
         finally:
             raw.unregister("_stg_search_words")
         return
     cursor = conn.connection.driver_connection.cursor()
     options = pa_csv.WriteOptions(include_header=False, quoting_style="needed")
-    with cursor.copy(f"COPY search_words ({columns}) FROM STDIN (FORMAT csv)") as copy:
+    with cursor.copy(f"COPY {into} ({columns}) FROM STDIN (FORMAT csv)") as copy:
         for batch in words.to_batches(200_000):
             buffer = io.BytesIO()
             pa_csv.write_csv(pa.Table.from_batches([batch]), buffer, options)

@@ -50,21 +50,9 @@ def _chunks(conn, table):
 
 def _fill(conn, target: str) -> None:
     """Every record's words, as the store writes them, into `target`."""
-    duck = conn.dialect.name == 'duckdb'
     for table in TABLES:
         for rows in _chunks(conn, table):
-            words = searchwords.rows(table, rows)
-            if not words.num_rows:
-                continue
-            if not duck:
-                searchwords.insert(conn, words)
-                continue
-            raw = conn.connection.driver_connection
-            raw.register('_words_chunk', words)
-            try:
-                conn.exec_driver_sql(f'INSERT INTO {target} SELECT {COLUMNS} FROM _words_chunk')
-            finally:
-                raw.unregister('_words_chunk')
+            searchwords.insert(conn, searchwords.rows(table, rows), into=target)
 
 
 def _sorted_copy(conn, source: str, target: str, select: str, group: str = '') -> None:
