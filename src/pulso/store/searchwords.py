@@ -234,15 +234,17 @@ def _prefixed(column: sa.ColumnElement, prefix: str, dialect: str) -> sa.ColumnE
     return column.like(prefix.replace("/", "//").replace("%", "/%").replace("_", "/_") + "%", escape="/")
 
 
-def starting(dialect: str, table: str, prefix: str, *, phone: bool = False,
-             owners: sa.ColumnElement | None = None, columns: tuple[str, ...] = ("id",)) -> sa.Select:
-    """The ids of `table` with a word (phone: a run of digits) starting with `prefix` (see
-    `_prefixed`). `owners`: a condition on search_words.owner_id (the caller's scope), None for
-    every row; `columns`: those read."""
+def starting(dialect: str, tables: str | tuple[str, ...], prefix: str, *, phone: bool = False,
+             owners: sa.ColumnElement | None = None, columns: tuple[str | sa.ColumnElement, ...] = ("id",)) -> sa.Select:
+    """The rows of the index of `tables` (one name or several) with a word (phone: a run of digits,
+    in "<table>:phone") starting with `prefix` (see `_prefixed`), cut as the words were indexed.
+    `owners`: a condition on search_words.owner_id (the caller's scope), None for every row;
+    `columns`: those read (names of search_words' columns, or expressions on them)."""
     sw = schema.search_words
-    prefix = prefix[:MAX_PHONE if phone else MAX_WORD]  # as the words were indexed
-    query = sa.select(*(sw.c[c] for c in columns)).where(sw.c.tbl == (f"{table}:phone" if phone else table),
-                                                          _prefixed(sw.c.word, prefix, dialect))
+    names = (tables,) if isinstance(tables, str) else tables
+    prefix = prefix[:MAX_PHONE if phone else MAX_WORD]
+    query = sa.select(*(sw.c[c] if isinstance(c, str) else c for c in columns)).where(
+        sw.c.tbl.in_([f"{t}:phone" if phone else t for t in names]), _prefixed(sw.c.word, prefix, dialect))
     return query if owners is None else query.where(owners)
 
 
@@ -263,24 +265,20 @@ def matches(dialect: str, tables: tuple[str, ...], words: list[str], digits: str
     INTERSECT: quicker than grouping every row when the words are common); their rows grouped by
     (record, start), a group with every bit is the phrase. `owners`: as in `starting`."""
     sw = schema.search_words
-    kept = sw.c.tbl.in_(tables)
 
-    def rows(word: str, *columns: sa.ColumnElement) -> sa.Select:
-        query = sa.select(sw.c.tbl, sw.c.id, *columns).where(kept, _prefixed(sw.c.word, word[:MAX_WORD], dialect))
-        return query if owners is None else query.where(owners)
+    def rows(word: str, *columns: str | sa.ColumnElement) -> sa.Select:
+        return starting(dialect, tables, word, owners=owners, columns=("tbl", "id", *columns))
 
-    parts = []
-    phones = [f"{t}:phone" for t in tables if t in searchable.PHONE]
-    if digits and phones:
-        phone = sa.select(sa.func.replace(sw.c.tbl, ":phone", "").label("tbl"), sw.c.id, sw.c.kind, sw.c.name).where(
-            sw.c.tbl.in_(phones), _prefixed(sw.c.word, digits[:MAX_PHONE], dialect))
-        parts.append(phone if owners is None else phone.where(owners))
+    phones = tuple(t for t in tables if t in searchable.PHONE)
+    parts = [starting(dialect, phones, digits, phone=True, owners=owners,
+                      columns=(sa.func.replace(sw.c.tbl, ":phone", "").label("tbl"), "id", "kind", "name"))
+             ] if digits and phones else []
     if len(words) == 1:
-        parts.append(rows(words[0], sw.c.kind, sw.c.name))
+        parts.append(rows(words[0], "kind", "name"))
     elif words:
         every = (1 << len(words)) - 1
         placed = sa.union_all(*(
-            rows(word, sw.c.name, sa.case((sw.c.pos.isnot(None) if n == len(words) - 1 else
+            rows(word, "name", sa.case((sw.c.pos.isnot(None) if n == len(words) - 1 else
                                            sa.and_(sw.c.pos.isnot(None), sw.c.word == word[:MAX_WORD]),
                                            sw.c.pos - n), else_=sa.null()).label("start"),
                  sa.literal(1 << n, sa.Integer).label("bit"))
