@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from conftest import ARTIFACTS, csrf_of  # noqa: E402
-from test_workspace_leads import _database, _site, live  # noqa: E402,F401  (the same small demo site; `live` serves one)
+from test_workspace_leads import _database, _site, live, workspace_day  # noqa: E402,F401  (the same small demo site; `live` serves one)
 from pulso import workspace as ws  # noqa: E402
 from support import smtp_server  # noqa: E402
 
@@ -196,8 +196,9 @@ def _link(client: TestClient, account_id: str, **data) -> str:
     return re.search(r'value="http[^"]+/s/([^"]+)"', response.text).group(1)
 
 
-def _nps(site, day: str):
-    data = site["clients"]["admin"].get(f"/kpi/nps.json?period=custom&from={day}&to={day}").json()
+def _nps(site, since: str):
+    """The NPS tile of the days from `since` to the workspace's today (a test may cross midnight)."""
+    data = site["clients"]["admin"].get(f"/kpi/nps.json?period=custom&from={since}&to={workspace_day()}").json()
     return data["sections"][0]["tiles"][0]["value"]
 
 
@@ -212,8 +213,8 @@ def test_a_survey_is_answered_once_in_the_customers_language_and_the_nps_moves(s
     assert "Cliente Encuesta" not in page.text
     empty = public.post(f"/s/{token}", data={"comment": SCRIPT}, follow_redirects=False)
     assert empty.status_code == 422 and SCRIPT not in empty.text and "&lt;script&gt;" in empty.text
-    day = NOW().astimezone(dt.timezone(dt.timedelta(hours=1))).date().isoformat()  # Europe/Madrid in December
-    assert _nps(site, day) is None  # no answer that day yet
+    day = workspace_day()
+    assert _nps(site, day) is None  # no answer since the test began (the demo ends long before)
     done = public.post(f"/s/{token}", data={"score": "10", "comment": SCRIPT}, follow_redirects=False)
     assert done.status_code == 303 and done.headers["location"] == "/s/thanks/en"
     assert "Thank you for your answer" in public.get(done.headers["location"]).text
