@@ -26,6 +26,7 @@ _UNIT_SUFFIX = {
     "hours": N_("{value} h"),
     "days": N_("{value} días"),
     "months": N_("{value} meses"),
+    "years": N_("{value} años"),
     "seconds": N_("{value} s"),
     "count/day": N_("{value}/día"),
     "orders/year": N_("{value}/año"),

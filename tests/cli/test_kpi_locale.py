@@ -121,3 +121,35 @@ def test_csv_and_json_stay_plain_in_every_language(url):
     assert [(r["id"], r["contribution"]) for r in records] == [("w1", 1000.0), ("w2", 234.75)]
     assert records[0]["at"].startswith("2025-01-11T12:00:00")
     assert pulso("es", *drill, "--format", "csv") == pulso("en", *drill, "--format", "csv")
+
+
+def test_extras_are_written_in_their_own_unit(url):
+    """sales_velocity in January carries its four factors as extras (catalog.model.EXTRA_UNITS):
+    close rate 2 won of 3 closed = 66.7 %; average deal value (1,000 + 234.75) / 2 = 617.375 ->
+    617,38 €; sales cycle 10.5 days (both wins); open opportunities at the end of January: none
+    (every deal created by then had closed; w3 is created on 1 February)."""
+    expected = {"es": ["66,7%", f"617,38{NBSP}€", "10,5 días"], "en": ["66.7%", "€617.38", "10.5 days"]}
+    for lang, texts in expected.items():
+        printed = pulso(lang, "kpi", "show", "sales_velocity", *JANUARY, "--db", url)
+        for text in texts:
+            assert text in printed, (lang, text, printed)
+        assert "0.67" not in printed and "0,67" not in printed and "617.375" not in printed
+    row = json.loads(pulso("es", "kpi", "show", "sales_velocity", *JANUARY, "--db", url, "--format", "json"))[0]
+    assert (row["open_opportunities"], row["close_rate"], row["average_deal_value"], row["sales_cycle_days"]) == (
+        0, pytest.approx(2 / 3), pytest.approx(617.375), pytest.approx(10.5))
+
+
+def test_every_extra_of_the_catalog_has_a_unit_the_formatter_knows():
+    from pulso.catalog import load_catalog
+    from pulso.catalog.model import UNITS
+    from pulso.formatting import _UNIT_SUFFIX, fmt_value
+
+    known = {"%", "currency", "count", "ratio", "score", *_UNIT_SUFFIX}  # what fmt_value writes
+    catalog = load_catalog()
+    for kpi in catalog:
+        for extra in kpi.extras:
+            assert kpi.unit_of(extra) in known and kpi.unit_of(extra) in UNITS, (kpi.key, extra, kpi.unit_of(extra))
+    assert catalog.kpi("ces").unit_of("median") == "score" and catalog.kpi("close_rate").unit_of("numerator") is None
+    assert catalog.kpi("nps").unit_of("promoters") == "count" and catalog.kpi("campaign_roi").unit_of("cost") == "currency"
+    assert catalog.kpi("customer_lifetime_value").unit_of("customer_lifetime_years") == "years"
+    assert (fmt_value(2.5, "years", "es", "EUR"), fmt_value(2.5, "years", "en", "EUR")) == ("2,5 años", "2.5 years")

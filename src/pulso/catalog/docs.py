@@ -67,7 +67,7 @@ def _entry(kpi) -> list[str]:
     lines.append("- **Dimensions**: " + (", ".join(f"`{d}`" for d in kpi.dimensions) or "none"))
     lines.append(f"- **Result**: {kpi.kind}; {ADDITIVE[kpi.additive]}")
     if kpi.extras:
-        lines.append("- **Extras**: " + ", ".join(f"`{e}`" for e in kpi.extras))
+        lines.append("- **Extras**: " + ", ".join(f"`{e}` ({UNITS[kpi.unit_of(e)]['en']})" for e in kpi.extras))
     if kpi.general_metric:
         lines.append("- **General metric**: a KPI only while a goal links it to an objective (seed 002)")
     if not kpi.owned:

@@ -68,6 +68,7 @@ UNITS: Mapping[str, Text] = MappingProxyType({
     "hours": T("horas"),
     "seconds": T("segundos"),
     "months": T("meses"),
+    "years": T("años"),  # an extra's (customer_lifetime_years); no KPI is in years
     "currency/day": T("moneda/día"),
     "count/day": T("número/día"),
     "orders/year": T("pedidos/año"),
@@ -263,6 +264,24 @@ def composite(compute: Callable[[Expr], Mapping[str, Expr]], *, numerator: tuple
     return Result("composite", compute, numerator, denominator, extras)
 
 
+#: The unit each extra figure is in (pulso.formatting's units), by the extra's name: an extra that is
+#: another KPI's figure (close_rate, average_deal_value...) is in that KPI's unit. `median` is in its
+#: own KPI's unit (Kpi.unit_of); numerators and denominators count in their parts' own terms.
+EXTRA_UNITS = {
+    **dict.fromkeys(("unanswered", "pending", "promoters", "detractors", "customers_at_end", "new_customers",
+                     "open_opportunities"), "count"),
+    **dict.fromkeys(("close_rate", "conversion_rate"), "%"),
+    **dict.fromkeys(("average_deal_value", "average_order_value", "customer_lifetime_value",
+                     "customer_acquisition_cost", "revenue_per_retained_customer", "won_revenue", "revenue", "cost",
+                     "revenue_during", "baseline"), "currency"),
+    "sales_cycle_days": "days", "observed_tenure_months": "months", "customer_lifetime_years": "years",
+    "purchase_frequency": "orders/year", "mean_score": "score",
+}
+
+#: The figures of a KPI's rows that are in the KPI's own unit.
+_OWN_UNIT = frozenset(("value", "previous", "previous_full", "year_ago", "median", "interval"))
+
+
 @dataclass(frozen=True)
 class Kpi:
     """One KPI of the catalog, declared once."""
@@ -297,6 +316,13 @@ class Kpi:
     def extras(self) -> tuple[str, ...]:
         """Extra figures every result row carries (median, unanswered...)."""
         return self.result.extras
+
+    def unit_of(self, figure: str) -> str | None:
+        """The unit a figure of the KPI's rows is in: the KPI's own for its value, earlier values, interval
+        and median; an extra's from EXTRA_UNITS; None for anything else (numerator, denominator)."""
+        if figure in _OWN_UNIT:
+            return self.unit
+        return EXTRA_UNITS[figure] if figure in self.extras else None
 
     @property
     def kind(self) -> str:

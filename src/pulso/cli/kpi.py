@@ -19,13 +19,16 @@ import datetime as dt
 import json
 import numbers
 import sys
-from typing import Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 from rich.table import Table
 
 from pulso.cli.common import DbOption, TodayOption, as_of, console, given, language, open_workspace, texts
 from pulso.errors import KpiError
+
+if TYPE_CHECKING:
+    from pulso.catalog.model import Kpi
 
 kpi_app = typer.Typer(help="KPIs: list the catalog, compute one, explain it, drill into it.", no_args_is_help=True)
 
@@ -83,11 +86,13 @@ def _cell(value: Any) -> str:
     return str(_jsonable(value))
 
 
-def _for_reader(unit: str, currency: str, timezone: str, figures: frozenset[str] | set[str] = frozenset()):
+def _for_reader(kpi: Kpi, currency: str, timezone: str, figures: bool = True):
     """How a table cell reads in the CLI's language (pulso.formatting, as `pulso status` writes its
-    figures): a KPI figure in its unit ('1.234 €', '47,3%'), an interval 'low – high', other numbers
-    grouped for the locale, days as dates ('1 ene 2025'), a span 'first – last', a moment in the
-    workspace's time zone. CSV and JSON never come here: they keep plain, parseable values."""
+    figures): a KPI figure or an extra in its unit from the catalog (Kpi.unit_of: '1.234 €', '47,3%',
+    '10,5 días'), an interval 'low – high', other numbers grouped for the locale, days as dates
+    ('1 ene 2025'), a span 'first – last', a moment in the workspace's time zone. `figures=False` (a
+    drill's records) formats no column as a figure. CSV and JSON never come here: they keep plain,
+    parseable values."""
     from pulso.formatting import fmt_date, fmt_figure, fmt_number, fmt_time, fmt_value
 
     lang = language()
@@ -95,10 +100,11 @@ def _for_reader(unit: str, currency: str, timezone: str, figures: frozenset[str]
     def render(column: str, value: Any) -> str:
         if value is None:
             return "—"
-        if column in figures:
-            return fmt_value(value, unit, lang, currency)
-        if column == "interval" and isinstance(value, (list, tuple)):
+        unit = kpi.unit_of(column) if figures else None
+        if unit and column == "interval" and isinstance(value, (list, tuple)):
             return " – ".join(fmt_value(v, unit, lang, currency) for v in value)
+        if unit and isinstance(value, numbers.Number) and not isinstance(value, bool):
+            return fmt_value(value, unit, lang, currency)
         if isinstance(value, dict) and "start" in value:
             return " – ".join(fmt_date(dt.date.fromisoformat(str(value[k])[:10]), lang) for k in ("start", "end"))
         if isinstance(value, bool) or isinstance(value, str):
@@ -204,9 +210,8 @@ def show(
     currency, timezone = settings.get("currency", ""), settings.get("timezone") or "UTC"
     if format == "table":
         columns = [c for c in columns if c != "period_end"]
-    figures = {"value", "previous", "previous_full", "year_ago", *(e for e in kpi.extras if e == "median")}
     _print_rows(rows, columns, format, f"{kpi.name['es']} · {kpi.name['en']} ({kpi.key})",
-                _for_reader(kpi.unit, currency, timezone, figures))
+                _for_reader(kpi, currency, timezone))
 
 
 @kpi_app.command("explain")
@@ -248,4 +253,4 @@ def drill(
     columns = ["table", "id", "at", *kpi.dimensions, "contribution"]
     if format == "table":
         columns = [c for c in columns if any(r.get(c) is not None for r in rows) or c in ("table", "id", "at")]
-    _print_rows(rows, columns, format, f"{kpi.key}: {part}", _for_reader(kpi.unit, "", timezone))
+    _print_rows(rows, columns, format, f"{kpi.key}: {part}", _for_reader(kpi, "", timezone, figures=False))
