@@ -75,6 +75,36 @@ def texts(lang: str | None = None) -> Callable[[str], str]:
     return translator(language(lang))
 
 
+def step_text(step: str, lang: str | None = None) -> str:
+    """A step of long work named with a msgid (pulso.i18n.saying: the demo's, a migration's) in the
+    command's language: a `table` value by its name, whole numbers grouped ('200.000'); else as given."""
+    from pulso.formatting import fmt_number
+    from pulso.store.names import TABLE_NAMES
+
+    if getattr(step, "text", None) is None:
+        return step
+    lang = language(lang)
+    _ = translator(lang)
+
+    def shown(key: str, value: object) -> object:
+        if key == "table" and value in TABLE_NAMES:
+            return _(TABLE_NAMES[value])
+        return fmt_number(value, lang) if isinstance(value, int) and not isinstance(value, bool) else value
+
+    return _(step.text).format(**{k: shown(k, v) for k, v in (step.values or {}).items()})
+
+
+def print_steps(prefix: str):
+    """A `progress(step)` for long work that writes each step on its own line of stderr, in the
+    command's language ("db: Migración 0019 aplicada"), so a terminal or a log sees it at once."""
+
+    def report(step: str) -> None:
+        sys.stderr.write(f"{prefix}: {step_text(step)}\n")
+        sys.stderr.flush()
+
+    return report
+
+
 def error_text(exc: PulsoError, lang: str | None = None) -> str:
     """An error as the CLI prints it, in the command's language: a refused import (its count, rows
     and notes: pulso.ingest.notes), an error that carries its message as a Spanish msgid and values

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from pulso.cli.common import DbOption, engine_of, err, open_workspace, parse_date, texts
+from pulso.cli.common import DbOption, engine_of, err, open_workspace, parse_date, step_text, texts
 from pulso.cli.workspace import show_summary
 
 
@@ -29,16 +29,7 @@ def demo(
     from pulso.config import Settings
     from pulso.demo.atomic import build
 
-    from pulso.store.names import TABLE_NAMES
-
     _ = texts()
-
-    def in_language(step: str) -> str:  # a step the demo names with a msgid (pulso.i18n.saying), in the CLI's language
-        if getattr(step, "text", None) is None:
-            return step
-        values = {k: _(TABLE_NAMES[v]) if k == "table" and v in TABLE_NAMES else v for k, v in (step.values or {}).items()}
-        return _(step.text).format(**values)
-
     day = parse_date(as_of, "--as-of") if as_of else dt.date.today()
     demo_data.parse_size(size)
     url = Settings.from_env(db).database_url
@@ -48,7 +39,7 @@ def demo(
             task = progress.add_task(_("Generando el espacio de trabajo de demostración"), total=100)
 
             def report(step: str, fraction: float) -> None:
-                progress.update(task, description=in_language(step), completed=round(100 * fraction))
+                progress.update(task, description=step_text(step), completed=round(100 * fraction))
 
             build(url, size=size, seed=seed, as_of=day, replace=replace, progress=report)
     else:  # a log or a pipe: one line per step
@@ -57,7 +48,7 @@ def demo(
         def report(step: str, fraction: float) -> None:
             if step not in seen:
                 seen.add(step)
-                sys.stderr.write(f"demo: {in_language(step)} ({100 * fraction:.0f}%)\n")
+                sys.stderr.write(f"demo: {step_text(step)} ({100 * fraction:.0f}%)\n")
                 sys.stderr.flush()
 
         build(url, size=size, seed=seed, as_of=day, replace=replace, progress=report)

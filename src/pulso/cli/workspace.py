@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 
 from pulso import __version__
-from pulso.cli.common import DbOption, console, err, language, open_workspace, texts
+from pulso.cli.common import DbOption, console, err, language, open_workspace, print_steps, texts
 
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 
@@ -26,7 +26,8 @@ def init(
     """Create a workspace, or upgrade an existing one (safe to run again)."""
     _ = texts()
     with open_workspace(db, require=False) as store:
-        before, after = store.init(timezone=timezone, currency=currency)
+        progress = print_steps("init") if store.revision() is not None else None  # a new workspace: no news
+        before, after = store.init(timezone=timezone, currency=currency, progress=progress)
         settings = store.settings_dict()
         url = store.display_url
         if before is None:
@@ -47,7 +48,7 @@ def db_upgrade(db: DbOption = None) -> None:
     """Apply pending migrations (safe to run again)."""
     _ = texts()
     with open_workspace(db, require=False) as store:
-        before, after = store.upgrade()
+        before, after = store.upgrade(print_steps("db"))
         if before == after:
             console.print(_("Ya está en el esquema más reciente ({schema}).").format(schema=after))
         else:

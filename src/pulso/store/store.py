@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Mapping
@@ -87,18 +87,23 @@ class Store:
         """The newest migration this version of Pulso knows."""
         return ScriptDirectory.from_config(_alembic_config()).get_current_head()
 
-    def upgrade(self) -> tuple[str | None, str]:
-        """Apply every pending migration; returns (revision before, revision after)."""
+    def upgrade(self, progress: Callable[[str], None] | None = None) -> tuple[str | None, str]:
+        """Apply every pending migration; returns (revision before, revision after). `progress` hears
+        of each migration applied and of a long one's advance (pulso.store.migrating), each a
+        pulso.i18n.Saying."""
         before = self.revision()
         cfg = _alembic_config()
         with self.engine.begin() as conn:
             cfg.attributes["connection"] = conn
+            cfg.attributes["progress"] = progress
             command.upgrade(cfg, "head")
         return before, self.revision() or ""
 
-    def init(self, *, timezone: str | None = None, currency: str | None = None) -> tuple[str | None, str]:
-        """Create or upgrade the workspace and fill in default settings; idempotent."""
-        revisions = self.upgrade()
+    def init(self, *, timezone: str | None = None, currency: str | None = None,
+             progress: Callable[[str], None] | None = None) -> tuple[str | None, str]:
+        """Create or upgrade the workspace and fill in default settings; idempotent. `progress`: as
+        for `upgrade`."""
+        revisions = self.upgrade(progress)
         current = self.settings_dict()
         wanted = {k: v for k, v in DEFAULT_SETTINGS.items() if k not in current}
         if timezone:

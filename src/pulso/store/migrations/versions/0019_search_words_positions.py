@@ -11,7 +11,8 @@ The index is written again from the stored search columns with pulso.store.searc
 function the store's writes use: on DuckDB into a new table, per tbl and range of words sorted by
 word (its zone maps stay narrow), which replaces it; on PostgreSQL the column is added and the rows
 replaced, its index on word dropped and built again around the fill. About 2 minutes for a million
-leads, accounts and deals; a few seconds for a workspace of a small business.
+leads, accounts and deals; a few seconds for a workspace of a small business. It says how far it has
+got after each chunk of records (pulso.store.migrating: `pulso db upgrade` prints it).
 
 Revision ID: 0019
 Revises: 0018
@@ -21,7 +22,9 @@ Create Date: 2026-12-05
 import sqlalchemy as sa
 from alembic import op
 
+from pulso.i18n import N_
 from pulso.store import searchwords
+from pulso.store.migrating import report
 
 revision = '0019'
 down_revision = '0018'
@@ -49,10 +52,13 @@ def _chunks(conn, table):
 
 
 def _fill(conn, target: str) -> None:
-    """Every record's words, as the store writes them, into `target`."""
+    """Every record's words, as the store writes them, into `target`, saying how far it has got."""
     for table in TABLES:
+        total, done = conn.execute(sa.text(f'SELECT count(*) FROM "{table}"')).scalar_one(), 0
         for rows in _chunks(conn, table):
             searchwords.insert(conn, searchwords.rows(table, rows), into=target)
+            done += len(rows)
+            report(N_("Índice de búsqueda: {table}, {done} de {total} registros"), table=table, done=done, total=total)
 
 
 def _sorted_copy(conn, source: str, target: str, select: str, group: str = '') -> None:
@@ -71,6 +77,7 @@ def upgrade() -> None:
         conn.exec_driver_sql('CREATE TEMPORARY TABLE _words_fill (word TEXT, tbl TEXT, id TEXT, owner_id TEXT, '
                              'name TEXT, kind SMALLINT, pos SMALLINT)')
         _fill(conn, '_words_fill')
+        report(N_("Índice de búsqueda: ordenando las palabras"))
         conn.exec_driver_sql('CREATE TABLE _search_words_new (word TEXT NOT NULL, tbl TEXT NOT NULL, '
                              'id TEXT NOT NULL, owner_id TEXT, name TEXT, kind SMALLINT, pos SMALLINT)')
         _sorted_copy(conn, '_words_fill', '_search_words_new', COLUMNS)
@@ -82,6 +89,7 @@ def upgrade() -> None:
     op.drop_index('ix_search_words_word', table_name='search_words')
     conn.exec_driver_sql('TRUNCATE search_words')
     _fill(conn, 'search_words')
+    report(N_("Índice de búsqueda: construyendo el índice de las palabras"))
     op.create_index('ix_search_words_word', 'search_words', ['word'], postgresql_ops={'word': 'text_pattern_ops'})
 
 
