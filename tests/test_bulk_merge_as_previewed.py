@@ -1,10 +1,11 @@
 """Issue 17 item 6: a bulk merge merges exactly what its preview showed, on both backends.
 
-The preview carries a fingerprint of its clusters (each cluster's table, members, survivor and the
-member whose value each field keeps); the merge is given it back and refuses, writing nothing, when
+The preview carries a fingerprint of its clusters (each cluster's table, members, survivor and, per
+field, the member whose value it keeps and that value); the merge is given it back and refuses, writing nothing, when
 the clusters at that probability are no longer exactly those: a pair found since (written into
 `duplicate_candidates` as the finding writes them), a cluster dismissed or merged by someone else,
-a survivor that changed although the counts did not, a fingerprint that was tampered with. The page
+a survivor that changed although the counts did not, a kept value edited since, a fingerprint that
+was tampered with. The page
 says so in the reader's language (409) and shows the new preview, with its counts, to confirm again.
 The seed (two clusters: p1~p2 at 0.99, q1~q2~q3 at 0.96 and 0.95) is test_merge_all_or_nothing's.
 """
@@ -136,3 +137,24 @@ def test_the_page_refuses_a_changed_preview_in_the_readers_language_and_shows_th
         with mine.engine.connect() as conn:
             left = sorted(r[0] for r in conn.execute(sa.select(schema.accounts.c.id)))
         assert left == ["p1", "q2"]  # 6 accounts, the 4 records the new preview said disappear gone
+
+
+def test_an_edit_to_a_kept_value_since_the_preview_is_refused_and_an_edit_to_a_dropped_one_is_not(store):
+    """p1 stays and keeps its own e-mail, pedro@luna.es (p2 has none). Someone edits p1's e-mail
+    after the preview: no cluster, survivor or choice changes, but the merge would keep a value the
+    preview did not show, so it is refused. An edit to p2's name (p1's name is the one kept) changes
+    nothing the merge writes: the preview taken after the first edit still merges."""
+    seed(store)
+    first = dedupe.bulk_preview(store, 0.9)
+    p = next(c for c in first["clusters"] if c.survivor == "p1")
+    assert p.choice["email"] == "p1" and p.choice["name"] == "p1"
+    pedro = {"id": "p1", "name": "Pedro Luna", "phone": "+34 600 000 001", "owner_id": "a0", "created_at": day(0)}
+    store.upsert_many({"accounts": [{**pedro, "email": "pedro.nuevo@luna.es"}]})
+    again = dedupe.bulk_preview(store, 0.9)
+    assert next(c for c in again["clusters"] if c.survivor == "p1").choice == p.choice  # the same choices
+    refused(store, 0.9, first["fingerprint"])
+    store.upsert_many({"accounts": [{"id": "p2", "name": "Pedro Luna (feria)", "owner_id": "a0", "created_at": day(1)}]})
+    assert dedupe.bulk_preview(store, 0.9)["fingerprint"] == again["fingerprint"]
+    dedupe.bulk_merge(store, 0.9, actor=ACTOR, expect=again["fingerprint"])
+    kept = {r["id"]: r for r in store.rows("accounts")}
+    assert sorted(kept) == ["p1", "q2"] and (kept["p1"]["email"], kept["p1"]["name"]) == ("pedro.nuevo@luna.es", "Pedro Luna")

@@ -94,7 +94,7 @@ def step_text(step: str, lang: str | None = None) -> str:
     return _(step.text).format(**{k: shown(k, v) for k, v in (step.values or {}).items()})
 
 
-def print_steps(prefix: str):
+def print_steps(prefix: str) -> Callable[[str], None]:
     """A `progress(step)` for long work that writes each step on its own line of stderr, in the
     command's language ("db: Migración 0019 aplicada"), so a terminal or a log sees it at once."""
 

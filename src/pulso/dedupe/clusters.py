@@ -268,9 +268,15 @@ class PreviewChanged(MergeError):
 
 def fingerprint(found: list[Cluster]) -> str:
     """What merging `found` with its defaults would do, as a SHA-256: each cluster's table, members,
-    survivor and the member whose value each field keeps (not the probabilities, not the order)."""
-    plan = sorted([c.table, sorted(c.ids), c.survivor, sorted(c.choice.items())] for c in found)
-    return hashlib.sha256(json.dumps(plan, separators=(",", ":")).encode()).hexdigest()
+    survivor, and for each field the member whose value it keeps and that value, as the preview
+    showed it (an edit since, even one that changes no choice, changes the fingerprint); not the
+    probabilities, not the order."""
+    def kept(c: Cluster) -> list:
+        by_id = {m["id"]: m for m in c.members}
+        return sorted([name, member, by_id.get(member, {}).get(name)] for name, member in c.choice.items())
+
+    plan = sorted([c.table, sorted(c.ids), c.survivor, kept(c)] for c in found)
+    return hashlib.sha256(json.dumps(plan, separators=(",", ":"), default=str).encode()).hexdigest()
 
 
 def bulk_preview(store: Store, at_least: float, *, table: str | None = None) -> dict[str, Any]:
