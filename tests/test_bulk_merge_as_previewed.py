@@ -1,12 +1,12 @@
 """Issue 17 item 6: a bulk merge merges exactly what its preview showed, on both backends.
 
 The preview carries a fingerprint of its clusters (each cluster's table, members, survivor and, per
-field, the member whose value it keeps and that value); the merge is given it back and refuses, writing nothing, when
-the clusters at that probability are no longer exactly those: a pair found since (written into
-`duplicate_candidates` as the finding writes them), a cluster dismissed or merged by someone else,
-a survivor that changed although the counts did not, a kept value edited since, a fingerprint that
-was tampered with. The page
-says so in the reader's language (409) and shows the new preview, with its counts, to confirm again.
+field, the member whose value it keeps and that value); the merge is given it back and refuses,
+writing nothing, when the clusters at that probability are no longer exactly those: a pair found
+since (written into `duplicate_candidates` as the finding writes them), a cluster dismissed or
+merged by someone else, a survivor that changed although the counts did not, a kept value edited
+since, a fingerprint that was tampered with. The page says so in the reader's language (409) and
+shows the new preview, with its counts, to confirm again.
 The seed (two clusters: p1~p2 at 0.99, q1~q2~q3 at 0.96 and 0.95) is test_merge_all_or_nothing's.
 """
 
